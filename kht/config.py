@@ -1,0 +1,63 @@
+"""Settings read from KHT_* environment variables and an optional kht.toml."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+
+import msgspec
+
+DEFAULT_DATABASE_URL = "sqlite:///kht.db"
+
+
+class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Everything that can be configured; one instance per app, passed down in ctx."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = ""
+    default_language: str = "zh_CN"
+    debug: bool = False
+    # Cookies are Secure unless explicitly served over plain HTTP (local demo, tests).
+    secure_cookies: bool = True
+    trace_hooks: bool = False
+    # Entry-point plugins are discovered; these names are added from import paths (tests).
+    extra_plugins: list[str] = msgspec.field(default_factory=list)
+    sqlite_busy_timeout_ms: int = 5000
+
+
+_ENV_FIELDS = {
+    "KHT_DATABASE_URL": "database_url",
+    "KHT_SECRET_KEY": "secret_key",
+    "KHT_DEFAULT_LANGUAGE": "default_language",
+    "KHT_DEBUG": "debug",
+    "KHT_SECURE_COOKIES": "secure_cookies",
+    "KHT_TRACE_HOOKS": "trace_hooks",
+    "KHT_EXTRA_PLUGINS": "extra_plugins",
+}
+
+
+def _parse_env(field: str, raw: str) -> object:
+    if field in {"debug", "secure_cookies", "trace_hooks"}:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if field == "extra_plugins":
+        return [name.strip() for name in raw.split(",") if name.strip()]
+    return raw
+
+
+def load_settings(environ: dict[str, str] | None = None, toml_path: Path | None = None) -> Settings:
+    """Build Settings from kht.toml (if present) overlaid with KHT_* environment variables."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, object] = {}
+    toml_path = toml_path or Path(environ.get("KHT_CONFIG", "kht.toml"))
+    if toml_path.is_file():
+        values.update(tomllib.loads(toml_path.read_text("utf-8")))
+    for env_name, field in _ENV_FIELDS.items():
+        if env_name in environ:
+            values[field] = _parse_env(field, environ[env_name])
+    settings = msgspec.convert(values, Settings)
+    if not settings.secret_key:
+        # A per-process random key still works for one worker; several workers need KHT_SECRET_KEY.
+        settings.secret_key = secrets.token_urlsafe(32)
+    return settings

@@ -1,0 +1,1 @@
+"""Customers (accounts): companies or persons the company sells to."""

@@ -1,0 +1,1 @@
+"""Data layer: engine and sessions, declarative base and mixins, custom fields, migrations."""

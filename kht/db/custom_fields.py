@@ -1,0 +1,211 @@
+"""Custom-field definitions and the validation of values stored in a record's `ext` column.
+
+Values live in the JSON column `ext` as {namespace: {field: value}}: the namespace `custom`
+holds the fields administrators define (rows of `custom_fields`), and each plugin has its own
+namespace for the fields it declares through `kht_register_fields`. Both are described by the
+same `FieldDef`, so forms, lists, filters and exports treat them alike.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+import msgspec
+from sqlalchemy import JSON, Boolean, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kht.db.base import Base, IdMixin, utcnow
+from kht.errors import ValidationError
+
+ADMIN_NAMESPACE = "custom"
+
+FieldType = Literal[
+    "text", "long_text", "number", "money", "date", "single_choice", "multi_choice",
+    "user", "boolean", "phone", "email", "url",
+]
+FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+class FieldDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One field on a kind of record (`customer`, `contact`, `lead`, ...)."""
+
+    name: str
+    type: FieldType
+    label_zh: str
+    label_en: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    namespace: str = ADMIN_NAMESPACE
+    position: int = 0
+    help: str = ""
+
+    @property
+    def key(self) -> str:
+        """The dotted path used in errors, filters and column names: `ext.<namespace>.<name>`."""
+        return f"ext.{self.namespace}.{self.name}"
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class CustomField(IdMixin, Base):
+    """An administrator-defined field; retired fields stay so their stored values keep a label."""
+
+    __tablename__ = "custom_fields"
+    __table_args__ = (UniqueConstraint("kind", "name", name="uq_custom_fields_kind_name"),)
+
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    name: Mapped[str] = mapped_column(String(63))
+    type: Mapped[str] = mapped_column(String(20))
+    label_zh: Mapped[str] = mapped_column(String(100))
+    label_en: Mapped[str] = mapped_column(String(100))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    help: Mapped[str] = mapped_column(String(500), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def to_def(self) -> FieldDef:
+        return FieldDef(
+            name=self.name, type=self.type, label_zh=self.label_zh,  # type: ignore[arg-type]
+            label_en=self.label_en, required=self.required, choices=tuple(self.choices or ()),
+            namespace=ADMIN_NAMESPACE, position=self.position, help=self.help,
+        )
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
+
+
+def _text(field: FieldDef, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"{field.key} must be text", field.key)
+    limit = 10000 if field.type == "long_text" else 500
+    if len(value) > limit:
+        raise ValidationError(f"{field.key} is longer than {limit} characters", field.key)
+    return value
+
+
+def _number(field: FieldDef, value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValidationError(f"{field.key} must be a number", field.key)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError(f"{field.key} must be a number", field.key) from None
+    if not number.is_finite():
+        raise ValidationError(f"{field.key} must be a finite number", field.key)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _money(field: FieldDef, value: Any) -> str:
+    # Stored as a decimal string: JSON numbers would pass through float and lose cents.
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+        raise ValidationError(f"{field.key} must be an amount such as \"1234.50\"", field.key)
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError(f"{field.key} must be an amount such as \"1234.50\"", field.key) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(f"{field.key} must have at most two decimals", field.key)
+    return str(amount.quantize(Decimal("0.01")))
+
+
+def _date(field: FieldDef, value: Any) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except (TypeError, ValueError):
+        raise ValidationError(f"{field.key} must be a date (YYYY-MM-DD)", field.key) from None
+
+
+def _single(field: FieldDef, value: Any) -> str:
+    if value not in field.choices:
+        raise ValidationError(
+            f"{field.key} must be one of: {', '.join(field.choices)}", field.key)
+    return value
+
+
+def _multi(field: FieldDef, value: Any) -> list[str]:
+    if not isinstance(value, list) or any(item not in field.choices for item in value):
+        raise ValidationError(
+            f"{field.key} must be a list of: {', '.join(field.choices)}", field.key)
+    return list(dict.fromkeys(value))
+
+
+def _user(field: FieldDef, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(f"{field.key} must be a user id", field.key)
+    return value
+
+
+def _boolean(field: FieldDef, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"{field.key} must be true or false", field.key)
+    return value
+
+
+def _pattern(pattern: re.Pattern[str], what: str):  # noqa: ANN202
+    def check(field: FieldDef, value: Any) -> str:
+        if not isinstance(value, str) or not pattern.match(value.strip()):
+            raise ValidationError(f"{field.key} must be {what}", field.key)
+        return value.strip()
+    return check
+
+
+_CHECKS = {
+    "text": _text, "long_text": _text, "number": _number, "money": _money, "date": _date,
+    "single_choice": _single, "multi_choice": _multi, "user": _user, "boolean": _boolean,
+    "phone": _pattern(_PHONE, "a phone number"), "email": _pattern(_EMAIL, "an email address"),
+    "url": _pattern(_URL, "an http(s) URL"),
+}
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def validate_ext(
+    fields: list[FieldDef], current: dict[str, Any], changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Merge `changes` ({namespace: {name: value}}) into `current` and validate the result.
+
+    Unknown namespaces or fields, wrong types, values outside the choices and missing required
+    fields raise ValidationError naming the field (`ext.<namespace>.<name>`). Values of fields
+    that are no longer defined (retired, or a disabled plugin's) are kept untouched.
+    """
+    if not isinstance(changes, dict):
+        raise ValidationError("ext must be an object of {namespace: {field: value}}", "ext")
+    by_key = {(f.namespace, f.name): f for f in fields}
+    merged = {ns: dict(values) for ns, values in (current or {}).items()}
+    for namespace, values in changes.items():
+        if not isinstance(values, dict):
+            raise ValidationError(f"ext.{namespace} must be an object", f"ext.{namespace}")
+        for name, value in values.items():
+            field = by_key.get((namespace, name))
+            if field is None:
+                raise ValidationError(f"ext.{namespace}.{name} is not a known field",
+                                      f"ext.{namespace}.{name}")
+            bucket = merged.setdefault(namespace, {})
+            if _is_empty(value):
+                bucket.pop(name, None)
+            else:
+                bucket[name] = _CHECKS[field.type](field, value)
+    for field in fields:
+        if field.required and _is_empty(merged.get(field.namespace, {}).get(field.name)):
+            raise ValidationError(f"{field.key} is required", field.key)
+    return {ns: values for ns, values in merged.items() if values}
+
+
+def check_definition(field: FieldDef) -> None:
+    """Reject a malformed definition (bad name, choice field without choices)."""
+    if not NAME_PATTERN.match(field.name):
+        raise ValidationError(
+            "name must start with a letter and use only a-z, 0-9 and _", "name")
+    if field.type in {"single_choice", "multi_choice"} and not field.choices:
+        raise ValidationError("a choice field needs at least one choice", "choices")

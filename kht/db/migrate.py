@@ -1,0 +1,43 @@
+"""Alembic, driven from code: one version branch for the core, one per plugin."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+CORE_BRANCH = "core"
+
+
+def alembic_config(engine: Engine, plugin_dirs: dict[str, Path]) -> Config:
+    """An Alembic config whose version locations are the core's and every known plugin's.
+
+    Disabled plugins' folders stay on the list so their applied revisions remain resolvable.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    locations = [str(MIGRATIONS_DIR / "versions"), *(str(p) for p in plugin_dirs.values())]
+    config.set_main_option("version_locations", os.pathsep.join(locations))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, plugin_dirs: dict[str, Path], branches: list[str]) -> None:
+    """Bring the core and each named plugin branch to its head, each in its own transaction."""
+    config = alembic_config(engine, plugin_dirs)
+    for branch in [CORE_BRANCH, *branches]:
+        if branch != CORE_BRANCH and branch not in plugin_dirs:
+            continue  # a plugin without migrations has nothing to upgrade
+        command.upgrade(config, f"{branch}@head")
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    """The revisions recorded in `alembic_version` (empty for a fresh database)."""
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())

@@ -1,0 +1,38 @@
+"""The field list of a record kind: plugin-declared fields plus administrator-defined ones."""
+
+from __future__ import annotations
+
+import msgspec
+from sqlalchemy import select
+
+from kht.context import Ctx
+from kht.db.custom_fields import CustomField, FieldDef
+
+
+def plugin_fields(ctx: Ctx, kind: str) -> list[FieldDef]:
+    """Fields the enabled plugins declare for `kind`, each in its plugin's namespace."""
+    fields: list[FieldDef] = []
+    hook = ctx.hook.kht_register_fields
+    for impl in hook.get_hookimpls():
+        declared = impl.function(**({"kind": kind} if "kind" in impl.argnames else {}))
+        for field in declared or []:
+            fields.append(_in_namespace(field, impl.plugin_name))
+    return fields
+
+
+def _in_namespace(field: FieldDef, plugin_name: str) -> FieldDef:
+    return msgspec.structs.replace(field, namespace=plugin_name)
+
+
+def admin_fields(ctx: Ctx, kind: str, *, include_retired: bool = False) -> list[FieldDef]:
+    """Fields administrators defined for `kind`, in their display order."""
+    query = select(CustomField).where(CustomField.kind == kind)
+    if not include_retired:
+        query = query.where(CustomField.active)
+    rows = ctx.session.scalars(query.order_by(CustomField.position, CustomField.id))
+    return [row.to_def() for row in rows]
+
+
+def fields_for(ctx: Ctx, kind: str) -> list[FieldDef]:
+    """Every active field of `kind`: plugin fields first, then the administrator's."""
+    return plugin_fields(ctx, kind) + admin_fields(ctx, kind)

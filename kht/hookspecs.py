@@ -1,0 +1,193 @@
+"""Every extension point of kht, grouped by phase. Each docstring is the contract.
+
+Naming: `kht_register_*` return things at start-up (sync, no I/O); `kht_prepare_*` adjust the
+object passed in; `kht_resolve_*` pick one (first non-None result wins); `kht_on_*` react to
+events inside the service's transaction; `kht_menu_*` / `kht_record_*` contribute UI.
+
+Hooks are always called with keyword arguments. An implementation may accept any subset of
+the arguments, but must not give a parameter a default value (pluggy would not pass it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("kht")
+hookimpl = pluggy.HookimplMarker("kht")
+
+
+# ---------------------------------------------------------------- identity and start-up
+
+@hookspec(firstresult=True)
+def kht_register_plugin() -> Any:
+    """Describe the plugin.
+
+    Returns: a `PluginInfo` (name, zh/en labels, version, `requires`, migrations folder,
+    templates folder). Every plugin must implement it.
+    Called: when plugins are discovered, before the plugin is registered; first result wins,
+    and the core calls it on each plugin module directly.
+    """
+
+
+@hookspec
+def kht_register_models() -> Any:
+    """Declare the plugin's tables.
+
+    Returns: a list of SQLAlchemy model classes (built on `kht.db.base.Base`), each table
+    named `<plugin>_<thing>`; the tables themselves are created by the plugin's migrations.
+    Called: once at start-up; table names are checked for clashes between plugins.
+    """
+
+
+@hookspec
+def kht_register_fields(kind: str) -> Any:
+    """Declare fields the plugin adds to a core record kind.
+
+    Args: kind -- `customer`, `contact`, `lead`, `opportunity`, ...
+    Returns: a list of `FieldDef` (their namespace is set to the plugin's name), or None.
+    The values are stored under `ext.<plugin>` and validated like administrator fields.
+    Called: whenever the field list of `kind` is needed (forms, validation, lists, exports).
+    """
+
+
+@hookspec
+def kht_register_processes() -> Any:
+    """Contribute default processes (stages, probabilities, gates).
+
+    Returns: a list of process definitions for leads, opportunities, campaigns, projects,
+    tickets. Called: when processes are seeded (`kht init`, enabling the plugin).
+    """
+
+
+@hookspec
+def kht_register_value_models() -> Any:
+    """Contribute scoring / value models (inputs, compute, explanation).
+
+    Returns: a list of value model objects. Called: at start-up and when scores are computed.
+    """
+
+
+@hookspec
+def kht_register_reports() -> Any:
+    """Contribute report definitions (query, dimensions, measures, filters, chart).
+
+    Returns: a list of report definitions. Called: when the report catalogue is built.
+    """
+
+
+@hookspec
+def kht_register_permissions() -> Any:
+    """Declare extra permissions the plugin checks.
+
+    Returns: a list of `Permission` (module, operation, labels). Called: at start-up; a
+    permission declared twice is a start-up error naming both plugins.
+    """
+
+
+@hookspec
+def kht_register_routes() -> Any:
+    """Contribute HTTP routes.
+
+    Returns: a list of litestar route handlers, controllers or routers. API routes belong
+    under `/api/v1/<plugin>/`, UI pages under `/<plugin>/`. Handlers receive `ctx` by
+    declaring a `ctx: Ctx` parameter. Called: once, when the app is built.
+    """
+
+
+@hookspec
+def kht_register_commands(cli: Any) -> None:
+    """Add commands to the `kht` command line.
+
+    Args: cli -- the root click group; add commands or groups to it.
+    Called: once, when the `kht` command starts (enabled plugins only).
+    """
+
+
+@hookspec
+def kht_register_automation() -> Any:
+    """Contribute care-rule triggers and actions.
+
+    Returns: a list of automation triggers/actions. Called: when automation rules load.
+    """
+
+
+@hookspec
+def kht_register_sms_gateways() -> Any:
+    """Contribute SMS gateways.
+
+    Returns: a list of gateway classes. Called: when the SMS module loads its gateways.
+    """
+
+
+# ---------------------------------------------------------------- preparing objects
+
+@hookspec
+def kht_prepare_jinja_env(env: Any) -> None:
+    """Add filters, tests and globals to the UI's Jinja2 environment.
+
+    Args: env -- the `jinja2.Environment` of the UI. Called: once, when the app is built.
+    """
+
+
+# ---------------------------------------------------------------- UI contributions
+
+@hookspec
+def kht_menu_items(ctx: Any) -> Any:
+    """Contribute navigation entries.
+
+    Args: ctx -- the request context (user, language, settings).
+    Returns: a list of `MenuItem`, or None. Called: on every page render; must be cheap.
+    """
+
+
+@hookspec
+def kht_record_panels(ctx: Any, kind: str, record: Any) -> Any:
+    """Contribute panels to a record's 360 page.
+
+    Args: ctx -- request context; kind -- record kind; record -- the record shown.
+    Returns: a list of `Panel`, or None. Called: when the record page renders.
+    """
+
+
+@hookspec
+def kht_record_actions(ctx: Any, kind: str, record: Any) -> Any:
+    """Contribute buttons to a record page.
+
+    Args: ctx -- request context; kind -- record kind; record -- the record shown.
+    Returns: a list of `RecordAction`, or None. Called: when the record page renders.
+    """
+
+
+# ---------------------------------------------------------------- lifecycle
+
+@hookspec
+def kht_on_event(ctx: Any, event: Any) -> None:
+    """React to a lifecycle event (`RecordCreated`, `StageChanged`, `LeadConverted`, ...).
+
+    Args: ctx -- the context of the service call (its session and transaction);
+    event -- a Struct from `kht.events`.
+    Called: by services inside their transaction, after the change is flushed; an exception
+    rolls the whole change back. Return values are ignored.
+    """
+
+
+@hookspec
+def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> Any:
+    """Check a write before it happens.
+
+    Args: ctx -- context; kind -- record kind; record -- the record before the change (None
+    on create); changes -- the field values about to be written.
+    Returns: a list of `Problem` (field, message), or None. All problems of all plugins are
+    collected; any problem refuses the write with HTTP 422. Called: before every create/update.
+    """
+
+
+@hookspec
+def kht_demo_data(ctx: Any) -> None:
+    """Create demo records through the public services (`kht demo`).
+
+    Args: ctx -- a context acting as the administrator. Must be idempotent: `kht demo` may
+    run twice. Called: by `kht demo`, once per enabled plugin, core first.
+    """

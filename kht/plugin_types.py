@@ -1,0 +1,85 @@
+"""The plain data plugins hand to the core through hooks (plugin info, menu items, panels)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+
+
+class PluginInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """What `kht_register_plugin` returns: identity, labels, needs and folders of a plugin.
+
+    `name` is the plugin's namespace: its tables are `<name>_<thing>`, its custom fields live
+    under `ext.<name>`, its API under `/api/v1/<name>/`, its Alembic branch label is `name`.
+    """
+
+    name: str
+    label_zh: str
+    label_en: str
+    version: str = "0.1.0"
+    requires: tuple[str, ...] = ()
+    migrations: Path | None = None
+    templates: Path | None = None
+    description_zh: str = ""
+    description_en: str = ""
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class MenuItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One entry of the main navigation; lower `order` comes first."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    url: str
+    icon: str = ""
+    order: int = 100
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class Panel(msgspec.Struct, frozen=True, kw_only=True):
+    """A panel on a record's 360 page: a template rendered with `context`."""
+
+    key: str
+    title_zh: str
+    title_en: str
+    template: str
+    context: dict = {}
+    order: int = 100
+
+    def title(self, language: str) -> str:
+        return self.title_zh if language.startswith("zh") else self.title_en
+
+
+class RecordAction(msgspec.Struct, frozen=True, kw_only=True):
+    """A button on a record page; `method` POST buttons carry the CSRF token."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    url: str
+    method: str = "GET"
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True):
+    """A validation problem returned by `kht_validate`: a message naming a field."""
+
+    field: str
+    message: str
+
+
+class Permission(msgspec.Struct, frozen=True, kw_only=True):
+    """A permission a plugin declares: `module` plus an operation, with labels."""
+
+    module: str
+    operation: str
+    label_zh: str
+    label_en: str

@@ -1,0 +1,61 @@
+"""A runtime outside HTTP (CLI, worker, tests): settings, engine and plugins, plus `ctx`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+import kht.models  # noqa: F401  (all core tables, so foreign keys resolve)
+from kht import plugins as plugin_manager
+from kht.config import Settings
+from kht.context import Ctx
+from kht.db import migrate
+from kht.db.engine import make_engine
+
+
+@dataclass
+class Runtime:
+    """What a command needs: settings, the engine and the discovered plugins."""
+
+    settings: Settings
+    engine: Engine
+    found: dict[str, plugin_manager.Discovered]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Runtime:
+        engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        return cls(settings=settings, engine=engine,
+                   found=plugin_manager.discover(settings.extra_plugins))
+
+    def plugins(self) -> plugin_manager.Plugins:
+        """The plugin manager for the plugins enabled in the database right now."""
+        with Session(self.engine) as session:
+            enabled = plugin_manager.enabled_names(session)
+        return plugin_manager.build(self.found, enabled, trace=self.settings.trace_hooks)
+
+    def migrate(self) -> None:
+        """Bring the core and every enabled plugin to head."""
+        migrate.upgrade(self.engine, plugin_manager.migration_dirs(self.found), [])
+        with Session(self.engine) as session:
+            enabled = plugin_manager.enabled_names(session)
+        names = plugin_manager.ordered(self.found, enabled)
+        migrate.upgrade(self.engine, plugin_manager.migration_dirs(self.found), names)
+
+    @contextmanager
+    def ctx(self, user: Any = None, language: str = "zh_CN") -> Iterator[Ctx]:
+        """A context in one transaction: committed if the block succeeds, rolled back if not."""
+        session = Session(self.engine, expire_on_commit=False)
+        try:
+            yield Ctx(session=session, settings=self.settings, plugins=self.plugins(),
+                      user=user, language=language)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()

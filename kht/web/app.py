@@ -1,0 +1,123 @@
+"""The app factory: builds one litestar app for one database and one set of plugins."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
+
+import kht
+import kht.models  # noqa: F401  (all core tables, so foreign keys resolve)
+from kht import plugins as plugin_manager
+from kht.config import Settings
+from kht.context import Ctx
+from kht.db.engine import make_engine, make_session_factory
+from kht.web.errors import EXCEPTION_HANDLERS
+from kht.web.deps import provide_ctx
+
+log = logging.getLogger("kht.web")
+
+KHT_DIR = Path(kht.__file__).resolve().parent
+STATIC_DIR = KHT_DIR / "web" / "static"
+SWAGGER = "/static/vendor/swagger-ui-dist@5.35.0"
+
+
+class LocalSwagger(SwaggerRenderPlugin):
+    """Swagger UI from the vendored copy, with the online spec validator switched off."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            js_url=f"{SWAGGER}/swagger-ui-bundle.js", css_url=f"{SWAGGER}/swagger-ui.css",
+            standalone_preset_js_url=f"{SWAGGER}/swagger-ui-standalone-preset.js",
+            path="/swagger", favicon="<link rel='icon' href='data:,'>",
+        )
+
+    def render(self, request: Any, openapi_schema: dict[str, Any]) -> bytes:
+        page = super().render(request, openapi_schema)
+        return page.replace(b"deepLinking: true,", b"validatorUrl: null, deepLinking: true,")
+
+
+def core_template_dirs() -> list[Path]:
+    """The web shell's templates and every core domain's `templates/` folder."""
+    dirs = [KHT_DIR / "web" / "templates"]
+    dirs += sorted(p for p in KHT_DIR.glob("*/templates") if p.parent.name != "web")
+    return dirs
+
+
+def build_jinja_env(plugins: plugin_manager.Plugins) -> Environment:
+    """Templates looked up in enabled plugins first, then the core; `core:` names the core's.
+
+    A plugin can override a core page, or extend it with `{% extends "core:base.html" %}`.
+    """
+    core = FileSystemLoader([str(p) for p in core_template_dirs()])
+    plugin_dirs = [str(info.templates) for info in plugins.enabled_infos() if info.templates]
+    loader = ChoiceLoader([PrefixLoader({"core": core}, delimiter=":"),
+                           FileSystemLoader(plugin_dirs), core])
+    env = Environment(loader=loader, autoescape=select_autoescape(default=True),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    plugins.pm.hook.kht_prepare_jinja_env(env=env)
+    return env
+
+
+def load_plugins(engine: Engine, settings: Settings) -> plugin_manager.Plugins:
+    """Discover installed plugins and register the ones enabled in this database."""
+    found = plugin_manager.discover(settings.extra_plugins)
+    try:
+        with Session(engine) as session:
+            enabled = plugin_manager.enabled_names(session)
+    except (OperationalError, ProgrammingError):
+        log.warning("the database is not initialised yet: run `kht init`")
+        enabled = set()
+    return plugin_manager.build(found, enabled, trace=settings.trace_hooks)
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
+    """Build the app: JSON API under /api/v1, OpenAPI at /api/schema, the UI, static files."""
+    engine = engine or make_engine(settings.database_url,
+                                   busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    plugins = load_plugins(engine, settings)
+    env = build_jinja_env(plugins)
+    handlers = [route for batch in plugins.pm.hook.kht_register_routes() if batch
+                for route in batch]
+    static = create_static_files_router(path="/static", directories=[STATIC_DIR],
+                                        include_in_schema=False)
+    return Litestar(
+        route_handlers=[*handlers, static],
+        dependencies={"ctx": Provide(provide_ctx)},
+        signature_namespace={"Ctx": Ctx},
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(env)),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, cookie_secure=settings.secure_cookies,
+            cookie_httponly=True, cookie_samesite="lax", cookie_name="kht_csrf",
+            header_name="x-csrftoken", exclude=["/api/", "/healthz"],
+        ),
+        openapi_config=OpenAPIConfig(
+            title="kht API", version=kht.__version__, path="/api/schema",
+            render_plugins=[LocalSwagger(), JsonRenderPlugin()],
+        ),
+        state=_state(settings, engine, plugins),
+        logging_config=LoggingConfig(log_exceptions="debug", disable_stack_trace={404, 401, 403}),
+        debug=False,
+    )
+
+
+def _state(settings: Settings, engine: Engine, plugins: plugin_manager.Plugins) -> Any:
+    from litestar.datastructures import State
+
+    return State({"settings": settings, "engine": engine, "plugins": plugins,
+                  "session_factory": make_session_factory(engine)})

@@ -1,0 +1,88 @@
+"""One error shape for the API, friendly pages for the UI, and no traceback for anyone."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
+
+from kht.errors import KhtError
+
+log = logging.getLogger("kht.web")
+
+CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "validation_error",
+         429: "too_many_requests", 500: "server_error"}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def error_response(request: Request, status: int, message: str, field: str | None = None,
+                   code: str | None = None) -> Response[Any]:
+    """Render an error as JSON under /api, as the error page elsewhere."""
+    code = code or CODES.get(status, "error")
+    if _wants_json(request):
+        body = {"status": status, "code": code, "message": message, "field": field}
+        return Response(body, status_code=status, media_type=MediaType.JSON)
+    from kht.web.pages import page_context
+
+    context = page_context(request, status=status, message=message, field=field)
+    return Template("error.html", context=context, status_code=status)
+
+
+def _field_of(extra: Any) -> str | None:
+    # msgspec reports e.g. "Object missing required field `name` - at `$.ext`".
+    if isinstance(extra, list) and extra and isinstance(extra[0], dict):
+        key = extra[0].get("key")
+        return str(key) if key else None
+    return None
+
+
+_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
+
+
+def _validation_message(exc: ValidationException) -> tuple[str, str | None]:
+    extra = exc.extra
+    if isinstance(extra, list) and extra and isinstance(extra[0], dict):
+        message = str(extra[0].get("message") or exc.detail)
+        unknown = _UNKNOWN_FIELD.search(message)
+        # For a field the client may not set (owner, version...), name that field.
+        return message, unknown.group(1) if unknown else _field_of(extra)
+    return str(exc.detail), None
+
+
+def handle_kht_error(request: Request, exc: KhtError) -> Response[Any]:
+    return error_response(request, exc.status, exc.message, exc.field, exc.code)
+
+
+def handle_validation(request: Request, exc: ValidationException) -> Response[Any]:
+    message, field = _validation_message(exc)
+    # A body that does not match the declared type is unprocessable, not merely bad.
+    return error_response(request, 422, message, field, "validation_error")
+
+
+def handle_http(request: Request, exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if status >= 500:
+        log.error("HTTP %s on %s %s: %s", status, request.method, request.url.path, exc.detail)
+        return error_response(request, status, "internal error")
+    return error_response(request, status, str(exc.detail))
+
+
+def handle_unexpected(request: Request, exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(request, 500, "internal error; it has been logged")
+
+
+EXCEPTION_HANDLERS = {
+    KhtError: handle_kht_error,
+    ValidationException: handle_validation,
+    HTTPException: handle_http,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,41 @@
+"""Rendering UI pages: the common template context (language, gettext, menu) for every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.response import Template
+
+from kht.context import Ctx
+from kht.plugin_types import MenuItem
+from kht.web.deps import language_of
+from kht.web.i18n import translations
+
+
+def menu_items(ctx: Ctx) -> list[MenuItem]:
+    """Navigation from every enabled plugin (core included), in display order."""
+    items = [item for batch in ctx.hook.kht_menu_items(ctx=ctx) if batch for item in batch]
+    return sorted(items, key=lambda item: (item.order, item.key))
+
+
+def page_context(request: Request, ctx: Ctx | None = None, **values: Any) -> dict[str, Any]:
+    """Values every template can use: `_`, `lang`, `menu`, `user`, the current path."""
+    language = ctx.language if ctx else language_of(request)
+    gettext = translations(language).gettext
+    return {
+        "_": gettext,
+        "gettext": gettext,
+        "lang": language,
+        "menu": menu_items(ctx) if ctx else [],
+        "user": request.scope.get("user"),
+        "current_path": request.url.path,
+        **values,
+    }
+
+
+def render(request: Request, ctx: Ctx, template: str, status_code: int = 200,
+           **values: Any) -> Template:
+    """A Template response for `template` with the common context."""
+    return Template(template, context=page_context(request, ctx, **values),
+                    status_code=status_code)

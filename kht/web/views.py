@@ -1,0 +1,59 @@
+"""UI shell pages: home, language switch, health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie, State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlalchemy import text
+
+from kht.context import Ctx
+from kht.errors import ValidationError
+from kht.web.i18n import LANGUAGE_COOKIE, normalise
+from kht.web.pages import render
+
+
+@get("/", sync_to_thread=True, include_in_schema=False)
+def home(request: Request, ctx: Ctx) -> Template:
+    plugins = [ctx.plugins.info(name) for name in ctx.plugins.enabled]
+    return render(request, ctx, "home.html", plugins=plugins)
+
+
+@post("/language", sync_to_thread=True, include_in_schema=False)
+def set_language(
+    request: Request,
+    ctx: Ctx,
+    data: dict[str, Any] = Body(media_type=RequestEncodingType.URL_ENCODED),
+) -> Redirect:
+    language = normalise(data.get("language"))
+    if language is None:
+        raise ValidationError("language must be zh_CN or en", "language")
+    if ctx.user is not None:
+        from kht.auth.service import set_language as save_language
+
+        save_language(ctx.session, ctx.user, language)
+    target = str(data.get("next") or "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"  # never redirect off-site
+    secure = ctx.settings.secure_cookies
+    cookie = Cookie(key=LANGUAGE_COOKIE, value=language, max_age=365 * 86400, path="/",
+                    secure=secure, httponly=True, samesite="lax")
+    return Redirect(path=target, cookies=[cookie])
+
+
+@get("/healthz", sync_to_thread=True, include_in_schema=False)
+def healthz(state: State) -> Response[dict[str, str]]:
+    """200 when the database answers, 503 otherwise."""
+    try:
+        with state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # the point of the check is to report any failure
+        return Response({"status": "error", "database": type(exc).__name__}, status_code=503)
+    return Response({"status": "ok", "database": "ok"})
+
+
+ROUTES = [home, set_language, healthz]

@@ -1,0 +1,1 @@
+"""The five industry business-model packs shipped with kht, each an ordinary plugin."""

@@ -1,0 +1,1 @@
+"""The Key account industry pack (大客户)."""

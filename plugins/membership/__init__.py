@@ -1,0 +1,1 @@
+"""The Membership industry pack (会员制)."""

@@ -1,0 +1,1 @@
+"""The product industry pack (product)."""

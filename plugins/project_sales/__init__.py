@@ -1,0 +1,1 @@
+"""The Project sales industry pack (项目型销售)."""

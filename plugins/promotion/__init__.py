@@ -1,0 +1,1 @@
+"""The Promotion industry pack (推广管理)."""

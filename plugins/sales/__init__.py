@@ -1,0 +1,1 @@
+"""The sales industry pack (sales)."""

@@ -1,0 +1,1 @@
+"""The Standard product industry pack (标准产品)."""
