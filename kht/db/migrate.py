@@ -8,6 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -41,3 +42,22 @@ def current_revisions(engine: Engine) -> set[str]:
     """The revisions recorded in `alembic_version` (empty for a fresh database)."""
     with engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def applied_revisions(engine: Engine, plugin_dirs: dict[str, Path]) -> set[str]:
+    """Every revision the database has, including those implied by recorded heads.
+
+    Alembic records only heads; a plugin branch that `depends_on` a core revision stands in
+    for that revision in `alembic_version`.
+    """
+    script = ScriptDirectory.from_config(alembic_config(engine, plugin_dirs))
+    heads = tuple(current_revisions(engine))
+    if not heads:
+        return set()
+    return {rev.revision for rev in script.iterate_revisions(heads, "base")}
+
+
+def head_of(engine: Engine, plugin_dirs: dict[str, Path], branch: str) -> str:
+    """The newest revision of `branch` in the scripts (what `upgrade` would bring it to)."""
+    script = ScriptDirectory.from_config(alembic_config(engine, plugin_dirs))
+    return script.get_revision(f"{branch}@head").revision

@@ -41,7 +41,7 @@ def upgrade() -> None:
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("login", sa.String(80), nullable=False, unique=True),
+        sa.Column("login", sa.String(80), nullable=False),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("email", sa.String(200), nullable=False),
         sa.Column("phone", sa.String(40), nullable=False),
@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("is_admin", sa.Boolean(), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
+        sa.UniqueConstraint("login", name="uq_users_login"),
     )
     op.create_table(
         "custom_fields",

@@ -1,0 +1,147 @@
+"""pytest plugin (`-p kht.testing`, auto-loaded): fresh kht databases and apps for tests.
+
+Third-party plugin authors test the same way the core does:
+
+    def test_my_plugin(kht_app):
+        app = kht_app(plugins=["my_plugin"], extra=["my_package.plugin"])
+        with TestClient(app) as client: ...
+
+The database is SQLite unless KHT_TEST_DATABASE_URL names a PostgreSQL server; every test
+gets its own database, copied from a migrated template built once per test process.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from kht import plugins as plugin_manager
+from kht.config import Settings
+from kht.runtime import Runtime
+
+TEST_PASSWORD = "correct-horse-battery"
+
+
+def _test_url() -> str:
+    return os.environ.get("KHT_TEST_DATABASE_URL", "")
+
+
+class _Postgres:
+    """Databases cloned from a migrated template on the server of KHT_TEST_DATABASE_URL."""
+
+    def __init__(self, url: str) -> None:
+        self.base = make_url(url)
+        self.prefix = f"kht_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.template = f"{self.prefix}_tpl"
+        self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+        self.counter = itertools.count()
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(sql))
+
+    def create_template(self) -> str:
+        self._execute(f'CREATE DATABASE "{self.template}"')
+        self.created.append(self.template)
+        return self.base.set(database=self.template).render_as_string(hide_password=False)
+
+    def clone(self) -> str:
+        name = f"{self.prefix}_{next(self.counter)}"
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.created.append(name)
+        return self.base.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        for name in reversed(self.created):
+            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin.dispose()
+
+
+class _Sqlite:
+    """Database files copied from a migrated template file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.template = folder / "template.db"
+        self.counter = itertools.count()
+
+    def create_template(self) -> str:
+        return f"sqlite:///{self.template}"
+
+    def clone(self) -> str:
+        target = self.folder / f"test_{next(self.counter)}.db"
+        shutil.copyfile(self.template, target)
+        return f"sqlite:///{target}"
+
+    def drop_all(self) -> None:
+        pass
+
+
+def settings_for(url: str, **overrides: Any) -> Settings:
+    """Settings for a test app: plain-HTTP cookies (the test client speaks http)."""
+    values: dict[str, Any] = {"database_url": url, "secret_key": "test-secret-key-0123456789",
+                              "secure_cookies": False, "default_language": "zh_CN"}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def kht_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Postgres | _Sqlite]:
+    """One migrated template per test process; `clone()` gives a fresh database from it."""
+    url = _test_url()
+    factory = _Postgres(url) if url.startswith("postgresql") else _Sqlite(
+        tmp_path_factory.mktemp("kht-db"))
+    template_url = factory.create_template()
+    runtime = Runtime.from_settings(settings_for(template_url))
+    runtime.migrate()
+    runtime.engine.dispose()
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture
+def kht_db_url(kht_databases: _Postgres | _Sqlite) -> str:
+    """The URL of a fresh, migrated database of this test's own."""
+    return kht_databases.clone()
+
+
+@pytest.fixture
+def kht_runtime(kht_db_url: str) -> Callable[..., Runtime]:
+    """Build a Runtime on this test's database with `plugins` enabled (and `extra` installed)."""
+    built: list[Runtime] = []
+
+    def build(plugins: tuple[str, ...] | list[str] = (), extra: tuple[str, ...] | list[str] = (),
+              **settings: Any) -> Runtime:
+        runtime = Runtime.from_settings(settings_for(kht_db_url, extra_plugins=list(extra),
+                                                      **settings))
+        for name in plugins:
+            plugin_manager.enable(runtime.engine, runtime.found, name)
+        built.append(runtime)
+        return runtime
+
+    yield build
+    for runtime in built:
+        runtime.engine.dispose()
+
+
+@pytest.fixture
+def kht_app(kht_runtime: Callable[..., Runtime]) -> Callable[..., Any]:
+    """Build the web app on this test's database with `plugins` enabled."""
+    from kht.web import create_app
+
+    def build(plugins: tuple[str, ...] | list[str] = (), extra: tuple[str, ...] | list[str] = (),
+              **settings: Any) -> Any:
+        runtime = kht_runtime(plugins, extra, **settings)
+        return create_app(runtime.settings, engine=runtime.engine)
+
+    return build

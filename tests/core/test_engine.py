@@ -1,0 +1,91 @@
+"""The data layer: SQLite settings, write locking, UTC times, optimistic locking."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from kht.customers.models import Customer
+from kht.db.engine import is_sqlite, make_session_factory, open_session
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(kht_runtime):
+    runtime = kht_runtime()
+    if not is_sqlite(runtime.engine):
+        pytest.skip("SQLite only")
+    with runtime.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_concurrent_read_then_write_transactions_both_succeed(kht_runtime):
+    """With deferred transactions one of these would fail with SQLITE_BUSY."""
+    runtime = kht_runtime()
+    factory = make_session_factory(runtime.engine)
+    with Session(runtime.engine) as session, session.begin():
+        session.add(Customer(name="counter", ext={}, notes="0"))
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def bump() -> None:
+        try:
+            with open_session(factory) as session, session.begin():
+                customer = session.query(Customer).filter_by(name="counter").one()
+                barrier.wait(timeout=5) if not is_sqlite(runtime.engine) else None
+                customer.notes = str(int(customer.notes) + 1)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=bump) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if is_sqlite(runtime.engine):
+        assert errors == []
+        with Session(runtime.engine) as session:
+            assert session.query(Customer).filter_by(name="counter").one().notes == "2"
+    else:  # PostgreSQL: the version column turns a lost update into an error, never silence
+        assert len(errors) <= 1
+
+
+def test_times_are_stored_and_returned_in_utc(kht_runtime):
+    runtime = kht_runtime()
+    with Session(runtime.engine) as session, session.begin():
+        session.add(Customer(name="utc", ext={}))
+    with Session(runtime.engine) as session:
+        created = session.query(Customer).filter_by(name="utc").one().created_at
+    assert created.tzinfo == UTC
+    assert abs((datetime.now(UTC) - created).total_seconds()) < 60
+
+
+def test_naive_datetimes_are_refused(kht_runtime):
+    runtime = kht_runtime()
+    with Session(runtime.engine) as session:
+        session.add(Customer(name="naive", ext={}, created_at=datetime(2026, 1, 1)))
+        with pytest.raises(Exception, match="naive datetime"):
+            session.flush()
+
+
+def test_a_stale_version_never_overwrites_silently(kht_runtime):
+    runtime = kht_runtime()
+    with Session(runtime.engine) as session, session.begin():
+        session.add(Customer(name="v", ext={}))
+    first = Session(runtime.engine, expire_on_commit=False)
+    second = Session(runtime.engine, expire_on_commit=False)
+    b = second.query(Customer).filter_by(name="v").one()
+    second.commit()  # b is now what a form showed a user a while ago
+    a = first.query(Customer).filter_by(name="v").one()
+    a.notes = "first"
+    first.commit()
+    b.notes = "second"
+    with pytest.raises(StaleDataError):
+        second.commit()
+    first.close()
+    second.close()
