@@ -69,8 +69,11 @@ def migrate() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the web UI and the JSON API."""
+    import logging
+
     import uvicorn
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     runtime = _runtime()
     os.environ.setdefault("KHT_SECRET_KEY", runtime.settings.secret_key)  # shared by workers
     if workers == 1:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from litestar.di import NamedDependency
 from sqlalchemy.orm import Session
 
 from kht.config import Settings
@@ -42,3 +43,7 @@ class Ctx:
     def fire(self, event: Event) -> None:
         """Fire a lifecycle event to every enabled plugin inside the current transaction."""
         self.hook.kht_on_event(ctx=self, event=event)
+
+
+# A route handler's parameter `ctx: RequestCtx` receives the request's Ctx.
+RequestCtx = NamedDependency[Ctx]

@@ -1,6 +1,6 @@
 """Everything a plugin may use from the core, in one import (plus the public services)."""
 
-from kht.context import Ctx
+from kht.context import Ctx, RequestCtx
 from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
 from kht.db.custom_fields import FieldDef
 from kht.errors import Conflict, Forbidden, KhtError, NotFound, ValidationError
@@ -15,6 +15,6 @@ __all__ = [
     "ActionLogged", "Base", "BusinessRecord", "Conflict", "Ctx", "Event", "ExtensibleMixin",
     "FieldDef", "Forbidden", "IdMixin", "KhtError", "LeadConverted", "MenuItem", "NotFound",
     "OrderPlaced", "Panel", "Permission", "PluginInfo", "Problem", "RecordAction",
-    "RecordCreated", "RecordDeleted", "RecordRestored", "RecordUpdated", "RecordsMerged",
+    "RecordCreated", "RecordDeleted", "RecordRestored", "RecordUpdated", "RecordsMerged", "RequestCtx",
     "StageChanged", "ValidationError", "hookimpl", "utcnow",
 ]

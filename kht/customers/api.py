@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
-from kht.context import Ctx
+from kht.context import RequestCtx
 from kht.customers import service
 from kht.customers.models import Customer
 from kht.customers.schemas import CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate
@@ -28,25 +28,25 @@ class CustomerController(Controller):
 
     @get("/", sync_to_thread=True)
     def list_customers(
-        self, ctx: Ctx, page: int = Parameter(ge=1, default=1), page_size: int = PAGE_SIZE,
-        q: str = "", sort: str = "-updated_at",
+        self, ctx: RequestCtx, page: int = Parameter(ge=1, default=1), page_size: int = PAGE_SIZE,
+        q: FromQuery[str] = "", sort: FromQuery[str] = "-updated_at",
     ) -> CustomerPage:
         rows, total = service.list_customers(ctx, page=page, page_size=page_size, q=q, sort=sort)
         return CustomerPage(items=[to_out(r) for r in rows], total=total, page=page,
                             page_size=page_size)
 
     @post("/", sync_to_thread=True)
-    def create_customer(self, ctx: Ctx, data: CustomerCreate) -> CustomerOut:
+    def create_customer(self, ctx: RequestCtx, data: JSONBody[CustomerCreate]) -> CustomerOut:
         return to_out(service.create_customer(ctx, data))
 
     @get("/{customer_id:int}", sync_to_thread=True)
-    def get_customer(self, ctx: Ctx, customer_id: int) -> CustomerOut:
+    def get_customer(self, ctx: RequestCtx, customer_id: FromPath[int]) -> CustomerOut:
         return to_out(service.get_customer(ctx, customer_id))
 
     @patch("/{customer_id:int}", sync_to_thread=True)
-    def update_customer(self, ctx: Ctx, customer_id: int, data: CustomerUpdate) -> CustomerOut:
+    def update_customer(self, ctx: RequestCtx, customer_id: FromPath[int], data: JSONBody[CustomerUpdate]) -> CustomerOut:
         return to_out(service.update_customer(ctx, customer_id, data))
 
     @delete("/{customer_id:int}", sync_to_thread=True)
-    def delete_customer(self, ctx: Ctx, customer_id: int) -> None:
+    def delete_customer(self, ctx: RequestCtx, customer_id: FromPath[int]) -> None:
         service.delete_customer(ctx, customer_id)

@@ -11,7 +11,6 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
-from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -111,7 +110,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
             render_plugins=[LocalSwagger(), JsonRenderPlugin()],
         ),
         state=_state(settings, engine, plugins),
-        logging_config=LoggingConfig(log_exceptions="debug", disable_stack_trace={404, 401, 403}),
+        # kht logs through the standard logging tree; `kht serve` configures its handlers.
+        logging_config=None,
         debug=False,
     )
 

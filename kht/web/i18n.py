@@ -6,7 +6,6 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -30,17 +29,28 @@ def translations(language: str) -> NullTranslations:
     return Translations(buffer)
 
 
+def _weighted(accept_language: str) -> list[str]:
+    tags: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        tags.append((-weight, position, tag.strip().lower()))
+    return [tag for _, _, tag in sorted(tags) if tag]
+
+
 def negotiate(accept_language: str | None, default: str) -> str:
-    """Pick zh_CN or en from an Accept-Language header, else `default`."""
-    if not accept_language:
-        return default
-    preferred = []
-    for part in accept_language.split(","):
-        tag = part.split(";")[0].strip().replace("-", "_")
-        if tag and tag != "*":
-            preferred.append(tag)
-    chosen = Locale.negotiate(preferred, list(LANGUAGES), sep="_", aliases={"zh": "zh_CN"})
-    return str(chosen) if chosen else default
+    """Pick zh_CN or en from an Accept-Language header (any zh-* or en-*), else `default`."""
+    for tag in _weighted(accept_language or ""):
+        if tag.startswith("zh"):
+            return "zh_CN"
+        if tag.startswith("en"):
+            return "en"
+    return default
 
 
 def normalise(language: str | None) -> str | None:

@@ -6,19 +6,18 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie, State
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy import text
 
-from kht.context import Ctx
+from kht.context import RequestCtx
 from kht.errors import ValidationError
 from kht.web.i18n import LANGUAGE_COOKIE, normalise
 from kht.web.pages import render
 
 
 @get("/", sync_to_thread=True, include_in_schema=False)
-def home(request: Request, ctx: Ctx) -> Template:
+def home(request: Request, ctx: RequestCtx) -> Template:
     plugins = [ctx.plugins.info(name) for name in ctx.plugins.enabled]
     return render(request, ctx, "home.html", plugins=plugins)
 
@@ -26,8 +25,8 @@ def home(request: Request, ctx: Ctx) -> Template:
 @post("/language", sync_to_thread=True, include_in_schema=False)
 def set_language(
     request: Request,
-    ctx: Ctx,
-    data: dict[str, Any] = Body(media_type=RequestEncodingType.URL_ENCODED),
+    ctx: RequestCtx,
+    data: URLEncodedBody[dict[str, Any]],
 ) -> Redirect:
     language = normalise(data.get("language"))
     if language is None:

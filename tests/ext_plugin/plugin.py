@@ -17,7 +17,7 @@ from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.plugin_api import (
-    Base, Ctx, FieldDef, IdMixin, MenuItem, PluginInfo, Problem, RecordCreated, hookimpl, utcnow,
+    Base, Ctx, FieldDef, IdMixin, MenuItem, PluginInfo, Problem, RecordCreated, RequestCtx, hookimpl, utcnow,
 )
 from kht.web.pages import render
 
@@ -70,13 +70,13 @@ def kht_on_event(ctx: Ctx, event: Any) -> None:
 
 
 @get("/api/v1/ext_plugin/visits", sync_to_thread=True)
-def list_visits(ctx: Ctx) -> dict[str, Any]:
+def list_visits(ctx: RequestCtx) -> dict[str, Any]:
     rows = ctx.session.execute(select(Visit.customer_id, Visit.note).order_by(Visit.id)).all()
     return {"items": [{"customer_id": c, "note": n} for c, n in rows], "total": len(rows)}
 
 
 @get("/ext_plugin/visits", sync_to_thread=True, include_in_schema=False)
-def visits_page(request: Request, ctx: Ctx) -> Template:
+def visits_page(request: Request, ctx: RequestCtx) -> Template:
     count = ctx.session.scalar(select(func.count()).select_from(Visit))
     return render(request, ctx, "ext_plugin/visits.html", count=count)
 
