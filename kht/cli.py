@@ -38,8 +38,9 @@ def init_database(runtime: Runtime) -> str | None:
         if find_user(ctx.session, ADMIN_LOGIN) is not None:
             return None
         password = os.environ.get("KHT_ADMIN_PASSWORD") or generate_password()
-        create_user(ctx.session, login=ADMIN_LOGIN, name="Administrator", password=password,
-                    is_admin=True)
+        create_user(
+            ctx.session, login=ADMIN_LOGIN, name="Administrator", password=password, is_admin=True
+        )
         return password
 
 
@@ -73,22 +74,38 @@ def serve(host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     runtime = _runtime()
     os.environ.setdefault("KHT_SECRET_KEY", runtime.settings.secret_key)  # shared by workers
     if workers == 1:
         from kht.web import create_app
 
-        uvicorn.run(create_app(runtime.settings, engine=runtime.engine), host=host, port=port,
-                    log_level="info")
+        uvicorn.run(
+            create_app(runtime.settings, engine=runtime.engine),
+            host=host,
+            port=port,
+            log_level="info",
+        )
     else:
-        uvicorn.run("kht.web.asgi:build", factory=True, host=host, port=port, workers=workers,
-                    log_level="info")
+        uvicorn.run(
+            "kht.web.asgi:build",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
 
 
 @cli.command()
-@click.option("--serve/--no-serve", "serve_after", default=True,
-              help="Serve on 127.0.0.1:8000 after loading (default) or only load.")
+@click.option(
+    "--serve/--no-serve",
+    "serve_after",
+    default=True,
+    help="Serve on 127.0.0.1:8000 after loading (default) or only load.",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def demo(serve_after: bool, port: int) -> None:
     """Initialise if needed, enable all five packs, load demo data, then serve."""
@@ -178,4 +195,3 @@ def main() -> None:
 def _first_line(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-

@@ -20,8 +20,13 @@ def load_demo(runtime: Runtime) -> list[tuple[str, str, str]]:
         password = generate_password()
         admin = find_user(ctx.session, DEMO_ADMIN)
         if admin is None:
-            admin = create_user(ctx.session, login=DEMO_ADMIN, name="Administrator",
-                                password=password, is_admin=True)
+            admin = create_user(
+                ctx.session,
+                login=DEMO_ADMIN,
+                name="Administrator",
+                password=password,
+                is_admin=True,
+            )
         else:
             admin.password_hash = hash_password(password)
         logins.append((DEMO_ADMIN, password, "administrator"))

@@ -78,6 +78,13 @@ class RecordsMerged(Event, tag=True):
 
 
 AnyEvent = (
-    RecordCreated | RecordUpdated | RecordDeleted | RecordRestored | StageChanged
-    | ActionLogged | LeadConverted | OrderPlaced | RecordsMerged
+    RecordCreated
+    | RecordUpdated
+    | RecordDeleted
+    | RecordRestored
+    | StageChanged
+    | ActionLogged
+    | LeadConverted
+    | OrderPlaced
+    | RecordsMerged
 )

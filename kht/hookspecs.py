@@ -20,6 +20,7 @@ hookimpl = pluggy.HookimplMarker("kht")
 
 # ---------------------------------------------------------------- identity and start-up
 
+
 @hookspec(firstresult=True)
 def kht_register_plugin() -> Any:
     """Describe the plugin.
@@ -123,6 +124,7 @@ def kht_register_sms_gateways() -> Any:
 
 # ---------------------------------------------------------------- preparing objects
 
+
 @hookspec
 def kht_prepare_jinja_env(env: Any) -> None:
     """Add filters, tests and globals to the UI's Jinja2 environment.
@@ -132,6 +134,7 @@ def kht_prepare_jinja_env(env: Any) -> None:
 
 
 # ---------------------------------------------------------------- UI contributions
+
 
 @hookspec
 def kht_menu_items(ctx: Any) -> Any:
@@ -161,6 +164,7 @@ def kht_record_actions(ctx: Any, kind: str, record: Any) -> Any:
 
 
 # ---------------------------------------------------------------- lifecycle
+
 
 @hookspec
 def kht_on_event(ctx: Any, event: Any) -> None:

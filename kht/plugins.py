@@ -81,8 +81,9 @@ def discover(extra: list[str] | tuple[str, ...] = ()) -> dict[str, Discovered]:
     for label, loader, origin in sources:
         item = _load_one(label, loader)
         if item.name in found and found[item.name].module is not item.module:
-            raise PluginError(f"two plugins are named {item.name!r}: "
-                              f"{_origin(found[item.name])} and {origin}")
+            raise PluginError(
+                f"two plugins are named {item.name!r}: {_origin(found[item.name])} and {origin}"
+            )
         found[item.name] = item
     return found
 
@@ -98,8 +99,11 @@ def enabled_names(session: Session) -> set[str]:
 
 def migration_dirs(found: dict[str, Discovered]) -> dict[str, Path]:
     """Migration folders of every loadable plugin (enabled or not)."""
-    return {name: d.info.migrations for name, d in found.items()
-            if d.info is not None and d.info.migrations is not None}
+    return {
+        name: d.info.migrations
+        for name, d in found.items()
+        if d.info is not None and d.info.migrations is not None
+    }
 
 
 def _get(found: dict[str, Discovered], name: str) -> Discovered:
@@ -148,8 +152,11 @@ def disable(engine: Engine, found: dict[str, Discovered], name: str) -> None:
         if name not in found and name not in enabled:
             _get(found, name)  # raises the "unknown plugin" error
         needed_by = sorted(
-            other for other in enabled
-            if other != name and found.get(other) and found[other].info
+            other
+            for other in enabled
+            if other != name
+            and found.get(other)
+            and found[other].info
             and name in found[other].info.requires
         )
         if needed_by:
@@ -214,4 +221,5 @@ def _check_models(pm: pluggy.PluginManager) -> None:
             if not plugin_name.startswith("kht.") and not table.startswith(f"{plugin_name}_"):
                 raise PluginError(
                     f"plugin {plugin_name!r} declares table {table!r}; "
-                    f"plugin tables must be named {plugin_name}_<thing>")
+                    f"plugin tables must be named {plugin_name}_<thing>"
+                )

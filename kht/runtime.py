@@ -29,8 +29,9 @@ class Runtime:
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
         engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-        return cls(settings=settings, engine=engine,
-                   found=plugin_manager.discover(settings.extra_plugins))
+        return cls(
+            settings=settings, engine=engine, found=plugin_manager.discover(settings.extra_plugins)
+        )
 
     def plugins(self) -> plugin_manager.Plugins:
         """The plugin manager for the plugins enabled in the database right now."""
@@ -51,8 +52,13 @@ class Runtime:
         """A context in one transaction: committed if the block succeeds, rolled back if not."""
         session = Session(self.engine, expire_on_commit=False)
         try:
-            yield Ctx(session=session, settings=self.settings, plugins=self.plugins(),
-                      user=user, language=language)
+            yield Ctx(
+                session=session,
+                settings=self.settings,
+                plugins=self.plugins(),
+                user=user,
+                language=language,
+            )
             session.commit()
         except BaseException:
             session.rollback()

@@ -28,8 +28,6 @@ from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.runtime import Runtime
 
-TEST_PASSWORD = "correct-horse-battery"
-
 
 def _test_url() -> str:
     return os.environ.get("KHT_TEST_DATABASE_URL", "")
@@ -89,8 +87,12 @@ class _Sqlite:
 
 def settings_for(url: str, **overrides: Any) -> Settings:
     """Settings for a test app: plain-HTTP cookies (the test client speaks http)."""
-    values: dict[str, Any] = {"database_url": url, "secret_key": "test-secret-key-0123456789",
-                              "secure_cookies": False, "default_language": "zh_CN"}
+    values: dict[str, Any] = {
+        "database_url": url,
+        "secret_key": "test-secret-key-0123456789",
+        "secure_cookies": False,
+        "default_language": "zh_CN",
+    }
     values.update(overrides)
     return Settings(**values)
 
@@ -99,8 +101,11 @@ def settings_for(url: str, **overrides: Any) -> Settings:
 def kht_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Postgres | _Sqlite]:
     """One migrated template per test process; `clone()` gives a fresh database from it."""
     url = _test_url()
-    factory = _Postgres(url) if url.startswith("postgresql") else _Sqlite(
-        tmp_path_factory.mktemp("kht-db"))
+    factory = (
+        _Postgres(url)
+        if url.startswith("postgresql")
+        else _Sqlite(tmp_path_factory.mktemp("kht-db"))
+    )
     template_url = factory.create_template()
     runtime = Runtime.from_settings(settings_for(template_url))
     runtime.migrate()
@@ -120,10 +125,14 @@ def kht_runtime(kht_db_url: str) -> Callable[..., Runtime]:
     """Build a Runtime on this test's database with `plugins` enabled (and `extra` installed)."""
     built: list[Runtime] = []
 
-    def build(plugins: tuple[str, ...] | list[str] = (), extra: tuple[str, ...] | list[str] = (),
-              **settings: Any) -> Runtime:
-        runtime = Runtime.from_settings(settings_for(kht_db_url, extra_plugins=list(extra),
-                                                      **settings))
+    def build(
+        plugins: tuple[str, ...] | list[str] = (),
+        extra: tuple[str, ...] | list[str] = (),
+        **settings: Any,
+    ) -> Runtime:
+        runtime = Runtime.from_settings(
+            settings_for(kht_db_url, extra_plugins=list(extra), **settings)
+        )
         for name in plugins:
             plugin_manager.enable(runtime.engine, runtime.found, name)
         built.append(runtime)
@@ -139,8 +148,11 @@ def kht_app(kht_runtime: Callable[..., Runtime]) -> Callable[..., Any]:
     """Build the web app on this test's database with `plugins` enabled."""
     from kht.web import create_app
 
-    def build(plugins: tuple[str, ...] | list[str] = (), extra: tuple[str, ...] | list[str] = (),
-              **settings: Any) -> Any:
+    def build(
+        plugins: tuple[str, ...] | list[str] = (),
+        extra: tuple[str, ...] | list[str] = (),
+        **settings: Any,
+    ) -> Any:
         runtime = kht_runtime(plugins, extra, **settings)
         return create_app(runtime.settings, engine=runtime.engine)
 

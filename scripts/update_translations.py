@@ -44,14 +44,33 @@ def msgids(path: Path) -> set[str]:
 
 def extract() -> None:
     """Write the template (messages.pot) from the current sources."""
-    pybabel("extract", "--mapping-file", ROOT / "babel.cfg", "--no-location",
-            "--omit-header", "--sort-output", "--output-file", POT, ROOT)
+    pybabel(
+        "extract",
+        "--mapping-file",
+        ROOT / "babel.cfg",
+        "--no-location",
+        "--omit-header",
+        "--sort-output",
+        "--output-file",
+        POT,
+        ROOT,
+    )
 
 
 def update(language: str) -> None:
     """Merge the template into `language`'s catalog, creating the catalog if missing."""
-    pybabel("update", "--init-missing", "--ignore-pot-creation-date", "--ignore-obsolete",
-            "--input-file", POT, "--output-dir", LOCALE_DIR, "--locale", language)
+    pybabel(
+        "update",
+        "--init-missing",
+        "--ignore-pot-creation-date",
+        "--ignore-obsolete",
+        "--input-file",
+        POT,
+        "--output-dir",
+        LOCALE_DIR,
+        "--locale",
+        language,
+    )
 
 
 def main() -> None:
@@ -68,8 +87,11 @@ def main() -> None:
         po_file = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
         old = po_file.read_bytes() if po_file.is_file() else None
         update(language)
-        state = "created" if old is None else (
-            "unchanged" if po_file.read_bytes() == old else "updated")
+        state = (
+            "created"
+            if old is None
+            else ("unchanged" if po_file.read_bytes() == old else "updated")
+        )
         print(f"{po_file.relative_to(ROOT)}: {state}")
         if language == SOURCE_LANGUAGE:
             continue

@@ -13,8 +13,14 @@ LANGUAGES = ("zh_CN", "en")
 
 
 def create_user(
-    session: Session, *, login: str, name: str, password: str, email: str = "",
-    language: str = "zh_CN", is_admin: bool = False,
+    session: Session,
+    *,
+    login: str,
+    name: str,
+    password: str,
+    email: str = "",
+    language: str = "zh_CN",
+    is_admin: bool = False,
 ) -> User:
     """Create a user; the login must be unique (case-insensitive)."""
     login = login.strip()
@@ -24,8 +30,14 @@ def create_user(
         raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}", "language")
     if find_user(session, login) is not None:
         raise Conflict(f"a user with login {login!r} already exists", "login")
-    user = User(login=login, name=name or login, email=email, language=language,
-                password_hash=hash_password(password), is_admin=is_admin)
+    user = User(
+        login=login,
+        name=name or login,
+        email=email,
+        language=language,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+    )
     session.add(user)
     session.flush()
     return user

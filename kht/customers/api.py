@@ -15,10 +15,19 @@ PAGE_SIZE = Parameter(ge=1, le=500, default=50)
 
 def to_out(customer: Customer) -> CustomerOut:
     return CustomerOut(
-        id=customer.id, name=customer.name, kind=customer.kind, phone=customer.phone,
-        email=customer.email, website=customer.website, address=customer.address,
-        notes=customer.notes, owner_id=customer.owner_id, version=customer.version,
-        ext=customer.ext or {}, created_at=customer.created_at, updated_at=customer.updated_at,
+        id=customer.id,
+        name=customer.name,
+        kind=customer.kind,
+        phone=customer.phone,
+        email=customer.email,
+        website=customer.website,
+        address=customer.address,
+        notes=customer.notes,
+        owner_id=customer.owner_id,
+        version=customer.version,
+        ext=customer.ext or {},
+        created_at=customer.created_at,
+        updated_at=customer.updated_at,
     )
 
 
@@ -28,12 +37,17 @@ class CustomerController(Controller):
 
     @get("/", sync_to_thread=True)
     def list_customers(
-        self, ctx: RequestCtx, page: int = Parameter(ge=1, default=1), page_size: int = PAGE_SIZE,
-        q: FromQuery[str] = "", sort: FromQuery[str] = "-updated_at",
+        self,
+        ctx: RequestCtx,
+        page: int = Parameter(ge=1, default=1),
+        page_size: int = PAGE_SIZE,
+        q: FromQuery[str] = "",
+        sort: FromQuery[str] = "-updated_at",
     ) -> CustomerPage:
         rows, total = service.list_customers(ctx, page=page, page_size=page_size, q=q, sort=sort)
-        return CustomerPage(items=[to_out(r) for r in rows], total=total, page=page,
-                            page_size=page_size)
+        return CustomerPage(
+            items=[to_out(r) for r in rows], total=total, page=page, page_size=page_size
+        )
 
     @post("/", sync_to_thread=True)
     def create_customer(self, ctx: RequestCtx, data: JSONBody[CustomerCreate]) -> CustomerOut:
@@ -44,7 +58,9 @@ class CustomerController(Controller):
         return to_out(service.get_customer(ctx, customer_id))
 
     @patch("/{customer_id:int}", sync_to_thread=True)
-    def update_customer(self, ctx: RequestCtx, customer_id: FromPath[int], data: JSONBody[CustomerUpdate]) -> CustomerOut:
+    def update_customer(
+        self, ctx: RequestCtx, customer_id: FromPath[int], data: JSONBody[CustomerUpdate]
+    ) -> CustomerOut:
         return to_out(service.update_customer(ctx, customer_id, data))
 
     @delete("/{customer_id:int}", sync_to_thread=True)

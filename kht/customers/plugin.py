@@ -18,8 +18,16 @@ def kht_register_routes() -> list[Any]:
 
 @hookimpl
 def kht_menu_items(ctx: Any) -> list[MenuItem]:
-    return [MenuItem(key="customers", label_zh="客户", label_en="Customers",
-                     url="/customers", icon="people", order=20)]
+    return [
+        MenuItem(
+            key="customers",
+            label_zh="客户",
+            label_en="Customers",
+            url="/customers",
+            icon="people",
+            order=20,
+        )
+    ]
 
 
 DEMO_CUSTOMERS = (

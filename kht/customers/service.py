@@ -17,8 +17,12 @@ from kht.fields import fields_for
 from kht.plugin_types import Problem
 
 KIND = "customer"
-SORTABLE = {"name": Customer.name, "created_at": Customer.created_at,
-            "updated_at": Customer.updated_at, "id": Customer.id}
+SORTABLE = {
+    "name": Customer.name,
+    "created_at": Customer.created_at,
+    "updated_at": Customer.updated_at,
+    "id": Customer.id,
+}
 
 
 def _check_plugins(ctx: Ctx, record: Customer | None, changes: dict[str, Any]) -> None:
@@ -38,12 +42,14 @@ def create_customer(ctx: Ctx, data: CustomerCreate) -> Customer:
     if not values["name"]:
         raise ValidationError("name is required", "name")
     _check_plugins(ctx, None, values)
-    customer = Customer(**values, owner_id=ctx.user_id, created_by_id=ctx.user_id,
-                        updated_by_id=ctx.user_id)
+    customer = Customer(
+        **values, owner_id=ctx.user_id, created_by_id=ctx.user_id, updated_by_id=ctx.user_id
+    )
     ctx.session.add(customer)
     ctx.session.flush()
-    ctx.fire(RecordCreated(kind=KIND, record_id=customer.id, user_id=ctx.user_id,
-                           values=_plain(values)))
+    ctx.fire(
+        RecordCreated(kind=KIND, record_id=customer.id, user_id=ctx.user_id, values=_plain(values))
+    )
     return customer
 
 
@@ -71,15 +77,17 @@ def list_customers(
     query = scoped_query(ctx)
     if q:
         like = f"%{q.strip()}%"
-        query = query.where(or_(Customer.name.like(like), Customer.phone.like(like),
-                                Customer.email.like(like)))
+        query = query.where(
+            or_(Customer.name.like(like), Customer.phone.like(like), Customer.email.like(like))
+        )
     total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     column = SORTABLE.get(sort.lstrip("-"))
     if column is None:
         raise ValidationError(f"sort must be one of: {', '.join(SORTABLE)}", "sort")
     order = column.desc() if sort.startswith("-") else column.asc()
     rows = ctx.session.scalars(
-        query.order_by(order, Customer.id.desc()).offset((page - 1) * page_size).limit(page_size))
+        query.order_by(order, Customer.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    )
     return list(rows), total
 
 
@@ -88,8 +96,11 @@ def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Custome
     customer = get_customer(ctx, customer_id)
     if data.version != customer.version:
         raise Conflict(f"customer {customer_id} was changed by someone else; reload it", "version")
-    changes = {k: v for k, v in msgspec.structs.asdict(data).items()
-               if v is not msgspec.UNSET and k != "version"}
+    changes = {
+        k: v
+        for k, v in msgspec.structs.asdict(data).items()
+        if v is not msgspec.UNSET and k != "version"
+    }
     if "ext" in changes:
         changes["ext"] = validate_ext(fields_for(ctx, KIND), customer.ext, changes["ext"])
     _check_plugins(ctx, customer, changes)
@@ -99,8 +110,11 @@ def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Custome
     customer.updated_by_id = ctx.user_id
     ctx.session.flush()
     if diff:
-        ctx.fire(RecordUpdated(kind=KIND, record_id=customer.id, user_id=ctx.user_id,
-                               changes=_plain(diff)))
+        ctx.fire(
+            RecordUpdated(
+                kind=KIND, record_id=customer.id, user_id=ctx.user_id, changes=_plain(diff)
+            )
+        )
     return customer
 
 

@@ -15,12 +15,25 @@ PAGE_SIZE = 50
 
 
 @get("/customers", sync_to_thread=True, include_in_schema=False)
-def customer_list(request: Request, ctx: RequestCtx, page: int = Parameter(ge=1, default=1),
-                  q: FromQuery[str] = "") -> Template:
+def customer_list(
+    request: Request,
+    ctx: RequestCtx,
+    page: int = Parameter(ge=1, default=1),
+    q: FromQuery[str] = "",
+) -> Template:
     rows, total = service.list_customers(ctx, page=page, page_size=PAGE_SIZE, q=q)
     pages = max(1, -(-total // PAGE_SIZE))
-    return render(request, ctx, "customers/list.html", customers=rows, total=total,
-                  page=page, pages=pages, q=q, fields=fields_for(ctx, service.KIND))
+    return render(
+        request,
+        ctx,
+        "customers/list.html",
+        customers=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        q=q,
+        fields=fields_for(ctx, service.KIND),
+    )
 
 
 ROUTES = [customer_list]

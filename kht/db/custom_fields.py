@@ -23,8 +23,18 @@ from kht.errors import ValidationError
 ADMIN_NAMESPACE = "custom"
 
 FieldType = Literal[
-    "text", "long_text", "number", "money", "date", "single_choice", "multi_choice",
-    "user", "boolean", "phone", "email", "url",
+    "text",
+    "long_text",
+    "number",
+    "money",
+    "date",
+    "single_choice",
+    "multi_choice",
+    "user",
+    "boolean",
+    "phone",
+    "email",
+    "url",
 ]
 FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -72,9 +82,15 @@ class CustomField(IdMixin, Base):
 
     def to_def(self) -> FieldDef:
         return FieldDef(
-            name=self.name, type=self.type, label_zh=self.label_zh,  # type: ignore[arg-type]
-            label_en=self.label_en, required=self.required, choices=tuple(self.choices or ()),
-            namespace=ADMIN_NAMESPACE, position=self.position, help=self.help,
+            name=self.name,
+            type=self.type,
+            label_zh=self.label_zh,  # type: ignore[arg-type]
+            label_en=self.label_en,
+            required=self.required,
+            choices=tuple(self.choices or ()),
+            namespace=ADMIN_NAMESPACE,
+            position=self.position,
+            help=self.help,
         )
 
 
@@ -107,11 +123,13 @@ def _number(field: FieldDef, value: Any) -> int | float:
 def _money(field: FieldDef, value: Any) -> str:
     # Stored as a decimal string: JSON numbers would pass through float and lose cents.
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
-        raise ValidationError(f"{field.key} must be an amount such as \"1234.50\"", field.key)
+        raise ValidationError(f'{field.key} must be an amount such as "1234.50"', field.key)
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise ValidationError(f"{field.key} must be an amount such as \"1234.50\"", field.key) from None
+        raise ValidationError(
+            f'{field.key} must be an amount such as "1234.50"', field.key
+        ) from None
     if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(f"{field.key} must have at most two decimals", field.key)
     return str(amount.quantize(Decimal("0.01")))
@@ -126,15 +144,15 @@ def _date(field: FieldDef, value: Any) -> str:
 
 def _single(field: FieldDef, value: Any) -> str:
     if value not in field.choices:
-        raise ValidationError(
-            f"{field.key} must be one of: {', '.join(field.choices)}", field.key)
+        raise ValidationError(f"{field.key} must be one of: {', '.join(field.choices)}", field.key)
     return value
 
 
 def _multi(field: FieldDef, value: Any) -> list[str]:
     if not isinstance(value, list) or any(item not in field.choices for item in value):
         raise ValidationError(
-            f"{field.key} must be a list of: {', '.join(field.choices)}", field.key)
+            f"{field.key} must be a list of: {', '.join(field.choices)}", field.key
+        )
     return list(dict.fromkeys(value))
 
 
@@ -155,13 +173,22 @@ def _pattern(pattern: re.Pattern[str], what: str):  # noqa: ANN202
         if not isinstance(value, str) or not pattern.match(value.strip()):
             raise ValidationError(f"{field.key} must be {what}", field.key)
         return value.strip()
+
     return check
 
 
 _CHECKS = {
-    "text": _text, "long_text": _text, "number": _number, "money": _money, "date": _date,
-    "single_choice": _single, "multi_choice": _multi, "user": _user, "boolean": _boolean,
-    "phone": _pattern(_PHONE, "a phone number"), "email": _pattern(_EMAIL, "an email address"),
+    "text": _text,
+    "long_text": _text,
+    "number": _number,
+    "money": _money,
+    "date": _date,
+    "single_choice": _single,
+    "multi_choice": _multi,
+    "user": _user,
+    "boolean": _boolean,
+    "phone": _pattern(_PHONE, "a phone number"),
+    "email": _pattern(_EMAIL, "an email address"),
     "url": _pattern(_URL, "an http(s) URL"),
 }
 
@@ -189,8 +216,9 @@ def validate_ext(
         for name, value in values.items():
             field = by_key.get((namespace, name))
             if field is None:
-                raise ValidationError(f"ext.{namespace}.{name} is not a known field",
-                                      f"ext.{namespace}.{name}")
+                raise ValidationError(
+                    f"ext.{namespace}.{name} is not a known field", f"ext.{namespace}.{name}"
+                )
             bucket = merged.setdefault(namespace, {})
             if _is_empty(value):
                 bucket.pop(name, None)
@@ -205,7 +233,6 @@ def validate_ext(
 def check_definition(field: FieldDef) -> None:
     """Reject a malformed definition (bad name, choice field without choices)."""
     if not NAME_PATTERN.match(field.name):
-        raise ValidationError(
-            "name must start with a letter and use only a-z, 0-9 and _", "name")
+        raise ValidationError("name must start with a letter and use only a-z, 0-9 and _", "name")
     if field.type in {"single_choice", "multi_choice"} and not field.choices:
         raise ValidationError("a choice field needs at least one choice", "choices")

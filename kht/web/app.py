@@ -9,10 +9,10 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from sqlalchemy import Engine
@@ -25,8 +25,8 @@ from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.engine import make_engine, make_session_factory
-from kht.web.errors import EXCEPTION_HANDLERS
 from kht.web.deps import provide_ctx
+from kht.web.errors import EXCEPTION_HANDLERS
 
 log = logging.getLogger("kht.web")
 
@@ -40,9 +40,11 @@ class LocalSwagger(SwaggerRenderPlugin):
 
     def __init__(self) -> None:
         super().__init__(
-            js_url=f"{SWAGGER}/swagger-ui-bundle.js", css_url=f"{SWAGGER}/swagger-ui.css",
+            js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+            css_url=f"{SWAGGER}/swagger-ui.css",
             standalone_preset_js_url=f"{SWAGGER}/swagger-ui-standalone-preset.js",
-            path="/swagger", favicon="<link rel='icon' href='data:,'>",
+            path="/swagger",
+            favicon="<link rel='icon' href='data:,'>",
         )
 
     def render(self, request: Any, openapi_schema: dict[str, Any]) -> bytes:
@@ -64,10 +66,16 @@ def build_jinja_env(plugins: plugin_manager.Plugins) -> Environment:
     """
     core = FileSystemLoader([str(p) for p in core_template_dirs()])
     plugin_dirs = [str(info.templates) for info in plugins.enabled_infos() if info.templates]
-    loader = ChoiceLoader([PrefixLoader({"core": core}, delimiter=":"),
-                           FileSystemLoader(plugin_dirs), core])
-    env = Environment(loader=loader, autoescape=select_autoescape(default=True),
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    loader = ChoiceLoader(
+        [PrefixLoader({"core": core}, delimiter=":"), FileSystemLoader(plugin_dirs), core]
+    )
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     plugins.pm.hook.kht_prepare_jinja_env(env=env)
     return env
 
@@ -86,14 +94,17 @@ def load_plugins(engine: Engine, settings: Settings) -> plugin_manager.Plugins:
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     """Build the app: JSON API under /api/v1, OpenAPI at /api/schema, the UI, static files."""
-    engine = engine or make_engine(settings.database_url,
-                                   busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    engine = engine or make_engine(
+        settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
     plugins = load_plugins(engine, settings)
     env = build_jinja_env(plugins)
-    handlers = [route for batch in plugins.pm.hook.kht_register_routes() if batch
-                for route in batch]
-    static = create_static_files_router(path="/static", directories=[STATIC_DIR],
-                                        include_in_schema=False)
+    handlers = [
+        route for batch in plugins.pm.hook.kht_register_routes() if batch for route in batch
+    ]
+    static = create_static_files_router(
+        path="/static", directories=[STATIC_DIR], include_in_schema=False
+    )
     return Litestar(
         route_handlers=[*handlers, static],
         dependencies={"ctx": Provide(provide_ctx)},
@@ -101,12 +112,18 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(env)),
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_secure=settings.secure_cookies,
-            cookie_httponly=True, cookie_samesite="lax", cookie_name="kht_csrf",
-            header_name="x-csrftoken", exclude=["/api/", "/healthz"],
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            cookie_name="kht_csrf",
+            header_name="x-csrftoken",
+            exclude=["/api/", "/healthz"],
         ),
         openapi_config=OpenAPIConfig(
-            title="kht API", version=kht.__version__, path="/api/schema",
+            title="kht API",
+            version=kht.__version__,
+            path="/api/schema",
             render_plugins=[LocalSwagger(), JsonRenderPlugin()],
         ),
         state=_state(settings, engine, plugins),
@@ -119,5 +136,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
 def _state(settings: Settings, engine: Engine, plugins: plugin_manager.Plugins) -> Any:
     from litestar.datastructures import State
 
-    return State({"settings": settings, "engine": engine, "plugins": plugins,
-                  "session_factory": make_session_factory(engine)})
+    return State(
+        {
+            "settings": settings,
+            "engine": engine,
+            "plugins": plugins,
+            "session_factory": make_session_factory(engine),
+        }
+    )

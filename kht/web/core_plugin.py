@@ -19,6 +19,12 @@ def kht_register_routes() -> list[Any]:
 def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(key="home", label_zh="首页", label_en="Home", url="/", icon="house", order=0),
-        MenuItem(key="api", label_zh="接口文档", label_en="API docs", url="/api/schema",
-                 icon="braces", order=900),
+        MenuItem(
+            key="api",
+            label_zh="接口文档",
+            label_en="API docs",
+            url="/api/schema",
+            icon="braces",
+            order=900,
+        ),
     ]

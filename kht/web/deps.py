@@ -30,8 +30,13 @@ def provide_ctx(request: Request, state: State) -> Generator[Ctx, None, None]:
     queue behind the write lock); anything else takes the write lock up front.
     """
     session = open_session(state.session_factory, readonly=request.method in SAFE_METHODS)
-    ctx = Ctx(session=session, settings=state.settings, plugins=state.plugins,
-              user=request.scope.get("user"), language=language_of(request))
+    ctx = Ctx(
+        session=session,
+        settings=state.settings,
+        plugins=state.plugins,
+        user=request.scope.get("user"),
+        language=language_of(request),
+    )
     try:
         yield ctx
         if request.method in SAFE_METHODS:

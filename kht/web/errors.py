@@ -14,17 +14,27 @@ from kht.errors import KhtError
 
 log = logging.getLogger("kht.web")
 
-CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "validation_error",
-         429: "too_many_requests", 500: "server_error"}
+CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "server_error",
+}
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
-def error_response(request: Request, status: int, message: str, field: str | None = None,
-                   code: str | None = None) -> Response[Any]:
+def error_response(
+    request: Request, status: int, message: str, field: str | None = None, code: str | None = None
+) -> Response[Any]:
     """Render an error as JSON under /api, as the error page elsewhere."""
     code = code or CODES.get(status, "error")
     if _wants_json(request):

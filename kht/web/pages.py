@@ -34,8 +34,8 @@ def page_context(request: Request, ctx: Ctx | None = None, **values: Any) -> dic
     }
 
 
-def render(request: Request, ctx: Ctx, template: str, status_code: int = 200,
-           **values: Any) -> Template:
+def render(
+    request: Request, ctx: Ctx, template: str, status_code: int = 200, **values: Any
+) -> Template:
     """A Template response for `template` with the common context."""
-    return Template(template, context=page_context(request, ctx, **values),
-                    status_code=status_code)
+    return Template(template, context=page_context(request, ctx, **values), status_code=status_code)

@@ -39,8 +39,15 @@ def set_language(
     if not target.startswith("/") or target.startswith("//"):
         target = "/"  # never redirect off-site
     secure = ctx.settings.secure_cookies
-    cookie = Cookie(key=LANGUAGE_COOKIE, value=language, max_age=365 * 86400, path="/",
-                    secure=secure, httponly=True, samesite="lax")
+    cookie = Cookie(
+        key=LANGUAGE_COOKIE,
+        value=language,
+        max_age=365 * 86400,
+        path="/",
+        secure=secure,
+        httponly=True,
+        samesite="lax",
+    )
     return Redirect(path=target, cookies=[cookie])
 
 

@@ -26,8 +26,9 @@ def empty_database_url(kht_databases) -> str:
 
 
 def test_upgrade_from_an_empty_database_reaches_the_core_head(kht_databases):
-    runtime = Runtime.from_settings(settings_for(empty_database_url(kht_databases),
-                                                  extra_plugins=[EXT_PLUGIN]))
+    runtime = Runtime.from_settings(
+        settings_for(empty_database_url(kht_databases), extra_plugins=[EXT_PLUGIN])
+    )
     assert inspect(runtime.engine).get_table_names() == []
     runtime.migrate()
     tables = set(inspect(runtime.engine).get_table_names())

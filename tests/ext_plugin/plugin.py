@@ -17,7 +17,17 @@ from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.plugin_api import (
-    Base, Ctx, FieldDef, IdMixin, MenuItem, PluginInfo, Problem, RecordCreated, RequestCtx, hookimpl, utcnow,
+    Base,
+    Ctx,
+    FieldDef,
+    IdMixin,
+    MenuItem,
+    PluginInfo,
+    Problem,
+    RecordCreated,
+    RequestCtx,
+    hookimpl,
+    utcnow,
 )
 from kht.web.pages import render
 
@@ -37,8 +47,13 @@ class Visit(IdMixin, Base):
 
 @hookimpl
 def kht_register_plugin() -> PluginInfo:
-    return PluginInfo(name=NAME, label_zh="扩展示例", label_en="Extension example",
-                      migrations=HERE / "migrations", templates=HERE / "templates")
+    return PluginInfo(
+        name=NAME,
+        label_zh="扩展示例",
+        label_en="Extension example",
+        migrations=HERE / "migrations",
+        templates=HERE / "templates",
+    )
 
 
 @hookimpl
@@ -50,8 +65,15 @@ def kht_register_models() -> list[type]:
 def kht_register_fields(kind: str) -> list[FieldDef] | None:
     if kind != "customer":
         return None
-    return [FieldDef(name="vip_level", type="single_choice", label_zh="VIP 等级",
-                     label_en="VIP level", choices=("silver", "gold"))]
+    return [
+        FieldDef(
+            name="vip_level",
+            type="single_choice",
+            label_zh="VIP 等级",
+            label_en="VIP level",
+            choices=("silver", "gold"),
+        )
+    ]
 
 
 @hookimpl
@@ -88,5 +110,12 @@ def kht_register_routes() -> list[Any]:
 
 @hookimpl
 def kht_menu_items(ctx: Ctx) -> list[MenuItem]:
-    return [MenuItem(key="ext_visits", label_zh="拜访记录", label_en="Visits",
-                     url="/ext_plugin/visits", order=50)]
+    return [
+        MenuItem(
+            key="ext_visits",
+            label_zh="拜访记录",
+            label_en="Visits",
+            url="/ext_plugin/visits",
+            order=50,
+        )
+    ]

@@ -15,18 +15,22 @@ def client(kht_app):
 
 
 def test_the_plugin_field_is_accepted_validated_and_returned(client):
-    created = client.post("/api/v1/customers",
-                          json={"name": "Acme", "ext": {"ext_plugin": {"vip_level": "gold"}}})
+    created = client.post(
+        "/api/v1/customers", json={"name": "Acme", "ext": {"ext_plugin": {"vip_level": "gold"}}}
+    )
     assert created.status_code == 201
     assert created.json()["ext"] == {"ext_plugin": {"vip_level": "gold"}}
-    refused = client.post("/api/v1/customers",
-                          json={"name": "Acme", "ext": {"ext_plugin": {"vip_level": "platinum"}}})
+    refused = client.post(
+        "/api/v1/customers", json={"name": "Acme", "ext": {"ext_plugin": {"vip_level": "platinum"}}}
+    )
     assert refused.status_code == 422
     assert refused.json()["field"] == "ext.ext_plugin.vip_level"
 
 
 def test_the_plugin_field_shows_as_a_column_in_the_customer_list(client):
-    client.post("/api/v1/customers", json={"name": "Acme", "ext": {"ext_plugin": {"vip_level": "gold"}}})
+    client.post(
+        "/api/v1/customers", json={"name": "Acme", "ext": {"ext_plugin": {"vip_level": "gold"}}}
+    )
     page = client.get("/customers")
     assert "VIP 等级" in page.text and "gold" in page.text
 
@@ -34,8 +38,10 @@ def test_the_plugin_field_shows_as_a_column_in_the_customer_list(client):
 def test_the_event_listener_writes_in_the_same_transaction(client):
     customer = client.post("/api/v1/customers", json={"name": "Acme"}).json()
     visits = client.get("/api/v1/ext_plugin/visits").json()
-    assert visits == {"items": [{"customer_id": customer["id"], "note": "welcome Acme"}],
-                      "total": 1}
+    assert visits == {
+        "items": [{"customer_id": customer["id"], "note": "welcome Acme"}],
+        "total": 1,
+    }
 
 
 def test_a_failing_listener_rolls_the_whole_change_back(client):
@@ -76,8 +82,9 @@ def test_disabling_the_plugin_removes_its_routes_menu_and_hooks(kht_runtime):
         assert 'data-menu="ext_visits"' not in client.get("/").text
         created = client.post("/api/v1/customers", json={"name": "Acme"})
         assert created.status_code == 201
-        refused = client.post("/api/v1/customers",
-                              json={"name": "B", "ext": {"ext_plugin": {"vip_level": "gold"}}})
+        refused = client.post(
+            "/api/v1/customers", json={"name": "B", "ext": {"ext_plugin": {"vip_level": "gold"}}}
+        )
         assert refused.status_code == 422
 
 

@@ -26,7 +26,8 @@ def extracted_msgids() -> set[tuple[str, str | None]]:
         method_map, options_map = parse_mapping_cfg(handle, "babel.cfg")
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
-            ROOT, method_map, options_map):
+        ROOT, method_map, options_map
+    ):
         msgid = message[0] if isinstance(message, (list, tuple)) else message
         if msgid:
             found.add((msgid, context))
@@ -60,8 +61,9 @@ def test_every_msgid_in_the_sources_has_a_non_fuzzy_zh_CN_translation():
 def test_catalog_parses_without_errors_and_placeholders_match(language):
     catalog = load_catalog(language)
     assert len(catalog) > 0
-    problems = [(message.id, [str(error) for error in errors])
-                for message, errors in catalog.check()]
+    problems = [
+        (message.id, [str(error) for error in errors]) for message, errors in catalog.check()
+    ]
     assert not problems
 
 

@@ -37,18 +37,28 @@ def test_accept_language_picks_english(client):
     assert ">Home<" in page.text.replace("\n", "") or " Home</a>" in page.text
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("zh-CN,zh;q=0.9", "zh_CN"), ("zh", "zh_CN"), ("en-GB", "en"), ("fr-FR", "zh_CN"),
-    ("", "zh_CN"), ("*", "zh_CN"),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("zh-CN,zh;q=0.9", "zh_CN"),
+        ("zh", "zh_CN"),
+        ("en-GB", "en"),
+        ("fr-FR", "zh_CN"),
+        ("", "zh_CN"),
+        ("*", "zh_CN"),
+    ],
+)
 def test_accept_language_negotiation(header, expected):
     assert negotiate(header, "zh_CN") == expected
 
 
 def test_switching_language_sets_a_cookie_and_changes_the_menu(client):
     token = csrf_token(client)
-    answer = client.post("/language", data={"language": "en", "next": "/customers",
-                                            "_csrf_token": token}, follow_redirects=False)
+    answer = client.post(
+        "/language",
+        data={"language": "en", "next": "/customers", "_csrf_token": token},
+        follow_redirects=False,
+    )
     assert answer.status_code in (302, 303)
     assert answer.headers["location"] == "/customers"
     page = client.get("/customers")
@@ -71,8 +81,11 @@ def test_switching_to_an_unknown_language_is_a_clear_error(client):
 
 def test_language_switch_never_redirects_off_site(client):
     token = csrf_token(client)
-    answer = client.post("/language", data={"language": "en", "next": "//evil.example/",
-                                            "_csrf_token": token}, follow_redirects=False)
+    answer = client.post(
+        "/language",
+        data={"language": "en", "next": "//evil.example/", "_csrf_token": token},
+        follow_redirects=False,
+    )
     assert answer.headers["location"] == "/"
 
 
@@ -104,8 +117,12 @@ def test_unknown_ui_page_is_a_friendly_404(client):
 def test_api_errors_share_one_json_shape(client):
     answer = client.get("/api/v1/customers/999999")
     assert answer.status_code == 404
-    assert answer.json() == {"status": 404, "code": "not_found",
-                             "message": "customer 999999 not found", "field": None}
+    assert answer.json() == {
+        "status": 404,
+        "code": "not_found",
+        "message": "customer 999999 not found",
+        "field": None,
+    }
     answer = client.get("/api/v1/nothing-here")
     assert answer.status_code == 404
     assert set(answer.json()) == {"status", "code", "message", "field"}
@@ -141,8 +158,9 @@ def test_openapi_document_and_docs_page_are_served_locally(client):
     assert "validatorUrl: null" in docs.text
 
 
-@pytest.mark.parametrize("path", ["/", "/customers", "/api/schema", "/api/schema/swagger",
-                                  "/no/such/page"])
+@pytest.mark.parametrize(
+    "path", ["/", "/customers", "/api/schema", "/api/schema/swagger", "/no/such/page"]
+)
 def test_no_page_references_an_outside_url(client, path):
     page = client.get(path)
     for url in LOCAL_URL.findall(page.text):

@@ -19,9 +19,12 @@ def upgrade() -> None:
     op.create_table(
         "ext_plugin_visits",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("customer_id", sa.Integer(),
-                  sa.ForeignKey("customers.id", name="fk_ext_plugin_visits_customer",
-                                ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "customer_id",
+            sa.Integer(),
+            sa.ForeignKey("customers.id", name="fk_ext_plugin_visits_customer", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("note", sa.String(200), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
     )

@@ -20,12 +20,21 @@ def _audit_columns() -> list[sa.Column]:
     return [
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
-        sa.Column("created_by_id", sa.Integer(),
-                  sa.ForeignKey("users.id", name="fk_created_by", ondelete="SET NULL")),
-        sa.Column("updated_by_id", sa.Integer(),
-                  sa.ForeignKey("users.id", name="fk_updated_by", ondelete="SET NULL")),
-        sa.Column("owner_id", sa.Integer(),
-                  sa.ForeignKey("users.id", name="fk_owner", ondelete="SET NULL")),
+        sa.Column(
+            "created_by_id",
+            sa.Integer(),
+            sa.ForeignKey("users.id", name="fk_created_by", ondelete="SET NULL"),
+        ),
+        sa.Column(
+            "updated_by_id",
+            sa.Integer(),
+            sa.ForeignKey("users.id", name="fk_updated_by", ondelete="SET NULL"),
+        ),
+        sa.Column(
+            "owner_id",
+            sa.Integer(),
+            sa.ForeignKey("users.id", name="fk_owner", ondelete="SET NULL"),
+        ),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("deleted_at", UtcDateTime()),
     ]

@@ -1,0 +1,44 @@
+"""A person opens kht, switches to English and back to Chinese, and sees the menu change."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def menu_labels(page) -> list[str]:
+    return [text.strip() for text in page.locator("#main-menu .nav-link").all_inner_texts()]
+
+
+def test_switching_the_language_changes_the_menu(live_server, page):
+    page.goto(live_server + "/")
+    assert "首页" in menu_labels(page)
+    assert "客户" in menu_labels(page)
+
+    page.click("#switch-language")
+    page.wait_for_load_state()
+    assert "Home" in menu_labels(page)
+    assert "Customers" in menu_labels(page)
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    page.click("#switch-language")
+    page.wait_for_load_state()
+    assert "首页" in menu_labels(page)
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+
+
+def test_pages_load_no_outside_resources(live_server, page):
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith((live_server, "data:"))
+            else None
+        ),
+    )
+    for path in ("/", "/customers", "/api/schema"):
+        page.goto(live_server + path)
+        page.wait_for_load_state("networkidle")
+    assert outside == []

@@ -1,0 +1,124 @@
+"""The `kht` command line, run as a user would: a real process, its output and exit code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import EXT_PLUGIN
+
+
+def kht(
+    url: str, *args: str, extra: str = "", env: dict[str, str] | None = None, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
+    environ = {key: value for key, value in os.environ.items() if key != "KHT_ADMIN_PASSWORD"}
+    environ.update({"KHT_DATABASE_URL": url, "KHT_EXTRA_PLUGINS": extra, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "kht", *args],
+        env=environ,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_init_creates_the_admin_with_a_generated_password_printed_once(kht_db_url):
+    first = kht(kht_db_url, "init")
+    assert first.returncode == 0, first.stderr
+    assert "created user admin with password: " in first.stdout
+    password = first.stdout.split("password: ")[1].split()[0]
+    assert len(password) >= 12
+    second = kht(kht_db_url, "init")
+    assert second.returncode == 0
+    assert password not in second.stdout and "already exists" in second.stdout
+
+
+def test_init_takes_the_admin_password_from_the_environment(kht_db_url):
+    result = kht(kht_db_url, "init", env={"KHT_ADMIN_PASSWORD": "a-long-password"})
+    assert result.returncode == 0
+    assert "a-long-password" not in result.stdout
+
+
+def test_init_refuses_a_too_short_admin_password(kht_db_url):
+    result = kht(kht_db_url, "init", env={"KHT_ADMIN_PASSWORD": "short"})
+    assert result.returncode == 1
+    assert "password must have at least 8 characters" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plugins_list_enable_disable(kht_db_url):
+    assert kht(kht_db_url, "init").returncode == 0
+    listed = kht(kht_db_url, "plugins", "list", extra=EXT_PLUGIN)
+    assert "ext_plugin" in listed.stdout and "disabled" in listed.stdout
+    assert "standard_product" in listed.stdout
+    enabled = kht(kht_db_url, "plugins", "enable", "ext_plugin", extra=EXT_PLUGIN)
+    assert enabled.returncode == 0 and "enabled: ext_plugin" in enabled.stdout
+    listed = kht(kht_db_url, "plugins", "list", extra=EXT_PLUGIN)
+    assert any(
+        line.startswith("ext_plugin") and " enabled " in line for line in listed.stdout.splitlines()
+    )
+    disabled = kht(kht_db_url, "plugins", "disable", "ext_plugin", extra=EXT_PLUGIN)
+    assert disabled.returncode == 0 and "disabled: ext_plugin" in disabled.stdout
+
+
+def test_an_unknown_plugin_name_is_one_clear_line_and_a_non_zero_exit(kht_db_url):
+    result = kht(kht_db_url, "plugins", "enable", "nope")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: unknown plugin 'nope'")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_broken_plugin_is_listed_with_its_error(kht_db_url):
+    kht(kht_db_url, "init")
+    listed = kht(kht_db_url, "plugins", "list", extra="tests.broken_plugin")
+    assert listed.returncode == 0
+    assert "BROKEN" in listed.stdout and "broken on purpose" in listed.stdout
+
+
+def test_an_unreachable_database_is_one_clear_line_and_a_non_zero_exit():
+    result = kht("postgresql+psycopg://nobody@127.0.0.1:1/none", "migrate")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot use the database:")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [("serve", "--port", "notanumber"), ("nosuchcommand",), ("serve", "--workers", "0")]
+)
+def test_bad_arguments_exit_non_zero_without_a_traceback(kht_db_url, args):
+    result = kht(kht_db_url, *args)
+    assert result.returncode == 2
+    assert "Error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_demo_loads_without_serving_and_twice_does_not_duplicate(kht_db_url):
+    first = kht(kht_db_url, "demo", "--no-serve")
+    assert first.returncode == 0, first.stderr
+    assert "http://127.0.0.1:8000/" in first.stdout and "login admin" in first.stdout
+    second = kht(kht_db_url, "demo", "--no-serve")
+    assert second.returncode == 0, second.stderr
+    from sqlalchemy import create_engine, func, select
+
+    from kht.customers.models import Customer
+
+    engine = create_engine(kht_db_url)
+    with engine.connect() as connection:
+        names = connection.execute(
+            select(Customer.name, func.count()).group_by(Customer.name)
+        ).all()
+        from kht.plugins import PluginState
+
+        states = connection.execute(select(PluginState.name, PluginState.enabled)).all()
+    engine.dispose()
+    assert names and all(count == 1 for _, count in names)
+    assert {name for name, on in states if on} >= {
+        "standard_product",
+        "membership",
+        "promotion",
+        "project_sales",
+        "key_account",
+    }
