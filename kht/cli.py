@@ -39,7 +39,12 @@ def init_database(runtime: Runtime) -> str | None:
             return None
         password = os.environ.get("KHT_ADMIN_PASSWORD") or generate_password()
         create_user(
-            ctx.session, login=ADMIN_LOGIN, name="Administrator", password=password, is_admin=True
+            ctx.session,
+            login=ADMIN_LOGIN,
+            name="Administrator",
+            password=password,
+            is_admin=True,
+            role="administrator",
         )
         return password
 
@@ -189,6 +194,15 @@ def main() -> None:
         sys.exit(1)
     except SQLAlchemyError as exc:
         click.echo(f"error: database error: {_first_line(exc)}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug: one line for the user, the traceback only on request
+        if os.environ.get("KHT_DEBUG"):
+            raise
+        click.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); "
+            "run again with KHT_DEBUG=1 for details",
+            err=True,
+        )
         sys.exit(1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kht.auth.passwords import generate_password, hash_password
+from kht.auth.principal import load_principal
 from kht.auth.service import create_user, find_user
 from kht.runtime import Runtime
 
@@ -26,10 +27,11 @@ def load_demo(runtime: Runtime) -> list[tuple[str, str, str]]:
                 name="Administrator",
                 password=password,
                 is_admin=True,
+                role="administrator",
             )
         else:
             admin.password_hash = hash_password(password)
         logins.append((DEMO_ADMIN, password, "administrator"))
-        ctx.user = admin
+        ctx.user = load_principal(ctx.session, admin.id)
         ctx.hook.kht_demo_data(ctx=ctx)
     return logins

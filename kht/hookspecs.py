@@ -43,6 +43,16 @@ def kht_register_models() -> Any:
 
 
 @hookspec
+def kht_register_record_kinds() -> Any:
+    """Declare the kinds of owned records the plugin (or core module) keeps.
+
+    Returns: a list of `RecordKind` (kind, model, permission module, labels, optional
+    `open_filter`). Hand-over, audit history and the recycle bin work on every declared
+    kind. Called: when those services need the list; a kind declared twice is an error.
+    """
+
+
+@hookspec
 def kht_register_fields(kind: str) -> Any:
     """Declare fields the plugin adds to a core record kind.
 

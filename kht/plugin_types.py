@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -83,3 +84,22 @@ class Permission(msgspec.Struct, frozen=True, kw_only=True):
     operation: str
     label_zh: str
     label_en: str
+
+
+class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
+    """A kind of owned record (customer, lead, ...): its model and its permission module.
+
+    Hand-over, audit history and other cross-cutting services find records through these.
+    `open_filter`, if given, returns a SQLAlchemy clause selecting the records a hand-over
+    moves (e.g. only open actions); by default every live record moves.
+    """
+
+    kind: str
+    model: Any
+    module: str
+    label_zh: str
+    label_en: str
+    open_filter: Any = None
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en

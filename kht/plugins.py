@@ -33,6 +33,9 @@ log = logging.getLogger("kht.plugins")
 ENTRY_POINT_GROUP = "kht"
 CORE_PLUGINS = (
     "kht.web.core_plugin",
+    "kht.auth.plugin",
+    "kht.org.plugin",
+    "kht.audit.plugin",
     "kht.customers.plugin",
 )
 

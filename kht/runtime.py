@@ -40,9 +40,12 @@ class Runtime:
         return plugin_manager.build(self.found, enabled, trace=self.settings.trace_hooks)
 
     def migrate(self) -> None:
-        """Bring the core and every enabled plugin to head."""
+        """Bring the core and every enabled plugin to head; create missing built-in roles."""
+        from kht.auth.service import ensure_builtin_roles
+
         migrate.upgrade(self.engine, plugin_manager.migration_dirs(self.found), [])
-        with Session(self.engine) as session:
+        with Session(self.engine) as session, session.begin():
+            ensure_builtin_roles(session)
             enabled = plugin_manager.enabled_names(session)
         names = plugin_manager.ordered(self.found, enabled)
         migrate.upgrade(self.engine, plugin_manager.migration_dirs(self.found), names)

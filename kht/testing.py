@@ -157,3 +157,91 @@ def kht_app(kht_runtime: Callable[..., Runtime]) -> Callable[..., Any]:
         return create_app(runtime.settings, engine=runtime.engine)
 
     return build
+
+
+TEST_PASSWORD = "correct-horse-battery"  # noqa: S105 - the password of test users
+
+
+def runtime_of(app: Any) -> Runtime:
+    """A Runtime on the same database and plugins as a built app (to prepare data)."""
+    state = app.state
+    return Runtime(settings=state.settings, engine=state.engine, found=state.plugins.found)
+
+
+def add_user(
+    runtime: Runtime,
+    login: str,
+    role: str | None = "sales_rep",
+    *,
+    department: str | None = None,
+    branch: str | None = None,
+    business_lines: tuple[str, ...] = (),
+    is_admin: bool = False,
+    password: str = TEST_PASSWORD,
+) -> int:
+    """Create a user through the service (departments, branches, lines made on demand)."""
+    from kht.auth.service import create_user
+    from kht.org import service as org
+    from kht.org.models import Branch, BusinessLine
+
+    with runtime.ctx() as ctx:
+        session = ctx.session
+        department_id = branch_id = None
+        if department:
+            parent_name, _, name = department.rpartition("/")
+            found = org.find_department(session, name)
+            parent = org.find_department(session, parent_name) if parent_name else None
+            found = found or org.create_department(session, name, parent.id if parent else None)
+            department_id = found.id
+        if branch:
+            branch_id = (
+                org.find_unit(session, Branch, branch) or org.create_unit(session, Branch, branch)
+            ).id
+        line_ids = [
+            (
+                org.find_unit(session, BusinessLine, n) or org.create_unit(session, BusinessLine, n)
+            ).id
+            for n in business_lines
+        ]
+        user = create_user(
+            session,
+            login=login,
+            name=login.title(),
+            password=password,
+            role=role,
+            department_id=department_id,
+            branch_id=branch_id,
+            business_line_ids=line_ids,
+            is_admin=is_admin,
+        )
+        return user.id
+
+
+def bearer(runtime: Runtime, login: str) -> dict[str, str]:
+    """Headers carrying a fresh API token of `login`."""
+    from kht.auth.service import find_user
+    from kht.auth.tokens import create_token
+
+    with runtime.ctx() as ctx:
+        user = find_user(ctx.session, login)
+        assert user is not None, login
+        _, token = create_token(ctx.session, user.id, "test", ctx.now())
+    return {"Authorization": f"Bearer {token}"}
+
+
+def log_in(client: Any, login: str, password: str = TEST_PASSWORD) -> Any:
+    """Log a test client in through the real login form (CSRF token included)."""
+    client.get("/login")
+    token = client.cookies.get("kht_csrf")
+    return client.post(
+        "/login",
+        data={"login": login, "password": password, "_csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+
+
+def csrf_token(client: Any) -> str:
+    """The CSRF token of a test client (fetches a page first if it has none yet)."""
+    if "kht_csrf" not in client.cookies:
+        client.get("/login")
+    return client.cookies["kht_csrf"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem
+from kht.plugin_types import MenuItem, RecordKind
 
 
 @hookimpl
@@ -17,7 +17,24 @@ def kht_register_routes() -> list[Any]:
 
 
 @hookimpl
+def kht_register_record_kinds() -> list[RecordKind]:
+    from kht.customers.models import Customer
+
+    return [
+        RecordKind(
+            kind="customer",
+            model=Customer,
+            module="customers",
+            label_zh="客户",
+            label_en="Customers",
+        )
+    ]
+
+
+@hookimpl
 def kht_menu_items(ctx: Any) -> list[MenuItem]:
+    if ctx.user is None or not ctx.user.can("customers", "view"):
+        return []
     return [
         MenuItem(
             key="customers",

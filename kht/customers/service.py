@@ -7,6 +7,8 @@ from typing import Any
 import msgspec
 from sqlalchemy import Select, func, or_, select
 
+from kht.auth.permissions import require
+from kht.auth.scope import restrict
 from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.customers.schemas import CustomerCreate, CustomerUpdate
@@ -17,6 +19,7 @@ from kht.fields import fields_for
 from kht.plugin_types import Problem
 
 KIND = "customer"
+MODULE = "customers"
 SORTABLE = {
     "name": Customer.name,
     "created_at": Customer.created_at,
@@ -36,6 +39,7 @@ def _check_plugins(ctx: Ctx, record: Customer | None, changes: dict[str, Any]) -
 
 def create_customer(ctx: Ctx, data: CustomerCreate) -> Customer:
     """Create a customer owned by the acting user; validates custom fields and fires events."""
+    require(ctx.user, MODULE, "create")
     values = msgspec.structs.asdict(data)
     values["ext"] = validate_ext(fields_for(ctx, KIND), {}, data.ext)
     values["name"] = data.name.strip()
@@ -58,8 +62,9 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def scoped_query(ctx: Ctx) -> Select[tuple[Customer]]:
-    """Customers the acting user may see (not deleted)."""
-    return select(Customer).where(Customer.deleted_at.is_(None))
+    """Customers the acting user may see (not deleted): every read starts here."""
+    query = select(Customer).where(Customer.deleted_at.is_(None))
+    return restrict(query, ctx.user, Customer, MODULE)
 
 
 def get_customer(ctx: Ctx, customer_id: int) -> Customer:
@@ -74,6 +79,7 @@ def list_customers(
     ctx: Ctx, *, page: int = 1, page_size: int = 50, q: str = "", sort: str = "-updated_at"
 ) -> tuple[list[Customer], int]:
     """A page of customers in scope, filtered by `q` (name, phone, email) and sorted."""
+    require(ctx.user, MODULE, "view")
     query = scoped_query(ctx)
     if q:
         like = f"%{q.strip()}%"
@@ -94,6 +100,7 @@ def list_customers(
 def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Customer:
     """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
     customer = get_customer(ctx, customer_id)
+    require(ctx.user, MODULE, "edit")
     if data.version != customer.version:
         raise Conflict(f"customer {customer_id} was changed by someone else; reload it", "version")
     changes = {
@@ -121,6 +128,7 @@ def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Custome
 def delete_customer(ctx: Ctx, customer_id: int) -> None:
     """Move a customer to the recycle bin."""
     customer = get_customer(ctx, customer_id)
+    require(ctx.user, MODULE, "delete")
     customer.deleted_at = ctx.now()
     customer.updated_by_id = ctx.user_id
     ctx.session.flush()

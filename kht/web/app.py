@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -25,6 +25,7 @@ from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.engine import make_engine, make_session_factory
+from kht.web.authn import AuthenticationMiddleware
 from kht.web.deps import provide_ctx
 from kht.web.errors import EXCEPTION_HANDLERS
 
@@ -105,9 +106,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], include_in_schema=False
     )
+    # One router for every contributed route: litestar re-registers a path's earlier handlers
+    # when another handler joins that path in a later registration, wrapping sync handlers
+    # twice; registering them together avoids that.
+    routes = Router(path="/", route_handlers=handlers)
     return Litestar(
-        route_handlers=[*handlers, static],
+        route_handlers=[routes, static],
         dependencies={"ctx": Provide(provide_ctx)},
+        middleware=[AuthenticationMiddleware()],
         signature_namespace={"Ctx": Ctx},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(env)),

@@ -10,6 +10,7 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy import text
 
+from kht.auth.service import set_own_language
 from kht.context import RequestCtx
 from kht.errors import ValidationError
 from kht.web.i18n import LANGUAGE_COOKIE, normalise
@@ -32,9 +33,7 @@ def set_language(
     if language is None:
         raise ValidationError("language must be zh_CN or en", "language")
     if ctx.user is not None:
-        from kht.auth.service import set_language as save_language
-
-        save_language(ctx.session, ctx.user, language)
+        set_own_language(ctx, language)
     target = str(data.get("next") or "/")
     if not target.startswith("/") or target.startswith("//"):
         target = "/"  # never redirect off-site

@@ -92,3 +92,23 @@ def page(browser) -> Iterator[object]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def live_runtime(kht_db_url: str) -> Iterator[object]:
+    """A Runtime on the live server's database, to prepare users and data for a journey."""
+    from kht.runtime import Runtime
+    from kht.testing import settings_for
+
+    runtime = Runtime.from_settings(settings_for(kht_db_url))
+    yield runtime
+    runtime.engine.dispose()
+
+
+def log_in_as(page, base_url: str, login: str, password: str) -> None:
+    """Fill in the real login form and wait for the home page."""
+    page.goto(base_url + "/login")
+    page.fill("#login", login)
+    page.fill("#password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(base_url + "/")

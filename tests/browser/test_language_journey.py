@@ -1,8 +1,11 @@
-"""A person opens kht, switches to English and back to Chinese, and sees the menu change."""
+"""A person logs in, switches to English and back to Chinese, and sees the menu change."""
 
 from __future__ import annotations
 
 import pytest
+
+from kht.testing import TEST_PASSWORD, add_user
+from tests.browser.conftest import log_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -11,8 +14,9 @@ def menu_labels(page) -> list[str]:
     return [text.strip() for text in page.locator("#main-menu .nav-link").all_inner_texts()]
 
 
-def test_switching_the_language_changes_the_menu(live_server, page):
-    page.goto(live_server + "/")
+def test_switching_the_language_changes_the_menu(live_server, live_runtime, page):
+    add_user(live_runtime, "boss", "administrator")
+    log_in_as(page, live_server, "boss", TEST_PASSWORD)
     assert "首页" in menu_labels(page)
     assert "客户" in menu_labels(page)
 
@@ -28,7 +32,9 @@ def test_switching_the_language_changes_the_menu(live_server, page):
     assert page.locator("html").get_attribute("lang") == "zh-CN"
 
 
-def test_pages_load_no_outside_resources(live_server, page):
+def test_pages_load_no_outside_resources(live_server, live_runtime, page):
+    add_user(live_runtime, "boss", "administrator")
+    log_in_as(page, live_server, "boss", TEST_PASSWORD)
     outside: list[str] = []
     page.on(
         "request",

@@ -5,12 +5,19 @@ from __future__ import annotations
 import pytest
 from litestar.testing import TestClient
 
+from kht.testing import add_user, bearer, log_in, runtime_of
 from tests.conftest import BROKEN_PLUGIN, EXT_PLUGIN
 
 
 @pytest.fixture
 def client(kht_app):
-    with TestClient(kht_app(plugins=["ext_plugin"], extra=[EXT_PLUGIN])) as test_client:
+    """An administrator's client: API calls carry a bearer token, pages a login session."""
+    app = kht_app(plugins=["ext_plugin"], extra=[EXT_PLUGIN])
+    runtime = runtime_of(app)
+    add_user(runtime, "boss", "administrator")
+    with TestClient(app) as test_client:
+        test_client.headers.update(bearer(runtime, "boss"))
+        log_in(test_client, "boss")
         yield test_client
 
 
@@ -77,7 +84,11 @@ def test_disabling_the_plugin_removes_its_routes_menu_and_hooks(kht_runtime):
 
     runtime = kht_runtime(plugins=["ext_plugin"], extra=[EXT_PLUGIN])
     plugin_manager.disable(runtime.engine, runtime.found, "ext_plugin")
-    with TestClient(create_app(runtime.settings, engine=runtime.engine)) as client:
+    add_user(runtime, "boss", "administrator")
+    app = create_app(runtime.settings, engine=runtime.engine)
+    with TestClient(app) as client:
+        client.headers.update(bearer(runtime, "boss"))
+        log_in(client, "boss")
         assert client.get("/api/v1/ext_plugin/visits").status_code == 404
         assert 'data-menu="ext_visits"' not in client.get("/").text
         created = client.post("/api/v1/customers", json={"name": "Acme"})
@@ -90,7 +101,10 @@ def test_disabling_the_plugin_removes_its_routes_menu_and_hooks(kht_runtime):
 
 def test_the_app_starts_without_a_plugin_that_fails_to_import(kht_app):
     app = kht_app(plugins=["ext_plugin"], extra=[EXT_PLUGIN, BROKEN_PLUGIN])
+    add_user(runtime_of(app), "boss", "administrator")
     with TestClient(app) as client:
+        client.headers.update(bearer(runtime_of(app), "boss"))
+        log_in(client, "boss")
         assert client.get("/").status_code == 200
         assert client.get("/api/v1/ext_plugin/visits").status_code == 200
     assert BROKEN_PLUGIN in app.state.plugins.failed

@@ -7,6 +7,7 @@ import re
 import pytest
 from litestar.testing import TestClient
 
+from kht.testing import add_user, bearer, csrf_token, log_in, runtime_of
 from kht.web.i18n import negotiate
 
 OUTSIDE = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.IGNORECASE)
@@ -15,13 +16,22 @@ LOCAL_URL = re.compile(r"""(?:src|href|action)\s*=\s*["']([^"']+)["']""", re.IGN
 
 @pytest.fixture
 def client(kht_app):
-    with TestClient(kht_app()) as test_client:
+    """A browser-like client logged in as an administrator, speaking Chinese by default."""
+    app = kht_app()
+    add_user(runtime_of(app), "boss", "administrator")
+    with TestClient(app) as test_client:
+        log_in(test_client, "boss")
         yield test_client
 
 
-def csrf_token(client: TestClient) -> str:
-    client.get("/")
-    return client.cookies["kht_csrf"]
+@pytest.fixture
+def api(kht_app):
+    app = kht_app()
+    runtime = runtime_of(app)
+    add_user(runtime, "boss", "administrator")
+    with TestClient(app) as test_client:
+        test_client.headers.update(bearer(runtime, "boss"))
+        yield test_client
 
 
 def test_home_page_renders_the_layout_and_the_core_menu(client):
@@ -32,9 +42,12 @@ def test_home_page_renders_the_layout_and_the_core_menu(client):
     assert "首页" in page.text  # Chinese by default
 
 
-def test_accept_language_picks_english(client):
-    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
-    assert ">Home<" in page.text.replace("\n", "") or " Home</a>" in page.text
+def test_accept_language_picks_english_for_anonymous_visitors(kht_app):
+    with TestClient(kht_app()) as client:
+        page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
+        assert "Log in" in page.text
+        page = client.get("/login", headers={"Accept-Language": "zh-CN"})
+        assert "登录" in page.text
 
 
 @pytest.mark.parametrize(
@@ -114,7 +127,8 @@ def test_unknown_ui_page_is_a_friendly_404(client):
     assert "<html" in page.text and "Traceback" not in page.text
 
 
-def test_api_errors_share_one_json_shape(client):
+def test_api_errors_share_one_json_shape(api):
+    client = api
     answer = client.get("/api/v1/customers/999999")
     assert answer.status_code == 404
     assert answer.json() == {
@@ -139,7 +153,9 @@ def test_unhandled_errors_are_logged_and_never_shown(kht_app, caplog):
 
     app = kht_app()
     app.register(boom)
+    add_user(runtime_of(app), "boss", "administrator")
     with TestClient(app) as client:
+        client.headers.update(bearer(runtime_of(app), "boss"))
         answer = client.get("/api/v1/boom")
     assert answer.status_code == 500
     assert "secret internals" not in answer.text

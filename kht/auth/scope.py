@@ -1,0 +1,57 @@
+"""Data scope: the one place that limits which owners' records a user can reach.
+
+Every service that lists, opens, searches, counts, exports, reports on or changes owned
+records builds its query from `owned_by_visible` (or `restrict`), so no path can return a
+record outside the acting user's scope. Records in the shared pool (no owner) are visible to
+everyone who may view the module.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+
+from kht.auth.models import User
+from kht.auth.permissions import Principal
+from kht.errors import NotAuthenticated
+from kht.org.models import Department, user_business_lines
+
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+def _owners_in_scope(user: Principal, scope: str) -> Select[tuple[int]] | None:
+    if scope == "department" and user.department_id is not None:
+        return select(User.id).where(User.department_id == user.department_id)
+    if scope == "department_tree" and user.department_path is not None:
+        return (
+            select(User.id)
+            .join(Department, User.department_id == Department.id)
+            .where(Department.path.startswith(user.department_path, autoescape=True))
+        )
+    if scope == "branch" and user.branch_id is not None:
+        return select(User.id).where(User.branch_id == user.branch_id)
+    if scope == "business_line" and user.business_line_ids:
+        return select(user_business_lines.c.user_id).where(
+            user_business_lines.c.business_line_id.in_(user.business_line_ids)
+        )
+    return None
+
+
+def owned_by_visible(user: Principal | None, owner_column: Any, module: str) -> ColumnElement:
+    """A WHERE clause: the record's owner lies in `user`'s scope on `module` (or the pool)."""
+    if user is None:
+        raise NotAuthenticated("log in first")
+    scope = user.scope(module)
+    if scope is None:
+        return false()
+    if scope == "all":
+        return true()
+    owners = _owners_in_scope(user, scope)
+    mine = or_(owner_column == user.id, owner_column.is_(None))
+    return or_(mine, owner_column.in_(owners)) if owners is not None else mine
+
+
+def restrict(query: Select[T], user: Principal | None, model: Any, module: str) -> Select[T]:
+    """`query` limited to records of `model` whose owner is in `user`'s scope on `module`."""
+    return query.where(owned_by_visible(user, model.owner_id, module))

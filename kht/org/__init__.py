@@ -1,0 +1,1 @@
+"""Organisation: the department tree, branches (regions) and business (product) lines."""

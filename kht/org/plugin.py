@@ -1,0 +1,12 @@
+"""The organisation module's hook implementations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kht.hookspecs import hookimpl
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    return []

@@ -1,0 +1,112 @@
+"""Authentication middleware: who is asking, and turning anonymous visitors away.
+
+API requests authenticate with `Authorization: Bearer <token>` only (no cookies, so no
+CSRF exposure); UI requests with the server-side session cookie. Both resolve to a
+`Principal` in `scope["user"]`. Everything needs authentication except the login pages,
+`/healthz`, static files, the OpenAPI document and the language switch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import anyio.to_thread
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.response import Redirect, Response
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.orm import Session
+
+from kht.auth.principal import principal_from_bearer, principal_from_session
+from kht.auth.sessions import SESSION_COOKIE
+from kht.db.base import utcnow
+from kht.db.engine import open_session
+
+PUBLIC_PREFIXES = ("/static/", "/api/schema")
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/language", "/favicon.ico"})
+# Pages a half-logged-in session (second factor pending or to be set up) may reach.
+STAGE_PATHS = {
+    "totp": frozenset({"/login/totp", "/logout"}),
+    "setup_totp": frozenset({"/account/2fa/setup", "/logout"}),
+}
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                k, _, v = part.strip().partition("=")
+                if k == name:
+                    return v
+    return None
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def resolve(factory: Any, scope: Scope) -> Any:
+    """The Principal of this request, or None (runs in a worker thread: it queries)."""
+    with open_session(factory, readonly=True) as session:
+        return _resolve(session, scope)
+
+
+def _resolve(session: Session, scope: Scope) -> Any:
+    now = utcnow()
+    if scope["path"].startswith("/api/"):
+        return principal_from_bearer(session, _header(scope, b"authorization"), now)
+    return principal_from_session(session, _cookie(scope, SESSION_COOKIE), now)
+
+
+def _refusal(scope: Scope, principal: Any) -> Response[Any] | None:
+    path = scope["path"]
+    if is_public(path):
+        return None
+    if path.startswith("/api/"):
+        if principal is None:
+            body = {
+                "status": 401,
+                "code": "not_authenticated",
+                "message": "a valid bearer token is required",
+                "field": None,
+            }
+            return Response(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return None
+    if principal is None:
+        target = path + (f"?{scope['query_string'].decode()}" if scope["query_string"] else "")
+        stale = _cookie(scope, SESSION_COOKIE) is not None
+        cookies = [Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")] if stale else []
+        return Redirect(f"/login?next={quote(target)}", cookies=cookies)
+    allowed = STAGE_PATHS.get(principal.stage)
+    if allowed is not None and path not in allowed:
+        return Redirect(sorted(allowed)[0] if principal.stage == "setup_totp" else "/login/totp")
+    return None
+
+
+class AuthenticationMiddleware(ASGIMiddleware):
+    """Sets `scope["user"]`; answers 401 (API) or redirects to /login (UI) when missing."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        state = scope["litestar_app"].state
+        principal = await anyio.to_thread.run_sync(resolve, state.session_factory, scope)
+        scope["user"] = principal
+        refusal = _refusal(scope, principal)
+        if refusal is not None:
+            request: Request[Any, Any, Any] = Request(scope, receive)
+            await refusal.to_asgi_response(app=scope["litestar_app"], request=request)(
+                scope, receive, send
+            )
+            return
+        await next_app(scope, receive, send)
