@@ -1,4 +1,4 @@
-"""The organisation module's hook implementations."""
+"""The organisation module's hook implementations: its pages and API."""
 
 from __future__ import annotations
 
@@ -9,4 +9,6 @@ from kht.hookspecs import hookimpl
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    return []
+    from kht.org import api, views
+
+    return [*views.ROUTES, *api.ROUTES]
