@@ -29,6 +29,13 @@ from kht.config import Settings
 from kht.runtime import Runtime
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Cheap password hashing for the whole run (and the servers tests start)."""
+    from kht.auth.passwords import FAST_HASHING_FOR_TESTS
+
+    os.environ[FAST_HASHING_FOR_TESTS] = "1"
+
+
 def _test_url() -> str:
     return os.environ.get("KHT_TEST_DATABASE_URL", "")
 

@@ -47,24 +47,31 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     ]
 
 
+# (name, kind, phone, owner login): owners are kht.demo's accounts.
 DEMO_CUSTOMERS = (
-    ("清华同方威视技术股份有限公司", "company", "010-62780909"),
-    ("上海华东电器集团有限公司", "company", "021-58881234"),
-    ("Northwind Traders Ltd.", "company", "+44 20 7946 0000"),
-    ("张伟", "person", "13800138000"),
+    ("清华同方威视技术股份有限公司", "company", "010-62780909", "sun.rep"),
+    ("上海华东电器集团有限公司", "company", "021-58881234", "qian.rep"),
+    ("杭州西湖医疗器械有限公司", "company", "0571-87001234", "qian.rep"),
+    ("Northwind Traders Ltd.", "company", "+44 20 7946 0000", "zhao.manager"),
+    ("北京中关村科技发展有限公司", "company", "010-82561234", "sun.rep"),
+    ("张伟", "person", "13800138000", "li.director"),
 )
 
 
 @hookimpl(tryfirst=True)
 def kht_demo_data(ctx: Any) -> None:
-    """A few customers in Chinese and English (skipped when they already exist)."""
+    """Customers in Chinese and English owned by the demo reps (skipped when they exist)."""
     from sqlalchemy import select
 
+    from kht.auth.service import find_user
     from kht.customers.models import Customer
     from kht.customers.schemas import CustomerCreate
     from kht.customers.service import create_customer
+    from kht.demo import act_as
 
     existing = set(ctx.session.scalars(select(Customer.name)))
-    for name, kind, phone in DEMO_CUSTOMERS:
-        if name not in existing:
-            create_customer(ctx, CustomerCreate(name=name, kind=kind, phone=phone))
+    for name, kind, phone, owner in DEMO_CUSTOMERS:
+        if name in existing:
+            continue
+        acting = act_as(ctx, owner) if find_user(ctx.session, owner) else ctx
+        create_customer(acting, CustomerCreate(name=name, kind=kind, phone=phone))

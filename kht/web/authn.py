@@ -105,8 +105,6 @@ class AuthenticationMiddleware(ASGIMiddleware):
         refusal = _refusal(scope, principal)
         if refusal is not None:
             request: Request[Any, Any, Any] = Request(scope, receive)
-            await refusal.to_asgi_response(app=scope["litestar_app"], request=request)(
-                scope, receive, send
-            )
+            await refusal.to_asgi_response(app=None, request=request)(scope, receive, send)
             return
         await next_app(scope, receive, send)
