@@ -195,11 +195,9 @@ def add_user(
         session = ctx.session
         department_id = branch_id = None
         if department:
-            parent_name, _, name = department.rpartition("/")
-            found = org.find_department(session, name)
-            parent = org.find_department(session, parent_name) if parent_name else None
-            found = found or org.create_department(session, name, parent.id if parent else None)
-            department_id = found.id
+            for name in department.split("/"):  # "Sales/East": East under Sales
+                found = org.find_department(session, name)
+                department_id = (found or org.create_department(session, name, department_id)).id
         if branch:
             branch_id = (
                 org.find_unit(session, Branch, branch) or org.create_unit(session, Branch, branch)
