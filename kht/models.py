@@ -1,24 +1,49 @@
 """Every core table, imported together so foreign keys between domains resolve."""
 
+from kht.actions.models import Action
 from kht.audit.models import AuditEntry
 from kht.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
-from kht.customers.models import Customer
+from kht.contacts.models import Contact
+from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
 from kht.db.custom_fields import CustomField
+from kht.files.models import Attachment
+from kht.jobs.models import ImportMapping, Job
+from kht.leads.models import Lead
+from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
+from kht.lists.models import SavedView
 from kht.org.models import Branch, BusinessLine, Department, user_business_lines
 from kht.plugins import PluginState
+from kht.search.models import SearchDocument
+from kht.tags.models import RecordTag, Tag
 
 __all__ = [
+    "Action",
     "ApiToken",
+    "Attachment",
     "AuditEntry",
     "Branch",
     "BusinessLine",
+    "Contact",
     "CustomField",
     "Customer",
+    "CustomerCategory",
+    "CustomerGroup",
     "Department",
+    "ImportMapping",
+    "Job",
+    "Lead",
+    "LifecycleStage",
+    "LifecycleTransition",
     "LoginAttempt",
     "PluginState",
+    "RecordTag",
     "Role",
+    "SavedView",
+    "SearchDocument",
+    "StageChange",
+    "Tag",
     "User",
     "UserSession",
+    "customer_group_members",
     "user_business_lines",
 ]

@@ -1,17 +1,34 @@
-"""Customer table."""
+"""Customers, their categories and static groups."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kht.db.base import Base, BusinessRecord, ExtensibleMixin
+from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
+
+
+class CustomerCategory(IdMixin, Base):
+    """A class of customers; `reclaim_days` returns untouched customers to the pool."""
+
+    __tablename__ = "customer_categories"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    reclaim_days: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Customer(BusinessRecord, ExtensibleMixin, Base):
-    """A company or a person; `ext` holds custom-field values."""
+    """A company or a person; `ext` holds custom-field values; no owner = the shared pool."""
 
     __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_live_updated", "deleted_at", "updated_at"),
+        Index("ix_customers_owner_updated", "owner_id", "updated_at"),
+    )
 
     name: Mapped[str] = mapped_column(String(200), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="company")
@@ -20,3 +37,33 @@ class Customer(BusinessRecord, ExtensibleMixin, Base):
     website: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(50), default="")
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_categories.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    stage: Mapped[str] = mapped_column(String(40), default="target", index=True)
+    stage_changed_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    last_contact_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    claimed_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+
+
+class CustomerGroup(IdMixin, Base):
+    """A static group of customers (a hand-picked list)."""
+
+    __tablename__ = "customer_groups"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+customer_group_members = Table(
+    "customer_group_members",
+    Base.metadata,
+    Column("group_id", Integer, ForeignKey("customer_groups.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("customer_id", Integer, ForeignKey("customers.id", ondelete="CASCADE"),
+           primary_key=True, index=True),
+)

@@ -56,8 +56,17 @@ def test_the_core_models_match_the_migrated_schema(kht_runtime):
     core_tables = {t for t in Base.metadata.tables if not t.startswith("ext_plugin")}
     with runtime.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-    relevant = [d for d in diff if _table_of(d) in core_tables]
+    relevant = [d for d in diff if _table_of(d) in core_tables and not _dialect_only(d)]
     assert relevant == []
+
+
+# Full-text structures live only in the migration: one database's kind of index each.
+DIALECT_ONLY = {"ix_search_documents_tsv"}
+
+
+def _dialect_only(diff) -> bool:
+    item = diff[0] if isinstance(diff, list) else diff
+    return getattr(item[1], "name", None) in DIALECT_ONLY
 
 
 def _table_of(diff) -> str | None:

@@ -1,0 +1,1 @@
+"""Contacts: people at customers, with role, influence and attitude."""

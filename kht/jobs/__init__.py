@@ -1,0 +1,1 @@
+"""Background jobs (imports, exports, reclaim runs) with progress the UI and CLI can show."""

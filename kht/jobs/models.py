@@ -1,0 +1,43 @@
+"""Job rows: what runs in the worker, how far it got, and what it produced."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from kht.db.base import Base, IdMixin, JSONType, utcnow
+
+
+class Job(IdMixin, Base):
+    __tablename__ = "jobs"
+
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    message: Mapped[str] = mapped_column(Text, default="")
+    input_name: Mapped[str] = mapped_column(String(255), default="")
+    input_data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
+    output_name: Mapped[str] = mapped_column(String(255), default="")
+    output_data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+
+
+class ImportMapping(IdMixin, Base):
+    """A remembered column mapping for a file layout (its header signature)."""
+
+    __tablename__ = "import_mappings"
+
+    kind: Mapped[str] = mapped_column(String(40))
+    signature: Mapped[str] = mapped_column(String(64), index=True)
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

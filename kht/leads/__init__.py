@@ -1,0 +1,1 @@
+"""Leads: prospective customers to clean up, qualify and convert."""

@@ -1,0 +1,1 @@
+"""Customer lifecycle: configurable stages, allowed transitions and their history."""

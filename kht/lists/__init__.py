@@ -1,0 +1,1 @@
+"""List views: filters, sorting, columns, saved views and dynamic segments."""

@@ -1,0 +1,1 @@
+"""Global search over customers, contacts and leads (Chinese substrings and English words)."""

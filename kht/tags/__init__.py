@@ -1,0 +1,1 @@
+"""Tags on any kind of record."""
