@@ -2,134 +2,195 @@
 
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy import Select, or_
 
-import msgspec
-from sqlalchemy import Select, func, or_, select
-
+from kht import record_service as records
 from kht.auth.permissions import require
-from kht.auth.scope import restrict
 from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.customers.schemas import CustomerCreate, CustomerUpdate
-from kht.db.custom_fields import validate_ext
-from kht.errors import Conflict, NotFound, ValidationError
-from kht.events import RecordCreated, RecordDeleted, RecordUpdated
+from kht.errors import ValidationError
 from kht.fields import fields_for
-from kht.plugin_types import Problem
+from kht.lists.engine import (
+    Column,
+    Filter,
+    apply_filters,
+    apply_sort,
+    count,
+    custom_columns,
+    tag_column,
+)
+from kht.plugin_types import RecordKind
 
 KIND = "customer"
 MODULE = "customers"
-SORTABLE = {
-    "name": Customer.name,
-    "created_at": Customer.created_at,
-    "updated_at": Customer.updated_at,
-    "id": Customer.id,
-}
+SPEC = RecordKind(kind=KIND, model=Customer, module=MODULE, label_zh="客户", label_en="Customers")
+KINDS = ("company", "person")
 
 
-def _check_plugins(ctx: Ctx, record: Customer | None, changes: dict[str, Any]) -> None:
-    results = ctx.hook.kht_validate(ctx=ctx, kind=KIND, record=record, changes=changes)
-    problems: list[Problem] = [p for batch in results if batch for p in batch]
-    if problems:
-        first = problems[0]
-        message = "; ".join(f"{p.field}: {p.message}" for p in problems)
-        raise ValidationError(message, first.field)
+def columns(ctx: Ctx) -> dict[str, Column]:
+    """Every column a customer list can show, filter and sort by (custom fields included)."""
+    c = Customer
+    built_in = [
+        Column(
+            key="name", label_zh="名称", label_en="Name", type="text", expr=c.name, default=True
+        ),
+        Column(
+            key="kind",
+            label_zh="类型",
+            label_en="Type",
+            type="choice",
+            expr=c.kind,
+            choices=KINDS,
+            default=True,
+        ),
+        Column(
+            key="phone", label_zh="电话", label_en="Phone", type="text", expr=c.phone, default=True
+        ),
+        Column(
+            key="email", label_zh="邮箱", label_en="Email", type="text", expr=c.email, default=True
+        ),
+        Column(
+            key="stage",
+            label_zh="生命周期阶段",
+            label_en="Stage",
+            type="text",
+            expr=c.stage,
+            default=True,
+        ),
+        Column(key="source", label_zh="来源", label_en="Source", type="text", expr=c.source),
+        Column(key="address", label_zh="地址", label_en="Address", type="text", expr=c.address),
+        Column(
+            key="category_id",
+            label_zh="客户类别",
+            label_en="Category",
+            type="ref",
+            expr=c.category_id,
+        ),
+        Column(
+            key="owner_id",
+            label_zh="负责人",
+            label_en="Owner",
+            type="ref",
+            expr=c.owner_id,
+            default=True,
+        ),
+        Column(
+            key="last_contact_at",
+            label_zh="最近联系",
+            label_en="Last contact",
+            type="date",
+            expr=c.last_contact_at,
+        ),
+        Column(
+            key="created_at",
+            label_zh="创建时间",
+            label_en="Created",
+            type="date",
+            expr=c.created_at,
+        ),
+        Column(
+            key="updated_at",
+            label_zh="更新时间",
+            label_en="Updated",
+            type="date",
+            expr=c.updated_at,
+            default=True,
+        ),
+        Column(key="id", label_zh="编号", label_en="ID", type="number", expr=c.id),
+        tag_column(c, KIND),
+    ]
+    every = built_in + custom_columns(c, fields_for(ctx, KIND))
+    return {column.key: column for column in every}
+
+
+def _clean(values: dict) -> dict:
+    if "name" in values:
+        values["name"] = values["name"].strip()
+        if not values["name"]:
+            raise ValidationError("name is required", "name")
+    return values
 
 
 def create_customer(ctx: Ctx, data: CustomerCreate) -> Customer:
     """Create a customer owned by the acting user; validates custom fields and fires events."""
-    require(ctx.user, MODULE, "create")
-    values = msgspec.structs.asdict(data)
-    values["ext"] = validate_ext(fields_for(ctx, KIND), {}, data.ext)
-    values["name"] = data.name.strip()
-    if not values["name"]:
-        raise ValidationError("name is required", "name")
-    _check_plugins(ctx, None, values)
-    customer = Customer(
-        **values, owner_id=ctx.user_id, created_by_id=ctx.user_id, updated_by_id=ctx.user_id
-    )
-    ctx.session.add(customer)
-    ctx.session.flush()
-    ctx.fire(
-        RecordCreated(kind=KIND, record_id=customer.id, user_id=ctx.user_id, values=_plain(values))
-    )
-    return customer
-
-
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return msgspec.to_builtins(values)
+    values = _clean(records.changes_of(data))
+    return records.create_record(ctx, SPEC, values)
 
 
 def scoped_query(ctx: Ctx) -> Select[tuple[Customer]]:
     """Customers the acting user may see (not deleted): every read starts here."""
-    query = select(Customer).where(Customer.deleted_at.is_(None))
-    return restrict(query, ctx.user, Customer, MODULE)
+    return records.visible(ctx, SPEC)
 
 
 def get_customer(ctx: Ctx, customer_id: int) -> Customer:
     """One customer in scope, or NotFound."""
-    customer = ctx.session.scalar(scoped_query(ctx).where(Customer.id == customer_id))
-    if customer is None:
-        raise NotFound(f"customer {customer_id} not found")
-    return customer
+    return records.get_record(ctx, SPEC, customer_id)
 
 
-def list_customers(
-    ctx: Ctx, *, page: int = 1, page_size: int = 50, q: str = "", sort: str = "-updated_at"
-) -> tuple[list[Customer], int]:
-    """A page of customers in scope, filtered by `q` (name, phone, email) and sorted."""
+def filtered(
+    ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
+) -> Select[tuple[Customer]]:
+    """Customers in scope matching the quick search `q` and the filters (unsorted)."""
     require(ctx.user, MODULE, "view")
-    query = scoped_query(ctx)
+    query = records.visible(ctx, SPEC, deleted=deleted)
     if q:
         like = f"%{q.strip()}%"
         query = query.where(
             or_(Customer.name.like(like), Customer.phone.like(like), Customer.email.like(like))
         )
-    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    column = SORTABLE.get(sort.lstrip("-"))
-    if column is None:
-        raise ValidationError(f"sort must be one of: {', '.join(SORTABLE)}", "sort")
-    order = column.desc() if sort.startswith("-") else column.asc()
-    rows = ctx.session.scalars(
-        query.order_by(order, Customer.id.desc()).offset((page - 1) * page_size).limit(page_size)
-    )
+    return apply_filters(query, columns(ctx), filters or [])
+
+
+def list_customers(
+    ctx: Ctx,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    q: str = "",
+    sort: str = "-updated_at",
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+) -> tuple[list[Customer], int]:
+    """A page of customers in scope, filtered and sorted, and the total count."""
+    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
+    total = count(ctx.session, query)
+    ordered = apply_sort(query, columns(ctx), sort, Customer.id)
+    rows = ctx.session.scalars(ordered.offset((page - 1) * page_size).limit(page_size))
     return list(rows), total
 
 
 def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Customer:
     """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
     customer = get_customer(ctx, customer_id)
-    require(ctx.user, MODULE, "edit")
-    if data.version != customer.version:
-        raise Conflict(f"customer {customer_id} was changed by someone else; reload it", "version")
-    changes = {
-        k: v
-        for k, v in msgspec.structs.asdict(data).items()
-        if v is not msgspec.UNSET and k != "version"
-    }
-    if "ext" in changes:
-        changes["ext"] = validate_ext(fields_for(ctx, KIND), customer.ext, changes["ext"])
-    _check_plugins(ctx, customer, changes)
-    diff = {k: [getattr(customer, k), v] for k, v in changes.items() if getattr(customer, k) != v}
-    for key, value in changes.items():
-        setattr(customer, key, value)
-    customer.updated_by_id = ctx.user_id
-    ctx.session.flush()
-    if diff:
-        ctx.fire(
-            RecordUpdated(
-                kind=KIND, record_id=customer.id, user_id=ctx.user_id, changes=_plain(diff)
-            )
-        )
-    return customer
+    return records.update_record(
+        ctx, SPEC, customer, data.version, _clean(records.changes_of(data))
+    )
 
 
 def delete_customer(ctx: Ctx, customer_id: int) -> None:
     """Move a customer to the recycle bin."""
-    customer = get_customer(ctx, customer_id)
-    require(ctx.user, MODULE, "delete")
-    customer.deleted_at = ctx.now()
-    customer.updated_by_id = ctx.user_id
-    ctx.session.flush()
-    ctx.fire(RecordDeleted(kind=KIND, record_id=customer.id, user_id=ctx.user_id))
+    records.delete_record(ctx, SPEC, get_customer(ctx, customer_id))
+
+
+def restore_customer(ctx: Ctx, customer_id: int) -> Customer:
+    """Bring a customer back from the recycle bin."""
+    customer = records.get_record(ctx, SPEC, customer_id, deleted=True)
+    records.restore_record(ctx, SPEC, customer)
+    return customer
+
+
+__all__ = [
+    "KIND",
+    "MODULE",
+    "SPEC",
+    "columns",
+    "create_customer",
+    "delete_customer",
+    "filtered",
+    "get_customer",
+    "list_customers",
+    "restore_customer",
+    "scoped_query",
+    "update_customer",
+]

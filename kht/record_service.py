@@ -1,0 +1,156 @@
+"""Create, change, delete and restore any business record the same way.
+
+Domain services (customers, contacts, leads, plugins' records) call these after their own
+checks, so every record gets the same treatment: permission and scope checks, custom-field
+validation, plugin validation (`kht_validate`), optimistic locking, soft delete, and the
+lifecycle events the audit log and plugins listen to.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+from sqlalchemy import Select, select
+
+from kht.auth.permissions import require
+from kht.auth.scope import restrict
+from kht.context import Ctx
+from kht.db.custom_fields import validate_ext
+from kht.errors import Conflict, NotFound, ValidationError
+from kht.events import RecordCreated, RecordDeleted, RecordRestored, RecordUpdated
+from kht.fields import fields_for
+from kht.plugin_types import Problem, RecordKind
+
+R = TypeVar("R")
+# Never part of a change a client may make; services set them.
+PROTECTED = frozenset(
+    {
+        "id",
+        "version",
+        "owner_id",
+        "created_at",
+        "created_by_id",
+        "updated_at",
+        "updated_by_id",
+        "deleted_at",
+    }
+)
+
+
+def plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as JSON-safe builtins (dates as ISO strings, Decimals as strings)."""
+    return msgspec.to_builtins(values)
+
+
+def check_with_plugins(ctx: Ctx, kind: str, record: Any, changes: dict[str, Any]) -> None:
+    """Collect every plugin's problems with a write; any problem refuses it (422)."""
+    results = ctx.hook.kht_validate(ctx=ctx, kind=kind, record=record, changes=changes)
+    problems: list[Problem] = [p for batch in results if batch for p in batch]
+    if problems:
+        message = "; ".join(f"{p.field}: {p.message}" for p in problems)
+        raise ValidationError(message, problems[0].field)
+
+
+def visible(ctx: Ctx, spec: RecordKind, *, deleted: bool = False) -> Select[Any]:
+    """Records of `spec` in the acting user's scope (the recycle bin when `deleted`)."""
+    model = spec.model
+    live = model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None)
+    return restrict(select(model).where(live), ctx.user, model, spec.module)
+
+
+def get_record(ctx: Ctx, spec: RecordKind, record_id: int, *, deleted: bool = False) -> Any:
+    """One record in scope, or NotFound (missing, deleted and out-of-scope look the same)."""
+    record = ctx.session.scalar(
+        visible(ctx, spec, deleted=deleted).where(spec.model.id == record_id)
+    )
+    if record is None:
+        raise NotFound(f"{spec.kind} {record_id} not found")
+    return record
+
+
+def create_record(
+    ctx: Ctx, spec: RecordKind, values: dict[str, Any], *, owner_id: Any = ...
+) -> Any:
+    """Create a record owned by the acting user (or `owner_id`), validated and announced."""
+    require(ctx.user, spec.module, "create")
+    values = dict(values)
+    values["ext"] = validate_ext(fields_for(ctx, spec.kind), {}, values.get("ext") or {})
+    check_with_plugins(ctx, spec.kind, None, values)
+    owner = ctx.user_id if owner_id is ... else owner_id
+    record = spec.model(
+        **values, owner_id=owner, created_by_id=ctx.user_id, updated_by_id=ctx.user_id
+    )
+    ctx.session.add(record)
+    ctx.session.flush()
+    ctx.fire(
+        RecordCreated(
+            kind=spec.kind,
+            record_id=record.id,
+            user_id=ctx.user_id,
+            values=plain({**values, "owner_id": owner}),
+        )
+    )
+    return record
+
+
+def update_record(
+    ctx: Ctx,
+    spec: RecordKind,
+    record: Any,
+    version: int | None,
+    changes: dict[str, Any],
+    *,
+    operation: str = "edit",
+) -> Any:
+    """Apply `changes` if `version` is the one the client was shown (else 409, nothing saved).
+
+    `version=None` is for internal moves (assignment, pool, lifecycle) that lock with the
+    version column alone. Returns the record; fires RecordUpdated with [old, new] per field.
+    """
+    require(ctx.user, spec.module, operation)
+    if version is not None and version != record.version:
+        raise Conflict(f"{spec.kind} {record.id} was changed by someone else; reload it", "version")
+    changes = dict(changes)
+    if "ext" in changes:
+        changes["ext"] = validate_ext(fields_for(ctx, spec.kind), record.ext, changes["ext"])
+    check_with_plugins(ctx, spec.kind, record, changes)
+    diff = {k: [getattr(record, k), v] for k, v in changes.items() if getattr(record, k) != v}
+    for key, value in changes.items():
+        setattr(record, key, value)
+    if diff:
+        record.updated_by_id = ctx.user_id
+        ctx.session.flush()
+        ctx.fire(
+            RecordUpdated(
+                kind=spec.kind, record_id=record.id, user_id=ctx.user_id, changes=plain(diff)
+            )
+        )
+    return record
+
+
+def delete_record(ctx: Ctx, spec: RecordKind, record: Any) -> None:
+    """Move a record to the recycle bin."""
+    require(ctx.user, spec.module, "delete")
+    record.deleted_at = ctx.now()
+    record.updated_by_id = ctx.user_id
+    ctx.session.flush()
+    ctx.fire(RecordDeleted(kind=spec.kind, record_id=record.id, user_id=ctx.user_id))
+
+
+def restore_record(ctx: Ctx, spec: RecordKind, record: Any) -> None:
+    """Bring a record back from the recycle bin."""
+    require(ctx.user, spec.module, "delete")
+    record.deleted_at = None
+    record.updated_by_id = ctx.user_id
+    ctx.session.flush()
+    ctx.fire(RecordRestored(kind=spec.kind, record_id=record.id, user_id=ctx.user_id))
+
+
+def changes_of(data: msgspec.Struct) -> dict[str, Any]:
+    """The fields an update Struct actually carries (UNSET ones left out, `version` too)."""
+    return {
+        k: v
+        for k, v in msgspec.structs.asdict(data).items()
+        if v is not msgspec.UNSET and k != "version"
+    }
