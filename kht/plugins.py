@@ -37,6 +37,17 @@ CORE_PLUGINS = (
     "kht.org.plugin",
     "kht.audit.plugin",
     "kht.customers.plugin",
+    "kht.contacts.plugin",
+    "kht.leads.plugin",
+    "kht.tags.plugin",
+    "kht.lists.plugin",
+    "kht.lifecycle.plugin",
+    "kht.pool.plugin",
+    "kht.files.plugin",
+    "kht.search.plugin",
+    "kht.importing.plugin",
+    "kht.exporting.plugin",
+    "kht.actions.plugin",
 )
 
 

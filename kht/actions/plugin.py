@@ -1,0 +1,1 @@
+"""The actions module's hook implementations."""

@@ -1,0 +1,1 @@
+"""The contacts module's hook implementations."""

@@ -1,0 +1,1 @@
+"""Exporting lists to CSV and Excel, in scope, with formula injection neutralised."""

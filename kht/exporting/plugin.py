@@ -1,0 +1,1 @@
+"""The exporting module's hook implementations."""

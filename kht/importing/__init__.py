@@ -1,0 +1,1 @@
+"""Importing records from CSV and Excel files: mapping, preview, validation, error reports."""

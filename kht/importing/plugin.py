@@ -1,0 +1,1 @@
+"""The importing module's hook implementations."""

@@ -1,0 +1,1 @@
+"""The lists module's hook implementations."""

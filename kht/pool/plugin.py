@@ -1,0 +1,1 @@
+"""The pool module's hook implementations."""

@@ -1,0 +1,1 @@
+"""The search module's hook implementations."""
