@@ -48,6 +48,8 @@ CORE_PLUGINS = (
     "kht.importing.plugin",
     "kht.exporting.plugin",
     "kht.actions.plugin",
+    "kht.merge.plugin",
+    "kht.jobs.plugin",
 )
 
 

@@ -124,7 +124,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
             cookie_samesite="lax",
             cookie_name="kht_csrf",
             header_name="x-csrftoken",
-            exclude=["/api/", "/healthz"],
+            exclude=["/api/", "/healthz", "/forms/"],
         ),
         openapi_config=OpenAPIConfig(
             title="kht API",

@@ -3,7 +3,8 @@
 API requests authenticate with `Authorization: Bearer <token>` only (no cookies, so no
 CSRF exposure); UI requests with the server-side session cookie. Both resolve to a
 `Principal` in `scope["user"]`. Everything needs authentication except the login pages,
-`/healthz`, static files, the OpenAPI document and the language switch.
+`/healthz`, static files, the OpenAPI document, the language switch and public web forms
+(`/forms/`, protected by signed tokens instead).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from kht.auth.sessions import SESSION_COOKIE
 from kht.db.base import utcnow
 from kht.db.engine import open_session
 
-PUBLIC_PREFIXES = ("/static/", "/api/schema")
+PUBLIC_PREFIXES = ("/static/", "/api/schema", "/forms/")
 PUBLIC_PATHS = frozenset({"/login", "/healthz", "/language", "/favicon.ico"})
 # Pages a half-logged-in session (second factor pending or to be set up) may reach.
 STAGE_PATHS = {

@@ -1,0 +1,1 @@
+"""The jobs module's hook implementations."""

@@ -1,0 +1,1 @@
+"""Finding duplicate customers and contacts, and merging them."""

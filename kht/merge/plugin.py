@@ -1,0 +1,1 @@
+"""The merge module's hook implementations."""
