@@ -8,6 +8,7 @@ lifecycle events the audit log and plugins listen to.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import msgspec
@@ -148,9 +149,9 @@ def restore_record(ctx: Ctx, spec: RecordKind, record: Any) -> None:
 
 
 def changes_of(data: msgspec.Struct) -> dict[str, Any]:
-    """The fields an update Struct actually carries (UNSET ones left out, `version` too)."""
+    """The fields an input Struct carries (UNSET ones and `version` left out), times in UTC."""
     return {
-        k: v
+        k: v.astimezone(UTC) if isinstance(v, datetime) else v
         for k, v in msgspec.structs.asdict(data).items()
         if v is not msgspec.UNSET and k != "version"
     }
