@@ -41,35 +41,110 @@ def _test_url() -> str:
 
 
 class _Postgres:
-    """Databases cloned from a migrated template on the server of KHT_TEST_DATABASE_URL."""
+    """One working database per test process, reset between tests to the migrated template.
+
+    PostgreSQL clones a template database quickly but drops databases slowly (a checkpoint
+    each), so tests share one database: it is emptied with TRUNCATE and refilled with the
+    template's seed rows. A test that changed the schema (enabled a plugin) gets a fresh
+    clone instead.
+    """
 
     def __init__(self, url: str) -> None:
         self.base = make_url(url)
         self.prefix = f"kht_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.template = f"{self.prefix}_tpl"
+        self.work = f"{self.prefix}_work"
         self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
         self.created: list[str] = []
-        self.counter = itertools.count()
+        self.seed: dict[str, list[dict[str, Any]]] = {}
+        self.heads: set[str] = set()
 
     def _execute(self, sql: str) -> None:
         with self.admin.connect() as connection:
             connection.execute(text(sql))
 
+    def url(self, name: str) -> str:
+        # Tests never need a commit to survive a server crash: don't wait for the WAL flush.
+        url = self.base.set(database=name).update_query_dict(
+            {"options": "-c synchronous_commit=off"}
+        )
+        return url.render_as_string(hide_password=False)
+
     def create_template(self) -> str:
         self._execute(f'CREATE DATABASE "{self.template}"')
         self.created.append(self.template)
-        return self.base.set(database=self.template).render_as_string(hide_password=False)
+        return self.url(self.template)
+
+    def snapshot(self) -> None:
+        """Remember the migrated template's heads and seed rows (roles, stages...)."""
+        engine = create_engine(self.url(self.template))
+        with engine.connect() as connection:
+            self.heads = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
+            for table in self._tables(connection):
+                rows = connection.execute(text(f'SELECT * FROM "{table}"')).mappings().all()
+                if rows:
+                    self.seed[table] = [dict(row) for row in rows]
+        engine.dispose()
+
+    @staticmethod
+    def _tables(connection: Any) -> list[str]:
+        return list(
+            connection.scalars(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+        )
 
     def clone(self) -> str:
-        name = f"{self.prefix}_{next(self.counter)}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
-        self.created.append(name)
-        return self.base.set(database=name).render_as_string(hide_password=False)
+        if self.work not in self.created:
+            self._execute(f'CREATE DATABASE "{self.work}" TEMPLATE "{self.template}"')
+            self.created.append(self.work)
+            return self.url(self.work)
+        self._execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{self.work}' AND pid <> pg_backend_pid()"
+        )
+        engine = create_engine(self.url(self.work))
+        try:
+            with engine.begin() as connection:
+                heads = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
+                if heads == self.heads:
+                    self._reset(connection)
+                    return self.url(self.work)
+        finally:
+            engine.dispose()
+        self._execute(f'DROP DATABASE "{self.work}" WITH (FORCE)')
+        self._execute(f'CREATE DATABASE "{self.work}" TEMPLATE "{self.template}"')
+        return self.url(self.work)
+
+    def _reset(self, connection: Any) -> None:
+        # DELETE is far cheaper than TRUNCATE on small tables; replica mode skips the
+        # foreign-key triggers so the order does not matter. Sequences run on, which is fine.
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in self._tables(connection):
+            connection.execute(text(f'DELETE FROM "{table}"'))
+        for table, rows in self.seed.items():
+            columns = list(rows[0])
+            names = ", ".join(f'"{c}"' for c in columns)
+            values = ", ".join(f":{c}" for c in columns)
+            connection.execute(
+                text(f'INSERT INTO "{table}" ({names}) VALUES ({values})'),
+                [_jsonable(row) for row in rows],
+            )
 
     def drop_all(self) -> None:
         for name in reversed(self.created):
             self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.admin.dispose()
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    # JSON columns come back as Python objects; bind them back as JSON text.
+    import json
+
+    return {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()}
 
 
 class _Sqlite:
@@ -117,6 +192,8 @@ def kht_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Postgre
     runtime = Runtime.from_settings(settings_for(template_url))
     runtime.migrate()
     runtime.engine.dispose()
+    if isinstance(factory, _Postgres):
+        factory.snapshot()
     yield factory
     factory.drop_all()
 

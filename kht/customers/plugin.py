@@ -11,9 +11,10 @@ from kht.plugin_types import MenuItem, RecordKind
 @hookimpl
 def kht_register_routes() -> list[Any]:
     from kht.customers.api import CustomerController
+    from kht.customers.groups_api import GroupController
     from kht.customers.views import ROUTES
 
-    return [CustomerController, *ROUTES]
+    return [CustomerController, GroupController, *ROUTES]
 
 
 @hookimpl

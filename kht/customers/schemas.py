@@ -10,18 +10,26 @@ import msgspec
 CustomerKind = Literal["company", "person"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
+Phone = Annotated[str, msgspec.Meta(max_length=40)]
+Long = Annotated[str, msgspec.Meta(max_length=300)]
+Notes = Annotated[str, msgspec.Meta(max_length=20000)]
+Source = Annotated[str, msgspec.Meta(max_length=50)]
+Unset = msgspec.UnsetType
+UNSET = msgspec.UNSET
 
 
 class CustomerCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A new customer. Owner, version and audit fields are set by the service, never sent."""
+    """A new customer. Owner, version, stage and audit fields are set by services, never sent."""
 
     name: Name
     kind: CustomerKind = "company"
-    phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    phone: Phone = ""
     email: Short = ""
-    website: Annotated[str, msgspec.Meta(max_length=300)] = ""
-    address: Annotated[str, msgspec.Meta(max_length=300)] = ""
-    notes: Annotated[str, msgspec.Meta(max_length=20000)] = ""
+    website: Long = ""
+    address: Long = ""
+    notes: Notes = ""
+    source: Source = ""
+    category_id: int | None = None
     ext: dict[str, dict[str, Any]] = {}
 
 
@@ -29,14 +37,16 @@ class CustomerUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A partial update; `version` is the one the client was shown (409 when stale)."""
 
     version: int
-    name: Name | msgspec.UnsetType = msgspec.UNSET
-    kind: CustomerKind | msgspec.UnsetType = msgspec.UNSET
-    phone: Annotated[str, msgspec.Meta(max_length=40)] | msgspec.UnsetType = msgspec.UNSET
-    email: Short | msgspec.UnsetType = msgspec.UNSET
-    website: Annotated[str, msgspec.Meta(max_length=300)] | msgspec.UnsetType = msgspec.UNSET
-    address: Annotated[str, msgspec.Meta(max_length=300)] | msgspec.UnsetType = msgspec.UNSET
-    notes: Annotated[str, msgspec.Meta(max_length=20000)] | msgspec.UnsetType = msgspec.UNSET
-    ext: dict[str, dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
+    name: Name | Unset = UNSET
+    kind: CustomerKind | Unset = UNSET
+    phone: Phone | Unset = UNSET
+    email: Short | Unset = UNSET
+    website: Long | Unset = UNSET
+    address: Long | Unset = UNSET
+    notes: Notes | Unset = UNSET
+    source: Source | Unset = UNSET
+    category_id: int | None | Unset = UNSET
+    ext: dict[str, dict[str, Any]] | Unset = UNSET
 
 
 class CustomerOut(msgspec.Struct, kw_only=True):
@@ -50,11 +60,17 @@ class CustomerOut(msgspec.Struct, kw_only=True):
     website: str
     address: str
     notes: str
+    source: str
+    category_id: int | None
+    stage: str
+    last_contact_at: datetime | None
     owner_id: int | None
     version: int
     ext: dict[str, dict[str, Any]]
+    tags: list[str]
     created_at: datetime
     updated_at: datetime
+    deleted_at: datetime | None
 
 
 class CustomerPage(msgspec.Struct, kw_only=True):
@@ -64,3 +80,37 @@ class CustomerPage(msgspec.Struct, kw_only=True):
     total: int
     page: int
     page_size: int
+
+
+BulkAction = Literal["assign", "tag", "set", "group", "delete", "restore"]
+
+
+class BulkRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A bulk operation on `ids`, or (without ids) on everything `q`/`f`/`view` match."""
+
+    action: BulkAction
+    ids: list[int] | None = None
+    q: str = ""
+    f: list[str] = []
+    view: int | None = None
+    owner_id: int | None = None
+    add_tags: list[str] = []
+    remove_tags: list[str] = []
+    field: str = ""
+    value: Any = None
+    group_id: int | None = None
+
+
+class BulkResult(msgspec.Struct, kw_only=True):
+    action: str
+    count: int
+
+
+class ColumnOut(msgspec.Struct, kw_only=True):
+    key: str
+    label_zh: str
+    label_en: str
+    type: str
+    choices: list[str]
+    sortable: bool
+    default: bool

@@ -7,6 +7,7 @@ from sqlalchemy import Select, or_
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
+from kht.customers.groups import group_column
 from kht.customers.models import Customer
 from kht.customers.schemas import CustomerCreate, CustomerUpdate
 from kht.errors import ValidationError
@@ -99,6 +100,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         ),
         Column(key="id", label_zh="编号", label_en="ID", type="number", expr=c.id),
         tag_column(c, KIND),
+        group_column(c),
     ]
     every = built_in + custom_columns(c, fields_for(ctx, KIND))
     return {column.key: column for column in every}

@@ -1,1 +1,14 @@
 """The lists module's hook implementations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kht.hookspecs import hookimpl
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    from kht.lists.api import ROUTES
+
+    return list(ROUTES)

@@ -24,7 +24,6 @@ class RecordTag(Base):
     __tablename__ = "record_tags"
     __table_args__ = (Index("ix_record_tags_record", "kind", "record_id"),)
 
-    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"),
-                                        primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     record_id: Mapped[int] = mapped_column(Integer, primary_key=True)

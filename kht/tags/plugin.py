@@ -1,1 +1,14 @@
 """The tags module's hook implementations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kht.hookspecs import hookimpl
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    from kht.tags.api import ROUTES
+
+    return list(ROUTES)

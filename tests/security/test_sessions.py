@@ -83,7 +83,7 @@ def test_logging_in_again_gives_a_new_session_id_and_logout_ends_it(app):
 def test_session_cookies_are_httponly_samesite_and_secure_when_configured(kht_app):
     app = kht_app(secure_cookies=True)
     add_user(runtime_of(app), "rep", "sales_rep")
-    with TestClient(app, base_url="https://testserver") as client:
+    with TestClient(app, base_url="https://testserver.local") as client:
         answer = log_in(client, "rep")
         header = next(
             v
