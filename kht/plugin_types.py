@@ -91,7 +91,9 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
 
     Hand-over, audit history and other cross-cutting services find records through these.
     `open_filter`, if given, returns a SQLAlchemy clause selecting the records a hand-over
-    moves (e.g. only open actions); by default every live record moves.
+    moves (e.g. only open actions); by default every live record moves. A kind with a list
+    page gives `columns(ctx) -> {key: Column}` and `query(ctx, q=, filters=, deleted=)` (a
+    scoped SELECT), so saved views, segments and bulk operations work on it.
     """
 
     kind: str
@@ -100,6 +102,8 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     label_zh: str
     label_en: str
     open_filter: Any = None
+    columns: Any = None
+    query: Any = None
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en

@@ -19,17 +19,9 @@ def kht_register_routes() -> list[Any]:
 
 @hookimpl
 def kht_register_record_kinds() -> list[RecordKind]:
-    from kht.customers.models import Customer
+    from kht.customers.service import SPEC
 
-    return [
-        RecordKind(
-            kind="customer",
-            model=Customer,
-            module="customers",
-            label_zh="客户",
-            label_en="Customers",
-        )
-    ]
+    return [SPEC]
 
 
 @hookimpl

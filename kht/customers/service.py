@@ -25,7 +25,6 @@ from kht.plugin_types import RecordKind
 
 KIND = "customer"
 MODULE = "customers"
-SPEC = RecordKind(kind=KIND, model=Customer, module=MODULE, label_zh="客户", label_en="Customers")
 KINDS = ("company", "person")
 
 
@@ -196,3 +195,7 @@ __all__ = [
     "scoped_query",
     "update_customer",
 ]
+
+
+SPEC = RecordKind(kind=KIND, model=Customer, module=MODULE, label_zh="客户", label_en="Customers",
+                  columns=columns, query=filtered)

@@ -12,6 +12,7 @@ from kht.context import Ctx, RequestCtx
 from kht.errors import ValidationError
 from kht.lists import service
 from kht.lists.engine import Column, Filter
+from kht.records import record_kind
 
 
 class ViewIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -25,12 +26,11 @@ class ViewIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 def columns_of(ctx: Ctx, kind: str) -> dict[str, Column]:
-    """The list columns of a record kind (customers now; more kinds register later)."""
-    if kind == "customer":
-        from kht.customers.service import columns
-
-        return columns(ctx)
-    raise ValidationError(f"views are not available for {kind!r} yet", "kind")
+    """The list columns of a record kind that has a list page."""
+    spec = record_kind(ctx, kind)
+    if spec.columns is None:
+        raise ValidationError(f"{kind!r} has no list to save views of", "kind")
+    return spec.columns(ctx)
 
 
 class ViewController(Controller):

@@ -138,7 +138,7 @@ def test_saved_views_are_private_unless_shared_and_segments_filter_lists(world):
                 "columns": ["name", "ext.custom.level"],
             },
         )
-        assert mine.status_code == 201
+        assert mine.status_code == 201, mine.text
         view_id = mine.json()["id"]
         assert names(rep.get("/api/v1/customers", params={"view": view_id, "sort": "name"})) == [
             "Northwind",
