@@ -229,18 +229,48 @@ def kht_runtime(kht_db_url: str) -> Callable[..., Runtime]:
 
 @pytest.fixture
 def kht_app(kht_runtime: Callable[..., Runtime]) -> Callable[..., Any]:
-    """Build the web app on this test's database with `plugins` enabled."""
-    from kht.web import create_app
+    """The web app on this test's database with `plugins` enabled.
+
+    Building a litestar app with every route costs about a second, so apps are built once
+    per test process for each set of plugins and settings, and pointed at each test's own
+    database (an app keeps no other state). A test that changes the app itself (registers
+    a route) asks for `fresh=True`.
+    """
 
     def build(
         plugins: tuple[str, ...] | list[str] = (),
         extra: tuple[str, ...] | list[str] = (),
+        fresh: bool = False,
         **settings: Any,
     ) -> Any:
         runtime = kht_runtime(plugins, extra, **settings)
-        return create_app(runtime.settings, engine=runtime.engine)
+        key = (tuple(sorted(plugins)), tuple(extra), tuple(sorted(settings.items())))
+        if fresh or key not in _APPS:
+            app = _new_app(runtime)
+            if fresh:
+                return app
+            _APPS[key] = app
+        return _point_at(_APPS[key], runtime)
 
     return build
+
+
+_APPS: dict[tuple[Any, ...], Any] = {}
+
+
+def _new_app(runtime: Runtime) -> Any:
+    from kht.web import create_app
+
+    return create_app(runtime.settings, engine=runtime.engine)
+
+
+def _point_at(app: Any, runtime: Runtime) -> Any:
+    from kht.db.engine import make_session_factory
+
+    app.state.engine = runtime.engine
+    app.state.settings = runtime.settings
+    app.state.session_factory = make_session_factory(runtime.engine)
+    return app
 
 
 TEST_PASSWORD = "correct-horse-battery"  # noqa: S105 - the password of test users

@@ -108,7 +108,7 @@ def test_a_manager_sees_the_reps_timeline(world):
 
 
 def test_action_logged_is_fired_in_the_transaction(kht_app):
-    app = kht_app()
+    app = kht_app(fresh=True)
     runtime = runtime_of(app)
     add_user(runtime, "rep", "sales_rep")
     seen: list = []

@@ -132,8 +132,10 @@ def test_the_login_form_itself_needs_the_csrf_token(app):
         assert answer.status_code == 403
 
 
-def test_no_get_request_can_change_data(app):
+def test_no_get_request_can_change_data(kht_app):
     """GET runs in a transaction that is always rolled back, whatever its handler does."""
+    app = kht_app(fresh=True)
+    add_user(runtime_of(app), "boss", "administrator")
 
     @get("/api/v1/sneaky-write", sync_to_thread=True)
     def sneaky(ctx: RequestCtx) -> dict:

@@ -109,9 +109,7 @@ def test_healthz_checks_the_database(client):
 
 
 def test_healthz_reports_an_unreachable_database(kht_app):
-    app = kht_app()
-    app.state.engine.dispose()
-    app.state.engine.url = app.state.engine.url  # keep the object; break the connection below
+    app = kht_app(fresh=True)
     from sqlalchemy import create_engine
 
     app.state.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
@@ -151,7 +149,7 @@ def test_unhandled_errors_are_logged_and_never_shown(kht_app, caplog):
     def boom() -> None:
         raise RuntimeError("secret internals")
 
-    app = kht_app()
+    app = kht_app(fresh=True)
     app.register(boom)
     add_user(runtime_of(app), "boss", "administrator")
     with TestClient(app) as client:
