@@ -54,16 +54,16 @@ def _field_of(extra: Any) -> str | None:
     return None
 
 
-_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
 
 
 def _validation_message(exc: ValidationException) -> tuple[str, str | None]:
     extra = exc.extra
     if isinstance(extra, list) and extra and isinstance(extra[0], dict):
         message = str(extra[0].get("message") or exc.detail)
-        unknown = _UNKNOWN_FIELD.search(message)
-        # For a field the client may not set (owner, version...), name that field.
-        return message, unknown.group(1) if unknown else _field_of(extra)
+        named = _NAMED_FIELD.search(message)
+        # An unknown (owner, version...) or missing field is named by the message itself.
+        return message, named.group(1) if named else _field_of(extra)
     return str(exc.detail), None
 
 

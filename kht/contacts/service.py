@@ -1,0 +1,282 @@
+"""Contact business rules: the only code that creates, changes, moves or deletes contacts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, or_
+
+from kht import record_service as records
+from kht.auth.permissions import require
+from kht.contacts.models import ATTITUDES, INFLUENCE, ROLES, Contact
+from kht.contacts.schemas import ContactCreate, ContactUpdate
+from kht.context import Ctx
+from kht.customers import service as customers
+from kht.customers.models import Customer
+from kht.errors import NotFound, ValidationError
+from kht.fields import fields_for
+from kht.lists.engine import (
+    Column,
+    Filter,
+    apply_filters,
+    apply_sort,
+    count,
+    custom_columns,
+    tag_column,
+)
+from kht.plugin_types import RecordKind
+
+KIND = "contact"
+MODULE = "contacts"
+SPEC = RecordKind(kind=KIND, model=Contact, module=MODULE, label_zh="联系人", label_en="Contacts")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _birthday_condition(op: str, value: Any) -> Any:
+    # A plain DATE column: compare with a date, not with the midnight datetime the engine
+    # builds for timestamp columns.
+    column = Contact.birthday
+    if op == "empty":
+        return column.is_(None)
+    if op == "not_empty":
+        return column.is_not(None)
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValidationError("birthday needs a date (YYYY-MM-DD)", "birthday") from None
+    compare = {"eq": "__eq__", "gt": "__gt__", "gte": "__ge__", "lt": "__lt__", "lte": "__le__"}
+    return getattr(column, compare[op])(day)
+
+
+def _text(key: str, zh: str, en: str, expr: Any, default: bool = False) -> Column:
+    return Column(key=key, label_zh=zh, label_en=en, type="text", expr=expr, default=default)
+
+
+def _choice(key: str, zh: str, en: str, expr: Any, choices: tuple[str, ...]) -> Column:
+    return Column(
+        key=key, label_zh=zh, label_en=en, type="choice", expr=expr, choices=choices, default=True
+    )
+
+
+def columns(ctx: Ctx) -> dict[str, Column]:
+    """Every column a contact list can show, filter and sort by (custom fields included)."""
+    c = Contact
+    built_in = [
+        _text("name", "姓名", "Name", c.name, True),
+        Column(
+            key="customer_id",
+            label_zh="客户",
+            label_en="Customer",
+            type="ref",
+            expr=c.customer_id,
+            default=True,
+        ),
+        _text("title", "职务", "Title", c.title, True),
+        _text("department", "部门", "Department", c.department),
+        _choice("role", "角色", "Role", c.role, ROLES),
+        _choice("influence", "影响力", "Influence", c.influence, INFLUENCE),
+        _choice("attitude", "态度", "Attitude", c.attitude, ATTITUDES),
+        _text("phone", "电话", "Phone", c.phone),
+        _text("mobile", "手机", "Mobile", c.mobile, True),
+        _text("email", "邮箱", "Email", c.email, True),
+        _text("wechat", "微信", "WeChat", c.wechat),
+        Column(
+            key="birthday",
+            label_zh="生日",
+            label_en="Birthday",
+            type="date",
+            expr=c.birthday,
+            condition=_birthday_condition,
+        ),
+        Column(key="owner_id", label_zh="负责人", label_en="Owner", type="ref", expr=c.owner_id),
+        Column(
+            key="created_at",
+            label_zh="创建时间",
+            label_en="Created",
+            type="date",
+            expr=c.created_at,
+        ),
+        Column(
+            key="updated_at",
+            label_zh="更新时间",
+            label_en="Updated",
+            type="date",
+            expr=c.updated_at,
+        ),
+        Column(key="id", label_zh="编号", label_en="ID", type="number", expr=c.id),
+        tag_column(c, KIND),
+    ]
+    every = built_in + custom_columns(c, fields_for(ctx, KIND))
+    return {column.key: column for column in every}
+
+
+def clean_email(value: str, field: str = "email") -> str:
+    """An email address trimmed, or ValidationError naming `field` (empty is allowed)."""
+    value = value.strip()
+    if value and not _EMAIL.match(value):
+        raise ValidationError(f"{field} must be an email address", field)
+    return value
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    if "name" in values:
+        values["name"] = values["name"].strip()
+        if not values["name"]:
+            raise ValidationError("name is required", "name")
+    if "email" in values:
+        values["email"] = clean_email(values["email"])
+    return values
+
+
+def visible_customer(ctx: Ctx, customer_id: int) -> Customer:
+    """The customer a contact is attached to: it must be in the caller's scope (else 422)."""
+    customer = ctx.session.scalar(customers.scoped_query(ctx).where(Customer.id == customer_id))
+    if customer is None:
+        raise ValidationError(f"customer {customer_id} not found", "customer_id")
+    return customer
+
+
+def add_contact(
+    ctx: Ctx, values: dict[str, Any], *, owner_id: Any = ..., check_customer: bool = True
+) -> Contact:
+    """Create a contact from field values (for other services, e.g. lead conversion).
+
+    `check_customer=False` is for a caller that has just created or checked the customer
+    itself; everyone else gets the scope check on `customer_id`.
+    """
+    require(ctx.user, MODULE, "create")
+    values = _clean(dict(values))
+    if check_customer:
+        visible_customer(ctx, values["customer_id"])
+    return records.create_record(ctx, SPEC, values, owner_id=owner_id)
+
+
+def create_contact(ctx: Ctx, data: ContactCreate) -> Contact:
+    """Create a contact at a visible customer, owned by the acting user."""
+    return add_contact(ctx, records.changes_of(data))
+
+
+def get_contact(ctx: Ctx, contact_id: int) -> Contact:
+    """One contact in scope, or NotFound."""
+    return records.get_record(ctx, SPEC, contact_id)
+
+
+def filtered(
+    ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
+) -> Select[tuple[Contact]]:
+    """Contacts in scope matching the quick search `q` and the filters (unsorted)."""
+    require(ctx.user, MODULE, "view")
+    query = records.visible(ctx, SPEC, deleted=deleted)
+    if q.strip():
+        term = q.strip()
+        c = Contact
+        query = query.where(
+            or_(
+                c.name.icontains(term, autoescape=True),
+                c.phone.icontains(term, autoescape=True),
+                c.mobile.icontains(term, autoescape=True),
+                c.email.icontains(term, autoescape=True),
+                c.wechat.icontains(term, autoescape=True),
+                c.title.icontains(term, autoescape=True),
+            )
+        )
+    return apply_filters(query, columns(ctx), filters or [])
+
+
+def list_contacts(
+    ctx: Ctx,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    q: str = "",
+    sort: str = "-updated_at",
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+) -> tuple[list[Contact], int]:
+    """A page of contacts in scope, filtered and sorted, and the total count."""
+    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
+    total = count(ctx.session, query)
+    ordered = apply_sort(query, columns(ctx), sort, Contact.id)
+    rows = ctx.session.scalars(ordered.offset((page - 1) * page_size).limit(page_size))
+    return list(rows), total
+
+
+def contacts_of_customer(ctx: Ctx, customer_id: int) -> list[Contact]:
+    """The contacts (in the caller's contact scope) of a customer in scope, else NotFound."""
+    customers.get_customer(ctx, customer_id)
+    require(ctx.user, MODULE, "view")
+    query = records.visible(ctx, SPEC).where(Contact.customer_id == customer_id)
+    return list(ctx.session.scalars(query.order_by(Contact.name, Contact.id)))
+
+
+def update_contact(ctx: Ctx, contact_id: int, data: ContactUpdate) -> Contact:
+    """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
+    contact = get_contact(ctx, contact_id)
+    changes = _clean(records.changes_of(data))
+    return records.update_record(ctx, SPEC, contact, data.version, changes)
+
+
+def move_contact(ctx: Ctx, contact_id: int, customer_id: int, version: int) -> Contact:
+    """Move a contact to another visible customer (422 naming customer_id otherwise).
+
+    The move is an ordinary audited update of `customer_id`, so the contact's history (and
+    the old customer's id in it) stays; a stale `version` raises Conflict.
+    """
+    contact = get_contact(ctx, contact_id)
+    require(ctx.user, MODULE, "edit")
+    visible_customer(ctx, customer_id)
+    return records.update_record(ctx, SPEC, contact, version, {"customer_id": customer_id})
+
+
+def delete_contact(ctx: Ctx, contact_id: int) -> None:
+    """Move a contact to the recycle bin."""
+    records.delete_record(ctx, SPEC, get_contact(ctx, contact_id))
+
+
+def restore_contact(ctx: Ctx, contact_id: int) -> Contact:
+    """Bring a contact back from the recycle bin."""
+    contact = records.get_record(ctx, SPEC, contact_id, deleted=True)
+    records.restore_record(ctx, SPEC, contact)
+    return contact
+
+
+def customer_names(ctx: Ctx, ids: set[int | None]) -> dict[int, str]:
+    """Names of the given customers that the caller may see (others stay unnamed)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    query = customers.scoped_query(ctx).where(Customer.id.in_(wanted))
+    rows = ctx.session.execute(query.with_only_columns(Customer.id, Customer.name))
+    return {row.id: row.name for row in rows}
+
+
+def find_contact(ctx: Ctx, contact_id: int) -> Contact | None:
+    """A contact in scope, or None (for pages that show a link only when allowed)."""
+    try:
+        return get_contact(ctx, contact_id)
+    except NotFound:
+        return None
+
+
+__all__ = [
+    "KIND",
+    "MODULE",
+    "SPEC",
+    "add_contact",
+    "clean_email",
+    "columns",
+    "contacts_of_customer",
+    "create_contact",
+    "customer_names",
+    "delete_contact",
+    "filtered",
+    "find_contact",
+    "get_contact",
+    "list_contacts",
+    "move_contact",
+    "restore_contact",
+    "update_contact",
+    "visible_customer",
+]

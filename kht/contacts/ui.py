@@ -1,0 +1,171 @@
+"""Helpers shared by the contact and lead pages: form values, custom fields, panels, history."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import msgspec
+from sqlalchemy import select
+
+from kht.audit.service import history
+from kht.auth.models import User
+from kht.context import Ctx
+from kht.db.custom_fields import FieldDef
+from kht.errors import ValidationError
+from kht.plugin_types import Panel
+from kht.web.i18n import N_, translations
+
+S = TypeVar("S", bound=msgspec.Struct)
+_AT = re.compile(r"at `\$\.([A-Za-z0-9_]+)")
+_UNKNOWN = re.compile(r"unknown field `([^`]+)`")
+ACTION_LABELS = {
+    "create": N_("Created"),
+    "update": N_("Changed"),
+    "delete": N_("Moved to the recycle bin"),
+    "restore": N_("Restored"),
+    "merge": N_("Merged"),
+}
+EMPTY = (None, "", [], {})
+
+
+def text(data: dict[str, Any], key: str) -> str:
+    """One trimmed text value of a form (the last one if the field was sent twice)."""
+    value = data.get(key, "")
+    return str(value[-1] if isinstance(value, list) else value).strip()
+
+
+def values(data: dict[str, Any], key: str) -> list[str]:
+    """Every value a form sent under `key` (multi-selects), empty ones left out."""
+    raw = data.get(key, [])
+    items = raw if isinstance(raw, list) else [raw]
+    return [str(item) for item in items if str(item) != ""]
+
+
+def _ext_value(field: FieldDef, data: dict[str, Any]) -> Any:
+    if field.type == "multi_choice":
+        return values(data, field.key)
+    raw = text(data, field.key)
+    if raw == "":
+        return None  # clears the value
+    if field.type == "boolean":
+        return raw in ("true", "1", "on", "yes")
+    if field.type == "user":
+        return int(raw) if raw.isdigit() else raw
+    return raw
+
+
+def ext_from_form(fields: list[FieldDef], data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Custom-field values from inputs named `ext.<namespace>.<name>` ({} when none)."""
+    ext: dict[str, dict[str, Any]] = {}
+    for field in fields:
+        ext.setdefault(field.namespace, {})[field.name] = _ext_value(field, data)
+    return ext
+
+
+def to_struct(raw: dict[str, Any], kind: type[S]) -> S:
+    """A request Struct from form values; a type error becomes a 422 naming the field."""
+    try:
+        return msgspec.convert(raw, kind)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        found = _UNKNOWN.search(message) or _AT.search(message)
+        raise ValidationError(message, found.group(1) if found else None) from None
+
+
+def record_panels(ctx: Ctx, kind: str, record: Any) -> list[Panel]:
+    """Every enabled plugin's panels for a record page, in display order."""
+    batches = ctx.hook.kht_record_panels(ctx=ctx, kind=kind, record=record)
+    panels = [panel for batch in batches if batch for panel in batch]
+    return sorted(panels, key=lambda panel: (panel.order, panel.key))
+
+
+def people(ctx: Ctx, ids: set[int | None]) -> dict[int, str]:
+    """Display names of users (owners, authors of changes)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = ctx.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
+
+
+def zone(ctx: Ctx) -> ZoneInfo:
+    """The acting user's time zone, for showing times."""
+    return ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai")
+
+
+def shown(value: Any) -> str:
+    """A stored value as short text."""
+    if value in EMPTY:
+        return "—"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _referenced(entries: list[Any], key: str) -> set[Any]:
+    """Ids a history mentions under `key` (old and new values)."""
+    found: set[Any] = set()
+    for entry in entries:
+        found.update((entry.changes or {}).get(key) or [])
+    return found
+
+
+class _Values:
+    """Stored values as a reader sees them: names for people and customers, choice labels."""
+
+    def __init__(self, ctx: Ctx, entries: list[Any], choices: dict[str, dict[str, str]]) -> None:
+        from kht.contacts.service import customer_names  # the service imports nothing of ours
+
+        self.gettext = translations(ctx.language).gettext
+        self.choices = choices
+        self.people = people(ctx, {e.user_id for e in entries} | _referenced(entries, "owner_id"))
+        self.customers = customer_names(ctx, _referenced(entries, "customer_id"))
+
+    def show(self, key: str, value: Any) -> str:
+        if key == "owner_id" and value:
+            return self.people.get(value, f"#{value}")
+        if key == "customer_id" and value:
+            return self.customers.get(value, f"#{value}")
+        labels = self.choices.get(key, {})
+        if isinstance(value, str) and value in labels:
+            return self.gettext(labels[value])
+        return shown(value)
+
+
+def history_rows(
+    ctx: Ctx,
+    kind: str,
+    record_id: int,
+    labels: dict[str, str],
+    choices: dict[str, dict[str, str]] | None = None,
+) -> list[dict[str, Any]]:
+    """A record's audit trail as rows to show: when, who, what, and (label, old, new).
+
+    `labels` names the fields; `choices` maps a field's stored choices to their labels.
+    """
+    entries = history(ctx, kind, record_id)
+    values = _Values(ctx, entries, choices or {})
+    gettext = values.gettext
+    rows = []
+    for entry in entries:
+        changes = [
+            (
+                gettext(labels[key]) if key in labels else key,
+                values.show(key, old),
+                values.show(key, new),
+            )
+            for key, (old, new) in sorted((entry.changes or {}).items())
+            if not (old in EMPTY and new in EMPTY)
+        ]
+        rows.append(
+            {
+                "at": entry.at,
+                "who": values.people.get(entry.user_id, "—"),
+                "action": gettext(ACTION_LABELS.get(entry.action, entry.action)),
+                "changes": changes,
+            }
+        )
+    return rows

@@ -1,0 +1,214 @@
+"""Lead business rules: creating, cleaning up (qualify, discard) and status transitions.
+
+Conversion lives in kht.leads.convert, duplicate detection in kht.leads.duplicates and the
+public web form in kht.leads.webform; all of them go through the rules here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, or_
+
+from kht import record_service as records
+from kht.auth.permissions import require
+from kht.contacts.service import clean_email
+from kht.context import Ctx
+from kht.errors import Conflict, ValidationError
+from kht.fields import fields_for
+from kht.leads.models import STATUSES, Lead
+from kht.leads.schemas import LeadCreate, LeadUpdate
+from kht.lists.engine import (
+    Column,
+    Filter,
+    apply_filters,
+    apply_sort,
+    count,
+    custom_columns,
+    tag_column,
+)
+from kht.plugin_types import RecordKind
+
+KIND = "lead"
+MODULE = "leads"
+SPEC = RecordKind(kind=KIND, model=Lead, module=MODULE, label_zh="线索", label_en="Leads")
+# Which status a lead may move to from each status. Converted is final; a discarded lead
+# must be reopened (to new or working) before anything else happens to it.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "new": frozenset({"working", "qualified", "discarded", "converted"}),
+    "working": frozenset({"new", "qualified", "discarded", "converted"}),
+    "qualified": frozenset({"working", "discarded", "converted"}),
+    "discarded": frozenset({"new", "working"}),
+    "converted": frozenset(),
+}
+
+
+def _column(key: str, zh: str, en: str, expr: Any, kind: str = "text", **more: Any) -> Column:
+    return Column(key=key, label_zh=zh, label_en=en, type=kind, expr=expr, **more)
+
+
+def columns(ctx: Ctx) -> dict[str, Column]:
+    """Every column a lead list can show, filter and sort by (custom fields included)."""
+    c = Lead
+    built_in = [
+        _column("name", "姓名", "Name", c.name, default=True),
+        _column("company", "公司", "Company", c.company, default=True),
+        _column("title", "职务", "Title", c.title),
+        _column("phone", "电话", "Phone", c.phone, default=True),
+        _column("email", "邮箱", "Email", c.email, default=True),
+        _column("source", "来源", "Source", c.source, default=True),
+        _column("status", "状态", "Status", c.status, "choice", choices=STATUSES, default=True),
+        _column("discard_reason", "放弃原因", "Discard reason", c.discard_reason),
+        _column("owner_id", "负责人", "Owner", c.owner_id, "ref", default=True),
+        _column("customer_id", "转化客户", "Customer", c.customer_id, "ref"),
+        _column("converted_at", "转化时间", "Converted", c.converted_at, "date"),
+        _column("created_at", "创建时间", "Created", c.created_at, "date"),
+        _column("updated_at", "更新时间", "Updated", c.updated_at, "date", default=True),
+        _column("id", "编号", "ID", c.id, "number"),
+        tag_column(c, KIND),
+    ]
+    every = built_in + custom_columns(c, fields_for(ctx, KIND))
+    return {column.key: column for column in every}
+
+
+def clean(values: dict[str, Any]) -> dict[str, Any]:
+    """Trimmed values; a blank name or a malformed email is a 422 naming the field."""
+    for key in ("name", "company", "title", "phone", "source"):
+        if key in values:
+            values[key] = values[key].strip()
+    if "name" in values and not values["name"]:
+        raise ValidationError("name is required", "name")
+    if "email" in values:
+        values["email"] = clean_email(values["email"])
+    return values
+
+
+def create_lead(ctx: Ctx, data: LeadCreate, *, owner_id: Any = ...) -> Lead:
+    """Create a lead (status new) owned by the acting user, or by `owner_id` (None: pool)."""
+    values = clean(records.changes_of(data))
+    return records.create_record(ctx, SPEC, {**values, "status": "new"}, owner_id=owner_id)
+
+
+def get_lead(ctx: Ctx, lead_id: int) -> Lead:
+    """One lead in scope, or NotFound."""
+    return records.get_record(ctx, SPEC, lead_id)
+
+
+def filtered(
+    ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
+) -> Select[tuple[Lead]]:
+    """Leads in scope matching the quick search `q` and the filters (unsorted)."""
+    require(ctx.user, MODULE, "view")
+    query = records.visible(ctx, SPEC, deleted=deleted)
+    if q.strip():
+        term = q.strip()
+        query = query.where(
+            or_(
+                Lead.name.icontains(term, autoescape=True),
+                Lead.company.icontains(term, autoescape=True),
+                Lead.phone.icontains(term, autoescape=True),
+                Lead.email.icontains(term, autoescape=True),
+            )
+        )
+    return apply_filters(query, columns(ctx), filters or [])
+
+
+def list_leads(
+    ctx: Ctx,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    q: str = "",
+    sort: str = "-updated_at",
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+) -> tuple[list[Lead], int]:
+    """A page of leads in scope, filtered and sorted, and the total count."""
+    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
+    total = count(ctx.session, query)
+    ordered = apply_sort(query, columns(ctx), sort, Lead.id)
+    rows = ctx.session.scalars(ordered.offset((page - 1) * page_size).limit(page_size))
+    return list(rows), total
+
+
+def check_transition(lead: Lead, to: str) -> None:
+    """Refuse (409) a status change the lead's current status does not allow."""
+    if lead.status == to:
+        raise Conflict(f"lead {lead.id} is already {to}", "status")
+    if to not in TRANSITIONS.get(lead.status, frozenset()):
+        raise Conflict(f"a {lead.status} lead cannot become {to}", "status")
+
+
+def _set_status(
+    ctx: Ctx, lead: Lead, version: int | None, to: str, extra: dict[str, Any] | None = None
+) -> Lead:
+    check_transition(lead, to)
+    changes = {"status": to, **(extra or {})}
+    if lead.status == "discarded":
+        changes.setdefault("discard_reason", "")
+    return records.update_record(ctx, SPEC, lead, version, changes)
+
+
+def update_lead(ctx: Ctx, lead_id: int, data: LeadUpdate) -> Lead:
+    """Apply a partial update; a status change must be allowed (409), a stale version too."""
+    lead = get_lead(ctx, lead_id)
+    changes = clean(records.changes_of(data))
+    to = changes.pop("status", lead.status)
+    if to != lead.status:
+        return _set_status(ctx, lead, data.version, to, changes)
+    return records.update_record(ctx, SPEC, lead, data.version, changes)
+
+
+def qualify_lead(ctx: Ctx, lead_id: int, version: int | None = None) -> Lead:
+    """Mark a lead qualified (worth converting); converted or discarded ones cannot be."""
+    return _set_status(ctx, get_lead(ctx, lead_id), version, "qualified")
+
+
+def discard_lead(ctx: Ctx, lead_id: int, reason: str, version: int | None = None) -> Lead:
+    """Discard a lead with a required reason; a converted lead cannot be discarded."""
+    lead = get_lead(ctx, lead_id)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("a reason is required to discard a lead", "reason")
+    return _set_status(ctx, lead, version, "discarded", {"discard_reason": reason})
+
+
+def reopen_lead(ctx: Ctx, lead_id: int, version: int | None = None) -> Lead:
+    """Bring a discarded lead back to work (its discard reason is cleared)."""
+    lead = get_lead(ctx, lead_id)
+    if lead.status != "discarded":
+        raise Conflict(f"only a discarded lead can be reopened, not a {lead.status} one", "status")
+    return _set_status(ctx, lead, version, "working")
+
+
+def delete_lead(ctx: Ctx, lead_id: int) -> None:
+    """Move a lead to the recycle bin."""
+    records.delete_record(ctx, SPEC, get_lead(ctx, lead_id))
+
+
+def restore_lead(ctx: Ctx, lead_id: int) -> Lead:
+    """Bring a lead back from the recycle bin."""
+    lead = records.get_record(ctx, SPEC, lead_id, deleted=True)
+    records.restore_record(ctx, SPEC, lead)
+    return lead
+
+
+__all__ = [
+    "KIND",
+    "MODULE",
+    "SPEC",
+    "TRANSITIONS",
+    "check_transition",
+    "clean",
+    "columns",
+    "create_lead",
+    "delete_lead",
+    "discard_lead",
+    "filtered",
+    "get_lead",
+    "list_leads",
+    "qualify_lead",
+    "reopen_lead",
+    "restore_lead",
+    "update_lead",
+]
