@@ -50,6 +50,7 @@ CORE_PLUGINS = (
     "kht.actions.plugin",
     "kht.merge.plugin",
     "kht.jobs.plugin",
+    "kht.customfields.plugin",
 )
 
 

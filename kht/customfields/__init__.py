@@ -1,0 +1,1 @@
+"""Administrators' custom fields: add, order, change and retire fields on record kinds."""
