@@ -1,18 +1,27 @@
-"""The `kht` command line: init, serve, demo, migrate, plugins (and commands from plugins)."""
+"""The `kht` command line: set-up, serving, plugins, users, tokens, organisation."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
+from datetime import timedelta
 
 import click
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from kht import plugins as plugin_manager
+from kht.auth.models import Role, User
 from kht.auth.passwords import generate_password
 from kht.auth.service import create_user, find_user
+from kht.auth.tokens import create_token
 from kht.config import load_settings
-from kht.errors import KhtError
+from kht.errors import Conflict, KhtError, NotFound, ValidationError
+from kht.org import service as org_service
+from kht.org.models import Branch, BusinessLine, Department
+from kht.org.service import Unit
 from kht.runtime import Runtime
 
 ADMIN_LOGIN = "admin"
@@ -123,7 +132,7 @@ def demo(serve_after: bool, port: int) -> None:
     logins = load_demo(runtime)
     click.echo(f"kht demo: http://127.0.0.1:{port}/")
     for login, password, role in logins:
-        click.echo(f"  login {login:<12} password {password:<20} {role}")
+        click.echo(f"  login {login:<16} password {password:<18} {role}")
     if serve_after:
         click.get_current_context().invoke(serve, host="127.0.0.1", port=port, workers=1)
 
@@ -164,6 +173,169 @@ def plugins_disable(name: str) -> None:
     runtime = _runtime()
     plugin_manager.disable(runtime.engine, runtime.found, name)
     click.echo(f"disabled: {name}")
+
+
+# Set-up scripting: users, tokens and the organisation. These run as the operator (whoever
+# can reach the database), so they call the operator-level service functions, not the ones
+# that check a logged-in user's role.
+
+
+def _listing(names: Iterable[str], limit: int = 10) -> str:
+    names = list(names)
+    shown = ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")
+    return shown or "none"
+
+
+def _department_paths(session: Session) -> list[tuple[str, Department]]:
+    """Every department with its path of names ("Sales/East"), parents first."""
+    departments = org_service.list_departments(session)
+    names = {d.id: d.name for d in departments}
+    return [("/".join(names[int(i)] for i in d.path.strip("/").split("/")), d) for d in departments]
+
+
+def department_named(session: Session, name: str) -> Department:
+    """A department by name, or by its path of names when the name alone is ambiguous."""
+    wanted = name.strip().strip("/")
+    paths = _department_paths(session)
+    found = [(path, d) for path, d in paths if path == wanted or path.endswith(f"/{wanted}")]
+    if len(found) == 1:
+        return found[0][1]
+    if found:
+        choices = _listing(path for path, _ in found)
+        raise ValidationError(f"department {name!r} is ambiguous ({choices}): give its path")
+    known = _listing(path for path, _ in paths)
+    raise ValidationError(f"unknown department {name!r} (departments: {known})", "department")
+
+
+def _unit_named(session: Session, model: type[Unit], name: str, what: str) -> Unit:
+    unit = org_service.find_unit(session, model, name)
+    if unit is None:
+        known = _listing(u.name for u in org_service.list_units(session, model))
+        raise ValidationError(f"unknown {what} {name!r} ({what} names: {known})", what)
+    return unit
+
+
+@cli.group()
+def users() -> None:
+    """Create and list users (as the operator: no login needed)."""
+
+
+@users.command("create")
+@click.argument("login")
+@click.option("--role", required=True, help="Role key, e.g. sales_rep or administrator.")
+@click.option("--department", help="Department name (or path of names, Sales/East).")
+@click.option("--branch", help="Branch name.")
+@click.option("--name", default="", help="Display name (default: the login).")
+@click.option("--email", default="")
+@click.option("--password", help="Initial password (default: generated and printed once).")
+def users_create(
+    login: str,
+    role: str,
+    department: str | None,
+    branch: str | None,
+    name: str,
+    email: str,
+    password: str | None,
+) -> None:
+    """Create the user LOGIN with ROLE, in a department and branch given by name."""
+    generated = None if password else generate_password()
+    with _runtime().ctx() as ctx:
+        session = ctx.session
+        user = create_user(
+            session,
+            login=login,
+            name=name or login,
+            email=email,
+            password=password or generated or "",
+            role=role,
+            department_id=department_named(session, department).id if department else None,
+            branch_id=_unit_named(session, Branch, branch, "branch").id if branch else None,
+        )
+    click.echo(f"created user {user.login} with role {role}")
+    if generated:
+        click.echo(f"password: {generated}")
+        click.echo("(shown once: store it now)")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every user: login, role, whether active, department, name."""
+    query = (
+        select(User.login, Role.key, User.active, Department.name, User.name)
+        .outerjoin(Role, User.role_id == Role.id)
+        .outerjoin(Department, User.department_id == Department.id)
+        .order_by(User.login)
+    )
+    with _runtime().ctx() as ctx:
+        rows = ctx.session.execute(query).all()
+    for login, role, active, department, name in rows:
+        state = "active" if active else "inactive"
+        click.echo(f"{login:<20} {role or '-':<16} {state:<9} {department or '-':<16} {name}")
+
+
+@cli.group()
+def tokens() -> None:
+    """API tokens for scripts and integrations."""
+
+
+@tokens.command("create")
+@click.argument("login")
+@click.option("--name", required=True, help="What the token is for, e.g. erp-sync.")
+@click.option("--days", type=click.IntRange(1, 3650), help="Expire after N days (default: never).")
+def tokens_create(login: str, name: str, days: int | None) -> None:
+    """Create an API token with LOGIN's rights; prints only the token (shown this once)."""
+    with _runtime().ctx() as ctx:
+        user = find_user(ctx.session, login)
+        if user is None:
+            raise NotFound(f"unknown user {login!r}", "login")
+        if not user.active:
+            raise Conflict(f"user {user.login!r} is deactivated", "login")
+        now = ctx.now()
+        expires_at = now + timedelta(days=days) if days else None
+        _, token = create_token(ctx.session, user.id, name, now, expires_at)
+    click.echo(token)
+
+
+@cli.group("org")
+def org_group() -> None:
+    """Departments, branches and business lines."""
+
+
+@org_group.command("add-department")
+@click.argument("name")
+@click.option("--parent", help="Parent department by name or path (default: top level).")
+def org_add_department(name: str, parent: str | None) -> None:
+    """Add the department NAME."""
+    with _runtime().ctx() as ctx:
+        session = ctx.session
+        parent_id = department_named(session, parent).id if parent else None
+        siblings = org_service.list_departments(session)
+        if any(d.name == name.strip() and d.parent_id == parent_id for d in siblings):
+            raise Conflict(f"department {name.strip()!r} already exists there", "name")
+        department = org_service.create_department(session, name, parent_id)
+    click.echo(f"created department {department.name} (id {department.id})")
+
+
+def _add_unit(model: type[Unit], name: str, code: str, what: str) -> None:
+    with _runtime().ctx() as ctx:
+        unit = org_service.create_unit(ctx.session, model, name, code)
+    click.echo(f"created {what} {unit.name} (id {unit.id})")
+
+
+@org_group.command("add-branch")
+@click.argument("name")
+@click.option("--code", default="", help="Short code, e.g. SH.")
+def org_add_branch(name: str, code: str) -> None:
+    """Add the branch NAME."""
+    _add_unit(Branch, name, code, "branch")
+
+
+@org_group.command("add-business-line")
+@click.argument("name")
+@click.option("--code", default="", help="Short code.")
+def org_add_business_line(name: str, code: str) -> None:
+    """Add the business line NAME."""
+    _add_unit(BusinessLine, name, code, "business line")
 
 
 def _add_plugin_commands(runtime: Runtime) -> None:

@@ -12,6 +12,8 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
 Unset = msgspec.UnsetType
 UNSET = msgspec.UNSET
+# A moment in time from a client must carry its offset: a naive one is ambiguous.
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class UserCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -77,12 +79,48 @@ class HandOver(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class HandOverResult(msgspec.Struct, kw_only=True):
+    """How many records of each kind changed owner."""
+
     moved: dict[str, int]
 
 
+class OwnedRecords(msgspec.Struct, kw_only=True):
+    """How many live records of each kind a user owns (what a hand-over would move)."""
+
+    owned: dict[str, int]
+
+
+class PasswordReset(msgspec.Struct, kw_only=True):
+    """The new random password of a user (shown once); their sessions have ended."""
+
+    password: str
+
+
+class Grant(msgspec.Struct, kw_only=True):
+    ops: list[str]
+    scope: str | None
+
+
+class MeOut(msgspec.Struct, kw_only=True):
+    """The acting user, whether they are an administrator, and what they may do per module."""
+
+    user: UserOut
+    is_admin: bool
+    grants: dict[str, Grant]
+
+
+class UserPage(msgspec.Struct, kw_only=True):
+    items: list[UserOut]
+    total: int
+    page: int
+    page_size: int
+
+
 class TokenCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new token of the acting user; without `expires_at` it lives until revoked."""
+
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None
 
 
 class TokenOut(msgspec.Struct, kw_only=True):
@@ -92,6 +130,13 @@ class TokenOut(msgspec.Struct, kw_only=True):
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+
+
+class TokenPage(msgspec.Struct, kw_only=True):
+    items: list[TokenOut]
+    total: int
+    page: int
+    page_size: int
 
 
 class TokenCreated(msgspec.Struct, kw_only=True):
@@ -109,6 +154,13 @@ class RoleOut(msgspec.Struct, kw_only=True):
     builtin: bool
     require_2fa: bool
     grants: dict[str, Any]
+
+
+class RolePage(msgspec.Struct, kw_only=True):
+    items: list[RoleOut]
+    total: int
+    page: int
+    page_size: int
 
 
 class RoleUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

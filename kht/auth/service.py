@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 import pyotp
@@ -49,6 +50,13 @@ def role_by_key(session: Session, key: str) -> Role:
         known = ", ".join(session.scalars(select(Role.key).order_by(Role.key)))
         raise ValidationError(f"unknown role {key!r} (roles: {known})", "role")
     return role
+
+
+def _check_time_zone(time_zone: str) -> None:
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"unknown time zone {time_zone!r}", "time_zone") from None
 
 
 def _check_language(language: str) -> None:
@@ -101,6 +109,7 @@ def create_user(
     if not login:
         raise ValidationError("login is required", "login")
     _check_language(language)
+    _check_time_zone(time_zone)
     if find_user(session, login) is not None:
         raise Conflict(f"a user with login {login!r} already exists", "login")
     _check_refs(session, department_id, branch_id, business_line_ids or [])
@@ -169,6 +178,8 @@ def update_user(ctx: Ctx, user_id: int, data: UserUpdate) -> User:
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     if "language" in changes:
         _check_language(changes["language"])
+    if "time_zone" in changes:
+        _check_time_zone(changes["time_zone"])
     _check_refs(
         ctx.session,
         changes.get("department_id"),
@@ -213,6 +224,11 @@ def set_own_language(ctx: Ctx, language: str) -> None:
     _check_language(language)
     _me(ctx).language = language
     ctx.session.flush()
+
+
+def me(ctx: Ctx) -> User:
+    """The acting user's own row."""
+    return _me(ctx)
 
 
 def _me(ctx: Ctx) -> User:

@@ -33,3 +33,35 @@ class UnitOut(msgspec.Struct, kw_only=True):
     id: int
     name: str
     code: str
+
+
+class DepartmentUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Rename or move a department: fields left out keep their value (`parent_id: null` = root)."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    parent_id: int | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class UnitUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Rename a branch or a business line, or change its code."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    code: Code | msgspec.UnsetType = msgspec.UNSET
+
+
+class DepartmentPage(msgspec.Struct, kw_only=True):
+    """Departments, parents before children."""
+
+    items: list[DepartmentOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class UnitPage(msgspec.Struct, kw_only=True):
+    """Branches or business lines, by name."""
+
+    items: list[UnitOut]
+    total: int
+    page: int
+    page_size: int

@@ -32,12 +32,32 @@ def _department(session: Session, department_id: int, field: str = "id") -> Depa
     return found
 
 
+def _parent(session: Session, parent_id: int | None) -> Department | None:
+    """The parent department; an unknown id in a request is bad input (422), not 404."""
+    if parent_id is None:
+        return None
+    parent = session.get(Department, parent_id)
+    if parent is None:
+        raise ValidationError(f"department {parent_id} does not exist", "parent_id")
+    return parent
+
+
 def create_department(session: Session, name: str, parent_id: int | None = None) -> Department:
     """Add a department under `parent_id` (a root when None)."""
     name = name.strip()
     if not name:
         raise ValidationError("name is required", "name")
-    parent = _department(session, parent_id, "parent_id") if parent_id is not None else None
+    parent = _parent(session, parent_id)
+    clash = session.scalar(
+        select(Department).where(
+            Department.name == name,
+            Department.parent_id.is_(parent_id)
+            if parent_id is None
+            else Department.parent_id == parent_id,
+        )
+    )
+    if clash is not None:
+        raise Conflict(f"department {name!r} already exists there", "name")
     department = Department(name=name, parent_id=parent_id, path="/")
     session.add(department)
     session.flush()
@@ -51,8 +71,8 @@ def update_department(
 ) -> Department:
     """Rename or move a department; its whole subtree moves with it."""
     department = _department(session, department_id)
-    if parent_id is not None:
-        parent = _department(session, parent_id, "parent_id")
+    parent = _parent(session, parent_id)
+    if parent is not None:
         if parent.path.startswith(department.path):
             raise ValidationError("a department cannot move under itself", "parent_id")
         new_path = f"{parent.path}{department.id}/"
@@ -84,6 +104,10 @@ def delete_department(session: Session, department_id: int) -> None:
     session.flush()
 
 
+def _label(model: type) -> str:
+    return "branch" if model is Branch else "business line"
+
+
 def list_units(session: Session, model: type[Unit]) -> list[Unit]:
     return list(session.scalars(select(model).order_by(model.name)))
 
@@ -108,7 +132,7 @@ def create_unit(session: Session, model: type[Unit], name: str, code: str = "") 
 def update_unit(session: Session, model: type[Unit], unit_id: int, name: str, code: str) -> Unit:
     unit = session.get(model, unit_id)
     if unit is None:
-        raise NotFound(f"{model.__tablename__[:-1]} {unit_id} not found")
+        raise NotFound(f"{_label(model)} {unit_id} not found")
     clash = find_unit(session, model, name)
     if clash is not None and clash.id != unit.id:
         raise Conflict(f"{name!r} already exists", "name")
@@ -121,7 +145,7 @@ def delete_unit(session: Session, model: type[Unit], unit_id: int) -> None:
     """Remove a branch or business line nobody belongs to."""
     unit = session.get(model, unit_id)
     if unit is None:
-        raise NotFound(f"{model.__tablename__[:-1]} {unit_id} not found")
+        raise NotFound(f"{_label(model)} {unit_id} not found")
     if model is Branch:
         in_use = session.scalar(select(func.count()).where(User.branch_id == unit.id))
     else:
