@@ -31,7 +31,7 @@ window.listFilters = function (state) {
 document.addEventListener("keydown", (event) => {
   const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
   if (event.key === "/" && !typing) {
-    const box = document.getElementById("list-search") || document.getElementById("global-search");
+    const box = document.getElementById("list-search") || document.getElementById("global-search-box");
     if (box) {
       event.preventDefault();
       box.focus();

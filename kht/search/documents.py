@@ -1,0 +1,177 @@
+"""What a search document says about a customer, contact or lead.
+
+Each searchable kind has a `Source`: the permission module that scopes it, its page URL, and
+one Core select of the columns a document is built from (the same select serves the event
+listener and the batch reindex, so both build identical documents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, literal, select
+
+from kht.contacts.models import Contact
+from kht.context import Ctx
+from kht.customers.models import Customer
+from kht.db.custom_fields import FieldDef
+from kht.fields import fields_for
+from kht.leads.models import Lead
+from kht.search.tokens import phone_tokens, pinyin_tokens, text_tokens
+
+__all__ = ["SOURCES", "Source", "build_document", "searchable_fields"]
+
+# Custom-field types whose values are worth finding from the search box.
+SEARCHABLE_TYPES = frozenset({"text", "long_text", "phone", "email", "url"})
+MAX_FIELD_CHARS = 2000  # of one custom text value (notes-like fields can be long)
+MAX_TOKENS_CHARS = 20000  # keeps PostgreSQL phrase positions (< 16384) meaningful
+TITLE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Source:
+    """A searchable record kind: its model, permission module, page and document columns."""
+
+    kind: str
+    model: Any
+    module: str
+    url: str  # with {id}
+    label_zh: str
+    label_en: str
+    columns: Callable[[], Select[Any]]
+
+    def select(self) -> Select[Any]:
+        """id, owner_id, deleted_at, name, phone, mobile, email, company, ext of each record."""
+        return self.columns()
+
+    def url_of(self, record_id: int) -> str:
+        return self.url.format(id=record_id)
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+
+def _customer_columns() -> Select[Any]:
+    c = Customer
+    return select(
+        c.id,
+        c.owner_id,
+        c.deleted_at,
+        c.name,
+        c.phone,
+        literal("").label("mobile"),
+        c.email,
+        literal("").label("company"),
+        c.ext,
+    )
+
+
+def _contact_columns() -> Select[Any]:
+    c = Contact
+    return select(
+        c.id,
+        c.owner_id,
+        c.deleted_at,
+        c.name,
+        c.phone,
+        c.mobile,
+        c.email,
+        Customer.name.label("company"),
+        c.ext,
+    ).outerjoin(Customer, c.customer_id == Customer.id)
+
+
+def _lead_columns() -> Select[Any]:
+    c = Lead
+    return select(
+        c.id,
+        c.owner_id,
+        c.deleted_at,
+        c.name,
+        c.phone,
+        literal("").label("mobile"),
+        c.email,
+        c.company,
+        c.ext,
+    )
+
+
+SOURCES: dict[str, Source] = {
+    source.kind: source
+    for source in (
+        Source(
+            kind="customer",
+            model=Customer,
+            module="customers",
+            url="/customers/{id}",
+            label_zh="客户",
+            label_en="Customers",
+            columns=_customer_columns,
+        ),
+        Source(
+            kind="contact",
+            model=Contact,
+            module="contacts",
+            url="/contacts/{id}",
+            label_zh="联系人",
+            label_en="Contacts",
+            columns=_contact_columns,
+        ),
+        Source(
+            kind="lead",
+            model=Lead,
+            module="leads",
+            url="/leads/{id}",
+            label_zh="线索",
+            label_en="Leads",
+            columns=_lead_columns,
+        ),
+    )
+}
+
+
+def searchable_fields(ctx: Ctx, kind: str) -> list[FieldDef]:
+    """The custom fields of `kind` whose text goes into the index."""
+    return [f for f in fields_for(ctx, kind) if f.type in SEARCHABLE_TYPES]
+
+
+def _custom_tokens(ext: dict[str, Any] | None, fields: list[FieldDef]) -> list[str]:
+    tokens: list[str] = []
+    for f in fields:
+        value = ((ext or {}).get(f.namespace) or {}).get(f.name)
+        if isinstance(value, str) and value:
+            value = value[:MAX_FIELD_CHARS]
+            tokens += phone_tokens(value) if f.type == "phone" else text_tokens(value)
+    return tokens
+
+
+def _joined(tokens: list[str]) -> str:
+    text = " ".join(tokens)
+    if len(text) <= MAX_TOKENS_CHARS:
+        return text
+    return text[:MAX_TOKENS_CHARS].rsplit(" ", 1)[0]
+
+
+def build_document(kind: str, row: Any, fields: list[FieldDef]) -> dict[str, Any]:
+    """The search_documents row of one record (a row of its Source's select)."""
+    name = row.name or ""
+    tokens = (
+        text_tokens(name)
+        + pinyin_tokens(name)
+        + phone_tokens(row.phone)
+        + phone_tokens(row.mobile)
+        + text_tokens(row.email)
+        + text_tokens(row.company)
+        + _custom_tokens(row.ext, fields)
+    )
+    shown = [row.company, row.mobile, row.phone, row.email]
+    return {
+        "kind": kind,
+        "record_id": row.id,
+        "owner_id": row.owner_id,
+        "title": name[:TITLE_CHARS],
+        "subtitle": " · ".join(part for part in shown if part)[:TITLE_CHARS],
+        "tokens": _joined(tokens),
+    }

@@ -1,0 +1,265 @@
+"""Global search over customers, contacts and leads, and the upkeep of its index.
+
+Searching goes through the data scope per kind, so the search box can never show a record
+its user could not open. The index (`search_documents`, plus FTS5 on SQLite or a GIN
+tsvector index on PostgreSQL) is kept in step by `on_event` inside the transaction of the
+change, and can be rebuilt from the records with `reindex`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    column,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    table,
+    text,
+    true,
+    update,
+)
+
+from kht.auth.permissions import require
+from kht.auth.scope import owned_by_visible
+from kht.context import Ctx
+from kht.errors import NotAuthenticated, ValidationError
+from kht.events import (
+    Event,
+    RecordCreated,
+    RecordDeleted,
+    RecordRestored,
+    RecordsMerged,
+    RecordUpdated,
+)
+from kht.search.documents import SOURCES, Source, build_document, searchable_fields
+from kht.search.models import SearchDocument
+from kht.search.schemas import SearchHit
+from kht.search.tokens import Query, fts5_expression, parse_query, tsquery_expression
+
+__all__ = ["KINDS", "on_event", "refresh", "reindex", "search", "sources"]
+
+KINDS: tuple[str, ...] = tuple(SOURCES)
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+BATCH = 1000
+# Changes that alter a document; anything else (stage, notes...) leaves it as it is.
+INDEXED_CHANGES = frozenset(
+    {"name", "phone", "mobile", "email", "company", "customer_id", "ext", "owner_id"}
+)
+
+documents = SearchDocument.__table__
+_fts = table("search_fts", column("rowid"))
+
+
+# ---------------------------------------------------------------- searching
+
+
+def sources(kind: str | None) -> list[Source]:
+    """The searchable kinds: all of them, or `kind` alone (422 naming `kind` if unknown)."""
+    if kind in (None, ""):
+        return list(SOURCES.values())
+    if kind not in SOURCES:
+        raise ValidationError(f"kind must be one of: {', '.join(KINDS)}", "kind")
+    return [SOURCES[kind]]
+
+
+def _in_scope(ctx: Ctx, kinds: list[Source]) -> ColumnElement[bool]:
+    """Documents whose record the user may view, kind by kind (none of a module not granted)."""
+    if ctx.user is None:
+        raise NotAuthenticated("log in first")
+    viewable = [s for s in kinds if ctx.user.can(s.module, "view")]
+    everything = [s.kind for s in viewable if ctx.user.scope(s.module) == "all"]
+    if len(everything) == len(SOURCES):
+        # No condition at all: a kind filter would steer SQLite onto the (kind, owner) index.
+        return true()
+    clauses = [documents.c.kind.in_(everything)] if everything else []
+    clauses += [
+        and_(documents.c.kind == s.kind, owned_by_visible(ctx.user, documents.c.owner_id, s.module))
+        for s in viewable
+        if s.kind not in everything
+    ]
+    return or_(*clauses) if clauses else false()
+
+
+def _matching(ctx: Ctx, query: Query, stmt: Select[Any]) -> Select[Any]:
+    """`stmt` narrowed to documents matching every part of `query`."""
+    if query.indexed:
+        if ctx.session.get_bind().dialect.name == "sqlite":
+            stmt = stmt.join(_fts, _fts.c.rowid == documents.c.id).where(
+                text("search_fts MATCH :fts_query").bindparams(fts_query=fts5_expression(query))
+            )
+        else:
+            # The exact expression of the GIN index, so the planner can use it; the bigrams
+            # of a phrase must also follow each other in the tokens text (substring order).
+            stmt = stmt.where(
+                text(
+                    "to_tsvector('simple', search_documents.tokens) "
+                    "@@ to_tsquery('simple', :ts_query)"
+                ).bindparams(ts_query=tsquery_expression(query)),
+                *[documents.c.tokens.contains(" ".join(p), autoescape=True) for p in query.phrases],
+            )
+    # Lone characters have no token of their own inside longer runs: scan the titles.
+    for char in query.chars:
+        stmt = stmt.where(documents.c.title.contains(char, autoescape=True))
+    return stmt
+
+
+def _ranking(query: Query) -> list[Any]:
+    """Exact title first, then titles starting with the query, then shorter titles."""
+    title = func.lower(documents.c.title)
+    first = case(
+        (title == query.text, 0),
+        (title.startswith(query.text, autoescape=True), 1),
+        else_=2,
+    )
+    return [first, func.length(documents.c.title), documents.c.kind, documents.c.record_id]
+
+
+def search(
+    ctx: Ctx, q: str, *, kind: str | None = None, limit: int = DEFAULT_LIMIT
+) -> tuple[list[SearchHit], int]:
+    """Records in the user's scope matching `q` (best first, at most `limit`) and how many match.
+
+    Chinese matches as a substring (同方 finds 清华同方威视), Latin words and digits by
+    prefix, names also by pinyin (qinghua, qhtf). Any text is accepted: search syntax in
+    `q` is treated as punctuation, so a query can never fail.
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}", "limit")
+    scope = _in_scope(ctx, sources(kind))
+    query = parse_query(q)
+    if query.empty:
+        return [], 0
+    # The window count is taken over every match before LIMIT: one pass gives page and total.
+    columns = select(documents, func.count().over().label("total")).where(scope)
+    ranked = _matching(ctx, query, columns).order_by(*_ranking(query)).limit(limit)
+    rows = ctx.session.execute(ranked).all()
+    hits = [
+        SearchHit(
+            kind=row.kind,
+            record_id=row.record_id,
+            title=row.title,
+            subtitle=row.subtitle,
+            url=SOURCES[row.kind].url_of(row.record_id),
+        )
+        for row in rows
+    ]
+    return hits, rows[0].total if rows else 0
+
+
+# ---------------------------------------------------------------- keeping the index
+
+
+def _upsert(ctx: Ctx, doc: dict[str, Any]) -> None:
+    key = (documents.c.kind == doc["kind"]) & (documents.c.record_id == doc["record_id"])
+    values = {k: doc[k] for k in ("owner_id", "title", "subtitle", "tokens")}
+    if ctx.session.execute(update(documents).where(key).values(**values)).rowcount == 0:
+        ctx.session.execute(insert(documents).values(**doc))
+
+
+def _remove(ctx: Ctx, kind: str, record_ids: Iterable[int]) -> None:
+    ids = list(record_ids)
+    if ids:
+        ctx.session.execute(
+            delete(documents).where(documents.c.kind == kind, documents.c.record_id.in_(ids))
+        )
+
+
+def refresh(ctx: Ctx, kind: str, record_ids: Iterable[int]) -> None:
+    """Rebuild the documents of these records from their rows (removed when gone or deleted)."""
+    source = SOURCES[kind]
+    ids = list(record_ids)
+    if not ids:
+        return
+    rows = ctx.session.execute(source.select().where(source.model.id.in_(ids))).all()
+    live = [row for row in rows if row.deleted_at is None]
+    _remove(ctx, kind, set(ids) - {row.id for row in live})
+    if live:
+        fields = searchable_fields(ctx, kind)
+        for row in live:
+            _upsert(ctx, build_document(kind, row, fields))
+
+
+def _refresh_contacts_of(ctx: Ctx, customer_id: int) -> None:
+    """Contacts show and index their customer's name: follow a rename or a merge."""
+    model = SOURCES["contact"].model
+    ids = ctx.session.scalars(
+        select(model.id).where(model.customer_id == customer_id, model.deleted_at.is_(None))
+    )
+    refresh(ctx, "contact", list(ids))
+
+
+def _on_update(ctx: Ctx, event: RecordUpdated) -> None:
+    changed = set(event.changes) & INDEXED_CHANGES
+    if not changed:
+        return
+    if changed == {"owner_id"}:
+        # A hand-over moves many records: only the scope column changes.
+        owner = event.changes["owner_id"][1]
+        moved = ctx.session.execute(
+            update(documents)
+            .where(documents.c.kind == event.kind, documents.c.record_id == event.record_id)
+            .values(owner_id=owner)
+        )
+        if moved.rowcount:
+            return
+    refresh(ctx, event.kind, [event.record_id])
+    if event.kind == "customer" and "name" in changed:
+        _refresh_contacts_of(ctx, event.record_id)
+
+
+def on_event(ctx: Ctx, event: Event) -> None:
+    """Keep the documents of customers, contacts and leads in step with their records."""
+    if event.kind not in SOURCES:
+        return
+    if isinstance(event, RecordCreated | RecordRestored):
+        refresh(ctx, event.kind, [event.record_id])
+    elif isinstance(event, RecordDeleted):
+        _remove(ctx, event.kind, [event.record_id])
+    elif isinstance(event, RecordUpdated):
+        _on_update(ctx, event)
+    elif isinstance(event, RecordsMerged):
+        _remove(ctx, event.kind, event.merged_ids)
+        refresh(ctx, event.kind, [event.record_id])
+        if event.kind == "customer":
+            _refresh_contacts_of(ctx, event.record_id)
+
+
+def _reindex_kind(ctx: Ctx, source: Source) -> int:
+    """Rebuild one kind's documents in batches of Core selects and executemany inserts."""
+    ctx.session.execute(delete(documents).where(documents.c.kind == source.kind))
+    fields = searchable_fields(ctx, source.kind)
+    model = source.model
+    live = source.select().where(model.deleted_at.is_(None)).order_by(model.id).limit(BATCH)
+    last, count = 0, 0
+    while rows := ctx.session.execute(live.where(model.id > last)).all():
+        ctx.session.execute(
+            insert(documents), [build_document(source.kind, r, fields) for r in rows]
+        )
+        last, count = rows[-1].id, count + len(rows)
+    return count
+
+
+def reindex(ctx: Ctx, kind: str | None = None) -> dict[str, int]:
+    """Rebuild the search documents of `kind` (every kind when None); returns counts by kind.
+
+    For the `kht search reindex` command (no acting user) and administrators; on SQLite a
+    full reindex also rebuilds the FTS5 index itself.
+    """
+    if ctx.user is not None:
+        require(ctx.user, "users", "admin")
+    if kind is None and ctx.session.get_bind().dialect.name == "sqlite":
+        # First bring an FTS index that drifted from its table (a bad restore) back in line:
+        # the delete triggers below would otherwise fail on entries it lacks.
+        ctx.session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+    return {source.kind: _reindex_kind(ctx, source) for source in sources(kind)}
