@@ -62,8 +62,14 @@ class CustomerGroup(IdMixin, Base):
 customer_group_members = Table(
     "customer_group_members",
     Base.metadata,
-    Column("group_id", Integer, ForeignKey("customer_groups.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("customer_id", Integer, ForeignKey("customers.id", ondelete="CASCADE"),
-           primary_key=True, index=True),
+    Column(
+        "group_id", Integer, ForeignKey("customer_groups.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "customer_id",
+        Integer,
+        ForeignKey("customers.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, RecordKind
+from kht.plugin_types import MenuItem, RecordAction, RecordKind
 
 
 @hookimpl
@@ -22,6 +22,23 @@ def kht_register_record_kinds() -> list[RecordKind]:
     from kht.customers.service import SPEC
 
     return [SPEC]
+
+
+@hookimpl
+def kht_record_actions(ctx: Any, kind: str, record: Any) -> list[RecordAction] | None:
+    """Edit, print and PDF buttons on a customer's page."""
+    if kind != "customer":
+        return None
+    base = f"/customers/{record.id}"
+    buttons = [
+        RecordAction(key="print", label_zh="打印", label_en="Print", url=f"{base}/print"),
+        RecordAction(key="pdf", label_zh="PDF", label_en="PDF", url=f"{base}/pdf"),
+    ]
+    if ctx.user is not None and ctx.user.can("customers", "edit"):
+        buttons.insert(
+            0, RecordAction(key="edit", label_zh="编辑", label_en="Edit", url=f"{base}/edit")
+        )
+    return buttons
 
 
 @hookimpl

@@ -197,5 +197,12 @@ __all__ = [
 ]
 
 
-SPEC = RecordKind(kind=KIND, model=Customer, module=MODULE, label_zh="客户", label_en="Customers",
-                  columns=columns, query=filtered)
+SPEC = RecordKind(
+    kind=KIND,
+    model=Customer,
+    module=MODULE,
+    label_zh="客户",
+    label_en="Customers",
+    columns=columns,
+    query=filtered,
+)

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Request, get
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import select
 
@@ -17,9 +17,14 @@ from kht.audit.service import history
 from kht.auth.models import User
 from kht.context import RequestCtx
 from kht.customers import service
+from kht.customers.forms import ROUTES as FORM_ROUTES
+from kht.customers.groups import list_groups
 from kht.db.custom_fields import FieldDef
 from kht.fields import fields_for
+from kht.lists.bulk import owner_choices
+from kht.lists.ui import ListState, list_context
 from kht.plugin_types import Panel, RecordAction
+from kht.tags.service import tags_of
 from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
@@ -27,25 +32,40 @@ PAGE_SIZE = 50
 
 
 @get("/customers", sync_to_thread=True, include_in_schema=False)
-def customer_list(
-    request: Request,
-    ctx: RequestCtx,
-    page: int = Parameter(ge=1, default=1),
-    q: FromQuery[str] = "",
-) -> Template:
-    rows, total = service.list_customers(ctx, page=page, page_size=PAGE_SIZE, q=q)
-    pages = max(1, -(-total // PAGE_SIZE))
-    return render(
-        request,
+def customer_list(request: Request, ctx: RequestCtx) -> Template:
+    """The customer list: filters on any field, sort, columns, saved views, bulk actions."""
+    state = ListState.from_query(request.query_params)
+    columns = service.columns(ctx)
+    rows, total = service.list_customers(
         ctx,
-        "customers/list.html",
-        customers=rows,
-        total=total,
-        page=page,
-        pages=pages,
-        q=q,
-        fields=fields_for(ctx, service.KIND),
+        page=state.page,
+        page_size=state.page_size,
+        q=state.q,
+        sort=state.sort,
+        filters=state.filters(ctx),
+        deleted=state.deleted,
     )
+    owners = owner_choices(ctx)
+    extra = {
+        "title": translations(ctx.language).gettext(N_("Customers")),
+        "new_url": "/customers/new",
+        "row_url": lambda row: f"/customers/{row.id}",
+        "people": dict(owners),
+        "owners": owners,
+        "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
+        "groups": list_groups(ctx),
+    }
+    context = list_context(
+        ctx,
+        kind=service.KIND,
+        base="/customers",
+        state=state,
+        columns=columns,
+        rows=rows,
+        total=total,
+        extra=extra,
+    )
+    return render(request, ctx, "lists/list.html", **context)
 
 
 # Labels of the built-in fields and audit actions (custom fields bring their own labels).
@@ -186,4 +206,4 @@ def customer_page(request: Request, ctx: RequestCtx, customer_id: FromPath[int])
     )
 
 
-ROUTES = [customer_list, customer_page]
+ROUTES = [customer_list, customer_page, *FORM_ROUTES]

@@ -9,6 +9,6 @@ from kht.hookspecs import hookimpl
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    from kht.lists.api import ROUTES
+    from kht.lists import api, views
 
-    return list(ROUTES)
+    return [*api.ROUTES, *views.ROUTES]

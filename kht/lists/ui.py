@@ -33,16 +33,19 @@ class ListState(msgspec.Struct, kw_only=True):
     @classmethod
     def from_query(cls, params: Any) -> ListState:
         """Read the state from request query params (a multi-dict)."""
+
         def first(name: str, default: str = "") -> str:
             return str(params.get(name) or default)
 
         page_size = int(first("page_size", "50")) if first("page_size").isdigit() else 50
         columns = [c for item in params.getall("c", []) for c in str(item).split(",") if c]
         return cls(
-            q=first("q"), f=[str(x) for x in params.getall("f", []) if x],
+            q=first("q"),
+            f=[str(x) for x in params.getall("f", []) if x],
             sort=first("sort", "-updated_at"),
             page=max(1, int(first("page", "1"))) if first("page").isdigit() else 1,
-            page_size=page_size if page_size in PAGE_SIZES else 50, c=columns,
+            page_size=page_size if page_size in PAGE_SIZES else 50,
+            c=columns,
             view=int(first("view")) if first("view").isdigit() else None,
             deleted=first("deleted") in {"1", "true"},
         )
@@ -55,9 +58,12 @@ class ListState(msgspec.Struct, kw_only=True):
     def url(self, base: str, **changes: Any) -> str:
         """`base` with this state, some values changed (for sort links and pages)."""
         values = msgspec.structs.asdict(self) | changes
-        pairs: list[tuple[str, Any]] = [("q", values["q"]), ("sort", values["sort"]),
-                                         ("page", values["page"]),
-                                         ("page_size", values["page_size"])]
+        pairs: list[tuple[str, Any]] = [
+            ("q", values["q"]),
+            ("sort", values["sort"]),
+            ("page", values["page"]),
+            ("page_size", values["page_size"]),
+        ]
         pairs += [("f", item) for item in values["f"]]
         if values["c"]:
             pairs.append(("c", ",".join(values["c"])))
@@ -86,17 +92,36 @@ def cell(record: Any, column: Column) -> Any:
     return getattr(record, column.key, None)
 
 
-def list_context(ctx: Ctx, *, kind: str, base: str, state: ListState,
-                 columns: dict[str, Column], rows: list[Any], total: int,
-                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def list_context(
+    ctx: Ctx,
+    *,
+    kind: str,
+    base: str,
+    state: ListState,
+    columns: dict[str, Column],
+    rows: list[Any],
+    total: int,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Everything lists/list.html needs."""
     pages = max(1, -(-total // state.page_size))
-    meta = {key: {"label": c.label(ctx.language), "type": c.type, "choices": list(c.choices)}
-            for key, c in columns.items() if c.expr is not None or c.condition is not None}
+    meta = {
+        key: {"label": c.label(ctx.language), "type": c.type, "choices": list(c.choices)}
+        for key, c in columns.items()
+        if c.expr is not None or c.condition is not None
+    }
     current = [msgspec.to_builtins(parse_filter(item)) for item in state.f]
     return {
-        "kind": kind, "base": base, "state": state, "rows": rows, "total": total,
-        "pages": pages, "columns": shown_columns(columns, state, ctx), "all_columns": columns,
-        "cell": cell, "views": visible_views(ctx, kind),
-        "filter_state": {"filters": current, "meta": meta, "ops": OPS}, **(extra or {}),
+        "kind": kind,
+        "base": base,
+        "state": state,
+        "rows": rows,
+        "total": total,
+        "pages": pages,
+        "columns": shown_columns(columns, state, ctx),
+        "all_columns": columns,
+        "cell": cell,
+        "views": visible_views(ctx, kind),
+        "filter_state": {"filters": current, "meta": meta, "ops": OPS},
+        **(extra or {}),
     }
