@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+import msgspec
 from sqlalchemy import Select, or_
 
 from kht import record_service as records
@@ -280,3 +281,7 @@ __all__ = [
     "update_contact",
     "visible_customer",
 ]
+
+
+# With its columns and scoped query the kind gets saved views, segments and bulk operations.
+SPEC = msgspec.structs.replace(SPEC, columns=columns, query=filtered)

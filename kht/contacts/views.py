@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery, Parameter, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht.contacts import service
@@ -26,8 +26,10 @@ from kht.customers.models import Customer
 from kht.customers.service import scoped_query as customers_in_scope
 from kht.errors import ValidationError
 from kht.fields import fields_for
-from kht.lists.engine import parse_filter
-from kht.web.i18n import N_
+from kht.lists.bulk import owner_choices
+from kht.lists.ui import ListState, list_context
+from kht.tags.service import tags_of
+from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
 PAGE_SIZE = 50
@@ -118,39 +120,23 @@ def _list_url(q: str, f: list[str], sort: str, page: int = 1) -> str:
 
 
 @get("/contacts", sync_to_thread=True, include_in_schema=False)
-def contact_list(
-    request: Request,
-    ctx: RequestCtx,
-    page: int = Parameter(ge=1, default=1),
-    q: FromQuery[str] = "",
-    sort: FromQuery[str] = "-updated_at",
-    f: list[str] | None = Parameter(default=None),
-) -> Template:
-    """Contacts in scope; filters come as `f=field:op:value` (the selects send them too)."""
-    chosen = [item for item in f or [] if item]
-    filters = [parse_filter(item) for item in chosen]
+def contact_list(request: Request, ctx: RequestCtx) -> Template:
+    """Contacts in scope on the shared list page (filters, columns, views, bulk actions)."""
+    state = ListState.from_query(request.query_params)
     rows, total = service.list_contacts(
-        ctx, page=page, page_size=PAGE_SIZE, q=q, sort=sort, filters=filters
-    )
-    pages = max(1, -(-total // PAGE_SIZE))
-    return render(
-        request,
-        ctx,
-        "contacts/list.html",
-        contacts=rows,
-        total=total,
-        page=page,
-        pages=pages,
-        q=q,
-        sort=sort,
-        chosen=chosen,
-        choices=CHOICES,
-        labels=CHOICE_LABELS,
-        sortable=SORTABLE,
-        customer_names=service.customer_names(ctx, {r.customer_id for r in rows}),
-        page_url=lambda number: _list_url(q, chosen, sort, number),
-        sort_url=lambda key: _list_url(q, chosen, key if sort != key else f"-{key}"),
-    )
+        ctx, page=state.page, page_size=state.page_size, q=state.q, sort=state.sort,
+        filters=state.filters(ctx), deleted=state.deleted)
+    owners = owner_choices(ctx)
+    extra = {
+        "title": translations(ctx.language).gettext(N_("Contacts")),
+        "new_url": "/contacts/new", "row_url": lambda row: f"/contacts/{row.id}",
+        "people": dict(owners), "owners": owners,
+        "refs": {"customer_id": service.customer_names(ctx, {r.customer_id for r in rows})},
+        "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
+    }
+    context = list_context(ctx, kind=service.KIND, base="/contacts", state=state,
+                           columns=service.columns(ctx), rows=rows, total=total, extra=extra)
+    return render(request, ctx, "lists/list.html", **context)
 
 
 @get("/contacts/new", sync_to_thread=True, include_in_schema=False)

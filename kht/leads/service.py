@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from sqlalchemy import Select, or_
 
 from kht import record_service as records
@@ -212,3 +213,7 @@ __all__ = [
     "restore_lead",
     "update_lead",
 ]
+
+
+# With its columns and scoped query the kind gets saved views, segments and bulk operations.
+SPEC = msgspec.structs.replace(SPEC, columns=columns, query=filtered)
