@@ -15,7 +15,7 @@ window.listFilters = function (state) {
     meta: state.meta,
     ops: state.ops,
     add() {
-      const field = Object.keys(this.meta)[0];
+      const field = "name" in this.meta ? "name" : Object.keys(this.meta)[0];
       this.rows.push({field, op: this.opsFor(field)[0], value: ""});
     },
     opsFor(field) {
