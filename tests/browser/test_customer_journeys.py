@@ -1,0 +1,43 @@
+"""Customer journeys in a real browser: create with a custom field, log a note, search."""
+
+from __future__ import annotations
+
+import pytest
+
+from kht.db.custom_fields import CustomField
+from kht.testing import TEST_PASSWORD, add_user
+from tests.browser.conftest import log_in_as
+
+pytestmark = pytest.mark.browser
+
+
+def test_create_a_customer_with_a_custom_field_log_a_note_and_find_it(live_server,
+                                                                      live_runtime, page):
+    add_user(live_runtime, "rep", "sales_rep", department="Sales")
+    with live_runtime.ctx() as ctx:
+        ctx.session.add(CustomField(kind="customer", name="industry", type="single_choice",
+                                    label_zh="行业", label_en="Industry",
+                                    choices=["医疗", "教育"], required=True, position=1,
+                                    help="", active=True))
+    log_in_as(page, live_server, "rep", TEST_PASSWORD)
+
+    page.goto(live_server + "/customers")
+    page.click("text=新建")
+    page.fill("#name", "清华同方威视技术股份有限公司")
+    page.fill("#phone", "010-62780909")
+    page.click("#save-customer")
+    assert "ext.custom.industry is required" in page.locator("#customer-form").inner_text()
+    page.select_option("select[name='ext.custom.industry']", "医疗")
+    page.click("#save-customer")
+    page.wait_for_url(f"{live_server}/customers/*")
+    assert "医疗" in page.inner_text("body")
+
+    page.fill("#note-body", "第一次拜访，客户对安检设备有兴趣")
+    page.click("#log-note-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "第一次拜访" in page.locator("#timeline").inner_text()
+
+    page.fill("#global-search-box", "同方")
+    page.press("#global-search-box", "Enter")
+    page.wait_for_url(f"{live_server}/search*")
+    assert "清华同方威视技术股份有限公司" in page.inner_text("main")
