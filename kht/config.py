@@ -9,6 +9,8 @@ from pathlib import Path
 
 import msgspec
 
+from kht.errors import KhtError
+
 DEFAULT_DATABASE_URL = "sqlite:///kht.db"
 
 
@@ -25,6 +27,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # Entry-point plugins are discovered; these names are added from import paths (tests).
     extra_plugins: list[str] = msgspec.field(default_factory=list)
     sqlite_busy_timeout_ms: int = 5000
+    # Shared pool: how many customers one user may own, and claim per day (0: no limit).
+    pool_max_owned: int = 300
+    pool_max_claims_per_day: int = 30
 
 
 _ENV_FIELDS = {
@@ -35,7 +40,10 @@ _ENV_FIELDS = {
     "KHT_SECURE_COOKIES": "secure_cookies",
     "KHT_TRACE_HOOKS": "trace_hooks",
     "KHT_EXTRA_PLUGINS": "extra_plugins",
+    "KHT_POOL_MAX_OWNED": "pool_max_owned",
+    "KHT_POOL_MAX_CLAIMS_PER_DAY": "pool_max_claims_per_day",
 }
+_INT_FIELDS = {"pool_max_owned", "pool_max_claims_per_day"}
 
 
 def _parse_env(field: str, raw: str) -> object:
@@ -43,6 +51,8 @@ def _parse_env(field: str, raw: str) -> object:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if field == "extra_plugins":
         return [name.strip() for name in raw.split(",") if name.strip()]
+    if field in _INT_FIELDS:
+        return int(raw) if raw.strip().lstrip("-").isdigit() else raw  # msgspec names bad ones
     return raw
 
 
@@ -56,7 +66,10 @@ def load_settings(environ: dict[str, str] | None = None, toml_path: Path | None 
     for env_name, field in _ENV_FIELDS.items():
         if env_name in environ:
             values[field] = _parse_env(field, environ[env_name])
-    settings = msgspec.convert(values, Settings)
+    try:
+        settings = msgspec.convert(values, Settings)
+    except msgspec.ValidationError as exc:
+        raise KhtError(f"bad setting: {exc}") from None
     if not settings.secret_key:
         # A per-process random key still works for one worker; several workers need KHT_SECRET_KEY.
         settings.secret_key = secrets.token_urlsafe(32)

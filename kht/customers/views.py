@@ -46,9 +46,11 @@ def customer_list(request: Request, ctx: RequestCtx) -> Template:
         deleted=state.deleted,
     )
     owners = owner_choices(ctx)
+    gettext = translations(ctx.language).gettext
     extra = {
-        "title": translations(ctx.language).gettext(N_("Customers")),
+        "title": gettext(N_("Customers")),
         "new_url": "/customers/new",
+        "actions": [{"url": "/customers/duplicates", "label": gettext(N_("Duplicates"))}],
         "row_url": lambda row: f"/customers/{row.id}",
         "people": dict(owners),
         "owners": owners,
@@ -78,6 +80,15 @@ FIELD_LABELS = {
     "address": N_("Address"),
     "notes": N_("Notes"),
     "owner_id": N_("Owner"),
+    "source": N_("Source"),
+    "reason": N_("Reason"),
+    "attachment": N_("Attachment"),
+    "claimed_at": N_("Claimed"),
+    "stage": N_("Stage"),
+    "stage_changed_at": N_("Stage changed"),
+    "last_contact_at": N_("Last contact"),
+    "category_id": N_("Category"),
+    "tags": N_("Tags"),
 }
 KIND_LABELS = {"company": N_("Company"), "person": N_("Person")}
 ACTION_LABELS = {
