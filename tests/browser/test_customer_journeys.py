@@ -41,3 +41,26 @@ def test_create_a_customer_with_a_custom_field_log_a_note_and_find_it(live_serve
     page.press("#global-search-box", "Enter")
     page.wait_for_url(f"{live_server}/search*")
     assert "清华同方威视技术股份有限公司" in page.inner_text("main")
+
+
+def test_merge_two_duplicates(live_server, live_runtime, page):
+    from kht.auth.principal import load_principal
+    from kht.auth.service import find_user
+    from kht.customers.schemas import CustomerCreate
+    from kht.customers.service import create_customer
+
+    add_user(live_runtime, "mgr", "sales_manager", department="Sales")
+    with live_runtime.ctx() as ctx:
+        ctx.user = load_principal(ctx.session, find_user(ctx.session, "mgr").id)
+        create_customer(ctx, CustomerCreate(name="上海华东电器集团有限公司", phone="021-58881234"))
+        create_customer(ctx, CustomerCreate(name="上海华东电器集团", phone="02158881234",
+                                            email="buy@huadong.example"))
+    log_in_as(page, live_server, "mgr", TEST_PASSWORD)
+    page.goto(live_server + "/customers")
+    page.click("text=查重")
+    page.click("a:has-text('比较并合并'), a:has-text('Compare & merge')")
+    page.wait_for_url(f"{live_server}/customers/merge*")
+    page.click("#merge-button")
+    page.wait_for_load_state()
+    page.goto(live_server + "/customers")
+    assert page.locator("#list-total").inner_text() == "1"
