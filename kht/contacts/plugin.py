@@ -180,7 +180,7 @@ def kht_demo_data(ctx: Any) -> None:
     from kht.customers.models import Customer
     from kht.demo import act_as
 
-    existing = set(ctx.session.execute(select(Contact.customer_id, Contact.name)).tuples())
+    existing = set(ctx.session.execute(select(Contact.customer_id, Contact.name)).all())
     for customer_name, people in DEMO_CONTACTS.items():
         row = ctx.session.execute(
             select(Customer.id, User.login)
