@@ -21,9 +21,8 @@ def customer_of(runtime, login: str, name: str) -> None:
 
 
 def listed(page) -> set[str]:
-    return {
-        t.strip() for t in page.locator("#customer-table tbody td:first-child").all_inner_texts()
-    }
+    cells = page.locator("#record-table tbody td:nth-child(2) a").all_inner_texts()
+    return {text.strip() for text in cells}
 
 
 def test_a_rep_sees_own_customers_and_the_manager_the_departments(
