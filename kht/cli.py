@@ -352,7 +352,7 @@ def main() -> None:
     try:
         runtime = Runtime.from_settings(load_settings())
         _add_plugin_commands(runtime)
-        cli.main(obj=runtime, standalone_mode=False)
+        sys.exit(cli.main(obj=runtime, standalone_mode=False) or 0)
     except click.exceptions.Abort:
         sys.exit(1)
     except click.ClickException as exc:

@@ -30,6 +30,15 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # Shared pool: how many customers one user may own, and claim per day (0: no limit).
     pool_max_owned: int = 300
     pool_max_claims_per_day: int = 30
+    # Background work: Redis when set (several workers), else a SQLite queue file.
+    redis_url: str = ""
+    huey_path: str = ""
+    # Imports: upload and unpacked-workbook caps, and when an import goes to the worker.
+    import_max_bytes: int = 20 * 1024 * 1024
+    import_max_unpacked: int = 200 * 1024 * 1024
+    import_max_entries: int = 1000
+    import_max_ratio: int = 100
+    import_background_rows: int = 2000
 
 
 _ENV_FIELDS = {
@@ -42,8 +51,17 @@ _ENV_FIELDS = {
     "KHT_EXTRA_PLUGINS": "extra_plugins",
     "KHT_POOL_MAX_OWNED": "pool_max_owned",
     "KHT_POOL_MAX_CLAIMS_PER_DAY": "pool_max_claims_per_day",
+    "KHT_REDIS_URL": "redis_url",
+    "KHT_HUEY_PATH": "huey_path",
+    "KHT_IMPORT_MAX_BYTES": "import_max_bytes",
+    "KHT_IMPORT_BACKGROUND_ROWS": "import_background_rows",
 }
-_INT_FIELDS = {"pool_max_owned", "pool_max_claims_per_day"}
+_INT_FIELDS = {
+    "pool_max_owned",
+    "pool_max_claims_per_day",
+    "import_max_bytes",
+    "import_background_rows",
+}
 
 
 def _parse_env(field: str, raw: str) -> object:

@@ -19,6 +19,14 @@ def kht_register_routes() -> list[Any]:
 def kht_menu_items(ctx: Any) -> list[MenuItem]:
     user = ctx.user
     if user is not None and user.can("users", "view"):
-        return [MenuItem(key="admin", label_zh="系统管理", label_en="Administration",
-                         url="/admin/users", icon="gear", order=800)]
+        return [
+            MenuItem(
+                key="admin",
+                label_zh="系统管理",
+                label_en="Administration",
+                url="/admin/users",
+                icon="gear",
+                order=800,
+            )
+        ]
     return []

@@ -124,18 +124,34 @@ def contact_list(request: Request, ctx: RequestCtx) -> Template:
     """Contacts in scope on the shared list page (filters, columns, views, bulk actions)."""
     state = ListState.from_query(request.query_params)
     rows, total = service.list_contacts(
-        ctx, page=state.page, page_size=state.page_size, q=state.q, sort=state.sort,
-        filters=state.filters(ctx), deleted=state.deleted)
+        ctx,
+        page=state.page,
+        page_size=state.page_size,
+        q=state.q,
+        sort=state.sort,
+        filters=state.filters(ctx),
+        deleted=state.deleted,
+    )
     owners = owner_choices(ctx)
     extra = {
         "title": translations(ctx.language).gettext(N_("Contacts")),
-        "new_url": "/contacts/new", "row_url": lambda row: f"/contacts/{row.id}",
-        "people": dict(owners), "owners": owners,
+        "new_url": "/contacts/new",
+        "row_url": lambda row: f"/contacts/{row.id}",
+        "people": dict(owners),
+        "owners": owners,
         "refs": {"customer_id": service.customer_names(ctx, {r.customer_id for r in rows})},
         "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
     }
-    context = list_context(ctx, kind=service.KIND, base="/contacts", state=state,
-                           columns=service.columns(ctx), rows=rows, total=total, extra=extra)
+    context = list_context(
+        ctx,
+        kind=service.KIND,
+        base="/contacts",
+        state=state,
+        columns=service.columns(ctx),
+        rows=rows,
+        total=total,
+        extra=extra,
+    )
     return render(request, ctx, "lists/list.html", **context)
 
 

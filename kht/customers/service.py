@@ -105,7 +105,8 @@ def columns(ctx: Ctx) -> dict[str, Column]:
     return {column.key: column for column in every}
 
 
-def _clean(values: dict) -> dict:
+def clean(values: dict) -> dict:
+    """The customer input rules every create and import applies (trimmed, required name)."""
     if "name" in values:
         values["name"] = values["name"].strip()
         if not values["name"]:
@@ -115,7 +116,7 @@ def _clean(values: dict) -> dict:
 
 def create_customer(ctx: Ctx, data: CustomerCreate) -> Customer:
     """Create a customer owned by the acting user; validates custom fields and fires events."""
-    values = _clean(records.changes_of(data))
+    values = clean(records.changes_of(data))
     return records.create_record(ctx, SPEC, values)
 
 
@@ -164,9 +165,7 @@ def list_customers(
 def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Customer:
     """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
     customer = get_customer(ctx, customer_id)
-    return records.update_record(
-        ctx, SPEC, customer, data.version, _clean(records.changes_of(data))
-    )
+    return records.update_record(ctx, SPEC, customer, data.version, clean(records.changes_of(data)))
 
 
 def delete_customer(ctx: Ctx, customer_id: int) -> None:

@@ -11,14 +11,25 @@ from tests.browser.conftest import log_in_as
 pytestmark = pytest.mark.browser
 
 
-def test_create_a_customer_with_a_custom_field_log_a_note_and_find_it(live_server,
-                                                                      live_runtime, page):
+def test_create_a_customer_with_a_custom_field_log_a_note_and_find_it(
+    live_server, live_runtime, page
+):
     add_user(live_runtime, "rep", "sales_rep", department="Sales")
     with live_runtime.ctx() as ctx:
-        ctx.session.add(CustomField(kind="customer", name="industry", type="single_choice",
-                                    label_zh="行业", label_en="Industry",
-                                    choices=["医疗", "教育"], required=True, position=1,
-                                    help="", active=True))
+        ctx.session.add(
+            CustomField(
+                kind="customer",
+                name="industry",
+                type="single_choice",
+                label_zh="行业",
+                label_en="Industry",
+                choices=["医疗", "教育"],
+                required=True,
+                position=1,
+                help="",
+                active=True,
+            )
+        )
     log_in_as(page, live_server, "rep", TEST_PASSWORD)
 
     page.goto(live_server + "/customers")
@@ -53,8 +64,12 @@ def test_merge_two_duplicates(live_server, live_runtime, page):
     with live_runtime.ctx() as ctx:
         ctx.user = load_principal(ctx.session, find_user(ctx.session, "mgr").id)
         create_customer(ctx, CustomerCreate(name="上海华东电器集团有限公司", phone="021-58881234"))
-        create_customer(ctx, CustomerCreate(name="上海华东电器集团", phone="02158881234",
-                                            email="buy@huadong.example"))
+        create_customer(
+            ctx,
+            CustomerCreate(
+                name="上海华东电器集团", phone="02158881234", email="buy@huadong.example"
+            ),
+        )
     log_in_as(page, live_server, "mgr", TEST_PASSWORD)
     page.goto(live_server + "/customers")
     page.click("text=查重")

@@ -92,7 +92,9 @@ def test_the_list_filters_and_sorts_through_the_query_string(browser, acme):
     deciders = browser.get("/contacts?f=role:eq:decision_maker&sort=-name").text
     names = re.findall(r'<a href="/contacts/\d+">([^<]+)</a>', deciders)
     assert names == ["Carol", "Alice"]
-    assert '"field": "role", "op": "eq", "value": "decision_maker"' in deciders.replace("&#34;", '"')
+    assert '"field": "role", "op": "eq", "value": "decision_maker"' in deciders.replace(
+        "&#34;", '"'
+    )
     searched = browser.get("/contacts?q=Bob").text
     assert re.findall(r'<a href="/contacts/\d+">([^<]+)</a>', searched) == ["Bob"]
     assert browser.get("/contacts?f=role:eq:boss").status_code == 422

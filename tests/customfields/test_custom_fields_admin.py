@@ -22,8 +22,15 @@ def api(app, login):
     return client
 
 
-LEVEL = {"kind": "customer", "name": "level", "type": "single_choice", "label_zh": "等级",
-         "label_en": "Level", "choices": ["A", "B"], "required": True}
+LEVEL = {
+    "kind": "customer",
+    "name": "level",
+    "type": "single_choice",
+    "label_zh": "等级",
+    "label_en": "Level",
+    "choices": ["A", "B"],
+    "required": True,
+}
 
 
 def test_an_added_field_is_validated_on_customers_and_shown_in_columns(app):
@@ -32,8 +39,9 @@ def test_an_added_field_is_validated_on_customers_and_shown_in_columns(app):
         assert added.status_code == 201 and added.json()["key"] == "ext.custom.level"
         missing = boss.post("/api/v1/customers", json={"name": "X"})
         assert missing.status_code == 422 and missing.json()["field"] == "ext.custom.level"
-        wrong = boss.post("/api/v1/customers", json={"name": "X",
-                                                     "ext": {"custom": {"level": "Z"}}})
+        wrong = boss.post(
+            "/api/v1/customers", json={"name": "X", "ext": {"custom": {"level": "Z"}}}
+        )
         assert wrong.status_code == 422 and "A, B" in wrong.json()["message"]
         ok = boss.post("/api/v1/customers", json={"name": "X", "ext": {"custom": {"level": "A"}}})
         assert ok.status_code == 201
@@ -44,8 +52,9 @@ def test_an_added_field_is_validated_on_customers_and_shown_in_columns(app):
 def test_retiring_keeps_values_and_stops_validation_and_restoring_brings_it_back(app):
     with api(app, "boss") as boss:
         field = boss.post("/api/v1/custom-fields", json=LEVEL).json()
-        created = boss.post("/api/v1/customers", json={
-            "name": "X", "ext": {"custom": {"level": "B"}}}).json()
+        created = boss.post(
+            "/api/v1/customers", json={"name": "X", "ext": {"custom": {"level": "B"}}}
+        ).json()
         assert boss.post(f"/api/v1/custom-fields/{field['id']}/retire").json()["active"] is False
         assert boss.post("/api/v1/customers", json={"name": "Y"}).status_code == 201
         kept = boss.get(f"/api/v1/customers/{created['id']}").json()
@@ -57,18 +66,35 @@ def test_retiring_keeps_values_and_stops_validation_and_restoring_brings_it_back
 def test_fields_are_reordered_and_bad_definitions_refused(app):
     with api(app, "boss") as boss:
         a = boss.post("/api/v1/custom-fields", json={**LEVEL, "required": False}).json()
-        b = boss.post("/api/v1/custom-fields", json={
-            "kind": "customer", "name": "budget", "type": "money", "label_zh": "预算",
-            "label_en": "Budget"}).json()
-        order = boss.post("/api/v1/custom-fields/order", json={"kind": "customer",
-                                                               "field_ids": [b["id"], a["id"]]})
+        b = boss.post(
+            "/api/v1/custom-fields",
+            json={
+                "kind": "customer",
+                "name": "budget",
+                "type": "money",
+                "label_zh": "预算",
+                "label_en": "Budget",
+            },
+        ).json()
+        order = boss.post(
+            "/api/v1/custom-fields/order",
+            json={"kind": "customer", "field_ids": [b["id"], a["id"]]},
+        )
         assert [f["name"] for f in order.json()] == ["budget", "level"]
-        assert boss.post("/api/v1/custom-fields/order", json={
-            "kind": "customer", "field_ids": [a["id"]]}).status_code == 422
+        assert (
+            boss.post(
+                "/api/v1/custom-fields/order", json={"kind": "customer", "field_ids": [a["id"]]}
+            ).status_code
+            == 422
+        )
         clash = boss.post("/api/v1/custom-fields", json={**LEVEL, "required": False})
         assert clash.status_code == 409
-        for bad, field in [({"name": "Bad Name"}, "name"), ({"type": "rocket"}, "type"),
-                           ({"choices": []}, "choices"), ({"kind": "planet"}, "kind")]:
+        for bad, field in [
+            ({"name": "Bad Name"}, "name"),
+            ({"type": "rocket"}, "type"),
+            ({"choices": []}, "choices"),
+            ({"kind": "planet"}, "kind"),
+        ]:
             answer = boss.post("/api/v1/custom-fields", json={**LEVEL, "name": "x1", **bad})
             assert answer.status_code == 422 and answer.json()["field"] == field
 
@@ -83,13 +109,31 @@ def test_the_admin_page_adds_orders_and_retires(app):
     with TestClient(app) as client:
         log_in(client, "boss")
         token = csrf_token(client)
-        added = client.post("/admin/fields", data={
-            "_csrf_token": token, "kind": "customer", "name": "level", "type": "single_choice",
-            "label_zh": "等级", "label_en": "Level", "choices": "A，B"}, follow_redirects=True)
+        added = client.post(
+            "/admin/fields",
+            data={
+                "_csrf_token": token,
+                "kind": "customer",
+                "name": "level",
+                "type": "single_choice",
+                "label_zh": "等级",
+                "label_en": "Level",
+                "choices": "A，B",
+            },
+            follow_redirects=True,
+        )
         assert added.status_code == 200 and "ext.custom.level" in added.text
-        bad = client.post("/admin/fields", data={
-            "_csrf_token": token, "kind": "customer", "name": "9x", "type": "text",
-            "label_zh": "x", "label_en": "x"})
+        bad = client.post(
+            "/admin/fields",
+            data={
+                "_csrf_token": token,
+                "kind": "customer",
+                "name": "9x",
+                "type": "text",
+                "label_zh": "x",
+                "label_en": "x",
+            },
+        )
         assert bad.status_code == 422 and "name must start" in bad.text
         with api(app, "boss") as boss:
             field_id = boss.get("/api/v1/custom-fields").json()[0]["id"]

@@ -1,0 +1,255 @@
+"""The core's importable kinds: customers, contacts and leads, and the registry lookup."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import msgspec
+
+from kht import record_service as records
+from kht.context import Ctx
+from kht.errors import NotFound
+from kht.importing.kinds import (
+    ImportKind,
+    Target,
+    choice_target,
+    customer_by_name,
+    generic_create,
+    generic_update,
+    plain_prepare,
+    text_target,
+)
+from kht.plugin_types import RecordKind
+
+COMPANY_LABELS = {
+    "company": "company",
+    "公司": "company",
+    "企业": "company",
+    "单位": "company",
+    "机构": "company",
+    "person": "person",
+    "个人": "person",
+    "自然人": "person",
+}
+
+
+# ----------------------------------------------------------------------------- customers
+
+
+def _customer_prepare(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """The customer service's own input checks: the CustomerCreate Struct and name cleaning."""
+    from kht.customers import service
+    from kht.customers.schemas import CustomerCreate
+
+    data = msgspec.convert(values, CustomerCreate)
+    # The same clean-up create_customer applies before create_record (trimmed, required name).
+    return service.clean(records.changes_of(data))
+
+
+def _customer_create(ctx: Ctx, values: dict[str, Any]) -> Any:
+    from kht.customers.schemas import CustomerCreate
+    from kht.customers.service import create_customer
+
+    return create_customer(ctx, msgspec.convert(values, CustomerCreate))
+
+
+def _customer_update(ctx: Ctx, record: Any, values: dict[str, Any]) -> Any:
+    from kht.customers.schemas import CustomerUpdate
+    from kht.customers.service import update_customer
+
+    data = msgspec.convert({**values, "version": record.version}, CustomerUpdate)
+    return update_customer(ctx, record.id, data)
+
+
+@cache
+def customer_kind() -> ImportKind:
+    from kht.customers.service import SPEC
+
+    return ImportKind(
+        spec=SPEC,
+        built_in=(
+            text_target(
+                "name",
+                "名称",
+                "Name",
+                "客户名称",
+                "客户",
+                "公司名称",
+                "企业名称",
+                "单位名称",
+                "customer",
+                "customer name",
+                "company",
+                "company name",
+                required=True,
+            ),
+            choice_target(
+                "kind", "类型", "Type", COMPANY_LABELS, "客户类型", "kind", "customer type"
+            ),
+            text_target(
+                "phone",
+                "电话",
+                "Phone",
+                "联系电话",
+                "电话号码",
+                "手机",
+                "手机号",
+                "tel",
+                "telephone",
+                "mobile",
+            ),
+            text_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "邮件", "e-mail", "mail"),
+            text_target("website", "网址", "Website", "网站", "官网", "主页", "url", "homepage"),
+            text_target("address", "地址", "Address", "公司地址", "详细地址", "联系地址"),
+            text_target("notes", "备注", "Notes", "说明", "描述", "note", "remarks", "description"),
+        ),
+        prepare=_customer_prepare,
+        create=_customer_create,
+        update=_customer_update,
+        dedupe=("name", "phone", "email"),
+    )
+
+
+# ------------------------------------------------------------------- contacts and leads
+
+ROLE_LABELS = {
+    **{v: v for v in ("decision_maker", "influencer", "user", "gatekeeper", "other")},
+    "决策者": "decision_maker",
+    "影响者": "influencer",
+    "使用者": "user",
+    "用户": "user",
+    "把关者": "gatekeeper",
+    "守门人": "gatekeeper",
+    "其他": "other",
+}
+LEVEL_LABELS = {
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "低": "low",
+    "中": "medium",
+    "高": "high",
+}
+ATTITUDE_LABELS = {
+    **{v: v for v in ("supportive", "neutral", "opposed", "unknown")},
+    "支持": "supportive",
+    "中立": "neutral",
+    "反对": "opposed",
+    "未知": "unknown",
+}
+STATUS_LABELS = {
+    **{v: v for v in ("new", "working", "qualified", "discarded")},
+    "新线索": "new",
+    "新建": "new",
+    "跟进中": "working",
+    "已确认": "qualified",
+    "合格": "qualified",
+    "已放弃": "discarded",
+}
+
+
+@cache
+def contact_kind() -> ImportKind:
+    from kht.contacts.models import Contact
+
+    spec = RecordKind(
+        kind="contact", model=Contact, module="contacts", label_zh="联系人", label_en="Contacts"
+    )
+    built_in = (
+        text_target(
+            "name",
+            "姓名",
+            "Name",
+            "联系人",
+            "联系人姓名",
+            "名字",
+            "contact",
+            "contact name",
+            required=True,
+        ),
+        Target(
+            key="customer_id",
+            label_zh="客户",
+            label_en="Customer",
+            type="ref",
+            aliases=("客户名称", "所属客户", "公司", "公司名称", "customer", "company"),
+        ),
+        text_target("title", "职务", "Title", "职位", "头衔", "job title", "position"),
+        text_target("department", "部门", "Department", "dept"),
+        choice_target("role", "角色", "Role", ROLE_LABELS, "决策角色"),
+        choice_target("influence", "影响力", "Influence", LEVEL_LABELS),
+        choice_target("attitude", "态度", "Attitude", ATTITUDE_LABELS),
+        text_target("phone", "电话", "Phone", "办公电话", "座机", "tel", "telephone"),
+        text_target(
+            "mobile", "手机", "Mobile", "手机号", "手机号码", "移动电话", "cell", "cellphone"
+        ),
+        text_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "邮件", "e-mail", "mail"),
+        text_target("wechat", "微信", "WeChat", "微信号", "weixin"),
+        Target(
+            key="birthday",
+            label_zh="生日",
+            label_en="Birthday",
+            type="date",
+            aliases=("出生日期", "birth date", "date of birth"),
+        ),
+        text_target("notes", "备注", "Notes", "说明", "note", "remarks"),
+    )
+    return ImportKind(
+        spec=spec,
+        built_in=built_in,
+        prepare=plain_prepare(spec, built_in),
+        create=generic_create(spec),
+        update=generic_update(spec, built_in),
+        dedupe=("mobile", "email"),
+        resolvers={"customer_id": customer_by_name},
+    )
+
+
+@cache
+def lead_kind() -> ImportKind:
+    from kht.leads.models import Lead
+
+    spec = RecordKind(kind="lead", model=Lead, module="leads", label_zh="线索", label_en="Leads")
+    built_in = (
+        text_target(
+            "name", "姓名", "Name", "联系人", "线索名称", "名称", "contact", "lead", required=True
+        ),
+        text_target("company", "公司", "Company", "公司名称", "单位", "企业名称", "company name"),
+        text_target("title", "职务", "Title", "职位", "job title"),
+        text_target("phone", "电话", "Phone", "手机", "手机号", "联系电话", "tel", "mobile"),
+        text_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "e-mail", "mail"),
+        text_target("source", "来源", "Source", "线索来源", "渠道", "channel"),
+        choice_target("status", "状态", "Status", STATUS_LABELS, "线索状态"),
+        text_target("notes", "备注", "Notes", "说明", "note", "remarks"),
+    )
+    return ImportKind(
+        spec=spec,
+        built_in=built_in,
+        prepare=plain_prepare(spec, built_in),
+        create=generic_create(spec),
+        update=generic_update(spec, built_in),
+        dedupe=("phone", "email"),
+    )
+
+
+def import_kinds(ctx: Ctx) -> dict[str, ImportKind]:
+    """Every importable kind; plugins' kinds (`kht_register_import_kinds`) come last and win."""
+    kinds = {k.kind: k for k in (customer_kind(), contact_kind(), lead_kind())}
+    hook = getattr(ctx.hook, "kht_register_import_kinds", None)
+    if hook is not None:
+        for batch in hook():
+            for item in batch or []:
+                kinds[item.kind] = item
+    return kinds
+
+
+def import_kind(ctx: Ctx, kind: str) -> ImportKind:
+    """One importable kind, or a 404 naming the ones there are."""
+    kinds = import_kinds(ctx)
+    if kind not in kinds:
+        raise NotFound(f"cannot import {kind!r} (importable: {', '.join(sorted(kinds))})", "kind")
+    return kinds[kind]
+
+
+__all__ = ["contact_kind", "customer_kind", "import_kind", "import_kinds", "lead_kind"]

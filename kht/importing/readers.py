@@ -1,0 +1,212 @@
+"""Reading CSV (any common encoding and delimiter) and .xlsx files as a header and row stream.
+
+Rows are streamed: a reader never holds more than one parsed row of the file. Every cell
+comes out as stripped text (Excel numbers and dates turned into the text a person would
+type), so the column mapping converts all files the same way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+
+from charset_normalizer import from_bytes
+
+from kht.errors import ValidationError
+from kht.importing.safety import Limits, check_size, check_xlsx
+
+DELIMITERS = ",;\t|"
+_MAX_CHAOS = 0.1  # charset-normalizer's "mess" ratio under which a decoding reads as text
+_SAMPLE = 64 * 1024
+
+Row = tuple[int, list[str]]  # (row number in the file as a person counts it, cells)
+
+
+class Table(Protocol):
+    """A parsed file: unique header names and a stream of data rows."""
+
+    headers: list[str]
+
+    def rows(self) -> Iterator[Row]: ...
+
+    def count(self) -> int: ...
+
+
+def open_table(filename: str, data: bytes, limits: Limits) -> Table:
+    """The table in an uploaded file (.csv/.txt/.tsv or .xlsx); unsafe or unreadable files → 4xx."""
+    check_size(len(data), limits)
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        check_xlsx(data, limits)
+        return XlsxTable(data)
+    if name.endswith((".csv", ".txt", ".tsv")):
+        return CsvTable(data)
+    raise ValidationError("upload a .csv or .xlsx file (old .xls: save it again as .xlsx)", "file")
+
+
+def unique_headers(cells: list[str]) -> list[str]:
+    """Header names made unique and non-empty (`column 3`, `电话 (2)`)."""
+    seen: dict[str, int] = {}
+    headers = []
+    for position, cell in enumerate(cells, start=1):
+        name = cell.strip().lstrip("\ufeff") or f"column {position}"
+        seen[name] = seen.get(name, 0) + 1
+        headers.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return headers
+
+
+# ---------------------------------------------------------------------------------- CSV
+
+
+def detect_encoding(data: bytes) -> str:
+    """The text encoding of a CSV: a BOM, strict UTF-8, plausible GB18030, else a guess.
+
+    GBK files are read as GB18030 (its superset). A short GBK text is easily guessed as some
+    other code page, so GB18030 is tried first, this being a Chinese CRM: it is chosen when
+    the bytes decode and charset-normalizer finds the text coherent in it.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _decodes(data, "utf-8"):
+        return "utf-8"
+    sample = data[:_SAMPLE]
+    if _decodes(data, "gb18030"):
+        chinese = from_bytes(sample, cp_isolation=["gb18030"]).best()
+        if chinese is not None and chinese.chaos < _MAX_CHAOS:
+            return "gb18030"
+    guess = from_bytes(sample).best()
+    if guess is None:
+        raise ValidationError("cannot tell the file's text encoding; save it as UTF-8 CSV", "file")
+    return guess.encoding
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        codecs.decode(data, encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter of a CSV sample: csv.Sniffer limited to , ; tab |, else the most frequent."""
+    lines = sample.splitlines()[:20]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = lines[0] if lines else ""
+        counts = {d: first.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+class CsvTable:
+    """A CSV file read lazily from its bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.encoding = detect_encoding(data)
+        sample = self._text().read(_SAMPLE)
+        self.delimiter = sniff_delimiter(sample)
+        first = next(self._records(), None)
+        if first is None:
+            raise ValidationError("the file is empty", "file")
+        self.header_row, cells = first
+        self.headers = unique_headers(cells)
+
+    def _text(self) -> io.TextIOWrapper:
+        errors = "strict" if self.encoding in ("utf-8", "utf-8-sig", "gb18030") else "replace"
+        return io.TextIOWrapper(
+            io.BytesIO(self.data), encoding=self.encoding, errors=errors, newline=""
+        )
+
+    def _records(self) -> Iterator[Row]:
+        reader = csv.reader(self._text(), delimiter=self.delimiter)
+        number = 0
+        try:
+            for cells in reader:
+                number += 1
+                if any(cell.strip() for cell in cells):
+                    yield number, [cell.strip() for cell in cells]
+        except csv.Error as exc:
+            raise ValidationError(f"row {number + 1} cannot be read: {exc}", "file") from None
+
+    def rows(self) -> Iterator[Row]:
+        records = self._records()
+        next(records)  # the header
+        yield from records
+
+    def count(self) -> int:
+        return sum(1 for _ in self.rows())
+
+
+# --------------------------------------------------------------------------------- XLSX
+
+
+def cell_text(value: Any) -> str:
+    """An Excel cell as the text a person would have typed (13800138000, not 1.38e10)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+class XlsxTable:
+    """The first worksheet of an .xlsx file, read with calamine."""
+
+    def __init__(self, data: bytes) -> None:
+        from python_calamine import CalamineError, CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            self.sheet = workbook.get_sheet_by_index(0)
+        except (CalamineError, ValueError, OSError) as exc:
+            raise ValidationError(f"the .xlsx file cannot be read ({exc})", "file") from None
+        first = next(self._records(), None)
+        if first is None:
+            raise ValidationError("the first worksheet is empty", "file")
+        self.header_row, cells = first
+        self.headers = unique_headers(cells)
+
+    def _records(self) -> Iterator[Row]:
+        start = self.sheet.start[0] if self.sheet.start else 0
+        for index, values in enumerate(self.sheet.iter_rows()):
+            cells = [cell_text(value) for value in values]
+            if any(cells):
+                yield start + index + 1, cells
+
+    def rows(self) -> Iterator[Row]:
+        records = self._records()
+        next(records)
+        yield from records
+
+    def count(self) -> int:
+        return sum(1 for _ in self.rows())
+
+
+__all__ = [
+    "CsvTable",
+    "Row",
+    "Table",
+    "XlsxTable",
+    "cell_text",
+    "detect_encoding",
+    "open_table",
+    "sniff_delimiter",
+    "unique_headers",
+]

@@ -1,0 +1,254 @@
+"""Import business rules: upload a file, map its columns, preview, run, and fetch the error report.
+
+An uploaded file becomes an import draft (a job of type `import`, status `draft`), visible to
+its creator and administrators only. Running it validates every row through the kind's
+services (see kht.importing.engine for the commit rules); files above the background
+threshold, or runs that ask for it, go to the worker as a job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from kht.auth.permissions import require
+from kht.context import Ctx
+from kht.errors import Conflict, NotFound
+from kht.importing.builtin import import_kind
+from kht.importing.convert import Converter
+from kht.importing.engine import Importer, Options, Summary, check_permissions
+from kht.importing.kinds import ImportKind, Target
+from kht.importing.mapping import Mapping, check_mapping, propose, remember, signature
+from kht.importing.readers import Table, open_table
+from kht.importing.report import ErrorReport
+from kht.importing.safety import Limits
+from kht.jobs import service as jobs
+from kht.jobs.models import Job
+
+PREVIEW_ROWS = 20
+REPORT_NAME = "errors.csv"
+
+
+def limits(ctx: Ctx) -> Limits:
+    return Limits.of(ctx.settings)
+
+
+def _kind(ctx: Ctx, kind: str) -> ImportKind:
+    found = import_kind(ctx, kind)
+    require(ctx.user, found.spec.module, "import")
+    return found
+
+
+def upload(ctx: Ctx, kind: str, filename: str, data: bytes) -> Job:
+    """Check and read an uploaded file and keep it as an import draft with a proposed mapping.
+
+    The mapping is the one remembered for this file layout if there is one, else matched
+    from the headers (Chinese or English labels, keys, aliases).
+    """
+    found = _kind(ctx, kind)
+    table = open_table(filename, data, limits(ctx))
+    mapping, was_remembered = propose(ctx.session, kind, found.targets(ctx), table.headers)
+    params = {
+        "kind": kind,
+        "headers": table.headers,
+        "mapping": mapping,
+        "remembered": was_remembered,
+    }
+    return jobs.create_job(
+        ctx,
+        "import",
+        status="draft",
+        params=params,
+        total=table.count(),
+        input_name=filename[:255],
+        input_data=data,
+    )
+
+
+def get_import(ctx: Ctx, import_id: int) -> Job:
+    """An import of the acting user (or any, for an administrator), else NotFound."""
+    job = jobs.get_job(ctx, import_id, type_="import")
+    _kind(ctx, job.params["kind"])
+    return job
+
+
+def targets_of(ctx: Ctx, job: Job) -> list[Target]:
+    return import_kind(ctx, job.params["kind"]).targets(ctx)
+
+
+def set_mapping(ctx: Ctx, import_id: int, mapping: Mapping) -> Job:
+    """Confirm the column mapping (checked) and remember it for files of the same layout."""
+    job = get_import(ctx, import_id)
+    _editable(job)
+    headers = job.params["headers"]
+    checked = check_mapping(targets_of(ctx, job), headers, mapping)
+    remember(ctx.session, job.params["kind"], signature(headers), checked)
+    job.params = {**job.params, "mapping": checked}
+    ctx.session.flush()
+    return job
+
+
+def warnings_of(job: Job) -> list[str]:
+    """Columns that will not be imported (mapped to nothing)."""
+    mapping = job.params["mapping"]
+    return [
+        f"column {header!r} is not mapped to a field and will be ignored"
+        for header in job.params["headers"]
+        if not mapping.get(header)
+    ]
+
+
+class PreviewRow(msgspec.Struct, kw_only=True):
+    """One row of the preview: its mapped values, what would happen, and its problems."""
+
+    row: int
+    values: dict[str, str]
+    action: str
+    errors: list[dict[str, Any]]
+
+
+def preview(ctx: Ctx, import_id: int, rows: int = PREVIEW_ROWS, dedupe: str = "skip") -> list:
+    """The first `rows` rows mapped and checked, without writing anything."""
+    job = get_import(ctx, import_id)
+    found, table = import_kind(ctx, job.params["kind"]), _table(ctx, job)
+    converter = Converter(
+        ctx, found, found.targets(ctx), job.params["headers"], job.params["mapping"]
+    )
+    report = ErrorReport(ctx.language)
+    options = msgspec.convert({"dedupe": dedupe, "dry_run": True}, Options)
+    importer = Importer(ctx, found, converter, options, report, preview=True)
+    sample = []
+    for number, cells in table.rows():
+        sample.append((number, cells))
+        if len(sample) >= rows:
+            break
+    importer.run(sample)
+    problems: dict[int, list[dict[str, Any]]] = {}
+    for number, column, value, message in report.first:
+        problems.setdefault(number, []).append(
+            {"column": column, "value": value, "message": message}
+        )
+    return [
+        PreviewRow(
+            row=number,
+            values=converter.shown(cells),
+            action="fail" if number in problems else importer.actions.get(number, "create"),
+            errors=problems.get(number, []),
+        )
+        for number, cells in sample
+    ]
+
+
+def samples(ctx: Ctx, job: Job, count: int = 3) -> list[list[str]]:
+    """The first `count` non-empty values of each column (shown beside the mapping)."""
+    headers = job.params["headers"]
+    found: list[list[str]] = [[] for _ in headers]
+    if job.input_data is None:
+        return found
+    for seen, (_, cells) in enumerate(_table(ctx, job).rows()):
+        for position, cell in enumerate(cells[: len(headers)]):
+            if cell and len(found[position]) < count:
+                found[position].append(cell[:60])
+        if seen >= 50 or all(len(values) >= count for values in found):
+            break
+    return found
+
+
+def _table(ctx: Ctx, job: Job) -> Table:
+    if job.input_data is None:
+        raise Conflict("this import has already run; upload the file again", "file")
+    return open_table(job.input_name, job.input_data, limits(ctx))
+
+
+def _editable(job: Job) -> None:
+    if job.status in ("queued", "running"):
+        raise Conflict("this import is running", "status")
+    if (job.result or {}).get("written"):
+        raise Conflict("this file has been imported; upload it again to import again", "status")
+
+
+def run(
+    ctx: Ctx,
+    import_id: int,
+    options: Options,
+    *,
+    background: bool = False,
+    here: bool = False,
+    progress: Any = None,
+) -> Job:
+    """Run an import now, or in the worker when asked or when the file is big (unless `here`).
+
+    Returns the job: `done` when it ran here, `queued` when the worker has it.
+    """
+    job = get_import(ctx, import_id)
+    _editable(job)
+    check_permissions(ctx, import_kind(ctx, job.params["kind"]), options)
+    job.params = {**job.params, "options": msgspec.to_builtins(options)}
+    job.message, job.result = "", {}
+    if not here and (background or job.total > limits(ctx).background_rows):
+        jobs.enqueue(ctx, job)
+        return job
+    # Run here, nobody polls: progress only goes to a caller's own display (the CLI's bar).
+    # (A ProgressBoard would also deadlock here on PostgreSQL: this transaction has already
+    # written the job row, which the board updates from another connection.)
+    execute(ctx, job, progress)
+    return job
+
+
+def run_import_job(ctx: Ctx, job: Job, progress: Any) -> None:
+    """The worker's handler for `import` jobs."""
+    execute(ctx, job, progress)
+
+
+def execute(ctx: Ctx, job: Job, progress: Any = None) -> Summary:
+    """Run the import of `job` with its stored mapping and options; store result and report."""
+    found = import_kind(ctx, job.params["kind"])
+    options = msgspec.convert(job.params.get("options") or {}, Options)
+    table = _table(ctx, job)
+    converter = Converter(
+        ctx, found, found.targets(ctx), job.params["headers"], job.params["mapping"]
+    )
+    report = ErrorReport(ctx.language)
+    summary = Importer(ctx, found, converter, options, report, progress=progress).run(
+        table.rows(), job.total
+    )
+    if progress is not None:
+        progress(summary.rows, summary.rows, force=True)
+    remember(ctx.session, found.kind, signature(job.params["headers"]), job.params["mapping"])
+    job.output_name = REPORT_NAME if report.count else ""
+    job.output_data = report.to_bytes() if report.count else None
+    if summary.written:
+        job.input_data = None  # imported: the upload is no longer needed
+    result = {
+        **msgspec.to_builtins(summary),
+        "errors": report.count,
+        "first_errors": [list(error) for error in report.first[:50]],
+        "warnings": warnings_of(job),
+    }
+    jobs.finish(ctx, job, result=result, done=summary.rows, total=summary.rows)
+    return summary
+
+
+def error_report(ctx: Ctx, import_id: int) -> bytes:
+    """The row-level error report of the last run (CSV, UTF-8 with BOM)."""
+    job = get_import(ctx, import_id)
+    if job.status != "done" or not job.output_data:
+        raise NotFound("this import has no error report (it has not run, or had no errors)")
+    return job.output_data
+
+
+__all__ = [
+    "PREVIEW_ROWS",
+    "PreviewRow",
+    "error_report",
+    "execute",
+    "get_import",
+    "preview",
+    "run",
+    "run_import_job",
+    "samples",
+    "set_mapping",
+    "upload",
+    "warnings_of",
+]

@@ -1,0 +1,108 @@
+"""The background worker: a huey queue whose one task, `run_job`, runs a job by id.
+
+The queue lives in a SQLite file beside the database (`<database>-huey.db`, or
+KHT_HUEY_PATH), or in Redis when KHT_REDIS_URL is set (several servers, several workers).
+`kht worker` runs the consumer; the web app and the CLI only enqueue job ids.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from sqlalchemy.engine import make_url
+
+from kht.config import Settings
+
+log = logging.getLogger("kht.jobs")
+QUEUE = "kht"
+TASK_NAME = "kht.run_job"
+# One huey per queue location and process; each holds the `run_job` task bound to settings.
+_QUEUES: dict[str, tuple[Huey, Any]] = {}
+_RUNTIMES: dict[str, Any] = {}
+
+
+def redis_url() -> str:
+    """KHT_REDIS_URL (the lead adds it to Settings as `redis_url`)."""
+    return os.environ.get("KHT_REDIS_URL", "").strip()
+
+
+def huey_path(settings: Settings) -> Path:
+    """Where the SQLite queue lives: KHT_HUEY_PATH, else beside a SQLite database, else in /tmp.
+
+    Several hosts need Redis (KHT_REDIS_URL): a SQLite queue is shared by one host only.
+    """
+    configured = os.environ.get("KHT_HUEY_PATH", "").strip()
+    if configured:
+        return Path(configured)
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        database = Path(url.database).resolve()
+        return database.with_name(f"{database.name}-huey.db")
+    # A server database: one queue file per database name, shared by this host's processes.
+    return Path(tempfile.gettempdir()) / f"kht-huey-{url.database or 'default'}.db"
+
+
+def _runtime(settings: Settings) -> Any:
+    from kht.runtime import Runtime
+
+    key = settings.database_url
+    if key not in _RUNTIMES:
+        _RUNTIMES[key] = Runtime.from_settings(settings)
+    return _RUNTIMES[key]
+
+
+def queue_for(settings: Settings, runtime: Any = None) -> tuple[Huey, Any]:
+    """The huey instance and its `run_job` task for these settings (made once per process)."""
+    redis = redis_url()
+    key = f"redis:{redis}" if redis else f"sqlite:{huey_path(settings)}"
+    if key not in _QUEUES:
+        if redis:
+            huey: Huey = RedisHuey(QUEUE, url=redis)
+        else:
+            huey = SqliteHuey(QUEUE, filename=str(huey_path(settings)))
+        _QUEUES[key] = (huey, _register(huey, settings, runtime))
+    return _QUEUES[key]
+
+
+def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
+    from kht.jobs.service import run_job as run
+
+    @huey.task(name=TASK_NAME)
+    def run_job(job_id: int) -> str:
+        return run(runtime or _runtime(settings), job_id)
+
+    @huey.periodic_task(crontab(hour="2", minute="30"), name="kht.reclaim_pool")
+    def reclaim_pool() -> None:
+        """Every night: customers nobody followed up go back to the shared pool."""
+        from kht.pool.service import run_reclaim
+
+        run_reclaim(runtime or _runtime(settings))
+
+    return run_job
+
+
+def submit(settings: Settings, job_id: int) -> None:
+    """Put a job id on the queue (immediate mode runs it right here)."""
+    _, task = queue_for(settings)
+    task(job_id)
+
+
+def consume(settings: Settings, runtime: Any, workers: int) -> None:
+    """Run the consumer until interrupted (`kht worker`)."""
+    huey, _ = queue_for(settings, runtime)
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    consumer.run()
+
+
+def forget_queues() -> None:
+    """Drop the per-process queues (tests switch settings and immediate mode)."""
+    _QUEUES.clear()
+    _RUNTIMES.clear()
+
+
+__all__ = ["consume", "forget_queues", "huey_path", "queue_for", "redis_url", "submit"]

@@ -1,0 +1,116 @@
+"""Hostile uploads are refused before any parser sees them: size, zip bombs, XML entities."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from kht.errors import ValidationError
+from kht.importing.safety import Limits, check_xlsx
+from tests.importing.conftest import csv_bytes, upload, xlsx_bytes
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def rewritten(data: bytes, member: str, content: bytes) -> bytes:
+    """A copy of the .xlsx `data` with one member replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = content if info.filename == member else source.read(info.filename)
+            target.writestr(info.filename, body, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def refused(client, name: str, data: bytes):
+    answer = upload(client, name, data)
+    assert 400 <= answer.status_code < 500, answer.text
+    return answer
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+)
+
+
+def test_an_xlsx_declaring_a_doctype_is_refused(world):
+    data = rewritten(xlsx_bytes([["名称"], ["甲"]]), SHEET, BILLION_LAUGHS)
+    with world.client("mgr") as client:
+        answer = refused(client, "bomb.xlsx", data)
+    assert answer.status_code == 422 and "DOCTYPE" in answer.json()["message"]
+
+
+def test_an_external_entity_in_any_xml_part_is_refused():
+    xxe = b'<?xml version="1.0"?><!ENTITY xxe SYSTEM "file:///etc/passwd"><Types/>'
+    data = rewritten(xlsx_bytes([["名称"]]), "[Content_Types].xml", xxe)
+    with pytest.raises(ValidationError, match="ENTITY"):
+        check_xlsx(data, Limits())
+
+
+def test_a_declaration_split_across_read_chunks_is_still_found():
+    padding = b"<worksheet>" + b" " * (64 * 1024 - 14)
+    data = rewritten(xlsx_bytes([["名称"]]), SHEET, padding + b"<!DOCTYPE x []><x/>")
+    with pytest.raises(ValidationError, match="DOCTYPE"):
+        check_xlsx(data, Limits())
+
+
+def test_utf16_xml_parts_are_refused():
+    data = rewritten(xlsx_bytes([["名称"]]), SHEET, "<worksheet/>".encode("utf-16"))
+    with pytest.raises(ValidationError, match="not UTF-8"):
+        check_xlsx(data, Limits())
+
+
+def test_a_zip_bomb_is_refused_by_its_compression_ratio(world):
+    bomb = b"<worksheet><sheetData>" + b"\x20" * (30 * 1024 * 1024) + b"</sheetData></worksheet>"
+    data = rewritten(xlsx_bytes([["名称"]]), SHEET, bomb)
+    assert len(data) < 200 * 1024
+    with world.client("mgr") as client:
+        answer = refused(client, "bomb.xlsx", data)
+    assert answer.status_code == 422 and "zip bomb" in answer.json()["message"]
+
+
+def test_an_xlsx_unpacking_past_the_limit_is_refused(world, monkeypatch):
+    monkeypatch.setenv("KHT_IMPORT_MAX_UNPACKED", "2000")
+    with world.client("mgr") as client:
+        answer = refused(client, "big.xlsx", xlsx_bytes([["名称"], ["甲" * 500]]))
+    assert "unpacks to more than" in answer.json()["message"]
+
+
+def test_an_xlsx_with_too_many_parts_is_refused(world, monkeypatch):
+    monkeypatch.setenv("KHT_IMPORT_MAX_ENTRIES", "3")
+    with world.client("mgr") as client:
+        answer = refused(client, "parts.xlsx", xlsx_bytes([["名称"], ["甲"]]))
+    assert "parts" in answer.json()["message"]
+
+
+def test_a_file_named_xlsx_that_is_no_zip_is_refused(world):
+    with world.client("mgr") as client:
+        answer = refused(client, "fake.xlsx", csv_bytes([["名称"], ["甲"]]))
+    assert answer.status_code == 422 and "not an .xlsx" in answer.json()["message"]
+
+
+def test_a_damaged_zip_is_refused():
+    data = xlsx_bytes([["名称"], ["甲"]])
+    with pytest.raises(ValidationError, match="damaged|not an .xlsx"):
+        check_xlsx(data[: len(data) // 2], Limits())
+
+
+def test_an_upload_over_the_size_limit_gets_413_with_a_message(world, monkeypatch):
+    monkeypatch.setenv("KHT_IMPORT_MAX_BYTES", "1000")
+    with world.client("mgr") as client:
+        answer = refused(client, "big.csv", csv_bytes([["名称"]] + [["甲" * 50]] * 30))
+    assert answer.status_code == 413
+    assert answer.json()["code"] == "too_large" and "limit is" in answer.json()["message"]
+
+
+def test_a_body_over_the_hard_cap_is_refused_before_it_is_read(world):
+    from kht.importing.api import MAX_BODY
+
+    with world.client("mgr") as client:
+        answer = upload(client, "huge.csv", b"a" * (MAX_BODY + 10))
+    assert answer.status_code == 413
