@@ -357,3 +357,11 @@ def csrf_token(client: Any) -> str:
     if "kht_csrf" not in client.cookies:
         client.get("/login")
     return client.cookies["kht_csrf"]
+
+
+def override_settings(monkeypatch: Any, app: Any, **values: Any) -> None:
+    """Change settings of a built app for one test (restored afterwards)."""
+    import msgspec
+
+    changed = msgspec.structs.replace(app.state.settings, **values)
+    monkeypatch.setattr(app.state, "settings", changed)

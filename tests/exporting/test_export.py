@@ -10,7 +10,7 @@ import openpyxl
 from python_calamine import CalamineWorkbook
 
 from kht.jobs.service import run_job
-from kht.testing import csrf_token, log_in
+from kht.testing import csrf_token, log_in, override_settings
 
 URL = "/api/v1/customers/export"
 
@@ -134,7 +134,7 @@ def test_the_ui_export_route_downloads_or_starts_a_job_when_big(filled, monkeypa
         log_in(browser, "mgr")
         small = browser.get("/customers/export", params={"columns": "name"})
         assert small.status_code == 200 and len(csv_rows(small.content)) == 3
-        monkeypatch.setenv("KHT_IMPORT_BACKGROUND_ROWS", "0")
+        override_settings(monkeypatch, filled.app, import_background_rows=0)
         offer = browser.get("/customers/export", params={"format": "xlsx", "f": "name:contains:清"})
         assert offer.status_code == 200 and 'id="export-start"' in offer.text
         assert "/customers/export?format=xlsx&amp;q=&amp;sort=-updated_at&amp;f=name" in offer.text

@@ -9,6 +9,7 @@ import pytest
 
 from kht.errors import ValidationError
 from kht.importing.safety import Limits, check_xlsx
+from kht.testing import override_settings
 from tests.importing.conftest import csv_bytes, upload, xlsx_bytes
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -75,14 +76,14 @@ def test_a_zip_bomb_is_refused_by_its_compression_ratio(world):
 
 
 def test_an_xlsx_unpacking_past_the_limit_is_refused(world, monkeypatch):
-    monkeypatch.setenv("KHT_IMPORT_MAX_UNPACKED", "2000")
+    override_settings(monkeypatch, world.app, import_max_unpacked=2000)
     with world.client("mgr") as client:
         answer = refused(client, "big.xlsx", xlsx_bytes([["名称"], ["甲" * 500]]))
     assert "unpacks to more than" in answer.json()["message"]
 
 
 def test_an_xlsx_with_too_many_parts_is_refused(world, monkeypatch):
-    monkeypatch.setenv("KHT_IMPORT_MAX_ENTRIES", "3")
+    override_settings(monkeypatch, world.app, import_max_entries=3)
     with world.client("mgr") as client:
         answer = refused(client, "parts.xlsx", xlsx_bytes([["名称"], ["甲"]]))
     assert "parts" in answer.json()["message"]
@@ -101,7 +102,7 @@ def test_a_damaged_zip_is_refused():
 
 
 def test_an_upload_over_the_size_limit_gets_413_with_a_message(world, monkeypatch):
-    monkeypatch.setenv("KHT_IMPORT_MAX_BYTES", "1000")
+    override_settings(monkeypatch, world.app, import_max_bytes=1000)
     with world.client("mgr") as client:
         answer = refused(client, "big.csv", csv_bytes([["名称"]] + [["甲" * 50]] * 30))
     assert answer.status_code == 413

@@ -9,7 +9,7 @@ from kht.jobs import worker
 from kht.jobs.models import Job
 from kht.jobs.progress import ProgressBoard
 from kht.jobs.service import run_job
-from kht.testing import log_in
+from kht.testing import log_in, override_settings
 from tests.importing.conftest import csv_bytes, run, upload
 
 MANY = [["名称", "电话"]] + [[f"客户{i:04d}", f"010-{i:04d}"] for i in range(1200)]
@@ -37,7 +37,7 @@ def test_a_background_import_is_queued_then_run_by_the_worker(world):
 
 
 def test_big_files_go_to_the_worker_without_asking(world, monkeypatch):
-    monkeypatch.setenv("KHT_IMPORT_BACKGROUND_ROWS", "10")
+    override_settings(monkeypatch, world.app, import_background_rows=10)
     with world.client("mgr") as client:
         import_id = upload(client, "many.csv", csv_bytes(MANY[:20])).json()["id"]
         answer = run(client, import_id)
