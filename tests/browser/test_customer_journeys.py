@@ -79,3 +79,43 @@ def test_merge_two_duplicates(live_server, live_runtime, page):
     page.wait_for_load_state()
     page.goto(live_server + "/customers")
     assert page.locator("#list-total").inner_text() == "1"
+
+
+def test_import_an_xlsx_with_errors_and_read_the_error_report(
+    live_server, live_runtime, page, tmp_path
+):
+    import xlsxwriter
+
+    add_user(live_runtime, "mgr", "sales_manager", department="Sales")
+    workbook_path = tmp_path / "客户.xlsx"
+    workbook = xlsxwriter.Workbook(str(workbook_path))
+    sheet = workbook.add_worksheet()
+    for row, values in enumerate(
+        [
+            ["客户名称", "电话", "类型"],
+            ["杭州西湖医疗器械有限公司", "0571-87001234", "company"],
+            ["", "010-1234", "company"],
+            ["深圳南山精密仪器", "0755-26001234", "robot"],
+        ]
+    ):
+        sheet.write_row(row, 0, values)
+    workbook.close()
+    log_in_as(page, live_server, "mgr", TEST_PASSWORD)
+
+    page.goto(live_server + "/import")
+    page.set_input_files("#import-file", str(workbook_path))
+    page.click("#upload-submit")
+    page.wait_for_selector("#mapping-form")
+    page.click("#mapping-submit")
+    page.wait_for_selector("#run-form")
+    page.click("#run-submit")
+    page.wait_for_selector("#result-verdict")
+    assert page.locator("#result-failed").inner_text() == "2"
+    errors = page.locator("#result-errors").inner_text()
+    assert "name" in errors or "名称" in errors
+    with page.expect_download() as download_info:
+        page.click("#job-download")
+    report = download_info.value.path().read_bytes().decode("utf-8-sig")
+    assert "robot" in report and "3" in report
+    page.goto(live_server + "/customers")
+    assert page.locator("#list-total").inner_text() == "0"  # all or nothing
