@@ -130,7 +130,7 @@ def kht_demo_data(ctx: Any) -> None:
     from kht.leads.schemas import LeadCreate
     from kht.leads.service import create_lead
 
-    existing = set(ctx.session.execute(select(Lead.name, Lead.company)).tuples())
+    existing = set(ctx.session.execute(select(Lead.name, Lead.company)).all())
     for name, company, title, phone, email, source, notes, owner in DEMO_LEADS:
         if (name, company) in existing:
             continue
