@@ -10,7 +10,7 @@ from litestar.response import Stream
 
 from kht.context import Ctx, RequestCtx
 from kht.db.engine import open_session
-from kht.exporting.service import ExportRequest, plan, start_job
+from kht.exporting.service import PLURALS, ExportRequest, kind_of_plural, plan, start_job
 from kht.exporting.writers import stream
 from kht.jobs.api import disposition, media_type_of, to_out
 from kht.jobs.schemas import JobOut
@@ -47,12 +47,19 @@ def file_response(request: Request, ctx: Ctx, wanted: ExportRequest) -> Stream:
     )
 
 
+def plural_of(request: Request) -> str:
+    """`customers` from /api/v1/customers/export or /customers/export."""
+    return request.url.path.rstrip("/").split("/")[-2]
+
+
 class ExportController(Controller):
+    """Export of one list; one subclass per exportable plural (see `CONTROLLERS`)."""
+
     path = "/api/v1/customers/export"
-    tags = ["customers"]
+    tags = ["export"]
 
     @get("/", sync_to_thread=True)
-    def export_customers(
+    def export_list(
         self,
         request: Request,
         ctx: RequestCtx,
@@ -62,16 +69,18 @@ class ExportController(Controller):
         sort: FromQuery[str] = "-updated_at",
         columns: FromQuery[list[str] | None] = None,
     ) -> Stream:
-        """Customers in scope matching `q` and the `f=field:op:value` filters, as a file.
+        """Customers, contacts or leads in scope matching `q` and `f=field:op:value`, as a file.
 
         `columns=name,phone` picks columns (default: the list's default columns). Needs the
         `export` permission. The file streams: memory stays flat however many rows.
         """
-        return file_response(request, ctx, export_request("customer", format, q, f, sort, columns))
+        kind = kind_of_plural(plural_of(request))
+        return file_response(request, ctx, export_request(kind, format, q, f, sort, columns))
 
     @post("/", sync_to_thread=True, status_code=202)
     def start_export(
         self,
+        request: Request,
         ctx: RequestCtx,
         format: FormatParam = "csv",  # noqa: A002 - the query parameter's name
         q: FromQuery[str] = "",
@@ -81,5 +90,16 @@ class ExportController(Controller):
         background: FromQuery[bool] = True,
     ) -> Response[JobOut]:
         """The same export as a background job (`?background=1`): 202 and the job to poll."""
-        job = start_job(ctx, export_request("customer", format, q, f, sort, columns))
-        return Response(to_out(ctx, job), status_code=202)
+        wanted = export_request(kind_of_plural(plural_of(request)), format, q, f, sort, columns)
+        return Response(to_out(ctx, start_job(ctx, wanted)), status_code=202)
+
+
+def _controller(plural: str) -> type[Controller]:
+    # Separate controller classes, because litestar wraps a sync handler again each time the
+    # same handler object is registered on another path.
+    return type(
+        f"Export{plural.title()}", (ExportController,), {"path": f"/api/v1/{plural}/export"}
+    )
+
+
+CONTROLLERS = [_controller(plural) for plural in PLURALS]

@@ -9,10 +9,9 @@ from kht.hookspecs import hookimpl
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    from kht.exporting.api import ExportController
-    from kht.exporting.views import ROUTES
+    from kht.exporting import api, views
 
-    return [ExportController, *ROUTES]
+    return [*api.CONTROLLERS, *views.CONTROLLERS]
 
 
 @hookimpl

@@ -55,7 +55,49 @@ def _customers() -> ExportKind:
     )
 
 
-EXPORT_KINDS: dict[str, Callable[[], ExportKind]] = {"customer": _customers}
+def _contacts() -> ExportKind:
+    from kht.contacts import service
+    from kht.contacts.models import Contact
+
+    return ExportKind(
+        kind="contact",
+        module=service.MODULE,
+        file_stem="contacts",
+        columns=service.columns,
+        filtered=service.filtered,
+        tiebreak=lambda: Contact.id,
+    )
+
+
+def _leads() -> ExportKind:
+    from kht.leads import service
+    from kht.leads.models import Lead
+
+    return ExportKind(
+        kind="lead",
+        module=service.MODULE,
+        file_stem="leads",
+        columns=service.columns,
+        filtered=service.filtered,
+        tiebreak=lambda: Lead.id,
+    )
+
+
+EXPORT_KINDS: dict[str, Callable[[], ExportKind]] = {
+    "customer": _customers,
+    "contact": _contacts,
+    "lead": _leads,
+}
+# URL plural -> kind, for /<plural>/export and /api/v1/<plural>/export.
+PLURALS = {"customers": "customer", "contacts": "contact", "leads": "lead"}
+
+
+def kind_of_plural(plural: str) -> str:
+    """The exportable kind behind a URL's plural, or NotFound."""
+    kind = PLURALS.get(plural)
+    if kind is None:
+        raise NotFound(f"nothing to export at /{plural}")
+    return kind
 
 
 class ExportRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -74,6 +74,27 @@ class ListState(msgspec.Struct, kw_only=True):
         return f"{base}?{urlencode([(k, v) for k, v in pairs if v != ''])}"
 
 
+def export_urls(
+    ctx: Ctx, base: str, state: ListState, shown: list[Column]
+) -> list[tuple[str, str]]:
+    """Links that export exactly this list (its filters, sort and columns) as CSV and Excel."""
+    filters = [
+        f"{item.field}:{item.op}:{item.value if item.value is not None else ''}"
+        for item in state.filters(ctx)
+    ]
+    pairs = [
+        ("q", state.q),
+        ("sort", state.sort),
+        *[("f", item) for item in filters],
+        *[("columns", column.key) for column in shown],
+    ]
+    query = urlencode([(k, v) for k, v in pairs if v != ""])
+    return [
+        (label, f"{base}/export?format={fmt}&{query}")
+        for label, fmt in (("CSV", "csv"), ("Excel", "xlsx"))
+    ]
+
+
 def shown_columns(columns: dict[str, Column], state: ListState, ctx: Ctx) -> list[Column]:
     """The columns to show: chosen in the URL, else the saved view's, else the defaults."""
     keys = state.c
@@ -111,6 +132,7 @@ def list_context(
         if c.expr is not None or c.condition is not None
     }
     current = [msgspec.to_builtins(parse_filter(item)) for item in state.f]
+    shown = shown_columns(columns, state, ctx)
     return {
         "kind": kind,
         "base": base,
@@ -118,8 +140,9 @@ def list_context(
         "rows": rows,
         "total": total,
         "pages": pages,
-        "columns": shown_columns(columns, state, ctx),
+        "columns": shown,
         "all_columns": columns,
+        "exports": export_urls(ctx, base, state, shown),
         "cell": cell,
         "views": visible_views(ctx, kind),
         "filter_state": {"filters": current, "meta": meta, "ops": OPS},

@@ -175,3 +175,36 @@ def test_an_export_streams_many_rows(world):
             chunks = list(answer.iter_bytes())
     rows = csv_rows(b"".join(chunks))
     assert len(rows) == 5001 and rows[1] == ["客户00000"] and rows[-1] == ["客户04999"]
+
+
+def test_contacts_and_leads_export_in_scope_and_the_list_links_to_it(world):
+    from kht.auth.principal import load_principal
+    from kht.contacts.schemas import ContactCreate
+    from kht.contacts.service import create_contact
+    from kht.customers.schemas import CustomerCreate
+    from kht.customers.service import create_customer
+    from kht.leads.schemas import LeadCreate
+    from kht.leads.service import create_lead
+
+    with world.runtime.ctx() as ctx:
+        ctx.user = load_principal(ctx.session, world.users["mgr"])
+        customer = create_customer(ctx, CustomerCreate(name="华东电器"))
+        create_contact(ctx, ContactCreate(customer_id=customer.id, name="王建国"))
+        create_lead(ctx, LeadCreate(name="李四", company="=cmd|' /C calc'!A0"))
+    with world.client("mgr") as client:
+        contacts = client.get("/api/v1/contacts/export", params={"columns": ["name"]})
+        assert contacts.status_code == 200 and "王建国" in contacts.content.decode("utf-8-sig")
+        leads = client.get("/api/v1/leads/export", params={"columns": ["name", "company"]})
+        assert "'=cmd" in leads.content.decode("utf-8-sig")
+        assert client.get("/api/v1/planets/export").status_code == 404
+    with world.client("rep") as client:
+        assert client.get("/api/v1/contacts/export").status_code == 403
+    with world.client("mgr") as browser:
+        browser.headers.pop("Authorization")
+        log_in(browser, "mgr")
+        page = browser.get("/contacts", params={"f": "name:contains:王"})
+        assert page.status_code == 200, page.text[-800:]
+        assert (
+            "/contacts/export?format=csv" in page.text
+            and "f=name%3Acontains%3A%E7%8E%8B" in page.text
+        )
