@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
@@ -70,7 +69,6 @@ CHOICES = {"role": ROLES, "influence": INFLUENCE, "attitude": ATTITUDES}
 # Each choice field's values with their labels, for the history.
 CHOICE_FIELDS = {key: {v: CHOICE_LABELS[v] for v in values} for key, values in CHOICES.items()}
 DEFAULTS = {"role": "other", "influence": "medium", "attitude": "unknown"}
-SORTABLE = ("name", "title", "role", "influence", "attitude", "mobile", "email", "updated_at")
 
 
 def _form_values(ctx: RequestCtx, data: dict[str, Any]) -> dict[str, Any]:
@@ -112,11 +110,6 @@ def _form_page(
         choices=CHOICES,
         labels=CHOICE_LABELS,
     )
-
-
-def _list_url(q: str, f: list[str], sort: str, page: int = 1) -> str:
-    query = [("q", q), *[("f", item) for item in f], ("sort", sort), ("page", page)]
-    return "/contacts?" + urlencode([(k, v) for k, v in query if v not in ("", None)])
 
 
 @get("/contacts", sync_to_thread=True, include_in_schema=False)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery, Parameter, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht.contacts.ui import (
@@ -28,8 +27,10 @@ from kht.leads.convert import convert_lead
 from kht.leads.duplicates import find_duplicates
 from kht.leads.models import STATUSES
 from kht.leads.schemas import LeadCreate, LeadUpdate
-from kht.lists.engine import Filter, parse_filter
-from kht.web.i18n import N_
+from kht.lists.bulk import owner_choices
+from kht.lists.ui import ListState, list_context
+from kht.tags.service import tags_of
+from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
 PAGE_SIZE = 50
@@ -61,7 +62,6 @@ FIELD_LABELS = {
 WHY_LABELS = {"name": N_("same name"), "phone": N_("same phone"), "email": N_("same email")}
 KIND_LABELS = {"lead": N_("Lead"), "customer": N_("Customer"), "contact": N_("Contact")}
 SOURCES = ("展会", "官网", "电话", "referral", "web form")
-SORTABLE = ("name", "company", "source", "status", "created_at", "updated_at")
 
 
 def _form_values(ctx: RequestCtx, data: dict[str, Any]) -> dict[str, Any]:
@@ -75,49 +75,47 @@ def _number(data: dict[str, Any], key: str) -> Any:
     return int(raw) if raw.isdigit() else raw
 
 
-def _list_url(status: str, q: str, f: list[str], sort: str, page: int = 1) -> str:
-    query = [("status", status), ("q", q), *[("f", i) for i in f], ("sort", sort), ("page", page)]
-    return "/leads?" + urlencode([(k, v) for k, v in query if v not in ("", None)])
-
-
 @get("/leads", sync_to_thread=True, include_in_schema=False)
-def lead_list(
-    request: Request,
-    ctx: RequestCtx,
-    page: int = Parameter(ge=1, default=1),
-    status: FromQuery[str] = "",
-    q: FromQuery[str] = "",
-    sort: FromQuery[str] = "-updated_at",
-    f: list[str] | None = Parameter(default=None),
-) -> Template:
-    """Leads in scope, by status tab; more filters as `f=field:op:value`."""
-    chosen = [item for item in f or [] if item]
-    filters = [parse_filter(item) for item in chosen]
+def lead_list(request: Request, ctx: RequestCtx, status: FromQuery[str] = "") -> Template:
+    """Leads in scope on the shared list page; `status=` (the tabs) is a status filter."""
+    state = ListState.from_query(request.query_params)
     if status:
-        filters.append(Filter(field="status", op="eq", value=status))
+        state.f = [*state.f, f"status:eq:{status}"]
     rows, total = service.list_leads(
-        ctx, page=page, page_size=PAGE_SIZE, q=q, sort=sort, filters=filters
-    )
-    return render(
-        request,
         ctx,
-        "leads/list.html",
-        leads=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
-        status=status,
-        q=q,
-        sort=sort,
-        chosen=chosen,
-        statuses=STATUSES,
-        status_labels=STATUS_LABELS,
-        sortable=SORTABLE,
-        owners=people(ctx, {r.owner_id for r in rows}),
-        tab_url=lambda value: _list_url(value, q, chosen, sort),
-        page_url=lambda number: _list_url(status, q, chosen, sort, number),
-        sort_url=lambda key: _list_url(status, q, chosen, key if sort != key else f"-{key}"),
+        page=state.page,
+        page_size=state.page_size,
+        q=state.q,
+        sort=state.sort,
+        filters=state.filters(ctx),
+        deleted=state.deleted,
     )
+    gettext = translations(ctx.language).gettext
+    owners = owner_choices(ctx)
+    tabs = [
+        {"url": f"/leads?status={value}", "label": gettext(STATUS_LABELS[value])}
+        for value in STATUSES
+    ]
+    extra = {
+        "title": gettext(N_("Leads")),
+        "new_url": "/leads/new",
+        "row_url": lambda row: f"/leads/{row.id}",
+        "people": dict(owners),
+        "owners": owners,
+        "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
+        "actions": tabs,
+    }
+    context = list_context(
+        ctx,
+        kind=service.KIND,
+        base="/leads",
+        state=state,
+        columns=service.columns(ctx),
+        rows=rows,
+        total=total,
+        extra=extra,
+    )
+    return render(request, ctx, "lists/list.html", **context)
 
 
 def _new_page(
