@@ -22,6 +22,7 @@ from kht.plugin_api import (
     FieldDef,
     IdMixin,
     MenuItem,
+    Permission,
     PluginInfo,
     Problem,
     RecordCreated,
@@ -54,6 +55,13 @@ def kht_register_plugin() -> PluginInfo:
         migrations=HERE / "migrations",
         templates=HERE / "templates",
     )
+
+
+@hookimpl
+def kht_register_permissions() -> list[Permission]:
+    return [
+        Permission(module="ext_plugin", operation="view", label_zh="拜访记录", label_en="Visits")
+    ]
 
 
 @hookimpl

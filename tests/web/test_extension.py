@@ -108,3 +108,22 @@ def test_the_app_starts_without_a_plugin_that_fails_to_import(kht_app):
         assert client.get("/").status_code == 200
         assert client.get("/api/v1/ext_plugin/visits").status_code == 200
     assert BROKEN_PLUGIN in app.state.plugins.failed
+
+
+def test_a_plugin_declares_a_permission_module_roles_can_grant(kht_app):
+    app = kht_app(plugins=["ext_plugin"], extra=[EXT_PLUGIN])
+    runtime = runtime_of(app)
+    add_user(runtime, "boss", "administrator")
+    with TestClient(app) as client:
+        client.headers.update(bearer(runtime, "boss"))
+        roles = client.get("/api/v1/roles").json()["items"]
+        rep = next(role for role in roles if role["key"] == "sales_rep")
+        grants = {**rep["grants"], "ext_plugin": {"ops": ["view"], "scope": "own"}}
+        changed = client.patch(f"/api/v1/roles/{rep['id']}", json={"grants": grants})
+        assert changed.status_code == 200
+        assert changed.json()["grants"]["ext_plugin"] == {"ops": ["view"], "scope": "own"}
+        unknown = client.patch(
+            f"/api/v1/roles/{rep['id']}",
+            json={"grants": {**grants, "spaceships": {"ops": ["view"]}}},
+        )
+        assert unknown.status_code == 422 and unknown.json()["field"] == "grants.spaceships"
