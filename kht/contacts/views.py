@@ -129,6 +129,12 @@ def contact_list(request: Request, ctx: RequestCtx) -> Template:
     extra = {
         "title": translations(ctx.language).gettext(N_("Contacts")),
         "new_url": "/contacts/new",
+        "actions": [
+            {
+                "url": "/contacts/duplicates",
+                "label": translations(ctx.language).gettext(N_("Duplicates")),
+            }
+        ],
         "row_url": lambda row: f"/contacts/{row.id}",
         "people": dict(owners),
         "owners": owners,

@@ -289,11 +289,12 @@ def merge_contacts(
     )
 
 
-def compare(ctx: Ctx, survivor_id: int, merged_id: int) -> tuple[Any, Any]:
-    """Two customers in scope, for the side-by-side merge page."""
+def compare(ctx: Ctx, survivor_id: int, merged_id: int, kind: str = "customer") -> tuple[Any, Any]:
+    """Two customers (or contacts) in scope, for the side-by-side merge page."""
+    spec = _contact_spec(ctx) if kind == "contact" else CUSTOMER
     return (
-        records.get_record(ctx, CUSTOMER, survivor_id),
-        records.get_record(ctx, CUSTOMER, merged_id),
+        records.get_record(ctx, spec, survivor_id),
+        records.get_record(ctx, spec, merged_id),
     )
 
 
