@@ -16,9 +16,8 @@ from kht.lists.engine import (
     Column,
     Filter,
     apply_filters,
-    apply_sort,
-    count,
     custom_columns,
+    one_page,
     tag_column,
 )
 from kht.plugin_types import RecordKind
@@ -156,10 +155,7 @@ def list_customers(
 ) -> tuple[list[Customer], int]:
     """A page of customers in scope, filtered and sorted, and the total count."""
     query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    total = count(ctx.session, query)
-    ordered = apply_sort(query, columns(ctx), sort, Customer.id)
-    rows = ctx.session.scalars(ordered.offset((page - 1) * page_size).limit(page_size))
-    return list(rows), total
+    return one_page(ctx.session, query, columns(ctx), sort, Customer.id, page, page_size)
 
 
 def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Customer:

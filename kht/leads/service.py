@@ -23,9 +23,8 @@ from kht.lists.engine import (
     Column,
     Filter,
     apply_filters,
-    apply_sort,
-    count,
     custom_columns,
+    one_page,
     tag_column,
 )
 from kht.plugin_types import RecordKind
@@ -126,10 +125,7 @@ def list_leads(
 ) -> tuple[list[Lead], int]:
     """A page of leads in scope, filtered and sorted, and the total count."""
     query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    total = count(ctx.session, query)
-    ordered = apply_sort(query, columns(ctx), sort, Lead.id)
-    rows = ctx.session.scalars(ordered.offset((page - 1) * page_size).limit(page_size))
-    return list(rows), total
+    return one_page(ctx.session, query, columns(ctx), sort, Lead.id, page, page_size)
 
 
 def check_transition(lead: Lead, to: str) -> None:

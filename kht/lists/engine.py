@@ -226,3 +226,19 @@ def apply_sort(
 def count(session: Any, query: Select[Any]) -> int:
     """How many rows `query` returns."""
     return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def one_page(
+    session: Any,
+    query: Select[Any],
+    columns: dict[str, Column],
+    sort: str,
+    tiebreak: Any,
+    page: int,
+    page_size: int,
+) -> tuple[list[Any], int]:
+    """One sorted page of `query` and the total count: what every list endpoint returns."""
+    total = count(session, query)
+    ordered = apply_sort(query, columns, sort, tiebreak)
+    rows = session.scalars(ordered.offset((page - 1) * page_size).limit(page_size))
+    return list(rows), total
