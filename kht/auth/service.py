@@ -292,6 +292,9 @@ def all_modules(ctx: Ctx) -> dict[str, tuple[str, str]]:
 def start_totp_setup(ctx: Ctx) -> tuple[str, str]:
     """Give the user a new TOTP secret (not yet active); returns it and its otpauth URI."""
     user = _me(ctx)
+    if user.totp_enabled:
+        # A new secret would switch the second factor off without proving the old one.
+        raise Conflict("two-factor login is already on; switch it off first", "code")
     user.totp_secret = pyotp.random_base32()
     user.totp_enabled = False
     ctx.session.flush()

@@ -133,6 +133,8 @@ def update_unit(session: Session, model: type[Unit], unit_id: int, name: str, co
     unit = session.get(model, unit_id)
     if unit is None:
         raise NotFound(f"{_label(model)} {unit_id} not found")
+    if not name.strip():
+        raise ValidationError("name is required", "name")
     clash = find_unit(session, model, name)
     if clash is not None and clash.id != unit.id:
         raise Conflict(f"{name!r} already exists", "name")
