@@ -135,7 +135,12 @@ class TokenController(Controller):
     def create_token(self, ctx: RequestCtx, data: JSONBody[TokenCreate]) -> TokenCreated:
         """A new token with the acting user's rights; `token` is shown this once only."""
         row, token = tokens.create_token(
-            ctx.session, acting(ctx).id, data.name, ctx.now(), data.expires_at
+            ctx.session,
+            acting(ctx).id,
+            data.name,
+            ctx.now(),
+            data.expires_at,
+            limit=ctx.user.token_expires_at,
         )
         return TokenCreated(token=token, info=token_out(row))
 

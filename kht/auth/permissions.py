@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
@@ -109,6 +110,8 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     business_line_ids: tuple[int, ...] = ()
     stage: str = "full"
     auth: str = "session"
+    # When acting through an API token: when that token expires (None: never).
+    token_expires_at: datetime | None = None
 
     def can(self, module: str, operation: str) -> bool:
         """Whether the role grants `operation` on `module` (administrators may do anything)."""

@@ -15,7 +15,12 @@ from kht.org.models import Department, user_business_lines
 
 
 def load_principal(
-    session: Session, user_id: int, *, stage: str = "full", auth: str = "session"
+    session: Session,
+    user_id: int,
+    *,
+    stage: str = "full",
+    auth: str = "session",
+    token_expires_at: datetime | None = None,
 ) -> Principal | None:
     """The Principal of an active user (role grants, department path, business lines)."""
     row = session.execute(
@@ -49,6 +54,7 @@ def load_principal(
         business_line_ids=lines,
         stage=stage,
         auth=auth,
+        token_expires_at=token_expires_at,
     )
 
 
@@ -67,4 +73,4 @@ def principal_from_bearer(session: Session, header: str | None, now: datetime) -
     row = find_token(session, header[7:].strip(), now)
     if row is None:
         return None
-    return load_principal(session, row.user_id, auth="token")
+    return load_principal(session, row.user_id, auth="token", token_expires_at=row.expires_at)

@@ -15,9 +15,19 @@ TOKEN_PREFIX = "kht_"  # noqa: S105 - a visible marker, not a secret
 
 
 def create_token(
-    session: Session, user_id: int, name: str, now: datetime, expires_at: datetime | None = None
+    session: Session,
+    user_id: int,
+    name: str,
+    now: datetime,
+    expires_at: datetime | None = None,
+    limit: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token for `user_id`; returns the row and the token (the only time it is seen)."""
+    """Create a token for `user_id`; returns the row and the token (the only time it is seen).
+
+    `limit` caps the expiry: a token made through an expiring token never outlives it.
+    """
+    if limit is not None:
+        expires_at = min(expires_at, limit) if expires_at is not None else limit
     name = name.strip()
     if not name or len(name) > 100:
         raise ValidationError("name must be 1 to 100 characters", "name")

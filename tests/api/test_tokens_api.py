@@ -151,3 +151,28 @@ def test_no_or_a_bad_token_gets_401(admin, header):
         "message": "a valid bearer token is required",
         "field": None,
     }
+
+
+def test_a_token_made_with_an_expiring_token_never_outlives_it(kht_app):
+    from datetime import UTC, datetime, timedelta
+
+    from litestar.testing import TestClient
+
+    from kht.auth.service import find_user
+    from kht.auth.tokens import create_token
+    from kht.testing import add_user, runtime_of
+
+    app = kht_app()
+    runtime = runtime_of(app)
+    add_user(runtime, "rep", "sales_rep")
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    with runtime.ctx() as ctx:
+        _, short = create_token(
+            ctx.session, find_user(ctx.session, "rep").id, "short", ctx.now(), soon
+        )
+    with TestClient(app) as client:
+        client.headers.update({"Authorization": f"Bearer {short}"})
+        forever = client.post("/api/v1/tokens", json={"name": "forever"})
+        assert forever.status_code == 201
+        expiry = datetime.fromisoformat(forever.json()["info"]["expires_at"])
+        assert abs((expiry - soon).total_seconds()) < 1
