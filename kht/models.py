@@ -13,6 +13,7 @@ from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChang
 from kht.lists.models import SavedView
 from kht.org.models import Branch, BusinessLine, Department, user_business_lines
 from kht.plugins import PluginState
+from kht.products.models import PriceList, PriceListItem, Product
 from kht.search.models import SearchDocument
 from kht.tags.models import RecordTag, Tag
 
@@ -36,6 +37,9 @@ __all__ = [
     "LifecycleTransition",
     "LoginAttempt",
     "PluginState",
+    "PriceList",
+    "PriceListItem",
+    "Product",
     "RecordTag",
     "Role",
     "SavedView",

@@ -51,6 +51,7 @@ CORE_PLUGINS = (
     "kht.merge.plugin",
     "kht.jobs.plugin",
     "kht.customfields.plugin",
+    "kht.products.plugin",
 )
 
 

@@ -83,13 +83,28 @@ def _leads() -> ExportKind:
     )
 
 
+def _products() -> ExportKind:
+    from kht.products import service
+    from kht.products.models import Product
+
+    return ExportKind(
+        kind="product",
+        module=service.MODULE,
+        file_stem="products",
+        columns=service.columns,
+        filtered=service.filtered,
+        tiebreak=lambda: Product.id,
+    )
+
+
 EXPORT_KINDS: dict[str, Callable[[], ExportKind]] = {
     "customer": _customers,
     "contact": _contacts,
     "lead": _leads,
+    "product": _products,
 }
 # URL plural -> kind, for /<plural>/export and /api/v1/<plural>/export.
-PLURALS = {"customers": "customer", "contacts": "contact", "leads": "lead"}
+PLURALS = {"customers": "customer", "contacts": "contact", "leads": "lead", "products": "product"}
 
 
 def kind_of_plural(plural: str) -> str:

@@ -235,7 +235,10 @@ def lead_kind() -> ImportKind:
 
 def import_kinds(ctx: Ctx) -> dict[str, ImportKind]:
     """Every importable kind; plugins' kinds (`kht_register_import_kinds`) come last and win."""
-    kinds = {k.kind: k for k in (customer_kind(), contact_kind(), lead_kind())}
+    from kht.products.importing import product_kind
+
+    core = (customer_kind(), contact_kind(), lead_kind(), product_kind())
+    kinds = {k.kind: k for k in core}
     hook = getattr(ctx.hook, "kht_register_import_kinds", None)
     if hook is not None:
         for batch in hook():

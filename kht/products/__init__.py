@@ -1,0 +1,1 @@
+"""The product catalogue: products, price lists and the price a customer pays."""

@@ -1,0 +1,224 @@
+"""Product and price-list JSON API: thin controllers over kht.products services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+
+from kht.context import Ctx, RequestCtx
+from kht.customers.api import filters_from
+from kht.errors import ValidationError
+from kht.products import pricing, service
+from kht.products.models import PriceList, PriceListItem, Product
+from kht.products.schemas import (
+    ItemIn,
+    ItemOut,
+    PriceListCreate,
+    PriceListOut,
+    PriceListUpdate,
+    PriceOut,
+    ProductCreate,
+    ProductOut,
+    ProductPage,
+    ProductUpdate,
+)
+from kht.tags.service import tags_of
+
+PAGE_SIZE = Parameter(ge=1, le=500, default=50)
+
+
+def to_out(product: Product, tags: list[str] | None = None) -> ProductOut:
+    return ProductOut(
+        id=product.id,
+        code=product.code,
+        name=product.name,
+        unit=product.unit,
+        category=product.category,
+        product_line_id=product.product_line_id,
+        list_price=product.list_price,
+        tax_rate=product.tax_rate,
+        active=product.active,
+        description=product.description,
+        version=product.version,
+        ext=product.ext or {},
+        tags=tags or [],
+        created_at=product.created_at,
+        updated_at=product.updated_at,
+        deleted_at=product.deleted_at,
+    )
+
+
+def list_out(ctx: Ctx, price_list: PriceList) -> PriceListOut:
+    items = pricing.items_of(ctx, price_list.id)
+    names = service.product_names(ctx, {item.product_id for item in items})
+    return PriceListOut(
+        id=price_list.id,
+        name=price_list.name,
+        currency=price_list.currency,
+        valid_from=price_list.valid_from,
+        valid_to=price_list.valid_to,
+        customer_category_id=price_list.customer_category_id,
+        branch_id=price_list.branch_id,
+        active=price_list.active,
+        description=price_list.description,
+        version=price_list.version,
+        items=[item_out(item, names) for item in items],
+        created_at=price_list.created_at,
+        updated_at=price_list.updated_at,
+        deleted_at=price_list.deleted_at,
+    )
+
+
+def item_out(item: PriceListItem, names: dict[int, tuple[str, str]]) -> ItemOut:
+    code, name = names.get(item.product_id, ("", ""))
+    return ItemOut(
+        id=item.id,
+        product_id=item.product_id,
+        product_code=code,
+        product_name=name,
+        price=item.price,
+        min_quantity=item.min_quantity,
+    )
+
+
+def _date(text: str, today: dt.date) -> dt.date:
+    if not text:
+        return today
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("date must look like YYYY-MM-DD", "date") from None
+
+
+class ProductController(Controller):
+    path = "/api/v1/products"
+    tags = ["products"]
+
+    @get("/", sync_to_thread=True)
+    def list_products(
+        self,
+        ctx: RequestCtx,
+        page: int = Parameter(ge=1, default=1),
+        page_size: int = PAGE_SIZE,
+        q: FromQuery[str] = "",
+        sort: FromQuery[str] = "code",
+        f: FromQuery[list[str] | None] = None,
+        view: FromQuery[int | None] = None,
+        deleted: FromQuery[bool] = False,
+    ) -> ProductPage:
+        """The catalogue; `f=field:op:value` filters (repeatable), `view=` a saved view."""
+        rows, total = service.list_products(
+            ctx,
+            page=page,
+            page_size=page_size,
+            q=q,
+            sort=sort,
+            filters=filters_from(ctx, f, view),
+            deleted=deleted,
+        )
+        tags = tags_of(ctx, service.KIND, [r.id for r in rows])
+        return ProductPage(
+            items=[to_out(r, tags.get(r.id)) for r in rows],
+            total=total,
+            page=page,
+            page_size=page_size,
+        )
+
+    @post("/", sync_to_thread=True)
+    def create_product(self, ctx: RequestCtx, data: JSONBody[ProductCreate]) -> ProductOut:
+        return to_out(service.create_product(ctx, data))
+
+    @get("/{product_id:int}", sync_to_thread=True)
+    def get_product(self, ctx: RequestCtx, product_id: FromPath[int]) -> ProductOut:
+        product = service.get_product(ctx, product_id)
+        return to_out(product, tags_of(ctx, service.KIND, [product.id]).get(product.id))
+
+    @patch("/{product_id:int}", sync_to_thread=True)
+    def update_product(
+        self, ctx: RequestCtx, product_id: FromPath[int], data: JSONBody[ProductUpdate]
+    ) -> ProductOut:
+        return to_out(service.update_product(ctx, product_id, data))
+
+    @delete("/{product_id:int}", sync_to_thread=True)
+    def delete_product(self, ctx: RequestCtx, product_id: FromPath[int]) -> None:
+        """Move to the recycle bin (`POST /{id}/restore` brings it back)."""
+        service.delete_product(ctx, product_id)
+
+    @post("/{product_id:int}/restore", sync_to_thread=True)
+    def restore_product(self, ctx: RequestCtx, product_id: FromPath[int]) -> ProductOut:
+        return to_out(service.restore_product(ctx, product_id))
+
+    @get("/{product_id:int}/price", sync_to_thread=True)
+    def price(
+        self,
+        ctx: RequestCtx,
+        product_id: FromPath[int],
+        customer_id: FromQuery[int | None] = None,
+        quantity: FromQuery[str] = "1",
+        date: FromQuery[str] = "",
+    ) -> PriceOut:
+        """The unit price for a customer, quantity and date (default today), and its source."""
+        on = _date(date, ctx.now().date())
+        found = pricing.price_for(ctx, product_id, customer_id, quantity, on)
+        return PriceOut(
+            product_id=product_id,
+            customer_id=customer_id,
+            quantity=Decimal(quantity.strip()),
+            date=on,
+            unit_price=found.unit_price,
+            currency=found.currency,
+            tax_rate=found.tax_rate,
+            source=found.source,
+            price_list_id=found.price_list_id,
+            price_list_name=found.price_list_name,
+            matched_by=found.matched_by,
+        )
+
+
+class PriceListController(Controller):
+    path = "/api/v1/price-lists"
+    tags = ["products"]
+
+    @get("/", sync_to_thread=True)
+    def list_price_lists(
+        self, ctx: RequestCtx, deleted: FromQuery[bool] = False
+    ) -> list[PriceListOut]:
+        return [list_out(ctx, item) for item in pricing.list_price_lists(ctx, deleted=deleted)]
+
+    @post("/", sync_to_thread=True)
+    def create_price_list(self, ctx: RequestCtx, data: JSONBody[PriceListCreate]) -> PriceListOut:
+        return list_out(ctx, pricing.create_price_list(ctx, data))
+
+    @get("/{list_id:int}", sync_to_thread=True)
+    def get_price_list(self, ctx: RequestCtx, list_id: FromPath[int]) -> PriceListOut:
+        return list_out(ctx, pricing.get_price_list(ctx, list_id))
+
+    @patch("/{list_id:int}", sync_to_thread=True)
+    def update_price_list(
+        self, ctx: RequestCtx, list_id: FromPath[int], data: JSONBody[PriceListUpdate]
+    ) -> PriceListOut:
+        return list_out(ctx, pricing.update_price_list(ctx, list_id, data))
+
+    @delete("/{list_id:int}", sync_to_thread=True)
+    def delete_price_list(self, ctx: RequestCtx, list_id: FromPath[int]) -> None:
+        pricing.delete_price_list(ctx, list_id)
+
+    @post("/{list_id:int}/restore", sync_to_thread=True)
+    def restore_price_list(self, ctx: RequestCtx, list_id: FromPath[int]) -> PriceListOut:
+        return list_out(ctx, pricing.restore_price_list(ctx, list_id))
+
+    @post("/{list_id:int}/items", sync_to_thread=True)
+    def set_item(self, ctx: RequestCtx, list_id: FromPath[int], data: JSONBody[ItemIn]) -> ItemOut:
+        """Price a product from `min_quantity` up (the same tier again replaces its price)."""
+        item = pricing.set_item(ctx, list_id, data)
+        return item_out(item, service.product_names(ctx, {item.product_id}))
+
+    @delete("/{list_id:int}/items/{item_id:int}", sync_to_thread=True)
+    def remove_item(self, ctx: RequestCtx, list_id: FromPath[int], item_id: FromPath[int]) -> None:
+        pricing.remove_item(ctx, list_id, item_id)
+
+
+ROUTES = [ProductController, PriceListController]

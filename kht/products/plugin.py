@@ -1,0 +1,57 @@
+"""The products module's hook implementations: routes, record kinds, menu, demo data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kht.hookspecs import hookimpl
+from kht.plugin_types import MenuItem, RecordAction, RecordKind
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    from kht.products.api import ROUTES as API
+    from kht.products.views import ROUTES
+
+    return [*API, *ROUTES]
+
+
+@hookimpl
+def kht_register_record_kinds() -> list[RecordKind]:
+    from kht.products.pricing import SPEC as PRICE_LISTS
+    from kht.products.service import SPEC
+
+    return [SPEC, PRICE_LISTS]
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[MenuItem]:
+    if ctx.user is None or not ctx.user.can("products", "view"):
+        return []
+    return [
+        MenuItem(
+            key="products",
+            label_zh="产品",
+            label_en="Products",
+            url="/products",
+            icon="box-seam",
+            order=45,
+        )
+    ]
+
+
+@hookimpl
+def kht_record_actions(ctx: Any, kind: str, record: Any) -> list[RecordAction] | None:
+    """Edit on a product's page, for roles that may edit products."""
+    if kind != "product" or ctx.user is None or not ctx.user.can("products", "edit"):
+        return None
+    url = f"/products/{record.id}/edit"
+    return [RecordAction(key="edit", label_zh="编辑", label_en="Edit", url=url)]
+
+
+@hookimpl(trylast=True)
+def kht_demo_data(ctx: Any) -> None:
+    """A catalogue of a dozen products and two price lists (skipped when they exist)."""
+    from kht.products.demo import load
+
+    load(ctx)

@@ -1,0 +1,197 @@
+"""Product business rules: the only code that creates, changes or deletes products.
+
+Products are shared by the whole company: they have no owner (never in anyone's hand-over),
+everyone whose role may view the module sees all of them, only roles granted `products`
+create/edit/delete may change them (administrators by default).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, false, func, or_, select
+
+from kht import record_service as records
+from kht.auth.permissions import require
+from kht.context import Ctx
+from kht.errors import Conflict, ValidationError
+from kht.fields import fields_for
+from kht.lists.engine import (
+    Column,
+    Filter,
+    apply_filters,
+    custom_columns,
+    one_page,
+    tag_column,
+)
+from kht.org.models import BusinessLine
+from kht.plugin_types import RecordKind
+from kht.products.models import Product, money_value, rate_value
+from kht.products.schemas import ProductCreate, ProductUpdate
+
+KIND = "product"
+MODULE = "products"
+
+
+def _col(key: str, zh: str, en: str, type_: str, expr: Any, default: bool = False) -> Column:
+    return Column(key=key, label_zh=zh, label_en=en, type=type_, expr=expr, default=default)
+
+
+def columns(ctx: Ctx) -> dict[str, Column]:
+    """Every column a product list can show, filter and sort by (custom fields included)."""
+    p = Product
+    built_in = [
+        _col("code", "编码", "Code", "text", p.code, True),
+        _col("name", "名称", "Name", "text", p.name, True),
+        _col("unit", "单位", "Unit", "text", p.unit, True),
+        _col("category", "类别", "Category", "text", p.category, True),
+        _col("product_line_id", "产品线", "Product line", "ref", p.product_line_id, True),
+        _col("list_price", "标准价", "List price", "number", p.list_price, True),
+        _col("tax_rate", "税率", "Tax rate", "number", p.tax_rate),
+        _col("active", "在售", "Active", "boolean", p.active, True),
+        _col("description", "说明", "Description", "text", p.description),
+        _col("created_at", "创建时间", "Created", "date", p.created_at),
+        _col("updated_at", "更新时间", "Updated", "date", p.updated_at),
+        _col("id", "编号", "ID", "number", p.id),
+        tag_column(p, KIND),
+    ]
+    every = built_in + custom_columns(p, fields_for(ctx, KIND))
+    return {column.key: column for column in every}
+
+
+def _text(values: dict[str, Any], key: str) -> None:
+    if key in values and isinstance(values[key], str):
+        values[key] = values[key].strip()
+        if not values[key]:
+            raise ValidationError(f"{key} is required", key)
+
+
+def clean(ctx: Ctx, values: dict[str, Any], product_id: int | None = None) -> dict[str, Any]:
+    """The product input rules every create, edit and import applies."""
+    for key in ("code", "name"):
+        _text(values, key)
+    if "list_price" in values:
+        values["list_price"] = money_value("list_price", values["list_price"])
+    if "tax_rate" in values:
+        values["tax_rate"] = rate_value(values["tax_rate"])
+    line = values.get("product_line_id")
+    if line is not None and ctx.session.get(BusinessLine, line) is None:
+        raise ValidationError(f"product line {line} does not exist", "product_line_id")
+    if "code" in values:
+        _unique_code(ctx, values["code"], product_id)
+    return values
+
+
+def _unique_code(ctx: Ctx, code: str, product_id: int | None) -> None:
+    query = select(Product.id).where(func.lower(Product.code) == code.lower())
+    if product_id is not None:
+        query = query.where(Product.id != product_id)
+    if ctx.session.scalar(query) is not None:
+        raise Conflict(f"a product with code {code!r} exists (perhaps in the recycle bin)", "code")
+
+
+def create_product(ctx: Ctx, data: ProductCreate) -> Product:
+    """Add a product to the catalogue (shared: no owner); audited like every record."""
+    require(ctx.user, MODULE, "create")
+    return records.create_record(ctx, SPEC, clean(ctx, records.changes_of(data)), owner_id=None)
+
+
+def get_product(ctx: Ctx, product_id: int, *, deleted: bool = False) -> Product:
+    """One product (404 when missing, deleted or the role may not view products)."""
+    return records.get_record(ctx, SPEC, product_id, deleted=deleted)
+
+
+def filtered(
+    ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
+) -> Select[tuple[Product]]:
+    """Products matching the quick search `q` (code, name, category) and the filters."""
+    require(ctx.user, MODULE, "view")
+    query = records.visible(ctx, SPEC, deleted=deleted)
+    if q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(
+            or_(Product.code.like(like), Product.name.like(like), Product.category.like(like))
+        )
+    return apply_filters(query, columns(ctx), filters or [])
+
+
+def list_products(
+    ctx: Ctx,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    q: str = "",
+    sort: str = "code",
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+) -> tuple[list[Product], int]:
+    """A page of products, filtered and sorted, and the total count."""
+    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
+    return one_page(ctx.session, query, columns(ctx), sort, Product.id, page, page_size)
+
+
+def update_product(ctx: Ctx, product_id: int, data: ProductUpdate) -> Product:
+    """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
+    require(ctx.user, MODULE, "edit")
+    product = get_product(ctx, product_id)
+    if data.version != product.version:
+        raise Conflict(f"product {product_id} was changed by someone else; reload it", "version")
+    changes = clean(ctx, records.changes_of(data), product.id)
+    return records.update_record(ctx, SPEC, product, data.version, changes)
+
+
+def delete_product(ctx: Ctx, product_id: int) -> None:
+    """Move a product to the recycle bin (price lists keep their rows for it)."""
+    records.delete_record(ctx, SPEC, get_product(ctx, product_id))
+
+
+def restore_product(ctx: Ctx, product_id: int) -> Product:
+    """Bring a product back from the recycle bin."""
+    product = get_product(ctx, product_id, deleted=True)
+    records.restore_record(ctx, SPEC, product)
+    return product
+
+
+def line_names(ctx: Ctx) -> dict[int, str]:
+    """Product lines (business lines) by id, for pickers and list cells."""
+    rows = ctx.session.execute(select(BusinessLine.id, BusinessLine.name).order_by(BusinessLine.id))
+    return {row.id: row.name for row in rows}
+
+
+def product_names(ctx: Ctx, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """(code, name) of products by id (deleted ones too: price lists may still show them)."""
+    if not ids:
+        return {}
+    rows = ctx.session.execute(
+        select(Product.id, Product.code, Product.name).where(Product.id.in_(ids))
+    )
+    return {row.id: (row.code, row.name) for row in rows}
+
+
+SPEC = RecordKind(
+    kind=KIND,
+    model=Product,
+    module=MODULE,
+    label_zh="产品",
+    label_en="Products",
+    open_filter=false,  # shared records: a hand-over never moves products
+    columns=columns,
+    query=filtered,
+)
+
+__all__ = [
+    "KIND",
+    "MODULE",
+    "SPEC",
+    "clean",
+    "columns",
+    "create_product",
+    "delete_product",
+    "filtered",
+    "get_product",
+    "line_names",
+    "list_products",
+    "product_names",
+    "restore_product",
+    "update_product",
+]
