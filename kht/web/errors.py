@@ -9,6 +9,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
+from sqlalchemy.exc import IntegrityError
 
 from kht.errors import KhtError
 
@@ -90,7 +91,20 @@ def handle_unexpected(request: Request, exc: Exception) -> Response[Any]:
     return error_response(request, 500, "internal error; it has been logged")
 
 
+def handle_integrity(request: Request, exc: IntegrityError) -> Response[Any]:
+    # A unique value taken or a referenced row missing: the input clashes with stored data.
+    # Services check the common cases by name; this keeps the rare rest from being a 500.
+    log.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+    return error_response(
+        request,
+        409,
+        "the change clashes with existing data "
+        "(a value that must be unique, or a record that does not exist)",
+    )
+
+
 EXCEPTION_HANDLERS = {
+    IntegrityError: handle_integrity,
     KhtError: handle_kht_error,
     ValidationException: handle_validation,
     HTTPException: handle_http,
