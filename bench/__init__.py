@@ -1,0 +1,1 @@
+"""Benchmarks: a data generator and a runner comparing kht with a bare litestar + SQLAlchemy app."""

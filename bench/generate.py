@@ -1,0 +1,343 @@
+"""Deterministic, realistic benchmark data for SQLite and PostgreSQL, built through bulk paths.
+
+`ensure_database(n, seed, backend)` returns the URL of a migrated kht database holding `n`
+customers (Chinese and English companies and people), 2 contacts each, n/2 leads, 10 actions
+per customer, two admin custom fields with valid values, a tree of 10 departments and 200
+users, and the search documents of all of it. The database is cached: a SQLite file under
+bench/.cache/ keyed by n and seed, or a PostgreSQL database `kht_bench_<n>` reused when its
+row counts match.
+
+Users, departments and custom fields go through the services (few rows, real rules); the
+millions of records go in as Core executemany in chunks, with the values the services
+would give them (version 1, UTC times, valid custom-field values). No audit rows are made
+for generated history.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench import fake
+
+CACHE = Path(__file__).parent / ".cache"
+CHUNK = 5000
+USERS = 200
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PASSWORD = "bench-password"  # noqa: S105 - generated users, benchmarks only
+SECRET = "bench-secret-key-0123456789"  # noqa: S105 - benchmarks only, loopback
+
+DEPARTMENTS = (  # (name, parent): a tree of 10 under one sales division
+    ("销售中心", None),
+    ("华东大区", "销售中心"),
+    ("华北大区", "销售中心"),
+    ("华南大区", "销售中心"),
+    ("上海销售部", "华东大区"),
+    ("杭州销售部", "华东大区"),
+    ("北京销售部", "华北大区"),
+    ("天津销售部", "华北大区"),
+    ("深圳销售部", "华南大区"),
+    ("广州销售部", "华南大区"),
+)
+FIELDS = (  # the two admin custom fields on customers
+    {
+        "name": "industry",
+        "type": "single_choice",
+        "label_zh": "行业",
+        "label_en": "Industry",
+        "choices": fake.INDUSTRIES,
+    },
+    {"name": "employees", "type": "number", "label_zh": "员工人数", "label_en": "Employees"},
+)
+
+
+# ---------------------------------------------------------------- where the data lives
+
+
+def sqlite_url(n: int, seed: int, cache: Path = CACHE) -> str:
+    return f"sqlite:///{cache / f'kht_bench_{n}_seed{seed}.db'}"
+
+
+def postgres_url(n: int, base: str | None = None) -> str:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base or os.environ.get("KHT_BENCH_PG_URL", DEFAULT_PG))
+    return url.set(database=f"kht_bench_{n}").render_as_string(hide_password=False)
+
+
+def expected_counts(n: int) -> dict[str, int]:
+    return {
+        "customers": n,
+        "contacts": 2 * n,
+        "leads": n // 2,
+        "actions": 10 * n,
+        "search_documents": n + 2 * n + n // 2,
+        "users": USERS + 1,  # + the administrator
+    }
+
+
+def counts(url: str) -> dict[str, int] | None:
+    """Row counts of a generated database, or None when it does not exist or is unfinished."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table: connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+                for table in expected_counts(0)
+            }
+    except Exception:  # noqa: BLE001 - missing file/database or missing tables: not generated
+        return None
+    finally:
+        engine.dispose()
+
+
+def ensure_database(
+    n: int, seed: int = 1, backend: str = "sqlite", cache: Path = CACHE, log: Any = print
+) -> str:
+    """The URL of a generated database of `n` customers: reused when cached, else built."""
+    if backend == "sqlite":
+        cache.mkdir(parents=True, exist_ok=True)
+        url = sqlite_url(n, seed, cache)
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.exists() and counts(url) == expected_counts(n):
+            return url
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        url = postgres_url(n)
+        if counts(url) == expected_counts(n):
+            return url
+        _recreate_postgres(url)
+    started = time.perf_counter()
+    generate(url, n, seed, log=log)
+    log(f"generated {n:,} customers in {time.perf_counter() - started:.1f} s -> {url}")
+    return url
+
+
+def _recreate_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+# ---------------------------------------------------------------- generation
+
+
+def settings(url: str) -> Any:
+    from kht.config import Settings
+
+    return Settings(
+        database_url=url, secret_key=SECRET, secure_cookies=False, default_language="zh_CN"
+    )
+
+
+def generate(url: str, n: int, seed: int = 1, log: Any = print) -> None:
+    """Migrate the database at `url` and fill it (it must be empty)."""
+    # Hashing 200 passwords properly would take a minute; these logins are for benchmarks.
+    os.environ.setdefault("KHT_INSECURE_FAST_PASSWORD_HASHING", "1")
+    from kht.runtime import Runtime
+
+    runtime = Runtime.from_settings(settings(url))
+    runtime.migrate()
+    rng = random.Random(seed)
+    with runtime.ctx() as ctx:
+        user_ids, admin_id = _people(ctx)
+        _custom_fields(ctx, admin_id)
+    steps = (
+        ("customers", lambda c: _customers(c, rng, n, user_ids)),
+        ("contacts", lambda c: _contacts(c, rng, n)),
+        ("leads", lambda c: _leads(c, rng, n, user_ids)),
+        ("actions", lambda c: _actions(c, rng, n)),
+    )
+    timings = {}
+    with runtime.engine.begin() as connection:
+        _fast_sqlite(connection)
+        for name, step in steps:
+            started = time.perf_counter()
+            step(connection)
+            timings[name] = time.perf_counter() - started
+    with runtime.ctx() as ctx:
+        started = time.perf_counter()
+        _search_documents(ctx)
+        timings["search_documents"] = time.perf_counter() - started
+    if runtime.engine.dialect.name == "postgresql":
+        with runtime.engine.begin() as connection:
+            _fix_sequences(connection)
+    with runtime.engine.connect() as connection:
+        _analyze(connection)
+    runtime.engine.dispose()
+    log("  " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+
+def _fast_sqlite(connection: Any) -> None:
+    # A bigger page cache keeps the indexes in memory while filling.
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA cache_size=-200000")
+
+
+def _people(ctx: Any) -> tuple[list[int], int]:
+    """Departments through kht.org.service, users through kht.auth.service.create_user.
+
+    Each department has a sales manager (`mgr<k>`, scope department tree); the other users
+    are reps (`rep<k>`, scope own) spread over the departments.
+    """
+    from kht.auth.service import create_user
+    from kht.org import service as org
+
+    ids: dict[str, int] = {}
+    for name, parent in DEPARTMENTS:
+        ids[name] = org.create_department(ctx.session, name, ids.get(parent) if parent else None).id
+    admin = create_user(
+        ctx.session,
+        login="admin",
+        name="管理员",
+        password=PASSWORD,
+        role="administrator",
+        is_admin=True,
+    )
+    departments = [ids[name] for name, _ in DEPARTMENTS]
+    users = []
+    for k, department_id in enumerate(departments):
+        users.append(_user(create_user, ctx, f"mgr{k}", "sales_manager", department_id, k))
+    for k in range(USERS - len(departments)):
+        department_id = departments[3 + k % (len(departments) - 3)]  # under the regions and offices
+        users.append(_user(create_user, ctx, f"rep{k}", "sales_rep", department_id, k))
+    return users, admin.id
+
+
+def _user(create_user: Any, ctx: Any, login: str, role: str, department_id: int, k: int) -> int:
+    name = fake.user_name(k)
+    return create_user(
+        ctx.session,
+        login=login,
+        name=name,
+        password=PASSWORD,
+        role=role,
+        department_id=department_id,
+        email=f"{login}@kht-bench.example.com",
+    ).id
+
+
+def _custom_fields(ctx: Any, admin_id: int) -> list[Any]:
+    """The two admin fields on customers, added through kht.customfields.service."""
+    from kht.auth.principal import load_principal
+    from kht.customfields.service import add_field
+    from kht.db.custom_fields import FieldDef
+
+    ctx.user = load_principal(ctx.session, admin_id)
+    made = [add_field(ctx, "customer", FieldDef(**spec)) for spec in FIELDS]
+    ctx.user = None
+    return made
+
+
+def _chunks(rows: Iterator[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _insert(connection: Any, model: Any, rows: Iterator[dict[str, Any]]) -> None:
+    from sqlalchemy import insert
+
+    if connection.dialect.name == "postgresql":
+        _copy(connection, model.__tablename__, rows)
+        return
+    statement = insert(model.__table__)
+    for chunk in _chunks(rows):
+        connection.execute(statement, chunk)
+
+
+def _copy(connection: Any, table: str, rows: Iterator[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY, in the connection's transaction: several times executemany's rate."""
+    first = next(rows, None)
+    if first is None:
+        return
+    columns = list(first)
+    names = ", ".join(columns)
+    raw = connection.connection.driver_connection  # the psycopg connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in itertools.chain([first], rows):
+            copy.write_row([_copyable(row[c]) for c in columns])
+
+
+def _copyable(value: Any) -> Any:
+    # JSON columns get their text; everything else psycopg adapts itself.
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+
+
+def _customers(connection: Any, rng: random.Random, n: int, owners: list[int]) -> None:
+    from kht.customers.models import Customer
+
+    _insert(connection, Customer, fake.customer_rows(rng, n, owners))
+
+
+def _owners(connection: Any) -> fake.Owners:
+    from sqlalchemy import select
+
+    from kht.customers.models import Customer
+
+    query = select(Customer.id, Customer.owner_id).order_by(Customer.id)
+    return [(row.id, row.owner_id) for row in connection.execute(query)]
+
+
+def _contacts(connection: Any, rng: random.Random, n: int) -> None:
+    from kht.contacts.models import Contact
+
+    _insert(connection, Contact, fake.contact_rows(rng, _owners(connection)))
+
+
+def _leads(connection: Any, rng: random.Random, n: int, owners: list[int]) -> None:
+    from kht.leads.models import Lead
+
+    _insert(connection, Lead, fake.lead_rows(rng, n, owners))
+
+
+def _actions(connection: Any, rng: random.Random, n: int) -> None:
+    from kht.actions.models import Action
+
+    _insert(connection, Action, fake.action_rows(rng, _owners(connection)))
+
+
+def _search_documents(ctx: Any) -> None:
+    """Every kind's documents, as kht's reindex builds them, tokenised in parallel."""
+    from bench.documents import write_all
+
+    write_all(ctx)
+
+
+def _fix_sequences(connection: Any) -> None:
+    from sqlalchemy import text
+
+    for table in ("customers", "contacts", "leads", "actions"):
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        )
+
+
+def _analyze(connection: Any) -> None:
+    from sqlalchemy import text
+
+    connection.execute(text("ANALYZE"))
+    connection.commit()

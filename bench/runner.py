@@ -1,0 +1,279 @@
+"""Run each operation against kht and against the bare baseline, interleaved, and time them.
+
+Both apps are driven in-process by litestar's TestClient (the same HTTP stack: ASGI app,
+routing, parameter parsing, JSON serialisation; no socket). Each repetition times one kht
+request and then the bare one, so drift in the machine's load hits both sides alike.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar.testing import TestClient
+from sqlalchemy import delete, select, text
+
+from bench.bare import Scopes, build_app
+
+Call = Callable[[], Any]
+
+
+@dataclass
+class Operation:
+    name: str
+    kht: Call
+    bare: Call
+    same_total: bool = False  # both sides must find the same number of records
+
+
+@dataclass
+class Fixture:
+    """The users, records and queries the operations use, read from the generated data."""
+
+    rep_id: int
+    manager_owners: list[int]
+    rep_customer_ids: list[int]
+    versions: dict[int, int]
+    chinese: str
+    pinyin: str
+    industry: str = "金融"
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo if "model name" in ln), "")
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def cleanup(engine: Any, n: int) -> None:
+    """Remove what earlier write benchmarks added, so the cached database keeps its counts."""
+    from kht.audit.models import AuditEntry
+    from kht.customers.models import Customer
+    from kht.search.models import SearchDocument
+
+    with engine.begin() as connection:
+        connection.execute(
+            delete(SearchDocument).where(
+                SearchDocument.kind == "customer", SearchDocument.record_id > n
+            )
+        )
+        connection.execute(delete(Customer).where(Customer.id > n))
+        connection.execute(delete(AuditEntry))
+
+
+def fixture(runtime: Any, n: int, rep: str = "rep0", manager: str = "mgr1") -> Fixture:
+    """The rep, the manager's owner set, and search terms taken from the rep's own customers."""
+    from pypinyin import lazy_pinyin
+
+    from kht.auth.models import User
+    from kht.customers.models import Customer
+    from kht.org.models import Department
+    from kht.testing import bearer
+
+    with runtime.engine.connect() as connection:
+        rep_id = connection.scalar(select(User.id).where(User.login == rep))
+        path = connection.scalar(
+            select(Department.path)
+            .join(User, User.department_id == Department.id)
+            .where(User.login == manager)
+        )
+        owners = list(
+            connection.scalars(
+                select(User.id)
+                .join(Department, User.department_id == Department.id)
+                .where(Department.path.startswith(path))
+            )
+        )
+        rows = connection.execute(
+            select(Customer.id, Customer.version, Customer.name, Customer.kind)
+            .where(Customer.owner_id == rep_id, Customer.deleted_at.is_(None), Customer.id <= n)
+            .order_by(Customer.id)
+        ).all()
+    company = next(r.name for r in rows if r.kind == "company" and not r.name.isascii())
+    brand = company[2:4]  # city + brand + trade + suffix: the brand is a typical search
+    found = Fixture(
+        rep_id=rep_id,
+        manager_owners=owners,
+        rep_customer_ids=[r.id for r in rows],
+        versions={r.id: r.version for r in rows},
+        chinese=brand,
+        pinyin="".join(lazy_pinyin(brand)),
+    )
+    found.headers = {"rep": bearer(runtime, rep), "manager": bearer(runtime, manager)}
+    return found
+
+
+def _expect(response: Any, status: int) -> Any:
+    if response.status_code != status:
+        raise RuntimeError(f"{response.request.url}: {response.status_code} {response.text[:300]}")
+    return response.json()
+
+
+def operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Operation]:
+    """Every benchmarked operation as a pair of one-request calls."""
+    rep, mgr = fx.headers["rep"], fx.headers["manager"]
+    listing = "/api/v1/customers?page_size=50&sort=-updated_at"
+    custom = f"{listing}&f=ext.custom.industry:eq:{fx.industry}"
+    half = max(1, len(fx.rep_customer_ids) // 2)
+    kht_ids = itertools.cycle(fx.rep_customer_ids[:half])
+    bare_ids = itertools.cycle(fx.rep_customer_ids[half:] or fx.rep_customer_ids)
+    read_ids = itertools.cycle(fx.rep_customer_ids)
+    serial = itertools.count()
+
+    def new_body() -> dict[str, Any]:
+        k = next(serial)
+        return {
+            "name": f"基准测试客户{k}有限公司",
+            "phone": f"1390000{k % 10000:04d}",
+            "email": f"bench{k}@example.com",
+            "ext": {"custom": {"industry": fx.industry, "employees": 10}},
+        }
+
+    def update(client: TestClient, ids: Any, path: str, headers: dict[str, str]) -> Any:
+        customer_id = next(ids)
+        # Not the name: the search terms come from the names, and they must stay put.
+        body = {"version": fx.versions[customer_id], "address": f"上海市{next(serial)}号"}
+        row = _expect(client.patch(f"{path}/{customer_id}", json=body, headers=headers), 200)
+        fx.versions[customer_id] = row["version"]
+
+    def get(client: TestClient, path: str, headers: dict[str, str] | None = None) -> Call:
+        return lambda: _expect(client.get(path, headers=headers), 200)
+
+    return [
+        Operation("list, rep (own)", get(kht, listing, rep), get(bare, "/customers?who=rep"), True),
+        Operation(
+            "list, manager (dept tree)",
+            get(kht, listing, mgr),
+            get(bare, "/customers?who=mgr"),
+            True,
+        ),
+        Operation(
+            "list, manager, custom field",
+            get(kht, custom, mgr),
+            get(bare, f"/customers?who=mgr&industry={fx.industry}"),
+            True,
+        ),
+        Operation(
+            "360 GET /customers/{id}",
+            lambda: _expect(kht.get(f"/api/v1/customers/{next(read_ids)}", headers=rep), 200),
+            lambda: _expect(bare.get(f"/customers/{next(read_ids)}"), 200),
+        ),
+        Operation(
+            f"search Chinese '{fx.chinese}'",
+            get(kht, f"/api/v1/search?q={fx.chinese}", rep),
+            get(bare, f"/search?q={fx.chinese}"),
+            True,
+        ),
+        Operation(
+            f"search pinyin '{fx.pinyin}'",
+            get(kht, f"/api/v1/search?q={fx.pinyin}", rep),
+            get(bare, f"/search?q={fx.pinyin}"),
+            True,
+        ),
+        Operation(
+            "create customer (POST)",
+            lambda: _expect(kht.post("/api/v1/customers", json=new_body(), headers=rep), 201),
+            lambda: _expect(bare.post("/customers", json=new_body()), 201),
+        ),
+        Operation(
+            "update with version (PATCH)",
+            lambda: update(kht, kht_ids, "/api/v1/customers", rep),
+            lambda: update(bare, bare_ids, "/customers", {}),
+        ),
+    ]
+
+
+def _timed(call: Call) -> float:
+    started = time.perf_counter_ns()
+    call()
+    return (time.perf_counter_ns() - started) / 1e6
+
+
+def measure(op: Operation, reps: int, warmup: int) -> dict[str, Any]:
+    """Median and p95 (ms) of both sides, alternating kht and bare on every repetition."""
+    for _ in range(warmup):
+        kht, bare = op.kht(), op.bare()
+        if op.same_total and kht["total"] != bare["total"]:
+            raise RuntimeError(f"{op.name}: kht found {kht['total']}, bare {bare['total']}")
+    kht_ms, bare_ms = [], []
+    for _ in range(reps):
+        kht_ms.append(_timed(op.kht))
+        bare_ms.append(_timed(op.bare))
+    result: dict[str, Any] = {"name": op.name, "repetitions": reps}
+    for side, values in (("kht", kht_ms), ("bare", bare_ms)):
+        result[side] = {
+            "median_ms": round(statistics.median(values), 3),
+            "p95_ms": round(percentile(values, 0.95), 3),
+        }
+    result["ratio_median"] = round(result["kht"]["median_ms"] / result["bare"]["median_ms"], 2)
+    result["ratio_p95"] = round(result["kht"]["p95_ms"] / result["bare"]["p95_ms"], 2)
+    return result
+
+
+def run(url: str, n: int, reps: int, warmup: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """Benchmark every operation on the generated database at `url`."""
+    from bench.generate import settings
+    from kht.db.engine import make_engine
+    from kht.runtime import Runtime
+    from kht.web import create_app
+
+    runtime = Runtime.from_settings(settings(url))
+    cleanup(runtime.engine, n)
+    fx = fixture(runtime, n)
+    app = create_app(runtime.settings, engine=runtime.engine)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise
+    bare_engine = make_engine(url)
+    scopes = Scopes(user_id=fx.rep_id, owners={"rep": [fx.rep_id], "mgr": fx.manager_owners})
+    results = []
+    try:
+        with TestClient(app) as kht_client, TestClient(build_app(bare_engine, scopes)) as bare:
+            for op in operations(kht_client, bare, fx):
+                results.append(measure(op, reps, warmup))
+                log(f"  {op.name}: ratio {results[-1]['ratio_median']}")
+    finally:
+        cleanup(runtime.engine, n)
+        bare_engine.dispose()
+        runtime.engine.dispose()
+    return {
+        "backend": runtime.engine.dialect.name,
+        "server_version": _server_version(url),
+        "customers": n,
+        "client": "litestar TestClient, in-process (no socket), sync handlers in the thread pool",
+        "operations": results,
+    }
+
+
+def _server_version(url: str) -> str:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                return "SQLite " + connection.scalar(text("select sqlite_version()"))
+            return connection.scalar(text("select version()")).split(" on ")[0]
+    finally:
+        engine.dispose()
