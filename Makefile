@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2 -q
 
-.PHONY: demo test install install-test system-packages services test-sqlite test-postgres lint translations vendor
+.PHONY: demo test install install-test system-packages services test-sqlite test-postgres lint translations vendor bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,6 @@ translations: install-test
 
 vendor:
 	$(PYTHON) scripts/vendor_frontend.py
+
+bench: install-test services
+	$(PY) -m bench --db both
