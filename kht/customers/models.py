@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
@@ -27,7 +27,16 @@ class Customer(BusinessRecord, ExtensibleMixin, Base):
     __tablename__ = "customers"
     __table_args__ = (
         Index("ix_customers_live_updated", "deleted_at", "updated_at"),
-        Index("ix_customers_owner_updated", "owner_id", "updated_at"),
+        # List pages: live customers newest first (a partial index both databases can walk),
+        # and one owner's live customers for counts and scoped pages.
+        Index(
+            "ix_customers_live_recent",
+            "updated_at",
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_customers_owner_live", "owner_id", "deleted_at", "updated_at"),
     )
 
     name: Mapped[str] = mapped_column(String(200), index=True)
