@@ -1,11 +1,19 @@
-"""Writing audit rows (from lifecycle events) and reading a record's history."""
+"""Writing audit rows (from lifecycle events) and reading a record's history.
+
+Rows are buffered per transaction and written with one executemany per batch (see
+kht/audit/deferred.py): an import fires one event per record, and an ORM object per row
+cost more than the import itself. Reads of `audit_log` flush the buffer first.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
+from kht.audit.deferred import BATCH, buffer_of, flush_pending
 from kht.audit.models import AuditEntry
 from kht.auth.scope import restrict
 from kht.context import Ctx
@@ -37,22 +45,41 @@ def _changes(event: Event) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
+class _AuditRows:
+    """Audit rows waiting for their executemany INSERT."""
+
+    tables = frozenset({AuditEntry.__tablename__})
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def write(self, session: Session, connection: Connection) -> None:
+        rows, self.rows = self.rows, []
+        connection.execute(insert(AuditEntry.__table__), rows)
+
+
 def record_event(ctx: Ctx, event: Event) -> None:
-    """Write the audit row for a create/update/delete/restore/merge event."""
+    """Buffer the audit row of a create/update/delete/restore/merge event."""
     found = _changes(event)
     if found is None:
         return
     action, changes = found
-    ctx.session.add(
-        AuditEntry(
-            at=ctx.now(),
-            user_id=event.user_id,
-            kind=event.kind,
-            record_id=event.record_id,
-            action=action,
-            changes=changes,
-        )
+    pending = buffer_of(ctx.session, "audit", _AuditRows)
+    pending.rows.append(
+        {
+            "at": ctx.now(),
+            "user_id": event.user_id,
+            "kind": event.kind,
+            "record_id": event.record_id,
+            "action": action,
+            "changes": changes,
+        }
     )
+    if len(pending.rows) >= BATCH:
+        flush_pending(ctx.session)
 
 
 def history(ctx: Ctx, kind: str, record_id: int) -> list[AuditEntry]:

@@ -26,9 +26,9 @@ from sqlalchemy import (
     table,
     text,
     true,
-    update,
 )
 
+from kht.audit.deferred import flush_pending
 from kht.auth.permissions import require
 from kht.auth.scope import owned_by_visible
 from kht.context import Ctx
@@ -42,6 +42,7 @@ from kht.events import (
     RecordUpdated,
 )
 from kht.search.documents import SOURCES, Source, build_document, searchable_fields
+from kht.search.index import OWNER, REFRESH, REMOVE, IndexQueue, queue_of, write_documents
 from kht.search.models import SearchDocument
 from kht.search.schemas import SearchHit
 from kht.search.tokens import Query, fts5_expression, parse_query, tsquery_expression
@@ -137,6 +138,7 @@ def search(
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}", "limit")
     scope = _in_scope(ctx, sources(kind))
+    flush_pending(ctx.session)  # documents of this transaction's changes still waiting
     query = parse_query(q)
     if query.empty:
         return [], 0
@@ -160,79 +162,48 @@ def search(
 # ---------------------------------------------------------------- keeping the index
 
 
-def _upsert(ctx: Ctx, doc: dict[str, Any]) -> None:
-    key = (documents.c.kind == doc["kind"]) & (documents.c.record_id == doc["record_id"])
-    values = {k: doc[k] for k in ("owner_id", "title", "subtitle", "tokens")}
-    if ctx.session.execute(update(documents).where(key).values(**values)).rowcount == 0:
-        ctx.session.execute(insert(documents).values(**doc))
-
-
-def _remove(ctx: Ctx, kind: str, record_ids: Iterable[int]) -> None:
+def refresh(ctx: Ctx, kind: str, record_ids: Iterable[int]) -> None:
+    """Rebuild the documents of these records now (removed when gone or deleted)."""
     ids = list(record_ids)
     if ids:
-        ctx.session.execute(
-            delete(documents).where(documents.c.kind == kind, documents.c.record_id.in_(ids))
-        )
+        flush_pending(ctx.session)
+        ctx.session.flush()  # the documents are built from the rows in the database
+        write_documents(ctx, ctx.session.connection(), kind, ids)
 
 
-def refresh(ctx: Ctx, kind: str, record_ids: Iterable[int]) -> None:
-    """Rebuild the documents of these records from their rows (removed when gone or deleted)."""
-    source = SOURCES[kind]
-    ids = list(record_ids)
-    if not ids:
-        return
-    rows = ctx.session.execute(source.select().where(source.model.id.in_(ids))).all()
-    live = [row for row in rows if row.deleted_at is None]
-    _remove(ctx, kind, set(ids) - {row.id for row in live})
-    if live:
-        fields = searchable_fields(ctx, kind)
-        for row in live:
-            _upsert(ctx, build_document(kind, row, fields))
-
-
-def _refresh_contacts_of(ctx: Ctx, customer_id: int) -> None:
-    """Contacts show and index their customer's name: follow a rename or a merge."""
-    model = SOURCES["contact"].model
-    ids = ctx.session.scalars(
-        select(model.id).where(model.customer_id == customer_id, model.deleted_at.is_(None))
-    )
-    refresh(ctx, "contact", list(ids))
-
-
-def _on_update(ctx: Ctx, event: RecordUpdated) -> None:
+def _on_update(queue: IndexQueue, event: RecordUpdated) -> None:
     changed = set(event.changes) & INDEXED_CHANGES
     if not changed:
         return
     if changed == {"owner_id"}:
-        # A hand-over moves many records: only the scope column changes.
-        owner = event.changes["owner_id"][1]
-        moved = ctx.session.execute(
-            update(documents)
-            .where(documents.c.kind == event.kind, documents.c.record_id == event.record_id)
-            .values(owner_id=owner)
-        )
-        if moved.rowcount:
-            return
-    refresh(ctx, event.kind, [event.record_id])
+        queue.note(event.kind, event.record_id, OWNER, event.changes["owner_id"][1])
+        return
+    queue.note(event.kind, event.record_id, REFRESH)
     if event.kind == "customer" and "name" in changed:
-        _refresh_contacts_of(ctx, event.record_id)
+        queue.contacts_of.add(event.record_id)
 
 
 def on_event(ctx: Ctx, event: Event) -> None:
-    """Keep the documents of customers, contacts and leads in step with their records."""
+    """Keep the documents of customers, contacts and leads in step with their records.
+
+    The index is written in batches (kht/search/index.py); a search in the same
+    transaction writes what is waiting first.
+    """
     if event.kind not in SOURCES:
         return
+    queue = queue_of(ctx)
     if isinstance(event, RecordCreated | RecordRestored):
-        refresh(ctx, event.kind, [event.record_id])
+        queue.note(event.kind, event.record_id, REFRESH)
     elif isinstance(event, RecordDeleted):
-        _remove(ctx, event.kind, [event.record_id])
+        queue.note(event.kind, event.record_id, REMOVE)
     elif isinstance(event, RecordUpdated):
-        _on_update(ctx, event)
+        _on_update(queue, event)
     elif isinstance(event, RecordsMerged):
-        _remove(ctx, event.kind, event.merged_ids)
-        refresh(ctx, event.kind, [event.record_id])
+        for merged in event.merged_ids:
+            queue.note(event.kind, merged, REMOVE)
+        queue.note(event.kind, event.record_id, REFRESH)
         if event.kind == "customer":
-            _refresh_contacts_of(ctx, event.record_id)
+            queue.contacts_of.add(event.record_id)
 
 
 def _reindex_kind(ctx: Ctx, source: Source) -> int:
@@ -258,6 +229,7 @@ def reindex(ctx: Ctx, kind: str | None = None) -> dict[str, int]:
     """
     if ctx.user is not None:
         require(ctx.user, "users", "admin")
+    flush_pending(ctx.session)  # what waits would otherwise land on top of the rebuild
     if kind is None and ctx.session.get_bind().dialect.name == "sqlite":
         # First bring an FTS index that drifted from its table (a bad restore) back in line:
         # the delete triggers below would otherwise fail on entries it lacks.
