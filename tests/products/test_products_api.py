@@ -167,14 +167,37 @@ def test_a_bulk_change_that_clashes_with_stored_data_is_a_409_not_a_500(kht_app)
     add_user(runtime, "boss", "administrator")
     with TestClient(app) as api:
         api.headers.update(bearer(runtime, "boss"))
-        first = api.post("/api/v1/products", json={"code": "A-1", "name": "甲", "unit": "台",
-                                                   "list_price": "10.00", "tax_rate": "0.13"})
-        second = api.post("/api/v1/products", json={"code": "B-1", "name": "乙", "unit": "台",
-                                                    "list_price": "10.00", "tax_rate": "0.13"})
+        first = api.post(
+            "/api/v1/products",
+            json={
+                "code": "A-1",
+                "name": "甲",
+                "unit": "台",
+                "list_price": "10.00",
+                "tax_rate": "0.13",
+            },
+        )
+        second = api.post(
+            "/api/v1/products",
+            json={
+                "code": "B-1",
+                "name": "乙",
+                "unit": "台",
+                "list_price": "10.00",
+                "tax_rate": "0.13",
+            },
+        )
         assert first.status_code == second.status_code == 201, first.text
     with TestClient(app) as browser:
         log_in(browser, "boss")
-        answer = browser.post("/lists/bulk/product", data={
-            "_csrf_token": csrf_token(browser), "action": "set", "field": "code",
-            "value": "A-1", "ids": [str(first.json()["id"]), str(second.json()["id"])]})
+        answer = browser.post(
+            "/lists/bulk/product",
+            data={
+                "_csrf_token": csrf_token(browser),
+                "action": "set",
+                "field": "code",
+                "value": "A-1",
+                "ids": [str(first.json()["id"]), str(second.json()["id"])],
+            },
+        )
         assert answer.status_code == 409 and "Traceback" not in answer.text
