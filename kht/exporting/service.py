@@ -24,87 +24,18 @@ from kht.errors import NotFound, ValidationError
 from kht.jobs import service as jobs
 from kht.jobs.models import Job
 from kht.lists.engine import Column, Filter, apply_sort, count, parse_filter
+from kht.plugin_types import RecordKind
+from kht.records import record_kind
 
 Format = Literal["csv", "xlsx"]
 CHUNK = 1000
 
 
-@dataclass(frozen=True)
-class ExportKind:
-    """A list that can be exported: its columns and its scoped, filtered query."""
-
-    kind: str
-    module: str
-    file_stem: str
-    columns: Callable[[Ctx], dict[str, Column]]
-    filtered: Callable[..., Select[Any]]
-    tiebreak: Callable[[], Any]
-
-
-def _customers() -> ExportKind:
-    from kht.customers import service
-    from kht.customers.models import Customer
-
-    return ExportKind(
-        kind="customer",
-        module=service.MODULE,
-        file_stem="customers",
-        columns=service.columns,
-        filtered=service.filtered,
-        tiebreak=lambda: Customer.id,
-    )
-
-
-def _contacts() -> ExportKind:
-    from kht.contacts import service
-    from kht.contacts.models import Contact
-
-    return ExportKind(
-        kind="contact",
-        module=service.MODULE,
-        file_stem="contacts",
-        columns=service.columns,
-        filtered=service.filtered,
-        tiebreak=lambda: Contact.id,
-    )
-
-
-def _leads() -> ExportKind:
-    from kht.leads import service
-    from kht.leads.models import Lead
-
-    return ExportKind(
-        kind="lead",
-        module=service.MODULE,
-        file_stem="leads",
-        columns=service.columns,
-        filtered=service.filtered,
-        tiebreak=lambda: Lead.id,
-    )
-
-
-def _products() -> ExportKind:
-    from kht.products import service
-    from kht.products.models import Product
-
-    return ExportKind(
-        kind="product",
-        module=service.MODULE,
-        file_stem="products",
-        columns=service.columns,
-        filtered=service.filtered,
-        tiebreak=lambda: Product.id,
-    )
-
-
-EXPORT_KINDS: dict[str, Callable[[], ExportKind]] = {
-    "customer": _customers,
-    "contact": _contacts,
-    "lead": _leads,
-    "product": _products,
-}
 # URL plural -> kind, for /<plural>/export and /api/v1/<plural>/export.
 PLURALS = {"customers": "customer", "contacts": "contact", "leads": "lead", "products": "product"}
+
+
+PLURAL_OF = {kind: plural for plural, kind in PLURALS.items()}
 
 
 def kind_of_plural(plural: str) -> str:
@@ -138,11 +69,16 @@ class Plan:
     total: int
 
 
-def _kind(kind: str) -> ExportKind:
-    factory = EXPORT_KINDS.get(kind)
-    if factory is None:
-        raise NotFound(f"cannot export {kind!r} (exportable: {', '.join(EXPORT_KINDS)})", "kind")
-    return factory()
+def _kind(ctx: Ctx, kind: str) -> RecordKind:
+    """The record kind to export: any kind with a list (columns and a scoped query)."""
+    if kind not in PLURALS.values():
+        raise NotFound(
+            f"cannot export {kind!r} (exportable: {', '.join(PLURALS.values())})", "kind"
+        )
+    spec = record_kind(ctx, kind)
+    if spec.columns is None or spec.query is None:
+        raise NotFound(f"cannot export {kind!r}", "kind")
+    return spec
 
 
 def _chosen(columns: dict[str, Column], keys: list[str]) -> list[Column]:
@@ -161,13 +97,13 @@ def _chosen(columns: dict[str, Column], keys: list[str]) -> list[Column]:
 
 def plan(ctx: Ctx, request: ExportRequest) -> Plan:
     """Check an export (403 without the `export` permission, 422 for a bad filter or column)."""
-    kind = _kind(request.kind)
+    kind = _kind(ctx, request.kind)
     require(ctx.user, kind.module, "export")
     columns = kind.columns(ctx)
     chosen = _chosen(columns, request.columns)
     filters: list[Filter] = [parse_filter(text) for text in request.filters]
-    query = kind.filtered(ctx, q=request.q, filters=filters)
-    ordered = apply_sort(query, columns, request.sort, kind.tiebreak())
+    query = kind.query(ctx, q=request.q, filters=filters)
+    ordered = apply_sort(query, columns, request.sort, kind.model.id)
     statement = ordered.with_only_columns(*(c.expr for c in chosen), maintain_column_froms=True)
     stamp = ctx.now().strftime("%Y%m%d-%H%M")
     return Plan(
@@ -175,7 +111,7 @@ def plan(ctx: Ctx, request: ExportRequest) -> Plan:
         headers=[c.label(ctx.language) for c in chosen],
         statement=statement,
         shows=[_shower(ctx, c) for c in chosen],
-        filename=f"{kind.file_stem}-{stamp}.{request.format}",
+        filename=f"{PLURAL_OF[kind.kind]}-{stamp}.{request.format}",
         total=count(ctx.session, query),
     )
 
@@ -250,8 +186,6 @@ def start_job(ctx: Ctx, request: ExportRequest) -> Job:
 
 
 __all__ = [
-    "EXPORT_KINDS",
-    "ExportKind",
     "ExportRequest",
     "Plan",
     "local_time",
