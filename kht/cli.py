@@ -201,7 +201,7 @@ def department_named(session: Session, name: str) -> Department:
     if len(found) == 1:
         return found[0][1]
     if found:
-        choices = _listing(path for path, _ in found)
+        choices = _listing(sorted(path for path, _ in found))
         raise ValidationError(f"department {name!r} is ambiguous ({choices}): give its path")
     known = _listing(path for path, _ in paths)
     raise ValidationError(f"unknown department {name!r} (departments: {known})", "department")
