@@ -134,6 +134,10 @@ def demo(serve_after: bool, port: int) -> None:
     for login, password, role in logins:
         click.echo(f"  login {login:<16} password {password:<18} {role}")
     if serve_after:
+        if "KHT_SECURE_COOKIES" not in os.environ:
+            # The demo is served over plain HTTP on loopback, where Secure cookies may not
+            # be sent back; production keeps them Secure.
+            runtime.settings.secure_cookies = False
         click.get_current_context().invoke(serve, host="127.0.0.1", port=port, workers=1)
 
 
