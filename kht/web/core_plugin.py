@@ -28,3 +28,18 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
             order=900,
         ),
     ]
+
+
+def local_time(value: Any, user: Any = None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time shown in the user's time zone (Asia/Shanghai when unknown)."""
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return ""
+    zone = getattr(user, "time_zone", None) or "Asia/Shanghai"
+    return value.astimezone(ZoneInfo(zone)).strftime(pattern)
+
+
+@hookimpl
+def kht_prepare_jinja_env(env: Any) -> None:
+    env.filters["local"] = local_time

@@ -134,3 +134,17 @@ def test_action_logged_is_fired_in_the_transaction(kht_app):
             },
         )
     assert seen == [("customer", "visit")]
+
+
+def test_the_timeline_shows_times_in_the_users_time_zone(kht_app):
+    from datetime import UTC, datetime
+
+    from kht.web.core_plugin import local_time
+
+    class Reader:
+        time_zone = "Europe/London"
+
+    moment = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    assert local_time(moment, Reader()) == "2026-07-01 13:00"
+    assert local_time(moment, None) == "2026-07-01 20:00"  # Asia/Shanghai
+    assert local_time(None, None) == ""
