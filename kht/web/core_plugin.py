@@ -34,8 +34,12 @@ def local_time(value: Any, user: Any = None, pattern: str = "%Y-%m-%d %H:%M") ->
     """A stored UTC time shown in the user's time zone (Asia/Shanghai when unknown)."""
     from zoneinfo import ZoneInfo
 
+    from jinja2 import Undefined
+
     if value is None:
         return ""
+    if isinstance(user, Undefined):  # a page rendered without a user in its context
+        user = None
     zone = getattr(user, "time_zone", None) or "Asia/Shanghai"
     return value.astimezone(ZoneInfo(zone)).strftime(pattern)
 
