@@ -1,6 +1,6 @@
 """Every core table, imported together so foreign keys between domains resolve."""
 
-from kht.actions.models import Action
+from kht.actions.models import Action, Notification
 from kht.audit.models import AuditEntry
 from kht.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
 from kht.contacts.models import Contact
@@ -14,10 +14,28 @@ from kht.lists.models import SavedView
 from kht.org.models import Branch, BusinessLine, Department, user_business_lines
 from kht.plugins import PluginState
 from kht.products.models import PriceList, PriceListItem, Product
+from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
+from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
+from kht.sales.processes.models import Process, ProcessStage
+from kht.sales.quotas.models import Quota
+from kht.sales.quotes.models import Quote, QuoteLine, QuoteTemplate
 from kht.search.models import SearchDocument
 from kht.tags.models import RecordTag, Tag
 
 __all__ = [
+    "QuoteTemplate",
+    "QuoteLine",
+    "Quote",
+    "Quota",
+    "ProcessStage",
+    "Process",
+    "PaymentPlan",
+    "Payment",
+    "OrderLine",
+    "Order",
+    "OpportunityStageChange",
+    "Opportunity",
+    "Notification",
     "Action",
     "ApiToken",
     "Attachment",

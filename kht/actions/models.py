@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kht.db.base import Base, BusinessRecord, ExtensibleMixin
+from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
 
 TYPES = ("call", "visit", "meeting", "task", "note", "email", "sms")
 STATUSES = ("planned", "done", "cancelled")
@@ -36,3 +36,31 @@ class Action(BusinessRecord, ExtensibleMixin, Base):
     outcome: Mapped[str] = mapped_column(String(300), default="")
     next_step: Mapped[str] = mapped_column(String(300), default="")
     meeting_url: Mapped[str] = mapped_column(String(500), default="")
+    # A reminder is due at `remind_at`; the worker stamps `reminded_at` once it has notified.
+    remind_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None, index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+
+
+# Users taking part in an action besides its owner (they see it in their calendar too).
+action_participants = Table(
+    "action_participants",
+    Base.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Notification(IdMixin, Base):
+    """A message for one user shown under the bell in the UI (reminders, assignments)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(40), default="")
+    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)

@@ -1,0 +1,1 @@
+"""Sales: processes, opportunities, quotes, orders, quotas, forecast and funnel."""
