@@ -128,7 +128,7 @@ def demo(serve_after: bool, port: int) -> None:
     runtime = _runtime()
     init_database(runtime)
     for name in PACKS:
-        plugin_manager.enable(runtime.engine, runtime.found, name)
+        runtime.enable(name)
     logins = load_demo(runtime)
     click.echo(f"kht demo: http://127.0.0.1:{port}/")
     for login, password, role in logins:
@@ -166,7 +166,7 @@ def plugins_list() -> None:
 def plugins_enable(name: str) -> None:
     """Enable NAME and the plugins it requires, running their migrations."""
     runtime = _runtime()
-    newly = plugin_manager.enable(runtime.engine, runtime.found, name)
+    newly = runtime.enable(name)
     click.echo(f"enabled: {', '.join(newly)}" if newly else f"{name} was already enabled")
 
 

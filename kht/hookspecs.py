@@ -67,8 +67,28 @@ def kht_register_fields(kind: str) -> Any:
 def kht_register_processes() -> Any:
     """Contribute default processes (stages, probabilities, gates).
 
-    Returns: a list of process definitions for leads, opportunities, campaigns, projects,
-    tickets. Called: when processes are seeded (`kht init`, enabling the plugin).
+    Returns: a list of `ProcessDef` (kht.plugin_types) for opportunities (later also leads,
+    campaigns, projects, tickets), or None. Called: when the schema is ready (see
+    `kht_on_schema_ready`); a process is seeded once by key, then administrators own it.
+    """
+
+
+@hookspec
+def kht_register_quote_templates() -> Any:
+    """Contribute quote print templates (layout and default terms).
+
+    Returns: a list of `QuoteTemplateDef`, or None. Called: when the schema is ready (see
+    `kht_on_schema_ready`); templates are seeded once by key and then edited in the UI.
+    """
+
+
+@hookspec
+def kht_on_schema_ready(ctx: Any) -> None:
+    """Create the rows a module or plugin needs to work (default processes, templates).
+
+    Must be idempotent: it runs after every `kht init` / `kht migrate`, when a plugin is
+    enabled, and when the demo loads. Runs inside one transaction with `ctx.user` None.
+    Called: after the schema of every enabled plugin is at head.
     """
 
 

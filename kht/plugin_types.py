@@ -107,3 +107,48 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class StageDef(msgspec.Struct, frozen=True, kw_only=True):
+    """A stage of a contributed process. `outcome` is open, won or lost; leaving the stage
+    needs every action type in `required_actions` logged on the record and every field in
+    `required_fields` filled (built-in names like `amount`, or `<namespace>.<field>`)."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    probability: int = 0
+    outcome: str = "open"
+    required_actions: tuple[str, ...] = ()
+    required_fields: tuple[str, ...] = ()
+
+
+class ProcessDef(msgspec.Struct, frozen=True, kw_only=True):
+    """A default process a plugin contributes through `kht_register_processes`.
+
+    Seeded once (by `key`) when the schema is ready; afterwards administrators own it and
+    may change it in the UI. `product_lines` are business-line names the process is for.
+    """
+
+    key: str
+    name_zh: str
+    name_en: str
+    stages: tuple[StageDef, ...]
+    kind: str = "opportunity"
+    description: str = ""
+    is_default: bool = False
+    product_lines: tuple[str, ...] = ()
+
+
+class QuoteTemplateDef(msgspec.Struct, frozen=True, kw_only=True):
+    """A quote print template a plugin contributes through `kht_register_quote_templates`.
+
+    `body` is a sandboxed Jinja template rendered with the quote, its lines, the customer and
+    the company; `terms` are the default terms a new quote using it starts with.
+    """
+
+    key: str
+    name: str
+    body: str
+    terms: str = ""
+    is_default: bool = False

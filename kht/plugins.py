@@ -52,6 +52,12 @@ CORE_PLUGINS = (
     "kht.jobs.plugin",
     "kht.customfields.plugin",
     "kht.products.plugin",
+    "kht.sales.processes.plugin",
+    "kht.sales.opportunities.plugin",
+    "kht.sales.quotes.plugin",
+    "kht.sales.orders.plugin",
+    "kht.sales.quotas.plugin",
+    "kht.sales.analysis.plugin",
 )
 
 

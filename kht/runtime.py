@@ -49,6 +49,18 @@ class Runtime:
             enabled = plugin_manager.enabled_names(session)
         names = plugin_manager.ordered(self.found, enabled)
         migrate.upgrade(self.engine, plugin_manager.migration_dirs(self.found), names)
+        self.seed()
+
+    def enable(self, name: str) -> list[str]:
+        """Enable plugin `name` (and what it requires), migrate it and seed its defaults."""
+        newly = plugin_manager.enable(self.engine, self.found, name)
+        self.seed()
+        return newly
+
+    def seed(self) -> None:
+        """Let every enabled module and plugin create the rows it needs (idempotent)."""
+        with self.ctx() as ctx:
+            ctx.hook.kht_on_schema_ready(ctx=ctx)
 
     @contextmanager
     def ctx(self, user: Any = None, language: str = "zh_CN") -> Iterator[Ctx]:

@@ -24,7 +24,6 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.runtime import Runtime
 
@@ -218,7 +217,7 @@ def kht_runtime(kht_db_url: str) -> Callable[..., Runtime]:
             settings_for(kht_db_url, extra_plugins=list(extra), **settings)
         )
         for name in plugins:
-            plugin_manager.enable(runtime.engine, runtime.found, name)
+            runtime.enable(name)
         built.append(runtime)
         return runtime
 

@@ -1,0 +1,5 @@
+"""The sales opportunities module's hook implementations."""
+
+from __future__ import annotations
+
+from kht.hookspecs import hookimpl  # noqa: F401
