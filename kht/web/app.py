@@ -57,6 +57,7 @@ def core_template_dirs() -> list[Path]:
     """The web shell's templates and every core domain's `templates/` folder."""
     dirs = [KHT_DIR / "web" / "templates"]
     dirs += sorted(p for p in KHT_DIR.glob("*/templates") if p.parent.name != "web")
+    dirs += sorted(KHT_DIR.glob("*/*/templates"))  # sub-domains, e.g. sales/quotes
     return dirs
 
 

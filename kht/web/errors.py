@@ -10,6 +10,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from kht.errors import KhtError
 
@@ -103,8 +104,15 @@ def handle_integrity(request: Request, exc: IntegrityError) -> Response[Any]:
     )
 
 
+def handle_stale(request: Request, exc: StaleDataError) -> Response[Any]:
+    # Two writers passed the version check at once; the version column stopped the second.
+    log.info("stale write on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, 409, "the record was changed by someone else; reload it")
+
+
 EXCEPTION_HANDLERS = {
     IntegrityError: handle_integrity,
+    StaleDataError: handle_stale,
     KhtError: handle_kht_error,
     ValidationException: handle_validation,
     HTTPException: handle_http,

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
+from kht.products.models import money_value
 
 STATUSES = ("open", "won", "lost")
 FORECAST_CATEGORIES = ("pipeline", "best_case", "commit", "omitted")
@@ -62,6 +63,11 @@ class Opportunity(BusinessRecord, ExtensibleMixin, Base):
         ForeignKey("departments.id", ondelete="SET NULL"), nullable=True, default=None
     )
     description: Mapped[str] = mapped_column(Text, default="")
+
+    @validates("amount")
+    def _amount(self, key: str, value: object) -> Decimal:
+        # Every write path (bulk "set a field" hands over text) gets the same money rules.
+        return money_value(key, value)
 
 
 # Further contacts on an opportunity (decision maker, user, technical buyer...).

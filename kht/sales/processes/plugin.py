@@ -1,5 +1,31 @@
-"""The sales processes module's hook implementations."""
+"""The sales processes module's hook implementations: the core process, seeding, routes."""
 
 from __future__ import annotations
 
-from kht.hookspecs import hookimpl  # noqa: F401
+from typing import Any
+
+from kht.hookspecs import hookimpl
+from kht.plugin_types import ProcessDef
+
+
+@hookimpl
+def kht_register_processes() -> list[ProcessDef]:
+    from kht.sales.processes.service import CORE_PROCESS
+
+    return [CORE_PROCESS]
+
+
+@hookimpl
+def kht_on_schema_ready(ctx: Any) -> None:
+    """Seed the contributed processes that are not in the database yet."""
+    from kht.sales.processes.service import seed_processes
+
+    seed_processes(ctx)
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    from kht.sales.processes.api import ROUTES as API
+    from kht.sales.processes.views import ROUTES
+
+    return [*API, *ROUTES]

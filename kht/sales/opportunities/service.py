@@ -1,0 +1,496 @@
+"""Opportunity business rules: create, edit, move through the process's stages, close.
+
+A stage move checks the gate of the stage being left (required actions and fields) when
+moving forward, records the stay in the stage history, updates status and probability from
+the new stage, is audited, fires `StageChanged`, and honours optimistic locking: a move made
+on a stale version (two people dragging the same card) is a 409 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+
+from kht import record_service as records
+from kht.auth.models import User
+from kht.auth.permissions import require
+from kht.contacts.models import Contact
+from kht.context import Ctx
+from kht.customers.models import Customer
+from kht.customers.service import get_customer
+from kht.errors import Conflict, NotFound, ValidationError
+from kht.events import StageChanged
+from kht.fields import fields_for
+from kht.lists.engine import Column, Filter, apply_filters, custom_columns, one_page, tag_column
+from kht.org.models import BusinessLine
+from kht.plugin_types import RecordKind
+from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
+from kht.sales.opportunities.schemas import (
+    Board,
+    BoardCard,
+    BoardColumn,
+    OpportunityCreate,
+    OpportunityUpdate,
+)
+from kht.sales.processes import service as processes
+from kht.sales.processes.models import Process, ProcessStage
+
+KIND = "opportunity"
+MODULE = "opportunities"
+# Changed only by a stage move (gates, history, events), never by an edit or a bulk "set".
+STAGE_FIELDS = frozenset(
+    {"stage_id", "process_id", "status", "probability", "closed_at", "stage_entered_at"}
+)
+MOVING = "kht.opportunity_stage_move"
+BOARD_CARDS = 50
+CLOSED_DAYS_ON_BOARD = 30
+
+
+def _col(key: str, zh: str, en: str, type_: str, expr: Any, default: bool = False) -> Column:
+    return Column(key=key, label_zh=zh, label_en=en, type=type_, expr=expr, default=default)
+
+
+def columns(ctx: Ctx) -> dict[str, Column]:
+    """Every column an opportunity list can show, filter and sort by."""
+    o = Opportunity
+    built_in = [
+        _col("name", "名称", "Name", "text", o.name, True),
+        _col("customer_id", "客户", "Customer", "ref", o.customer_id, True),
+        _col("stage_id", "阶段", "Stage", "ref", o.stage_id, True),
+        _col("amount", "金额", "Amount", "number", o.amount, True),
+        _col("probability", "赢率%", "Probability %", "number", o.probability),
+        _col("expected_close", "预计成交", "Expected close", "date", o.expected_close, True),
+        _col("status", "状态", "Status", "text", o.status, True),
+        _col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
+        _col("forecast_category", "预测类别", "Forecast category", "text", o.forecast_category),
+        _col("product_line_id", "产品线", "Product line", "ref", o.product_line_id),
+        _col("process_id", "销售流程", "Process", "ref", o.process_id),
+        _col("source", "来源", "Source", "text", o.source),
+        _col("competitors", "竞争对手", "Competitors", "text", o.competitors),
+        _col("currency", "币种", "Currency", "text", o.currency),
+        _col("closed_at", "关闭时间", "Closed", "date", o.closed_at),
+        _col("created_at", "创建时间", "Created", "date", o.created_at),
+        _col("updated_at", "更新时间", "Updated", "date", o.updated_at),
+        _col("id", "编号", "ID", "number", o.id),
+        tag_column(o, KIND),
+    ]
+    every = built_in + custom_columns(o, fields_for(ctx, KIND))
+    return {column.key: column for column in every}
+
+
+def filtered(
+    ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
+) -> Select[tuple[Opportunity]]:
+    """Opportunities in scope matching the quick search `q` (name, competitors) and filters."""
+    query = records.visible(ctx, SPEC, deleted=deleted)
+    if q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(or_(Opportunity.name.like(like), Opportunity.competitors.like(like)))
+    return apply_filters(query, columns(ctx), filters or [])
+
+
+def list_opportunities(
+    ctx: Ctx,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    q: str = "",
+    sort: str = "-updated_at",
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+) -> tuple[list[Opportunity], int]:
+    """A page of opportunities in scope, filtered and sorted, and the total count."""
+    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
+    return one_page(ctx.session, query, columns(ctx), sort, Opportunity.id, page, page_size)
+
+
+def get_opportunity(ctx: Ctx, opportunity_id: int, *, deleted: bool = False) -> Opportunity:
+    """One opportunity in scope (404 when missing, deleted or out of scope)."""
+    return records.get_record(ctx, SPEC, opportunity_id, deleted=deleted)
+
+
+def _department_of(ctx: Ctx, user_id: int | None) -> int | None:
+    if user_id is None:
+        return None
+    return ctx.session.scalar(select(User.department_id).where(User.id == user_id))
+
+
+def _visible_customer(ctx: Ctx, customer_id: int) -> Customer:
+    try:
+        return get_customer(ctx, customer_id)
+    except NotFound:
+        raise ValidationError(f"customer {customer_id} not found", "customer_id") from None
+
+
+def _check_refs(ctx: Ctx, values: dict[str, Any], customer_id: int) -> None:
+    contact_id = values.get("contact_id")
+    if contact_id is not None:
+        contact = ctx.session.get(Contact, contact_id)
+        if contact is None or contact.deleted_at is not None or contact.customer_id != customer_id:
+            raise ValidationError(
+                f"contact {contact_id} is not a contact of customer {customer_id}", "contact_id"
+            )
+    line = values.get("product_line_id")
+    if line is not None and ctx.session.get(BusinessLine, line) is None:
+        raise ValidationError(f"product line {line} does not exist", "product_line_id")
+    if "name" in values:
+        values["name"] = values["name"].strip()
+        if not values["name"]:
+            raise ValidationError("name is required", "name")
+
+
+def _start_stage(ctx: Ctx, data: OpportunityCreate) -> tuple[Process, ProcessStage]:
+    if data.process_id is not None:
+        process = ctx.session.get(Process, data.process_id)
+        if process is None or not process.active:
+            raise ValidationError(f"process {data.process_id} is not in use", "process_id")
+    else:
+        process = processes.default_process(ctx, data.product_line_id)
+    if data.stage_id is None:
+        return process, processes.first_stage(process)
+    stage = ctx.session.get(ProcessStage, data.stage_id)
+    if stage is None or stage.process_id != process.id or not stage.active:
+        raise ValidationError(f"stage {data.stage_id} is not a stage of {process.key}", "stage_id")
+    if stage.outcome != "open":
+        raise ValidationError("a new opportunity starts in an open stage", "stage_id")
+    return process, stage
+
+
+def create_opportunity(ctx: Ctx, data: OpportunityCreate) -> Opportunity:
+    """Open an opportunity for a customer the user can see, in its process's first stage."""
+    require(ctx.user, MODULE, "create")
+    _visible_customer(ctx, data.customer_id)
+    values = records.changes_of(data)
+    _check_refs(ctx, values, data.customer_id)
+    owner_id = values.pop("owner_id", None)
+    if owner_id is not None and owner_id != ctx.user_id:
+        require(ctx.user, MODULE, "assign")
+        owner = ctx.session.get(User, owner_id)
+        if owner is None or not owner.active:
+            raise ValidationError("the owner must be an active user", "owner_id")
+    owner_id = ctx.user_id if owner_id is None else owner_id
+    process, stage = _start_stage(ctx, data)
+    now = ctx.now()
+    values.update(
+        process_id=process.id,
+        stage_id=stage.id,
+        probability=stage.probability,
+        stage_entered_at=now,
+        status="open",
+        department_id=_department_of(ctx, owner_id),
+    )
+    opportunity = records.create_record(ctx, SPEC, values, owner_id=owner_id)
+    _enter(ctx, opportunity, stage, now, cause="created")
+    return opportunity
+
+
+def update_opportunity(ctx: Ctx, opportunity_id: int, data: OpportunityUpdate) -> Opportunity:
+    """Apply a partial edit (not the stage: see `move_stage`); stale `version` is a 409."""
+    opportunity = get_opportunity(ctx, opportunity_id)
+    if data.version != opportunity.version:
+        raise Conflict(
+            f"opportunity {opportunity_id} was changed by someone else; reload it", "version"
+        )
+    changes = records.changes_of(data)
+    _check_refs(ctx, changes, opportunity.customer_id)
+    return records.update_record(ctx, SPEC, opportunity, data.version, changes)
+
+
+def delete_opportunity(ctx: Ctx, opportunity_id: int) -> None:
+    """Move an opportunity to the recycle bin."""
+    records.delete_record(ctx, SPEC, get_opportunity(ctx, opportunity_id))
+
+
+def restore_opportunity(ctx: Ctx, opportunity_id: int) -> Opportunity:
+    """Bring an opportunity back from the recycle bin."""
+    opportunity = get_opportunity(ctx, opportunity_id, deleted=True)
+    records.restore_record(ctx, SPEC, opportunity)
+    return opportunity
+
+
+def _enter(ctx: Ctx, opportunity: Opportunity, stage: ProcessStage, at: Any, cause: str) -> None:
+    ctx.session.add(
+        OpportunityStageChange(
+            opportunity_id=opportunity.id,
+            stage_id=stage.id,
+            stage_name_zh=stage.name_zh,
+            stage_name_en=stage.name_en,
+            probability=stage.probability,
+            amount=opportunity.amount,
+            entered_at=at,
+            user_id=ctx.user_id,
+            cause=cause,
+        )
+    )
+
+
+def _leave(ctx: Ctx, opportunity: Opportunity, at: Any) -> None:
+    stay = ctx.session.scalar(
+        select(OpportunityStageChange)
+        .where(
+            OpportunityStageChange.opportunity_id == opportunity.id,
+            OpportunityStageChange.left_at.is_(None),
+        )
+        .order_by(OpportunityStageChange.id.desc())
+    )
+    if stay is not None:
+        stay.left_at = at
+        stay.seconds_in_stage = max(0, int((at - stay.entered_at).total_seconds()))
+
+
+def _move(
+    ctx: Ctx,
+    opportunity: Opportunity,
+    target: ProcessStage,
+    version: int | None,
+    *,
+    cause: str,
+    reason: str = "",
+    gates: bool = True,
+) -> Opportunity:
+    current = processes.stage_of(ctx, opportunity.stage_id)
+    if target.process_id != opportunity.process_id:
+        raise ValidationError(f"stage {target.id} belongs to another process", "stage_id")
+    if not target.active:
+        raise ValidationError(f"stage {target.name_en} is retired", "stage_id")
+    if version is not None and version != opportunity.version:
+        raise Conflict(
+            f"opportunity {opportunity.id} was changed by someone else; reload it", "version"
+        )
+    if target.id == current.id:
+        return opportunity
+    forward = target.outcome == "won" or (
+        target.outcome == "open" and target.position > current.position
+    )
+    if gates and forward and current.outcome == "open":
+        problems = processes.gate_problems(ctx, opportunity, current)
+        if problems:
+            raise ValidationError("; ".join(problems), "stage_id")
+    if target.outcome == "lost" and not reason.strip():
+        raise ValidationError("say why the opportunity was lost", "reason")
+    now = ctx.now()
+    changes: dict[str, Any] = {
+        "stage_id": target.id,
+        "probability": target.probability,
+        "stage_entered_at": now,
+        "status": target.outcome,
+        "closed_at": now if target.outcome != "open" else None,
+    }
+    if target.outcome != "open" or opportunity.close_reason:
+        changes["close_reason"] = reason.strip() if target.outcome != "open" else ""
+    ctx.extra[MOVING] = opportunity.id
+    try:
+        records.update_record(ctx, SPEC, opportunity, version, changes)
+    finally:
+        ctx.extra.pop(MOVING, None)
+    _leave(ctx, opportunity, now)
+    _enter(ctx, opportunity, target, now, cause=cause or reason)
+    ctx.session.flush()
+    ctx.fire(
+        StageChanged(
+            kind=KIND,
+            record_id=opportunity.id,
+            user_id=ctx.user_id,
+            from_stage=current.key,
+            to_stage=target.key,
+            cause=cause or reason,
+        )
+    )
+    return opportunity
+
+
+def move_stage(
+    ctx: Ctx, opportunity_id: int, stage_id: int, *, version: int, cause: str = ""
+) -> Opportunity:
+    """Move to another stage of the same process (gates checked when moving forward).
+
+    Moving into a won or lost stage closes the opportunity; moving a closed one back into an
+    open stage reopens it. A lost stage needs a reason: use `close_opportunity`.
+    """
+    opportunity = get_opportunity(ctx, opportunity_id)
+    require(ctx.user, MODULE, "edit")
+    try:
+        target = processes.stage_of(ctx, stage_id)
+    except NotFound:
+        raise ValidationError(f"stage {stage_id} not found", "stage_id") from None
+    return _move(ctx, opportunity, target, version, cause=cause, reason=cause)
+
+
+def close_opportunity(
+    ctx: Ctx, opportunity_id: int, *, won: bool, reason: str = "", version: int | None = None
+) -> Opportunity:
+    """Close as won or lost (a lost one needs a reason).
+
+    With a `version` (a person closing it) the gate of the current stage applies to a win;
+    without (the system closing it because its quote was accepted) the gate is skipped: the
+    signed quote is the evidence. Closing an already closed opportunity the same way is a
+    no-op.
+    """
+    opportunity = get_opportunity(ctx, opportunity_id)
+    require(ctx.user, MODULE, "edit")
+    process = processes.get_process(ctx, opportunity.process_id)
+    target = processes.closing_stage(process, "won" if won else "lost")
+    return _move(
+        ctx,
+        opportunity,
+        target,
+        version,
+        cause="won" if won else "lost",
+        reason=reason,
+        gates=version is not None,
+    )
+
+
+def stage_history(ctx: Ctx, opportunity_id: int) -> list[OpportunityStageChange]:
+    """The opportunity's stays in stages, oldest first."""
+    get_opportunity(ctx, opportunity_id)
+    return list(
+        ctx.session.scalars(
+            select(OpportunityStageChange)
+            .where(OpportunityStageChange.opportunity_id == opportunity_id)
+            .order_by(OpportunityStageChange.entered_at, OpportunityStageChange.id)
+        )
+    )
+
+
+def board(
+    ctx: Ctx, process_id: int | None = None, *, q: str = "", filters: list[Filter] | None = None
+) -> Board:
+    """The kanban board of a process: per stage its count, amount and first cards.
+
+    Open stages show open opportunities (soonest expected close first); won and lost
+    columns show what closed in the last 30 days. Scoped like every list.
+    """
+    require(ctx.user, MODULE, "view")
+    process = (
+        processes.get_process(ctx, process_id) if process_id else processes.default_process(ctx)
+    )
+    base = filtered(ctx, q=q, filters=filters).where(Opportunity.process_id == process.id)
+    recent = ctx.now() - timedelta(days=CLOSED_DAYS_ON_BOARD)
+    base = base.where(or_(Opportunity.status == "open", Opportunity.closed_at >= recent))
+    scoped = base.subquery()
+    totals = {
+        row.stage_id: (row.n, row.amount or Decimal("0.00"))
+        for row in ctx.session.execute(
+            select(
+                scoped.c.stage_id,
+                func.count().label("n"),
+                func.sum(scoped.c.amount).label("amount"),
+            ).group_by(scoped.c.stage_id)
+        )
+    }
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=scoped.c.stage_id,
+            order_by=(scoped.c.expected_close.is_(None), scoped.c.expected_close, scoped.c.id),
+        )
+        .label("rank")
+    )
+    ranked = select(scoped, rank).subquery()
+    rows = ctx.session.execute(
+        select(ranked, Customer.name.label("customer_name"))
+        .join(Customer, Customer.id == ranked.c.customer_id)
+        .where(ranked.c.rank <= BOARD_CARDS)
+        .order_by(ranked.c.stage_id, ranked.c.rank)
+    ).all()
+    cards: dict[int, list[BoardCard]] = {}
+    for row in rows:
+        cards.setdefault(row.stage_id, []).append(
+            BoardCard(
+                id=row.id,
+                name=row.name,
+                customer_id=row.customer_id,
+                customer_name=row.customer_name,
+                amount=row.amount,
+                currency=row.currency,
+                owner_id=row.owner_id,
+                expected_close=row.expected_close,
+                version=row.version,
+            )
+        )
+    shown = [s for s in process.stages if s.active or s.id in totals]
+    return Board(
+        process_id=process.id,
+        columns=[
+            BoardColumn(
+                stage_id=s.id,
+                key=s.key,
+                name_zh=s.name_zh,
+                name_en=s.name_en,
+                probability=s.probability,
+                outcome=s.outcome,
+                count=totals.get(s.id, (0, 0))[0],
+                amount=Decimal(totals.get(s.id, (0, Decimal("0.00")))[1]),
+                cards=cards.get(s.id, []),
+            )
+            for s in shown
+        ],
+    )
+
+
+def stage_names(ctx: Ctx, language: str) -> dict[int, str]:
+    """Stage names by id in `language` (for list cells and pickers)."""
+    zh = language.startswith("zh")
+    rows = ctx.session.execute(select(ProcessStage.id, ProcessStage.name_zh, ProcessStage.name_en))
+    return {row.id: row.name_zh if zh else row.name_en for row in rows}
+
+
+def follow_owner_department(ctx: Ctx, opportunity_id: int) -> None:
+    """Keep `department_id` the owner's department after a hand-over or assignment."""
+    opportunity = ctx.session.get(Opportunity, opportunity_id)
+    if opportunity is not None:
+        opportunity.department_id = _department_of(ctx, opportunity.owner_id)
+
+
+SPEC = RecordKind(
+    kind=KIND,
+    model=Opportunity,
+    module=MODULE,
+    label_zh="销售机会",
+    label_en="Opportunities",
+    open_filter=lambda: Opportunity.status == "open",
+    columns=columns,
+    query=filtered,
+)
+
+__all__ = [
+    "KIND",
+    "MODULE",
+    "SPEC",
+    "board",
+    "close_opportunity",
+    "columns",
+    "create_opportunity",
+    "delete_opportunity",
+    "filtered",
+    "follow_owner_department",
+    "get_opportunity",
+    "list_opportunities",
+    "move_stage",
+    "restore_opportunity",
+    "stage_history",
+    "stage_names",
+    "update_opportunity",
+]
+
+
+def open_for_converted_lead(ctx: Ctx, event: Any) -> Opportunity:
+    """The opportunity asked for when converting a lead: named after it, source "lead"."""
+    from kht.leads.models import Lead
+
+    lead = ctx.session.get(Lead, event.record_id)
+    name = (lead.company or lead.name) if lead is not None else f"lead {event.record_id}"
+    return create_opportunity(
+        ctx,
+        OpportunityCreate(
+            name=name[:200],
+            customer_id=event.customer_id,
+            contact_id=event.contact_id,
+            source="lead",
+            lead_id=event.record_id,
+        ),
+    )
