@@ -39,6 +39,13 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     import_max_entries: int = 1000
     import_max_ratio: int = 100
     import_background_rows: int = 2000
+    # Outgoing mail (reminders): no host, no mail. The password is never logged or shown.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
 
 
 _ENV_FIELDS = {
@@ -55,17 +62,24 @@ _ENV_FIELDS = {
     "KHT_HUEY_PATH": "huey_path",
     "KHT_IMPORT_MAX_BYTES": "import_max_bytes",
     "KHT_IMPORT_BACKGROUND_ROWS": "import_background_rows",
+    "KHT_SMTP_HOST": "smtp_host",
+    "KHT_SMTP_PORT": "smtp_port",
+    "KHT_SMTP_USER": "smtp_user",
+    "KHT_SMTP_PASSWORD": "smtp_password",
+    "KHT_SMTP_FROM": "smtp_from",
+    "KHT_SMTP_STARTTLS": "smtp_starttls",
 }
 _INT_FIELDS = {
     "pool_max_owned",
     "pool_max_claims_per_day",
     "import_max_bytes",
     "import_background_rows",
+    "smtp_port",
 }
 
 
 def _parse_env(field: str, raw: str) -> object:
-    if field in {"debug", "secure_cookies", "trace_hooks"}:
+    if field in {"debug", "secure_cookies", "trace_hooks", "smtp_starttls"}:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if field == "extra_plugins":
         return [name.strip() for name in raw.split(",") if name.strip()]

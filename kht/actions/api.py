@@ -5,13 +5,22 @@ from __future__ import annotations
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
-from kht.actions import service
-from kht.actions.models import Action
-from kht.actions.schemas import ActionCreate, ActionOut, ActionPage, ActionUpdate, TimelineItem
-from kht.context import RequestCtx
+from kht.actions import notifications, service
+from kht.actions.models import Action, Notification
+from kht.actions.schemas import (
+    ActionCreate,
+    ActionOut,
+    ActionPage,
+    ActionUpdate,
+    Agenda,
+    CalendarEvent,
+    NotificationOut,
+    TimelineItem,
+)
+from kht.context import Ctx, RequestCtx
 
 
-def to_out(action: Action) -> ActionOut:
+def to_out(action: Action, participant_ids: list[int] | None = None) -> ActionOut:
     return ActionOut(
         id=action.id,
         kind=action.kind,
@@ -26,11 +35,24 @@ def to_out(action: Action) -> ActionOut:
         outcome=action.outcome,
         next_step=action.next_step,
         meeting_url=action.meeting_url,
+        remind_at=action.remind_at,
+        reminded_at=action.reminded_at,
+        participant_ids=participant_ids or [],
         owner_id=action.owner_id,
         version=action.version,
         ext=action.ext or {},
         created_at=action.created_at,
     )
+
+
+def outs(ctx: Ctx, actions: list[Action]) -> list[ActionOut]:
+    """Actions with their participants (one query for all of them)."""
+    people = service.participants_of(ctx, [a.id for a in actions])
+    return [to_out(a, people[a.id]) for a in actions]
+
+
+def one_out(ctx: Ctx, action: Action) -> ActionOut:
+    return outs(ctx, [action])[0]
 
 
 class ActionController(Controller):
@@ -49,23 +71,36 @@ class ActionController(Controller):
         rows, total = service.list_actions(
             ctx, page=page, page_size=page_size, status=status, mine=mine
         )
-        return ActionPage(
-            items=[to_out(r) for r in rows], total=total, page=page, page_size=page_size
-        )
+        return ActionPage(items=outs(ctx, rows), total=total, page=page, page_size=page_size)
 
     @post("/", sync_to_thread=True)
     def log_action(self, ctx: RequestCtx, data: JSONBody[ActionCreate]) -> ActionOut:
-        return to_out(service.log_action(ctx, data))
+        return one_out(ctx, service.log_action(ctx, data))
+
+    @get("/agenda", sync_to_thread=True)
+    def agenda(
+        self,
+        ctx: RequestCtx,
+        team: FromQuery[bool] = False,
+        user_id: FromQuery[int | None] = None,
+    ) -> Agenda:
+        """Planned actions: overdue, due today (the user's time zone), the next 7 days.
+
+        Mine (owned or taking part) by default; `team=true` for everyone in scope;
+        `user_id` for one colleague in scope.
+        """
+        buckets = service.agenda(ctx, user_id=user_id, team=team)
+        return Agenda(**{key: outs(ctx, rows) for key, rows in buckets.items()})
 
     @get("/{action_id:int}", sync_to_thread=True)
     def get_action(self, ctx: RequestCtx, action_id: FromPath[int]) -> ActionOut:
-        return to_out(service.get_action(ctx, action_id))
+        return one_out(ctx, service.get_action(ctx, action_id))
 
     @patch("/{action_id:int}", sync_to_thread=True)
     def update_action(
         self, ctx: RequestCtx, action_id: FromPath[int], data: JSONBody[ActionUpdate]
     ) -> ActionOut:
-        return to_out(service.update_action(ctx, action_id, data))
+        return one_out(ctx, service.update_action(ctx, action_id, data))
 
     @delete("/{action_id:int}", sync_to_thread=True)
     def delete_action(self, ctx: RequestCtx, action_id: FromPath[int]) -> None:
@@ -84,4 +119,60 @@ def timeline(
     return service.timeline(ctx, kind, record_id, page=page, page_size=page_size)
 
 
-ROUTES = [ActionController, timeline]
+@get("/api/v1/calendar", sync_to_thread=True, tags=["actions"])
+def calendar(
+    ctx: RequestCtx,
+    start: FromQuery[str] = "",
+    end: FromQuery[str] = "",
+    mine: FromQuery[bool] = True,
+    team: FromQuery[bool] = False,
+) -> list[CalendarEvent]:
+    """Actions between `start` and `end` (ISO dates or date-times) as calendar events.
+
+    `mine=1` (default): your own and participating actions; `team=1`: everyone's in your
+    scope on actions. Each event links to the record the action is about.
+    """
+    return service.calendar_events(ctx, start, end, team=team)
+
+
+def notification_out(row: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=row.id,
+        title=row.title,
+        body=row.body,
+        url=row.url,
+        kind=row.kind,
+        record_id=row.record_id,
+        created_at=row.created_at,
+        read_at=row.read_at,
+    )
+
+
+class NotificationController(Controller):
+    path = "/api/v1/notifications"
+    tags = ["notifications"]
+
+    @get("/", sync_to_thread=True)
+    def list_notifications(
+        self,
+        ctx: RequestCtx,
+        page: int = Parameter(ge=1, default=1),
+        page_size: int = Parameter(ge=1, le=200, default=50),
+        unread: FromQuery[bool] = False,
+    ) -> list[NotificationOut]:
+        """Your notifications, newest first."""
+        rows, _ = notifications.list_notifications(
+            ctx, page=page, page_size=page_size, unread=unread
+        )
+        return [notification_out(r) for r in rows]
+
+    @post("/{notification_id:int}/read", sync_to_thread=True, status_code=200)
+    def mark_read(self, ctx: RequestCtx, notification_id: FromPath[int]) -> NotificationOut:
+        return notification_out(notifications.mark_read(ctx, notification_id))
+
+    @post("/read-all", sync_to_thread=True, status_code=200)
+    def mark_all_read(self, ctx: RequestCtx) -> dict[str, int]:
+        return {"marked": notifications.mark_all_read(ctx)}
+
+
+ROUTES = [ActionController, timeline, calendar, NotificationController]

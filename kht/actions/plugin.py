@@ -1,11 +1,14 @@
-"""The actions module's hook implementations: routes, record kind, the timeline panel."""
+"""The actions module's hook implementations: routes, record kind, menu, the timeline panel,
+the `kht reminders` command and demo data."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import click
+
 from kht.hookspecs import hookimpl
-from kht.plugin_types import Panel, RecordKind
+from kht.plugin_types import MenuItem, Panel, RecordKind
 
 
 @hookimpl
@@ -20,6 +23,22 @@ def kht_register_record_kinds() -> list[RecordKind]:
     from kht.actions.service import SPEC
 
     return [SPEC]
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[MenuItem]:
+    if ctx.user is None or not ctx.user.can("actions", "view"):
+        return []
+    return [
+        MenuItem(
+            key="actions",
+            label_zh="行动",
+            label_en="Actions",
+            url="/actions",
+            icon="calendar-check",
+            order=30,
+        )
+    ]
 
 
 @hookimpl
@@ -39,3 +58,26 @@ def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
             context={"items": timeline(ctx, kind, record.id), "kind": kind, "record_id": record.id},
         )
     ]
+
+
+@hookimpl
+def kht_register_commands(cli: Any) -> None:
+    @cli.group("reminders")
+    def reminders_group() -> None:
+        """Reminders of planned actions."""
+
+    @reminders_group.command("send")
+    def reminders_send() -> None:
+        """Notify (and mail, if KHT_SMTP_HOST is set) every reminder that is due now."""
+        from kht.actions.reminders import run_reminders
+
+        sent = run_reminders(click.get_current_context().obj)
+        click.echo(f"reminders sent: {sent}")
+
+
+@hookimpl
+def kht_demo_data(ctx: Any) -> None:
+    """Planned calls and visits with reminders and participants for the demo customers."""
+    from kht.actions.demo import load
+
+    load(ctx)

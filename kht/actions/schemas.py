@@ -14,6 +14,8 @@ ActionStatus = Literal["planned", "done", "cancelled"]
 Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=20000)]
 Short = Annotated[str, msgspec.Meta(max_length=300)]
+# Users taking part besides the owner; they see the action in their agenda and calendar.
+ParticipantIds = Annotated[list[int], msgspec.Meta(max_length=50)]
 Unset = msgspec.UnsetType
 UNSET = msgspec.UNSET
 
@@ -31,6 +33,8 @@ class ActionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     outcome: Short = ""
     next_step: Short = ""
     meeting_url: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    remind_at: AwareDateTime | None = None
+    participant_ids: ParticipantIds = []
     ext: dict[str, dict[str, Any]] = {}
 
 
@@ -44,6 +48,8 @@ class ActionUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     outcome: Short | Unset = UNSET
     next_step: Short | Unset = UNSET
     meeting_url: Annotated[str, msgspec.Meta(max_length=500)] | Unset = UNSET
+    remind_at: AwareDateTime | None | Unset = UNSET
+    participant_ids: ParticipantIds | Unset = UNSET
     ext: dict[str, dict[str, Any]] | Unset = UNSET
 
 
@@ -61,6 +67,9 @@ class ActionOut(msgspec.Struct, kw_only=True):
     outcome: str
     next_step: str
     meeting_url: str
+    remind_at: datetime | None
+    reminded_at: datetime | None
+    participant_ids: list[int]
     owner_id: int | None
     version: int
     ext: dict[str, dict[str, Any]]
@@ -84,3 +93,37 @@ class TimelineItem(msgspec.Struct, kw_only=True):
     user_id: int | None = None
     ref_kind: str = ""
     ref_id: int | None = None
+
+
+class Agenda(msgspec.Struct, kw_only=True):
+    """A user's planned actions: overdue, due today (in their time zone), the next 7 days."""
+
+    overdue: list[ActionOut]
+    today: list[ActionOut]
+    upcoming: list[ActionOut]
+
+
+class CalendarEvent(msgspec.Struct, kw_only=True):
+    """One action as a FullCalendar event (the field names FullCalendar reads)."""
+
+    id: str
+    title: str
+    start: datetime
+    end: datetime
+    url: str
+    color: str
+    type: str
+    status: str
+    action_id: int
+    owner_id: int | None
+
+
+class NotificationOut(msgspec.Struct, kw_only=True):
+    id: int
+    title: str
+    body: str
+    url: str
+    kind: str
+    record_id: int | None
+    created_at: datetime
+    read_at: datetime | None

@@ -1,22 +1,29 @@
-"""Actions: logging calls, visits, meetings, tasks and notes against records; the timeline."""
+"""Actions: logging calls, visits, meetings, tasks and notes against records; the timeline,
+the agenda and the calendar."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+import msgspec
+from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, update
 
 from kht import record_service as records
-from kht.actions.models import Action
-from kht.actions.schemas import ActionCreate, ActionUpdate, TimelineItem
+from kht.actions.models import Action, action_participants
+from kht.actions.schemas import ActionCreate, ActionUpdate, CalendarEvent, TimelineItem
+from kht.auth.models import User
+from kht.auth.scope import owned_by_visible
 from kht.context import Ctx
 from kht.customers.models import Customer
-from kht.errors import NotFound, ValidationError
-from kht.events import ActionLogged
+from kht.errors import NotAuthenticated, NotFound, ValidationError
+from kht.events import ActionLogged, RecordUpdated
 from kht.lifecycle.models import StageChange
 from kht.lists.engine import count
 from kht.plugin_types import RecordKind
 from kht.records import record_kind
+from kht.sales.opportunities.models import OpportunityStageChange
 
 KIND = "action"
 MODULE = "actions"
@@ -28,6 +35,31 @@ SPEC = RecordKind(
     label_en="Actions",
     open_filter=lambda: Action.status == "planned",
 )
+# The kinds of record an action can be about, and where their pages live.
+RECORD_PAGES = {
+    "customer": "/customers",
+    "contact": "/contacts",
+    "lead": "/leads",
+    "opportunity": "/opportunities",
+}
+TYPE_COLOURS = {
+    "call": "#0d6efd",
+    "visit": "#198754",
+    "meeting": "#6f42c1",
+    "task": "#fd7e14",
+    "note": "#6c757d",
+    "email": "#0aa2c0",
+    "sms": "#20c997",
+}
+# Calendar blocks: actions have a due time but no length.
+LONG_TYPES = ("visit", "meeting")
+MAX_CALENDAR_DAYS = 100
+AGENDA_DAYS = 7
+
+
+def record_url(kind: str, record_id: int) -> str:
+    """The UI page of the record an action is about."""
+    return f"{RECORD_PAGES.get(kind, '/' + kind + 's')}/{record_id}"
 
 
 def _record(ctx: Ctx, kind: str, record_id: int) -> tuple[Any, int | None]:
@@ -46,25 +78,69 @@ def _target(ctx: Ctx, kind: str, record_id: int) -> tuple[Any, int | None]:
         raise ValidationError(exc.message, exc.field or "record_id") from None
 
 
+def _valid_participants(ctx: Ctx, ids: list[int]) -> list[int]:
+    """`ids` without repeats, if every one is an active user (else 422 on participant_ids)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    found = set(ctx.session.scalars(select(User.id).where(User.id.in_(wanted), User.active)))
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise ValidationError(f"no such user: {', '.join(missing)}", "participant_ids")
+    return wanted
+
+
+def participants_of(ctx: Ctx, action_ids: list[int]) -> dict[int, list[int]]:
+    """The participants (user ids) of each of `action_ids`."""
+    found: dict[int, list[int]] = {i: [] for i in action_ids}
+    if action_ids:
+        rows = ctx.session.execute(
+            select(action_participants.c.action_id, action_participants.c.user_id)
+            .where(action_participants.c.action_id.in_(action_ids))
+            .order_by(action_participants.c.user_id)
+        )
+        for action_id, user_id in rows:
+            found[action_id].append(user_id)
+    return found
+
+
+def _set_participants(ctx: Ctx, action_id: int, user_ids: list[int]) -> None:
+    ctx.session.execute(
+        delete(action_participants).where(action_participants.c.action_id == action_id)
+    )
+    if user_ids:
+        ctx.session.execute(
+            insert(action_participants),
+            [{"action_id": action_id, "user_id": user_id} for user_id in user_ids],
+        )
+
+
 def log_action(ctx: Ctx, data: ActionCreate) -> Action:
     """Log an action; a done one updates the customer's last contact and fires ActionLogged."""
     _, customer_id = _target(ctx, data.kind, data.record_id)
+    participants = _valid_participants(ctx, data.participant_ids)
     values = records.changes_of(data)
+    values.pop("participant_ids", None)
     values["customer_id"] = customer_id
     values["done_at"] = ctx.now() if data.status == "done" else None
     action = records.create_record(ctx, SPEC, values)
+    _set_participants(ctx, action.id, participants)
     if data.status == "done":
         _touch_customer(ctx, customer_id)
+    _announce(ctx, action)
+    return action
+
+
+def _announce(ctx: Ctx, action: Action) -> None:
     ctx.fire(
         ActionLogged(
-            kind=data.kind,
-            record_id=data.record_id,
+            kind=action.kind,
+            record_id=action.record_id,
             user_id=ctx.user_id,
             action_id=action.id,
             action_type=action.type,
         )
     )
-    return action
 
 
 def _touch_customer(ctx: Ctx, customer_id: int | None) -> None:
@@ -78,35 +154,84 @@ def _touch_customer(ctx: Ctx, customer_id: int | None) -> None:
         )
 
 
+def _participating(user_id: int | None) -> ColumnElement[bool]:
+    taking_part = select(action_participants.c.action_id).where(
+        action_participants.c.user_id == user_id
+    )
+    return Action.id.in_(taking_part)
+
+
+def reachable(ctx: Ctx) -> Select[Any]:
+    """Live actions in the user's scope on actions, plus those they take part in."""
+    if ctx.user is None:
+        raise NotAuthenticated("log in first")
+    visible = owned_by_visible(ctx.user, Action.owner_id, MODULE)
+    return select(Action).where(
+        Action.deleted_at.is_(None), or_(visible, _participating(ctx.user_id))
+    )
+
+
 def get_action(ctx: Ctx, action_id: int) -> Action:
-    """One action in the acting user's scope on actions."""
-    return records.get_record(ctx, SPEC, action_id)
-
-
-def update_action(ctx: Ctx, action_id: int, data: ActionUpdate) -> Action:
-    """Change an action (version-checked); completing it stamps done_at and last contact."""
-    action = get_action(ctx, action_id)
-    changes = records.changes_of(data)
-    completing = changes.get("status") == "done" and action.status != "done"
-    if completing:
-        changes["done_at"] = ctx.now()
-    records.update_record(ctx, SPEC, action, data.version, changes)
-    if completing:
-        _touch_customer(ctx, action.customer_id)
-        ctx.fire(
-            ActionLogged(
-                kind=action.kind,
-                record_id=action.record_id,
-                user_id=ctx.user_id,
-                action_id=action.id,
-                action_type=action.type,
-            )
-        )
+    """One action in the acting user's scope on actions, or one they take part in."""
+    action = ctx.session.scalar(reachable(ctx).where(Action.id == action_id))
+    if action is None:
+        raise NotFound(f"{KIND} {action_id} not found")
     return action
 
 
+def update_action(ctx: Ctx, action_id: int, data: ActionUpdate) -> Action:
+    """Change an action (version-checked); completing it stamps done_at and last contact.
+
+    A new reminder time arms the reminder again. Participants may change it too (marking a
+    shared visit done), if their role may edit actions.
+    """
+    action = get_action(ctx, action_id)
+    changes = records.changes_of(data)
+    participants = changes.pop("participant_ids", None)
+    if participants is not None:
+        participants = _valid_participants(ctx, participants)
+    completing = changes.get("status") == "done" and action.status != "done"
+    if completing:
+        changes["done_at"] = ctx.now()
+    if "remind_at" in changes and changes["remind_at"] != action.remind_at:
+        changes["reminded_at"] = None
+    records.update_record(ctx, SPEC, action, data.version, changes)
+    if participants is not None:
+        before = participants_of(ctx, [action.id])[action.id]
+        if before != participants:
+            _set_participants(ctx, action.id, participants)
+            ctx.fire(
+                RecordUpdated(
+                    kind=KIND,
+                    record_id=action.id,
+                    user_id=ctx.user_id,
+                    changes={"participant_ids": [before, participants]},
+                )
+            )
+    if completing:
+        _touch_customer(ctx, action.customer_id)
+        _announce(ctx, action)
+    return action
+
+
+def complete_action(
+    ctx: Ctx, action_id: int, version: int, *, outcome: str = "", next_step: str = ""
+) -> Action:
+    """Mark a planned action done, with what came of it and what comes next."""
+    raw: dict[str, Any] = {"version": version, "status": "done"}
+    raw.update({k: v for k, v in (("outcome", outcome), ("next_step", next_step)) if v})
+    try:
+        data = msgspec.convert(raw, ActionUpdate)
+    except msgspec.ValidationError as exc:  # too long: name the field, never a database error
+        raise ValidationError(
+            str(exc), "outcome" if "outcome" in str(exc) else "next_step"
+        ) from None
+    return update_action(ctx, action_id, data)
+
+
 def delete_action(ctx: Ctx, action_id: int) -> None:
-    records.delete_record(ctx, SPEC, get_action(ctx, action_id))
+    """Move an action to the recycle bin (scope only: taking part is not enough)."""
+    records.delete_record(ctx, SPEC, records.get_record(ctx, SPEC, action_id))
 
 
 def list_actions(
@@ -124,6 +249,106 @@ def list_actions(
     return list(rows), total
 
 
+def user_zone(ctx: Ctx) -> ZoneInfo:
+    """The acting user's time zone (Asia/Shanghai when unknown)."""
+    return ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai")
+
+
+def _of_people(ctx: Ctx, *, user_id: int | None, team: bool) -> Select[Any]:
+    """Reachable actions of one user (owned or taking part), or of the whole scope (`team`)."""
+    query = reachable(ctx)
+    if team:
+        return query
+    who = user_id or ctx.user_id
+    return query.where(or_(Action.owner_id == who, _participating(who)))
+
+
+def agenda(
+    ctx: Ctx, *, user_id: int | None = None, team: bool = False, limit: int = 500
+) -> dict[str, list[Action]]:
+    """Planned actions of a user (default: the acting one) or of the team in scope.
+
+    `overdue`: due before now; `today`: due from now to midnight in the acting user's time
+    zone; `upcoming`: due in the following 7 days. A user's actions are the ones they own and
+    the ones they take part in; another user's agenda shows only what the acting user may see.
+    """
+    now = ctx.now()
+    local = now.astimezone(user_zone(ctx))
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), local.tzinfo)
+    horizon = datetime.combine(local.date() + timedelta(days=1 + AGENDA_DAYS), time(), local.tzinfo)
+    query = (
+        _of_people(ctx, user_id=user_id, team=team)
+        .where(Action.status == "planned", Action.due_at.is_not(None), Action.due_at < horizon)
+        .order_by(Action.due_at, Action.id)
+        .limit(limit)
+    )
+    buckets: dict[str, list[Action]] = {"overdue": [], "today": [], "upcoming": []}
+    for action in ctx.session.scalars(query):
+        assert action.due_at is not None
+        if action.due_at < now:
+            buckets["overdue"].append(action)
+        elif action.due_at < tomorrow:
+            buckets["today"].append(action)
+        else:
+            buckets["upcoming"].append(action)
+    return buckets
+
+
+def _moment(ctx: Ctx, raw: str, field: str) -> datetime:
+    """A calendar bound: an ISO date or date-time; without an offset, in the user's zone."""
+    text = raw.strip().replace(" ", "+")  # an unescaped "+" in a query string reads as a space
+    if not text:
+        raise ValidationError(f"{field} is required", field)
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"{field} must be an ISO date or date-time", field) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=user_zone(ctx))
+    return value
+
+
+def calendar_events(
+    ctx: Ctx, start: str, end: str, *, team: bool = False, user_id: int | None = None
+) -> list[CalendarEvent]:
+    """Actions (planned and done) between `start` and `end` as calendar events.
+
+    Mine (default): the acting user's own and participating actions; `team`: every action in
+    their scope on actions (a manager's department tree). Cancelled actions are left out.
+    """
+    since, until = _moment(ctx, start, "start"), _moment(ctx, end, "end")
+    if until <= since:
+        raise ValidationError("end must be after start", "end")
+    if until - since > timedelta(days=MAX_CALENDAR_DAYS):
+        raise ValidationError(f"ask for at most {MAX_CALENDAR_DAYS} days at once", "end")
+    when = func.coalesce(Action.due_at, Action.done_at)
+    query = (
+        _of_people(ctx, user_id=user_id, team=team)
+        .where(Action.status != "cancelled", when >= since, when < until)
+        .order_by(when, Action.id)
+        .limit(2000)
+    )
+    return [_event(action) for action in ctx.session.scalars(query)]
+
+
+def _event(action: Action) -> CalendarEvent:
+    start = action.due_at or action.done_at or action.created_at
+    length = timedelta(hours=1) if action.type in LONG_TYPES else timedelta(minutes=30)
+    done = action.status == "done"
+    return CalendarEvent(
+        id=str(action.id),
+        title=("✓ " if done else "") + action.subject,
+        start=start,
+        end=start + length,
+        url=record_url(action.kind, action.record_id),
+        color=TYPE_COLOURS.get(action.type, "#6c757d"),
+        type=action.type,
+        status=action.status,
+        action_id=action.id,
+        owner_id=action.owner_id,
+    )
+
+
 def timeline(
     ctx: Ctx, kind: str, record_id: int, *, page: int = 1, page_size: int = 30
 ) -> list[TimelineItem]:
@@ -131,7 +356,7 @@ def timeline(
 
     Whoever may see a record sees its whole timeline, whoever logged the entries: every
     department shares one picture of the customer. A customer's timeline includes the
-    actions logged on its contacts and leads.
+    actions logged on its contacts and leads; an opportunity's includes its sales stages.
     """
     _record(ctx, kind, record_id)
     wanted = page * page_size
@@ -151,6 +376,14 @@ def timeline(
         .limit(wanted)
     )
     items = [_action_item(a) for a in actions] + [_stage_item(s) for s in stages]
+    if kind == "opportunity":
+        sales_stages = ctx.session.scalars(
+            select(OpportunityStageChange)
+            .where(OpportunityStageChange.opportunity_id == record_id)
+            .order_by(OpportunityStageChange.entered_at.desc(), OpportunityStageChange.id.desc())
+            .limit(wanted)
+        )
+        items += [_sales_stage_item(s, ctx.language) for s in sales_stages]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[(page - 1) * page_size : wanted]
 
@@ -174,4 +407,17 @@ def _stage_item(change: StageChange) -> TimelineItem:
         title=f"{change.from_stage or '—'} → {change.to_stage}",
         body=change.cause,
         user_id=change.user_id,
+    )
+
+
+def _sales_stage_item(change: OpportunityStageChange, language: str) -> TimelineItem:
+    name = change.stage_name_zh if language.startswith("zh") else change.stage_name_en
+    return TimelineItem(
+        at=change.entered_at,
+        type="sales_stage",
+        title=f"→ {name}",
+        body=change.cause,
+        user_id=change.user_id,
+        ref_kind="opportunity_stage",
+        ref_id=change.id,
     )

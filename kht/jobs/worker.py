@@ -76,6 +76,13 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
     def run_job(job_id: int) -> str:
         return run(runtime or _runtime(settings), job_id)
 
+    @huey.periodic_task(crontab(minute="*"), name="kht.send_reminders")
+    def send_reminders() -> None:
+        """Every minute: notify (and mail) the reminders of planned actions that are due."""
+        from kht.actions.reminders import run_reminders
+
+        run_reminders(runtime or _runtime(settings))
+
     @huey.periodic_task(crontab(hour="2", minute="30"), name="kht.reclaim_pool")
     def reclaim_pool() -> None:
         """Every night: customers nobody followed up go back to the shared pool."""

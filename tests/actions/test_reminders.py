@@ -1,0 +1,171 @@
+"""Reminders fire once: notifications for the owner and participants, mail over real SMTP."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default
+
+import msgspec
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from kht.actions.models import Action, Notification
+from kht.actions.reminders import TITLE, run_reminders, send_due_reminders
+from kht.auth.models import User
+from kht.cli import _add_plugin_commands, cli
+from kht.runtime import Runtime
+from kht.web.i18n import translations
+from tests.actions.conftest import NOW, plan
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        message = message_from_bytes(envelope.content, policy=default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def with_mail(team, controller, **extra) -> Runtime:
+    """The team's runtime with SMTP settings pointing at the test server."""
+    settings = msgspec.structs.replace(
+        team.runtime.settings,
+        smtp_host=controller.hostname,
+        smtp_port=controller.port,
+        smtp_from="crm@example.com",
+        smtp_starttls=False,
+        **extra,
+    )
+    return Runtime(settings=settings, engine=team.runtime.engine, found=team.runtime.found)
+
+
+def set_emails(team, **emails: str) -> None:
+    with team.ctx(None) as ctx:
+        for login, email in emails.items():
+            ctx.session.get(User, team.users[login]).email = email
+
+
+def notifications_of(team, login: str) -> list[Notification]:
+    with team.ctx(None) as ctx:
+        query = select(Notification).where(Notification.user_id == team.users[login])
+        return list(ctx.session.scalars(query.order_by(Notification.id)))
+
+
+def test_due_reminders_notify_owner_and_participants_and_mail_them_once(team, smtp):
+    controller, inbox = smtp
+    set_emails(team, rep1="rep1@example.com", rep2="rep2@example.com")
+    customer = team.customer("华东电器", owner="rep1")
+    due = plan(
+        team,
+        "rep1",
+        customer,
+        "回访报价",
+        NOW + timedelta(hours=1),
+        remind_at=NOW - timedelta(minutes=1),
+        participant_ids=[team.users["rep2"], team.users["west_rep"]],
+    )
+    plan(team, "rep1", customer, "later", NOW + timedelta(days=1), remind_at=NOW + timedelta(1))
+    plan(team, "rep1", customer, "done", None, status="done", remind_at=NOW - timedelta(1))
+    plan(team, "rep1", customer, "off", None, status="cancelled", remind_at=NOW - timedelta(1))
+    runtime = with_mail(team, controller)
+    with runtime.ctx() as ctx:
+        assert send_due_reminders(ctx, NOW) == 1
+    title = translations("zh_CN").gettext(TITLE) % {"subject": "回访报价"}  # 提醒：回访报价
+    assert [n.title for n in notifications_of(team, "rep1")] == [title]
+    assert [n.record_id for n in notifications_of(team, "rep2")] == [due]
+    assert len(notifications_of(team, "west_rep")) == 1  # no email address: no mail
+    assert notifications_of(team, "east_mgr") == []
+    note = notifications_of(team, "rep1")[0]
+    assert note.url == f"/customers/{customer}" and note.read_at is None
+    assert "2026-03-10 11:00" in note.body  # due time in the recipient's zone
+    assert sorted(rcpt[0] for rcpt, _ in inbox.messages) == [
+        "rep1@example.com",
+        "rep2@example.com",
+    ]
+    message = inbox.messages[0][1]
+    assert message["From"] == "crm@example.com" and message["Subject"] == title
+    assert f"/customers/{customer}" in message.get_content()
+    # Once only: the next run (the worker every minute) finds nothing.
+    with runtime.ctx() as ctx:
+        assert send_due_reminders(ctx, NOW + timedelta(minutes=1)) == 0
+    assert len(inbox.messages) == 2 and len(notifications_of(team, "rep1")) == 1
+    with team.ctx(None) as ctx:
+        reminded = ctx.session.get(Action, due)
+        assert reminded.reminded_at == NOW and reminded.version == 1  # not an edit
+
+
+def test_without_smtp_settings_only_notifications_are_made(team, smtp):
+    _, inbox = smtp
+    set_emails(team, rep1="rep1@example.com")
+    customer = team.customer("No Mail Co", owner="rep1")
+    plan(team, "rep1", customer, "call", NOW, remind_at=NOW - timedelta(minutes=5))
+    with team.ctx(None) as ctx:
+        assert send_due_reminders(ctx, NOW) == 1
+    assert len(notifications_of(team, "rep1")) == 1 and inbox.messages == []
+
+
+def test_a_broken_mail_server_does_not_stop_reminders_nor_leak_the_password(team, smtp, caplog):
+    controller, _ = smtp
+    set_emails(team, rep1="rep1@example.com")
+    customer = team.customer("Broken Mail Co", owner="rep1")
+    plan(team, "rep1", customer, "call", NOW, remind_at=NOW - timedelta(minutes=5))
+    runtime = with_mail(team, controller, smtp_user="crm", smtp_password="s3cret-pw")
+    runtime.settings.smtp_port = _free_port()  # nobody listens there
+    with caplog.at_level(logging.WARNING, logger="kht.reminders"), runtime.ctx() as ctx:
+        assert send_due_reminders(ctx, NOW) == 1
+    assert "reminder mail" in caplog.text and "s3cret-pw" not in caplog.text
+    assert len(notifications_of(team, "rep1")) == 1
+
+
+def test_the_worker_entry_point_and_the_cli_send_due_reminders(team, smtp):
+    controller, inbox = smtp
+    set_emails(team, rep1="rep1@example.com")
+    customer = team.customer("CLI Co", owner="rep1")
+    now = NOW.replace(year=2020)  # long past: due for the real clock
+    plan(team, "rep1", customer, "first", now, now=now, remind_at=now)
+    runtime = with_mail(team, controller)
+    assert run_reminders(runtime) == 1
+    plan(team, "rep1", customer, "second", now, now=now, remind_at=now)
+    _add_plugin_commands(runtime)
+    result = CliRunner().invoke(cli, ["reminders", "send"], obj=runtime)
+    assert result.exit_code == 0, result.output
+    assert "reminders sent: 1" in result.output
+    again = CliRunner().invoke(cli, ["reminders", "send"], obj=runtime)
+    assert "reminders sent: 0" in again.output
+    assert len(inbox.messages) == 2
+
+
+def test_the_worker_runs_reminders_every_minute(team):
+    from kht.jobs.worker import forget_queues, queue_for
+
+    forget_queues()
+    try:
+        huey, _ = queue_for(team.runtime.settings, team.runtime)
+        names = {task.__name__ for task in huey._registry._periodic_tasks}
+        assert "kht.send_reminders" in names
+    finally:
+        forget_queues()
