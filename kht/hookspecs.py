@@ -96,7 +96,15 @@ def kht_on_schema_ready(ctx: Any) -> None:
 def kht_register_value_models() -> Any:
     """Contribute scoring / value models (inputs, compute, explanation).
 
-    Returns: a list of value model objects. Called: at start-up and when scores are computed.
+    Returns: a list of `ValueModel` (kht.plugin_types): `key`, `kind` (`lead`, `customer`,
+    ...), zh/en labels and `compute(ctx, record) -> Score`, where `Score.total` is a Decimal
+    or int from 0 to 100 and `Score.parts` lists `(label_zh, label_en, points, explanation)`
+    (or `ScorePart`s) explaining the total. `compute` only reads; it may run without a user.
+    The core (kht.value) stores each score in `value_scores`, recomputes it on
+    `RecordCreated`, `RecordUpdated` and `ActionLogged` of that kind, nightly in the worker
+    and with `kht scores recompute --kind <kind>`, fires `ScoreComputed`
+    (kht.value.schemas) after each computation, and shows the scores on the record's page.
+    Called: whenever scores of a kind are computed (cheap: no I/O).
     """
 
 

@@ -21,6 +21,7 @@ from kht.sales.quotas.models import Quota
 from kht.sales.quotes.models import Quote, QuoteLine, QuoteTemplate
 from kht.search.models import SearchDocument
 from kht.tags.models import RecordTag, Tag
+from kht.value.models import ValueScore
 
 __all__ = [
     "QuoteTemplate",
@@ -68,4 +69,5 @@ __all__ = [
     "UserSession",
     "customer_group_members",
     "user_business_lines",
+    "ValueScore",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +153,56 @@ class QuoteTemplateDef(msgspec.Struct, frozen=True, kw_only=True):
     body: str
     terms: str = ""
     is_default: bool = False
+
+
+class ScorePart(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of a score's explanation: what earned `points` and why.
+
+    `explanation` is shown to every reader; `explanation_en`, if given, to English readers.
+    """
+
+    label_zh: str
+    label_en: str
+    points: Decimal | int
+    explanation: str = ""
+    explanation_en: str = ""
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+    def explain(self, language: str) -> str:
+        if language.startswith("zh") or not self.explanation_en:
+            return self.explanation
+        return self.explanation_en
+
+
+class Score(msgspec.Struct, frozen=True, kw_only=True):
+    """What a value model computes for one record: `total` (0..100) and the parts behind it.
+
+    `parts` are `ScorePart`s, or tuples `(label_zh, label_en, points, explanation)`.
+    """
+
+    total: Decimal | int
+    parts: tuple[Any, ...] = ()
+
+
+class ValueModel(msgspec.Struct, frozen=True, kw_only=True):
+    """A scoring / value model a plugin contributes through `kht_register_value_models`.
+
+    `key` is unique (`<plugin>.<name>`); `kind` is the record kind it scores (`lead`,
+    `customer`, ...); `compute(ctx, record) -> Score` must only read (the core stores the
+    result in `value_scores` and recomputes it when the record changes or an action is
+    logged on it). `compute` may run without a logged-in user (`ctx.user` None): the
+    worker, the CLI, a lead from the public web form.
+    """
+
+    key: str
+    kind: str
+    label_zh: str
+    label_en: str
+    compute: Any
+    description_zh: str = ""
+    description_en: str = ""
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en

@@ -90,6 +90,13 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
 
         run_reclaim(runtime or _runtime(settings))
 
+    @huey.periodic_task(crontab(hour="3", minute="0"), name="kht.rescore")
+    def rescore() -> None:
+        """Every night: recompute value scores (engagement decays with time, not events)."""
+        from kht.value.service import run_rescore
+
+        run_rescore(runtime or _runtime(settings))
+
     return run_job
 
 
