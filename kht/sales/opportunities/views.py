@@ -106,7 +106,10 @@ def _label(ctx: Ctx, item: Any) -> str:
 
 @get("/opportunities/board", sync_to_thread=True, include_in_schema=False)
 def board_page(
-    request: Request, ctx: RequestCtx, process: FromQuery[int | None] = None, mine: bool = False
+    request: Request,
+    ctx: RequestCtx,
+    process: FromQuery[int | None] = None,
+    mine: FromQuery[bool] = False,
 ) -> Template:
     """The kanban board: drag a card to another stage (gates and versions are checked)."""
     filters = []
@@ -127,7 +130,12 @@ def board_page(
     )
 
 
-@post("/opportunities/{opportunity_id:int}/move", sync_to_thread=True, include_in_schema=False)
+@post(
+    "/opportunities/{opportunity_id:int}/move",
+    sync_to_thread=True,
+    include_in_schema=False,
+    status_code=200,
+)
 def move_from_board(
     ctx: RequestCtx, opportunity_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
 ) -> Response[dict[str, Any]]:
@@ -372,7 +380,7 @@ def update_opportunity(
 
 
 @get("/opportunities/customer-options", sync_to_thread=True, include_in_schema=False)
-def customer_options(ctx: RequestCtx, q: str = "") -> list[dict[str, Any]]:
+def customer_options(ctx: RequestCtx, q: FromQuery[str] = "") -> list[dict[str, Any]]:
     """Customers in the user's scope whose name matches `q` (the form's picker)."""
     from kht.customers.service import list_customers
 

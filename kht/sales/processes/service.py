@@ -352,6 +352,7 @@ def update_process(ctx: Ctx, process_id: int, data: ProcessIn) -> Process:
     process.description, process.active = data.description, data.active
     process.is_default = data.is_default
     process.updated_by_id = ctx.user_id
+    process.updated_at = ctx.now()  # a save that changed only stages still bumps the version
     _set_lines(ctx, process.id, data.product_line_ids)
     _clear_other_defaults(ctx, process)
     ctx.session.flush()
