@@ -10,7 +10,6 @@ import pytest
 from kht.errors import Conflict, ValidationError
 from kht.events import StageChanged
 from kht.sales.opportunities import service
-from kht.sales.opportunities.schemas import OpportunityCreate
 from kht.sales.processes import service as processes
 
 
