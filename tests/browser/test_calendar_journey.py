@@ -1,0 +1,51 @@
+"""A rep opens the calendar, sees a planned visit in the month view and clicks through."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kht.actions.schemas import ActionCreate
+from kht.actions.service import log_action
+from kht.auth.principal import load_principal
+from kht.auth.service import find_user
+from kht.customers.schemas import CustomerCreate
+from kht.customers.service import create_customer
+from kht.testing import TEST_PASSWORD, add_user
+from tests.browser.conftest import log_in_as
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_calendar_shows_a_planned_visit_and_opens_its_customer(live_server, live_runtime, page):
+    add_user(live_runtime, "east_rep", "sales_rep", department="Sales/East")
+    with live_runtime.ctx() as ctx:
+        ctx.user = load_principal(ctx.session, find_user(ctx.session, "east_rep").id)
+        customer = create_customer(ctx, CustomerCreate(name="上海华东电器集团"))
+        # Noon today in Shanghai (and in the browser's zone, whatever it is, still this month
+        # or in the month view's trailing days): the month view shows it.
+        due = datetime.now(UTC).replace(hour=4, minute=0, second=0, microsecond=0)
+        log_action(
+            ctx,
+            ActionCreate(
+                kind="customer",
+                record_id=customer.id,
+                type="visit",
+                subject="上门演示",
+                status="planned",
+                due_at=due,
+                remind_at=due - timedelta(hours=1),
+            ),
+        )
+        customer_id = customer.id
+
+    log_in_as(page, live_server, "east_rep", TEST_PASSWORD)
+    page.goto(live_server + "/calendar")
+    event = page.locator(".fc-event", has_text="上门演示")
+    event.first.wait_for(timeout=10000)
+    assert page.locator(".fc-dayGridMonth-button").count() == 1
+    page.click(".fc-timeGridWeek-button")
+    page.locator(".fc-timegrid-event", has_text="上门演示").first.wait_for(timeout=10000)
+    page.locator(".fc-timegrid-event", has_text="上门演示").first.click()
+    page.wait_for_url(f"{live_server}/customers/{customer_id}")
