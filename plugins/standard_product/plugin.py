@@ -1,12 +1,131 @@
-"""Hook implementations of the Standard product pack (标准产品): only wiring, no business rules."""
+"""Hook implementations of the Standard product pack (标准产品): only wiring, no business rules.
+
+The pack uses nothing but public hooks and services (see tests/plugins/standard_product/
+test_imports.py): fields on leads and customers, the standard sales process, a quote
+template, the fit + engagement lead score with nurturing and routing, a settings page.
+"""
 
 from __future__ import annotations
 
-from kht.plugin_api import PluginInfo, hookimpl
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kht.plugin_api import Ctx, FieldDef, MenuItem, Permission, PluginInfo, hookimpl
+from kht.plugin_types import ProcessDef, QuoteTemplateDef, ValueModel
+from kht.value.schemas import ScoreComputed
 
 NAME = "standard_product"
+HERE = Path(__file__).parent
 
 
 @hookimpl
 def kht_register_plugin() -> PluginInfo:
-    return PluginInfo(name=NAME, label_zh="标准产品", label_en="Standard product", version="0.1.0")
+    return PluginInfo(
+        name=NAME,
+        label_zh="标准产品",
+        label_en="Standard product",
+        version="0.2.0",
+        migrations=HERE / "migrations",
+        templates=HERE / "templates",
+        description_zh="线索评分与培育、标准销售流程、报价模板（含服务承诺）",
+        description_en="Lead scoring and nurturing, the standard sales process, a quote template",
+    )
+
+
+@hookimpl
+def kht_register_models() -> list[type]:
+    from plugins.standard_product.models import PackSettings
+
+    return [PackSettings]
+
+
+@hookimpl
+def kht_register_permissions() -> list[Permission]:
+    return [
+        Permission(
+            module=NAME,
+            operation="admin",
+            label_zh="标准产品设置",
+            label_en="Standard product setup",
+        )
+    ]
+
+
+@hookimpl
+def kht_register_fields(kind: str) -> list[FieldDef] | None:
+    from plugins.standard_product.fields import fields_for
+
+    return fields_for(kind)
+
+
+@hookimpl
+def kht_register_processes() -> list[ProcessDef]:
+    from plugins.standard_product.defs import STANDARD_SALE
+
+    return [STANDARD_SALE]
+
+
+@hookimpl
+def kht_register_quote_templates() -> list[QuoteTemplateDef]:
+    from plugins.standard_product.defs import SERVICE_PROMISE
+
+    return [SERVICE_PROMISE]
+
+
+@hookimpl
+def kht_register_value_models() -> list[ValueModel]:
+    from plugins.standard_product.service import LEAD_SCORE, lead_score
+
+    return [
+        ValueModel(
+            key=LEAD_SCORE,
+            kind="lead",
+            label_zh="线索评分",
+            label_en="Lead score",
+            compute=lead_score,
+            description_zh="匹配度（0-60）+ 活跃度（0-40）",
+            description_en="Fit (0-60) + engagement (0-40)",
+        )
+    ]
+
+
+@hookimpl
+def kht_on_event(ctx: Ctx, event: Any) -> None:
+    """After the lead score is computed: nurture a cold lead, route a hot one."""
+    from plugins.standard_product.service import LEAD_SCORE, after_score
+
+    if isinstance(event, ScoreComputed) and event.model_key == LEAD_SCORE:
+        after_score(ctx, event.record_id, Decimal(event.score))
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    from plugins.standard_product.views import ROUTES
+
+    return ROUTES
+
+
+@hookimpl
+def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
+    from plugins.standard_product.service import can_manage
+
+    if not can_manage(ctx):
+        return None
+    return [
+        MenuItem(
+            key="standard_product_settings",
+            label_zh="线索评分设置",
+            label_en="Lead scoring setup",
+            url="/standard_product/settings",
+            icon="bullseye",
+            order=85,
+        )
+    ]
+
+
+@hookimpl
+def kht_demo_data(ctx: Ctx) -> None:
+    from plugins.standard_product.demo import load_demo
+
+    load_demo(ctx)
