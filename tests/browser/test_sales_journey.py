@@ -1,0 +1,80 @@
+"""The sales journey in a real browser: open an opportunity for a customer, drag it across
+the kanban board, and see a gate refuse a move with the reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from kht.testing import TEST_PASSWORD, add_user
+from tests.browser.conftest import log_in_as
+
+pytestmark = pytest.mark.browser
+
+
+def _customer(live_runtime, owner: str, name: str) -> int:
+    from kht.auth.principal import load_principal
+    from kht.auth.service import find_user
+    from kht.customers.schemas import CustomerCreate
+    from kht.customers.service import create_customer
+
+    with live_runtime.ctx() as ctx:
+        ctx.user = load_principal(ctx.session, find_user(ctx.session, owner).id)
+        return create_customer(ctx, CustomerCreate(name=name)).id
+
+
+def drag(page, source, target) -> None:
+    """Drag with real mouse moves in small steps (SortableJS follows the pointer)."""
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2 + 5, start["y"] + 15, steps=3)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 30, steps=15)
+    page.mouse.up()
+
+
+def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runtime, page):
+    add_user(live_runtime, "rep", "sales_rep", department="Sales")
+    customer_id = _customer(live_runtime, "rep", "清华同方威视技术股份有限公司")
+    log_in_as(page, live_server, "rep", TEST_PASSWORD)
+
+    page.goto(f"{live_server}/customers/{customer_id}")
+    page.click("[data-action='new-opportunity']")
+    page.wait_for_url(f"{live_server}/opportunities/new*")
+    page.fill("#name", "安检门采购")
+    page.fill("#amount", "0")
+    page.fill("#expected_close", "2026-12-20")
+    page.click("#save-opportunity")
+    page.wait_for_url(f"{live_server}/opportunities/*")
+    opportunity_url = page.url
+    assert "初步接洽" in page.inner_text("#stage-path")
+
+    page.goto(f"{live_server}/opportunities/board")
+    card = "article.board-card"
+    with page.expect_response("**/move") as moved:
+        drag(
+            page,
+            page.locator(card),
+            page.locator("section.kht-board-column").nth(1).locator(".board-cards"),
+        )
+    assert moved.value.status == 200
+    with page.expect_response("**/move") as moved:
+        drag(
+            page,
+            page.locator(card),
+            page.locator("section.kht-board-column").nth(2).locator(".board-cards"),
+        )
+    assert moved.value.status == 200
+    # Proposal needs an amount above zero before the card may leave it.
+    with page.expect_response("**/move") as refused:
+        drag(
+            page,
+            page.locator(card),
+            page.locator("section.kht-board-column").nth(3).locator(".board-cards"),
+        )
+    assert refused.value.status == 422
+    assert "amount must be filled" in page.inner_text("#board-error")
+    assert page.locator("section.kht-board-column").nth(2).locator(card).count() == 1
+
+    page.goto(opportunity_url)
+    assert "方案报价" in page.locator("#stage-path .btn-primary").inner_text()
+    assert "需求分析" in page.inner_text("#stage-history")
