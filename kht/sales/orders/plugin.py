@@ -1,5 +1,59 @@
-"""The sales orders module's hook implementations."""
+"""The orders module's hook implementations: routes, record kind, menu, panels."""
 
 from __future__ import annotations
 
-from kht.hookspecs import hookimpl  # noqa: F401
+from typing import Any
+
+from kht.hookspecs import hookimpl
+from kht.plugin_types import MenuItem, Panel, RecordKind
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    from kht.sales.orders import api, views
+
+    return [*api.ROUTES, *views.ROUTES]
+
+
+@hookimpl
+def kht_register_record_kinds() -> list[RecordKind]:
+    from kht.sales.orders.service import SPEC
+
+    return [SPEC]
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[MenuItem]:
+    if ctx.user is None or not ctx.user.can("orders", "view"):
+        return []
+    return [
+        MenuItem(
+            key="orders",
+            label_zh="订单",
+            label_en="Orders",
+            url="/orders",
+            icon="receipt",
+            order=43,
+        )
+    ]
+
+
+@hookimpl
+def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
+    """The orders of a customer (on its 360 page) or of an opportunity."""
+    if kind not in ("customer", "opportunity") or ctx.user is None:
+        return None
+    if not ctx.user.can("orders", "view"):
+        return None
+    from kht.sales.orders.views import panel_context
+
+    return [
+        Panel(
+            key="orders",
+            title_zh="订单",
+            title_en="Orders",
+            template="orders/panel.html",
+            order=41,
+            context=panel_context(ctx, kind, record),
+        )
+    ]

@@ -1,5 +1,90 @@
-"""The sales quotes module's hook implementations."""
+"""The quotes module's hook implementations: routes, record kind, menu, panels, buttons,
+seeding the print templates, demo data."""
 
 from __future__ import annotations
 
-from kht.hookspecs import hookimpl  # noqa: F401
+from typing import Any
+
+from kht.hookspecs import hookimpl
+from kht.plugin_types import MenuItem, Panel, RecordAction, RecordKind
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    from kht.sales.quotes import api, views
+
+    return [*api.ROUTES, *views.ROUTES]
+
+
+@hookimpl
+def kht_register_record_kinds() -> list[RecordKind]:
+    from kht.sales.quotes.service import SPEC
+
+    return [SPEC]
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[MenuItem]:
+    if ctx.user is None or not ctx.user.can("quotes", "view"):
+        return []
+    return [
+        MenuItem(
+            key="quotes",
+            label_zh="报价",
+            label_en="Quotes",
+            url="/quotes",
+            icon="file-earmark-text",
+            order=42,
+        )
+    ]
+
+
+@hookimpl
+def kht_on_schema_ready(ctx: Any) -> None:
+    """Seed the core print template and every plugin's (once, by key)."""
+    from kht.sales.quotes.printing import seed_templates
+
+    seed_templates(ctx)
+
+
+@hookimpl
+def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
+    """The quotes of a customer (on its 360 page) or of an opportunity."""
+    if kind not in ("customer", "opportunity") or ctx.user is None:
+        return None
+    if not ctx.user.can("quotes", "view"):
+        return None
+    from kht.sales.quotes.views import panel_context
+
+    return [
+        Panel(
+            key="quotes",
+            title_zh="报价",
+            title_en="Quotes",
+            template="quotes/panel.html",
+            order=40,
+            context=panel_context(ctx, kind, record),
+        )
+    ]
+
+
+@hookimpl
+def kht_record_actions(ctx: Any, kind: str, record: Any) -> list[RecordAction] | None:
+    """ "New quote" on a customer's and an opportunity's page."""
+    if kind not in ("customer", "opportunity") or ctx.user is None:
+        return None
+    if not ctx.user.can("quotes", "create"):
+        return None
+    if kind == "customer":
+        url = f"/quotes/new?customer_id={record.id}"
+    else:
+        url = f"/quotes/new?customer_id={record.customer_id}&opportunity_id={record.id}"
+    return [RecordAction(key="new-quote", label_zh="新建报价", label_en="New quote", url=url)]
+
+
+@hookimpl(trylast=True)
+def kht_demo_data(ctx: Any) -> None:
+    """Quotes for the demo customers; one accepted, its order with a plan and a payment."""
+    from kht.sales.quotes.demo import load
+
+    load(ctx)

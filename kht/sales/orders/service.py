@@ -1,0 +1,449 @@
+"""Order business rules: orders, their lines, the payment plan and received payments.
+
+Orders are owned records (permission module `orders`): a rep sees their own, a manager the
+department tree. An order is made by accepting a quote or entered directly; either way
+`OrderPlaced` fires. Lines are priced like quote lines (kht.sales.quotes.pricing: per line,
+half-up to the cent). The payment plan (expected payments) and the received payments may
+each add up to at most the order's total; `paid_total` is the sum of the payments.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from sqlalchemy import Select, delete, func, or_, select
+
+from kht import record_service as records
+from kht.auth.permissions import require
+from kht.context import Ctx
+from kht.errors import Conflict, NotFound, ValidationError
+from kht.events import OrderPlaced, RecordUpdated
+from kht.fields import fields_for
+from kht.lists.engine import Column, Filter, apply_filters, custom_columns, one_page, tag_column
+from kht.plugin_types import RecordKind
+from kht.sales.orders.models import STATUSES, Order, OrderLine, Payment, PaymentPlan
+from kht.sales.orders.schemas import MonthPayments, OrderCreate, OrderUpdate, PaymentIn, PlanIn
+from kht.sales.quotes import lines as line_rules
+from kht.sales.quotes.pricing import ZERO, check_money
+from kht.sales.quotes.service import today
+
+KIND = "order"
+MODULE = "orders"
+NUMBER_LOCK = 7_510_002  # pg_advisory_xact_lock key for order numbers
+
+
+def _col(key: str, zh: str, en: str, type_: str, expr: Any, default: bool = False, **kw: Any):
+    return Column(key=key, label_zh=zh, label_en=en, type=type_, expr=expr, default=default, **kw)
+
+
+def columns(ctx: Ctx) -> dict[str, Column]:
+    """Every column an order list can show, filter and sort by (custom fields included)."""
+    o = Order
+    built_in = [
+        _col("number", "订单编号", "Number", "text", o.number, True),
+        _col("customer_id", "客户", "Customer", "ref", o.customer_id, True),
+        _col("status", "状态", "Status", "choice", o.status, True, choices=STATUSES),
+        _col("order_date", "下单日期", "Order date", "date", o.order_date, True),
+        _col("total", "合计", "Total", "number", o.total, True),
+        _col("paid_total", "已回款", "Paid", "number", o.paid_total, True),
+        _col("currency", "币种", "Currency", "text", o.currency),
+        _col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
+        _col("quote_id", "报价", "Quote", "ref", o.quote_id),
+        _col("opportunity_id", "销售机会", "Opportunity", "ref", o.opportunity_id),
+        _col("created_at", "创建时间", "Created", "date", o.created_at),
+        _col("updated_at", "更新时间", "Updated", "date", o.updated_at),
+        _col("id", "编号", "ID", "number", o.id),
+        tag_column(o, KIND),
+    ]
+    every = built_in + custom_columns(o, fields_for(ctx, KIND))
+    return {column.key: column for column in every}
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def filtered(
+    ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
+) -> Select[tuple[Order]]:
+    """Orders in scope matching `q` (number, notes) and the filters."""
+    require(ctx.user, MODULE, "view")
+    query = records.visible(ctx, SPEC, deleted=deleted)
+    if q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(or_(Order.number.like(like), Order.notes.like(like)))
+    return apply_filters(query, columns(ctx), filters or [])
+
+
+def list_orders(
+    ctx: Ctx,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    q: str = "",
+    sort: str = "-updated_at",
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+) -> tuple[list[Order], int]:
+    """A page of orders, filtered and sorted, and the total count."""
+    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
+    return one_page(ctx.session, query, columns(ctx), sort, Order.id, page, page_size)
+
+
+def get_order(ctx: Ctx, order_id: int, *, deleted: bool = False) -> Order:
+    """One order in scope, or NotFound."""
+    return records.get_record(ctx, SPEC, order_id, deleted=deleted)
+
+
+def lines_of(ctx: Ctx, order_id: int) -> list[OrderLine]:
+    query = select(OrderLine).where(OrderLine.order_id == order_id)
+    return list(ctx.session.scalars(query.order_by(OrderLine.position, OrderLine.id)))
+
+
+def plan_of(ctx: Ctx, order_id: int) -> list[PaymentPlan]:
+    """The expected payments of an order, by due date."""
+    query = select(PaymentPlan).where(PaymentPlan.order_id == order_id)
+    return list(ctx.session.scalars(query.order_by(PaymentPlan.due_date, PaymentPlan.id)))
+
+
+def payments_of(ctx: Ctx, order_id: int) -> list[Payment]:
+    """The payments received for an order, by date."""
+    query = select(Payment).where(Payment.order_id == order_id)
+    return list(ctx.session.scalars(query.order_by(Payment.received_on, Payment.id)))
+
+
+def planned_total(ctx: Ctx, order_id: int) -> Decimal:
+    query = select(func.sum(PaymentPlan.amount)).where(PaymentPlan.order_id == order_id)
+    return ctx.session.scalar(query) or ZERO
+
+
+def orders_of(ctx: Ctx, *, customer_id: int | None = None, opportunity_id: int | None = None):
+    """Orders in scope of one customer or one opportunity, newest first."""
+    query = filtered(ctx)
+    if customer_id is not None:
+        query = query.where(Order.customer_id == customer_id)
+    if opportunity_id is not None:
+        query = query.where(Order.opportunity_id == opportunity_id)
+    return list(ctx.session.scalars(query.order_by(Order.order_date.desc(), Order.id.desc())))
+
+
+# ---------------------------------------------------------------------------- placing
+
+
+def _place(ctx: Ctx, values: dict[str, Any], rows: list[dict[str, Any]], owner_id: Any) -> Order:
+    """Number, store and announce an order (RecordCreated, then OrderPlaced)."""
+    line_rules.lock_numbers(ctx, NUMBER_LOCK)
+    values["number"] = line_rules.next_number(ctx, Order.number, f"O{values['order_date'].year}-")
+    values.update(line_rules.totals_values(line_rules.totals_of(rows)))
+    values.setdefault("status", "open")
+    order = records.create_record(ctx, SPEC, values, owner_id=owner_id)
+    ctx.session.add_all(OrderLine(order_id=order.id, **row) for row in rows)
+    ctx.session.flush()
+    ctx.fire(
+        OrderPlaced(
+            kind=KIND,
+            record_id=order.id,
+            customer_id=order.customer_id,
+            amount=str(order.total),
+            user_id=ctx.user_id,
+        )
+    )
+    return order
+
+
+def create_order(ctx: Ctx, data: OrderCreate) -> Order:
+    """An order entered directly for a visible customer (422 naming customer_id otherwise),
+    owned by the acting user, numbered O<year>-<6 digits>; fires OrderPlaced."""
+    require(ctx.user, MODULE, "create")
+    values = records.changes_of(data)
+    raw_lines = values.pop("lines")
+    line_rules.visible_customer(ctx, data.customer_id)
+    line_rules.check_contact(ctx, data.contact_id, data.customer_id)
+    line_rules.check_opportunity(ctx, data.opportunity_id, data.customer_id)
+    values["order_date"] = data.order_date or today(ctx)
+    rows, _ = line_rules.priced_lines(ctx, data.customer_id, raw_lines, values["order_date"])
+    return _place(ctx, values, rows, ...)
+
+
+def order_from_quote(ctx: Ctx, quote: Any, quote_lines: list[Any]) -> Order:
+    """The order an accepted quote becomes: same customer, contact, opportunity, currency,
+    lines and totals; owned by the quote's owner; linked by `quote_id`."""
+    require(ctx.user, MODULE, "create")
+    values = {
+        "customer_id": quote.customer_id,
+        "contact_id": quote.contact_id,
+        "opportunity_id": quote.opportunity_id,
+        "quote_id": quote.id,
+        "currency": quote.currency,
+        "order_date": today(ctx),
+        "notes": quote.notes,
+    }
+    rows = [line_rules.line_values(line) for line in quote_lines]
+    return _place(ctx, values, rows, quote.owner_id)
+
+
+# ---------------------------------------------------------------------------- changing
+
+
+def _fresh(order: Order, version: int | None) -> None:
+    if version is not None and version != order.version:
+        raise Conflict(f"order {order.id} was changed by someone else; reload it", "version")
+
+
+def _touch(ctx: Ctx, order: Order, label: str, old: Any, new: Any) -> None:
+    """Bump the order's version and audit a change of its lines, plan or payments."""
+    order.updated_at = ctx.now()
+    order.updated_by_id = ctx.user_id
+    ctx.session.flush()
+    ctx.fire(
+        RecordUpdated(
+            kind=KIND,
+            record_id=order.id,
+            user_id=ctx.user_id,
+            changes=records.plain({label: [old, new]}),
+        )
+    )
+
+
+def update_order(ctx: Ctx, order_id: int, data: OrderUpdate) -> Order:
+    """Change an order: status (open, fulfilled, cancelled), date, notes, and while it is
+    open its lines. The total may not drop below the plan or the payments (422 naming
+    `lines`); a stale `version` is a 409."""
+    require(ctx.user, MODULE, "edit")
+    order = get_order(ctx, order_id)
+    _fresh(order, data.version)
+    changes = records.changes_of(data)
+    raw_lines = changes.pop("lines", msgspec.UNSET)
+    if "contact_id" in changes:
+        line_rules.check_contact(ctx, changes["contact_id"], order.customer_id)
+    old_summary = new_summary = ""
+    if raw_lines is not msgspec.UNSET:
+        if order.status != "open":
+            raise Conflict(f"order {order.number} is {order.status}: its lines are final", "lines")
+        on = changes.get("order_date", order.order_date)
+        rows, _ = line_rules.priced_lines(ctx, order.customer_id, raw_lines, on)
+        totals = line_rules.totals_of(rows)
+        floor = max(planned_total(ctx, order.id), order.paid_total)
+        if totals.total < floor:
+            raise ValidationError(
+                f"the new total {totals.total} is below the planned or received payments ({floor})",
+                "lines",
+            )
+        old_summary = line_rules.lines_summary(lines_of(ctx, order.id))
+        new_summary = line_rules.lines_summary(rows)
+        ctx.session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
+        ctx.session.add_all(OrderLine(order_id=order.id, **row) for row in rows)
+        changes.update(line_rules.totals_values(totals))
+    version = order.version
+    records.update_record(ctx, SPEC, order, data.version, changes)
+    if old_summary != new_summary:
+        if order.version == version:
+            order.updated_at = ctx.now()
+            ctx.session.flush()
+        ctx.fire(
+            RecordUpdated(
+                kind=KIND,
+                record_id=order.id,
+                user_id=ctx.user_id,
+                changes={"lines": [old_summary, new_summary]},
+            )
+        )
+    return order
+
+
+def delete_order(ctx: Ctx, order_id: int) -> None:
+    """Move an order to the recycle bin."""
+    records.delete_record(ctx, SPEC, get_order(ctx, order_id))
+
+
+def restore_order(ctx: Ctx, order_id: int) -> Order:
+    """Bring an order back from the recycle bin."""
+    order = get_order(ctx, order_id, deleted=True)
+    records.restore_record(ctx, SPEC, order)
+    return order
+
+
+def _payable(ctx: Ctx, order_id: int) -> Order:
+    require(ctx.user, MODULE, "edit")
+    order = get_order(ctx, order_id)
+    if order.status == "cancelled":
+        raise Conflict(f"order {order.number} is cancelled", "status")
+    return order
+
+
+def add_plan(ctx: Ctx, order_id: int, data: PlanIn) -> PaymentPlan:
+    """Expect a payment on a date; the plan may add up to at most the order's total."""
+    order = _payable(ctx, order_id)
+    amount = check_money(data.amount, "amount", positive=True)
+    planned = planned_total(ctx, order.id)
+    if planned + amount > order.total:
+        raise ValidationError(
+            f"the payment plan would add up to {planned + amount}, more than the order's "
+            f"total {order.total}",
+            "amount",
+        )
+    row = PaymentPlan(
+        order_id=order.id,
+        due_date=data.due_date,
+        amount=amount,
+        note=data.note.strip(),
+        created_by_id=ctx.user_id,
+        updated_by_id=ctx.user_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    _touch(ctx, order, "payment_plan", None, f"{row.due_date} {amount}")
+    return row
+
+
+def remove_plan(ctx: Ctx, order_id: int, plan_id: int) -> None:
+    """Drop an expected payment."""
+    order = _payable(ctx, order_id)
+    row = ctx.session.get(PaymentPlan, plan_id)
+    if row is None or row.order_id != order.id:
+        raise NotFound(f"payment plan {plan_id} not found")
+    label = f"{row.due_date} {row.amount}"
+    ctx.session.delete(row)
+    ctx.session.flush()
+    _touch(ctx, order, "payment_plan", label, None)
+
+
+def add_payment(ctx: Ctx, order_id: int, data: PaymentIn) -> Payment:
+    """Record money received; payments may add up to at most the order's total (422)."""
+    order = _payable(ctx, order_id)
+    amount = check_money(data.amount, "amount", positive=True)
+    if order.paid_total + amount > order.total:
+        raise ValidationError(
+            f"payments would add up to {order.paid_total + amount}, more than the order's "
+            f"total {order.total}",
+            "amount",
+        )
+    row = Payment(
+        order_id=order.id,
+        received_on=data.received_on,
+        amount=amount,
+        method=data.method.strip(),
+        reference=data.reference.strip(),
+        created_by_id=ctx.user_id,
+        updated_by_id=ctx.user_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+    return row
+
+
+def remove_payment(ctx: Ctx, order_id: int, payment_id: int) -> None:
+    """Take back a payment recorded by mistake."""
+    order = _payable(ctx, order_id)
+    row = ctx.session.get(Payment, payment_id)
+    if row is None or row.order_id != order.id:
+        raise NotFound(f"payment {payment_id} not found")
+    ctx.session.delete(row)
+    ctx.session.flush()
+    records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+
+
+def _paid(ctx: Ctx, order_id: int) -> Decimal:
+    query = select(func.sum(Payment.amount)).where(Payment.order_id == order_id)
+    return (ctx.session.scalar(query) or ZERO).quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------------------- forecast
+
+
+def _months(start: date, end: date) -> list[str]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def expected_payments(ctx: Ctx, start: date, end: date) -> list[MonthPayments]:
+    """Per month from `start` to `end` (inclusive), over the orders in the user's scope
+    (live, not cancelled): `planned` is the plan due that month, `received` the payments
+    received that month, `outstanding` what of the plan due that month is still unpaid.
+
+    Payments settle an order's plan oldest due date first, whenever they were received.
+    """
+    require(ctx.user, MODULE, "view")
+    if end < start:
+        raise ValidationError("end is before start", "end")
+    orders = filtered(ctx).where(Order.status != "cancelled")
+    order_ids = orders.with_only_columns(Order.id).scalar_subquery()
+    paid = dict(ctx.session.execute(orders.with_only_columns(Order.id, Order.paid_total)).all())
+    plans = ctx.session.execute(
+        select(PaymentPlan.order_id, PaymentPlan.due_date, PaymentPlan.amount)
+        .where(PaymentPlan.order_id.in_(order_ids), PaymentPlan.due_date <= end)
+        .order_by(PaymentPlan.order_id, PaymentPlan.due_date, PaymentPlan.id)
+    ).all()
+    received_rows = ctx.session.execute(
+        select(Payment.received_on, Payment.amount).where(
+            Payment.order_id.in_(order_ids),
+            Payment.received_on >= start,
+            Payment.received_on <= end,
+        )
+    ).all()
+    planned: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    outstanding: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    received: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    left = {order_id: amount or ZERO for order_id, amount in paid.items()}
+    for order_id, due, amount in plans:
+        covered = min(left.get(order_id, ZERO), amount)
+        left[order_id] = left.get(order_id, ZERO) - covered
+        if due >= start:
+            key = f"{due.year:04d}-{due.month:02d}"
+            planned[key] += amount
+            outstanding[key] += amount - covered
+    for received_on, amount in received_rows:
+        received[f"{received_on.year:04d}-{received_on.month:02d}"] += amount
+    return [
+        MonthPayments(
+            month=month,
+            planned=planned[month],
+            received=received[month],
+            outstanding=outstanding[month],
+        )
+        for month in _months(start, end)
+    ]
+
+
+SPEC = RecordKind(
+    kind=KIND,
+    model=Order,
+    module=MODULE,
+    label_zh="订单",
+    label_en="Orders",
+    open_filter=lambda: Order.status == "open",
+    columns=columns,
+    query=filtered,
+)
+
+__all__ = [
+    "KIND",
+    "MODULE",
+    "SPEC",
+    "add_payment",
+    "add_plan",
+    "columns",
+    "create_order",
+    "delete_order",
+    "expected_payments",
+    "filtered",
+    "get_order",
+    "lines_of",
+    "list_orders",
+    "order_from_quote",
+    "orders_of",
+    "payments_of",
+    "plan_of",
+    "planned_total",
+    "remove_payment",
+    "remove_plan",
+    "restore_order",
+    "update_order",
+]

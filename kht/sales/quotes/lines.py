@@ -1,0 +1,211 @@
+"""Turning entered lines into priced line values, for quotes and orders alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kht.context import Ctx
+from kht.customers.models import Customer
+from kht.customers.service import scoped_query
+from kht.errors import NotFound, ValidationError
+from kht.products import service as products
+from kht.products.pricing import price_for
+from kht.sales.quotes.pricing import (
+    Totals,
+    check_money,
+    check_quantity,
+    check_rate,
+    document_totals,
+    line_figures,
+)
+
+MAX_LINES = 500
+LINE_FIELDS = (
+    "position",
+    "product_id",
+    "description",
+    "unit",
+    "quantity",
+    "unit_price",
+    "discount_rate",
+    "tax_rate",
+    "net",
+    "tax",
+    "total",
+)
+
+
+def visible_customer(ctx: Ctx, customer_id: int) -> Customer:
+    """The customer of a quote or order: it must be in the caller's scope (else 422)."""
+    customer = ctx.session.scalar(scoped_query(ctx).where(Customer.id == customer_id))
+    if customer is None:
+        raise ValidationError(f"customer {customer_id} not found", "customer_id")
+    return customer
+
+
+def check_contact(ctx: Ctx, contact_id: int | None, customer_id: int) -> None:
+    """A contact given must be one of the customer's (else 422 naming contact_id)."""
+    if contact_id is None:
+        return
+    from kht.contacts.models import Contact
+
+    found = ctx.session.scalar(
+        select(Contact.id).where(
+            Contact.id == contact_id,
+            Contact.customer_id == customer_id,
+            Contact.deleted_at.is_(None),
+        )
+    )
+    if found is None:
+        raise ValidationError(
+            f"contact {contact_id} is not a contact of customer {customer_id}", "contact_id"
+        )
+
+
+def check_opportunity(ctx: Ctx, opportunity_id: int | None, customer_id: int) -> None:
+    """An opportunity given must be visible to the caller and be the same customer's."""
+    if opportunity_id is None:
+        return
+    from kht.auth.scope import restrict
+    from kht.sales.opportunities.models import Opportunity
+
+    query = restrict(
+        select(Opportunity.customer_id).where(
+            Opportunity.id == opportunity_id, Opportunity.deleted_at.is_(None)
+        ),
+        ctx.user,
+        Opportunity,
+        "opportunities",
+    )
+    found = ctx.session.scalar(query)
+    if found is None:
+        raise ValidationError(f"opportunity {opportunity_id} not found", "opportunity_id")
+    if found != customer_id:
+        raise ValidationError(
+            f"opportunity {opportunity_id} belongs to another customer", "opportunity_id"
+        )
+
+
+def priced_lines(
+    ctx: Ctx, customer_id: int, lines: Sequence[Any], on_date: date
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Values of every line, priced; and the price list that priced them (if any).
+
+    A line naming a product takes its description, unit and tax rate from the catalogue
+    when not given, and its unit price from `price_for` (the customer's price list, the
+    quantity tier, the date). Every bad value is a 422 naming `lines[i].<field>`.
+    """
+    if len(lines) > MAX_LINES:
+        raise ValidationError(f"at most {MAX_LINES} lines", "lines")
+    rows: list[dict[str, Any]] = []
+    price_list_id: int | None = None
+    for index, line in enumerate(lines):
+        at = f"lines[{index}]"
+        quantity = check_quantity(line.quantity, f"{at}.quantity")
+        discount = check_rate(line.discount_rate, f"{at}.discount_rate")
+        description, unit = line.description.strip(), line.unit.strip()
+        unit_price, tax_rate = line.unit_price, line.tax_rate
+        if line.product_id is not None:
+            try:
+                product = products.get_product(ctx, line.product_id)
+            except NotFound:
+                raise ValidationError(
+                    f"product {line.product_id} does not exist", f"{at}.product_id"
+                ) from None
+            description = description or product.name
+            unit = unit or product.unit
+            if unit_price is None:
+                price = price_for(ctx, product.id, customer_id, quantity, on_date)
+                unit_price = price.unit_price
+                price_list_id = price_list_id or price.price_list_id
+            if tax_rate is None:
+                tax_rate = product.tax_rate
+        if not description:
+            raise ValidationError(f"{at}.description is required", f"{at}.description")
+        if unit_price is None:
+            raise ValidationError(f"{at}.unit_price is required", f"{at}.unit_price")
+        unit_price = check_money(unit_price, f"{at}.unit_price")
+        tax_rate = check_rate(tax_rate if tax_rate is not None else "0", f"{at}.tax_rate")
+        figures = line_figures(quantity, unit_price, discount, tax_rate)
+        rows.append(
+            {
+                "position": index + 1,
+                "product_id": line.product_id,
+                "description": description[:300],
+                "unit": unit[:20],
+                "quantity": quantity,
+                "unit_price": unit_price,
+                "discount_rate": discount,
+                "tax_rate": tax_rate,
+                "net": figures.net,
+                "tax": figures.tax,
+                "total": figures.total,
+            }
+        )
+    return rows, price_list_id
+
+
+def totals_of(rows: Sequence[Any]) -> Totals:
+    """Totals of priced line values (dicts) or line rows."""
+
+    class _Line:
+        def __init__(self, row: Any) -> None:
+            get = row.get if isinstance(row, dict) else lambda key: getattr(row, key)
+            self.quantity = get("quantity")
+            self.unit_price = get("unit_price")
+            self.discount_rate = get("discount_rate")
+            self.tax_rate = get("tax_rate")
+
+    return document_totals(_Line(row) for row in rows)
+
+
+def totals_values(totals: Totals) -> dict[str, Any]:
+    return {
+        "subtotal": totals.subtotal,
+        "discount_total": totals.discount_total,
+        "tax_total": totals.tax_total,
+        "total": totals.total,
+    }
+
+
+def line_values(line: Any) -> dict[str, Any]:
+    """A stored line's values, to copy it to another quote or order."""
+    return {key: getattr(line, key) for key in LINE_FIELDS}
+
+
+def lines_summary(rows: Sequence[Any]) -> str:
+    """A short text of lines for the audit trail ("3 x AJ-6550 @ 168000.00; ...")."""
+    parts = []
+    for row in rows:
+        get = row.get if isinstance(row, dict) else lambda key, r=row: getattr(r, key)
+        parts.append(
+            f"{get('quantity').normalize():f} x {get('description')} @ {get('unit_price')}"
+        )
+    return "; ".join(parts)
+
+
+def next_number(ctx: Ctx, column: Any, prefix: str) -> str:
+    """The next free `<prefix><6 digits>` after the highest stored one with that prefix.
+
+    Call `lock_numbers` first: two creators must not read the same highest number (the
+    unique index would refuse the second one's insert).
+    """
+    highest = ctx.session.scalar(select(func.max(column)).where(column.like(f"{prefix}%")))
+    tail = highest[len(prefix) :] if highest else ""
+    following = int(tail) + 1 if tail.isdigit() else 1
+    return f"{prefix}{following:06d}"
+
+
+def lock_numbers(ctx: Ctx, key: int) -> None:
+    """Serialise number generation on PostgreSQL until the transaction ends.
+
+    SQLite writers already hold the database's write lock (BEGIN IMMEDIATE).
+    """
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        ctx.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
