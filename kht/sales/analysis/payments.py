@@ -4,15 +4,16 @@ plans minus what has been received.
 Payments received on an order settle its plans oldest first, so what is left of each plan
 is what is still expected in the month it falls due; plans due before the first month and
 still unpaid are `overdue`. Only live, not cancelled orders in the user's scope on `orders`
-count. If the orders module offers `expected_payments(ctx, start, end)` it is not used here:
-this reads the plan and payment tables directly through the same scope.
+count. The orders module's `expected_payments(ctx, start, end)` does the month-by-month work
+when it is there; otherwise (an older orders module) the tables are read here the same way.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -40,6 +41,41 @@ def payment_forecast(ctx: Ctx, start: date | None = None, months: int = 6) -> Pa
     if not 1 <= months <= MAX_MONTHS:
         raise ValidationError(f"months must be between 1 and {MAX_MONTHS}", "months")
     end = periods.add_months(start, months)
+    try:
+        from kht.sales.orders.service import expected_payments
+    except ImportError:
+        return _own_forecast(ctx, start, months, end)
+    return _from_orders(ctx, expected_payments, start, months, end)
+
+
+def _from_orders(
+    ctx: Ctx, expected_payments: Any, start: date, months: int, end: date
+) -> PaymentForecast:
+    last = end - timedelta(days=1)
+    out = [
+        PaymentMonth(
+            month=periods.parse_date(f"{m.month}-01", "month"),
+            label=m.month,
+            planned=common.money(m.planned),
+            received=common.money(m.received),
+            expected=common.money(m.outstanding),
+        )
+        for m in expected_payments(ctx, start, last)
+    ]
+    overdue = ZERO
+    earliest = ctx.session.scalar(select(func.min(PaymentPlan.due_date)))
+    if earliest is not None and earliest < start:
+        before = expected_payments(ctx, earliest, start - timedelta(days=1))
+        overdue = sum((m.outstanding for m in before), ZERO)
+    return PaymentForecast(
+        start=start,
+        months=out,
+        overdue=common.money(overdue),
+        expected_total=common.money(sum((m.expected for m in out), ZERO)),
+    )
+
+
+def _own_forecast(ctx: Ctx, start: date, months: int, end: date) -> PaymentForecast:
     sums = common.Sums(ctx)
     orders = select(Order.id).where(
         Order.deleted_at.is_(None),
