@@ -49,7 +49,7 @@ def load(ctx: Ctx) -> None:
     from kht.products.demo import load as load_catalogue
 
     load_catalogue(ctx)  # idempotent; the quotes need the catalogue
-    products = dict(ctx.session.execute(select(Product.code, Product.id)).tuples())
+    products = {row.code: row.id for row in ctx.session.execute(select(Product.code, Product.id))}
     titles = set(ctx.session.scalars(select(Quote.title)))
     for customer_name, title, owner, items, outcome in DEMO_QUOTES:
         customer_id = ctx.session.scalar(select(Customer.id).where(Customer.name == customer_name))

@@ -149,7 +149,7 @@ def quote_page(request: Request, ctx: RequestCtx, quote_id: FromPath[int]) -> Te
         in_words=amount_in_words(quote.total),
         customer=customer_names(ctx, {quote.customer_id}).get(quote.customer_id, ""),
         owner=people(ctx, {quote.owner_id}).get(quote.owner_id or 0, "—"),
-        template=template,
+        quote_template=template,
         order_id=service.order_id_of(ctx, quote.id),
         revisions=service.revisions_of(ctx, quote),
         can=_actions(ctx, quote, status),
@@ -539,7 +539,7 @@ def _template_form(
         status_code=status_code,
         form=form,
         errors=errors,
-        template=template,
+        quote_template=template,
     )
 
 
