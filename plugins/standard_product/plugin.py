@@ -75,7 +75,12 @@ def kht_register_quote_templates() -> list[QuoteTemplateDef]:
 
 @hookimpl
 def kht_register_value_models() -> list[ValueModel]:
-    from plugins.standard_product.service import LEAD_SCORE, lead_score
+    from plugins.standard_product.service import (
+        CUSTOMER_VALUE,
+        LEAD_SCORE,
+        customer_value,
+        lead_score,
+    )
 
     return [
         ValueModel(
@@ -86,7 +91,16 @@ def kht_register_value_models() -> list[ValueModel]:
             compute=lead_score,
             description_zh="匹配度（0-60）+ 活跃度（0-40）",
             description_en="Fit (0-60) + engagement (0-40)",
-        )
+        ),
+        ValueModel(
+            key=CUSTOMER_VALUE,
+            kind="customer",
+            label_zh="客户价值",
+            label_en="Customer value",
+            compute=customer_value,
+            description_zh="潜力（0-60）+ 活跃度（0-40）",
+            description_en="Potential (0-60) + engagement (0-40)",
+        ),
     ]
 
 

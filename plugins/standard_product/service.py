@@ -24,6 +24,7 @@ from plugins.standard_product.schemas import Settings
 
 NAME = "standard_product"
 LEAD_SCORE = "standard_product.lead_score"
+CUSTOMER_VALUE = "standard_product.customer_value"
 MODULE = "standard_product"
 _CACHE = "standard_product.settings"
 
@@ -125,13 +126,19 @@ def _short(choice: str) -> str:
     return choice.split(" ", 1)[0]
 
 
-def fit(settings: Settings, values: dict[str, Any]) -> list[ScorePart]:
+def fit(
+    settings: Settings,
+    values: dict[str, Any],
+    dimensions: tuple[tuple[str, str, str, str, int], ...] = FIT_POINTS,
+    prefix_zh: str = "匹配度",
+    prefix_en: str = "Fit",
+) -> list[ScorePart]:
     """One part per profile dimension: its points if the lead's value is in the target list.
 
     A dimension without a target list gives its points to any lead that filled it in.
     """
     parts = []
-    for field, target_name, zh, en, points in FIT_POINTS:
+    for field, target_name, zh, en, points in dimensions:
         value = values.get(field)
         given = [v for v in (value if isinstance(value, list) else [value]) if v]
         target = getattr(settings, target_name)
@@ -149,8 +156,8 @@ def fit(settings: Settings, values: dict[str, Any]) -> list[ScorePart]:
             )
         parts.append(
             ScorePart(
-                label_zh=f"匹配度 · {zh}",
-                label_en=f"Fit · {en}",
+                label_zh=f"{prefix_zh} · {zh}",
+                label_en=f"{prefix_en} · {en}",
                 points=earned,
                 explanation=why,
                 explanation_en=why_en,
@@ -195,6 +202,25 @@ def lead_score(ctx: Ctx, lead: Any) -> Score:
     """The value model `standard_product.lead_score`: fit (0..60) + engagement (0..40)."""
     parts = fit(get_settings(ctx), _values(lead))
     parts.append(engagement(actions_of(ctx, "lead", lead.id), ctx.now()))
+    return Score(
+        total=sum((Decimal(part.points) for part in parts), Decimal(0)), parts=tuple(parts)
+    )
+
+
+# Customer potential: the customer's fields against the same target profile (together 60).
+CUSTOMER_FIT_POINTS: tuple[tuple[str, str, str, str, int], ...] = (
+    ("industry", "target_industries", "行业", "Industry", 25),
+    ("company_size", "target_sizes", "公司规模", "Company size", 20),
+    ("product_interest", "target_products", "意向产品", "Product interest", 15),
+)
+
+
+def customer_value(ctx: Ctx, customer: Any) -> Score:
+    """The value model `standard_product.customer_value`: potential (0..60, the customer's
+    fit with the target profile) + engagement (0..40, as for leads, over the actions on the
+    customer, its contacts and its leads)."""
+    parts = fit(get_settings(ctx), _values(customer), CUSTOMER_FIT_POINTS, "潜力", "Potential")
+    parts.append(engagement(actions_of(ctx, "customer", customer.id), ctx.now()))
     return Score(
         total=sum((Decimal(part.points) for part in parts), Decimal(0)), parts=tuple(parts)
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from litestar.testing import TestClient
 
 from kht.fields import fields_for
 from kht.leads.schemas import LeadCreate
 from kht.leads.service import create_lead
 from kht.sales.processes.service import list_processes
+from kht.testing import log_in
 from plugins.standard_product.defs import PROCESS_KEY, SERVICE_PROMISE, SERVICE_TERMS
 
 PACK = "standard_product"
@@ -89,3 +91,45 @@ def test_a_lead_created_with_pack_values_keeps_them(shop):
             ctx, LeadCreate(name="李四", ext={PACK: {"product_interest": ["配件 Parts"]}})
         )
         assert lead.ext[PACK] == {"product_interest": ["配件 Parts"]}
+
+
+def test_a_quote_printed_with_the_pack_template_shows_the_service_promise(shop):
+    from decimal import Decimal
+
+    from kht.customers.schemas import CustomerCreate
+    from kht.customers.service import create_customer
+    from kht.sales.quotes.printing import list_templates, render_quote
+    from kht.sales.quotes.schemas import LineIn, QuoteCreate
+    from kht.sales.quotes.service import create_quote
+
+    with shop.at("rep1") as ctx:
+        customer_id = create_customer(ctx, CustomerCreate(name="上海精工机械有限公司")).id
+    with shop.at("admin") as ctx:
+        template = next(t for t in list_templates(ctx) if t.key == SERVICE_PROMISE.key)
+    with shop.at("rep1") as ctx:
+        line = LineIn(
+            description="数控机床 A型",
+            unit="台",
+            quantity=Decimal("2"),
+            unit_price=Decimal("15000.00"),
+            tax_rate=Decimal("0.13"),
+        )
+        quote = create_quote(
+            ctx,
+            QuoteCreate(
+                title="数控机床报价",
+                customer_id=customer_id,
+                template_id=template.id,
+                lines=[line],
+            ),
+        )
+        assert quote.terms == SERVICE_TERMS  # a new quote starts with the template's terms
+        _, html = render_quote(ctx, quote.id)
+    assert "产品报价与服务承诺" in html and "Our service promise" in html
+    assert "上海精工机械有限公司" in html and "数控机床 A型" in html
+    assert "33,900.00" in html
+    assert "质保" in html and "Warranty" in html
+    with TestClient(shop.app) as client:
+        log_in(client, "rep1")
+        page = client.get(f"/quotes/{quote.id}/print")
+    assert page.status_code == 200 and "产品报价与服务承诺" in page.text
