@@ -2,8 +2,12 @@
 
     python -m bench --n 100000 --db sqlite --reps 200
     python -m bench --db postgresql            # KHT_BENCH_PG_URL, default 127.0.0.1:5432
+    python -m bench --only kanban funnel       # only the operations whose name has a word
+    python -m bench io --n 100000 --rows 100000     # import/export 100k rows, peak memory
+    python -m bench load --seconds 20 --workers 1 2 # HTTP load on `kht serve` vs the bare app
 
-Prints a table (median and p95 in ms, ratio kht / bare) and writes bench/results/latest.json.
+Prints a table (median and p95 in ms, ratio kht / bare) and merges the figures into
+bench/results/latest.json (a result replaces the one of the same backend and size).
 """
 
 from __future__ import annotations
@@ -38,7 +42,36 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def merge(path: Path, report: dict[str, Any], section: str, keys: tuple[str, ...]) -> None:
+    """Write `report[section]` into the JSON at `path`, keeping other sections and results.
+
+    A new result replaces an old one with the same values of `keys` (backend, size...).
+    """
+    old: dict[str, Any] = {}
+    if path.exists():
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            old = {}
+    fresh = report[section]
+    same = {tuple(r.get(k) for k in keys) for r in fresh}
+    kept = [r for r in old.get(section, []) if tuple(r.get(k) for k in keys) not in same]
+    merged = {**old, **{k: v for k, v in report.items() if k != section}}
+    merged[section] = kept + fresh
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(merged, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "io":
+        from bench.io import main as io_main
+
+        return io_main(argv[1:])
+    if argv and argv[0] == "load":
+        from bench.load import main as load_main
+
+        return load_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="customers (default 100,000)")
     parser.add_argument("--seed", type=int, default=1)
@@ -47,6 +80,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--cache", type=Path, default=CACHE, help="where SQLite files are kept")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--only", nargs="*", default=None, help="words of operation names")
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -64,13 +98,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         started = time.perf_counter()
         url = ensure_database(args.n, args.seed, backend, args.cache, log=log)
         log(f"{backend}: data ready in {time.perf_counter() - started:.1f} s")
-        result = run(url, args.n, args.reps, args.warmup, log)
+        result = run(url, args.n, args.reps, args.warmup, log, args.only)
         report["results"].append(result)
         print(table(result) + "\n", flush=True)
     m = report["machine"]
     print(f"machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    merge(args.out, report, "results", ("backend", "customers"))
     print(f"written: {args.out}")
     return report
 

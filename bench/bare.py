@@ -4,30 +4,57 @@ It does what kht's endpoints do for the benchmarked operations, with nothing els
 authentication, no permission or scope resolution (the scope is passed in as a fixed list
 of owner ids, the way a hand-written query would have it), no hooks, no plugin manager, no
 custom-field validation. Writes are an INSERT/UPDATE plus one audit-row INSERT in one
-transaction, as the issue defines the baseline for writes.
+transaction, as the issue defines the baseline for writes (a stage move included: no gate,
+no stage history, no hooks). The funnel and the forecast are the hand-written GROUP BYs over
+the same tables doing the same counting and summing (the forecast rolled up the department
+tree in Python), without quotas, labels or exact-cent arithmetic.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Litestar, get, patch, post
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlalchemy import Engine, case, func, insert, select, text, update
+from sqlalchemy import (
+    Engine,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from kht.audit.models import AuditEntry
 from kht.customers.models import Customer
 from kht.db.base import utcnow
 from kht.db.engine import READONLY
+from kht.org.models import Department
+from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
+from kht.sales.processes.models import ProcessStage
 from kht.search.models import SearchDocument
 from kht.search.tokens import fts5_expression, parse_query, tsquery_expression
 
 customers = Customer.__table__
 audit = AuditEntry.__table__
 documents = SearchDocument.__table__
+opportunities = Opportunity.__table__
+history = OpportunityStageChange.__table__
+stages = ProcessStage.__table__
+departments = Department.__table__
+ZONE = ZoneInfo("Asia/Shanghai")  # the users' zone: a day is a Beijing day, as in kht
 
 
 @dataclass(frozen=True)
@@ -48,6 +75,19 @@ class NewCustomer(msgspec.Struct, kw_only=True):
 class CustomerPatch(msgspec.Struct, kw_only=True):
     version: int
     address: str
+
+
+class StageMove(msgspec.Struct, kw_only=True):
+    stage_id: int
+    version: int
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ZONE).astimezone(UTC)
+
+
+def epoch(postgres: bool, expr: Any) -> Any:
+    return func.extract("epoch", expr) if postgres else cast(func.strftime("%s", expr), Integer)
 
 
 def _row(row: Any) -> dict[str, Any]:
@@ -190,7 +230,208 @@ def build_app(engine: Engine, scopes: Scopes) -> Litestar:
         return _row(row)
 
     return Litestar(
-        route_handlers=[list_customers, get_customer, search, create_customer, update_customer],
+        route_handlers=[
+            list_customers,
+            get_customer,
+            search,
+            create_customer,
+            update_customer,
+            *sales_routes(engine, scopes),
+        ],
         openapi_config=None,
         debug=False,
     )
+
+
+def sales_routes(engine: Engine, scopes: Scopes) -> list[Any]:
+    """Kanban move, funnel and forecast of the baseline (acting as `scopes` says)."""
+    reader = engine.execution_options(**{READONLY: True})
+    postgres = engine.dialect.name == "postgresql"
+    with engine.connect() as connection:
+        stage_rows = {
+            row.id: row
+            for row in connection.execute(
+                select(stages.c.id, stages.c.probability, stages.c.outcome, stages.c.process_id)
+            )
+        }
+
+    def visible_opportunities(who: str, department_id: int) -> Any:
+        owner = opportunities.c.owner_id
+        path = select(departments.c.path).where(departments.c.id == department_id)
+        subtree = select(departments.c.id).where(
+            departments.c.path.startswith(path.scalar_subquery())
+        )
+        return and_(
+            opportunities.c.deleted_at.is_(None),
+            owner.in_(scopes.owners[who]) | owner.is_(None),
+            opportunities.c.department_id.in_(subtree),
+        )
+
+    @post("/opportunities/{opportunity_id:int}/stage", sync_to_thread=True, status_code=200)
+    def move_stage(opportunity_id: FromPath[int], data: JSONBody[StageMove]) -> dict[str, Any]:
+        now = utcnow()
+        target = stage_rows[data.stage_id]
+        o = opportunities.c
+        with engine.begin() as connection:
+            old = connection.scalar(select(o.stage_id).where(o.id == opportunity_id))
+            row = connection.execute(
+                update(opportunities)
+                .where(o.id == opportunity_id, o.version == data.version)
+                .values(
+                    stage_id=data.stage_id,
+                    probability=target.probability,
+                    status=target.outcome,
+                    stage_entered_at=now,
+                    closed_at=now if target.outcome != "open" else None,
+                    version=data.version + 1,
+                    updated_at=now,
+                    updated_by_id=scopes.user_id,
+                )
+                .returning(opportunities)
+            ).first()
+            if row is None:
+                raise HTTPException(status_code=409, detail="stale version")
+            connection.execute(
+                insert(audit).values(
+                    at=now,
+                    user_id=scopes.user_id,
+                    kind="opportunity",
+                    record_id=opportunity_id,
+                    action="update",
+                    changes={"stage_id": [old, data.stage_id]},
+                )
+            )
+        return _row(row)
+
+    @get("/funnel", sync_to_thread=True)
+    def funnel(
+        start: FromQuery[date],
+        end: FromQuery[date],
+        department_id: FromQuery[int],
+        who: str = "mgr",
+    ) -> dict[str, Any]:
+        low, high = day_start(start), day_start(end + timedelta(days=1))
+        o, h = opportunities.c, history.c
+        scope = visible_opportunities(who, department_id)
+        per_opportunity = (
+            select(
+                h.stage_id,
+                h.opportunity_id,
+                func.min(h.entered_at).label("first"),
+                func.max(h.amount).label("amount"),
+            )
+            .join(opportunities, o.id == h.opportunity_id)
+            .where(scope, h.entered_at >= low, h.entered_at < high)
+            .group_by(h.stage_id, h.opportunity_id)
+            .subquery()
+        )
+        later, later_stage, stage = history.alias(), stages.alias(), stages.alias()
+        went_on = exists(
+            select(later.c.id)
+            .join(later_stage, later_stage.c.id == later.c.stage_id)
+            .where(
+                later.c.opportunity_id == per_opportunity.c.opportunity_id,
+                later.c.entered_at >= per_opportunity.c.first,
+                later_stage.c.outcome != "lost",
+                later_stage.c.position > stage.c.position,
+            )
+        )
+        reached = (
+            select(
+                per_opportunity.c.stage_id,
+                func.count().label("reached"),
+                func.sum(per_opportunity.c.amount).label("amount"),
+                func.sum(case((went_on, 1), else_=0)).label("advanced"),
+            )
+            .join(stage, stage.c.id == per_opportunity.c.stage_id)
+            .group_by(per_opportunity.c.stage_id)
+        )
+        current = (
+            select(o.stage_id, func.count().label("n"), func.sum(o.amount).label("amount"))
+            .where(scope, or_(o.status == "open", and_(o.closed_at >= low, o.closed_at < high)))
+            .group_by(o.stage_id)
+        )
+        done = h.left_at.is_not(None)
+        stays = (
+            select(
+                h.stage_id,
+                func.sum(case((done, h.seconds_in_stage), else_=0)).label("seconds"),
+                func.count().label("stays"),
+                func.sum(case((done, 0), else_=1)).label("going"),
+                func.sum(case((done, 0), else_=epoch(postgres, h.entered_at))).label("since"),
+            )
+            .join(opportunities, o.id == h.opportunity_id)
+            .where(scope, h.entered_at >= low, h.entered_at < high)
+            .group_by(h.stage_id)
+        )
+        now = datetime.now(UTC).timestamp()
+        out: dict[int, dict[str, Any]] = defaultdict(dict)
+        with reader.connect() as connection:
+            for row in connection.execute(reached):
+                out[row.stage_id].update(
+                    reached=row.reached, amount=float(row.amount), advanced=row.advanced
+                )
+            for row in connection.execute(current):
+                out[row.stage_id].update(current=row.n, current_amount=float(row.amount))
+            for row in connection.execute(stays):
+                seconds = float(row.seconds or 0) + row.going * now - float(row.since or 0)
+                out[row.stage_id]["avg_days"] = round(seconds / row.stays / 86400, 1)
+        return {"stages": [{"stage_id": k, **v} for k, v in sorted(out.items())]}
+
+    @get("/forecast", sync_to_thread=True)
+    def forecast(start: FromQuery[date], department_id: FromQuery[int], who: str = "mgr") -> Any:
+        end = date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
+        o = opportunities.c
+        is_open, is_won = o.status == "open", o.status == "won"
+
+        def total(condition: Any, expr: Any) -> Any:
+            return func.sum(case((condition, expr), else_=0))
+
+        query = (
+            select(
+                o.department_id,
+                total(is_open, o.amount * o.probability / 100).label("weighted"),
+                total(and_(is_open, o.forecast_category == "commit"), o.amount).label("commit"),
+                total(and_(is_open, o.forecast_category == "best_case"), o.amount).label("best"),
+                total(is_won, o.amount).label("won"),
+                total(is_open, 1).label("open_count"),
+                total(is_won, 1).label("won_count"),
+            )
+            .where(
+                visible_opportunities(who, department_id),
+                or_(
+                    and_(is_open, o.expected_close >= start, o.expected_close < end),
+                    and_(is_won, o.closed_at >= day_start(start), o.closed_at < day_start(end)),
+                ),
+            )
+            .group_by(o.department_id)
+        )
+        path = select(departments.c.path).where(departments.c.id == department_id)
+        tree = select(departments.c.id, departments.c.parent_id, departments.c.name).where(
+            departments.c.path.startswith(path.scalar_subquery())
+        )
+        with reader.connect() as connection:
+            sums = {row.department_id: row._mapping for row in connection.execute(query)}
+            nodes = connection.execute(tree).all()
+        rows = roll_up(sums, nodes)
+        return {"rows": rows, "total": rows[department_id]}
+
+    return [move_stage, funnel, forecast]
+
+
+def roll_up(sums: dict[int, Any], nodes: list[Any]) -> dict[int, dict[str, Any]]:
+    """Each department's figures plus those of every department under it."""
+    keys = ("weighted", "commit", "best", "won", "open_count", "won_count")
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node.id)
+
+    def rolled(node_id: int) -> dict[str, float]:
+        own = sums.get(node_id)
+        figures = {k: float(own[k] or 0) if own else 0.0 for k in keys}
+        for child in children.get(node_id, []):
+            for k, v in rolled(child).items():
+                figures[k] += v
+        return figures
+
+    return {node.id: {"name": node.name, **rolled(node.id)} for node in nodes}

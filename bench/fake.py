@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 POOL_SHARE = 0.1  # customers with no owner (the shared pool)
 BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)  # fixed, so the data is the same every run
@@ -172,3 +173,227 @@ def action_rows(rng: random.Random, owners: Owners) -> Iterator[dict[str, Any]]:
 def user_name(k: int) -> str:
     """The Chinese name of the k-th generated user."""
     return SURNAMES[k % len(SURNAMES)] + GIVEN[(k * 7) % len(GIVEN)] + GIVEN[(k * 3) % len(GIVEN)]
+
+
+# ---------------------------------------------------------------- sales: opportunities, orders
+
+SALES_NOW = datetime(2026, 11, 20, tzinfo=UTC)  # the fixed "today" of the generated pipeline
+DAY = 86400
+TOPICS = (
+    "ERP 升级项目",
+    "年度设备采购",
+    "云平台迁移",
+    "数据中心扩容",
+    "CRM 实施",
+    "安防系统改造",
+    "Annual license renewal",
+    "Fleet telematics rollout",
+    "办公网络建设",
+    "生产线自动化",
+)
+LOSS_REASONS = ("价格过高", "选择了竞争对手", "预算取消", "项目延期", "Lost to competitor")
+CATEGORIES = ("pipeline", "pipeline", "pipeline", "best_case", "best_case", "commit")
+
+
+class Stage(NamedTuple):
+    """A stage of the process, as read from sales_process_stages."""
+
+    id: int
+    key: str
+    name_zh: str
+    name_en: str
+    position: int
+    probability: int
+    outcome: str
+
+
+def quarter_start(day: datetime) -> datetime:
+    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1, hour=0, minute=0, second=0)
+
+
+def _path(rng: random.Random, i: int, stages: list[Stage]) -> list[Stage]:
+    """The stages opportunity `i` went through, its current one last.
+
+    Every fourth opportunity is won (so there are always enough for the orders); the others
+    stop in an open stage (most often an early one) or are lost after some open stages.
+    """
+    open_ = [s for s in stages if s.outcome == "open"]
+    won = next(s for s in stages if s.outcome == "won")
+    lost = next(s for s in stages if s.outcome == "lost")
+    if i % 4 == 0:
+        return [*open_, won]
+    if rng.random() < 0.2:
+        return [*open_[: rng.randrange(1, len(open_) + 1)], lost]
+    weights = [len(open_) - k for k in range(len(open_))]  # fewer get further
+    return open_[: rng.choices(range(1, len(open_) + 1), weights)[0]]
+
+
+def _stays(rng: random.Random, created: datetime, count: int) -> list[datetime]:
+    """When each of `count` stays began: days to weeks apart, all before SALES_NOW."""
+    gaps = [rng.randrange(DAY, 40 * DAY) for _ in range(count - 1)]
+    room = (SALES_NOW - created).total_seconds() - 3600
+    scale = min(1.0, room / sum(gaps)) if gaps and sum(gaps) > 0 else 1.0
+    times, at = [created], created
+    for gap in gaps:
+        at = at + timedelta(seconds=int(gap * scale))
+        times.append(at)
+    return times
+
+
+def opportunity_rows(
+    rng: random.Random,
+    owners: Owners,
+    contacts: dict[int, int],
+    departments: dict[int, int | None],
+    users: list[int],
+    process_id: int,
+    stages: list[Stage],
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """One opportunity per customer, with its stage history rows (ids left to the caller).
+
+    Values as kht.sales.opportunities.service leaves them after the moves: probability and
+    status from the current stage, version 1 + one per move, `closed_at` for won and lost,
+    `department_id` the owner's department; pool customers' opportunities go to some user.
+    Open ones are expected to close in this quarter or the next three.
+    """
+    first_close = quarter_start(SALES_NOW).date()
+    close_days = 365
+    for customer_id, customer_owner in owners:
+        owner = customer_owner if customer_owner is not None else rng.choice(users)
+        path = _path(rng, customer_id, stages)
+        created = SALES_NOW - timedelta(seconds=rng.randrange(7 * DAY, 365 * DAY))
+        entered = _stays(rng, created, len(path))
+        current, last = path[-1], entered[-1]
+        amount = Decimal(rng.randrange(500_000, 200_000_000)) / 100  # 5,000.00 .. 2,000,000.00
+        closed = current.outcome != "open"
+        expected = (
+            last.date() if closed else first_close + timedelta(days=rng.randrange(close_days))
+        )
+        opportunity = {
+            "id": customer_id,
+            "name": f"{rng.choice(TOPICS)} {customer_id}",
+            "customer_id": customer_id,
+            "contact_id": contacts.get(customer_id),
+            "process_id": process_id,
+            "stage_id": current.id,
+            "stage_entered_at": last,
+            "status": current.outcome,
+            "amount": amount,
+            "currency": "CNY",
+            "probability": current.probability,
+            "forecast_category": rng.choice(CATEGORIES),
+            "expected_close": expected,
+            "closed_at": last if closed else None,
+            "close_reason": rng.choice(LOSS_REASONS) if current.outcome == "lost" else "",
+            "competitors": "",
+            "source": rng.choice(SOURCES),
+            "lead_id": None,
+            "campaign_id": None,
+            "product_line_id": None,
+            "department_id": departments.get(owner),
+            "description": "",
+            "ext": {},
+            "created_at": created,
+            "updated_at": last,
+            "created_by_id": owner,
+            "updated_by_id": owner,
+            "owner_id": owner,
+            "version": len(path),
+            "deleted_at": None,
+        }
+        history = []
+        for k, stage in enumerate(path):
+            left = entered[k + 1] if k + 1 < len(path) else None
+            history.append(
+                {
+                    "opportunity_id": customer_id,
+                    "stage_id": stage.id,
+                    "stage_name_zh": stage.name_zh,
+                    "stage_name_en": stage.name_en,
+                    "probability": stage.probability,
+                    "amount": amount,
+                    "entered_at": entered[k],
+                    "left_at": left,
+                    "seconds_in_stage": int((left - entered[k]).total_seconds()) if left else None,
+                    "user_id": owner,
+                    "cause": "created"
+                    if k == 0
+                    else opportunity["close_reason"]
+                    if stage.outcome == "lost"
+                    else "",
+                }
+            )
+        yield opportunity, history
+
+
+def order_rows(
+    rng: random.Random, won: list[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any] | None]]:
+    """An order per won opportunity given: (order, its line, its payment plan, its payment).
+
+    One line at the opportunity's amount with 13% VAT, totals as kht.sales.quotes.pricing
+    computes them; numbered O<year>-<6 digits> in order; fulfilled ones are paid in full.
+    """
+    from kht.sales.quotes.pricing import line_figures
+
+    serial: dict[int, int] = {}
+    for k, opp in enumerate(won, start=1):
+        day = opp["closed_at"].date()
+        serial[day.year] = serial.get(day.year, 0) + 1
+        figures = line_figures(Decimal(1), opp["amount"], Decimal(0), Decimal("0.13"))
+        fulfilled = rng.random() < 0.7
+        order = {
+            "id": k,
+            "number": f"O{day.year}-{serial[day.year]:06d}",
+            "customer_id": opp["customer_id"],
+            "contact_id": opp["contact_id"],
+            "quote_id": None,
+            "opportunity_id": opp["id"],
+            "status": "fulfilled" if fulfilled else "open",
+            "order_date": day,
+            "currency": "CNY",
+            "subtotal": figures.gross,
+            "discount_total": figures.gross - figures.net,
+            "tax_total": figures.tax,
+            "total": figures.total,
+            "paid_total": figures.total if fulfilled else Decimal("0.00"),
+            "notes": "",
+            "ext": {},
+            "created_at": opp["closed_at"],
+            "updated_at": opp["closed_at"],
+            "created_by_id": opp["owner_id"],
+            "updated_by_id": opp["owner_id"],
+            "owner_id": opp["owner_id"],
+            "version": 1,
+            "deleted_at": None,
+        }
+        line = {
+            "id": k,
+            "order_id": k,
+            "position": 0,
+            "product_id": None,
+            "description": opp["name"],
+            "unit": "项",
+            "quantity": Decimal("1.0000"),
+            "unit_price": opp["amount"],
+            "discount_rate": Decimal("0.0000"),
+            "tax_rate": Decimal("0.1300"),
+            "net": figures.net,
+            "tax": figures.tax,
+            "total": figures.total,
+        }
+        due = day + timedelta(days=30)
+        stamp = {"created_at": opp["closed_at"], "updated_at": opp["closed_at"]}
+        plan = {"id": k, "order_id": k, "due_date": due, "amount": figures.total, "note": ""}
+        payment = None
+        if fulfilled:
+            payment = {
+                "id": k,
+                "order_id": k,
+                "received_on": due - timedelta(days=rng.randrange(0, 20)),
+                "amount": figures.total,
+                "method": rng.choice(("bank_transfer", "cheque", "alipay")),
+                "reference": f"P{k:08d}",
+                **stamp,
+            }
+        yield order, line, {**plan, **stamp}, payment

@@ -3,14 +3,17 @@
 `ensure_database(n, seed, backend)` returns the URL of a migrated kht database holding `n`
 customers (Chinese and English companies and people), 2 contacts each, n/2 leads, 10 actions
 per customer, two admin custom fields with valid values, a tree of 10 departments and 200
-users, and the search documents of all of it. The database is cached: a SQLite file under
-bench/.cache/ keyed by n and seed, or a PostgreSQL database `kht_bench_<n>` reused when its
-row counts match.
+users, and the search documents of all of it; and the sales pipeline: one opportunity per
+customer in the stages of the default process "standard" with its stage history, and n/10
+orders (one line, a payment plan, a payment when fulfilled) of won opportunities. The
+database is cached: a SQLite file under bench/.cache/ keyed by n and seed, or a PostgreSQL
+database `kht_bench_<n>` reused when its row counts match.
 
 Users, departments and custom fields go through the services (few rows, real rules); the
 millions of records go in as Core executemany in chunks, with the values the services
 would give them (version 1, UTC times, valid custom-field values). No audit rows are made
-for generated history.
+for generated history. A database that has the customers but not yet the sales data (made
+by an older generator) gets only the sales data added.
 """
 
 from __future__ import annotations
@@ -71,7 +74,12 @@ def postgres_url(n: int, base: str | None = None) -> str:
     return url.set(database=f"kht_bench_{n}").render_as_string(hide_password=False)
 
 
+BASE_TABLES = ("customers", "contacts", "leads", "actions", "search_documents", "users")
+SALES_TABLES = ("opportunities", "orders", "order_lines", "order_payment_plans")
+
+
 def expected_counts(n: int) -> dict[str, int]:
+    """Row counts of a complete database (the stage history varies: at least one a customer)."""
     return {
         "customers": n,
         "contacts": 2 * n,
@@ -79,6 +87,10 @@ def expected_counts(n: int) -> dict[str, int]:
         "actions": 10 * n,
         "search_documents": n + 2 * n + n // 2,
         "users": USERS + 1,  # + the administrator
+        "opportunities": n,
+        "orders": n // 10,
+        "order_lines": n // 10,
+        "order_payment_plans": n // 10,
     }
 
 
@@ -91,12 +103,31 @@ def counts(url: str) -> dict[str, int] | None:
         with engine.connect() as connection:
             return {
                 table: connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
-                for table in expected_counts(0)
+                for table in [*expected_counts(0), "opportunity_stage_history"]
             }
     except Exception:  # noqa: BLE001 - missing file/database or missing tables: not generated
         return None
     finally:
         engine.dispose()
+
+
+def complete(found: dict[str, int] | None, n: int) -> bool:
+    """Whether row counts `found` are those of a finished database of `n` customers."""
+    if found is None:
+        return False
+    expected = expected_counts(n)
+    return all(found[t] == expected[t] for t in expected) and (
+        found["opportunity_stage_history"] >= n
+    )
+
+
+def _needs_sales_only(found: dict[str, int] | None, n: int) -> bool:
+    if found is None:
+        return False
+    expected = expected_counts(n)
+    return all(found[t] == expected[t] for t in BASE_TABLES) and not any(
+        found[t] for t in [*SALES_TABLES, "opportunity_stage_history"]
+    )
 
 
 def ensure_database(
@@ -107,13 +138,21 @@ def ensure_database(
         cache.mkdir(parents=True, exist_ok=True)
         url = sqlite_url(n, seed, cache)
         path = Path(url.removeprefix("sqlite:///"))
-        if path.exists() and counts(url) == expected_counts(n):
+        found = counts(url) if path.exists() else None
+        if complete(found, n):
+            return url
+        if _needs_sales_only(found, n):
+            _add_sales_only(url, n, seed, log)
             return url
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     else:
         url = postgres_url(n)
-        if counts(url) == expected_counts(n):
+        found = counts(url)
+        if complete(found, n):
+            return url
+        if _needs_sales_only(found, n):
+            _add_sales_only(url, n, seed, log)
             return url
         _recreate_postgres(url)
     started = time.perf_counter()
@@ -174,13 +213,47 @@ def generate(url: str, n: int, seed: int = 1, log: Any = print) -> None:
         started = time.perf_counter()
         _search_documents(ctx)
         timings["search_documents"] = time.perf_counter() - started
+    timings.update(_sales(runtime, n, seed))
+    _finish(runtime)
+    log("  " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+
+def _add_sales_only(url: str, n: int, seed: int, log: Any) -> None:
+    """Add the sales data to a database that has everything else."""
+    from kht.runtime import Runtime
+
+    started = time.perf_counter()
+    runtime = Runtime.from_settings(settings(url))
+    runtime.migrate()  # seeds the default process if the database predates it
+    timings = _sales(runtime, n, seed)
+    _finish(runtime)
+    log("  " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+    log(f"added the sales data of {n:,} customers in {time.perf_counter() - started:.1f} s")
+
+
+def _finish(runtime: Any) -> None:
     if runtime.engine.dialect.name == "postgresql":
         with runtime.engine.begin() as connection:
             _fix_sequences(connection)
     with runtime.engine.connect() as connection:
         _analyze(connection)
     runtime.engine.dispose()
-    log("  " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+
+def _sales(runtime: Any, n: int, seed: int) -> dict[str, float]:
+    """Opportunities with their stage history, then orders, in one transaction."""
+    # Its own random stream: the sales data is the same whether added later or not.
+    rng = random.Random(seed * 1_000_003 + 7)
+    timings = {}
+    with runtime.engine.begin() as connection:
+        _fast_sqlite(connection)
+        started = time.perf_counter()
+        won = _opportunities(connection, rng, n)
+        timings["opportunities"] = time.perf_counter() - started
+        started = time.perf_counter()
+        _orders(connection, rng, won)
+        timings["orders"] = time.perf_counter() - started
+    return timings
 
 
 def _fast_sqlite(connection: Any) -> None:
@@ -317,6 +390,72 @@ def _actions(connection: Any, rng: random.Random, n: int) -> None:
     _insert(connection, Action, fake.action_rows(rng, _owners(connection)))
 
 
+def _stages(connection: Any) -> tuple[int, list[fake.Stage]]:
+    """The default process "standard" (seeded by kht's migrate) and its active stages."""
+    from sqlalchemy import select
+
+    from kht.sales.processes.models import Process, ProcessStage
+
+    process_id = connection.scalar(select(Process.id).where(Process.key == "standard"))
+    s = ProcessStage
+    rows = connection.execute(
+        select(s.id, s.key, s.name_zh, s.name_en, s.position, s.probability, s.outcome)
+        .where(s.process_id == process_id, s.active)
+        .order_by(s.position)
+    )
+    return process_id, [fake.Stage(*row) for row in rows]
+
+
+def _opportunities(connection: Any, rng: random.Random, n: int) -> list[dict[str, Any]]:
+    """Insert the opportunities and their history; returns the first n/10 won ones."""
+    from sqlalchemy import func, select
+
+    from kht.auth.models import User
+    from kht.contacts.models import Contact
+    from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
+
+    process_id, stages = _stages(connection)
+    users = connection.execute(
+        select(User.id, User.department_id).where(User.login != "admin").order_by(User.id)
+    ).all()
+    departments = {row.id: row.department_id for row in users}
+    contacts = select(Contact.customer_id, func.min(Contact.id)).group_by(Contact.customer_id)
+    first_contact = {row[0]: row[1] for row in connection.execute(contacts)}
+    rows = fake.opportunity_rows(
+        rng,
+        _owners(connection),
+        first_contact,
+        departments,
+        [row.id for row in users],
+        process_id,
+        stages,
+    )
+    won: list[dict[str, Any]] = []
+    history_id = 0
+    while pairs := list(itertools.islice(rows, CHUNK)):
+        history = []
+        for opportunity, stays in pairs:
+            for stay in stays:
+                history_id += 1
+                history.append({"id": history_id, **stay})
+            if opportunity["status"] == "won" and len(won) < n // 10:
+                won.append(opportunity)
+        _insert(connection, Opportunity, iter([o for o, _ in pairs]))
+        _insert(connection, OpportunityStageChange, iter(history))
+    return won
+
+
+def _orders(connection: Any, rng: random.Random, won: list[dict[str, Any]]) -> None:
+    from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
+
+    rows = fake.order_rows(rng, won)
+    while batch := list(itertools.islice(rows, CHUNK)):
+        _insert(connection, Order, iter([b[0] for b in batch]))
+        _insert(connection, OrderLine, iter([b[1] for b in batch]))
+        _insert(connection, PaymentPlan, iter([b[2] for b in batch]))
+        _insert(connection, Payment, iter([b[3] for b in batch if b[3] is not None]))
+
+
 def _search_documents(ctx: Any) -> None:
     """Every kind's documents, as kht's reindex builds them, tokenised in parallel."""
     from bench.documents import write_all
@@ -327,7 +466,18 @@ def _search_documents(ctx: Any) -> None:
 def _fix_sequences(connection: Any) -> None:
     from sqlalchemy import text
 
-    for table in ("customers", "contacts", "leads", "actions"):
+    for table in (
+        "customers",
+        "contacts",
+        "leads",
+        "actions",
+        "opportunities",
+        "opportunity_stage_history",
+        "orders",
+        "order_lines",
+        "order_payment_plans",
+        "order_payments",
+    ):
         connection.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

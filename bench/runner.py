@@ -15,10 +15,11 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from litestar.testing import TestClient
-from sqlalchemy import delete, select, text
+from sqlalchemy import bindparam, delete, select, text, update
 
 from bench.bare import Scopes, build_app
 
@@ -31,6 +32,8 @@ class Operation:
     kht: Call
     bare: Call
     same_total: bool = False  # both sides must find the same number of records
+    # Raises when kht's and the baseline's answers disagree (checked during the warm-up).
+    check: Callable[[Any, Any], None] | None = None
 
 
 @dataclass
@@ -45,6 +48,15 @@ class Fixture:
     pinyin: str
     industry: str = "金融"
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    department_id: int = 0  # the manager's department (funnel and forecast root)
+    # The rep's open opportunities: id -> [stage id, version]; the open stages in order.
+    opportunities: dict[int, list[int]] = field(default_factory=dict)
+    open_stages: list[int] = field(default_factory=list)
+
+
+# The period of the sales operations: the quarter of the generator's fixed "today".
+QUARTER_START = date(2026, 10, 1)
+QUARTER_END = date(2026, 12, 31)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -82,6 +94,51 @@ def cleanup(engine: Any, n: int) -> None:
         )
         connection.execute(delete(Customer).where(Customer.id > n))
         connection.execute(delete(AuditEntry))
+
+
+class SalesSnapshot:
+    """The rep's opportunities and the stage history as generated, put back after the moves."""
+
+    def __init__(self, engine: Any, rep_id: int) -> None:
+        from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
+
+        self.table, self.history = Opportunity.__table__, OpportunityStageChange.__table__
+        h = self.history.c
+        with engine.connect() as connection:
+            self.rows = [
+                dict(row._mapping)
+                for row in connection.execute(
+                    select(self.table).where(self.table.c.owner_id == rep_id)
+                )
+            ]
+            self.last_stay = connection.scalar(select(text("max(id)")).select_from(self.history))
+            ids = [row["id"] for row in self.rows]
+            self.open_stays = list(
+                connection.scalars(
+                    select(h.id).where(h.opportunity_id.in_(ids), h.left_at.is_(None))
+                )
+            )
+
+    def restore(self, engine: Any) -> None:
+        h = self.history.c
+        columns = [c for c in self.rows[0] if c != "id"] if self.rows else []
+        with engine.begin() as connection:
+            connection.execute(delete(self.history).where(h.id > self.last_stay))
+            if self.open_stays:
+                connection.execute(
+                    update(self.history)
+                    .where(h.id.in_(self.open_stays))
+                    .values(left_at=None, seconds_in_stage=None)
+                )
+            if self.rows:
+                statement = (
+                    update(self.table)
+                    .where(self.table.c.id == bindparam("old_id"))
+                    .values({c: bindparam(f"old_{c}") for c in columns})
+                )
+                connection.execute(
+                    statement, [{f"old_{k}": v for k, v in row.items()} for row in self.rows]
+                )
 
 
 def fixture(runtime: Any, n: int, rep: str = "rep0", manager: str = "mgr1") -> Fixture:
@@ -123,7 +180,34 @@ def fixture(runtime: Any, n: int, rep: str = "rep0", manager: str = "mgr1") -> F
         pinyin="".join(lazy_pinyin(brand)),
     )
     found.headers = {"rep": bearer(runtime, rep), "manager": bearer(runtime, manager)}
+    _sales_fixture(runtime, found, manager)
     return found
+
+
+def _sales_fixture(runtime: Any, found: Fixture, manager: str) -> None:
+    from kht.auth.models import User
+    from kht.sales.opportunities.models import Opportunity
+    from kht.sales.processes.models import Process, ProcessStage
+
+    with runtime.engine.connect() as connection:
+        found.department_id = connection.scalar(
+            select(User.department_id).where(User.login == manager)
+        )
+        found.open_stages = list(
+            connection.scalars(
+                select(ProcessStage.id)
+                .join(Process, Process.id == ProcessStage.process_id)
+                .where(Process.key == "standard", ProcessStage.outcome == "open")
+                .order_by(ProcessStage.position)
+            )
+        )
+        o = Opportunity
+        rows = connection.execute(
+            select(o.id, o.stage_id, o.version)
+            .where(o.owner_id == found.rep_id, o.status == "open", o.deleted_at.is_(None))
+            .order_by(o.id)
+        )
+        found.opportunities = {row.id: [row.stage_id, row.version] for row in rows}
 
 
 def _expect(response: Any, status: int) -> Any:
@@ -203,7 +287,74 @@ def operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Operation
             lambda: update(kht, kht_ids, "/api/v1/customers", rep),
             lambda: update(bare, bare_ids, "/customers", {}),
         ),
+        *sales_operations(kht, bare, fx),
     ]
+
+
+def sales_operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Operation]:
+    """Kanban stage move (as the rep), funnel and forecast (as the manager, her department)."""
+    rep, mgr = fx.headers["rep"], fx.headers["manager"]
+    ids = list(fx.opportunities)
+    half = max(1, len(ids) // 2)
+    kht_ids, bare_ids = itertools.cycle(ids[:half]), itertools.cycle(ids[half:] or ids)
+    cycle = fx.open_stages
+
+    def move(client: TestClient, pick: Any, path: str, headers: dict[str, str]) -> Any:
+        opportunity_id = next(pick)
+        stage_id, version = fx.opportunities[opportunity_id]
+        # On round the open stages: forward moves pass the gates (proposal needs an amount).
+        target = cycle[(cycle.index(stage_id) + 1) % len(cycle)]
+        body = {"stage_id": target, "version": version}
+        row = _expect(
+            client.post(f"{path}/{opportunity_id}/stage", json=body, headers=headers), 200
+        )
+        fx.opportunities[opportunity_id] = [row["stage_id"], row["version"]]
+        return row
+
+    period = f"start={QUARTER_START}&end={QUARTER_END}&department_id={fx.department_id}"
+    quarter = f"period=quarter&start={QUARTER_START}&department_id={fx.department_id}"
+    return [
+        Operation(
+            "kanban stage move (POST stage)",
+            lambda: move(kht, kht_ids, "/api/v1/opportunities", rep),
+            lambda: move(bare, bare_ids, "/opportunities", {}),
+        ),
+        Operation(
+            "funnel, department + quarter",
+            get_json(kht, f"/api/v1/funnel?{period}", mgr),
+            get_json(bare, f"/funnel?{period}"),
+            check=same_funnel,
+        ),
+        Operation(
+            "forecast roll-up, department + quarter",
+            get_json(kht, f"/api/v1/forecast?{quarter}", mgr),
+            get_json(bare, f"/forecast?start={QUARTER_START}&department_id={fx.department_id}"),
+            check=same_forecast,
+        ),
+    ]
+
+
+def get_json(client: TestClient, path: str, headers: dict[str, str] | None = None) -> Call:
+    return lambda: _expect(client.get(path, headers=headers), 200)
+
+
+def same_funnel(kht: Any, bare: Any) -> None:
+    """Reached and current counts per stage must agree."""
+    theirs = {s["stage_id"]: s for s in bare["stages"]}
+    for stage in kht["stages"]:
+        other = theirs.get(stage["stage_id"], {})
+        mine = (stage["reached"], stage["current"])
+        if mine != (other.get("reached", 0), other.get("current", 0)):
+            raise RuntimeError(f"funnel stage {stage['key']}: kht {mine}, bare {other}")
+
+
+def same_forecast(kht: Any, bare: Any) -> None:
+    """The rolled-up counts and weighted amount of the department must agree."""
+    mine, theirs = kht["total"], bare["total"]
+    if (mine["open_count"], mine["won_count"]) != (theirs["open_count"], theirs["won_count"]):
+        raise RuntimeError(f"forecast: kht {mine}, bare {theirs}")
+    if abs(float(mine["weighted"]) - theirs["weighted"]) > 1:
+        raise RuntimeError(f"forecast weighted: kht {mine['weighted']}, bare {theirs['weighted']}")
 
 
 def _timed(call: Call) -> float:
@@ -218,6 +369,8 @@ def measure(op: Operation, reps: int, warmup: int) -> dict[str, Any]:
         kht, bare = op.kht(), op.bare()
         if op.same_total and kht["total"] != bare["total"]:
             raise RuntimeError(f"{op.name}: kht found {kht['total']}, bare {bare['total']}")
+        if op.check is not None:
+            op.check(kht, bare)
     kht_ms, bare_ms = [], []
     for _ in range(reps):
         kht_ms.append(_timed(op.kht))
@@ -233,8 +386,15 @@ def measure(op: Operation, reps: int, warmup: int) -> dict[str, Any]:
     return result
 
 
-def run(url: str, n: int, reps: int, warmup: int, log: Callable[[str], None]) -> dict[str, Any]:
-    """Benchmark every operation on the generated database at `url`."""
+def run(
+    url: str,
+    n: int,
+    reps: int,
+    warmup: int,
+    log: Callable[[str], None],
+    only: list[str] | None = None,
+) -> dict[str, Any]:
+    """Benchmark every operation (or those whose name contains a word of `only`) at `url`."""
     from bench.generate import settings
     from kht.db.engine import make_engine
     from kht.runtime import Runtime
@@ -243,6 +403,7 @@ def run(url: str, n: int, reps: int, warmup: int, log: Callable[[str], None]) ->
     runtime = Runtime.from_settings(settings(url))
     cleanup(runtime.engine, n)
     fx = fixture(runtime, n)
+    snapshot = SalesSnapshot(runtime.engine, fx.rep_id)
     app = create_app(runtime.settings, engine=runtime.engine)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise
     bare_engine = make_engine(url)
@@ -251,9 +412,12 @@ def run(url: str, n: int, reps: int, warmup: int, log: Callable[[str], None]) ->
     try:
         with TestClient(app) as kht_client, TestClient(build_app(bare_engine, scopes)) as bare:
             for op in operations(kht_client, bare, fx):
+                if only and not any(word in op.name for word in only):
+                    continue
                 results.append(measure(op, reps, warmup))
                 log(f"  {op.name}: ratio {results[-1]['ratio_median']}")
     finally:
+        snapshot.restore(runtime.engine)
         cleanup(runtime.engine, n)
         bare_engine.dispose()
         runtime.engine.dispose()
