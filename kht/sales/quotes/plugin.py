@@ -82,6 +82,24 @@ def kht_record_actions(ctx: Any, kind: str, record: Any) -> list[RecordAction] |
     return [RecordAction(key="new-quote", label_zh="新建报价", label_en="New quote", url=url)]
 
 
+@hookimpl
+def kht_register_commands(cli: Any) -> None:
+    import click
+
+    @cli.group("quotes")
+    def quotes_group() -> None:
+        """Quotes."""
+
+    @quotes_group.command("expire")
+    def quotes_expire() -> None:
+        """Store `expired` on sent quotes whose validity has passed (for a daily cron)."""
+        from kht.sales.quotes.service import expire_quotes
+
+        with click.get_current_context().obj.ctx() as ctx:
+            changed = expire_quotes(ctx)
+        click.echo(f"quotes expired: {changed}")
+
+
 @hookimpl(trylast=True)
 def kht_demo_data(ctx: Any) -> None:
     """Quotes for the demo customers; one accepted, its order with a plan and a payment."""

@@ -245,3 +245,28 @@ def test_list_filters_and_sorts(shop):
         assert found["total"] == 1
         bad = client.get("/api/v1/quotes", params={"f": "nope:eq:1"})
         assert bad.status_code == 422
+
+
+def test_the_command_line_stores_expired_on_lapsed_quotes(shop):
+    from click.testing import CliRunner
+
+    from kht.cli import _add_plugin_commands, cli
+
+    past = (date.today() - timedelta(days=40)).isoformat()
+    quote = shop.quote(
+        "rep",
+        shop.customer("rep", "客户"),
+        [{"description": "x", "unit_price": "1"}],
+        quote_date=past,
+        valid_until=(date.today() - timedelta(days=5)).isoformat(),
+    )
+    with shop.client("rep") as client:
+        client.post(f"/api/v1/quotes/{quote['id']}/send", json={})
+    _add_plugin_commands(shop.runtime)
+    result = CliRunner().invoke(cli, ["quotes", "expire"], obj=shop.runtime)
+    assert result.exit_code == 0, result.output
+    assert "quotes expired: 1" in result.output
+    with shop.ctx(None) as ctx:
+        assert ctx.session.get(Quote, quote["id"]).status == "expired"
+    again = CliRunner().invoke(cli, ["quotes", "expire"], obj=shop.runtime)
+    assert "quotes expired: 0" in again.output
