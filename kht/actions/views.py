@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -287,7 +288,10 @@ def calendar_page(request: Request, ctx: RequestCtx, team: FromQuery[bool] = Fal
     """Month, week and day views of the actions (FullCalendar, fed by /calendar/events)."""
     if ctx.user is None:
         raise NotFound("log in first")
-    return render(request, ctx, "actions/calendar.html", team=team)
+    wall_now = ctx.now().astimezone(service.user_zone(ctx)).replace(tzinfo=None)
+    return render(
+        request, ctx, "actions/calendar.html", team=team, now=wall_now.isoformat("T", "seconds")
+    )
 
 
 @get("/calendar/events", sync_to_thread=True, include_in_schema=False)
@@ -297,13 +301,33 @@ def calendar_feed(
     end: FromQuery[str] = "",
     team: FromQuery[bool] = False,
 ) -> Response[Any]:
-    """The calendar feed for the browser (session cookie); /api/v1/calendar for API clients."""
+    """The calendar feed for the browser (session cookie); /api/v1/calendar for API clients.
+
+    The page runs FullCalendar in "UTC" mode with wall-clock times of the user's own time
+    zone (it cannot do named zones without another library), so the calendar shows the same
+    times as every other page whatever zone the browser is in.
+    """
     try:
-        events = service.calendar_events(ctx, start, end, team=team)
+        events = service.calendar_events(ctx, _wall(start), _wall(end), team=team)
     except KhtError as exc:
         body = {"status": exc.status, "message": exc.message, "field": exc.field}
         return Response(body, status_code=exc.status)
-    return Response(events)
+    zone = service.user_zone(ctx)
+    feed = msgspec.to_builtins(events)
+    for event, item in zip(events, feed, strict=True):
+        for key in ("start", "end"):
+            item[key] = getattr(event, key).astimezone(zone).replace(tzinfo=None).isoformat()
+    return Response(feed)
+
+
+def _wall(raw: str) -> str:
+    # FullCalendar in UTC mode sends "...Z" for what are wall-clock times of the user's zone.
+    text = raw.strip()
+    if text.endswith("Z"):
+        return text[:-1]
+    if len(text) > 19 and text[-6] in "+-" and text.endswith("00:00"):
+        return text[:-6]
+    return text
 
 
 @get("/notifications/bell", sync_to_thread=True, include_in_schema=False)

@@ -164,6 +164,21 @@ def test_the_calendar_page_and_its_feed_work_with_the_browser_session(team):
         assert 'data-feed="/calendar/events"' in page.text
         events = _feed(client, "/calendar/events")
         assert [e["title"] for e in events] == ["browser visit"]
+        # Wall-clock times of the user's zone, as FullCalendar's UTC mode sends and shows them.
+        assert (events[0]["start"], events[0]["end"]) == (
+            "2026-03-12T10:00:00",
+            "2026-03-12T11:00:00",
+        )
+        same = client.get(
+            "/calendar/events",
+            params={"start": "2026-03-12T00:00:00Z", "end": "2026-03-13T00:00:00Z"},
+        ).json()
+        assert [e["title"] for e in same] == ["browser visit"]
+        none = client.get(
+            "/calendar/events",
+            params={"start": "2026-03-12T10:30:00Z", "end": "2026-03-13T00:00:00Z"},
+        ).json()
+        assert none == []
         bad = client.get("/calendar/events", params={"start": "x", "end": "y"})
         assert bad.status_code == 422 and bad.json()["field"] == "start"
         # The API itself never accepts the cookie.
