@@ -1,4 +1,4 @@
-"""A rep opens the calendar, sees a planned visit in the month view and clicks through."""
+"""A rep sees the bell count, finds a planned visit in the calendar and clicks through."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kht.actions.models import Notification
 from kht.actions.schemas import ActionCreate
 from kht.actions.service import log_action
 from kht.auth.principal import load_principal
@@ -39,8 +40,16 @@ def test_the_calendar_shows_a_planned_visit_and_opens_its_customer(live_server, 
             ),
         )
         customer_id = customer.id
+        ctx.session.add(
+            Notification(
+                user_id=ctx.user.id, title="提醒：上门演示", url=f"/customers/{customer_id}"
+            )
+        )
 
     log_in_as(page, live_server, "east_rep", TEST_PASSWORD)
+    bell = page.locator("#notification-bell #unread-count")
+    bell.wait_for(timeout=10000)
+    assert bell.inner_text() == "1"
     page.goto(live_server + "/calendar")
     event = page.locator(".fc-event", has_text="上门演示")
     event.first.wait_for(timeout=10000)
