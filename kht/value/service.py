@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import Subquery, delete, insert, or_, select
 
 from kht import record_service as records
 from kht.actions.models import Action
@@ -183,6 +183,16 @@ def recompute(ctx: Ctx, kind: str, record_id: int) -> list[ScoreOut]:
     return scores_of(ctx, kind, record_id)
 
 
+def score_table(kind: str, model_key: str) -> Subquery:
+    """(record_id, score) of one model's stored scores, to outer-join onto a scoped query of
+    `kind` in reports (e.g. the average lead score per lead source)."""
+    return (
+        select(ValueScore.record_id, ValueScore.score)
+        .where(ValueScore.kind == kind, ValueScore.model_key == model_key)
+        .subquery()
+    )
+
+
 def _check_operator(ctx: Ctx) -> None:
     if ctx.user is not None and not ctx.user.is_admin:
         raise Forbidden("only an administrator may recompute every score")
@@ -335,6 +345,7 @@ __all__ = [
     "rescore_all",
     "run_rescore",
     "score_record",
+    "score_table",
     "scored_kinds",
     "scores_of",
     "tag_by_rule",

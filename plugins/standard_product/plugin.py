@@ -124,18 +124,30 @@ def kht_register_routes() -> list[Any]:
 def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
     from plugins.standard_product.service import can_manage
 
-    if not can_manage(ctx):
-        return None
-    return [
-        MenuItem(
-            key="standard_product_settings",
-            label_zh="线索评分设置",
-            label_en="Lead scoring setup",
-            url="/standard_product/settings",
-            icon="bullseye",
-            order=85,
+    items = []
+    if ctx.user is not None and ctx.user.can("leads", "view"):
+        items.append(
+            MenuItem(
+                key="standard_product_reports",
+                label_zh="标准产品报表",
+                label_en="Standard product reports",
+                url="/standard_product/reports",
+                icon="bar-chart",
+                order=84,
+            )
         )
-    ]
+    if can_manage(ctx):
+        items.append(
+            MenuItem(
+                key="standard_product_settings",
+                label_zh="线索评分设置",
+                label_en="Lead scoring setup",
+                url="/standard_product/settings",
+                icon="bullseye",
+                order=85,
+            )
+        )
+    return items or None
 
 
 @hookimpl

@@ -14,7 +14,7 @@ from kht.errors import Forbidden, ValidationError
 from kht.value.service import active_users
 from kht.web.i18n import N_
 from kht.web.pages import render
-from plugins.standard_product import fields, service
+from plugins.standard_product import fields, reports, service
 from plugins.standard_product.schemas import Settings
 
 URL = "/standard_product/settings"
@@ -131,4 +131,75 @@ def save_settings_api(ctx: RequestCtx, data: dict[str, Any]) -> Settings:
     return service.save_settings(ctx, _convert(data))
 
 
-ROUTES = [settings_page, save_settings_page, settings_api, save_settings_api]
+# ---- reports ---------------------------------------------------------------------------------
+
+
+def _days(value: str | None) -> int:
+    text = (value or "30").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 3650:
+        raise ValidationError("days must be a whole number from 1 to 3650", "days")
+    return int(text)
+
+
+def _section(build: Any) -> Any:
+    """A report the user may not see (no view right on its module) is left out, not a 403."""
+    try:
+        return build()
+    except Forbidden:
+        return None
+
+
+@get("/standard_product/reports", sync_to_thread=True, include_in_schema=False)
+def reports_page(request: Request, ctx: RequestCtx) -> Template:
+    """Lead source quality, quote win rate by product line, rep activity vs results."""
+    if ctx.user is None or not ctx.user.can("leads", "view"):
+        raise Forbidden("your role may not view leads")
+    days = _days(request.query_params.get("days"))
+    return render(
+        request,
+        ctx,
+        "standard_product/reports.html",
+        days=days,
+        threshold=service.get_settings(ctx).threshold,
+        sources=_section(lambda: reports.lead_source_quality(ctx)),
+        lines=_section(lambda: reports.quote_win_rate(ctx)),
+        reps=_section(lambda: reports.rep_activity(ctx, days)),
+    )
+
+
+@get(
+    "/api/v1/standard_product/reports/lead-sources", sync_to_thread=True, tags=["standard_product"]
+)
+def lead_sources_api(ctx: RequestCtx) -> list[reports.SourceRow]:
+    """Lead source quality over the leads in your scope."""
+    return reports.lead_source_quality(ctx)
+
+
+@get(
+    "/api/v1/standard_product/reports/quote-win-rate",
+    sync_to_thread=True,
+    tags=["standard_product"],
+)
+def quote_win_rate_api(ctx: RequestCtx) -> list[reports.LineRow]:
+    """Quote win rate by product line over the quotes in your scope."""
+    return reports.quote_win_rate(ctx)
+
+
+@get(
+    "/api/v1/standard_product/reports/rep-activity", sync_to_thread=True, tags=["standard_product"]
+)
+def rep_activity_api(ctx: RequestCtx, days: str = "30") -> list[reports.RepRow]:
+    """Per owner in your scope: done actions, new leads and wins over the last `days`."""
+    return reports.rep_activity(ctx, _days(days))
+
+
+ROUTES = [
+    settings_page,
+    save_settings_page,
+    settings_api,
+    save_settings_api,
+    reports_page,
+    lead_sources_api,
+    quote_win_rate_api,
+    rep_activity_api,
+]

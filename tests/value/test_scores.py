@@ -208,3 +208,21 @@ def test_actions_of_reads_done_actions_newest_first(team):
     log(team, lead_id, "meeting")
     with team.ctx(None) as ctx:
         assert [a.type for a in service.actions_of(ctx, "lead", lead_id)] == ["meeting", "call"]
+
+
+def test_score_table_joins_stored_scores_onto_a_scoped_query(team):
+    from sqlalchemy import func
+
+    from kht.leads.service import filtered
+
+    ids = [new_lead(team, name=f"线索{i}", email="a@example.com" if i else "") for i in range(2)]
+    log(team, ids[1])
+    with team.ctx("rep1") as ctx:
+        leads = filtered(ctx).subquery()
+        scores = service.score_table("lead", "value_probe.activity")
+        average = ctx.session.scalar(
+            select(func.avg(scores.c.score)).select_from(
+                leads.outerjoin(scores, scores.c.record_id == leads.c.id)
+            )
+        )
+    assert Decimal(str(average)).quantize(Decimal("0.01")) == Decimal("7.50")  # (0 + 15) / 2
