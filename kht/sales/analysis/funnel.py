@@ -4,9 +4,10 @@ period, how many of those went further, how many are in it now, and how long sta
 Everything comes from the stage history (one row per stay in a stage): an opportunity
 "reached" a stage in the period when one of its stays in that stage began in the period
 (counted once however often it came back). It "advanced" when, from that stay on, it also
-entered a later stage that is not a lost stage (skipping stages counts). Conversion is
-advanced / reached. The average time in a stage is over the stays that began in the period;
-a stay still going counts until now. `current` counts open opportunities sitting in the
+entered a later stage that is not a lost stage (skipping stages counts; it may happen after
+the period). Conversion is advanced / reached.
+The average time in a stage is over the stays that began in the period; a stay still going
+counts until now. `current` counts open opportunities sitting in the
 stage now; for won and lost stages, those closed in the period. Dates are the user's days:
 `end` is the last day included. Only opportunities the user may see count.
 """
@@ -33,7 +34,7 @@ from kht.sales.analysis.schemas import (
     StageName,
 )
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
-from kht.sales.processes.models import Process, ProcessStage
+from kht.sales.processes.models import Process
 from kht.sales.quotas import periods
 
 MAX_MONTHS = 36
@@ -70,50 +71,86 @@ def _epoch(ctx: Ctx, expr: Any) -> Any:
     return func.extract("epoch", expr)
 
 
+def _stays_between(process: Process, low: datetime, high: datetime) -> list[Any]:
+    """Stage-history rows of `process` that began in [low, high).
+
+    Naming the process's stages lets ix_opportunity_stage_history_stage (stage_id,
+    entered_at) find them by range instead of reading the whole history.
+    """
+    h = OpportunityStageChange
+    return [
+        Opportunity.process_id == process.id,
+        h.stage_id.in_([item.id for item in process.stages]),
+        h.entered_at >= low,
+        h.entered_at < high,
+    ]
+
+
+def _month_of(ctx: Ctx, column: Any, low: datetime) -> Any:
+    """'YYYY-MM' of a stored UTC time, in the user's time zone.
+
+    SQLite knows no time zones: it shifts by the zone's offset at the start of the range
+    (exact for zones without daylight saving, such as China's).
+    """
+    if ctx.session.get_bind().dialect.name == "sqlite":
+        offset = common.zone(ctx).utcoffset(low.replace(tzinfo=None))
+        minutes = int(offset.total_seconds() // 60) if offset else 0
+        return func.strftime("%Y-%m", column, f"{minutes:+d} minutes")
+    return func.to_char(func.timezone(common.zone(ctx).key, column), "YYYY-MM")
+
+
 def _reached(
-    ctx: Ctx, process: Process, low: datetime, high: datetime, clauses: list[Any]
-) -> dict[int, tuple[int, Decimal, int]]:
-    """stage id -> (opportunities that entered it in [low, high), their amount, advanced)."""
+    ctx: Ctx,
+    process: Process,
+    low: datetime,
+    high: datetime,
+    clauses: list[Any],
+    *,
+    monthly: bool = False,
+) -> dict[tuple[str, int], tuple[int, Decimal, int]]:
+    """(month or "", stage id) -> (opportunities that entered the stage in [low, high) (in
+    that month when `monthly`), their amount on entry, how many of them advanced)."""
     h = OpportunityStageChange
     sums = common.Sums(ctx)
-    per_opportunity = (
+    positions = {item.id: item.position for item in process.stages}
+    on_track = [item.id for item in process.stages if item.outcome != "lost"]
+    months = [_month_of(ctx, h.entered_at, low).label("month")] if monthly else []
+    reached = (
         select(
+            *months,
             h.stage_id,
             h.opportunity_id,
             func.min(h.entered_at).label("first"),
             func.max(sums.cents(h.amount)).label("amount"),
         )
         .join(Opportunity, Opportunity.id == h.opportunity_id)
-        .where(
-            *clauses, Opportunity.process_id == process.id, h.entered_at >= low, h.entered_at < high
-        )
-        .group_by(h.stage_id, h.opportunity_id)
+        .where(*clauses, *_stays_between(process, low, high))
+        .group_by(*months, h.stage_id, h.opportunity_id)
         .subquery()
     )
-    stage = ProcessStage
-    later, later_stage = aliased(h), aliased(ProcessStage)
+    # Went on: from its first stay here in the window, a stay in a later, not lost stage.
+    later = aliased(h)
     went_on = exists(
-        select(later.id)
-        .join(later_stage, later_stage.id == later.stage_id)
-        .where(
-            later.opportunity_id == per_opportunity.c.opportunity_id,
-            later.entered_at >= per_opportunity.c.first,
-            later_stage.outcome != "lost",
-            later_stage.position > stage.position,
+        select(later.id).where(
+            later.opportunity_id == reached.c.opportunity_id,
+            later.entered_at >= reached.c.first,
+            later.stage_id.in_(on_track),
+            case(positions, value=later.stage_id) > case(positions, value=reached.c.stage_id),
         )
     )
-    query = (
-        select(
-            per_opportunity.c.stage_id,
-            func.count().label("reached"),
-            func.sum(per_opportunity.c.amount).label("amount"),
-            func.sum(case((went_on, 1), else_=0)).label("advanced"),
-        )
-        .join(stage, stage.id == per_opportunity.c.stage_id)
-        .group_by(per_opportunity.c.stage_id)
-    )
+    keys = [reached.c.month, reached.c.stage_id] if monthly else [reached.c.stage_id]
+    query = select(
+        *keys,
+        func.count().label("reached"),
+        func.sum(reached.c.amount).label("amount"),
+        func.sum(case((went_on, 1), else_=0)).label("advanced"),
+    ).group_by(*keys)
     return {
-        row.stage_id: (int(row.reached), sums.value(row.amount), int(row.advanced or 0))
+        (row.month if monthly else "", row.stage_id): (
+            int(row.reached),
+            sums.value(row.amount),
+            int(row.advanced or 0),
+        )
         for row in ctx.session.execute(query)
     }
 
@@ -128,6 +165,7 @@ def _current(
         .where(
             *clauses,
             o.process_id == process.id,
+            o.stage_id.in_([item.id for item in process.stages]),
             or_(o.status == "open", and_(o.closed_at >= low, o.closed_at < high)),
         )
         .group_by(o.stage_id)
@@ -152,9 +190,7 @@ def _stays(
             func.sum(case((done, 0), else_=_epoch(ctx, h.entered_at))).label("since"),
         )
         .join(Opportunity, Opportunity.id == h.opportunity_id)
-        .where(
-            *clauses, Opportunity.process_id == process.id, h.entered_at >= low, h.entered_at < high
-        )
+        .where(*clauses, *_stays_between(process, low, high))
         .group_by(h.stage_id)
     )
     now = Decimal(int(ctx.now().timestamp()))
@@ -189,7 +225,7 @@ def funnel(
     for stage in process.stages:
         if not stage.active and stage.id not in reached and stage.id not in current:
             continue
-        count, amount, advanced = reached.get(stage.id, (0, Decimal(0), 0))
+        count, amount, advanced = reached.get(("", stage.id), (0, Decimal(0), 0))
         now_count, now_amount = current.get(stage.id, (0, Decimal(0)))
         is_open = stage.outcome == "open"
         stages.append(
@@ -227,9 +263,11 @@ def stage_conversion_over_time(
     process_id: int | None = None,
 ) -> ConversionOverTime:
     """Per calendar month from `start` to `end` (at most 36): for each open stage, of the
-    opportunities that entered it that month, how many went further (conversion in %)."""
+    opportunities that entered it that month, how many went further (conversion in %).
+
+    One grouped query for all months.
+    """
     require(ctx.user, common.MODULE, "view")
-    _range(ctx, start, end)
     first = periods.period_of("month", start)
     count = (end.year - first.year) * 12 + end.month - first.month + 1
     if count > MAX_MONTHS:
@@ -239,15 +277,15 @@ def stage_conversion_over_time(
         ctx, owner_id=owner_id, department_id=department_id, product_line_id=product_line_id
     )
     stages = [s for s in process.stages if s.active and s.outcome == "open"]
+    low, high = _range(ctx, start, end)
+    reached = _reached(ctx, process, low, high, clauses, monthly=True)
     months = []
     for offset in range(count):
         month = periods.add_months(first, offset)
-        low = common.day_start(ctx, max(month, start))
-        high = common.day_start(ctx, min(periods.add_months(month, 1), end + timedelta(days=1)))
-        reached = _reached(ctx, process, low, high, clauses)
+        label = periods.label("month", month)
         cells = []
         for stage in stages:
-            n, _, advanced = reached.get(stage.id, (0, Decimal(0), 0))
+            n, _, advanced = reached.get((label, stage.id), (0, Decimal(0), 0))
             cells.append(
                 ConversionCell(
                     stage_id=stage.id,
@@ -256,9 +294,7 @@ def stage_conversion_over_time(
                     conversion=common.ratio(advanced * 100, n, "0.1"),
                 )
             )
-        months.append(
-            ConversionMonth(month=month, label=periods.label("month", month), stages=cells)
-        )
+        months.append(ConversionMonth(month=month, label=label, stages=cells))
     return ConversionOverTime(
         process_id=process.id,
         stages=[StageName(stage_id=s.id, name=_name(ctx, s)) for s in stages],
