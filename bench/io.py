@@ -1,0 +1,467 @@
+"""`python -m bench io`: import and export of many rows, kht against the raw driver, with memory.
+
+    python -m bench io --n 100000 --rows 100000 --db both
+
+Import: a file of `rows` new customers (.csv and .xlsx, realistic Chinese and English names,
+the two custom fields) goes through kht's own `kht import FILE --kind customer --as admin`
+(upload, mapping, every row validated by the services, dedupe against the customers in
+scope, audit, events, search documents), and the same file through the bare path: parse it
+(csv module / openpyxl read-only) and `executemany` the INSERTs on the raw DB-API cursor in
+chunks of 5,000, in one transaction. Export: `kht export --kind customer --as admin -o
+FILE.csv` (scope, columns, value formatting, formula neutralising) against a csv.writer over
+one streamed Core SELECT of the same default columns.
+
+Every measurement runs in a fresh child process, so the peak resident memory (ru_maxrss from
+wait4) is that one run's; an idle child that only imports kht and opens the runtime gives the
+floor. The import is also run at rows/10 to show whether its memory grows with the rows. The
+generated database is put back (imported customers, their documents, audit rows and jobs
+deleted) after every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench import fake
+from bench.generate import CACHE, ensure_database, settings
+
+CHUNK = 5000
+HEADERS = ["客户名称", "类型", "电话", "邮箱", "网址", "地址", "行业", "员工人数"]
+
+
+# ---------------------------------------------------------------- the files
+
+
+def import_rows(rows: int, seed: int = 7) -> Iterator[list[Any]]:
+    """New customers, unlike any generated one (phones 16x, numbered names and e-mails)."""
+    rng = random.Random(seed)
+    for i in range(1, rows + 1):
+        person = rng.random() < 0.2
+        name = fake.person_name(rng) if person else fake.company_name(rng)
+        yield [
+            f"{name}（导入{i}）",
+            "个人" if person else "公司",
+            f"16{i:09d}",
+            f"import{i}@import{i % 997}.example.com",
+            "" if person else f"https://www.import{i % 997}.example.com",
+            f"{rng.choice(fake.CITIES)}市{rng.randrange(1, 999)}号",
+            rng.choice(fake.INDUSTRIES),
+            rng.randrange(1, 20000),
+        ]
+
+
+def ensure_files(rows: int, folder: Path = CACHE) -> dict[str, Path]:
+    """The .csv (UTF-8 with BOM, as Excel saves it) and .xlsx files of `rows` rows, cached."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {fmt: folder / f"import_{rows}.{fmt}" for fmt in ("csv", "xlsx")}
+    if not paths["csv"].exists():
+        partial = paths["csv"].with_suffix(".part")
+        with partial.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(HEADERS)
+            writer.writerows(import_rows(rows))
+        partial.rename(paths["csv"])
+    if not paths["xlsx"].exists():
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("客户")
+        sheet.append(HEADERS)
+        for row in import_rows(rows):
+            sheet.append(row)
+        partial = paths["xlsx"].with_suffix(".part")
+        book.save(partial)
+        partial.rename(paths["xlsx"])
+    return paths
+
+
+def read_file(path: Path) -> Iterator[list[Any]]:
+    """The data rows of a .csv or .xlsx file (header skipped), as the bare path reads them."""
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as source:
+            reader = csv.reader(source)
+            next(reader)
+            yield from reader
+        return
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        next(rows)
+        for row in rows:
+            yield ["" if v is None else v for v in row]
+    finally:
+        book.close()
+
+
+# ---------------------------------------------------------------- the child processes
+
+
+def _runtime(url: str) -> Any:
+    os.environ.setdefault("KHT_INSECURE_FAST_PASSWORD_HASHING", "1")
+    from kht.runtime import Runtime
+
+    return Runtime.from_settings(settings(url))
+
+
+def _kht_cli(url: str, args: list[str]) -> float:
+    """Run a `kht` command in this process; the seconds the command itself took."""
+    from kht.cli import _add_plugin_commands, cli
+
+    runtime = _runtime(url)
+    _add_plugin_commands(runtime)
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - its summary lines
+    try:
+        started = time.perf_counter()
+        cli.main(args, obj=runtime, standalone_mode=False)
+        return time.perf_counter() - started
+    finally:
+        sys.stdout = sys.__stdout__
+        runtime.engine.dispose()
+
+
+def _force_bulk() -> None:
+    """Diagnosis only: kht's import with its batch path on whatever `kht_validate` hooks exist.
+
+    `Importer` falls back to one SAVEPOINT and one create per row as soon as any plugin
+    implements `kht_validate` (the core opportunities plugin does, for opportunities only);
+    this measures what the batch path would give, to size that cost. Not a kht figure.
+    """
+    from kht.importing import engine
+
+    original = engine.Importer.__init__
+
+    def init(self: Any, ctx: Any, kind: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, ctx, kind, *args, **kwargs)
+        self.bulk = kind.bulk
+
+    engine.Importer.__init__ = init  # type: ignore[method-assign]
+
+
+def _raw_insert(url: str, path: Path) -> int:
+    """Parse the file and executemany the customer INSERTs on the DB-API cursor."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine, select, text
+
+    from kht.auth.models import User
+
+    engine = create_engine(url)
+    postgres = engine.dialect.name == "postgresql"
+    with engine.connect() as connection:
+        admin = connection.scalar(select(User.id).where(User.login == "admin"))
+        connection.execute(text("SELECT 1"))
+    now = datetime.now(UTC)
+    stamp = now if postgres else now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    columns = (
+        "name kind phone email website address notes source stage ext created_at updated_at "
+        "created_by_id updated_by_id owner_id version"
+    ).split()
+    mark = "%s" if postgres else "?"
+    sql = (
+        f"INSERT INTO customers ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608, E501
+    )
+    raw = engine.raw_connection()
+    written = 0
+    try:
+        cursor = raw.cursor()
+        chunk: list[tuple[Any, ...]] = []
+        for name, kind, phone, email, website, address, industry, employees in read_file(path):
+            ext = json.dumps(
+                {"custom": {"industry": industry, "employees": int(employees)}},
+                ensure_ascii=False,
+            )
+            chunk.append(
+                (
+                    name,
+                    "person" if kind == "个人" else "company",
+                    phone,
+                    email,
+                    website,
+                    address,
+                    "",
+                    "",
+                    "target",
+                    ext,
+                    stamp,
+                    stamp,
+                    admin,
+                    admin,
+                    admin,
+                    1,
+                )
+            )
+            if len(chunk) == CHUNK:
+                cursor.executemany(sql, chunk)
+                written += len(chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+            written += len(chunk)
+        raw.commit()
+    finally:
+        raw.close()
+        engine.dispose()
+    return written
+
+
+def _bare_export(url: str, path: Path) -> int:
+    """A csv.writer over one streamed SELECT of the default customer list columns."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import aliased
+
+    from kht.auth.models import User
+    from kht.customers.models import Customer
+
+    c, owner = Customer, aliased(User)
+    query = (
+        select(
+            c.name,
+            c.kind,
+            c.phone,
+            c.email,
+            c.stage,
+            owner.name,
+            c.ext["custom"]["industry"].as_string(),
+            c.updated_at,
+        )
+        .outerjoin(owner, owner.id == c.owner_id)
+        .where(c.deleted_at.is_(None))
+        .order_by(c.updated_at.desc(), c.id.desc())
+    )
+    engine = create_engine(url)
+    written = 0
+    try:
+        with (
+            engine.connect() as connection,
+            path.open("w", encoding="utf-8-sig", newline="") as out,
+        ):
+            writer = csv.writer(out)
+            writer.writerow(["名称", "类型", "电话", "邮箱", "阶段", "负责人", "行业", "更新时间"])
+            result = connection.execution_options(stream_results=True, yield_per=1000).execute(
+                query
+            )
+            for row in result:
+                writer.writerow(row)
+                written += 1
+    finally:
+        engine.dispose()
+    return written
+
+
+def child(task: str, url: str, path: str) -> None:
+    """Run one measured task in this (child) process and print its timing as JSON."""
+    started = time.perf_counter()
+    rows, seconds = None, None
+    if task == "idle":
+        _runtime(url).engine.dispose()
+    elif task == "kht-import":
+        seconds = _kht_cli(url, ["import", path, "--kind", "customer", "--as", "admin"])
+    elif task == "kht-import-bulk":
+        _force_bulk()
+        seconds = _kht_cli(url, ["import", path, "--kind", "customer", "--as", "admin"])
+    elif task == "raw-insert":
+        rows = _raw_insert(url, Path(path))
+    elif task == "kht-export":
+        seconds = _kht_cli(url, ["export", "--kind", "customer", "--as", "admin", "-o", path])
+    elif task == "bare-export":
+        rows = _bare_export(url, Path(path))
+    else:
+        raise SystemExit(f"unknown task {task}")
+    seconds = seconds if seconds is not None else time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "rows": rows}), flush=True)
+
+
+def measured(task: str, url: str, path: Path | str = "") -> dict[str, Any]:
+    """Run `task` in a child process: its seconds (inside the task) and peak RSS in MB."""
+    command = [sys.executable, "-m", "bench.io", "--child", task, url, str(path)]
+    log_path = Path(f"/tmp/bench-io-{task}.err")  # noqa: S108 - the child's stderr, for failures
+    with log_path.open("wb") as err:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err)  # noqa: S603
+        out = proc.stdout.read() if proc.stdout else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+        raise RuntimeError(f"{task} failed ({proc.returncode}): {tail}")
+    found = json.loads(out.decode().strip().splitlines()[-1])
+    return {
+        "seconds": round(found["seconds"], 2),
+        "rows": found["rows"],
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+    }
+
+
+# ---------------------------------------------------------------- the parent
+
+
+def _reset(url: str, n: int) -> int:
+    """Delete what a run added beyond the generated `n` customers; returns how many there were."""
+    from sqlalchemy import create_engine, delete, func, select
+
+    from bench.runner import cleanup
+    from kht.customers.models import Customer
+    from kht.jobs.models import Job
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            added = connection.scalar(select(func.count()).where(Customer.id > n))
+        cleanup(engine, n)
+        with engine.begin() as connection:
+            connection.execute(delete(Job).where(Job.type == "import"))
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return added
+
+
+def run_io(
+    url: str,
+    n: int,
+    rows: int,
+    formats: list[str],
+    log: Any,
+    folder: Path = CACHE,
+    bulk: bool = True,
+) -> dict[str, Any]:
+    """Import (each format, and rows/10 for the memory trend) and export on one database."""
+    files = ensure_files(rows, folder)
+    small = ensure_files(max(1, rows // 10), folder)
+    _reset(url, n)
+    idle = measured("idle", url)
+    log(f"  idle child: {idle['peak_mb']} MB")
+    result: dict[str, Any] = {"idle_peak_mb": idle["peak_mb"], "import": [], "export": {}}
+    for fmt in formats:
+        kht = measured("kht-import", url, files[fmt])
+        kht["rows"] = _reset(url, n)
+        raw = measured("raw-insert", url, files[fmt])
+        _reset(url, n)
+        little = measured("kht-import", url, small[fmt])
+        little["rows"] = _reset(url, n)
+        entry = {
+            "format": fmt,
+            "kht": {**kht, "rows_per_s": round(kht["rows"] / kht["seconds"])},
+            "raw": {**raw, "rows_per_s": round(raw["rows"] / raw["seconds"])},
+            "kht_small": {**little, "rows_per_s": round(little["rows"] / little["seconds"])},
+        }
+        entry["ratio"] = round(entry["kht"]["rows_per_s"] / entry["raw"]["rows_per_s"], 3)
+        if fmt == "csv" and bulk:
+            forced = measured("kht-import-bulk", url, files[fmt])
+            forced["rows"] = _reset(url, n)
+            entry["kht_batch_path_forced"] = {
+                **forced,
+                "rows_per_s": round(forced["rows"] / forced["seconds"]),
+                "note": "diagnosis: Importer.bulk forced on (see bench/io.py _force_bulk)",
+            }
+            log(f"  import csv, batch path forced: {entry['kht_batch_path_forced']['rows_per_s']}")
+        result["import"].append(entry)
+        log(
+            f"  import {fmt}: kht {entry['kht']['rows_per_s']} rows/s {kht['peak_mb']} MB "
+            f"(rows/10: {little['peak_mb']} MB), raw {entry['raw']['rows_per_s']} rows/s "
+            f"{raw['peak_mb']} MB, ratio {entry['ratio']}"
+        )
+    out = folder / "export.csv"
+    kht = measured("kht-export", url, out)
+    kht["rows"] = sum(1 for _ in out.open(encoding="utf-8-sig")) - 1
+    bare = measured("bare-export", url, folder / "export-bare.csv")
+    result["export"] = {
+        "format": "csv",
+        "kht": {**kht, "rows_per_s": round(kht["rows"] / kht["seconds"])},
+        "bare": {**bare, "rows_per_s": round(bare["rows"] / bare["seconds"])},
+    }
+    result["export"]["ratio"] = round(
+        result["export"]["kht"]["rows_per_s"] / result["export"]["bare"]["rows_per_s"], 3
+    )
+    log(
+        f"  export csv: kht {result['export']['kht']['rows_per_s']} rows/s {kht['peak_mb']} MB,"
+        f" bare {result['export']['bare']['rows_per_s']} rows/s {bare['peak_mb']} MB"
+    )
+    return result
+
+
+def table(entry: dict[str, Any]) -> str:
+    lines = [
+        f"{entry['backend']}, {entry['rows']:,} rows into {entry['customers']:,} customers "
+        f"(idle child {entry['idle_peak_mb']} MB)",
+        "",
+        "| operation | kht rows/s | kht peak MB | bare rows/s | bare peak MB | kht/bare rate |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for item in entry["import"]:
+        kht, raw, little = item["kht"], item["raw"], item["kht_small"]
+        lines.append(
+            f"| import .{item['format']} | {kht['rows_per_s']:,} | {kht['peak_mb']} "
+            f"(rows/10: {little['peak_mb']}) | {raw['rows_per_s']:,} | {raw['peak_mb']} | "
+            f"{item['ratio']:.0%} |"
+        )
+        forced = item.get("kht_batch_path_forced")
+        if forced:
+            lines.append(
+                f"| (diagnosis) import .csv, kht batch path forced | {forced['rows_per_s']:,} | "
+                f"{forced['peak_mb']} | {raw['rows_per_s']:,} | {raw['peak_mb']} | "
+                f"{forced['rows_per_s'] / raw['rows_per_s']:.0%} |"
+            )
+    export = entry["export"]
+    lines.append(
+        f"| export .csv | {export['kht']['rows_per_s']:,} | {export['kht']['peak_mb']} | "
+        f"{export['bare']['rows_per_s']:,} | {export['bare']['peak_mb']} | {export['ratio']:.0%} |"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    from bench.__main__ import RESULTS, merge
+    from bench.runner import _server_version, machine
+
+    parser = argparse.ArgumentParser(prog="python -m bench io", description=__doc__)
+    parser.add_argument("--n", type=int, default=100_000, help="customers in the database")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows imported and exported")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument("--formats", nargs="+", default=["csv", "xlsx"])
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    report: dict[str, Any] = {"machine": machine(), "io": []}
+    backends = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    for backend in backends:
+        url = ensure_database(args.n, args.seed, backend, args.cache, log=log)
+        log(f"{backend}: import and export of {args.rows:,} rows")
+        entry = {
+            "backend": backend,
+            "server_version": _server_version(url),
+            "customers": args.n,
+            "rows": args.rows,
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            **run_io(url, args.n, args.rows, args.formats, log, args.cache),
+        }
+        report["io"].append(entry)
+        print(table(entry) + "\n", flush=True)
+    merge(args.out, report, "io", ("backend", "customers", "rows"))
+    print(f"written: {args.out}")
+    return report
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(*sys.argv[2:5])
+    else:
+        main()
