@@ -226,3 +226,28 @@ def test_score_table_joins_stored_scores_onto_a_scoped_query(team):
             )
         )
     assert Decimal(str(average)).quantize(Decimal("0.01")) == Decimal("7.50")  # (0 + 15) / 2
+
+
+def test_the_recompute_button_of_the_panel_goes_back_to_the_page(team):
+    from kht.testing import csrf_token
+
+    lead_id = new_lead(team)
+    with team.ctx(None) as ctx:
+        ctx.session.execute(ValueScore.__table__.delete())
+    with TestClient(team.app) as client:
+        log_in(client, "rep1")
+        page = client.get(f"/leads/{lead_id}")
+        assert 'id="no-scores"' in page.text and 'id="recompute-form"' in page.text
+        done = client.post(
+            f"/scores/lead/{lead_id}/recompute",
+            data={"_csrf_token": csrf_token(client), "next": f"/leads/{lead_id}"},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303 and done.headers["location"] == f"/leads/{lead_id}"
+        evil = client.post(
+            f"/scores/lead/{lead_id}/recompute",
+            data={"_csrf_token": csrf_token(client), "next": "//evil.example"},
+            follow_redirects=False,
+        )
+        assert evil.headers["location"] == "/"
+    assert stored(team, "lead", lead_id) == {"value_probe.activity": Decimal("0.00")}
