@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, Panel, RecordKind
+from kht.plugin_types import MenuItem, Panel, Problem, RecordKind
 
 
 @hookimpl
@@ -20,6 +20,16 @@ def kht_register_record_kinds() -> list[RecordKind]:
     from kht.sales.orders.service import SPEC
 
     return [SPEC]
+
+
+@hookimpl
+def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> list[Problem] | None:
+    """Order fields change only through the orders service (totals, status, number...)."""
+    if kind != "order":
+        return None
+    from kht.sales.quotes.lines import guard_problems
+
+    return guard_problems(ctx, kind, record, changes)
 
 
 @hookimpl

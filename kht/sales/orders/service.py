@@ -238,7 +238,8 @@ def update_order(ctx: Ctx, order_id: int, data: OrderUpdate) -> Order:
         ctx.session.add_all(OrderLine(order_id=order.id, **row) for row in rows)
         changes.update(line_rules.totals_values(totals))
     version = order.version
-    records.update_record(ctx, SPEC, order, data.version, changes)
+    with line_rules.service_write(ctx, KIND, order.id):
+        records.update_record(ctx, SPEC, order, data.version, changes)
     if old_summary != new_summary:
         if order.version == version:
             order.updated_at = ctx.now()
@@ -332,7 +333,8 @@ def add_payment(ctx: Ctx, order_id: int, data: PaymentIn) -> Payment:
     )
     ctx.session.add(row)
     ctx.session.flush()
-    records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+    with line_rules.service_write(ctx, KIND, order.id):
+        records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
     return row
 
 
@@ -344,7 +346,8 @@ def remove_payment(ctx: Ctx, order_id: int, payment_id: int) -> None:
         raise NotFound(f"payment {payment_id} not found")
     ctx.session.delete(row)
     ctx.session.flush()
-    records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+    with line_rules.service_write(ctx, KIND, order.id):
+        records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
 
 
 def _paid(ctx: Ctx, order_id: int) -> Decimal:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -209,3 +210,35 @@ def lock_numbers(ctx: Ctx, key: int) -> None:
         from sqlalchemy import text
 
         ctx.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+# Fields anyone may change on a quote or an order outside its service (bulk edits of custom
+# fields, assignment, hand-over); everything else goes through the service's rules.
+FREE_FIELDS = frozenset({"ext", "owner_id"})
+WRITING = "kht.sales.document_write"
+
+
+@contextmanager
+def service_write(ctx: Ctx, kind: str, record_id: int) -> Iterator[None]:
+    """Mark a write as made by the quote or order service (the `kht_validate` guard lets it
+    through); generic writers such as bulk "set a field" may only touch FREE_FIELDS."""
+    ctx.extra[WRITING] = (kind, record_id)
+    try:
+        yield
+    finally:
+        ctx.extra.pop(WRITING, None)
+
+
+def guard_problems(ctx: Ctx, kind: str, record: Any, changes: dict[str, Any]) -> list[Any] | None:
+    """Problems with a write to a quote or order that bypasses its service."""
+    from kht.plugin_types import Problem
+
+    if record is None or ctx.extra.get(WRITING) == (kind, record.id):
+        return None
+    locked = sorted(set(changes) - FREE_FIELDS)
+    if not locked:
+        return None
+    return [
+        Problem(field=name, message=f"change a {kind}'s {name} through its own page or API")
+        for name in locked
+    ]

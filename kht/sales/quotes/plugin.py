@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, Panel, RecordAction, RecordKind
+from kht.plugin_types import MenuItem, Panel, Problem, RecordAction, RecordKind
 
 
 @hookimpl
@@ -21,6 +21,16 @@ def kht_register_record_kinds() -> list[RecordKind]:
     from kht.sales.quotes.service import SPEC
 
     return [SPEC]
+
+
+@hookimpl
+def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> list[Problem] | None:
+    """Quote fields change only through the quotes service (totals, status, number...)."""
+    if kind != "quote":
+        return None
+    from kht.sales.quotes.lines import guard_problems
+
+    return guard_problems(ctx, kind, record, changes)
 
 
 @hookimpl

@@ -263,7 +263,8 @@ def update_quote(ctx: Ctx, quote_id: int, data: QuoteUpdate) -> Quote:
         changes.update(line_rules.totals_values(line_rules.totals_of(rows)))
         changes["price_list_id"] = price_list_id
     version = quote.version
-    records.update_record(ctx, SPEC, quote, data.version, changes)
+    with line_rules.service_write(ctx, KIND, quote.id):
+        records.update_record(ctx, SPEC, quote, data.version, changes)
     if old_summary != new_summary:
         if quote.version == version:
             _touch(ctx, quote)
@@ -291,7 +292,8 @@ def restore_quote(ctx: Ctx, quote_id: int) -> Quote:
 
 
 def _set_status(ctx: Ctx, quote: Quote, version: int | None, **changes: Any) -> Quote:
-    return records.update_record(ctx, SPEC, quote, version, changes)
+    with line_rules.service_write(ctx, KIND, quote.id):
+        return records.update_record(ctx, SPEC, quote, version, changes)
 
 
 def send_quote(ctx: Ctx, quote_id: int, version: int | None = None) -> Quote:

@@ -79,3 +79,30 @@ def test_the_opportunity_page_shows_its_quotes_and_orders(shop):
     assert page.status_code == 200
     assert quote["number"] in page.text and 'id="panel-orders"' in page.text
     assert f"opportunity_id={opportunity}" in page.text
+
+
+def test_bulk_edits_cannot_bypass_the_rules(shop):
+    from kht.lists.bulk import set_field
+    from kht.sales.orders.service import SPEC as ORDERS
+    from kht.sales.quotes.service import SPEC as QUOTES
+
+    customer = shop.customer("rep", "客户")
+    quote = shop.quote("rep", customer, [{"description": "x", "unit_price": "10"}])
+    with shop.client("rep") as client:
+        order = client.post(f"/api/v1/quotes/{quote['id']}/accept", json={}).json()
+    for spec, record_id, field in (
+        (QUOTES, quote["id"], "total"),
+        (QUOTES, quote["id"], "status"),
+        (ORDERS, order["id"], "paid_total"),
+        (ORDERS, order["id"], "status"),
+    ):
+        try:
+            with shop.ctx("manager") as ctx:
+                set_field(ctx, spec, spec.columns(ctx), [record_id], field, "1")
+        except Exception as exc:  # noqa: BLE001 - the service's refusal
+            assert getattr(exc, "field", None) == field, exc
+        else:
+            raise AssertionError(f"{spec.kind}.{field} was set in bulk")
+    with shop.client("rep") as client:
+        assert client.get(f"/api/v1/quotes/{quote['id']}").json()["total"] == "10.00"
+        assert client.get(f"/api/v1/orders/{order['id']}").json()["status"] == "open"
