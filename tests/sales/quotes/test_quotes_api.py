@@ -270,3 +270,23 @@ def test_the_command_line_stores_expired_on_lapsed_quotes(shop):
         assert ctx.session.get(Quote, quote["id"]).status == "expired"
     again = CliRunner().invoke(cli, ["quotes", "expire"], obj=shop.runtime)
     assert "quotes expired: 0" in again.output
+
+
+def test_concurrent_creators_get_distinct_numbers(shop):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kht.sales.quotes.schemas import QuoteCreate
+    from kht.sales.quotes.service import create_quote
+
+    customer = shop.customer("rep", "客户")
+
+    def make(index: int) -> str:
+        with shop.ctx("rep") as ctx:
+            data = QuoteCreate(
+                title=f"并发 {index}", customer_id=customer, quote_date=date(2026, 7, 1)
+            )
+            return create_quote(ctx, data).number
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        numbers = list(pool.map(make, range(12)))
+    assert sorted(numbers) == [f"Q2026-{n:06d}" for n in range(1, 13)]
