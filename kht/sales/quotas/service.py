@@ -227,18 +227,34 @@ def target_names(ctx: Ctx, pairs: set[tuple[str, int]]) -> dict[tuple[str, int],
 
 
 def visible_targets(ctx: Ctx, target_type: str) -> list[tuple[int, str]]:
-    """(id, name) of every target of a type the user may see quotas of, by name."""
+    """(id, name) of every target of a type the user may see quotas of: users and branches by
+    name, departments in tree order (each after its parent, sub-departments indented)."""
     if target_type not in TARGETS:
         raise ValidationError(f"target_type must be one of: {', '.join(TARGETS)}", "target_type")
     model = TARGET_MODELS[target_type]
-    query = select(model.id, model.name)
     ids = allowed_targets(_user(ctx))[target_type]
+    if model is Department:
+        every = {
+            row.id: row
+            for row in ctx.session.execute(select(Department.id, Department.name, Department.path))
+        }
+
+        def trail(row: Any) -> list[str]:
+            parts = [int(p) for p in row.path.strip("/").split("/") if p.isdigit()]
+            return [every[p].name if p in every else "" for p in parts]
+
+        shown = (
+            set(every)
+            if ids is True
+            else set(ctx.session.scalars(select(Department.id).where(Department.id.in_(ids))))
+        )
+        rows = sorted((every[i] for i in shown), key=trail)
+        return [(row.id, "— " * (len(trail(row)) - 1) + row.name) for row in rows]
+    query = select(model.id, model.name)
     if ids is not True:
         query = query.where(model.id.in_(ids))
     if model is User:
         query = query.where(User.active.is_(True))
-    if model is Department:
-        query = query.order_by(Department.path)
     return [(row.id, row.name) for row in ctx.session.execute(query.order_by(model.name))]
 
 

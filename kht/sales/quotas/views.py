@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from kht.context import Ctx, RequestCtx
 from kht.errors import KhtError, NotAuthenticated
+from kht.products.models import money_value
 from kht.sales.quotas import periods, service
 from kht.sales.quotas.models import PERIODS, TARGETS, Quota
 from kht.sales.quotas.schemas import QuotaCreate, QuotaUpdate
@@ -131,9 +132,7 @@ def _save_cell(
         service.update_quota(ctx, existing.id, QuotaUpdate(version=stamp, amount=amount))
 
 
-def _decimal(value: str) -> Any:
-    from kht.products.models import money_value
-
+def _decimal(value: str) -> Decimal:
     return money_value("amount", value)
 
 

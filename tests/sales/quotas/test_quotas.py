@@ -137,7 +137,11 @@ def test_the_quota_page_is_a_grid_that_saves_changed_cells(team):
             "/quotas", params={"target": "department", "period": "quarter", "year": 2026}
         )
         assert page.status_code == 200
-        assert "2026 Q4" in page.text and "100000.00" in page.text and "West" in page.text
+        assert "2026 Q4" in page.text and "100000.00" in page.text
+        # Departments in tree order, sub-departments indented under their parent.
+        assert (
+            page.text.index(">Sales<") < page.text.index(">— East<") < page.text.index(">— West<")
+        )
         form = {
             "_csrf_token": csrf_token(client),
             "target": "department",
