@@ -64,6 +64,7 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
         "name_en": "Sales rep",
         "grants": {
             **_grant(SALES, EDIT_OPS, "own"),
+            **_grant(("quotas",), ("view",), "own"),
             **_grant(("products", "knowledge"), ("view",), "all"),
         },
     },

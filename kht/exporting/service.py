@@ -32,7 +32,15 @@ CHUNK = 1000
 
 
 # URL plural -> kind, for /<plural>/export and /api/v1/<plural>/export.
-PLURALS = {"customers": "customer", "contacts": "contact", "leads": "lead", "products": "product"}
+PLURALS = {
+    "customers": "customer",
+    "contacts": "contact",
+    "leads": "lead",
+    "products": "product",
+    "opportunities": "opportunity",
+    "quotes": "quote",
+    "orders": "order",
+}
 
 
 PLURAL_OF = {kind: plural for plural, kind in PLURALS.items()}

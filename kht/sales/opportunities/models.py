@@ -28,6 +28,8 @@ class Opportunity(BusinessRecord, ExtensibleMixin, Base):
         Index("ix_opportunities_department_close", "department_id", "expected_close"),
         Index("ix_opportunities_stage", "stage_id", "status"),
         Index("ix_opportunities_live_updated", "deleted_at", "updated_at"),
+        # "won in the period" for forecasts and funnels
+        Index("ix_opportunities_live_closed", "deleted_at", "status", "closed_at"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
