@@ -5,6 +5,7 @@
     python -m bench --only kanban funnel       # only the operations whose name has a word
     python -m bench io --n 100000 --rows 100000     # import/export 100k rows, peak memory
     python -m bench load --seconds 20 --workers 1 2 # HTTP load on `kht serve` vs the bare app
+    python -m bench report                          # the README tables from latest.json
 
 Prints a table (median and p95 in ms, ratio kht / bare) and merges the figures into
 bench/results/latest.json (a result replaces the one of the same backend and size).
@@ -72,6 +73,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         from bench.load import main as load_main
 
         return load_main(argv[1:])
+    if argv and argv[0] == "report":
+        from bench.report import main as report_main
+
+        return {"text": report_main(argv[1:])}
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="customers (default 100,000)")
     parser.add_argument("--seed", type=int, default=1)

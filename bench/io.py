@@ -337,6 +337,7 @@ def run_io(
     log: Any,
     folder: Path = CACHE,
     quick: bool = False,
+    trend: bool = True,
 ) -> dict[str, Any]:
     """Import (each format, and rows/10 for the memory trend) and export on one database.
 
@@ -353,14 +354,17 @@ def run_io(
         kht["rows"] = _reset(url, n)
         raw = measured("raw-insert", url, files[fmt])
         _reset(url, n)
-        little = {**kht} if quick else measured("kht-import", url, small[fmt])
-        little["rows"] = little["rows"] if quick else _reset(url, n)
         entry = {
             "format": fmt,
             "kht": {**kht, "rows_per_s": round(kht["rows"] / kht["seconds"])},
             "raw": {**raw, "rows_per_s": round(raw["rows"] / raw["seconds"])},
-            "kht_small": {**little, "rows_per_s": round(little["rows"] / little["seconds"])},
+            "kht_small": None,
         }
+        if trend and not quick:
+            little = measured("kht-import", url, small[fmt])
+            little["rows"] = _reset(url, n)
+            rate = round(little["rows"] / little["seconds"])
+            entry["kht_small"] = {**little, "rows_per_s": rate}
         entry["ratio"] = round(entry["kht"]["rows_per_s"] / entry["raw"]["rows_per_s"], 3)
         if fmt == "csv" and not quick:
             forced = measured("kht-import-bulk", url, files[fmt])
@@ -372,15 +376,16 @@ def run_io(
             }
             log(f"  import csv, batch path forced: {entry['kht_batch_path_forced']['rows_per_s']}")
         result["import"].append(entry)
+        small_mb = entry["kht_small"]["peak_mb"] if entry["kht_small"] else "-"
         log(
             f"  import {fmt}: kht {entry['kht']['rows_per_s']} rows/s {kht['peak_mb']} MB "
-            f"(rows/10: {little['peak_mb']} MB), raw {entry['raw']['rows_per_s']} rows/s "
+            f"(rows/10: {small_mb} MB), raw {entry['raw']['rows_per_s']} rows/s "
             f"{raw['peak_mb']} MB, ratio {entry['ratio']}"
         )
-    out = folder / "export.csv"
+    out = folder / f"export-{os.getpid()}.csv"  # one per run: runs on two backends may overlap
     kht = measured("kht-export", url, out)
     kht["rows"] = sum(1 for _ in out.open(encoding="utf-8-sig")) - 1
-    bare = measured("bare-export", url, folder / "export-bare.csv")
+    bare = measured("bare-export", url, folder / f"export-bare-{os.getpid()}.csv")
     result["export"] = {
         "format": "csv",
         "kht": {**kht, "rows_per_s": round(kht["rows"] / kht["seconds"])},
@@ -389,6 +394,8 @@ def run_io(
     result["export"]["ratio"] = round(
         result["export"]["kht"]["rows_per_s"] / result["export"]["bare"]["rows_per_s"], 3
     )
+    out.unlink(missing_ok=True)
+    (folder / f"export-bare-{os.getpid()}.csv").unlink(missing_ok=True)
     log(
         f"  export csv: kht {result['export']['kht']['rows_per_s']} rows/s {kht['peak_mb']} MB,"
         f" bare {result['export']['bare']['rows_per_s']} rows/s {bare['peak_mb']} MB"
@@ -405,10 +412,11 @@ def table(entry: dict[str, Any]) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for item in entry["import"]:
-        kht, raw, little = item["kht"], item["raw"], item["kht_small"]
+        kht, raw = item["kht"], item["raw"]
+        small_mb = item["kht_small"]["peak_mb"] if item.get("kht_small") else "-"
         lines.append(
             f"| import .{item['format']} | {kht['rows_per_s']:,} | {kht['peak_mb']} "
-            f"(rows/10: {little['peak_mb']}) | {raw['rows_per_s']:,} | {raw['peak_mb']} | "
+            f"(rows/10: {small_mb}) | {raw['rows_per_s']:,} | {raw['peak_mb']} | "
             f"{item['ratio']:.0%} |"
         )
         forced = item.get("kht_batch_path_forced")
@@ -441,6 +449,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--quick", action="store_true", help="no idle child, rows/10 run or diagnosis (tests)"
     )
+    parser.add_argument(
+        "--no-trend", action="store_true", help="leave out the rows/10 import (memory trend)"
+    )
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -457,7 +468,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "customers": args.n,
             "rows": args.rows,
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            **run_io(url, args.n, args.rows, args.formats, log, args.cache, args.quick),
+            **run_io(
+                url,
+                args.n,
+                args.rows,
+                args.formats,
+                log,
+                args.cache,
+                quick=args.quick,
+                trend=not args.no_trend,
+            ),
         }
         report["io"].append(entry)
         print(table(entry) + "\n", flush=True)
