@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import browser, live_runtime, live_server, log_in_as, page  # noqa: F401
+from tests.browser.conftest import log_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def _prepare(runtime) -> None:
         )
 
 
-def test_the_forecast_and_funnel_charts_draw(live_server, live_runtime, page):  # noqa: F811
+def test_the_forecast_and_funnel_charts_draw(live_server, live_runtime, page):
     _prepare(live_runtime)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

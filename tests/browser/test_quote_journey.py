@@ -14,10 +14,9 @@ from kht.customers.service import create_customer
 from kht.products.schemas import ProductCreate
 from kht.products.service import create_product
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import browser, live_runtime, live_server, log_in_as, page
+from tests.browser.conftest import log_in_as
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser", "live_runtime", "live_server", "page"]
 
 
 def test_a_rep_writes_sends_and_accepts_a_quote(live_server, live_runtime, page):
