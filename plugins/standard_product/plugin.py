@@ -2,7 +2,8 @@
 
 The pack uses nothing but public hooks and services (see tests/plugins/standard_product/
 test_imports.py): fields on leads and customers, the standard sales process, a quote
-template, the fit + engagement lead score with nurturing and routing, a settings page.
+template, the fit + engagement lead score with nurturing and routing, the customer value
+(potential + revenue + engagement), a settings page, reports with charts, rep performance.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kht.events import OrderPlaced, RecordRestored, RecordUpdated
 from kht.plugin_api import Ctx, FieldDef, MenuItem, Permission, PluginInfo, hookimpl
 from kht.plugin_types import ProcessDef, QuoteTemplateDef, ValueModel
 from kht.value.schemas import ScoreComputed
@@ -98,19 +100,28 @@ def kht_register_value_models() -> list[ValueModel]:
             label_zh="客户价值",
             label_en="Customer value",
             compute=customer_value,
-            description_zh="潜力（0-60）+ 活跃度（0-40）",
-            description_en="Potential (0-60) + engagement (0-40)",
+            description_zh="潜力（0-40）+ 收入（0-30）+ 活跃度（0-30）",
+            description_en="Potential (0-40) + revenue (0-30) + engagement (0-30)",
         ),
     ]
 
 
 @hookimpl
 def kht_on_event(ctx: Ctx, event: Any) -> None:
-    """After the lead score is computed: nurture a cold lead, route a hot one."""
-    from plugins.standard_product.service import LEAD_SCORE, after_score
+    """After the lead score is computed: nurture a cold lead, route a hot one. After an
+    order is placed or changed: recompute its customer's value (its revenue part)."""
+    from plugins.standard_product.service import (
+        LEAD_SCORE,
+        after_score,
+        rescore_customer_of_order,
+    )
 
     if isinstance(event, ScoreComputed) and event.model_key == LEAD_SCORE:
         after_score(ctx, event.record_id, Decimal(event.score))
+    elif isinstance(event, OrderPlaced):
+        rescore_customer_of_order(ctx, event.record_id)
+    elif isinstance(event, RecordUpdated | RecordRestored) and event.kind == "order":
+        rescore_customer_of_order(ctx, event.record_id)
 
 
 @hookimpl
@@ -133,6 +144,17 @@ def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
                 label_en="Standard product reports",
                 url="/standard_product/reports",
                 icon="bar-chart",
+                order=84,
+            )
+        )
+    if ctx.user is not None and ctx.user.can("opportunities", "view"):
+        items.append(
+            MenuItem(
+                key="standard_product_performance",
+                label_zh="销售业绩",
+                label_en="Rep performance",
+                url="/standard_product/performance",
+                icon="trophy",
                 order=84,
             )
         )

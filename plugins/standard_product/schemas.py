@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 import msgspec
@@ -18,6 +19,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lead scoring `threshold` or more is routed to a rep, one below it is tagged `nurture_tag`.
     `routing`: `round_robin` over `reps`, or `territory` (`territories` maps a province to a
     rep; a province without a rep falls back to round robin), or `none`.
+    `revenue_target`: the order total of the last 12 months that earns a customer the full
+    30 revenue points of the customer value (a decimal string in the API).
     """
 
     target_industries: list[str] = []
@@ -30,3 +33,4 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     routing: Routing = "round_robin"
     reps: list[int] = []
     territories: dict[str, int] = {}
+    revenue_target: Decimal = Decimal("1000000")

@@ -1,15 +1,15 @@
 """The Standard product pack's rules: settings, the fit + engagement lead score, and what
 follows a score (nurture below the threshold, route to a rep above it).
 
-Built only on public core services (kht.value.service, kht.errors, kht.plugin_api), as a
-third-party plugin would be.
+Built only on public core services (kht.value.service, kht.sales.orders.service,
+kht.errors, kht.plugin_api), as a third-party plugin would be.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from decimal import Decimal
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import msgspec
@@ -17,7 +17,15 @@ import msgspec
 from kht.context import Ctx
 from kht.errors import Forbidden, NotAuthenticated, ValidationError
 from kht.plugin_types import Score, ScorePart
-from kht.value.service import actions_of, active_users, assign_by_rule, record_of, tag_by_rule
+from kht.sales.orders.service import customer_revenue
+from kht.value.service import (
+    actions_of,
+    active_users,
+    assign_by_rule,
+    record_of,
+    score_record,
+    tag_by_rule,
+)
 from plugins.standard_product import fields
 from plugins.standard_product.models import SETTINGS_ID, PackSettings
 from plugins.standard_product.schemas import Settings
@@ -91,6 +99,11 @@ def _check(ctx: Ctx, settings: Settings) -> None:
             raise ValidationError(f"{province!r} is not a province", "territories")
         if user_id not in users:
             raise ValidationError(f"user {user_id} is not an active user", "territories")
+    target = settings.revenue_target
+    if not target.is_finite() or not Decimal("0.01") <= target <= Decimal("1e15"):
+        raise ValidationError(
+            "the revenue target must be an amount from 0.01 to 10^15", "revenue_target"
+        )
     if settings.routing == "round_robin" and not settings.reps:
         raise ValidationError("round robin needs at least one rep", "reps")
     if settings.routing == "territory" and not (settings.territories or settings.reps):
@@ -175,8 +188,9 @@ def recency_factor(at: datetime, now: datetime) -> Decimal:
     return Decimal(0)
 
 
-def engagement(actions: Iterable[Any], now: datetime) -> ScorePart:
-    """Done actions weighted by type and recency, capped at 40, as one explained part."""
+def engagement(actions: Iterable[Any], now: datetime, cap: Decimal = ENGAGEMENT_MAX) -> ScorePart:
+    """Done actions weighted by type and recency, capped at `cap` (40 for leads), as one
+    explained part."""
     total = Decimal(0)
     counted: dict[str, int] = {}
     for action in actions:
@@ -184,11 +198,15 @@ def engagement(actions: Iterable[Any], now: datetime) -> ScorePart:
         if points:
             total += points
             counted[action.type] = counted.get(action.type, 0) + 1
-    capped = min(total, ENGAGEMENT_MAX)
+    capped = min(total, cap)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counted.items())) or "none"
-    note = f"{summary}: {total.normalize():f}" + (" (capped at 40)" if total > capped else "")
+    note = f"{summary}: {total.normalize():f}" + (
+        f" (capped at {cap.normalize():f})" if total > capped else ""
+    )
     summary_zh = "，".join(f"{kind} {n} 次" for kind, n in sorted(counted.items())) or "无"
-    note_zh = f"{summary_zh}：{total.normalize():f}" + ("（上限 40）" if total > capped else "")
+    note_zh = f"{summary_zh}：{total.normalize():f}" + (
+        f"（上限 {cap.normalize():f}）" if total > capped else ""
+    )
     return ScorePart(
         label_zh="活跃度",
         label_en="Engagement",
@@ -207,23 +225,62 @@ def lead_score(ctx: Ctx, lead: Any) -> Score:
     )
 
 
-# Customer potential: the customer's fields against the same target profile (together 60).
+# Customer value = potential (0..40) + revenue (0..30) + engagement (0..30).
 CUSTOMER_FIT_POINTS: tuple[tuple[str, str, str, str, int], ...] = (
-    ("industry", "target_industries", "行业", "Industry", 25),
-    ("company_size", "target_sizes", "公司规模", "Company size", 20),
-    ("product_interest", "target_products", "意向产品", "Product interest", 15),
+    ("industry", "target_industries", "行业", "Industry", 15),
+    ("company_size", "target_sizes", "公司规模", "Company size", 15),
+    ("product_interest", "target_products", "意向产品", "Product interest", 10),
 )
+REVENUE_MAX = Decimal(30)
+REVENUE_DAYS = 365
+CUSTOMER_ENGAGEMENT_MAX = Decimal(30)
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def revenue_part(revenue: Decimal, target: Decimal) -> ScorePart:
+    """Revenue points: the last 12 months' order total against the settings' revenue target,
+    revenue / target x 30 (to the cent, half up), capped at 30."""
+    points = min(revenue / target * REVENUE_MAX, REVENUE_MAX).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    capped = revenue >= target
+    return ScorePart(
+        label_zh="收入",
+        label_en="Revenue",
+        points=points,
+        explanation=f"近12个月订单 {_money(revenue)} / 目标 {_money(target)}"
+        + ("（已达上限）" if capped else ""),
+        explanation_en=f"orders of the last 12 months {_money(revenue)} of the target "
+        f"{_money(target)}" + (" (full points)" if capped else ""),
+    )
 
 
 def customer_value(ctx: Ctx, customer: Any) -> Score:
-    """The value model `standard_product.customer_value`: potential (0..60, the customer's
-    fit with the target profile) + engagement (0..40, as for leads, over the actions on the
-    customer, its contacts and its leads)."""
-    parts = fit(get_settings(ctx), _values(customer), CUSTOMER_FIT_POINTS, "潜力", "Potential")
-    parts.append(engagement(actions_of(ctx, "customer", customer.id), ctx.now()))
+    """The value model `standard_product.customer_value`: potential (0..40, the customer's
+    fit with the target profile) + revenue (0..30, its orders of the last 365 days against
+    the revenue target) + engagement (0..30, as for leads, over the actions on the customer,
+    its contacts and its leads)."""
+    settings = get_settings(ctx)
+    parts = fit(settings, _values(customer), CUSTOMER_FIT_POINTS, "潜力", "Potential")
+    since = ctx.now().date() - timedelta(days=REVENUE_DAYS)
+    parts.append(revenue_part(customer_revenue(ctx, customer.id, since), settings.revenue_target))
+    parts.append(
+        engagement(actions_of(ctx, "customer", customer.id), ctx.now(), CUSTOMER_ENGAGEMENT_MAX)
+    )
     return Score(
         total=sum((Decimal(part.points) for part in parts), Decimal(0)), parts=tuple(parts)
     )
+
+
+def rescore_customer_of_order(ctx: Ctx, order_id: int) -> None:
+    """An order was changed (cancelled, lines edited): its customer's revenue part changed.
+    (A deleted order is picked up by the nightly recomputation.)"""
+    order = record_of(ctx, "order", order_id)
+    if order is not None:
+        score_record(ctx, "customer", order.customer_id)
 
 
 # ---- after scoring: nurture or route ----------------------------------------------------------

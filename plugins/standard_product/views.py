@@ -1,20 +1,32 @@
-"""The pack's settings page (/standard_product/settings) and its JSON API; thin over service."""
+"""The pack's pages and JSON API: settings, reports (with charts and the funnel of a product
+line) and rep performance; thin over service, reports and performance."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import msgspec
 from litestar import Request, get, post, put
-from litestar.params import URLEncodedBody
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht.context import RequestCtx
-from kht.errors import Forbidden, ValidationError
+from kht.errors import Forbidden, NotFound, ValidationError
+from kht.products.service import line_names
+from kht.sales.analysis.service import funnel
 from kht.value.service import active_users
 from kht.web.i18n import N_
 from kht.web.pages import render
 from plugins.standard_product import fields, reports, service
+from plugins.standard_product.performance import (
+    Performance,
+    check_range,
+    parse_day,
+    period_range,
+    rep_performance,
+    today,
+)
 from plugins.standard_product.schemas import Settings
 
 URL = "/standard_product/settings"
@@ -64,6 +76,9 @@ def form_settings(data: dict[str, Any]) -> Settings:
         "reps": _ids(_many(data, "reps"), "reps"),
         "territories": territories,
     }
+    revenue_target = _one(data, "revenue_target").replace(",", "")
+    if revenue_target:
+        values["revenue_target"] = revenue_target
     return _convert(values)
 
 
@@ -149,22 +164,177 @@ def _section(build: Any) -> Any:
         return None
 
 
+def _num(value: Any) -> float | None:
+    """A figure for a chart (ECharts wants numbers; the tables show the exact decimals)."""
+    return None if value is None else float(value)
+
+
+def _int(value: str | None, field: str) -> int | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValidationError(f"{field} must be a whole number", field)
+    return int(text)
+
+
+def report_charts(sources: Any, lines: Any, reps: Any) -> dict[str, Any]:
+    """The series of the three report charts (None for a report the user may not see)."""
+    return {
+        "sources": None
+        if sources is None
+        else {
+            "names": [row.source for row in sources],
+            "leads": [row.leads for row in sources],
+            "converted": [row.converted for row in sources],
+            "rate": [_num(row.conversion_rate) for row in sources],
+        },
+        "lines": None
+        if lines is None
+        else {
+            "names": [row.product_line for row in lines],
+            "quotes": [row.quotes for row in lines],
+            "accepted": [row.accepted for row in lines],
+            "rate": [_num(row.win_rate) for row in lines],
+        },
+        "reps": None
+        if reps is None
+        else {
+            "names": [row.name for row in reps],
+            "actions": [row.actions for row in reps],
+            "won": [row.won for row in reps],
+            "amount": [_num(row.won_amount) for row in reps],
+        },
+    }
+
+
+def line_funnel(ctx: RequestCtx, params: Any) -> dict[str, Any] | None:
+    """The core funnel (kht.sales.analysis.service) for the chosen product line and days;
+    None when the user may not view opportunities. Bad dates or line: 422 naming the field."""
+    if ctx.user is None or not ctx.user.can("opportunities", "view"):
+        return None
+    last = today(ctx)
+    end = parse_day(params.get("funnel_end"), "funnel_end") if params.get("funnel_end") else last
+    start = (
+        parse_day(params.get("funnel_start"), "funnel_start")
+        if params.get("funnel_start")
+        else end - timedelta(days=89)
+    )
+    line_id = _int(params.get("product_line_id"), "product_line_id")
+    names = line_names(ctx)
+    if line_id is not None and line_id not in names:
+        raise ValidationError(f"product line {line_id} does not exist", "product_line_id")
+    try:
+        result = funnel(ctx, start, end, product_line_id=line_id)
+    except NotFound:  # no sales process yet: nothing to draw
+        result = None
+    stages = [s for s in result.stages if s.outcome != "lost"] if result is not None else []
+    return {
+        "start": start,
+        "end": end,
+        "line_id": line_id,
+        "lines": sorted(names.items(), key=lambda item: item[1]),
+        "result": result,
+        "chart": [{"name": s.name, "value": s.reached} for s in stages],
+    }
+
+
 @get("/standard_product/reports", sync_to_thread=True, include_in_schema=False)
 def reports_page(request: Request, ctx: RequestCtx) -> Template:
-    """Lead source quality, quote win rate by product line, rep activity vs results."""
+    """Lead source quality, quote win rate by product line, rep activity vs results, each
+    with its chart, and the funnel of a chosen product line."""
     if ctx.user is None or not ctx.user.can("leads", "view"):
         raise Forbidden("your role may not view leads")
     days = _days(request.query_params.get("days"))
+    sources = _section(lambda: reports.lead_source_quality(ctx))
+    lines = _section(lambda: reports.quote_win_rate(ctx))
+    reps = _section(lambda: reports.rep_activity(ctx, days))
     return render(
         request,
         ctx,
         "standard_product/reports.html",
         days=days,
         threshold=service.get_settings(ctx).threshold,
-        sources=_section(lambda: reports.lead_source_quality(ctx)),
-        lines=_section(lambda: reports.quote_win_rate(ctx)),
-        reps=_section(lambda: reports.rep_activity(ctx, days)),
+        sources=sources,
+        lines=lines,
+        reps=reps,
+        charts=report_charts(sources, lines, reps),
+        line_funnel=_section(lambda: line_funnel(ctx, request.query_params)),
     )
+
+
+# ---- rep performance ----------------------------------------------------------------------
+
+
+def performance_range(ctx: RequestCtx, params: Any) -> tuple[str, date, date]:
+    """The period asked for: `start` and `end` (custom), or `period` (month, quarter, year)
+    around the day `on` (default today); by default the current month."""
+    period = (params.get("period") or "").strip()
+    if period == "custom" or (not period and (params.get("start") or params.get("end"))):
+        start, end = parse_day(params.get("start"), "start"), parse_day(params.get("end"), "end")
+        check_range(start, end)
+        return "custom", start, end
+    period = period or "month"
+    on = parse_day(params.get("on"), "on") if params.get("on") else today(ctx)
+    start, end = period_range(period, on)
+    return period, start, end
+
+
+def performance_chart(report: Performance) -> dict[str, Any]:
+    """Revenue (bars) against quota (a line) per rep."""
+    return {
+        "names": [row.name for row in report.reps],
+        "revenue": [_num(row.revenue) for row in report.reps],
+        "quota": [_num(row.quota) for row in report.reps],
+    }
+
+
+def _require_sales_view(ctx: RequestCtx) -> None:
+    if ctx.user is None or not ctx.user.can("opportunities", "view"):
+        raise Forbidden("your role may not view opportunities")
+
+
+@get("/standard_product/performance", sync_to_thread=True, include_in_schema=False)
+def performance_page(request: Request, ctx: RequestCtx) -> Template:
+    """Per rep and period: leads, actions by type, quotes and win rate, revenue against quota
+    (with its chart), deals won and the average cycle."""
+    _require_sales_view(ctx)
+    params = request.query_params
+    period, start, end = performance_range(ctx, params)
+    department_id = _int(params.get("department_id"), "department_id")
+    report = rep_performance(ctx, start, end, department_id)
+    step = {"month": 1, "quarter": 3, "year": 12}.get(period)
+    return render(
+        request,
+        ctx,
+        "standard_product/performance.html",
+        period=period,
+        report=report,
+        chart=performance_chart(report),
+        types=sorted({t for row in report.reps for t in (row.actions or {})}),
+        previous=period_range(period, start - timedelta(days=1))[0] if step else None,
+        following=end + timedelta(days=1) if step else None,
+        department_id=department_id,
+    )
+
+
+@get("/api/v1/standard_product/rep-performance", sync_to_thread=True, tags=["standard_product"])
+def rep_performance_api(
+    ctx: RequestCtx,
+    start: FromQuery[str] = "",
+    end: FromQuery[str] = "",
+    department_id: FromQuery[str] = "",
+) -> Performance:
+    """Per rep in your scope from `start` to `end` (YYYY-MM-DD, both included; default the
+    current month): leads, actions by type, quotes sent and win rate, revenue against quota,
+    deals won and the average sales cycle in days. `department_id` narrows the reps to one
+    department and its sub-departments. A bad date is a 422 naming it."""
+    _require_sales_view(ctx)
+    if start or end:
+        first, last = parse_day(start, "start"), parse_day(end, "end")
+    else:
+        first, last = period_range("month", today(ctx))
+    return rep_performance(ctx, first, last, _int(department_id, "department_id"))
 
 
 @get(
@@ -202,4 +372,6 @@ ROUTES = [
     lead_sources_api,
     quote_win_rate_api,
     rep_activity_api,
+    performance_page,
+    rep_performance_api,
 ]

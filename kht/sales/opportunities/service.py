@@ -8,15 +8,16 @@ on a stale version (two people dragging the same card) is a 409 and changes noth
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, or_, select
 
 from kht import record_service as records
 from kht.auth.models import User
 from kht.auth.permissions import require
+from kht.auth.scope import owned_by_visible
 from kht.contacts.models import Contact
 from kht.context import Ctx
 from kht.customers.models import Customer
@@ -25,7 +26,7 @@ from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import StageChanged
 from kht.fields import fields_for
 from kht.lists.engine import Column, Filter, apply_filters, custom_columns, one_page, tag_column
-from kht.org.models import BusinessLine
+from kht.org.models import BusinessLine, Department
 from kht.plugin_types import RecordKind
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.opportunities.schemas import (
@@ -457,6 +458,91 @@ SPEC = RecordKind(
     query=filtered,
 )
 
+# ---------------------------------------------------------------------------- for reports
+
+
+class WonDeal(NamedTuple):
+    """A won opportunity as reports see it: owner, amount, when it was opened and closed,
+    and its sales cycle in days."""
+
+    opportunity_id: int
+    owner_id: int | None
+    amount: Decimal
+    opened_at: datetime
+    closed_at: datetime
+    cycle_days: Decimal
+
+
+def owners_in_scope(ctx: Ctx, department_id: int | None = None) -> list[tuple[int, str, bool]]:
+    """(id, name, active) of every user whose opportunities the acting user may see, by name:
+    the people a per-rep report may show (a rep: themself; a manager: their department
+    tree; `all`: everyone). With `department_id`, only the users of that department and
+    its sub-departments (422 naming `department_id` when it does not exist)."""
+    require(ctx.user, MODULE, "view")
+    query = select(User.id, User.name, User.active).where(
+        owned_by_visible(ctx.user, User.id, MODULE)
+    )
+    if department_id is not None:
+        root = ctx.session.get(Department, department_id)
+        if root is None:
+            raise ValidationError(f"department {department_id} does not exist", "department_id")
+        subtree = select(Department.id).where(
+            Department.path.startswith(root.path, autoescape=True)
+        )
+        query = query.where(User.department_id.in_(subtree))
+    rows = ctx.session.execute(query.order_by(User.name, User.id))
+    return [(row.id, row.name, bool(row.active)) for row in rows]
+
+
+def won_between(ctx: Ctx, start: datetime, end: datetime) -> list[WonDeal]:
+    """The won opportunities in the acting user's scope closed in [start, end), oldest
+    first, each with its cycle: closed_at minus the moment it was opened (the start of its
+    first stage stay, stamped by the service clock like closed_at), in days to 0.01."""
+    require(ctx.user, MODULE, "view")
+    won = (
+        records.visible(ctx, SPEC)
+        .where(
+            Opportunity.status == "won",
+            Opportunity.closed_at >= start,
+            Opportunity.closed_at < end,
+        )
+        .subquery()
+    )
+    h = OpportunityStageChange
+    opened = (
+        select(h.opportunity_id, func.min(h.entered_at).label("opened_at"))
+        .where(h.opportunity_id.in_(select(won.c.id)))
+        .group_by(h.opportunity_id)
+        .subquery()
+    )
+    rows = ctx.session.execute(
+        select(won.c.id, won.c.owner_id, won.c.amount, won.c.closed_at, opened.c.opened_at)
+        .outerjoin(opened, opened.c.opportunity_id == won.c.id)
+        .order_by(won.c.closed_at, won.c.id)
+    )
+    deals = []
+    for row in rows:
+        closed = _aware(row.closed_at)
+        began = _aware(row.opened_at) if row.opened_at is not None else closed
+        seconds = Decimal(int((closed - began).total_seconds()))
+        deals.append(
+            WonDeal(
+                opportunity_id=row.id,
+                owner_id=row.owner_id,
+                amount=Decimal(str(row.amount)).quantize(Decimal("0.01")),
+                opened_at=began,
+                closed_at=closed,
+                cycle_days=(max(seconds, Decimal(0)) / 86400).quantize(Decimal("0.01")),
+            )
+        )
+    return deals
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 __all__ = [
     "KIND",
     "MODULE",
@@ -471,10 +557,12 @@ __all__ = [
     "get_opportunity",
     "list_opportunities",
     "move_stage",
+    "owners_in_scope",
     "restore_opportunity",
     "stage_history",
     "stage_names",
     "update_opportunity",
+    "won_between",
 ]
 
 

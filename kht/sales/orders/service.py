@@ -415,6 +415,27 @@ def expected_payments(ctx: Ctx, start: date, end: date) -> list[MonthPayments]:
     ]
 
 
+# ---------------------------------------------------------------------------- for value models
+
+
+def customer_revenue(ctx: Ctx, customer_id: int, since: date) -> Decimal:
+    """The total of a customer's live orders dated `since` or later, cancelled ones left out.
+
+    Read as the system, like kht.value.service.actions_of: a value model's score (customer
+    value) must not depend on who happens to trigger the recomputation. Summed in Python so
+    the cents are exact on SQLite too.
+    """
+    totals = ctx.session.scalars(
+        select(Order.total).where(
+            Order.customer_id == customer_id,
+            Order.deleted_at.is_(None),
+            Order.status != "cancelled",
+            Order.order_date >= since,
+        )
+    )
+    return sum((Decimal(str(total)) for total in totals), ZERO).quantize(Decimal("0.01"))
+
+
 SPEC = RecordKind(
     kind=KIND,
     model=Order,
@@ -434,6 +455,7 @@ __all__ = [
     "add_plan",
     "columns",
     "create_order",
+    "customer_revenue",
     "delete_order",
     "expected_payments",
     "filtered",

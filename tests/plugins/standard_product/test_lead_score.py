@@ -100,33 +100,3 @@ def test_unknown_action_types_and_notes_earn_nothing():
     facts = [ActionFact(type="note", at=NOW), ActionFact(type="fax", at=NOW)]
     part = engagement(facts, NOW)
     assert part.points == 0 and part.explanation_en == "none: 0"
-
-
-def test_example_e_customer_value_is_potential_plus_engagement(shop):
-    from kht.actions.schemas import ActionCreate
-    from kht.actions.service import log_action
-    from kht.customers.schemas import CustomerCreate
-    from kht.customers.service import create_customer
-    from kht.value.service import score_record, scores_of
-
-    shop.settings()
-    values = {"industry": "汽车 Automotive", "company_size": "50-199人 50-199 staff"}
-    with shop.at("admin") as ctx:
-        customer_id = create_customer(
-            ctx, CustomerCreate(name="华远汽车", ext={"standard_product": values})
-        ).id
-    with shop.at("admin", NOW - timedelta(days=20)) as ctx:
-        log_action(
-            ctx, ActionCreate(kind="customer", record_id=customer_id, type="visit", subject="拜访")
-        )
-    with shop.at("admin") as ctx:
-        score_record(ctx, "customer", customer_id)
-        (score,) = scores_of(ctx, "customer", customer_id)
-    assert score.model_key == "standard_product.customer_value"
-    assert score.score == "30.00"  # industry 25 + size 0 + products 0 (not filled) + visit 10 x 0.5
-    assert [(p.label_en, p.points) for p in score.parts] == [
-        ("Potential · Industry", "25.00"),
-        ("Potential · Company size", "0.00"),
-        ("Potential · Product interest", "0.00"),
-        ("Engagement", "5.00"),
-    ]
