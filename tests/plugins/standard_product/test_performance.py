@@ -21,7 +21,7 @@ from kht.leads.service import create_lead
 from kht.sales.opportunities.schemas import OpportunityCreate
 from kht.sales.opportunities.service import close_opportunity, create_opportunity
 from kht.sales.orders.schemas import OrderCreate, OrderUpdate
-from kht.sales.orders.service import create_order, get_order, update_order
+from kht.sales.orders.service import create_order, update_order
 from kht.sales.quotas.schemas import QuotaCreate
 from kht.sales.quotas.service import create_quota
 from kht.sales.quotes.schemas import LineIn, QuoteCreate
@@ -277,3 +277,12 @@ def test_quota_for_a_range_adds_whole_periods_and_prorates_partial_months(shop):
         assert quota_for(ctx, date(2025, 1, 1), date(2025, 12, 31)) == {}
     with shop.at("rep2") as ctx:  # rep2 may not see rep1's quotas
         assert quota_for(ctx, date(2026, 1, 1), date(2026, 12, 31)) == {}
+
+
+def test_a_department_outside_the_managers_tree_shows_nobody(shop, sales):
+    with shop.client("admin") as api:
+        departments = api.get("/api/v1/departments").json()["items"]
+    west = next(d["id"] for d in departments if d["name"] == "West")
+    with shop.client("east_mgr") as api:
+        response = api.get(f"/api/v1/standard_product/rep-performance?department_id={west}")
+    assert response.status_code == 200 and response.json()["reps"] == []
