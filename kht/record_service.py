@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import msgspec
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from kht.auth.permissions import require
 from kht.auth.scope import restrict
@@ -21,6 +21,7 @@ from kht.db.custom_fields import validate_ext
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import RecordCreated, RecordDeleted, RecordRestored, RecordUpdated
 from kht.fields import fields_for
+from kht.lists.engine import Filter, apply_filters, one_page
 from kht.plugin_types import Problem, RecordKind
 
 R = TypeVar("R")
@@ -58,6 +59,43 @@ def visible(ctx: Ctx, spec: RecordKind, *, deleted: bool = False) -> Select[Any]
     model = spec.model
     live = model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None)
     return restrict(select(model).where(live), ctx.user, model, spec.module)
+
+
+def searched(
+    ctx: Ctx,
+    spec: RecordKind,
+    *,
+    q: str = "",
+    search: tuple[Any, ...] = (),
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+) -> Select[Any]:
+    """Records of `spec` in scope whose `search` columns contain `q`, matching `filters`.
+
+    The query behind a kind's list page, export and bulk operations (`RecordKind.query`).
+    """
+    require(ctx.user, spec.module, "view")
+    query = visible(ctx, spec, deleted=deleted)
+    if q.strip() and search:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(*(column.like(like) for column in search)))
+    return apply_filters(query, spec.columns(ctx), filters or [])
+
+
+def page_of(
+    ctx: Ctx,
+    spec: RecordKind,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    q: str = "",
+    sort: str = "-updated_at",
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+) -> tuple[list[Any], int]:
+    """One sorted page of `spec`'s list (its `query`) and the total count."""
+    query = spec.query(ctx, q=q, filters=filters, deleted=deleted)
+    return one_page(ctx.session, query, spec.columns(ctx), sort, spec.model.id, page, page_size)
 
 
 def get_record(ctx: Ctx, spec: RecordKind, record_id: int, *, deleted: bool = False) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, func, select
 
 from kht import record_service as records
 from kht.auth.permissions import require
@@ -19,9 +19,7 @@ from kht.fields import fields_for
 from kht.lists.engine import (
     Column,
     Filter,
-    apply_filters,
     custom_columns,
-    one_page,
     tag_column,
 )
 from kht.org.models import BusinessLine
@@ -105,14 +103,8 @@ def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Product]]:
     """Products matching the quick search `q` (code, name, category) and the filters."""
-    require(ctx.user, MODULE, "view")
-    query = records.visible(ctx, SPEC, deleted=deleted)
-    if q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(
-            or_(Product.code.like(like), Product.name.like(like), Product.category.like(like))
-        )
-    return apply_filters(query, columns(ctx), filters or [])
+    search = (Product.code, Product.name, Product.category)
+    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
 def list_products(
@@ -126,8 +118,9 @@ def list_products(
     deleted: bool = False,
 ) -> tuple[list[Product], int]:
     """A page of products, filtered and sorted, and the total count."""
-    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, columns(ctx), sort, Product.id, page, page_size)
+    return records.page_of(
+        ctx, SPEC, page=page, page_size=page_size, q=q, sort=sort, filters=filters, deleted=deleted
+    )
 
 
 def update_product(ctx: Ctx, product_id: int, data: ProductUpdate) -> Product:

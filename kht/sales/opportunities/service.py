@@ -25,7 +25,7 @@ from kht.customers.service import get_customer
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import StageChanged
 from kht.fields import fields_for
-from kht.lists.engine import Column, Filter, apply_filters, custom_columns, one_page, tag_column
+from kht.lists.engine import Column, Filter, custom_columns, tag_column
 from kht.org.models import BusinessLine, Department
 from kht.plugin_types import RecordKind
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
@@ -86,11 +86,8 @@ def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Opportunity]]:
     """Opportunities in scope matching the quick search `q` (name, competitors) and filters."""
-    query = records.visible(ctx, SPEC, deleted=deleted)
-    if q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Opportunity.name.like(like), Opportunity.competitors.like(like)))
-    return apply_filters(query, columns(ctx), filters or [])
+    search = (Opportunity.name, Opportunity.competitors)
+    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
 def list_opportunities(
@@ -104,8 +101,9 @@ def list_opportunities(
     deleted: bool = False,
 ) -> tuple[list[Opportunity], int]:
     """A page of opportunities in scope, filtered and sorted, and the total count."""
-    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, columns(ctx), sort, Opportunity.id, page, page_size)
+    return records.page_of(
+        ctx, SPEC, page=page, page_size=page_size, q=q, sort=sort, filters=filters, deleted=deleted
+    )
 
 
 def get_opportunity(ctx: Ctx, opportunity_id: int, *, deleted: bool = False) -> Opportunity:

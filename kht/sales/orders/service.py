@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, func, select
 
 from kht import record_service as records
 from kht.auth.permissions import require
@@ -23,7 +23,7 @@ from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import OrderPlaced, RecordUpdated
 from kht.fields import fields_for
-from kht.lists.engine import Column, Filter, apply_filters, custom_columns, one_page, tag_column
+from kht.lists.engine import Column, Filter, custom_columns, tag_column
 from kht.plugin_types import RecordKind
 from kht.sales.orders.models import STATUSES, Order, OrderLine, Payment, PaymentPlan
 from kht.sales.orders.schemas import MonthPayments, OrderCreate, OrderUpdate, PaymentIn, PlanIn
@@ -70,12 +70,8 @@ def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Order]]:
     """Orders in scope matching `q` (number, notes) and the filters."""
-    require(ctx.user, MODULE, "view")
-    query = records.visible(ctx, SPEC, deleted=deleted)
-    if q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Order.number.like(like), Order.notes.like(like)))
-    return apply_filters(query, columns(ctx), filters or [])
+    search = (Order.number, Order.notes)
+    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
 def list_orders(
@@ -89,8 +85,9 @@ def list_orders(
     deleted: bool = False,
 ) -> tuple[list[Order], int]:
     """A page of orders, filtered and sorted, and the total count."""
-    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, columns(ctx), sort, Order.id, page, page_size)
+    return records.page_of(
+        ctx, SPEC, page=page, page_size=page_size, q=q, sort=sort, filters=filters, deleted=deleted
+    )
 
 
 def get_order(ctx: Ctx, order_id: int, *, deleted: bool = False) -> Order:

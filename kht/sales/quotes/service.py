@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, delete, select
 
 from kht import record_service as records
 from kht.auth.permissions import require
@@ -24,7 +24,7 @@ from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import RecordUpdated
 from kht.fields import fields_for
-from kht.lists.engine import Column, Filter, apply_filters, custom_columns, one_page, tag_column
+from kht.lists.engine import Column, Filter, custom_columns, tag_column
 from kht.plugin_types import RecordKind
 from kht.sales.quotes import lines as line_rules
 from kht.sales.quotes.models import STATUSES, Quote, QuoteLine, QuoteTemplate
@@ -93,14 +93,9 @@ def filtered(
 ) -> Select[tuple[Quote]]:
     """Quotes in scope matching `q` (number, title) and the filters; latest revisions only
     unless `latest` is False."""
-    require(ctx.user, MODULE, "view")
-    query = records.visible(ctx, SPEC, deleted=deleted)
-    if latest:
-        query = query.where(Quote.status != "superseded")
-    if q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Quote.number.like(like), Quote.title.like(like)))
-    return apply_filters(query, columns(ctx), filters or [])
+    search = (Quote.number, Quote.title)
+    query = records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
+    return query.where(Quote.status != "superseded") if latest else query
 
 
 def list_quotes(
@@ -114,8 +109,9 @@ def list_quotes(
     deleted: bool = False,
 ) -> tuple[list[Quote], int]:
     """A page of the latest quote revisions, filtered and sorted, and the total count."""
-    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, columns(ctx), sort, Quote.id, page, page_size)
+    return records.page_of(
+        ctx, SPEC, page=page, page_size=page_size, q=q, sort=sort, filters=filters, deleted=deleted
+    )
 
 
 def get_quote(ctx: Ctx, quote_id: int, *, deleted: bool = False) -> Quote:
