@@ -30,8 +30,21 @@ class PluginInfo(msgspec.Struct, frozen=True, kw_only=True):
         return self.label_zh if language.startswith("zh") else self.label_en
 
 
+# Menu sections: entries naming one are shown together in one drop-down of the top bar.
+MENU_SECTIONS: dict[str, tuple[str, str]] = {
+    "customers": ("客户", "Customers"),
+    "sales": ("销售", "Sales"),
+    "analysis": ("分析", "Analysis"),
+    "admin": ("管理", "Admin"),
+}
+
+
 class MenuItem(msgspec.Struct, frozen=True, kw_only=True):
-    """One entry of the main navigation; lower `order` comes first."""
+    """One entry of the main navigation; lower `order` comes first.
+
+    `section` (a key of `MENU_SECTIONS`: customers, sales, analysis, admin) puts the entry in
+    that drop-down; without one it stands on the bar by itself.
+    """
 
     key: str
     label_zh: str
@@ -39,6 +52,7 @@ class MenuItem(msgspec.Struct, frozen=True, kw_only=True):
     url: str
     icon: str = ""
     order: int = 100
+    section: str = ""
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en

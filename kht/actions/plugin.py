@@ -32,6 +32,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(
             key="actions",
+            section="sales",
             label_zh="行动",
             label_en="Actions",
             url="/actions",

@@ -22,6 +22,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
         return [
             MenuItem(
                 key="admin",
+                section="admin",
                 label_zh="系统管理",
                 label_en="Administration",
                 url="/admin/users",

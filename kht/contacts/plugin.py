@@ -29,6 +29,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(
             key="contacts",
+            section="customers",
             label_zh="联系人",
             label_en="Contacts",
             url="/contacts",

@@ -48,6 +48,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(
             key="customers",
+            section="customers",
             label_zh="客户",
             label_en="Customers",
             url="/customers",

@@ -31,6 +31,12 @@ def kht_menu_items(ctx: Any) -> list[Any]:
         return []
     return [
         MenuItem(
-            key="import", label_zh="导入", label_en="Import", url="/import", icon="upload", order=90
+            key="import",
+            section="customers",
+            label_zh="导入",
+            label_en="Import",
+            url="/import",
+            icon="upload",
+            order=90,
         )
     ]

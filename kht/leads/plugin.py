@@ -28,7 +28,13 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
         return []
     return [
         MenuItem(
-            key="leads", label_zh="线索", label_en="Leads", url="/leads", icon="funnel", order=15
+            key="leads",
+            section="customers",
+            label_zh="线索",
+            label_en="Leads",
+            url="/leads",
+            icon="funnel",
+            order=15,
         )
     ]
 

@@ -23,7 +23,13 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
         return []
     return [
         MenuItem(
-            key="pool", label_zh="公海", label_en="Shared pool", url="/pool", icon="water", order=22
+            key="pool",
+            section="customers",
+            label_zh="公海",
+            label_en="Shared pool",
+            url="/pool",
+            icon="water",
+            order=22,
         )
     ]
 

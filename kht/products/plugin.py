@@ -31,6 +31,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(
             key="products",
+            section="sales",
             label_zh="产品",
             label_en="Products",
             url="/products",

@@ -21,6 +21,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
         MenuItem(key="home", label_zh="首页", label_en="Home", url="/", icon="house", order=0),
         MenuItem(
             key="api",
+            section="admin",
             label_zh="接口文档",
             label_en="API docs",
             url="/api/schema",

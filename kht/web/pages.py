@@ -8,7 +8,7 @@ from litestar import Request
 from litestar.response import Template
 
 from kht.context import Ctx
-from kht.plugin_types import MenuItem
+from kht.plugin_types import MENU_SECTIONS, MenuItem
 from kht.web.deps import language_of
 from kht.web.i18n import translations
 
@@ -19,15 +19,35 @@ def menu_items(ctx: Ctx) -> list[MenuItem]:
     return sorted(items, key=lambda item: (item.order, item.key))
 
 
+def menu_groups(items: list[MenuItem], language: str) -> list[dict[str, Any]]:
+    """The bar's entries: single items, and a drop-down per section (where its first item
+    would stand)."""
+    groups: list[dict[str, Any]] = []
+    where: dict[str, int] = {}
+    zh = language.startswith("zh")
+    for item in items:
+        if not item.section:
+            groups.append({"section": "", "label": item.label(language), "items": [item]})
+            continue
+        if item.section not in where:
+            labels = MENU_SECTIONS.get(item.section, (item.section, item.section))
+            where[item.section] = len(groups)
+            groups.append({"section": item.section, "label": labels[0 if zh else 1], "items": []})
+        groups[where[item.section]]["items"].append(item)
+    return groups
+
+
 def page_context(request: Request, ctx: Ctx | None = None, **values: Any) -> dict[str, Any]:
     """Values every template can use: `_`, `lang`, `menu`, `user`, the current path."""
     language = ctx.language if ctx else language_of(request)
     gettext = translations(language).gettext
+    menu = menu_items(ctx) if ctx else []
     return {
         "_": gettext,
         "gettext": gettext,
         "lang": language,
-        "menu": menu_items(ctx) if ctx else [],
+        "menu": menu,
+        "menu_groups": menu_groups(menu, language),
         "user": request.scope.get("user"),
         "current_path": request.url.path,
         **values,

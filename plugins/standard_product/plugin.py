@@ -140,6 +140,7 @@ def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
         items.append(
             MenuItem(
                 key="standard_product_reports",
+                section="analysis",
                 label_zh="标准产品报表",
                 label_en="Standard product reports",
                 url="/standard_product/reports",
@@ -151,6 +152,7 @@ def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
         items.append(
             MenuItem(
                 key="standard_product_performance",
+                section="analysis",
                 label_zh="销售业绩",
                 label_en="Rep performance",
                 url="/standard_product/performance",
@@ -162,6 +164,7 @@ def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
         items.append(
             MenuItem(
                 key="standard_product_settings",
+                section="admin",
                 label_zh="线索评分设置",
                 label_en="Lead scoring setup",
                 url="/standard_product/settings",

@@ -24,6 +24,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(
             key="forecast",
+            section="analysis",
             label_zh="销售预测",
             label_en="Forecast",
             url="/forecast",
@@ -32,6 +33,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
         ),
         MenuItem(
             key="funnel",
+            section="analysis",
             label_zh="销售漏斗",
             label_en="Funnel",
             url="/funnel",

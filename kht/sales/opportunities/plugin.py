@@ -30,6 +30,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(
             key="opportunities",
+            section="sales",
             label_zh="销售机会",
             label_en="Opportunities",
             url="/opportunities",
@@ -38,6 +39,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
         ),
         MenuItem(
             key="board",
+            section="sales",
             label_zh="销售看板",
             label_en="Pipeline board",
             url="/opportunities/board",

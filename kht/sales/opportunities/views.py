@@ -217,6 +217,7 @@ def opportunity_page(request: Request, ctx: RequestCtx, opportunity_id: FromPath
         actions=actions,
         history=history_rows(ctx, service.KIND, opportunity.id, FIELD_LABELS),
         can_edit=ctx.user is not None and ctx.user.can(service.MODULE, "edit"),
+        forecast=dict(FORECAST),
         tz=zone(ctx),
         notice=request.query_params.get("notice", ""),
     )

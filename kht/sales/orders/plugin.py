@@ -39,6 +39,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(
             key="orders",
+            section="sales",
             label_zh="订单",
             label_en="Orders",
             url="/orders",

@@ -24,6 +24,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(
             key="quotas",
+            section="analysis",
             label_zh="销售定额",
             label_en="Quotas",
             url="/quotas",

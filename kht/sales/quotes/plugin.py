@@ -40,6 +40,7 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     return [
         MenuItem(
             key="quotes",
+            section="sales",
             label_zh="报价",
             label_en="Quotes",
             url="/quotes",
