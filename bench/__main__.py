@@ -57,6 +57,15 @@ def merge(path: Path, report: dict[str, Any], section: str, keys: tuple[str, ...
     fresh = report[section]
     same = {tuple(r.get(k) for k in keys) for r in fresh}
     kept = [r for r in old.get(section, []) if tuple(r.get(k) for k in keys) not in same]
+    if section == "io":  # a run of some formats keeps the other formats' figures
+        previous = {tuple(r.get(k) for k in keys): r for r in old.get(section, [])}
+        for entry in fresh:
+            before = previous.get(tuple(entry.get(k) for k in keys))
+            if before:
+                formats = {item["format"] for item in entry["import"]}
+                entry["import"] = [
+                    item for item in before["import"] if item["format"] not in formats
+                ] + entry["import"]
     merged = {**old, **{k: v for k, v in report.items() if k != section}}
     merged[section] = kept + fresh
     path.parent.mkdir(parents=True, exist_ok=True)
