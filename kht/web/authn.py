@@ -56,10 +56,22 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+# The request's database session, opened here to find the user and handed on to `ctx`
+# (kht.web.deps), so one request costs one session and one transaction, not two.
+SESSION_KEY = "kht.session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def resolve(factory: Any, scope: Scope) -> Any:
-    """The Principal of this request, or None (runs in a worker thread: it queries)."""
-    with open_session(factory, readonly=True) as session:
-        return _resolve(session, scope)
+    """Open the request's session (kept in the scope) and find its Principal, or None.
+
+    Runs in a worker thread: it queries. Static files need neither.
+    """
+    if scope["path"].startswith("/static/"):
+        return None
+    session = open_session(factory, readonly=scope.get("method") in SAFE_METHODS)
+    scope[SESSION_KEY] = session  # type: ignore[literal-required]
+    return _resolve(session, scope)
 
 
 def _resolve(session: Session, scope: Scope) -> Any:
@@ -101,11 +113,17 @@ class AuthenticationMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         state = scope["litestar_app"].state
-        principal = await anyio.to_thread.run_sync(resolve, state.session_factory, scope)
-        scope["user"] = principal
-        refusal = _refusal(scope, principal)
-        if refusal is not None:
-            request: Request[Any, Any, Any] = Request(scope, receive)
-            await refusal.to_asgi_response(app=None, request=request)(scope, receive, send)
-            return
-        await next_app(scope, receive, send)
+        try:
+            principal = await anyio.to_thread.run_sync(resolve, state.session_factory, scope)
+            scope["user"] = principal
+            refusal = _refusal(scope, principal)
+            if refusal is not None:
+                request: Request[Any, Any, Any] = Request(scope, receive)
+                await refusal.to_asgi_response(app=None, request=request)(scope, receive, send)
+                return
+            await next_app(scope, receive, send)
+        finally:
+            # Normally `ctx` closed it; a handler without `ctx` (or a refusal) leaves it open.
+            session = scope.pop(SESSION_KEY, None)  # type: ignore[misc]
+            if session is not None:
+                await anyio.to_thread.run_sync(session.close)

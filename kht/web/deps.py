@@ -29,7 +29,10 @@ def provide_ctx(request: Request, state: State) -> Generator[Ctx, None, None]:
     Safe methods get a read-only session (a deferred transaction on SQLite, so reads never
     queue behind the write lock); anything else takes the write lock up front.
     """
-    session = open_session(state.session_factory, readonly=request.method in SAFE_METHODS)
+    # The session the authentication middleware opened to find the user, if any.
+    session = request.scope.pop("kht.session", None)  # type: ignore[misc]
+    if session is None:
+        session = open_session(state.session_factory, readonly=request.method in SAFE_METHODS)
     ctx = Ctx(
         session=session,
         settings=state.settings,
