@@ -33,6 +33,19 @@ def admin_fields(ctx: Ctx, kind: str, *, include_retired: bool = False) -> list[
     return [row.to_def() for row in rows]
 
 
+# Field lists are read several times per write (validation, events, search); they are kept
+# for the rest of the request, and forgotten when an administrator changes a field.
+CACHE_KEY = "kht.fields"
+
+
 def fields_for(ctx: Ctx, kind: str) -> list[FieldDef]:
     """Every active field of `kind`: plugin fields first, then the administrator's."""
-    return plugin_fields(ctx, kind) + admin_fields(ctx, kind)
+    cache = ctx.extra.setdefault(CACHE_KEY, {})
+    if kind not in cache:
+        cache[kind] = plugin_fields(ctx, kind) + admin_fields(ctx, kind)
+    return list(cache[kind])
+
+
+def forget_fields(ctx: Ctx) -> None:
+    """Drop the request's cached field lists (after a field was added, changed or retired)."""
+    ctx.extra.pop(CACHE_KEY, None)

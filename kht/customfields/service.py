@@ -12,6 +12,7 @@ from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.db.custom_fields import FIELD_TYPES, CustomField, FieldDef, check_definition
 from kht.errors import Conflict, NotFound, ValidationError
+from kht.fields import forget_fields
 from kht.records import record_kind
 
 EXTENSIBLE = ("customer", "contact", "lead", "opportunity", "action")
@@ -60,6 +61,7 @@ def add_field(ctx: Ctx, kind: str, definition: FieldDef) -> CustomField:
     )
     ctx.session.add(field)
     ctx.session.flush()
+    forget_fields(ctx)
     return field
 
 
@@ -104,6 +106,7 @@ def update_field(
             setattr(field, key, value)
     _check(field.to_def())
     ctx.session.flush()
+    forget_fields(ctx)
     return field
 
 
@@ -112,6 +115,7 @@ def set_retired(ctx: Ctx, field_id: int, retired: bool) -> CustomField:
     field = get_field(ctx, field_id)
     field.active = not retired
     ctx.session.flush()
+    forget_fields(ctx)
     return field
 
 
@@ -124,4 +128,5 @@ def reorder(ctx: Ctx, kind: str, field_ids: list[int]) -> list[CustomField]:
     for position, field_id in enumerate(field_ids, start=1):
         fields[field_id].position = position * 10
     ctx.session.flush()
+    forget_fields(ctx)
     return [fields[i] for i in field_ids]
