@@ -39,6 +39,7 @@ from kht.importing.convert import Converter
 from kht.importing.kinds import ImportKind, key_sql, normalise_key
 from kht.importing.readers import Row
 from kht.importing.report import ErrorReport
+from kht.plugins import CORE_PLUGINS
 
 Dedupe = Literal["skip", "update", "create"]
 Progress = Callable[[int, int], None]
@@ -120,8 +121,10 @@ class Importer:
         self.fields = fields_for(ctx, kind.kind)
         # Batches skip nothing a row-by-row create checks, except what a plugin's validator
         # might look up in the database (earlier rows of the same batch are not there yet):
-        # with any `kht_validate` implementation, every new row goes through `create` alone.
-        self.bulk = kind.bulk and not ctx.hook.kht_validate.get_hookimpls()
+        # with a plugin's `kht_validate`, every new row goes through `create` alone. The core
+        # modules' validators only guard changes to existing records (stages, totals).
+        validators = ctx.hook.kht_validate.get_hookimpls()
+        self.bulk = kind.bulk and all(v.plugin_name in CORE_PLUGINS for v in validators)
         self.seen: dict[tuple[str, str], _Pending | int] = {}
         self.pending: list[_Pending] = []
         self.cells: dict[int, list[str]] = {}  # the cells of pending rows, for error reports

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import String, func, select
+from sqlalchemy import String, func, literal_column, select
 
 from kht import record_service as records
 from kht.auth.scope import restrict
@@ -100,10 +100,15 @@ def key_sql(name: str, column: Any) -> Any:
     """The SQL form of `normalise_key` for a column (separators dropped, lower case)."""
     if name in ("phone", "mobile"):
         expr = column
-        for separator in ("-", " ", "(", ")", "+", "."):
-            expr = func.replace(expr, separator, "")
+        for separator in PHONE_SEPARATORS:
+            # Constants, not bound parameters: only then can the database use the expression
+            # index of migration 0009 (same expression, same constants).
+            expr = func.replace(expr, literal_column(f"'{separator}'"), literal_column("''"))
         return expr
     return func.lower(func.trim(column))
+
+
+PHONE_SEPARATORS = ("-", " ", "(", ")", "+", ".")
 
 
 # ---------------------------------------------------------------------- shared helpers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -51,6 +52,7 @@ def test_upgrade_from_an_empty_database_reaches_the_core_head(kht_databases):
     runtime.engine.dispose()
 
 
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_the_core_models_match_the_migrated_schema(kht_runtime):
     runtime = kht_runtime()
     # Plugins' tables (imported by other tests in this process) live in their own branches.
@@ -62,8 +64,24 @@ def test_the_core_models_match_the_migrated_schema(kht_runtime):
     assert relevant == []
 
 
-# Full-text structures live only in the migration: one database's kind of index each.
-DIALECT_ONLY = {"ix_search_documents_tsv"}
+# Full-text structures live only in the migration (one database's kind of index each), and
+# so do the expression indexes of the import keys (migration 0009).
+DIALECT_ONLY = {
+    "ix_search_documents_tsv",
+    *(
+        f"ix_{table}_key_{column}"
+        for table, column in (
+            ("customers", "name"),
+            ("customers", "phone"),
+            ("customers", "email"),
+            ("contacts", "mobile"),
+            ("contacts", "email"),
+            ("leads", "phone"),
+            ("leads", "email"),
+            ("products", "code"),
+        )
+    ),
+}
 
 
 def _dialect_only(diff) -> bool:
