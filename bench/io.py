@@ -455,7 +455,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--rows", type=int, default=100_000, help="rows imported and exported")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="sqlite")
-    parser.add_argument("--formats", nargs="+", default=["csv", "xlsx"])
+    parser.add_argument("--formats", nargs="*", default=["csv", "xlsx"], help="none: export only")
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
