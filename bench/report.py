@@ -69,8 +69,9 @@ def io(report: dict[str, Any]) -> list[str]:
             if forced:
                 lines.append(
                     f"| {where} | (diagnosis) import .csv, batch path forced | "
-                    f"{forced['rows_per_s']:,} | {forced['peak_mb']} | {raw['rows_per_s']:,} | "
-                    f"{raw['peak_mb']} | {forced['rows_per_s'] / raw['rows_per_s']:.0%} |"
+                    f"{forced['rows_per_s']:,} | {forced['peak_mb'] or '-'} | "
+                    f"{raw['rows_per_s']:,} | {raw['peak_mb']} | "
+                    f"{forced['rows_per_s'] / raw['rows_per_s']:.0%} |"
                 )
         export = entry["export"]
         lines.append(
