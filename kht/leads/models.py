@@ -27,10 +27,11 @@ class Lead(BusinessRecord, ExtensibleMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     discard_reason: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Indexed: deleting or merging a customer or contact looks its leads up by these.
     customer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("customers.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("customers.id", ondelete="SET NULL"), nullable=True, index=True
     )
     contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True, index=True
     )
     converted_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
