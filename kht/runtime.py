@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
@@ -25,6 +25,9 @@ class Runtime:
     settings: Settings
     engine: Engine
     found: dict[str, plugin_manager.Discovered]
+    _built: tuple[frozenset[str], plugin_manager.Plugins] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -34,10 +37,17 @@ class Runtime:
         )
 
     def plugins(self) -> plugin_manager.Plugins:
-        """The plugin manager for the plugins enabled in the database right now."""
+        """The plugin manager for the plugins enabled in the database right now.
+
+        Building one costs milliseconds (pluggy inspects every hook implementation), so the
+        last one is reused while the enabled set stays the same.
+        """
         with Session(self.engine) as session:
-            enabled = plugin_manager.enabled_names(session)
-        return plugin_manager.build(self.found, enabled, trace=self.settings.trace_hooks)
+            enabled = frozenset(plugin_manager.enabled_names(session))
+        if self._built is None or self._built[0] != enabled:
+            built = plugin_manager.build(self.found, set(enabled), trace=self.settings.trace_hooks)
+            self._built = (enabled, built)
+        return self._built[1]
 
     def migrate(self) -> None:
         """Bring the core and every enabled plugin to head; create missing built-in roles."""

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from kht import plugins as plugin_manager
 from kht.errors import PluginError
+from kht.runtime import Runtime
 from tests.conftest import BROKEN_PLUGIN, EXT_PLUGIN, NEEDS_EXT_PLUGIN
 
 PACKS = {"standard_product", "membership", "promotion", "project_sales", "key_account"}
@@ -91,8 +92,10 @@ def test_a_plugin_table_without_the_plugin_prefix_is_a_start_up_error(kht_runtim
 
     runtime = kht_runtime(plugins=["ext_plugin"], extra=[EXT_PLUGIN])
     monkeypatch.setattr(ext.Visit, "__tablename__", "visits")
+    starting = Runtime.from_settings(runtime.settings)  # a process starting up
     with pytest.raises(PluginError, match="must be named ext_plugin_<thing>"):
-        runtime.plugins()
+        starting.plugins()
+    starting.engine.dispose()
 
 
 def test_two_plugins_with_one_name_is_a_start_up_error_naming_both():

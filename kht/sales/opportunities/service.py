@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select, update
 
 from kht import record_service as records
 from kht.auth.models import User
@@ -211,8 +211,9 @@ def restore_opportunity(ctx: Ctx, opportunity_id: int) -> Opportunity:
 
 
 def _enter(ctx: Ctx, opportunity: Opportunity, stage: ProcessStage, at: Any, cause: str) -> None:
-    ctx.session.add(
-        OpportunityStageChange(
+    # Core statements, not ORM objects: a stage move is the board's hot path.
+    ctx.session.execute(
+        insert(OpportunityStageChange).values(
             opportunity_id=opportunity.id,
             stage_id=stage.id,
             stage_name_zh=stage.name_zh,
@@ -226,18 +227,17 @@ def _enter(ctx: Ctx, opportunity: Opportunity, stage: ProcessStage, at: Any, cau
     )
 
 
-def _leave(ctx: Ctx, opportunity: Opportunity, at: Any) -> None:
-    stay = ctx.session.scalar(
-        select(OpportunityStageChange)
+def _leave(ctx: Ctx, opportunity: Opportunity, entered_at: Any, at: Any) -> None:
+    """Close the open stay; it began when the opportunity entered its current stage."""
+    ctx.session.execute(
+        update(OpportunityStageChange)
         .where(
             OpportunityStageChange.opportunity_id == opportunity.id,
             OpportunityStageChange.left_at.is_(None),
         )
-        .order_by(OpportunityStageChange.id.desc())
+        .values(left_at=at, seconds_in_stage=max(0, int((at - entered_at).total_seconds())))
+        .execution_options(synchronize_session="evaluate")
     )
-    if stay is not None:
-        stay.left_at = at
-        stay.seconds_in_stage = max(0, int((at - stay.entered_at).total_seconds()))
 
 
 def _move(
@@ -251,6 +251,7 @@ def _move(
     gates: bool = True,
 ) -> Opportunity:
     current = processes.stage_of(ctx, opportunity.stage_id)
+    entered_at = opportunity.stage_entered_at
     if target.process_id != opportunity.process_id:
         raise ValidationError(f"stage {target.id} belongs to another process", "stage_id")
     if not target.active:
@@ -285,9 +286,8 @@ def _move(
         records.update_record(ctx, SPEC, opportunity, version, changes)
     finally:
         ctx.extra.pop(MOVING, None)
-    _leave(ctx, opportunity, now)
+    _leave(ctx, opportunity, entered_at, now)
     _enter(ctx, opportunity, target, now, cause=cause or reason)
-    ctx.session.flush()
     ctx.fire(
         StageChanged(
             kind=KIND,

@@ -77,17 +77,18 @@ def test_a_plugin_process_is_seeded_and_not_overwritten_later(team):
         ),
     )
     with team.ctx(None) as ctx:
-        ctx.plugins.pm.register(Contributes(contributed))
-        assert service.seed_processes(ctx) == ["acme.fast"]
-        process = ctx.session.query(Process).filter_by(key="acme.fast").one()
-        process.name_en = "Renamed by the admin"
+        ctx.plugins.pm.register(Contributes(contributed), name="acme")
+        try:
+            assert service.seed_processes(ctx) == ["acme.fast"]
+            process = ctx.session.query(Process).filter_by(key="acme.fast").one()
+            process.name_en = "Renamed by the admin"
+            ctx.session.flush()
+            assert service.seed_processes(ctx) == []  # seeded once, by key
+        finally:
+            ctx.plugins.pm.unregister(name="acme")
     with team.ctx(None) as ctx:
-        ctx.plugins.pm.register(Contributes(contributed))
-        assert service.seed_processes(ctx) == []
-        assert ctx.session.query(Process).filter_by(key="acme.fast").one().name_en == (
-            "Renamed by the admin"
-        )
-        assert ctx.session.query(Process).filter_by(key="acme.fast").one().plugin == "acme"
+        process = ctx.session.query(Process).filter_by(key="acme.fast").one()
+        assert (process.name_en, process.plugin) == ("Renamed by the admin", "acme")
 
 
 def test_administrators_define_processes_and_reps_may_not(team):
