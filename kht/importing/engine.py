@@ -172,7 +172,7 @@ class Importer:
         match = self._match(keys, existing) if keys else None
         if match is not None and policy == "skip":
             self.summary.skipped += 1
-            self.actions[number] = "skip"
+            self._note(number, "skip")
             return
         if match is not None:
             self._update(number, cells, match, values)
@@ -223,7 +223,7 @@ class Importer:
     def _update(self, number: int, cells: list[str], match: _Pending | int, values: dict) -> None:
         if self.preview:
             self.summary.updated += 1
-            self.actions[number] = "update"
+            self._note(number, "update")
             return
         if isinstance(match, _Pending):
             if match.id is None:
@@ -251,7 +251,7 @@ class Importer:
             self._service_error(number, cells, exc)
             return None
         pending = _Pending(number, prepared)
-        self.actions[number] = "create"
+        self._note(number, "create")
         if self.preview:
             self.summary.created += 1
             return pending
@@ -261,6 +261,12 @@ class Importer:
         self.pending.append(pending)
         self.cells[number] = cells
         return pending
+
+    def _note(self, number: int, action: str) -> None:
+        # Only a preview shows what each row would do; a real import of 100,000 rows should
+        # not keep one entry per row.
+        if self.preview:
+            self.actions[number] = action
 
     def _flush(self) -> None:
         """Write the waiting new rows in one executemany INSERT ... RETURNING, then the events."""
@@ -277,6 +283,8 @@ class Importer:
             self._one_by_one(batch, cells)
             return
         self.summary.created += len(batch)
+        for pending in batch:  # written: later rows matching it need only its id
+            pending.values = {}
 
     def _insert(self, batch: list[_Pending]) -> None:
         ctx, spec = self.ctx, self.kind.spec
@@ -302,6 +310,8 @@ class Importer:
             except Exception as exc:  # the SAVEPOINT undid the row; report it, go on
                 self._service_error(pending.number, cells.get(pending.number, []), exc)
                 continue
+            finally:
+                pending.values = {}
             self.summary.created += 1
 
     # --------------------------------------------------------------------------- errors
