@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2 -q
 
-.PHONY: demo test install install-test system-packages services test-sqlite test-postgres lint translations vendor bench
+.PHONY: demo test install install-test system-packages services test-sqlite test-postgres lint translations vendor bench bench-io bench-load
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,9 @@ vendor:
 
 bench: install-test services
 	$(PY) -m bench --db both
+
+bench-io: install-test services
+	$(PY) -m bench io --n 100000 --rows 100000 --db both
+
+bench-load: install-test services
+	$(PY) -m bench load --seconds 20 --workers 1 2
