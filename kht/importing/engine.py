@@ -137,6 +137,10 @@ class Importer:
             for chunk in chunks(rows, self.batch_size):
                 self._chunk(chunk)
                 self._flush()
+                if not self.preview:
+                    # Written rows are in the database now, where the next chunk's duplicate
+                    # lookup finds them: memory stays flat however long the file is.
+                    self.seen.clear()
                 if self.progress:
                     self.progress(self.summary.rows, max(total, self.summary.rows))
         except BaseException:

@@ -240,6 +240,15 @@ def test_dedupe_skip_leaves_matching_records_alone(world):
     assert world.names() == ["Acme Ltd", "New Co"]
 
 
+def test_a_duplicate_further_down_a_long_file_is_found_after_its_first_row_was_written(world):
+    # Rows are written 500 at a time; the first "Co 0" is in the database by row 502.
+    rows = [["名称"], *([f"Co {k}"] for k in range(500)), ["co 0"], ["New"]]
+    with world.client("mgr") as client:
+        job = run(client, uploaded(client, rows)).json()
+    assert job["result"] == job["result"] | {"created": 501, "skipped": 1}
+    assert world.names().count("Co 0") == 1
+
+
 def test_dedupe_update_changes_the_matching_record_and_keeps_empty_cells(world):
     acme = existing(world, name="Acme", phone="1", email="old@acme.cn", address="北京")
     rows = [["名称", "邮箱", "地址"], ["ACME", "new@acme.cn", ""], ["Globex", "g@x.cn", "上海"]]
