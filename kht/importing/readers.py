@@ -86,9 +86,14 @@ def detect_encoding(data: bytes) -> str:
     return guess.encoding
 
 
-def _decodes(data: bytes, encoding: str) -> bool:
+def _decodes(data: bytes, encoding: str, chunk: int = 1 << 20) -> bool:
+    # Piece by piece: decoding a 15 MB file at once held its whole text in memory.
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
     try:
-        codecs.decode(data, encoding)
+        for start in range(0, len(data), chunk):
+            decoder.decode(view[start : start + chunk])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
