@@ -25,6 +25,7 @@ from kht.auth.principal import principal_from_bearer, principal_from_session
 from kht.auth.sessions import SESSION_COOKIE
 from kht.db.base import utcnow
 from kht.db.engine import open_session
+from kht.web.deps import SAFE_METHODS, SESSION_KEY
 
 PUBLIC_PREFIXES = ("/static/", "/api/schema", "/forms/")
 PUBLIC_PATHS = frozenset({"/login", "/healthz", "/language", "/favicon.ico"})
@@ -56,16 +57,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-# The request's database session, opened here to find the user and handed on to `ctx`
-# (kht.web.deps), so one request costs one session and one transaction, not two.
-SESSION_KEY = "kht.session"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
 def resolve(factory: Any, scope: Scope) -> Any:
     """Open the request's session (kept in the scope) and find its Principal, or None.
 
-    Runs in a worker thread: it queries. Static files need neither.
+    The session is handed on to `ctx` (kht.web.deps), so one request costs one session and
+    one transaction, not two. Runs in a worker thread: it queries. Static files need neither.
     """
     if scope["path"].startswith("/static/"):
         return None

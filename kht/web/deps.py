@@ -12,6 +12,7 @@ from kht.db.engine import open_session
 from kht.web.i18n import LANGUAGE_COOKIE, negotiate, normalise
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_KEY = "kht.session"  # the request's session, opened by the authentication middleware
 
 
 def language_of(request: Request) -> str:
@@ -30,7 +31,7 @@ def provide_ctx(request: Request, state: State) -> Generator[Ctx, None, None]:
     queue behind the write lock); anything else takes the write lock up front.
     """
     # The session the authentication middleware opened to find the user, if any.
-    session = request.scope.pop("kht.session", None)  # type: ignore[misc]
+    session = request.scope.pop(SESSION_KEY, None)  # type: ignore[misc]
     if session is None:
         session = open_session(state.session_factory, readonly=request.method in SAFE_METHODS)
     ctx = Ctx(
