@@ -6,6 +6,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from typing import Any
 
 import msgspec
@@ -74,7 +75,17 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
             total = 0
             for member in members:
                 total += _inflate(archive, member, limits, total)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+    except RuntimeError:  # zipfile's word for an encrypted member
+        raise ValidationError(
+            "the .xlsx file is password-protected; save it from Excel without a password", "file"
+        ) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,  # a member whose compressed bytes are corrupt
+        EOFError,
+        NotImplementedError,
+    ) as exc:
         raise ValidationError(f"the .xlsx file is damaged ({exc})", "file") from None
 
 

@@ -101,6 +101,39 @@ def test_a_damaged_zip_is_refused():
         check_xlsx(data[: len(data) // 2], Limits())
 
 
+def _member_flags_and_bytes(data: bytes, *, encrypt: bool = False, corrupt: bool = False) -> bytes:
+    """`data` with its first member marked encrypted, or its compressed bytes garbled."""
+    damaged = bytearray(data)
+    if encrypt:
+        damaged[6] |= 0x1  # general-purpose flag bit 0, local header
+        central = damaged.index(b"PK\x01\x02")
+        damaged[central + 8] |= 0x1  # and in the central directory
+    if corrupt:
+        name_length = int.from_bytes(damaged[26:28], "little")
+        extra_length = int.from_bytes(damaged[28:30], "little")
+        start = 30 + name_length + extra_length
+        for offset in range(start + 2, start + 12):
+            damaged[offset] ^= 0xFF
+    return bytes(damaged)
+
+
+def test_an_xlsx_with_corrupt_compressed_bytes_is_a_422_naming_the_file(world):
+    data = _member_flags_and_bytes(xlsx_bytes([["名称"], ["甲"]] * 50), corrupt=True)
+    with pytest.raises(ValidationError, match="damaged") as refused_here:
+        check_xlsx(data, Limits())
+    assert refused_here.value.field == "file"
+    with world.client("mgr") as client:
+        answer = refused(client, "坏的.xlsx", data)
+    assert answer.status_code == 422 and answer.json()["field"] == "file"
+
+
+def test_a_password_protected_xlsx_is_refused_with_a_message(world):
+    data = _member_flags_and_bytes(xlsx_bytes([["名称"], ["甲"]]), encrypt=True)
+    with world.client("mgr") as client:
+        answer = refused(client, "加密.xlsx", data)
+    assert answer.status_code == 422 and "password-protected" in answer.json()["message"]
+
+
 def test_an_upload_over_the_size_limit_gets_413_with_a_message(world, monkeypatch):
     override_settings(monkeypatch, world.app, import_max_bytes=1000)
     with world.client("mgr") as client:
