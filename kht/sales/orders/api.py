@@ -11,7 +11,7 @@ from kht.context import Ctx, RequestCtx
 from kht.customers.api import filters_from
 from kht.errors import ValidationError
 from kht.sales.orders import service
-from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
+from kht.sales.orders.models import Order, Payment, PaymentPlan
 from kht.sales.orders.schemas import (
     MonthPayments,
     OrderCreate,
@@ -23,26 +23,9 @@ from kht.sales.orders.schemas import (
     PlanIn,
     PlanOut,
 )
-from kht.sales.quotes.schemas import LineOut
+from kht.sales.quotes.lines import line_out
 
 PAGE_SIZE = Parameter(ge=1, le=500, default=50)
-
-
-def _line(line: OrderLine) -> LineOut:
-    return LineOut(
-        id=line.id,
-        position=line.position,
-        product_id=line.product_id,
-        description=line.description,
-        unit=line.unit,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        discount_rate=line.discount_rate,
-        tax_rate=line.tax_rate,
-        net=line.net,
-        tax=line.tax,
-        total=line.total,
-    )
 
 
 def plan_out(row: PaymentPlan) -> PlanOut:
@@ -81,7 +64,7 @@ def order_out(ctx: Ctx, order: Order) -> OrderOut:
         owner_id=order.owner_id,
         version=order.version,
         ext=order.ext or {},
-        lines=[_line(line) for line in service.lines_of(ctx, order.id)],
+        lines=[line_out(line) for line in service.lines_of(ctx, order.id)],
         plan=[plan_out(row) for row in plan],
         payments=[payment_out(row) for row in service.payments_of(ctx, order.id)],
         created_at=order.created_at,

@@ -10,9 +10,9 @@ from kht.customers.api import filters_from
 from kht.sales.orders.api import order_out
 from kht.sales.orders.schemas import OrderOut
 from kht.sales.quotes import printing, service
-from kht.sales.quotes.models import Quote, QuoteLine, QuoteTemplate
+from kht.sales.quotes.lines import line_out
+from kht.sales.quotes.models import Quote, QuoteTemplate
 from kht.sales.quotes.schemas import (
-    LineOut,
     QuoteCreate,
     QuoteOut,
     QuotePage,
@@ -24,23 +24,6 @@ from kht.sales.quotes.schemas import (
 )
 
 PAGE_SIZE = Parameter(ge=1, le=500, default=50)
-
-
-def line_out(line: QuoteLine) -> LineOut:
-    return LineOut(
-        id=line.id,
-        position=line.position,
-        product_id=line.product_id,
-        description=line.description,
-        unit=line.unit,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        discount_rate=line.discount_rate,
-        tax_rate=line.tax_rate,
-        net=line.net,
-        tax=line.tax,
-        total=line.total,
-    )
 
 
 def quote_out(ctx: Ctx, quote: Quote) -> QuoteOut:

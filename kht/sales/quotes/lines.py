@@ -23,6 +23,7 @@ from kht.sales.quotes.pricing import (
     document_totals,
     line_figures,
 )
+from kht.sales.quotes.schemas import LineOut
 
 MAX_LINES = 500
 LINE_FIELDS = (
@@ -242,3 +243,21 @@ def guard_problems(ctx: Ctx, kind: str, record: Any, changes: dict[str, Any]) ->
         Problem(field=name, message=f"change a {kind}'s {name} through its own page or API")
         for name in locked
     ]
+
+
+def line_out(line: Any) -> LineOut:
+    """A quote or order line as the API returns it (both carry the same priced columns)."""
+    return LineOut(
+        id=line.id,
+        position=line.position,
+        product_id=line.product_id,
+        description=line.description,
+        unit=line.unit,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        discount_rate=line.discount_rate,
+        tax_rate=line.tax_rate,
+        net=line.net,
+        tax=line.tax,
+        total=line.total,
+    )
