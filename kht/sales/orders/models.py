@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, TimestampMixin
+from kht.sales.quotes.models import PricedLineMixin
 
 STATUSES = ("open", "fulfilled", "cancelled")
 
@@ -44,25 +45,12 @@ class Order(BusinessRecord, ExtensibleMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class OrderLine(IdMixin, Base):
+class OrderLine(IdMixin, PricedLineMixin, Base):
     """A line copied from the quote (or entered), priced like a quote line."""
 
     __tablename__ = "order_lines"
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    product_id: Mapped[int | None] = mapped_column(
-        ForeignKey("products.id", ondelete="SET NULL"), nullable=True, default=None
-    )
-    description: Mapped[str] = mapped_column(String(300))
-    unit: Mapped[str] = mapped_column(String(20), default="")
-    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 4), default=Decimal("1"))
-    unit_price: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
-    discount_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0"))
-    tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0"))
-    net: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
-    tax: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
-    total: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
 
 
 class PaymentPlan(IdMixin, TimestampMixin, Base):

@@ -58,12 +58,10 @@ class Quote(BusinessRecord, ExtensibleMixin, Base):
     decided_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
 
 
-class QuoteLine(IdMixin, Base):
-    """One line: quantity x unit price, less the discount, plus tax (all Decimal)."""
+class PricedLineMixin:
+    """The columns a quote line and an order line share: quantity x unit price, less the
+    discount, plus tax (all Decimal, computed by kht.sales.quotes.pricing)."""
 
-    __tablename__ = "quote_lines"
-
-    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("products.id", ondelete="SET NULL"), nullable=True, default=None
@@ -77,6 +75,14 @@ class QuoteLine(IdMixin, Base):
     net: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     tax: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     total: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+
+
+class QuoteLine(IdMixin, PricedLineMixin, Base):
+    """One line of a quote."""
+
+    __tablename__ = "quote_lines"
+
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
 
 
 class QuoteTemplate(IdMixin, TimestampMixin, VersionMixin, Base):
