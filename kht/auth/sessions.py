@@ -40,16 +40,6 @@ def start_session(
     return token
 
 
-def find_session(session: Session, token: str | None, now: datetime) -> UserSession | None:
-    """The live session for a cookie value, or None (unknown and expired ids alike)."""
-    if not token:
-        return None
-    row = session.get(UserSession, digest(token))
-    if row is None or row.expires_at <= now:
-        return None
-    return row
-
-
 def end_session(session: Session, token: str | None) -> None:
     """Log one session out."""
     if token:

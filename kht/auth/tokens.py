@@ -47,16 +47,6 @@ def create_token(
     return row, token
 
 
-def find_token(session: Session, token: str, now: datetime) -> ApiToken | None:
-    """The live token row for a bearer token, or None if unknown, revoked or expired."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
-    if row is None or row.revoked_at is not None:
-        return None
-    if row.expires_at is not None and row.expires_at <= now:
-        return None
-    return row
-
-
 def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
     """A user's tokens (revoked ones included), newest first."""
     query = select(ApiToken).where(ApiToken.user_id == user_id)

@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select, update
 
 from kht.auth import throttle
-from kht.auth.models import LoginAttempt, User
+from kht.auth.models import LoginAttempt, User, UserSession
 from kht.auth.passwords import _hasher
 from kht.auth.principal import load_principal
 from kht.auth.service import set_active
@@ -253,3 +253,30 @@ def test_mass_assignment_on_update_is_refused_and_changes_nothing(app):
 def test_production_password_hashing_uses_argon2_default_cost():
     strong = _hasher(False)
     assert strong.time_cost >= 2 and strong.memory_cost >= 19 * 1024
+
+
+def test_an_expired_session_is_sent_to_the_login_page(app):
+    with TestClient(app) as client:
+        log_in(client, "rep")
+        assert client.get("/customers", follow_redirects=False).status_code == 200
+        with runtime_of(app).ctx() as ctx:
+            ctx.session.execute(update(UserSession).values(expires_at=ctx.now()))
+        answer = client.get("/customers", follow_redirects=False)
+        assert answer.status_code in (302, 303)
+        assert answer.headers["location"].startswith("/login")
+
+
+def test_the_principal_carries_role_department_and_every_business_line(kht_app):
+    runtime = runtime_of(kht_app())
+    add_user(runtime, "multi", "sales_rep", department="Sales/East", business_lines=("A", "B"))
+    with runtime.ctx() as ctx:
+        user = ctx.session.scalar(select(User).where(User.login == "multi"))
+        principal = load_principal(ctx.session, user.id)
+        assert principal.role_key == "sales_rep"
+        assert principal.department_id == user.department_id
+        assert principal.department_path and principal.department_path.count("/") >= 2
+        assert len(principal.business_line_ids) == 2
+        assert principal.can("customers", "view")
+        user.active = False
+        ctx.session.flush()
+        assert load_principal(ctx.session, user.id) is None

@@ -23,6 +23,7 @@ from kht.sales.processes.models import Process, ProcessStage, process_business_l
 from kht.sales.processes.schemas import ProcessIn, StageIn
 
 MODULE = "opportunities"
+_STAGES = "kht.sales.stages"  # ctx.extra: the stages looked up in this request, by id
 ACTION_TYPES = ("call", "visit", "meeting", "task", "note", "email", "sms")
 # Built-in opportunity fields a gate may require (custom fields: "<namespace>.<name>").
 GATE_FIELDS = (
@@ -177,8 +178,21 @@ def default_process(ctx: Ctx, product_line_id: int | None = None) -> Process:
 
 
 def stage_of(ctx: Ctx, stage_id: int) -> ProcessStage:
-    """A stage by id (NotFound when missing)."""
-    stage = ctx.session.get(ProcessStage, stage_id)
+    """A stage by id (NotFound when missing).
+
+    The first lookup in a request loads every stage of that stage's process in one query and
+    keeps them for the request: a stage move needs the target, the current stage and the
+    answer's stage key, and the session's identity map holds objects only weakly.
+    """
+    known: dict[int, ProcessStage] = ctx.extra.setdefault(_STAGES, {})
+    stage = known.get(stage_id)
+    if stage is None:
+        same_process = select(ProcessStage.process_id).where(ProcessStage.id == stage_id)
+        for row in ctx.session.scalars(
+            select(ProcessStage).where(ProcessStage.process_id == same_process.scalar_subquery())
+        ):
+            known[row.id] = row
+        stage = known.get(stage_id)
     if stage is None:
         raise NotFound(f"stage {stage_id} not found")
     return stage
@@ -357,6 +371,7 @@ def update_process(ctx: Ctx, process_id: int, data: ProcessIn) -> Process:
     _clear_other_defaults(ctx, process)
     ctx.session.flush()
     ctx.session.expire(process, ["stages"])
+    ctx.extra.pop(_STAGES, None)  # removed stages must not be found any more
     return process
 
 
