@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import msgspec
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 
 from kht.auth.permissions import require
-from kht.auth.scope import restrict
+from kht.auth.scope import restrict, scope_key
 from kht.context import Ctx
 from kht.db.custom_fields import validate_ext
 from kht.errors import Conflict, NotFound, ValidationError
@@ -54,11 +54,32 @@ def check_with_plugins(ctx: Ctx, kind: str, record: Any, changes: dict[str, Any]
         raise ValidationError(message, problems[0].field)
 
 
+# Scoped base queries, kept by (model, module, deleted, scope key, variant): statements are
+# immutable, and most requests of a user ask for the same few. Cleared when it grows large.
+_KEPT: dict[tuple[Any, ...], Select[Any]] = {}
+_KEPT_MAX = 4096
+
+
+def _kept(ctx: Ctx, spec: RecordKind, deleted: bool, variant: str) -> Select[Any]:
+    key = scope_key(ctx.user, spec.module)
+    full = (spec.model, spec.module, deleted, key, variant)
+    query = _KEPT.get(full) if key is not None else None
+    if query is None:
+        model = spec.model
+        live = model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None)
+        query = restrict(select(model).where(live), ctx.user, model, spec.module)
+        if variant == "by_id":
+            query = query.where(model.id == bindparam("record_id"))
+        if key is not None:
+            if len(_KEPT) >= _KEPT_MAX:
+                _KEPT.clear()
+            _KEPT[full] = query
+    return query
+
+
 def visible(ctx: Ctx, spec: RecordKind, *, deleted: bool = False) -> Select[Any]:
     """Records of `spec` in the acting user's scope (the recycle bin when `deleted`)."""
-    model = spec.model
-    live = model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None)
-    return restrict(select(model).where(live), ctx.user, model, spec.module)
+    return _kept(ctx, spec, deleted, "all")
 
 
 def searched(
@@ -100,9 +121,7 @@ def page_of(
 
 def get_record(ctx: Ctx, spec: RecordKind, record_id: int, *, deleted: bool = False) -> Any:
     """One record in scope, or NotFound (missing, deleted and out-of-scope look the same)."""
-    record = ctx.session.scalar(
-        visible(ctx, spec, deleted=deleted).where(spec.model.id == record_id)
-    )
+    record = ctx.session.scalar(_kept(ctx, spec, deleted, "by_id"), {"record_id": record_id})
     if record is None:
         raise NotFound(f"{spec.kind} {record_id} not found")
     return record

@@ -52,6 +52,28 @@ def owned_by_visible(user: Principal | None, owner_column: Any, module: str) -> 
     return or_(mine, owner_column.in_(owners)) if owners is not None else mine
 
 
+def scope_key(user: Principal | None, module: str) -> tuple[Any, ...] | None:
+    """What `owned_by_visible(user, ..., module)` depends on, as a hashable key.
+
+    Two users with the same key get the same clause, so a query built from it can be kept
+    and reused (building a statement costs more than running an indexed one). None when
+    there is no user (the caller then builds the query, which refuses it).
+    """
+    if user is None:
+        return None
+    scope = user.scope(module)
+    if scope is None or scope == "all":
+        return (scope,)
+    return (
+        scope,
+        user.id,
+        user.department_id,
+        user.department_path,
+        user.branch_id,
+        user.business_line_ids,
+    )
+
+
 def restrict(query: Select[T], user: Principal | None, model: Any, module: str) -> Select[T]:
     """`query` limited to records of `model` whose owner is in `user`'s scope on `module`."""
     return query.where(owned_by_visible(user, model.owner_id, module))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from kht.auth.permissions import require
 from kht.context import Ctx
@@ -51,17 +51,24 @@ def delete_tag(ctx: Ctx, tag_id: int) -> None:
     ctx.session.flush()
 
 
+# Built once: every record page and list asks for its tags.
+_TAGS_OF = (
+    select(RecordTag.__table__.c.record_id, Tag.__table__.c.name)
+    .join(Tag.__table__, Tag.__table__.c.id == RecordTag.__table__.c.tag_id)
+    .where(
+        RecordTag.__table__.c.kind == bindparam("kind"),
+        RecordTag.__table__.c.record_id.in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(Tag.__table__.c.name)
+)
+
+
 def tags_of(ctx: Ctx, kind: str, record_ids: list[int]) -> dict[int, list[str]]:
     """Tag names per record id (callers pass ids they already know are visible)."""
     found: dict[int, list[str]] = defaultdict(list)
     if not record_ids:
         return found
-    rows = ctx.session.execute(
-        select(RecordTag.record_id, Tag.name)
-        .join(Tag, Tag.id == RecordTag.tag_id)
-        .where(RecordTag.kind == kind, RecordTag.record_id.in_(record_ids))
-        .order_by(Tag.name)
-    )
+    rows = ctx.session.execute(_TAGS_OF, {"kind": kind, "ids": list(record_ids)})
     for record_id, name in rows:
         found[record_id].append(name)
     return found

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 
 from kht import record_service as records
 from kht.auth.models import User
@@ -210,34 +210,38 @@ def restore_opportunity(ctx: Ctx, opportunity_id: int) -> Opportunity:
     return opportunity
 
 
+# Stage history statements, built once: a stage move is the board's hot path, and building
+# a statement costs more than running it. Core statements on the table: no ORM objects.
+_history = OpportunityStageChange.__table__
+_ENTER = insert(_history)
+_LEAVE = (
+    update(_history)
+    .where(_history.c.opportunity_id == bindparam("opportunity"), _history.c.left_at.is_(None))
+    .values(left_at=bindparam("at"), seconds_in_stage=bindparam("seconds"))
+)
+
+
 def _enter(ctx: Ctx, opportunity: Opportunity, stage: ProcessStage, at: Any, cause: str) -> None:
-    # Core statements, not ORM objects: a stage move is the board's hot path.
     ctx.session.execute(
-        insert(OpportunityStageChange).values(
-            opportunity_id=opportunity.id,
-            stage_id=stage.id,
-            stage_name_zh=stage.name_zh,
-            stage_name_en=stage.name_en,
-            probability=stage.probability,
-            amount=opportunity.amount,
-            entered_at=at,
-            user_id=ctx.user_id,
-            cause=cause,
-        )
+        _ENTER,
+        {
+            "opportunity_id": opportunity.id,
+            "stage_id": stage.id,
+            "stage_name_zh": stage.name_zh,
+            "stage_name_en": stage.name_en,
+            "probability": stage.probability,
+            "amount": opportunity.amount,
+            "entered_at": at,
+            "user_id": ctx.user_id,
+            "cause": cause,
+        },
     )
 
 
 def _leave(ctx: Ctx, opportunity: Opportunity, entered_at: Any, at: Any) -> None:
     """Close the open stay; it began when the opportunity entered its current stage."""
-    ctx.session.execute(
-        update(OpportunityStageChange)
-        .where(
-            OpportunityStageChange.opportunity_id == opportunity.id,
-            OpportunityStageChange.left_at.is_(None),
-        )
-        .values(left_at=at, seconds_in_stage=max(0, int((at - entered_at).total_seconds())))
-        .execution_options(synchronize_session="evaluate")
-    )
+    seconds = max(0, int((at - entered_at).total_seconds()))
+    ctx.session.execute(_LEAVE, {"opportunity": opportunity.id, "at": at, "seconds": seconds})
 
 
 def _move(

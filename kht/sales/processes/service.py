@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import bindparam, delete, exists, insert, select
 
 from kht.actions.models import Action
 from kht.auth.permissions import require
@@ -177,6 +177,14 @@ def default_process(ctx: Ctx, product_line_id: int | None = None) -> Process:
     return process
 
 
+_STAGES_OF_PROCESS = select(ProcessStage).where(
+    ProcessStage.process_id
+    == select(ProcessStage.process_id)
+    .where(ProcessStage.id == bindparam("stage_id"))
+    .scalar_subquery()
+)
+
+
 def stage_of(ctx: Ctx, stage_id: int) -> ProcessStage:
     """A stage by id (NotFound when missing).
 
@@ -187,10 +195,7 @@ def stage_of(ctx: Ctx, stage_id: int) -> ProcessStage:
     known: dict[int, ProcessStage] = ctx.extra.setdefault(_STAGES, {})
     stage = known.get(stage_id)
     if stage is None:
-        same_process = select(ProcessStage.process_id).where(ProcessStage.id == stage_id)
-        for row in ctx.session.scalars(
-            select(ProcessStage).where(ProcessStage.process_id == same_process.scalar_subquery())
-        ):
+        for row in ctx.session.scalars(_STAGES_OF_PROCESS, {"stage_id": stage_id}):
             known[row.id] = row
         stage = known.get(stage_id)
     if stage is None:
