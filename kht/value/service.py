@@ -48,17 +48,26 @@ class ActionFact(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
+_MODELS = "kht.value.models"  # ctx.extra: the enabled plugins' value models
+
+
 def value_models(ctx: Ctx, kind: str | None = None) -> list[ValueModel]:
-    """The value models of the enabled plugins (of `kind`, if given); a key twice is an error."""
-    found: dict[str, ValueModel] = {}
-    for batch in ctx.hook.kht_register_value_models():
-        for model in batch or []:
-            if not isinstance(model, ValueModel):
-                raise PluginError(f"a value model must be a ValueModel, not {model!r}")
-            if model.key in found:
-                raise PluginError(f"value model {model.key!r} is declared twice")
-            found[model.key] = model
-    return [m for m in found.values() if kind is None or m.kind == kind]
+    """The value models of the enabled plugins (of `kind`, if given); a key twice is an error.
+
+    Asked once per ctx: every created or updated record asks (an import, per row).
+    """
+    models: list[ValueModel] | None = ctx.extra.get(_MODELS)
+    if models is None:
+        found: dict[str, ValueModel] = {}
+        for batch in ctx.hook.kht_register_value_models():
+            for model in batch or []:
+                if not isinstance(model, ValueModel):
+                    raise PluginError(f"a value model must be a ValueModel, not {model!r}")
+                if model.key in found:
+                    raise PluginError(f"value model {model.key!r} is declared twice")
+                found[model.key] = model
+        models = ctx.extra[_MODELS] = list(found.values())
+    return [m for m in models if kind is None or m.kind == kind]
 
 
 def scored_kinds(ctx: Ctx) -> set[str]:

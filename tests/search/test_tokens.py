@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from pypinyin import lazy_pinyin
+
 from kht.search.tokens import (
     fts5_expression,
     parse_query,
@@ -41,6 +44,17 @@ def test_names_get_full_and_initial_pinyin_from_each_syllable_on():
     tokens = pinyin_tokens("清华同方")
     assert {"qinghuatongfang", "huatongfang", "tongfang", "qhtf", "htf", "tf"} <= set(tokens)
     assert pinyin_tokens("Northwind") == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["重庆长安汽车股份有限公司", "中国银行重庆分行", "长城行业研究院", "朝阳区重要客户"],
+)
+def test_names_read_word_by_word_as_pypinyin_reads_the_whole_name(name):
+    # Polyphonic characters (重 chong/zhong, 长 chang/zhang, 行 hang/xing) take the reading
+    # of the word they are in, exactly as pypinyin reads the whole name.
+    whole = [s for s in lazy_pinyin(name) if s.isascii() and s.isalpha()]
+    assert pinyin_tokens(name)[0] == "".join(whole)
 
 
 def test_a_query_splits_into_phrases_lone_characters_and_words():
