@@ -18,6 +18,7 @@ from charset_normalizer import from_bytes
 
 from kht.errors import ValidationError
 from kht.importing.safety import Limits, check_size, check_xlsx
+from kht.importing.xlsx import XlsxError, XlsxReader
 
 DELIMITERS = ",;\t|"
 _MAX_CHAOS = 0.1  # charset-normalizer's "mess" ratio under which a decoding reads as text
@@ -172,16 +173,10 @@ def cell_text(value: Any) -> str:
 
 
 class XlsxTable:
-    """The first worksheet of an .xlsx file, read with calamine."""
+    """The first worksheet of an .xlsx file, streamed row by row (`kht.importing.xlsx`)."""
 
     def __init__(self, data: bytes) -> None:
-        from python_calamine import CalamineError, CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            self.sheet = workbook.get_sheet_by_index(0)
-        except (CalamineError, ValueError, OSError) as exc:
-            raise ValidationError(f"the .xlsx file cannot be read ({exc})", "file") from None
+        self.data = data
         first = next(self._records(), None)
         if first is None:
             raise ValidationError("the first worksheet is empty", "file")
@@ -189,11 +184,19 @@ class XlsxTable:
         self.headers = unique_headers(cells)
 
     def _records(self) -> Iterator[Row]:
-        start = self.sheet.start[0] if self.sheet.start else 0
-        for index, values in enumerate(self.sheet.iter_rows()):
-            cells = [cell_text(value) for value in values]
-            if any(cells):
-                yield start + index + 1, cells
+        try:
+            reader = XlsxReader(self.data)
+        except XlsxError as exc:
+            raise ValidationError(f"the .xlsx file cannot be read ({exc})", "file") from None
+        try:
+            for number, values in reader.rows():
+                cells = [cell_text(value) for value in values]
+                if any(cells):
+                    yield number, cells
+        except XlsxError as exc:
+            raise ValidationError(f"the .xlsx file cannot be read: {exc}", "file") from None
+        finally:
+            reader.close()
 
     def rows(self) -> Iterator[Row]:
         records = self._records()
@@ -201,7 +204,12 @@ class XlsxTable:
         yield from records
 
     def count(self) -> int:
-        return sum(1 for _ in self.rows())
+        """The sheet's rows after the header (an estimate: rows of empty cells count too)."""
+        reader = XlsxReader(self.data)
+        try:
+            return max(0, reader.count_rows() - 1)
+        finally:
+            reader.close()
 
 
 __all__ = [
