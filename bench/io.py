@@ -6,8 +6,9 @@ Import: a file of `rows` new customers (.csv and .xlsx, realistic Chinese and En
 the two custom fields) goes through kht's own `kht import FILE --kind customer --as admin`
 (upload, mapping, every row validated by the services, dedupe against the customers in
 scope, audit, events, search documents), and the same file through the bare path: parse it
-(csv module / openpyxl read-only) and `executemany` the INSERTs on the raw DB-API cursor in
-chunks of 5,000, in one transaction. Export: `kht export --kind customer --as admin -o
+(csv module / openpyxl read-only) and `executemany` the same rows into the same tables
+(customer, audit row, search document) on the raw DB-API cursor in chunks of 5,000, in one
+transaction. Export: `kht export --kind customer --as admin -o
 FILE.csv` (scope, columns, value formatting, formula neutralising) against a csv.writer over
 one streamed Core SELECT of the same default columns.
 
@@ -131,83 +132,106 @@ def _kht_cli(url: str, args: list[str]) -> float:
         runtime.engine.dispose()
 
 
-def _force_bulk() -> None:
-    """Diagnosis only: kht's import with its batch path on whatever `kht_validate` hooks exist.
-
-    `Importer` falls back to one SAVEPOINT and one create per row as soon as any plugin
-    implements `kht_validate` (the core opportunities plugin does, for opportunities only);
-    this measures what the batch path would give, to size that cost. Not a kht figure.
-    """
-    from kht.importing import engine
-
-    original = engine.Importer.__init__
-
-    def init(self: Any, ctx: Any, kind: Any, *args: Any, **kwargs: Any) -> None:
-        original(self, ctx, kind, *args, **kwargs)
-        self.bulk = kind.bulk
-
-    engine.Importer.__init__ = init  # type: ignore[method-assign]
-
-
 def _raw_insert(url: str, path: Path) -> int:
-    """Parse the file and executemany the customer INSERTs on the DB-API cursor."""
+    """Parse the file and executemany the same rows into the same tables kht writes.
+
+    Per customer: its row in `customers`, one `audit_log` row and one `search_documents`
+    row (the name, phone and e-mail as the document's text, which the full-text index
+    takes as kht's tokens), with the ids taken up front as kht takes them: the sequence on
+    PostgreSQL, the next rowids on SQLite (one writer holds the lock). Raw DB-API
+    `executemany` in chunks of 5,000, one transaction, kht's connection settings.
+    """
     from datetime import UTC, datetime
 
-    from sqlalchemy import create_engine, select, text
+    from sqlalchemy import select, text
 
     from kht.auth.models import User
+    from kht.db.engine import make_engine
 
-    engine = create_engine(url)
+    engine = make_engine(url)
     postgres = engine.dialect.name == "postgresql"
     with engine.connect() as connection:
         admin = connection.scalar(select(User.id).where(User.login == "admin"))
         connection.execute(text("SELECT 1"))
     now = datetime.now(UTC)
     stamp = now if postgres else now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    columns = (
-        "name kind phone email website address notes source stage ext created_at updated_at "
-        "created_by_id updated_by_id owner_id version"
-    ).split()
     mark = "%s" if postgres else "?"
-    sql = (
-        f"INSERT INTO customers ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608, E501
+
+    def insert_sql(table: str, columns: str) -> str:
+        names = columns.split()
+        marks = ", ".join([mark] * len(names))
+        return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608
+
+    customers_sql = insert_sql(
+        "customers",
+        "id name kind phone email website address notes source stage ext created_at "
+        "updated_at created_by_id updated_by_id owner_id version",
     )
+    audit_sql = insert_sql("audit_log", "at user_id kind record_id action changes")
+    documents_sql = insert_sql("search_documents", "kind record_id owner_id title subtitle tokens")
     raw = engine.raw_connection()
     written = 0
     try:
         cursor = raw.cursor()
-        chunk: list[tuple[Any, ...]] = []
-        for name, kind, phone, email, website, address, industry, employees in read_file(path):
-            ext = json.dumps(
-                {"custom": {"industry": industry, "employees": int(employees)}},
-                ensure_ascii=False,
-            )
-            chunk.append(
-                (
-                    name,
-                    "person" if kind == "个人" else "company",
-                    phone,
-                    email,
-                    website,
-                    address,
-                    "",
-                    "",
-                    "target",
-                    ext,
-                    stamp,
-                    stamp,
-                    admin,
-                    admin,
-                    admin,
-                    1,
+        if not postgres:  # kht's SQLite connections leave BEGIN to the caller
+            cursor.execute("BEGIN IMMEDIATE")
+
+        def write(chunk: list[list[Any]]) -> None:
+            if postgres:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence('customers', 'id')) "
+                    "FROM generate_series(1, %s)",
+                    (len(chunk),),
                 )
-            )
+                ids = [row[0] for row in cursor.fetchall()]
+            else:
+                cursor.execute("SELECT coalesce(max(id), 0) FROM customers")
+                first = cursor.fetchone()[0] + 1
+                ids = list(range(first, first + len(chunk)))
+            customers, audit, documents = [], [], []
+            for record_id, (name, kind, phone, email, website, address, industry, staff) in zip(
+                ids, chunk, strict=True
+            ):
+                ext = {"custom": {"industry": industry, "employees": int(staff)}}
+                customers.append(
+                    (
+                        record_id,
+                        name,
+                        "person" if kind == "个人" else "company",
+                        phone,
+                        email,
+                        website,
+                        address,
+                        "",
+                        "",
+                        "target",
+                        json.dumps(ext, ensure_ascii=False),
+                        stamp,
+                        stamp,
+                        admin,
+                        admin,
+                        admin,
+                        1,
+                    )
+                )
+                changes = json.dumps({"name": [None, name]}, ensure_ascii=False)
+                audit.append((stamp, admin, "customer", record_id, "create", changes))
+                subtitle = " · ".join(part for part in (phone, email) if part)
+                tokens = f"{name} {phone} {email}".lower()
+                documents.append(("customer", record_id, admin, name, subtitle, tokens))
+            cursor.executemany(customers_sql, customers)
+            cursor.executemany(audit_sql, audit)
+            cursor.executemany(documents_sql, documents)
+
+        chunk: list[list[Any]] = []
+        for row in read_file(path):
+            chunk.append(row)
             if len(chunk) == CHUNK:
-                cursor.executemany(sql, chunk)
+                write(chunk)
                 written += len(chunk)
                 chunk = []
         if chunk:
-            cursor.executemany(sql, chunk)
+            write(chunk)
             written += len(chunk)
         raw.commit()
     finally:
@@ -267,9 +291,6 @@ def child(task: str, url: str, path: str) -> None:
     if task == "idle":
         _runtime(url).engine.dispose()
     elif task == "kht-import":
-        seconds = _kht_cli(url, ["import", path, "--kind", "customer", "--as", "admin"])
-    elif task == "kht-import-bulk":
-        _force_bulk()
         seconds = _kht_cli(url, ["import", path, "--kind", "customer", "--as", "admin"])
     elif task == "raw-insert":
         rows = _raw_insert(url, Path(path))
@@ -353,7 +374,7 @@ def run_io(
 ) -> dict[str, Any]:
     """Import (each format, and rows/10 for the memory trend) and export on one database.
 
-    `quick` (the smoke test) leaves out the idle child, the rows/10 run and the diagnosis.
+    `quick` (the smoke test) leaves out the idle child and the rows/10 run.
     """
     files = ensure_files(rows, folder)
     small = ensure_files(max(1, rows // 10), folder)
@@ -378,15 +399,6 @@ def run_io(
             rate = round(little["rows"] / little["seconds"])
             entry["kht_small"] = {**little, "rows_per_s": rate}
         entry["ratio"] = round(entry["kht"]["rows_per_s"] / entry["raw"]["rows_per_s"], 3)
-        if fmt == "csv" and not quick:
-            forced = measured("kht-import-bulk", url, files[fmt])
-            forced["rows"] = _reset(url, n)
-            entry["kht_batch_path_forced"] = {
-                **forced,
-                "rows_per_s": round(forced["rows"] / forced["seconds"]),
-                "note": "diagnosis: Importer.bulk forced on (see bench/io.py _force_bulk)",
-            }
-            log(f"  import csv, batch path forced: {entry['kht_batch_path_forced']['rows_per_s']}")
         result["import"].append(entry)
         small_mb = entry["kht_small"]["peak_mb"] if entry["kht_small"] else "-"
         log(
@@ -431,13 +443,6 @@ def table(entry: dict[str, Any]) -> str:
             f"(rows/10: {small_mb}) | {raw['rows_per_s']:,} | {raw['peak_mb']} | "
             f"{item['ratio']:.0%} |"
         )
-        forced = item.get("kht_batch_path_forced")
-        if forced:
-            lines.append(
-                f"| (diagnosis) import .csv, kht batch path forced | {forced['rows_per_s']:,} | "
-                f"{forced['peak_mb']} | {raw['rows_per_s']:,} | {raw['peak_mb']} | "
-                f"{forced['rows_per_s'] / raw['rows_per_s']:.0%} |"
-            )
     export = entry["export"]
     lines.append(
         f"| export .csv | {export['kht']['rows_per_s']:,} | {export['kht']['peak_mb']} | "
@@ -458,9 +463,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--formats", nargs="*", default=["csv", "xlsx"], help="none: export only")
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument(
-        "--quick", action="store_true", help="no idle child, rows/10 run or diagnosis (tests)"
-    )
+    parser.add_argument("--quick", action="store_true", help="no idle child or rows/10 run (tests)")
     parser.add_argument(
         "--no-trend", action="store_true", help="leave out the rows/10 import (memory trend)"
     )

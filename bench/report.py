@@ -65,14 +65,6 @@ def io(report: dict[str, Any]) -> list[str]:
                 f"{kht['peak_mb']} ({small['peak_mb'] if small else '-'}) | "
                 f"{raw['rows_per_s']:,} | {raw['peak_mb']} | {item['ratio']:.0%} |"
             )
-            forced = item.get("kht_batch_path_forced")
-            if forced:
-                lines.append(
-                    f"| {where} | (diagnosis) import .csv, batch path forced | "
-                    f"{forced['rows_per_s']:,} | {forced['peak_mb'] or '-'} | "
-                    f"{raw['rows_per_s']:,} | {raw['peak_mb']} | "
-                    f"{forced['rows_per_s'] / raw['rows_per_s']:.0%} |"
-                )
         export = entry["export"]
         lines.append(
             f"| {where} | export .csv | {export['kht']['rows_per_s']:,} | "
