@@ -14,7 +14,7 @@ from kht.customers.models import Customer
 from kht.db.engine import is_sqlite, make_session_factory, open_session
 
 
-def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(kht_runtime):
+def test_sqlite_runs_with_wal_foreign_keys_a_busy_timeout_and_a_64_mb_page_cache(kht_runtime):
     runtime = kht_runtime()
     if not is_sqlite(runtime.engine):
         pytest.skip("SQLite only")
@@ -22,6 +22,8 @@ def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(kht_runtime):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        assert connection.execute(text("PRAGMA cache_size")).scalar() == -65536  # KiB
 
 
 def test_concurrent_read_then_write_transactions_both_succeed(kht_runtime):
