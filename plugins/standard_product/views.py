@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, get, post, put
-from litestar.params import FromQuery, URLEncodedBody
+from litestar.params import FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht.context import RequestCtx
@@ -141,7 +141,7 @@ def settings_api(ctx: RequestCtx) -> Settings:
 
 
 @put("/api/v1/standard_product/settings", sync_to_thread=True, tags=["standard_product"])
-def save_settings_api(ctx: RequestCtx, data: dict[str, Any]) -> Settings:
+def save_settings_api(ctx: RequestCtx, data: JSONBody[dict[str, Any]]) -> Settings:
     """Replace the pack's settings; a bad value is a 422 naming its field."""
     return service.save_settings(ctx, _convert(data))
 
@@ -358,7 +358,7 @@ def quote_win_rate_api(ctx: RequestCtx) -> list[reports.LineRow]:
 @get(
     "/api/v1/standard_product/reports/rep-activity", sync_to_thread=True, tags=["standard_product"]
 )
-def rep_activity_api(ctx: RequestCtx, days: str = "30") -> list[reports.RepRow]:
+def rep_activity_api(ctx: RequestCtx, days: FromQuery[str] = "30") -> list[reports.RepRow]:
     """Per owner in your scope: done actions, new leads and wins over the last `days`."""
     return reports.rep_activity(ctx, _days(days))
 
