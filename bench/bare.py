@@ -308,7 +308,7 @@ def sales_routes(engine: Engine, scopes: Scopes) -> list[Any]:
         start: FromQuery[date],
         end: FromQuery[date],
         department_id: FromQuery[int],
-        who: str = "mgr",
+        who: FromQuery[str] = "mgr",
     ) -> dict[str, Any]:
         low, high = day_start(start), day_start(end + timedelta(days=1))
         o, h = opportunities.c, history.c
@@ -379,7 +379,9 @@ def sales_routes(engine: Engine, scopes: Scopes) -> list[Any]:
         return {"stages": [{"stage_id": k, **v} for k, v in sorted(out.items())]}
 
     @get("/forecast", sync_to_thread=True)
-    def forecast(start: FromQuery[date], department_id: FromQuery[int], who: str = "mgr") -> Any:
+    def forecast(
+        start: FromQuery[date], department_id: FromQuery[int], who: FromQuery[str] = "mgr"
+    ) -> Any:
         end = date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
         o = opportunities.c
         is_open, is_won = o.status == "open", o.status == "won"
