@@ -8,6 +8,7 @@ lifecycle events the audit log and plugins listen to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -60,15 +61,17 @@ _KEPT: dict[tuple[Any, ...], Select[Any]] = {}
 _KEPT_MAX = 4096
 
 
-def _kept(ctx: Ctx, spec: RecordKind, deleted: bool, variant: str) -> Select[Any]:
+def _kept(
+    ctx: Ctx, spec: RecordKind, deleted: bool, variant: str, columns: tuple[Any, ...] = ()
+) -> Select[Any]:
     key = scope_key(ctx.user, spec.module)
     full = (spec.model, spec.module, deleted, key, variant)
     query = _KEPT.get(full) if key is not None else None
     if query is None:
         model = spec.model
         live = model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None)
-        query = restrict(select(model).where(live), ctx.user, model, spec.module)
-        if variant == "by_id":
+        query = restrict(select(model, *columns).where(live), ctx.user, model, spec.module)
+        if variant != "all":
             query = query.where(model.id == bindparam("record_id"))
         if key is not None:
             if len(_KEPT) >= _KEPT_MAX:
@@ -125,6 +128,23 @@ def get_record(ctx: Ctx, spec: RecordKind, record_id: int, *, deleted: bool = Fa
     if record is None:
         raise NotFound(f"{spec.kind} {record_id} not found")
     return record
+
+
+def get_record_with(
+    ctx: Ctx, spec: RecordKind, record_id: int, name: str, columns: Callable[[], tuple[Any, ...]]
+) -> tuple[Any, ...]:
+    """One record in scope and more columns about it, in one query, or NotFound.
+
+    `columns()` builds the extra columns (correlated to `spec.model`, e.g. its tag names);
+    the query is kept under `name`, so the columns are built once per scope, not per call.
+    """
+    query = _KEPT.get((spec.model, spec.module, False, scope_key(ctx.user, spec.module), name))
+    if query is None:
+        query = _kept(ctx, spec, False, name, columns())
+    row = ctx.session.execute(query, {"record_id": record_id}).first()
+    if row is None:
+        raise NotFound(f"{spec.kind} {record_id} not found")
+    return tuple(row)
 
 
 def create_record(

@@ -129,8 +129,8 @@ class CustomerController(Controller):
 
     @get("/{customer_id:int}", sync_to_thread=True)
     def get_customer(self, ctx: RequestCtx, customer_id: FromPath[int]) -> CustomerOut:
-        customer = service.get_customer(ctx, customer_id)
-        return to_out(customer, tags_of(ctx, service.KIND, [customer.id]).get(customer.id))
+        customer, tags = service.get_customer_and_tags(ctx, customer_id)
+        return to_out(customer, tags)
 
     @patch("/{customer_id:int}", sync_to_thread=True)
     def update_customer(

@@ -21,6 +21,7 @@ from kht.lists.engine import (
     tag_column,
 )
 from kht.plugin_types import RecordKind
+from kht.tags.service import split_tag_names, tag_names_column
 
 KIND = "customer"
 MODULE = "customers"
@@ -127,6 +128,18 @@ def scoped_query(ctx: Ctx) -> Select[tuple[Customer]]:
 def get_customer(ctx: Ctx, customer_id: int) -> Customer:
     """One customer in scope, or NotFound."""
     return records.get_record(ctx, SPEC, customer_id)
+
+
+def get_customer_and_tags(ctx: Ctx, customer_id: int) -> tuple[Customer, list[str]]:
+    """One customer in scope with its tag names (one query: the 360 view's hot path)."""
+    customer, joined = records.get_record_with(
+        ctx,
+        SPEC,
+        customer_id,
+        "with_tags",
+        lambda: (tag_names_column(KIND, Customer.id),),
+    )
+    return customer, split_tag_names(joined)
 
 
 def filtered(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from kht.auth.permissions import require
 from kht.context import Ctx
@@ -61,6 +61,30 @@ _TAGS_OF = (
     )
     .order_by(Tag.__table__.c.name)
 )
+
+
+_SEPARATOR = "\x1f"  # the ASCII unit separator: never part of a tag name
+
+
+def tag_names_column(kind: str, record_id: Any) -> Any:
+    """A scalar column: the tag names of the `kind` record whose id is `record_id`, joined.
+
+    For reading a record and its tags in one query; `split_tag_names` turns it into the
+    sorted list `tags_of` gives.
+    """
+    links, tags = RecordTag.__table__, Tag.__table__
+    return (
+        select(func.aggregate_strings(tags.c.name, _SEPARATOR))
+        .select_from(links.join(tags, tags.c.id == links.c.tag_id))
+        .where(links.c.kind == kind, links.c.record_id == record_id)
+        .scalar_subquery()
+        .label("tag_names")
+    )
+
+
+def split_tag_names(joined: str | None) -> list[str]:
+    """The sorted tag names of a `tag_names_column` value."""
+    return sorted(joined.split(_SEPARATOR)) if joined else []
 
 
 def tags_of(ctx: Ctx, kind: str, record_ids: list[int]) -> dict[int, list[str]]:

@@ -245,3 +245,20 @@ def test_groups_hold_customers_and_filter_lists(world):
         assert names(in_group) == ["张伟", "清华同方威视"]
         clash = rep.post("/api/v1/customer-groups", json={"name": "展会客户"})
         assert clash.status_code == 409
+
+
+def test_the_customer_api_shows_its_own_tags_sorted(world):
+    with client(world, "rep") as rep:
+        first, second = seed(rep, [{"name": "Tagged Co"}, {"name": "Other Co"}])
+        rep.post(
+            "/api/v1/customers/bulk",
+            json={"action": "tag", "add_tags": ["重点", "VIP", "a-list"], "ids": [first["id"]]},
+        )
+        rep.post(
+            "/api/v1/customers/bulk",
+            json={"action": "tag", "add_tags": ["other"], "ids": [second["id"]]},
+        )
+        assert rep.get(f"/api/v1/customers/{first['id']}").json()["tags"] == sorted(
+            ["重点", "VIP", "a-list"]
+        )
+        assert rep.get(f"/api/v1/customers/{second['id']}").json()["tags"] == ["other"]
