@@ -53,8 +53,11 @@ def open_session(factory: sessionmaker[Session], *, readonly: bool = False) -> S
     """Open a session; `readonly` ones start a deferred transaction on SQLite (no write lock)."""
     if not readonly:
         return factory()
-    engine = factory.kw["bind"]
-    return factory(bind=engine.execution_options(**{READONLY: True}))
+    reader = getattr(factory, "_kht_reader", None)
+    if reader is None:  # made once per factory: every GET asks for it
+        reader = factory.kw["bind"].execution_options(**{READONLY: True})
+        factory._kht_reader = reader  # type: ignore[attr-defined]
+    return factory(bind=reader)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from charset_normalizer import from_bytes
 
 from kht.errors import ValidationError
-from kht.importing.safety import Limits, check_size, check_xlsx
+from kht.importing.safety import Limits, Source, check_size, check_xlsx, open_source
 from kht.importing.xlsx import XlsxError, XlsxReader
 
 DELIMITERS = ",;\t|"
@@ -37,9 +37,13 @@ class Table(Protocol):
     def count(self) -> int: ...
 
 
-def open_table(filename: str, data: bytes, limits: Limits) -> Table:
-    """The table in an uploaded file (.csv/.txt/.tsv or .xlsx); unsafe or unreadable files → 4xx."""
-    check_size(len(data), limits)
+def open_table(filename: str, data: Source, limits: Limits, size: int | None = None) -> Table:
+    """The table in an uploaded file (.csv/.txt/.tsv or .xlsx); unsafe or unreadable files → 4xx.
+
+    `data` is the file's bytes, or a function opening it as a binary file (then `size`
+    says how large it is): a stored upload is read from the database piece by piece.
+    """
+    check_size(len(data) if isinstance(data, bytes) else size or 0, limits)
     name = filename.lower()
     if name.endswith(".xlsx"):
         check_xlsx(data, limits)
@@ -63,20 +67,20 @@ def unique_headers(cells: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------------- CSV
 
 
-def detect_encoding(data: bytes) -> str:
+def detect_encoding(data: Source) -> str:
     """The text encoding of a CSV: a BOM, strict UTF-8, plausible GB18030, else a guess.
 
     GBK files are read as GB18030 (its superset). A short GBK text is easily guessed as some
     other code page, so GB18030 is tried first, this being a Chinese CRM: it is chosen when
     the bytes decode and charset-normalizer finds the text coherent in it.
     """
-    if data.startswith(codecs.BOM_UTF8):
+    sample = open_source(data).read(_SAMPLE)
+    if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if _decodes(data, "utf-8"):
         return "utf-8"
-    sample = data[:_SAMPLE]
     if _decodes(data, "gb18030"):
         chinese = from_bytes(sample, cp_isolation=["gb18030"]).best()
         if chinese is not None and chinese.chaos < _MAX_CHAOS:
@@ -87,13 +91,13 @@ def detect_encoding(data: bytes) -> str:
     return guess.encoding
 
 
-def _decodes(data: bytes, encoding: str, chunk: int = 1 << 20) -> bool:
+def _decodes(data: Source, encoding: str, chunk: int = 1 << 20) -> bool:
     # Piece by piece: decoding a 15 MB file at once held its whole text in memory.
     decoder = codecs.getincrementaldecoder(encoding)()
-    view = memoryview(data)
+    stream = open_source(data)
     try:
-        for start in range(0, len(data), chunk):
-            decoder.decode(view[start : start + chunk])
+        while piece := stream.read(chunk):
+            decoder.decode(piece)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
@@ -113,9 +117,9 @@ def sniff_delimiter(sample: str) -> str:
 
 
 class CsvTable:
-    """A CSV file read lazily from its bytes."""
+    """A CSV file read lazily from its bytes or stored upload."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: Source) -> None:
         self.data = data
         self.encoding = detect_encoding(data)
         sample = self._text().read(_SAMPLE)
@@ -129,7 +133,7 @@ class CsvTable:
     def _text(self) -> io.TextIOWrapper:
         errors = "strict" if self.encoding in ("utf-8", "utf-8-sig", "gb18030") else "replace"
         return io.TextIOWrapper(
-            io.BytesIO(self.data), encoding=self.encoding, errors=errors, newline=""
+            open_source(self.data), encoding=self.encoding, errors=errors, newline=""
         )
 
     def _records(self) -> Iterator[Row]:
@@ -175,7 +179,7 @@ def cell_text(value: Any) -> str:
 class XlsxTable:
     """The first worksheet of an .xlsx file, streamed row by row (`kht.importing.xlsx`)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: Source) -> None:
         self.data = data
         first = next(self._records(), None)
         if first is None:
@@ -185,7 +189,7 @@ class XlsxTable:
 
     def _records(self) -> Iterator[Row]:
         try:
-            reader = XlsxReader(self.data)
+            reader = XlsxReader(open_source(self.data))
         except XlsxError as exc:
             raise ValidationError(f"the .xlsx file cannot be read ({exc})", "file") from None
         try:
@@ -205,7 +209,7 @@ class XlsxTable:
 
     def count(self) -> int:
         """The sheet's rows after the header (an estimate: rows of empty cells count too)."""
-        reader = XlsxReader(self.data)
+        reader = XlsxReader(open_source(self.data))
         try:
             return max(0, reader.count_rows() - 1)
         finally:

@@ -7,7 +7,8 @@ import os
 import re
 import zipfile
 import zlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 import msgspec
 
@@ -60,16 +61,26 @@ def check_size(size: int, limits: Limits) -> None:
         )
 
 
-def check_xlsx(data: bytes, limits: Limits) -> None:
+# A file's bytes, or a function that opens them as a binary file (a stored upload).
+Source = bytes | Callable[[], BinaryIO]
+
+
+def open_source(source: Source) -> BinaryIO:
+    """A fresh binary file over `source`."""
+    return io.BytesIO(source) if isinstance(source, bytes) else source()
+
+
+def check_xlsx(source: Source, limits: Limits) -> None:
     """Refuse an .xlsx that is no zip, unpacks too large or too far, or declares XML entities.
 
     Declared sizes are checked first (cheap), then every member is actually inflated in
     chunks, counting bytes, so a zip that lies about its sizes is caught too.
     """
-    if not data.startswith(b"PK\x03\x04"):
+    stream = open_source(source)
+    if not stream.read(4).startswith(b"PK\x03\x04"):
         raise ValidationError("this is not an .xlsx file (save it from Excel as .xlsx)", "file")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
             _check_declared(members, limits)
             total = 0
@@ -142,4 +153,4 @@ def _check_encoding(name: str, head: bytes) -> None:
         raise ValidationError(f"the .xlsx part {name} is not UTF-8 XML", "file")
 
 
-__all__ = ["FileTooLarge", "Limits", "check_size", "check_xlsx"]
+__all__ = ["FileTooLarge", "Limits", "Source", "check_size", "check_xlsx", "open_source"]

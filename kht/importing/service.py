@@ -25,6 +25,7 @@ from kht.importing.report import ErrorReport
 from kht.importing.safety import Limits
 from kht.jobs import service as jobs
 from kht.jobs.models import Job
+from kht.jobs.stored_input import input_size, open_input
 
 PREVIEW_ROWS = 20
 REPORT_NAME = "errors.csv"
@@ -55,7 +56,7 @@ def upload(ctx: Ctx, kind: str, filename: str, data: bytes) -> Job:
         "mapping": mapping,
         "remembered": was_remembered,
     }
-    return jobs.create_job(
+    job = jobs.create_job(
         ctx,
         "import",
         status="draft",
@@ -64,6 +65,10 @@ def upload(ctx: Ctx, kind: str, filename: str, data: bytes) -> Job:
         input_name=filename[:255],
         input_data=data,
     )
+    # Written: later steps read it back piece by piece (`_table`), so the session need not
+    # keep the whole file in memory for the rest of the import.
+    ctx.session.expire(job, ["input_data"])
+    return job
 
 
 def get_import(ctx: Ctx, import_id: int) -> Job:
@@ -144,7 +149,7 @@ def samples(ctx: Ctx, job: Job, count: int = 3) -> list[list[str]]:
     """The first `count` non-empty values of each column (shown beside the mapping)."""
     headers = job.params["headers"]
     found: list[list[str]] = [[] for _ in headers]
-    if job.input_data is None:
+    if input_size(ctx.session, job.id) is None:
         return found
     for seen, (_, cells) in enumerate(_table(ctx, job).rows()):
         for position, cell in enumerate(cells[: len(headers)]):
@@ -156,9 +161,14 @@ def samples(ctx: Ctx, job: Job, count: int = 3) -> list[list[str]]:
 
 
 def _table(ctx: Ctx, job: Job) -> Table:
-    if job.input_data is None:
+    """The job's stored upload as a table, read from the database 1 MB at a time."""
+    size = input_size(ctx.session, job.id)
+    if size is None:
         raise Conflict("this import has already run; upload the file again", "file")
-    return open_table(job.input_name, job.input_data, limits(ctx))
+    session, job_id = ctx.session, job.id
+    return open_table(
+        job.input_name, lambda: open_input(session, job_id, size), limits(ctx), size=size
+    )
 
 
 def _editable(job: Job) -> None:

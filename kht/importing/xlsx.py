@@ -68,15 +68,15 @@ def column_index(reference: str) -> int:
 
 
 class XlsxReader:
-    """The first worksheet of a workbook held in `data`, as (row number, values) pairs.
+    """The first worksheet of a workbook (its bytes or a seekable file), as (row, values).
 
     Values are what the cell shows: str, int or float, bool, datetime (date-formatted
     numbers), or None for an empty cell; rows are padded to their last filled cell.
     """
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | IO[bytes]) -> None:
         try:
-            self.archive = zipfile.ZipFile(io.BytesIO(data))
+            self.archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
             self.sheet_path, strings_path, self.epoch = self._workbook()
             self.date_styles = self._date_styles()
             self.strings = self._shared_strings(strings_path)
