@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from kht.auth.models import User
 from kht.auth.permissions import Principal
+from kht.db.expressions import in_subquery
 from kht.errors import NotAuthenticated
 from kht.org.models import Department, user_business_lines
 
@@ -49,7 +50,7 @@ def owned_by_visible(user: Principal | None, owner_column: Any, module: str) -> 
         return true()
     owners = _owners_in_scope(user, scope)
     mine = or_(owner_column == user.id, owner_column.is_(None))
-    return or_(mine, owner_column.in_(owners)) if owners is not None else mine
+    return or_(mine, in_subquery(owner_column, owners)) if owners is not None else mine
 
 
 def scope_key(user: Principal | None, module: str) -> tuple[Any, ...] | None:
