@@ -71,7 +71,10 @@ def import_command(
     runtime = click.get_current_context().obj
     options = Options(dedupe=dedupe, dry_run=dry_run, commit_valid=commit_valid)  # type: ignore[arg-type]
     with acting(runtime, login) as ctx:
-        job = service.upload(ctx, kind, file.name, file.read_bytes())
+        # The file goes to the database piece by piece: never whole in memory.
+        job = service.upload(
+            ctx, kind, file.name, lambda: file.open("rb"), size=file.stat().st_size
+        )
         chosen = {**job.params["mapping"], **_mapping(mapping)}
         job = service.set_mapping(ctx, job.id, chosen)
         for warning in service.warnings_of(job):

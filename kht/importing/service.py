@@ -22,10 +22,10 @@ from kht.importing.kinds import ImportKind, Target
 from kht.importing.mapping import Mapping, check_mapping, propose, remember, signature
 from kht.importing.readers import Table, open_table
 from kht.importing.report import ErrorReport
-from kht.importing.safety import Limits
+from kht.importing.safety import Limits, Source
 from kht.jobs import service as jobs
 from kht.jobs.models import Job
-from kht.jobs.stored_input import input_size, open_input
+from kht.jobs.stored_input import input_size, open_input, store_input
 
 PREVIEW_ROWS = 20
 REPORT_NAME = "errors.csv"
@@ -41,14 +41,16 @@ def _kind(ctx: Ctx, kind: str) -> ImportKind:
     return found
 
 
-def upload(ctx: Ctx, kind: str, filename: str, data: bytes) -> Job:
+def upload(ctx: Ctx, kind: str, filename: str, data: Source, size: int | None = None) -> Job:
     """Check and read an uploaded file and keep it as an import draft with a proposed mapping.
 
-    The mapping is the one remembered for this file layout if there is one, else matched
-    from the headers (Chinese or English labels, keys, aliases).
+    `data` is the file's bytes, or a function opening it (then `size` gives its length: the
+    command line passes the file on disk, which is then stored without being held in
+    memory). The mapping is the one remembered for this file layout if there is one, else
+    matched from the headers (Chinese or English labels, keys, aliases).
     """
     found = _kind(ctx, kind)
-    table = open_table(filename, data, limits(ctx))
+    table = open_table(filename, data, limits(ctx), size=size)
     mapping, was_remembered = propose(ctx.session, kind, found.targets(ctx), table.headers)
     params = {
         "kind": kind,
@@ -63,8 +65,10 @@ def upload(ctx: Ctx, kind: str, filename: str, data: bytes) -> Job:
         params=params,
         total=table.count(),
         input_name=filename[:255],
-        input_data=data,
+        input_data=data if isinstance(data, bytes) else None,
     )
+    if not isinstance(data, bytes):
+        store_input(ctx.session, job.id, data, size or 0)
     # Written: later steps read it back piece by piece (`_table`), so the session need not
     # keep the whole file in memory for the rest of the import.
     ctx.session.expire(job, ["input_data"])

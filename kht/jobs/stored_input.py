@@ -1,17 +1,18 @@
-"""A job's uploaded file, read from its row piece by piece instead of loaded whole.
+"""A job's uploaded file, written to and read from its row piece by piece, never whole.
 
-An import keeps its upload in `jobs.input_data` so the worker can run it; reading it back as
-one `bytes` would put the whole file in memory for the length of the import. `open_input`
-gives a seekable binary file that fetches 1 MB at a time with `substr()` (a BLOB on SQLite,
-a bytea on PostgreSQL), so memory stays flat however large the file.
+An import keeps its upload in `jobs.input_data` so the worker can run it. `store_input`
+writes a file there 1 MB at a time (SQLite: incremental BLOB I/O; PostgreSQL: appending to
+the bytea), and `open_input` gives a seekable binary file that reads it back 1 MB at a time
+with `substr()`, so memory stays flat however large the file.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import BinaryIO
 
-from sqlalchemy import LargeBinary, func, select
+from sqlalchemy import LargeBinary, func, select, update
 from sqlalchemy.orm import Session
 
 from kht.jobs.models import Job
@@ -66,3 +67,27 @@ class StoredInput(io.RawIOBase):
 def open_input(session: Session, job_id: int, size: int) -> BinaryIO:
     """The job's upload as a buffered binary file (see `input_size` for `size`)."""
     return io.BufferedReader(StoredInput(session, job_id, size), buffer_size=PIECE)
+
+
+def store_input(session: Session, job_id: int, source: Callable[[], BinaryIO], size: int) -> None:
+    """Write the file `source` opens (`size` bytes) into the job's row, 1 MB at a time."""
+    dialect = session.get_bind().dialect.name
+    jobs = Job.__table__
+    with source() as stream:
+        if dialect == "sqlite":
+            session.execute(
+                update(jobs).where(_id == job_id).values(input_data=func.zeroblob(size))
+            )
+            raw = session.connection().connection.driver_connection
+            with raw.blobopen("jobs", "input_data", job_id) as blob:  # type: ignore[union-attr]
+                while piece := stream.read(PIECE):
+                    blob.write(piece)
+            return
+        if dialect != "postgresql":
+            session.execute(update(jobs).where(_id == job_id).values(input_data=stream.read()))
+            return
+        session.execute(update(jobs).where(_id == job_id).values(input_data=b""))
+        while piece := stream.read(PIECE):
+            session.execute(
+                update(jobs).where(_id == job_id).values(input_data=_data.op("||")(piece))
+            )

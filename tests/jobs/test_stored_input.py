@@ -47,3 +47,17 @@ def test_imports_run_from_the_stored_upload_in_small_pieces(world, monkeypatch):
             written = job["result"]["created"] + job["result"]["skipped"]
             assert written == 300, job["result"]
     assert sorted(world.names()) == sorted(row[0] for row in ROWS[1:])
+
+
+def test_a_file_on_disk_is_stored_piece_by_piece_and_reads_back_the_same(
+    world, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(stored_input, "PIECE", 4096)
+    data = os.urandom(50_000)
+    path = tmp_path / "upload.bin"
+    path.write_bytes(data)
+    with world.ctx_as("mgr") as ctx:
+        job = create_job(ctx, "import", status="draft", input_name="upload.bin")
+        stored_input.store_input(ctx.session, job.id, lambda: path.open("rb"), len(data))
+        assert input_size(ctx.session, job.id) == len(data)
+        assert open_input(ctx.session, job.id, len(data)).read() == data
