@@ -364,7 +364,7 @@ def _reset(url: str, n: int) -> int:
 
     from kht.audit.models import AuditEntry
     from kht.customers.models import Customer
-    from kht.jobs.models import Job
+    from kht.jobs.models import Job, JobInput
     from kht.search.models import SearchDocument
 
     engine = create_engine(url)
@@ -379,6 +379,8 @@ def _reset(url: str, n: int) -> int:
             )
             connection.execute(delete(Customer).where(Customer.id > n))
             connection.execute(delete(AuditEntry))
+            imports = select(Job.id).where(Job.type == "import")
+            connection.execute(delete(JobInput).where(JobInput.job_id.in_(imports)))
             connection.execute(delete(Job).where(Job.type == "import"))
         if engine.dialect.name == "sqlite":
             with engine.connect() as connection:

@@ -7,7 +7,7 @@ from kht.contacts.models import Contact
 from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
 from kht.db.custom_fields import CustomField
 from kht.files.models import Attachment
-from kht.jobs.models import ImportMapping, Job
+from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
@@ -51,6 +51,7 @@ __all__ = [
     "Department",
     "ImportMapping",
     "Job",
+    "JobInput",
     "Lead",
     "LifecycleStage",
     "LifecycleTransition",

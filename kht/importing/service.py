@@ -25,7 +25,7 @@ from kht.importing.report import ErrorReport
 from kht.importing.safety import Limits, Source
 from kht.jobs import service as jobs
 from kht.jobs.models import Job
-from kht.jobs.stored_input import input_size, open_input, store_input
+from kht.jobs.stored_input import drop_input, input_size, open_input, store_input
 
 PREVIEW_ROWS = 20
 REPORT_NAME = "errors.csv"
@@ -65,13 +65,9 @@ def upload(ctx: Ctx, kind: str, filename: str, data: Source, size: int | None = 
         params=params,
         total=table.count(),
         input_name=filename[:255],
-        input_data=data if isinstance(data, bytes) else None,
     )
-    if not isinstance(data, bytes):
-        store_input(ctx.session, job.id, data, size or 0)
-    # Written: later steps read it back piece by piece (`_table`), so the session need not
-    # keep the whole file in memory for the rest of the import.
-    ctx.session.expire(job, ["input_data"])
+    # Later steps read it back piece by piece (`_table`).
+    store_input(ctx.session, job.id, data, len(data) if isinstance(data, bytes) else size or 0)
     return job
 
 
@@ -233,7 +229,7 @@ def execute(ctx: Ctx, job: Job, progress: Any = None) -> Summary:
     job.output_name = REPORT_NAME if report.count else ""
     job.output_data = report.to_bytes() if report.count else None
     if summary.written:
-        job.input_data = None  # imported: the upload is no longer needed
+        drop_input(ctx.session, job.id)  # imported: the upload is no longer needed
     result = {
         **msgspec.to_builtins(summary),
         "errors": report.count,

@@ -22,7 +22,6 @@ class Job(IdMixin, Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     message: Mapped[str] = mapped_column(Text, default="")
     input_name: Mapped[str] = mapped_column(String(255), default="")
-    input_data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
     output_name: Mapped[str] = mapped_column(String(255), default="")
     output_data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
     created_by_id: Mapped[int | None] = mapped_column(
@@ -30,6 +29,19 @@ class Job(IdMixin, Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+
+
+class JobInput(Base):
+    """A job's uploaded file (see kht.jobs.stored_input: written and read 1 MB at a time).
+
+    A table of its own so the file is the row's last column: SQLite then reserves a
+    zero-filled BLOB without building it in memory.
+    """
+
+    __tablename__ = "job_inputs"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
 
 class ImportMapping(IdMixin, Base):

@@ -22,6 +22,7 @@ from kht.context import Ctx
 from kht.errors import KhtError, NotAuthenticated, NotFound
 from kht.jobs.models import Job
 from kht.jobs.progress import ProgressBoard
+from kht.jobs.stored_input import store_input
 
 log = logging.getLogger("kht.jobs")
 
@@ -44,7 +45,10 @@ def create_job(
     input_name: str = "",
     input_data: bytes | None = None,
 ) -> Job:
-    """A new job owned by the acting user (not yet handed to the worker: see `enqueue`)."""
+    """A new job owned by the acting user (not yet handed to the worker: see `enqueue`).
+
+    `input_data` is kept as its upload (`kht.jobs.stored_input`).
+    """
     if ctx.user is None:
         raise NotAuthenticated("log in first")
     job = Job(
@@ -53,12 +57,13 @@ def create_job(
         params=params or {},
         total=total,
         input_name=input_name,
-        input_data=input_data,
         created_by_id=ctx.user_id,
         created_at=ctx.now(),
     )
     ctx.session.add(job)
     ctx.session.flush()
+    if input_data is not None:
+        store_input(ctx.session, job.id, input_data, len(input_data))
     return job
 
 

@@ -1,9 +1,9 @@
-"""A job's uploaded file, written to and read from its row piece by piece, never whole.
+"""A job's uploaded file, written to and read from the database piece by piece, never whole.
 
-An import keeps its upload in `jobs.input_data` so the worker can run it. `store_input`
-writes a file there 1 MB at a time (SQLite: incremental BLOB I/O; PostgreSQL: appending to
-the bytea), and `open_input` gives a seekable binary file that reads it back 1 MB at a time
-with `substr()`, so memory stays flat however large the file.
+An import keeps its upload in `job_inputs` so the worker can run it. `store_input` writes a
+file there 1 MB at a time (SQLite: a zero-filled BLOB reserved, then incremental BLOB I/O;
+PostgreSQL: appending to the bytea), and `open_input` gives a seekable binary file that reads
+it back 1 MB at a time with `substr()`, so memory stays flat however large the file.
 """
 
 from __future__ import annotations
@@ -12,20 +12,26 @@ import io
 from collections.abc import Callable
 from typing import BinaryIO
 
-from sqlalchemy import LargeBinary, func, select, update
+from sqlalchemy import LargeBinary, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from kht.jobs.models import Job
+from kht.jobs.models import JobInput
 
-PIECE = 1 << 20  # bytes fetched per query
+PIECE = 1 << 20  # bytes written or fetched per statement
 
-_data = Job.__table__.c.input_data
-_id = Job.__table__.c.id
+_inputs = JobInput.__table__
+_data = _inputs.c.data
+_job = _inputs.c.job_id
 
 
 def input_size(session: Session, job_id: int) -> int | None:
     """The stored upload's size in bytes, or None when the job has none (any more)."""
-    return session.scalar(select(func.length(_data)).where(_id == job_id))
+    return session.scalar(select(func.length(_data)).where(_job == job_id))
+
+
+def drop_input(session: Session, job_id: int) -> None:
+    """Forget a job's upload (an import that has run needs it no more)."""
+    session.execute(delete(_inputs).where(_job == job_id))
 
 
 class StoredInput(io.RawIOBase):
@@ -55,7 +61,7 @@ class StoredInput(io.RawIOBase):
             return 0
         piece = self.session.scalar(
             select(func.substr(_data, self.position + 1, wanted, type_=LargeBinary)).where(
-                _id == self.job_id
+                _job == self.job_id
             )
         )
         piece = bytes(piece or b"")
@@ -69,25 +75,31 @@ def open_input(session: Session, job_id: int, size: int) -> BinaryIO:
     return io.BufferedReader(StoredInput(session, job_id, size), buffer_size=PIECE)
 
 
-def store_input(session: Session, job_id: int, source: Callable[[], BinaryIO], size: int) -> None:
-    """Write the file `source` opens (`size` bytes) into the job's row, 1 MB at a time."""
+def store_input(
+    session: Session, job_id: int, source: bytes | Callable[[], BinaryIO], size: int
+) -> None:
+    """Keep the file `source` is (or opens, `size` bytes) as the job's upload.
+
+    A file to open is written 1 MB at a time, never held whole.
+    """
+    drop_input(session, job_id)
+    if isinstance(source, bytes):
+        session.execute(insert(_inputs).values(job_id=job_id, data=source))
+        return
     dialect = session.get_bind().dialect.name
-    jobs = Job.__table__
     with source() as stream:
         if dialect == "sqlite":
-            session.execute(
-                update(jobs).where(_id == job_id).values(input_data=func.zeroblob(size))
-            )
+            session.execute(insert(_inputs).values(job_id=job_id, data=func.zeroblob(size)))
             raw = session.connection().connection.driver_connection
-            with raw.blobopen("jobs", "input_data", job_id) as blob:  # type: ignore[union-attr]
+            with raw.blobopen("job_inputs", "data", job_id) as blob:  # type: ignore[union-attr]
                 while piece := stream.read(PIECE):
                     blob.write(piece)
             return
         if dialect != "postgresql":
-            session.execute(update(jobs).where(_id == job_id).values(input_data=stream.read()))
+            session.execute(insert(_inputs).values(job_id=job_id, data=stream.read()))
             return
-        session.execute(update(jobs).where(_id == job_id).values(input_data=b""))
+        session.execute(insert(_inputs).values(job_id=job_id, data=b""))
         while piece := stream.read(PIECE):
             session.execute(
-                update(jobs).where(_id == job_id).values(input_data=_data.op("||")(piece))
+                update(_inputs).where(_job == job_id).values(data=_data.op("||")(piece))
             )
