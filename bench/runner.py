@@ -266,9 +266,20 @@ def operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Operation
             lambda: _expect(bare.get(f"/customers/{next(read_ids)}"), 200),
         ),
         Operation(
+            "360 GET /customers/{id}, manager",
+            lambda: _expect(kht.get(f"/api/v1/customers/{next(read_ids)}", headers=mgr), 200),
+            lambda: _expect(bare.get(f"/customers/{next(read_ids)}"), 200),
+        ),
+        Operation(
             f"search Chinese '{fx.chinese}'",
             get(kht, f"/api/v1/search?q={fx.chinese}", rep),
             get(bare, f"/search?q={fx.chinese}"),
+            True,
+        ),
+        Operation(
+            f"search Chinese '{fx.chinese}', manager",
+            get(kht, f"/api/v1/search?q={fx.chinese}", mgr),
+            get(bare, f"/search?q={fx.chinese}&who=mgr"),
             True,
         ),
         Operation(
