@@ -43,6 +43,7 @@ class Fixture:
     rep_id: int
     manager_owners: list[int]
     rep_customer_ids: list[int]
+    manager_customer_ids: list[int]  # customers owned in the manager's department tree
     versions: dict[int, int]
     chinese: str
     pinyin: str
@@ -169,12 +170,22 @@ def fixture(runtime: Any, n: int, rep: str = "rep0", manager: str = "mgr1") -> F
             .where(Customer.owner_id == rep_id, Customer.deleted_at.is_(None), Customer.id <= n)
             .order_by(Customer.id)
         ).all()
+        team = list(
+            connection.scalars(
+                select(Customer.id)
+                .where(Customer.owner_id.in_(owners), Customer.deleted_at.is_(None))
+                .where(Customer.id <= n)
+                .order_by(Customer.id)
+                .limit(500)
+            )
+        )
     company = next(r.name for r in rows if r.kind == "company" and not r.name.isascii())
     brand = company[2:4]  # city + brand + trade + suffix: the brand is a typical search
     found = Fixture(
         rep_id=rep_id,
         manager_owners=owners,
         rep_customer_ids=[r.id for r in rows],
+        manager_customer_ids=team,
         versions={r.id: r.version for r in rows},
         chinese=brand,
         pinyin="".join(lazy_pinyin(brand)),
@@ -225,6 +236,7 @@ def operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Operation
     kht_ids = itertools.cycle(fx.rep_customer_ids[:half])
     bare_ids = itertools.cycle(fx.rep_customer_ids[half:] or fx.rep_customer_ids)
     read_ids = itertools.cycle(fx.rep_customer_ids)
+    team_ids = itertools.cycle(fx.manager_customer_ids)
     serial = itertools.count()
 
     def new_body() -> dict[str, Any]:
@@ -267,8 +279,8 @@ def operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Operation
         ),
         Operation(
             "360 GET /customers/{id}, manager",
-            lambda: _expect(kht.get(f"/api/v1/customers/{next(read_ids)}", headers=mgr), 200),
-            lambda: _expect(bare.get(f"/customers/{next(read_ids)}"), 200),
+            lambda: _expect(kht.get(f"/api/v1/customers/{next(team_ids)}", headers=mgr), 200),
+            lambda: _expect(bare.get(f"/customers/{next(team_ids)}"), 200),
         ),
         Operation(
             f"search Chinese '{fx.chinese}'",

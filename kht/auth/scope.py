@@ -39,8 +39,16 @@ def _owners_in_scope(user: Principal, scope: str) -> Select[tuple[int]] | None:
     return None
 
 
-def owned_by_visible(user: Principal | None, owner_column: Any, module: str) -> ColumnElement:
-    """A WHERE clause: the record's owner lies in `user`'s scope on `module` (or the pool)."""
+def owned_by_visible(
+    user: Principal | None, owner_column: Any, module: str, *, owner_index: bool = True
+) -> ColumnElement:
+    """A WHERE clause: the record's owner lies in `user`'s scope on `module` (or the pool).
+
+    With `owner_index` (lists, counts) a team's owners are matched so that PostgreSQL can
+    probe the owner index (`in_subquery`). Without it (full-text search, where the text
+    index is the selective one) the owners filter the text matches instead: probing the
+    owner index there built bitmaps of 600,000 rows at 1M customers (108 ms against 10).
+    """
     if user is None:
         raise NotAuthenticated("log in first")
     scope = user.scope(module)
@@ -50,7 +58,10 @@ def owned_by_visible(user: Principal | None, owner_column: Any, module: str) -> 
         return true()
     owners = _owners_in_scope(user, scope)
     mine = or_(owner_column == user.id, owner_column.is_(None))
-    return or_(mine, in_subquery(owner_column, owners)) if owners is not None else mine
+    if owners is None:
+        return mine
+    team = in_subquery(owner_column, owners) if owner_index else owner_column.in_(owners)
+    return or_(mine, team)
 
 
 def scope_key(user: Principal | None, module: str) -> tuple[Any, ...] | None:

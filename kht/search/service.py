@@ -85,7 +85,10 @@ def _in_scope(ctx: Ctx, kinds: list[Source]) -> ColumnElement[bool]:
         return true()
     clauses = [documents.c.kind.in_(everything)] if everything else []
     clauses += [
-        and_(documents.c.kind == s.kind, owned_by_visible(ctx.user, documents.c.owner_id, s.module))
+        and_(
+            documents.c.kind == s.kind,
+            owned_by_visible(ctx.user, documents.c.owner_id, s.module, owner_index=False),
+        )
         for s in viewable
         if s.kind not in everything
     ]

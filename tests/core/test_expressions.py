@@ -46,3 +46,26 @@ def test_it_finds_exactly_the_team_s_records(kht_runtime):
         found = ctx.session.scalars(_scoped(east_department)).all()
         names = {ctx.session.get(Customer, i).name for i in found}
         assert names == {"e"}
+
+
+def test_search_scopes_leave_the_owner_index_alone_on_postgresql():
+    from kht.auth.permissions import Principal
+    from kht.auth.scope import owned_by_visible
+    from kht.search.models import SearchDocument
+
+    manager = Principal(
+        id=3,
+        login="mgr",
+        name="mgr",
+        department_id=2,
+        department_path="/1/2/",
+        grants={"customers": {"ops": ["view"], "scope": "department_tree"}},
+    )
+    owner = SearchDocument.__table__.c.owner_id
+    dialect = postgresql.dialect()
+    listing = str(owned_by_visible(manager, owner, "customers").compile(dialect=dialect))
+    search = str(
+        owned_by_visible(manager, owner, "customers", owner_index=False).compile(dialect=dialect)
+    )
+    assert "= ANY(ARRAY(SELECT users.id" in listing
+    assert "IN (SELECT users.id" in search and "ANY(ARRAY" not in search
