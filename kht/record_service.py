@@ -138,9 +138,10 @@ def get_record_with(
     `columns()` builds the extra columns (correlated to `spec.model`, e.g. its tag names);
     the query is kept under `name`, so the columns are built once per scope, not per call.
     """
-    query = _KEPT.get((spec.model, spec.module, False, scope_key(ctx.user, spec.module), name))
+    variant = f"by_id_with_{name}"  # never "all": the id condition must be added
+    query = _KEPT.get((spec.model, spec.module, False, scope_key(ctx.user, spec.module), variant))
     if query is None:
-        query = _kept(ctx, spec, False, name, columns())
+        query = _kept(ctx, spec, False, variant, columns())
     row = ctx.session.execute(query, {"record_id": record_id}).first()
     if row is None:
         raise NotFound(f"{spec.kind} {record_id} not found")
