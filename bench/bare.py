@@ -239,6 +239,9 @@ def build_app(engine: Engine, scopes: Scopes) -> Litestar:
             *sales_routes(engine, scopes),
         ],
         openapi_config=None,
+        # Like kht: no logging set-up of its own. Litestar's default configures the root
+        # logger with a handler on the stderr of the moment (a closed capture in tests).
+        logging_config=None,
         debug=False,
     )
 
