@@ -31,6 +31,8 @@ def ensure_tags(ctx: Ctx, names: list[str]) -> list[Tag]:
         name = name.strip()
         if not name or len(name) > 50:
             raise ValidationError("a tag is 1 to 50 characters", "tags")
+        if not name.isprintable():  # control characters: invisible, and `_SEPARATOR` is one
+            raise ValidationError("a tag may not contain control characters", "tags")
         clean.append(name)
     existing = {t.name: t for t in ctx.session.scalars(select(Tag).where(Tag.name.in_(clean)))}
     for name in clean:
@@ -51,19 +53,18 @@ def delete_tag(ctx: Ctx, tag_id: int) -> None:
     ctx.session.flush()
 
 
+_links, _tags = RecordTag.__table__, Tag.__table__
 # Built once: every record page and list asks for its tags.
 _TAGS_OF = (
-    select(RecordTag.__table__.c.record_id, Tag.__table__.c.name)
-    .join(Tag.__table__, Tag.__table__.c.id == RecordTag.__table__.c.tag_id)
+    select(_links.c.record_id, _tags.c.name)
+    .join(_tags, _tags.c.id == _links.c.tag_id)
     .where(
-        RecordTag.__table__.c.kind == bindparam("kind"),
-        RecordTag.__table__.c.record_id.in_(bindparam("ids", expanding=True)),
+        _links.c.kind == bindparam("kind"),
+        _links.c.record_id.in_(bindparam("ids", expanding=True)),
     )
-    .order_by(Tag.__table__.c.name)
+    .order_by(_tags.c.name)
 )
-
-
-_SEPARATOR = "\x1f"  # the ASCII unit separator: never part of a tag name
+_SEPARATOR = "\x1f"  # the ASCII unit separator: `ensure_tags` refuses control characters
 
 
 def tag_names_column(kind: str, record_id: Any) -> Any:
@@ -72,11 +73,10 @@ def tag_names_column(kind: str, record_id: Any) -> Any:
     For reading a record and its tags in one query; `split_tag_names` turns it into the
     sorted list `tags_of` gives.
     """
-    links, tags = RecordTag.__table__, Tag.__table__
     return (
-        select(func.aggregate_strings(tags.c.name, _SEPARATOR))
-        .select_from(links.join(tags, tags.c.id == links.c.tag_id))
-        .where(links.c.kind == kind, links.c.record_id == record_id)
+        select(func.aggregate_strings(_tags.c.name, _SEPARATOR))
+        .select_from(_links.join(_tags, _tags.c.id == _links.c.tag_id))
+        .where(_links.c.kind == kind, _links.c.record_id == record_id)
         .scalar_subquery()
         .label("tag_names")
     )

@@ -262,3 +262,15 @@ def test_the_customer_api_shows_its_own_tags_sorted(world):
             ["重点", "VIP", "a-list"]
         )
         assert rep.get(f"/api/v1/customers/{second['id']}").json()["tags"] == ["other"]
+
+
+def test_a_tag_with_a_control_character_is_refused_and_nothing_is_tagged(world):
+    with client(world, "rep") as rep:
+        (mine,) = seed(rep, [{"name": "Plain Co"}])
+        answer = rep.post(
+            "/api/v1/customers/bulk",
+            json={"action": "tag", "add_tags": ["ok", "bad\x1fname"], "ids": [mine["id"]]},
+        )
+        assert answer.status_code == 422
+        assert answer.json()["field"] == "tags"
+        assert rep.get(f"/api/v1/customers/{mine['id']}").json()["tags"] == []
