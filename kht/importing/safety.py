@@ -76,9 +76,13 @@ def check_xlsx(source: Source, limits: Limits) -> None:
     Declared sizes are checked first (cheap), then every member is actually inflated in
     chunks, counting bytes, so a zip that lies about its sizes is caught too.
     """
-    stream = open_source(source)
-    if not stream.read(4).startswith(b"PK\x03\x04"):
-        raise ValidationError("this is not an .xlsx file (save it from Excel as .xlsx)", "file")
+    with open_source(source) as stream:
+        if not stream.read(4).startswith(b"PK\x03\x04"):
+            raise ValidationError("this is not an .xlsx file (save it from Excel as .xlsx)", "file")
+        _check_archive(stream, limits)
+
+
+def _check_archive(stream: BinaryIO, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
@@ -86,6 +90,11 @@ def check_xlsx(source: Source, limits: Limits) -> None:
             total = 0
             for member in members:
                 total += _inflate(archive, member, limits, total)
+    except NotImplementedError:  # before RuntimeError, its base class
+        raise ValidationError(
+            "the .xlsx file is compressed in a way that cannot be read; save it again from Excel",
+            "file",
+        ) from None
     except RuntimeError:  # zipfile's word for an encrypted member
         raise ValidationError(
             "the .xlsx file is password-protected; save it from Excel without a password", "file"
@@ -95,7 +104,6 @@ def check_xlsx(source: Source, limits: Limits) -> None:
         zipfile.LargeZipFile,
         zlib.error,  # a member whose compressed bytes are corrupt
         EOFError,
-        NotImplementedError,
     ) as exc:
         raise ValidationError(f"the .xlsx file is damaged ({exc})", "file") from None
 

@@ -101,9 +101,16 @@ def test_a_damaged_zip_is_refused():
         check_xlsx(data[: len(data) // 2], Limits())
 
 
-def _member_flags_and_bytes(data: bytes, *, encrypt: bool = False, corrupt: bool = False) -> bytes:
-    """`data` with its first member marked encrypted, or its compressed bytes garbled."""
+def _member_flags_and_bytes(
+    data: bytes, *, encrypt: bool = False, corrupt: bool = False, method: int | None = None
+) -> bytes:
+    """`data` with its first member marked encrypted, its compressed bytes garbled, or
+    declared as compressed with another `method`."""
     damaged = bytearray(data)
+    if method is not None:
+        damaged[8:10] = method.to_bytes(2, "little")  # local header
+        central = damaged.index(b"PK\x01\x02")
+        damaged[central + 10 : central + 12] = method.to_bytes(2, "little")
     if encrypt:
         damaged[6] |= 0x1  # general-purpose flag bit 0, local header
         central = damaged.index(b"PK\x01\x02")
@@ -124,6 +131,17 @@ def test_an_xlsx_with_corrupt_compressed_bytes_is_a_422_naming_the_file(world):
     assert refused_here.value.field == "file"
     with world.client("mgr") as client:
         answer = refused(client, "坏的.xlsx", data)
+    assert answer.status_code == 422 and answer.json()["field"] == "file"
+
+
+def test_an_xlsx_compressed_by_an_unknown_method_is_a_422_naming_the_file(world):
+    # Method 97 (WavPack): a valid zip entry that zipfile cannot inflate.
+    data = _member_flags_and_bytes(xlsx_bytes([["名称"], ["甲"]]), method=97)
+    with pytest.raises(ValidationError, match="compressed in a way") as refused_here:
+        check_xlsx(data, Limits())
+    assert refused_here.value.field == "file"
+    with world.client("mgr") as client:
+        answer = refused(client, "未知压缩.xlsx", data)
     assert answer.status_code == 422 and answer.json()["field"] == "file"
 
 
