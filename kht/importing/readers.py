@@ -41,12 +41,18 @@ def open_table(filename: str, data: Source, limits: Limits, size: int | None = N
     """The table in an uploaded file (.csv/.txt/.tsv or .xlsx); unsafe or unreadable files → 4xx.
 
     `data` is the file's bytes, or a function opening it as a binary file (then `size`
-    says how large it is): a stored upload is read from the database piece by piece.
+    says how large it is).
     """
     check_size(len(data) if isinstance(data, bytes) else size or 0, limits)
+    if filename.lower().endswith(".xlsx"):
+        check_xlsx(data, limits)
+    return read_table(filename, data)
+
+
+def read_table(filename: str, data: Source) -> Table:
+    """The table in a file `open_table` has already checked (a stored upload)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        check_xlsx(data, limits)
         return XlsxTable(data)
     if name.endswith((".csv", ".txt", ".tsv")):
         return CsvTable(data)
@@ -74,7 +80,8 @@ def detect_encoding(data: Source) -> str:
     other code page, so GB18030 is tried first, this being a Chinese CRM: it is chosen when
     the bytes decode and charset-normalizer finds the text coherent in it.
     """
-    sample = open_source(data).read(_SAMPLE)
+    with open_source(data) as stream:
+        sample = stream.read(_SAMPLE)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -94,13 +101,13 @@ def detect_encoding(data: Source) -> str:
 def _decodes(data: Source, encoding: str, chunk: int = 1 << 20) -> bool:
     # Piece by piece: decoding a 15 MB file at once held its whole text in memory.
     decoder = codecs.getincrementaldecoder(encoding)()
-    stream = open_source(data)
-    try:
-        while piece := stream.read(chunk):
-            decoder.decode(piece)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
+    with open_source(data) as stream:
+        try:
+            while piece := stream.read(chunk):
+                decoder.decode(piece)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
     return True
 
 
@@ -122,7 +129,8 @@ class CsvTable:
     def __init__(self, data: Source) -> None:
         self.data = data
         self.encoding = detect_encoding(data)
-        sample = self._text().read(_SAMPLE)
+        with self._text() as text:
+            sample = text.read(_SAMPLE)
         self.delimiter = sniff_delimiter(sample)
         first = next(self._records(), None)
         if first is None:
@@ -137,15 +145,15 @@ class CsvTable:
         )
 
     def _records(self) -> Iterator[Row]:
-        reader = csv.reader(self._text(), delimiter=self.delimiter)
         number = 0
-        try:
-            for cells in reader:
-                number += 1
-                if any(cell.strip() for cell in cells):
-                    yield number, [cell.strip() for cell in cells]
-        except csv.Error as exc:
-            raise ValidationError(f"row {number + 1} cannot be read: {exc}", "file") from None
+        with self._text() as text:
+            try:
+                for cells in csv.reader(text, delimiter=self.delimiter):
+                    number += 1
+                    if any(cell.strip() for cell in cells):
+                        yield number, [cell.strip() for cell in cells]
+            except csv.Error as exc:
+                raise ValidationError(f"row {number + 1} cannot be read: {exc}", "file") from None
 
     def rows(self) -> Iterator[Row]:
         records = self._records()
@@ -188,19 +196,20 @@ class XlsxTable:
         self.headers = unique_headers(cells)
 
     def _records(self) -> Iterator[Row]:
-        try:
-            reader = XlsxReader(open_source(self.data))
-        except XlsxError as exc:
-            raise ValidationError(f"the .xlsx file cannot be read ({exc})", "file") from None
-        try:
-            for number, values in reader.rows():
-                cells = [cell_text(value) for value in values]
-                if any(cells):
-                    yield number, cells
-        except XlsxError as exc:
-            raise ValidationError(f"the .xlsx file cannot be read: {exc}", "file") from None
-        finally:
-            reader.close()
+        with open_source(self.data) as stream:
+            try:
+                reader = XlsxReader(stream)
+            except XlsxError as exc:
+                raise ValidationError(f"the .xlsx file cannot be read ({exc})", "file") from None
+            try:
+                for number, values in reader.rows():
+                    cells = [cell_text(value) for value in values]
+                    if any(cells):
+                        yield number, cells
+            except XlsxError as exc:
+                raise ValidationError(f"the .xlsx file cannot be read: {exc}", "file") from None
+            finally:
+                reader.close()
 
     def rows(self) -> Iterator[Row]:
         records = self._records()
@@ -209,11 +218,12 @@ class XlsxTable:
 
     def count(self) -> int:
         """The sheet's rows after the header (an estimate: rows of empty cells count too)."""
-        reader = XlsxReader(open_source(self.data))
-        try:
-            return max(0, reader.count_rows() - 1)
-        finally:
-            reader.close()
+        with open_source(self.data) as stream:
+            reader = XlsxReader(stream)
+            try:
+                return max(0, reader.count_rows() - 1)
+            finally:
+                reader.close()
 
 
 __all__ = [
@@ -224,6 +234,7 @@ __all__ = [
     "cell_text",
     "detect_encoding",
     "open_table",
+    "read_table",
     "sniff_delimiter",
     "unique_headers",
 ]

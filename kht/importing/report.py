@@ -18,7 +18,7 @@ class ErrorReport:
     def __init__(self, language: str = "zh_CN") -> None:
         self.count = 0
         self.first: list[tuple[int, str, str, str]] = []
-        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in to_bytes
+        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by close()
             max_size=1024 * 1024, mode="w+", encoding="utf-8", newline=""
         )
         self._writer = csv.writer(self._file)
@@ -32,11 +32,19 @@ class ErrorReport:
         self._writer.writerow([row, safe_cell(column), safe_cell(value), safe_cell(message)])
 
     def to_bytes(self) -> bytes:
-        """The whole report as CSV bytes with a UTF-8 BOM (and the temporary file closed)."""
+        """The whole report as CSV bytes with a UTF-8 BOM."""
         self._file.seek(0)
-        text = self._file.read()
+        return b"\xef\xbb\xbf" + self._file.read().encode("utf-8")
+
+    def close(self) -> None:
+        """Drop the temporary file (also when the report was never read: no errors)."""
         self._file.close()
-        return b"\xef\xbb\xbf" + text.encode("utf-8")
+
+    def __enter__(self) -> ErrorReport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 __all__ = ["ErrorReport"]

@@ -20,7 +20,7 @@ from kht.importing.convert import Converter
 from kht.importing.engine import Importer, Options, Summary, check_permissions
 from kht.importing.kinds import ImportKind, Target
 from kht.importing.mapping import Mapping, check_mapping, propose, remember, signature
-from kht.importing.readers import Table, open_table
+from kht.importing.readers import Table, open_table, read_table
 from kht.importing.report import ErrorReport
 from kht.importing.safety import Limits, Source
 from kht.jobs import service as jobs
@@ -67,7 +67,7 @@ def upload(ctx: Ctx, kind: str, filename: str, data: Source, size: int | None = 
         input_name=filename[:255],
     )
     # Later steps read it back piece by piece (`_table`).
-    store_input(ctx.session, job.id, data, len(data) if isinstance(data, bytes) else size or 0)
+    store_input(ctx.session, job.id, data, size)
     return job
 
 
@@ -120,15 +120,15 @@ def preview(ctx: Ctx, import_id: int, rows: int = PREVIEW_ROWS, dedupe: str = "s
     converter = Converter(
         ctx, found, found.targets(ctx), job.params["headers"], job.params["mapping"]
     )
-    report = ErrorReport(ctx.language)
     options = msgspec.convert({"dedupe": dedupe, "dry_run": True}, Options)
-    importer = Importer(ctx, found, converter, options, report, preview=True)
     sample = []
     for number, cells in table.rows():
         sample.append((number, cells))
         if len(sample) >= rows:
             break
-    importer.run(sample)
+    with ErrorReport(ctx.language) as report:
+        importer = Importer(ctx, found, converter, options, report, preview=True)
+        importer.run(sample)
     problems: dict[int, list[dict[str, Any]]] = {}
     for number, column, value, message in report.first:
         problems.setdefault(number, []).append(
@@ -149,9 +149,11 @@ def samples(ctx: Ctx, job: Job, count: int = 3) -> list[list[str]]:
     """The first `count` non-empty values of each column (shown beside the mapping)."""
     headers = job.params["headers"]
     found: list[list[str]] = [[] for _ in headers]
-    if input_size(ctx.session, job.id) is None:
+    try:
+        table = _table(ctx, job)
+    except Conflict:  # the upload is gone: it has been imported
         return found
-    for seen, (_, cells) in enumerate(_table(ctx, job).rows()):
+    for seen, (_, cells) in enumerate(table.rows()):
         for position, cell in enumerate(cells[: len(headers)]):
             if cell and len(found[position]) < count:
                 found[position].append(cell[:60])
@@ -161,14 +163,16 @@ def samples(ctx: Ctx, job: Job, count: int = 3) -> list[list[str]]:
 
 
 def _table(ctx: Ctx, job: Job) -> Table:
-    """The job's stored upload as a table, read from the database 1 MB at a time."""
+    """The job's stored upload as a table, read from the database 1 MB at a time.
+
+    `upload` checked the file (size, zip bombs, XML entities) before storing it, and
+    nothing else stores import uploads, so it is read without checking it again.
+    """
     size = input_size(ctx.session, job.id)
     if size is None:
         raise Conflict("this import has already run; upload the file again", "file")
     session, job_id = ctx.session, job.id
-    return open_table(
-        job.input_name, lambda: open_input(session, job_id, size), limits(ctx), size=size
-    )
+    return read_table(job.input_name, lambda: open_input(session, job_id, size))
 
 
 def _editable(job: Job) -> None:
@@ -219,15 +223,16 @@ def execute(ctx: Ctx, job: Job, progress: Any = None) -> Summary:
     converter = Converter(
         ctx, found, found.targets(ctx), job.params["headers"], job.params["mapping"]
     )
-    report = ErrorReport(ctx.language)
-    summary = Importer(ctx, found, converter, options, report, progress=progress).run(
-        table.rows(), job.total
-    )
+    with ErrorReport(ctx.language) as report:
+        summary = Importer(ctx, found, converter, options, report, progress=progress).run(
+            table.rows(), job.total
+        )
+        report_data = report.to_bytes() if report.count else None
     if progress is not None:
         progress(summary.rows, summary.rows, force=True)
     remember(ctx.session, found.kind, signature(job.params["headers"]), job.params["mapping"])
     job.output_name = REPORT_NAME if report.count else ""
-    job.output_data = report.to_bytes() if report.count else None
+    job.output_data = report_data
     if summary.written:
         drop_input(ctx.session, job.id)  # imported: the upload is no longer needed
     result = {

@@ -63,7 +63,7 @@ def create_job(
     ctx.session.add(job)
     ctx.session.flush()
     if input_data is not None:
-        store_input(ctx.session, job.id, input_data, len(input_data))
+        store_input(ctx.session, job.id, input_data)
     return job
 
 

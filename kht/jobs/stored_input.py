@@ -76,9 +76,12 @@ def open_input(session: Session, job_id: int, size: int) -> BinaryIO:
 
 
 def store_input(
-    session: Session, job_id: int, source: bytes | Callable[[], BinaryIO], size: int
+    session: Session,
+    job_id: int,
+    source: bytes | Callable[[], BinaryIO],
+    size: int | None = None,
 ) -> None:
-    """Keep the file `source` is (or opens, `size` bytes) as the job's upload.
+    """Keep the file `source` is (or opens: then `size` says how large) as the job's upload.
 
     A file to open is written 1 MB at a time, never held whole.
     """
@@ -89,7 +92,8 @@ def store_input(
     dialect = session.get_bind().dialect.name
     with source() as stream:
         if dialect == "sqlite":
-            session.execute(insert(_inputs).values(job_id=job_id, data=func.zeroblob(size)))
+            reserved = func.zeroblob(size or 0)
+            session.execute(insert(_inputs).values(job_id=job_id, data=reserved))
             raw = session.connection().connection.driver_connection
             with raw.blobopen("job_inputs", "data", job_id) as blob:  # type: ignore[union-attr]
                 while piece := stream.read(PIECE):
