@@ -88,6 +88,10 @@ def custom_target(definition: FieldDef) -> Target:
 # ------------------------------------------------------------------------ natural keys
 
 
+# What `key_sql` drops from phone numbers; migration 0009 indexes the same expression.
+PHONE_SEPARATORS = ("-", " ", "(", ")", "+", ".")
+
+
 def normalise_key(name: str, value: Any) -> str:
     """A natural key as compared: phones by their digits, names and emails trimmed, lower case."""
     text = str(value or "").strip()
@@ -106,9 +110,6 @@ def key_sql(name: str, column: Any) -> Any:
             expr = func.replace(expr, literal_column(f"'{separator}'"), literal_column("''"))
         return expr
     return func.lower(func.trim(column))
-
-
-PHONE_SEPARATORS = ("-", " ", "(", ")", "+", ".")
 
 
 # ---------------------------------------------------------------------- shared helpers
