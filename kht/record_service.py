@@ -62,7 +62,11 @@ _KEPT_MAX = 4096
 
 
 def _kept(
-    ctx: Ctx, spec: RecordKind, deleted: bool, variant: str, columns: tuple[Any, ...] = ()
+    ctx: Ctx,
+    spec: RecordKind,
+    deleted: bool,
+    variant: str,
+    columns: Callable[[], tuple[Any, ...]] = tuple,
 ) -> Select[Any]:
     key = scope_key(ctx.user, spec.module)
     full = (spec.model, spec.module, deleted, key, variant)
@@ -70,7 +74,7 @@ def _kept(
     if query is None:
         model = spec.model
         live = model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None)
-        query = restrict(select(model, *columns).where(live), ctx.user, model, spec.module)
+        query = restrict(select(model, *columns()).where(live), ctx.user, model, spec.module)
         if variant != "all":
             query = query.where(model.id == bindparam("record_id"))
         if key is not None:
@@ -138,10 +142,8 @@ def get_record_with(
     `columns()` builds the extra columns (correlated to `spec.model`, e.g. its tag names);
     the query is kept under `name`, so the columns are built once per scope, not per call.
     """
-    variant = f"by_id_with_{name}"  # never "all": the id condition must be added
-    query = _KEPT.get((spec.model, spec.module, False, scope_key(ctx.user, spec.module), variant))
-    if query is None:
-        query = _kept(ctx, spec, False, variant, columns())
+    # Never "all": the id condition must be added.
+    query = _kept(ctx, spec, False, f"by_id_with_{name}", columns)
     row = ctx.session.execute(query, {"record_id": record_id}).first()
     if row is None:
         raise NotFound(f"{spec.kind} {record_id} not found")
