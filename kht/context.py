@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar.di import NamedDependency
 from sqlalchemy.orm import Session
 
+from kht import clock
 from kht.config import Settings
 from kht.db.base import utcnow
 from kht.events import Event
@@ -38,7 +40,31 @@ class Ctx:
         return getattr(self.user, "id", None)
 
     def now(self) -> datetime:
+        """The current instant (UTC); tests freeze it."""
         return self.clock()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The acting user's time zone (Asia/Shanghai without a user or a known zone)."""
+        return clock.zone_of(self.user)
+
+    def local(self, value: datetime | None = None) -> datetime:
+        """`value` (default: now) on the acting user's wall clock."""
+        return clock.local(self.now() if value is None else value, self.zone)
+
+    def today(self) -> date:
+        """Today's date for the acting user: every default date and "today" uses this."""
+        return self.local().date()
+
+    def day_start(self, day: date) -> datetime:
+        """The UTC instant the user's `day` begins (for comparing with stored times)."""
+        return clock.midnight(day, self.zone)
+
+    def period(self, period: clock.Period, day: date | None = None) -> tuple[datetime, datetime]:
+        """[start, end) of the user's day, week, month, quarter or year holding `day`
+        (default: today), as UTC instants for queries."""
+        first = clock.period_start(period, self.today() if day is None else day)
+        return self.day_start(first), self.day_start(clock.period_after(period, first))
 
     def fire(self, event: Event) -> None:
         """Fire a lifecycle event to every enabled plugin inside the current transaction."""

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from kht.actions.models import Action
 from kht.actions.schemas import ActionCreate
-from kht.actions.service import log_action, user_zone
+from kht.actions.service import log_action
 from kht.auth.service import find_user
 from kht.context import Ctx
 from kht.customers.models import Customer
@@ -62,8 +62,8 @@ def load(ctx: Ctx) -> None:
         if subject in existing or customer_id is None or find_user(ctx.session, owner) is None:
             continue
         acting = act_as(ctx, owner)
-        local_day = ctx.now().astimezone(user_zone(acting)).date() + timedelta(days=day)
-        due = datetime.combine(local_day, time(hour), user_zone(acting))
+        local_day = acting.today() + timedelta(days=day)
+        due = datetime.combine(local_day, time(hour), acting.zone)
         participants = [user.id for g in guests if (user := find_user(ctx.session, g))]
         log_action(
             acting,

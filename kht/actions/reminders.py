@@ -13,13 +13,13 @@ import ssl
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
 from kht.actions.models import Action, Notification
 from kht.actions.service import participants_of, record_url
 from kht.auth.models import User
+from kht.clock import zone_of
 from kht.config import Settings
 from kht.context import Ctx
 from kht.web.i18n import N_, translations
@@ -98,7 +98,7 @@ def _texts(action: Action, user: User) -> tuple[str, str]:
     title = gettext(TITLE) % {"subject": action.subject}
     if action.due_at is None:
         return title, action.body
-    zone = ZoneInfo(user.time_zone or "Asia/Shanghai")
+    zone = zone_of(user)
     when = action.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     body = gettext(DUE) % {"when": when}
     return title, f"{body}\n{action.body}".strip()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, update
@@ -249,11 +248,6 @@ def list_actions(
     return list(rows), total
 
 
-def user_zone(ctx: Ctx) -> ZoneInfo:
-    """The acting user's time zone (Asia/Shanghai when unknown)."""
-    return ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai")
-
-
 def _of_people(ctx: Ctx, *, user_id: int | None, team: bool) -> Select[Any]:
     """Reachable actions of one user (owned or taking part), or of the whole scope (`team`)."""
     query = reachable(ctx)
@@ -273,7 +267,7 @@ def agenda(
     the ones they take part in; another user's agenda shows only what the acting user may see.
     """
     now = ctx.now()
-    local = now.astimezone(user_zone(ctx))
+    local = ctx.local(now)
     tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), local.tzinfo)
     horizon = datetime.combine(local.date() + timedelta(days=1 + AGENDA_DAYS), time(), local.tzinfo)
     query = (
@@ -304,7 +298,7 @@ def _moment(ctx: Ctx, raw: str, field: str) -> datetime:
     except ValueError:
         raise ValidationError(f"{field} must be an ISO date or date-time", field) from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=user_zone(ctx))
+        value = value.replace(tzinfo=ctx.zone)
     return value
 
 

@@ -79,7 +79,7 @@ def _moment(ctx: Ctx, data: dict[str, Any], key: str) -> datetime | None:
         value = datetime.fromisoformat(raw)
     except ValueError:
         raise ValidationError(f"{key} must be a date and time", key) from None
-    return value.replace(tzinfo=service.user_zone(ctx)) if value.tzinfo is None else value
+    return value.replace(tzinfo=ctx.zone) if value.tzinfo is None else value
 
 
 def _ids(data: dict[str, Any], key: str) -> list[int]:
@@ -217,7 +217,7 @@ def _detail(
         colleagues=_colleagues(ctx),
         types=TYPES,
         statuses=STATUSES,
-        zone=service.user_zone(ctx),
+        zone=ctx.zone,
         error=error,
         error_field=error_field,
     )
@@ -288,7 +288,7 @@ def calendar_page(request: Request, ctx: RequestCtx, team: FromQuery[bool] = Fal
     """Month, week and day views of the actions (FullCalendar, fed by /calendar/events)."""
     if ctx.user is None:
         raise NotFound("log in first")
-    wall_now = ctx.now().astimezone(service.user_zone(ctx)).replace(tzinfo=None)
+    wall_now = ctx.local().replace(tzinfo=None)
     return render(
         request, ctx, "actions/calendar.html", team=team, now=wall_now.isoformat("T", "seconds")
     )
@@ -312,7 +312,7 @@ def calendar_feed(
     except KhtError as exc:
         body = {"status": exc.status, "message": exc.message, "field": exc.field}
         return Response(body, status_code=exc.status)
-    zone = service.user_zone(ctx)
+    zone = ctx.zone
     feed = msgspec.to_builtins(events)
     for event, item in zip(events, feed, strict=True):
         for key in ("start", "end"):

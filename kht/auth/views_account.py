@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pyotp
 from litestar import Request, get, post
@@ -50,11 +49,6 @@ def field(data: dict[str, Any], key: str, *, strip: bool = True) -> str:
     return text.strip() if strip else text
 
 
-def zone_of(ctx: RequestCtx) -> ZoneInfo:
-    """The acting user's time zone, for showing times."""
-    return ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai")
-
-
 def no_store(response: Template) -> Template:
     """Keep a page showing a secret out of every cache (and the browser's history cache)."""
     response.headers["Cache-Control"] = "no-store"
@@ -87,7 +81,7 @@ def _account_page(
         notice=NOTICES.get(request.query_params.get("done", "")),
         languages=service.LANGUAGES,
         lifetimes=TOKEN_LIFETIMES,
-        tz=zone_of(ctx),
+        tz=ctx.zone,
         now=ctx.now(),
         **values,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import select
@@ -89,11 +88,6 @@ def people(ctx: Ctx, ids: set[int | None]) -> dict[int, str]:
         return {}
     rows = ctx.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
     return {row.id: row.name for row in rows}
-
-
-def zone(ctx: Ctx) -> ZoneInfo:
-    """The acting user's time zone, for showing times."""
-    return ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai")
 
 
 def shown(value: Any) -> str:

@@ -18,7 +18,6 @@ from kht.contacts.ui import (
     record_panels,
     text,
     to_struct,
-    zone,
 )
 from kht.context import RequestCtx
 from kht.customers.models import Customer
@@ -207,7 +206,7 @@ def _detail(
         owner=people(ctx, {contact.owner_id}).get(contact.owner_id),
         panels=record_panels(ctx, service.KIND, contact),
         history=history_rows(ctx, service.KIND, contact.id, FIELD_LABELS, CHOICE_FIELDS),
-        tz=zone(ctx),
+        tz=ctx.zone,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, get
 from litestar.params import FromPath
@@ -213,7 +212,7 @@ def customer_page(request: Request, ctx: RequestCtx, customer_id: FromPath[int])
         ],
         panels=panels,
         actions=actions,
-        tz=ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai"),
+        tz=ctx.zone,
     )
 
 

@@ -113,7 +113,7 @@ def plan(ctx: Ctx, request: ExportRequest) -> Plan:
     query = kind.query(ctx, q=request.q, filters=filters)
     ordered = apply_sort(query, columns, request.sort, kind.model.id)
     statement = ordered.with_only_columns(*(c.expr for c in chosen), maintain_column_froms=True)
-    stamp = ctx.now().strftime("%Y%m%d-%H%M")
+    stamp = ctx.local().strftime("%Y%m%d-%H%M")
     return Plan(
         request=request,
         headers=[c.label(ctx.language) for c in chosen],

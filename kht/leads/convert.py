@@ -59,7 +59,7 @@ def carried_ext(ctx: Ctx, lead: Lead, kind: str) -> dict[str, dict[str, Any]]:
 
 
 def _from_lead_line(ctx: Ctx, lead: Lead) -> str:
-    day = ctx.now().date().isoformat()
+    day = ctx.today().isoformat()
     if ctx.language.startswith("zh"):
         return f"【来自线索 #{lead.id} {lead.name}，{day} 转化】"
     return f"[From lead #{lead.id} {lead.name}, converted {day}]"

@@ -15,7 +15,6 @@ from kht.contacts.ui import (
     record_panels,
     text,
     to_struct,
-    zone,
 )
 from kht.context import RequestCtx
 from kht.customers.models import Customer
@@ -183,7 +182,7 @@ def _detail(
         owner=people(ctx, {lead.owner_id}).get(lead.owner_id),
         panels=record_panels(ctx, service.KIND, lead),
         history=history_rows(ctx, service.KIND, lead.id, FIELD_LABELS, {"status": STATUS_LABELS}),
-        tz=zone(ctx),
+        tz=ctx.zone,
     )
 
 

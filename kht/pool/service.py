@@ -10,9 +10,8 @@ category's `reclaim_days`. Every ownership move is audited as an update of `owne
 from __future__ import annotations
 
 import os
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, or_, select, update
 
@@ -80,13 +79,6 @@ def owned_count(ctx: Ctx, user_id: int) -> int:
     return ctx.session.scalar(query) or 0
 
 
-def _day_start(ctx: Ctx) -> datetime:
-    """Midnight today in the acting user's time zone (a claim day is the user's day)."""
-    zone = ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai")
-    local = ctx.now().astimezone(zone)
-    return datetime.combine(local.date(), time(0), tzinfo=zone)
-
-
 def claims_today(ctx: Ctx, user_id: int) -> int:
     """How many customers `user_id` took from the pool today (released ones still count)."""
     rows = ctx.session.scalars(
@@ -94,7 +86,7 @@ def claims_today(ctx: Ctx, user_id: int) -> int:
             AuditEntry.kind == KIND,
             AuditEntry.action == "update",
             AuditEntry.user_id == user_id,
-            AuditEntry.at >= _day_start(ctx),
+            AuditEntry.at >= ctx.day_start(ctx.today()),  # a claim day is the user's day
         )
     )
     return sum(1 for changes in rows if (changes or {}).get("owner_id") == [None, user_id])

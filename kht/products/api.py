@@ -161,7 +161,7 @@ class ProductController(Controller):
         date: FromQuery[str] = "",
     ) -> PriceOut:
         """The unit price for a customer, quantity and date (default today), and its source."""
-        on = _date(date, ctx.now().date())
+        on = _date(date, ctx.today())
         found = pricing.price_for(ctx, product_id, customer_id, quantity, on)
         return PriceOut(
             product_id=product_id,

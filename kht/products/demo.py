@@ -81,7 +81,7 @@ def _price_list(ctx: Ctx, data: PriceListCreate, prices: list[tuple[int, str, st
 def load(ctx: Ctx) -> None:
     """The demo catalogue and price lists (idempotent: existing codes and lists are kept)."""
     ids = _products(ctx)
-    year = ctx.now().year
+    year = ctx.today().year
     standard = PriceListCreate(
         name=f"{year}年渠道价格表", valid_from=date(year, 1, 1), valid_to=date(year, 12, 31)
     )

@@ -9,7 +9,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht.auth.permissions import require
-from kht.contacts.ui import ext_from_form, history_rows, text, to_struct, zone
+from kht.contacts.ui import ext_from_form, history_rows, text, to_struct
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, ValidationError
 from kht.fields import fields_for
@@ -101,7 +101,7 @@ def product_page(request: Request, ctx: RequestCtx, product_id: FromPath[int]) -
         prices=lists_pricing(ctx, product.id),
         history=history_rows(ctx, service.KIND, product.id, FIELD_LABELS),
         actions=actions,
-        tz=zone(ctx),
+        tz=ctx.zone,
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from kht import clock
 from kht.hookspecs import hookimpl
 from kht.plugin_types import MenuItem
 
@@ -32,17 +34,17 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
 
 
 def local_time(value: Any, user: Any = None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC time shown in the user's time zone (Asia/Shanghai when unknown)."""
-    from zoneinfo import ZoneInfo
-
+    """A stored UTC time shown in the user's time zone (Asia/Shanghai when unknown); a plain
+    date is already the user's and is shown as it is."""
     from jinja2 import Undefined
 
     if value is None:
         return ""
+    if not isinstance(value, datetime):
+        return value.strftime(pattern.split(" ")[0])
     if isinstance(user, Undefined):  # a page rendered without a user in its context
         user = None
-    zone = getattr(user, "time_zone", None) or "Asia/Shanghai"
-    return value.astimezone(ZoneInfo(zone)).strftime(pattern)
+    return clock.local(value, clock.zone_of(user)).strftime(pattern)
 
 
 @hookimpl

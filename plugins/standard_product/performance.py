@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import func, select
@@ -153,24 +152,9 @@ def quota_for(ctx: Ctx, start: date, end: date) -> dict[int, Decimal]:
     return {user_id: amount.quantize(CENT, ROUND_HALF_UP) for user_id, amount in found.items()}
 
 
-def _zone(ctx: Ctx) -> ZoneInfo:
-    try:
-        return ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai")
-    except (KeyError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
-
-
-def today(ctx: Ctx) -> date:
-    """Today in the reader's time zone."""
-    return ctx.now().astimezone(_zone(ctx)).date()
-
-
 def bounds(ctx: Ctx, start: date, end: date) -> tuple[datetime, datetime]:
     """[midnight of start, midnight after end) in the reader's time zone, as UTC."""
-    zone = _zone(ctx)
-    low = datetime.combine(start, time(0), tzinfo=zone).astimezone(UTC)
-    high = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-    return low, high
+    return ctx.day_start(start), ctx.day_start(end + timedelta(days=1))
 
 
 # ---- the figures -------------------------------------------------------------------------------

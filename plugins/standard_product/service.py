@@ -265,7 +265,7 @@ def customer_value(ctx: Ctx, customer: Any) -> Score:
     its contacts and its leads)."""
     settings = get_settings(ctx)
     parts = fit(settings, _values(customer), CUSTOMER_FIT_POINTS, "潜力", "Potential")
-    since = ctx.now().date() - timedelta(days=REVENUE_DAYS)
+    since = ctx.today() - timedelta(days=REVENUE_DAYS)
     parts.append(revenue_part(customer_revenue(ctx, customer.id, since), settings.revenue_target))
     parts.append(
         engagement(actions_of(ctx, "customer", customer.id), ctx.now(), CUSTOMER_ENGAGEMENT_MAX)

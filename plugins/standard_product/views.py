@@ -25,7 +25,6 @@ from plugins.standard_product.performance import (
     parse_day,
     period_range,
     rep_performance,
-    today,
 )
 from plugins.standard_product.schemas import Settings
 
@@ -213,7 +212,7 @@ def line_funnel(ctx: RequestCtx, params: Any) -> dict[str, Any] | None:
     None when the user may not view opportunities. Bad dates or line: 422 naming the field."""
     if ctx.user is None or not ctx.user.can("opportunities", "view"):
         return None
-    last = today(ctx)
+    last = ctx.today()
     end = parse_day(params.get("funnel_end"), "funnel_end") if params.get("funnel_end") else last
     start = (
         parse_day(params.get("funnel_start"), "funnel_start")
@@ -275,7 +274,7 @@ def performance_range(ctx: RequestCtx, params: Any) -> tuple[str, date, date]:
         check_range(start, end)
         return "custom", start, end
     period = period or "month"
-    on = parse_day(params.get("on"), "on") if params.get("on") else today(ctx)
+    on = parse_day(params.get("on"), "on") if params.get("on") else ctx.today()
     start, end = period_range(period, on)
     return period, start, end
 
@@ -333,7 +332,7 @@ def rep_performance_api(
     if start or end:
         first, last = parse_day(start, "start"), parse_day(end, "end")
     else:
-        first, last = period_range("month", today(ctx))
+        first, last = period_range("month", ctx.today())
     return rep_performance(ctx, first, last, _int(department_id, "department_id"))
 
 

@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -69,6 +71,32 @@ def live_server(kht_db_url: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+CLOCK_FOLDER = str(Path(__file__).parent / "clock")
+
+
+@pytest.fixture
+def clock_at() -> datetime | None:
+    """Where a journey's clock stands still (None: the real time). Parametrize a test over
+    `clock_at` to run it at chosen instants, such as both sides of midnight in Beijing."""
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _travel(clock_at: datetime | None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Freeze this process's clock and the live server's at `clock_at` (a journey that takes
+    a minute on a busy machine must not cross the midnight it was placed beside)."""
+    if clock_at is None:
+        yield
+        return
+    import time_machine
+
+    monkeypatch.setenv("KHT_TEST_CLOCK", clock_at.isoformat())
+    path = [CLOCK_FOLDER, os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, path)))
+    with time_machine.travel(clock_at, tick=False):
+        yield
 
 
 @pytest.fixture(scope="session")

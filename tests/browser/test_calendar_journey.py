@@ -18,15 +18,21 @@ from tests.browser.conftest import log_in_as
 
 pytestmark = pytest.mark.browser
 
+# Sunday 23:59 and Monday 00:01 in Beijing (still Sunday in UTC): the week view shows the
+# user's week on both sides.
+BOTH_SIDES_OF_MIDNIGHT = [
+    datetime(2026, 11, 29, 15, 59, tzinfo=UTC),
+    datetime(2026, 11, 29, 16, 1, tzinfo=UTC),
+]
 
+
+@pytest.mark.parametrize("clock_at", BOTH_SIDES_OF_MIDNIGHT)
 def test_the_calendar_shows_a_planned_visit_and_opens_its_customer(live_server, live_runtime, page):
     add_user(live_runtime, "east_rep", "sales_rep", department="Sales/East")
     with live_runtime.ctx() as ctx:
         ctx.user = load_principal(ctx.session, find_user(ctx.session, "east_rep").id)
         customer = create_customer(ctx, CustomerCreate(name="上海华东电器集团"))
-        # Noon today in Shanghai (and in the browser's zone, whatever it is, still this month
-        # or in the month view's trailing days): the month view shows it.
-        due = datetime.now(UTC).replace(hour=4, minute=0, second=0, microsecond=0)
+        due = ctx.day_start(ctx.today()) + timedelta(hours=12)  # noon of the user's today
         log_action(
             ctx,
             ActionCreate(

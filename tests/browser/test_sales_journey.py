@@ -4,6 +4,8 @@ accept it into an order, and see the forecast and the funnel change."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from kht.testing import TEST_PASSWORD, add_user
@@ -48,6 +50,10 @@ def drag(page, source, target) -> None:
     page.mouse.up()
 
 
+@pytest.mark.parametrize(
+    "clock_at",  # both sides of midnight in Beijing; the close date below is in this quarter
+    [datetime(2026, 11, 29, 15, 59, tzinfo=UTC), datetime(2026, 11, 29, 16, 1, tzinfo=UTC)],
+)
 def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runtime, page):
     add_user(live_runtime, "boss", "administrator", department="HQ")
     add_user(live_runtime, "rep", "sales_rep", department="Sales")

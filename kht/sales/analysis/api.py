@@ -24,7 +24,7 @@ def optional_date(text: str, field: str) -> date | None:
 
 def date_range(ctx: RequestCtx, start: str, end: str) -> tuple[date, date]:
     """The days asked for; by default the last 90 days up to today."""
-    last = optional_date(end, "end") or ctx.now().date()
+    last = optional_date(end, "end") or ctx.today()
     first = optional_date(start, "start") or last - timedelta(days=89)
     return first, last
 

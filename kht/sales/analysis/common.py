@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Integer, cast, func, select
 
@@ -55,19 +53,6 @@ class Sums:
         if self.sqlite:
             number /= 100
         return number / (Decimal(100) ** scale) if scale else number
-
-
-def zone(ctx: Ctx) -> ZoneInfo:
-    name = getattr(ctx.user, "time_zone", None) or "Asia/Shanghai"
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
-
-
-def day_start(ctx: Ctx, day: date) -> datetime:
-    """Midnight of `day` in the user's time zone, in UTC (a day is the user's day)."""
-    return datetime.combine(day, time(0), tzinfo=zone(ctx)).astimezone(UTC)
 
 
 def in_scope(ctx: Ctx) -> ColumnElement[bool]:

@@ -108,8 +108,8 @@ def grouped_sums(
                 and_(is_open, o.expected_close >= start, o.expected_close < end),
                 and_(
                     is_won,
-                    o.closed_at >= common.day_start(ctx, start),
-                    o.closed_at < common.day_start(ctx, end),
+                    o.closed_at >= ctx.day_start(start),
+                    o.closed_at < ctx.day_start(end),
                 ),
             ),
         )
@@ -148,9 +148,7 @@ def forecast(
     """
     require(ctx.user, common.MODULE, "view")
     period = periods.check_period(period)
-    start = periods.check_start(
-        period, start or periods.period_of(period, ctx.now().date()), "start"
-    )
+    start = periods.check_start(period, start or periods.period_of(period, ctx.today()), "start")
     end = periods.period_end(period, start)
     if department_id is None:
         department_id = default_root(ctx)

@@ -58,7 +58,7 @@ def _process(ctx: Ctx, process_id: int | None) -> Process:
 def _range(ctx: Ctx, start: date, end: date) -> tuple[datetime, datetime]:
     if end < start:
         raise ValidationError("end is before start", "end")
-    return common.day_start(ctx, start), common.day_start(ctx, end + timedelta(days=1))
+    return ctx.day_start(start), ctx.day_start(end + timedelta(days=1))
 
 
 def _name(ctx: Ctx, item: Any) -> str:
@@ -93,10 +93,10 @@ def _month_of(ctx: Ctx, column: Any, low: datetime) -> Any:
     (exact for zones without daylight saving, such as China's).
     """
     if ctx.session.get_bind().dialect.name == "sqlite":
-        offset = common.zone(ctx).utcoffset(low.replace(tzinfo=None))
+        offset = ctx.zone.utcoffset(low.replace(tzinfo=None))
         minutes = int(offset.total_seconds() // 60) if offset else 0
         return func.strftime("%Y-%m", column, f"{minutes:+d} minutes")
-    return func.to_char(func.timezone(common.zone(ctx).key, column), "YYYY-MM")
+    return func.to_char(func.timezone(ctx.zone.key, column), "YYYY-MM")
 
 
 def _reached(

@@ -35,9 +35,7 @@ def payment_forecast(ctx: Ctx, start: date | None = None, months: int = 6) -> Pa
     """Planned, received and still expected amounts for `months` months from `start` (the
     first day of a month; default: this month)."""
     require(ctx.user, MODULE, "view")
-    start = periods.check_start(
-        "month", start or periods.period_of("month", ctx.now().date()), "start"
-    )
+    start = periods.check_start("month", start or periods.period_of("month", ctx.today()), "start")
     if not 1 <= months <= MAX_MONTHS:
         raise ValidationError(f"months must be between 1 and {MAX_MONTHS}", "months")
     end = periods.add_months(start, months)

@@ -103,7 +103,7 @@ def forecast_page(request: Request, ctx: RequestCtx) -> Template:
     """The forecast for a period against quota, per department (and rep), and receivables."""
     require(ctx.user, common.MODULE, "view")
     params = request.query_params
-    today = ctx.now().date()
+    today = ctx.today()
     period = params.get("period") if params.get("period") in PERIODS else "quarter"
     filters = {
         "period": period,
@@ -156,7 +156,7 @@ def funnel_page(request: Request, ctx: RequestCtx) -> Template:
     """The funnel of a process for a date range, and stage conversion month by month."""
     require(ctx.user, common.MODULE, "view")
     params = request.query_params
-    today = ctx.now().date()
+    today = ctx.today()
     filters = {
         "start": params.get("start") or (today - timedelta(days=89)).isoformat(),
         "end": params.get("end") or today.isoformat(),

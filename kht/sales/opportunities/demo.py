@@ -36,7 +36,7 @@ def load(ctx: Ctx) -> None:
     ).all()
     process = processes.default_process(ctx)
     open_stages = [s for s in process.stages if s.active and s.outcome == "open"]
-    today = ctx.now().date()
+    today = ctx.today()
     for index, customer in enumerate(customers):
         name, amount, steps, outcome, days = PLANS[index % len(PLANS)]
         opportunity = service.create_opportunity(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from kht.auth.permissions import require
 from kht.contacts.models import Contact
 from kht.contacts.service import customer_names
-from kht.contacts.ui import ext_from_form, history_rows, text, to_struct, zone
+from kht.contacts.ui import ext_from_form, history_rows, text, to_struct
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, ValidationError
 from kht.fields import fields_for
@@ -218,7 +218,7 @@ def opportunity_page(request: Request, ctx: RequestCtx, opportunity_id: FromPath
         history=history_rows(ctx, service.KIND, opportunity.id, FIELD_LABELS),
         can_edit=ctx.user is not None and ctx.user.can(service.MODULE, "edit"),
         forecast=dict(FORECAST),
-        tz=zone(ctx),
+        tz=ctx.zone,
         notice=request.query_params.get("notice", ""),
     )
 

@@ -29,7 +29,6 @@ from kht.sales.orders.models import STATUSES, Order, OrderLine, Payment, Payment
 from kht.sales.orders.schemas import MonthPayments, OrderCreate, OrderUpdate, PaymentIn, PlanIn
 from kht.sales.quotes import lines as line_rules
 from kht.sales.quotes.pricing import ZERO, check_money
-from kht.sales.quotes.service import today
 
 KIND = "order"
 MODULE = "orders"
@@ -160,7 +159,7 @@ def create_order(ctx: Ctx, data: OrderCreate) -> Order:
     line_rules.visible_customer(ctx, data.customer_id)
     line_rules.check_contact(ctx, data.contact_id, data.customer_id)
     line_rules.check_opportunity(ctx, data.opportunity_id, data.customer_id)
-    values["order_date"] = data.order_date or today(ctx)
+    values["order_date"] = data.order_date or ctx.today()
     rows, _ = line_rules.priced_lines(ctx, data.customer_id, raw_lines, values["order_date"])
     return _place(ctx, values, rows, ...)
 
@@ -175,7 +174,7 @@ def order_from_quote(ctx: Ctx, quote: Any, quote_lines: list[Any]) -> Order:
         "opportunity_id": quote.opportunity_id,
         "quote_id": quote.id,
         "currency": quote.currency,
-        "order_date": today(ctx),
+        "order_date": ctx.today(),
         "notes": quote.notes,
     }
     rows = [line_rules.line_values(line) for line in quote_lines]

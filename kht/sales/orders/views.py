@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from kht.auth.permissions import require
 from kht.contacts.service import customer_names
-from kht.contacts.ui import ext_from_form, history_rows, people, text, to_struct, zone
+from kht.contacts.ui import ext_from_form, history_rows, people, text, to_struct
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, NotFound, ValidationError
 from kht.fields import fields_for
@@ -20,7 +20,6 @@ from kht.sales.orders import service
 from kht.sales.orders.models import Order
 from kht.sales.orders.schemas import OrderCreate, OrderUpdate, PaymentIn, PlanIn
 from kht.sales.quotes.pricing import amount_in_words
-from kht.sales.quotes.service import today
 from kht.sales.quotes.views import _editor_lines, _line_rows
 from kht.tags.service import tags_of
 from kht.web.i18n import N_, translations
@@ -112,8 +111,8 @@ def order_page(request: Request, ctx: RequestCtx, order_id: FromPath[int]) -> Te
         can_edit=can_edit,
         custom=[(f, ext.get(f.namespace, {}).get(f.name)) for f in fields],
         history=history_rows(ctx, service.KIND, order.id, FIELD_LABELS),
-        tz=zone(ctx),
-        today=today(ctx).isoformat(),
+        tz=ctx.zone,
+        today=ctx.today().isoformat(),
         error=request.query_params.get("error", ""),
     )
 
@@ -233,7 +232,7 @@ def new_order(request: Request, ctx: RequestCtx) -> Template:
     customer = str(request.query_params.get("customer_id") or "")
     form = {
         "customer_id": int(customer) if customer.isdigit() else None,
-        "order_date": today(ctx).isoformat(),
+        "order_date": ctx.today().isoformat(),
         "lines": [],
         "ext": {},
     }

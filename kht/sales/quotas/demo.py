@@ -28,7 +28,7 @@ DEMO_QUOTAS = (
 
 def load(ctx: Ctx) -> None:
     """Create the quotas that are missing (idempotent; demo users missing are skipped)."""
-    year = ctx.now().date().year
+    year = ctx.today().year
     for target, name, amount in DEMO_QUOTAS:
         if target == "user":
             found: Any = find_user(ctx.session, name)

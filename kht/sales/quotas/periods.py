@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from kht.clock import MONTHS_IN, add_months, period_start
 from kht.errors import ValidationError
 from kht.sales.quotas.models import PERIODS
 
@@ -30,15 +31,9 @@ def check_start(period: str, start: date, field: str = "period_start") -> date:
     return start
 
 
-def add_months(day: date, months: int) -> date:
-    """The first day of the month `months` after `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def period_end(period: str, start: date) -> date:
     """The day after the period (exclusive end)."""
-    return add_months(start, {"month": 1, "quarter": 3, "year": 12}[period])
+    return add_months(start, MONTHS_IN[period])
 
 
 def last_day(period: str, start: date) -> date:
@@ -53,11 +48,7 @@ def starts_in_year(period: str, year: int) -> list[date]:
 
 def period_of(period: str, day: date) -> date:
     """The first day of the `period` that contains `day`."""
-    if period == "month":
-        return date(day.year, day.month, 1)
-    if period == "quarter":
-        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    return date(day.year, 1, 1)
+    return period_start(period, day)  # type: ignore[arg-type]
 
 
 def parse_date(text: Any, field: str) -> date:

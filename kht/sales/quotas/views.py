@@ -102,7 +102,7 @@ def quota_grid(request: Request, ctx: RequestCtx) -> Template:
         ctx,
         target=_choice(params.get("target"), TARGETS, "user"),
         period=_choice(params.get("period"), PERIODS, "quarter"),
-        year=_year(params.get("year"), ctx.now().date()),
+        year=_year(params.get("year"), ctx.today()),
     )
 
 
@@ -144,7 +144,7 @@ def save_grid(
     the page was shown, so a stale save is a 409), an emptied cell deletes it."""
     target = _choice(data.get("target"), TARGETS, "user")
     period = _choice(data.get("period"), PERIODS, "quarter")
-    year = _year(data.get("year"), ctx.now().date())
+    year = _year(data.get("year"), ctx.today())
     existing = {
         (q.target_id, q.period_start): q
         for q in service.list_quotas(ctx, target_type=target, period=period, year=year)

@@ -37,7 +37,7 @@ def quote_out(ctx: Ctx, quote: Quote) -> QuoteOut:
         opportunity_id=quote.opportunity_id,
         price_list_id=quote.price_list_id,
         template_id=quote.template_id,
-        status=service.status_of(quote, service.today(ctx)),
+        status=service.status_of(quote, ctx.today()),
         currency=quote.currency,
         quote_date=quote.quote_date,
         valid_until=quote.valid_until,

@@ -209,7 +209,7 @@ def quote_context(ctx: Ctx, quote: Quote) -> dict[str, Any]:
         )
     customer = ctx.session.get(Customer, quote.customer_id)
     contact = ctx.session.get(Contact, quote.contact_id) if quote.contact_id else None
-    status = service.status_of(quote, service.today(ctx))
+    status = service.status_of(quote, ctx.today())
     data = {
         key: getattr(quote, key)
         for key in (

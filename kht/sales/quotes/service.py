@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import Select, delete, select
@@ -65,12 +64,6 @@ def columns(ctx: Ctx) -> dict[str, Column]:
     ]
     every = built_in + custom_columns(q, fields_for(ctx, KIND))
     return {column.key: column for column in every}
-
-
-def today(ctx: Ctx) -> date:
-    """Today in the acting user's time zone (validity is a calendar date)."""
-    zone = ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai")
-    return ctx.now().astimezone(zone).date()
 
 
 def status_of(quote: Quote, on: date) -> str:
@@ -190,7 +183,7 @@ def create_quote(ctx: Ctx, data: QuoteCreate) -> Quote:
     line_rules.check_contact(ctx, data.contact_id, data.customer_id)
     line_rules.check_opportunity(ctx, data.opportunity_id, data.customer_id)
     template = _check_template(ctx, data.template_id) or default_template(ctx)
-    values["quote_date"] = data.quote_date or today(ctx)
+    values["quote_date"] = data.quote_date or ctx.today()
     if data.valid_until is None:
         values["valid_until"] = values["quote_date"] + timedelta(days=DEFAULT_VALIDITY_DAYS)
     _check_dates(values["quote_date"], values["valid_until"])
@@ -308,7 +301,7 @@ def reject_quote(ctx: Ctx, quote_id: int, version: int | None = None) -> Quote:
     require(ctx.user, MODULE, "edit")
     quote = get_quote(ctx, quote_id)
     _fresh(ctx, quote, version)
-    if status_of(quote, today(ctx)) != "sent":
+    if status_of(quote, ctx.today()) != "sent":
         raise Conflict(f"only a sent quote can be rejected (this one is {quote.status})", "status")
     return _set_status(ctx, quote, version, status="rejected", decided_at=ctx.now())
 
@@ -320,7 +313,7 @@ def revise_quote(ctx: Ctx, quote_id: int, version: int | None = None) -> Quote:
     require(ctx.user, MODULE, "create")
     quote = get_quote(ctx, quote_id)
     _fresh(ctx, quote, version)
-    status = status_of(quote, today(ctx))
+    status = status_of(quote, ctx.today())
     if status not in REVISABLE:
         raise Conflict(
             f"quote {quote.number} is {status}: only sent, rejected or expired quotes are revised",
@@ -344,7 +337,7 @@ def revise_quote(ctx: Ctx, quote_id: int, version: int | None = None) -> Quote:
         )
     }
     values["ext"] = dict(quote.ext or {})
-    values.update(revision=quote.revision + 1, status="draft", quote_date=today(ctx))
+    values.update(revision=quote.revision + 1, status="draft", quote_date=ctx.today())
     if values["valid_until"] is not None and values["valid_until"] < values["quote_date"]:
         values["valid_until"] = values["quote_date"] + timedelta(days=DEFAULT_VALIDITY_DAYS)
     rows = [line_rules.line_values(line) for line in lines_of(ctx, quote.id)]
@@ -363,7 +356,7 @@ def accept_quote(ctx: Ctx, quote_id: int, version: int | None = None, reason: st
     require(ctx.user, MODULE, "edit")
     quote = get_quote(ctx, quote_id)
     _fresh(ctx, quote, version)
-    status = status_of(quote, today(ctx))
+    status = status_of(quote, ctx.today())
     if status == "accepted" or order_id_of(ctx, quote.id) is not None:
         raise Conflict(f"quote {quote.number} is already accepted", "status")
     if status not in ACCEPTABLE:
@@ -395,7 +388,7 @@ def win_opportunity(ctx: Ctx, opportunity_id: int, reason: str) -> None:
 def expire_quotes(ctx: Ctx) -> int:
     """Store `expired` on sent quotes whose validity has passed (reads show it anyway);
     returns how many changed. For a scheduled job or the command line."""
-    on = today(ctx)
+    on = ctx.today()
     query = select(Quote).where(
         Quote.status == "sent", Quote.valid_until < on, Quote.deleted_at.is_(None)
     )

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from kht.auth.permissions import require
 from kht.contacts.service import customer_names
-from kht.contacts.ui import ext_from_form, history_rows, people, text, to_struct, zone
+from kht.contacts.ui import ext_from_form, history_rows, people, text, to_struct
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, NotFound, ValidationError
 from kht.fields import fields_for
@@ -127,7 +127,7 @@ def quote_page(request: Request, ctx: RequestCtx, quote_id: FromPath[int]) -> Te
     from kht.sales.quotes.pricing import amount_in_words
 
     quote = service.get_quote(ctx, quote_id)
-    status = service.status_of(quote, service.today(ctx))
+    status = service.status_of(quote, ctx.today())
     template = ctx.session.get(printing.QuoteTemplate, quote.template_id or 0)
     actions = [
         a
@@ -156,7 +156,7 @@ def quote_page(request: Request, ctx: RequestCtx, quote_id: FromPath[int]) -> Te
         actions=actions,
         custom=[(f, ext.get(f.namespace, {}).get(f.name)) for f in fields],
         history=history_rows(ctx, service.KIND, quote.id, FIELD_LABELS),
-        tz=zone(ctx),
+        tz=ctx.zone,
         error=request.query_params.get("error", ""),
     )
 
@@ -342,7 +342,7 @@ def new_quote(request: Request, ctx: RequestCtx) -> Template:
         "customer_id": int(customer) if customer.isdigit() else None,
         "opportunity_id": int(opportunity) if opportunity.isdigit() else None,
         "currency": "CNY",
-        "quote_date": service.today(ctx).isoformat(),
+        "quote_date": ctx.today().isoformat(),
         "lines": [],
         "ext": {},
     }
@@ -466,7 +466,7 @@ def line_price(
     from kht.products.service import get_product
 
     try:
-        day = date.fromisoformat(on) if on else service.today(ctx)
+        day = date.fromisoformat(on) if on else ctx.today()
     except ValueError:
         raise ValidationError("on must look like YYYY-MM-DD", "on") from None
     product: Product = get_product(ctx, product_id)
@@ -629,7 +629,7 @@ def panel_context(ctx: Ctx, kind: str, record: Any) -> dict[str, Any]:
             new_url = f"/quotes/new?customer_id={record.customer_id}&opportunity_id={record.id}"
     except KhtError:
         rows, new_url = [], ""
-    on = service.today(ctx)
+    on = ctx.today()
     return {
         "quotes": [
             {

@@ -1,0 +1,66 @@
+"""The user's calendar: time zones, "today" and period boundaries (day to year).
+
+Times are stored in UTC, but a day, a week or a month is the reading user's: between 16:00
+and 24:00 UTC a Beijing user is already on the next day. Everything that needs "today" or a
+period asks `Ctx.today()` / `Ctx.period()`, which use the functions here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+DEFAULT_ZONE = "Asia/Shanghai"
+Period = Literal["day", "week", "month", "quarter", "year"]
+PERIODS: tuple[Period, ...] = ("day", "week", "month", "quarter", "year")
+MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
+
+
+def zone_of(user: Any) -> ZoneInfo:
+    """The user's time zone; Asia/Shanghai for no user or an unknown zone name."""
+    name = getattr(user, "time_zone", None) or DEFAULT_ZONE
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo(DEFAULT_ZONE)
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_start(period: Period, day: date) -> date:
+    """The first day of the `period` holding `day` (weeks start on Monday)."""
+    if period == "day":
+        return day
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    if period == "quarter":
+        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def period_after(period: Period, start: date) -> date:
+    """The first day after the `period` starting on `start` (an exclusive end)."""
+    if period == "day":
+        return start + timedelta(days=1)
+    if period == "week":
+        return start + timedelta(days=7)
+    return add_months(start, MONTHS_IN[period])
+
+
+def midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The instant `day` begins in `zone`, in UTC (the value to compare stored times with)."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def local(value: datetime, zone: ZoneInfo) -> datetime:
+    """A stored time (naive means UTC, as SQLite gives it back) in `zone`."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone)
