@@ -38,6 +38,7 @@ VERSIONS = {
     "echarts": "6.1.0",
     "tom-select": "2.6.2",
     "fullcalendar": "6.1.21",
+    "@fullcalendar/core": "6.1.21",  # only for its zh-cn locale (buttons, hints, titles)
 }
 
 # Files to keep, per package: path inside the npm tarball -> path inside the
@@ -84,6 +85,9 @@ FILES = {
     },
     "fullcalendar": {
         "index.global.min.js": "index.global.min.js",
+    },
+    "@fullcalendar/core": {
+        "locales/zh-cn.global.min.js": "locales/zh-cn.global.min.js",
     },
 }
 

@@ -18,11 +18,12 @@ from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.errors import NotAuthenticated, NotFound, ValidationError
 from kht.events import ActionLogged, RecordUpdated
-from kht.lifecycle.models import StageChange
+from kht.lifecycle.models import LifecycleStage, StageChange
 from kht.lists.engine import count
 from kht.plugin_types import RecordKind
 from kht.records import record_kind
 from kht.sales.opportunities.models import OpportunityStageChange
+from kht.web.i18n import N_
 
 KIND = "action"
 MODULE = "actions"
@@ -40,6 +41,16 @@ RECORD_PAGES = {
     "contact": "/contacts",
     "lead": "/leads",
     "opportunity": "/opportunities",
+}
+# The labels of the action types (translated where they are shown).
+TYPE_LABELS = {
+    "call": N_("Call"),
+    "visit": N_("Visit"),
+    "meeting": N_("Meeting"),
+    "task": N_("Task"),
+    "note": N_("Note"),
+    "email": N_("Email"),
+    "sms": N_("SMS"),
 }
 TYPE_COLOURS = {
     "call": "#0d6efd",
@@ -369,7 +380,11 @@ def timeline(
         .order_by(StageChange.at.desc())
         .limit(wanted)
     )
-    items = [_action_item(a) for a in actions] + [_stage_item(s) for s in stages]
+    names = {
+        stage.key: stage.label(ctx.language)
+        for stage in ctx.session.scalars(select(LifecycleStage))
+    }
+    items = [_action_item(a) for a in actions] + [_stage_item(s, names) for s in stages]
     if kind == "opportunity":
         sales_stages = ctx.session.scalars(
             select(OpportunityStageChange)
@@ -394,11 +409,13 @@ def _action_item(action: Action) -> TimelineItem:
     )
 
 
-def _stage_item(change: StageChange) -> TimelineItem:
+def _stage_item(change: StageChange, names: dict[str, str]) -> TimelineItem:
+    """A lifecycle move, its stages named by their labels in the reader's language."""
+    before = names.get(change.from_stage, change.from_stage) if change.from_stage else "—"
     return TimelineItem(
         at=change.at,
         type="stage",
-        title=f"{change.from_stage or '—'} → {change.to_stage}",
+        title=f"{before} → {names.get(change.to_stage, change.to_stage)}",
         body=change.cause,
         user_id=change.user_id,
     )

@@ -25,15 +25,7 @@ from kht.errors import Conflict, KhtError, NotFound, ValidationError
 from kht.web.i18n import N_
 from kht.web.pages import render
 
-TYPES = (
-    ("call", N_("Call")),
-    ("visit", N_("Visit")),
-    ("meeting", N_("Meeting")),
-    ("task", N_("Task")),
-    ("note", N_("Note")),
-    ("email", N_("Email")),
-    ("sms", N_("SMS")),
-)
+TYPES = tuple(service.TYPE_LABELS.items())
 STATUSES = (("planned", N_("Planned")), ("done", N_("Done")), ("cancelled", N_("Cancelled")))
 SECTIONS = (
     ("overdue", N_("Overdue")),

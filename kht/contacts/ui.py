@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any, TypeVar
 
 import msgspec
 from sqlalchemy import select
 
+from kht import clock
 from kht.audit.service import history
 from kht.auth.models import User
 from kht.context import Ctx
@@ -28,6 +30,30 @@ ACTION_LABELS = {
     "merge": N_("Merged"),
 }
 EMPTY = (None, "", [], {})
+# Labels of fields many kinds share; a kind's own labels come first.
+COMMON_LABELS = {
+    "currency": N_("Currency"),
+    "customer_id": N_("Customer"),
+    "contact_id": N_("Contact"),
+    "opportunity_id": N_("Opportunity"),
+    "quote_id": N_("Quote"),
+    "owner_id": N_("Owner"),
+    "status": N_("Status"),
+    "notes": N_("Notes"),
+    "subtotal": N_("Subtotal"),
+    "discount_total": N_("Discount total"),
+    "tax_total": N_("Tax total"),
+    "total": N_("Total"),
+    "paid_total": N_("Paid"),
+    "revision": N_("Revision"),
+    "sent_at": N_("Sent"),
+    "decided_at": N_("Decided"),
+    "created_at": N_("Created"),
+    "updated_at": N_("Updated"),
+    "tags": N_("Tags"),
+    "ext": N_("Custom fields"),
+}
+_ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")
 
 
 def text(data: dict[str, Any], key: str) -> str:
@@ -90,10 +116,13 @@ def people(ctx: Ctx, ids: set[int | None]) -> dict[int, str]:
     return {row.id: row.name for row in rows}
 
 
-def shown(value: Any) -> str:
-    """A stored value as short text."""
+def shown(value: Any, zone: Any = None) -> str:
+    """A stored value as short text; an audited time (ISO text, UTC) in `zone`."""
     if value in EMPTY:
         return "—"
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        moment = clock.local(datetime.fromisoformat(value), zone or clock.zone_of(None))
+        return moment.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
@@ -115,6 +144,7 @@ class _Values:
 
         self.gettext = translations(ctx.language).gettext
         self.choices = choices
+        self.zone = ctx.zone
         self.people = people(ctx, {e.user_id for e in entries} | _referenced(entries, "owner_id"))
         self.customers = customer_names(ctx, _referenced(entries, "customer_id"))
 
@@ -126,7 +156,7 @@ class _Values:
         labels = self.choices.get(key, {})
         if isinstance(value, str) and value in labels:
             return self.gettext(labels[value])
-        return shown(value)
+        return shown(value, self.zone)
 
 
 def history_rows(
@@ -147,7 +177,7 @@ def history_rows(
     for entry in entries:
         changes = [
             (
-                gettext(labels[key]) if key in labels else key,
+                gettext(labels.get(key) or COMMON_LABELS.get(key, key)),
                 values.show(key, old),
                 values.show(key, new),
             )

@@ -14,12 +14,15 @@ from sqlalchemy import select
 from kht.audit.models import AuditEntry
 from kht.audit.service import history
 from kht.auth.models import User
+from kht.contacts.ui import COMMON_LABELS
+from kht.contacts.ui import shown as short_text
 from kht.context import RequestCtx
 from kht.customers import service
 from kht.customers.forms import ROUTES as FORM_ROUTES
 from kht.customers.groups import list_groups
 from kht.db.custom_fields import FieldDef
 from kht.fields import fields_for
+from kht.lifecycle.service import stages
 from kht.lists.bulk import owner_choices
 from kht.lists.ui import ListState, list_context
 from kht.plugin_types import Panel, RecordAction
@@ -48,6 +51,7 @@ def customer_list(request: Request, ctx: RequestCtx) -> Template:
     gettext = translations(ctx.language).gettext
     extra = {
         "title": gettext(N_("Customers")),
+        "refs": choice_labels(ctx),
         "new_url": "/customers/new",
         "actions": [{"url": "/customers/duplicates", "label": gettext(N_("Duplicates"))}],
         "row_url": lambda row: f"/customers/{row.id}",
@@ -101,6 +105,15 @@ ACTION_LABELS = {
 EMPTY = (None, "", [], {})
 
 
+def choice_labels(ctx: RequestCtx) -> dict[str, dict[Any, str]]:
+    """The labels of the stored choices a customer shows: type and lifecycle stage."""
+    gettext = translations(ctx.language).gettext
+    return {
+        "kind": {key: gettext(label) for key, label in KIND_LABELS.items()},
+        "stage": {stage.key: stage.label(ctx.language) for stage in stages(ctx)},
+    }
+
+
 class _Shown:
     """Turns stored values into the text a page shows, in the reader's language."""
 
@@ -108,21 +121,23 @@ class _Shown:
         self.gettext: Callable[[str], str] = translations(ctx.language).gettext
         self.language = ctx.language
         self.people = people
+        self.zone = ctx.zone
+        self.choices = choice_labels(ctx)
 
     def value(self, value: Any, key: str = "") -> str:
         if key == "owner_id":
             return self.people.get(value, f"#{value}") if value else self.gettext(N_("Shared pool"))
         if value in EMPTY:
             return "—"
-        if key == "kind" and value in KIND_LABELS:
-            return self.gettext(KIND_LABELS[value])
+        if isinstance(value, str) and value in self.choices.get(key, {}):
+            return self.choices[key][value]
         if isinstance(value, bool):
             return self.gettext(N_("Yes") if value else N_("No"))
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         if isinstance(value, dict):
             return json.dumps(value, ensure_ascii=False, sort_keys=True)
-        return str(value)
+        return short_text(value, self.zone)
 
     def changes(self, entry: AuditEntry, fields: list[FieldDef]) -> list[tuple[str, str, str]]:
         """(label, old, new) per changed field; `ext` is split into its custom fields."""
@@ -131,7 +146,7 @@ class _Shown:
             if key == "ext":
                 rows += self._ext_changes(old or {}, new or {}, fields)
             elif not (old in EMPTY and new in EMPTY):
-                label = self.gettext(FIELD_LABELS[key]) if key in FIELD_LABELS else key
+                label = self.gettext(FIELD_LABELS.get(key) or COMMON_LABELS.get(key, key))
                 # A new record had no previous owner, which is not the same as the pool.
                 before = "—" if entry.action == "create" else self.value(old, key)
                 rows.append((label, before, self.value(new, key)))

@@ -8,6 +8,7 @@ threshold, or runs that ask for it, go to the worker as a job.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -26,6 +27,7 @@ from kht.importing.safety import Limits, Source
 from kht.jobs import service as jobs
 from kht.jobs.models import Job
 from kht.jobs.stored_input import drop_input, input_size, open_input, store_input
+from kht.web.i18n import N_
 
 PREVIEW_ROWS = 20
 REPORT_NAME = "errors.csv"
@@ -94,14 +96,18 @@ def set_mapping(ctx: Ctx, import_id: int, mapping: Mapping) -> Job:
     return job
 
 
-def warnings_of(job: Job) -> list[str]:
-    """Columns that will not be imported (mapped to nothing)."""
+UNMAPPED = N_("column %(column)s is not mapped to a field and will be ignored")
+
+
+def unmapped(job: Job) -> list[str]:
+    """The headers of the columns that will not be imported (mapped to nothing)."""
     mapping = job.params["mapping"]
-    return [
-        f"column {header!r} is not mapped to a field and will be ignored"
-        for header in job.params["headers"]
-        if not mapping.get(header)
-    ]
+    return [header for header in job.params["headers"] if not mapping.get(header)]
+
+
+def warnings_of(job: Job, gettext: Callable[[str], str] = str) -> list[str]:
+    """Columns that will not be imported, in the reader's language (`gettext`)."""
+    return [gettext(UNMAPPED) % {"column": repr(header)} for header in unmapped(job)]
 
 
 class PreviewRow(msgspec.Struct, kw_only=True):

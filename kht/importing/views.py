@@ -18,6 +18,7 @@ from kht.importing.engine import Options
 from kht.importing.schemas import ImportUpload
 from kht.jobs.api import download
 from kht.jobs.models import Job
+from kht.web.i18n import translations
 from kht.web.pages import render
 
 DEDUPE = ("skip", "update", "create")
@@ -118,7 +119,7 @@ def preview_page(
         job=job,
         rows=service.preview(ctx, import_id, dedupe=dedupe),
         targets={t.key: t for t in service.targets_of(ctx, job)},
-        warnings=service.warnings_of(job),
+        warnings=service.warnings_of(job, translations(ctx.language).gettext),
         dedupe=dedupe,
         background_rows=service.limits(ctx).background_rows,
     )

@@ -103,6 +103,7 @@ def lead_list(request: Request, ctx: RequestCtx, status: FromQuery[str] = "") ->
         "owners": owners,
         "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
         "actions": tabs,
+        "refs": {"status": {key: gettext(label) for key, label in STATUS_LABELS.items()}},
     }
     context = list_context(
         ctx,

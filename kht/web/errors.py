@@ -42,9 +42,11 @@ def error_response(
     if _wants_json(request):
         body = {"status": status, "code": code, "message": message, "field": field}
         return Response(body, status_code=status, media_type=MediaType.JSON)
+    from kht.web.error_text import translated
     from kht.web.pages import page_context
 
     context = page_context(request, status=status, message=message, field=field)
+    context["message"] = translated(message, context["lang"])
     return Template("error.html", context=context, status_code=status)
 
 

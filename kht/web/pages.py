@@ -10,6 +10,7 @@ from litestar.response import Template
 from kht.context import Ctx
 from kht.plugin_types import MENU_SECTIONS, MenuItem
 from kht.web.deps import language_of
+from kht.web.error_text import translated
 from kht.web.i18n import translations
 
 
@@ -57,5 +58,8 @@ def page_context(request: Request, ctx: Ctx | None = None, **values: Any) -> dic
 def render(
     request: Request, ctx: Ctx, template: str, status_code: int = 200, **values: Any
 ) -> Template:
-    """A Template response for `template` with the common context."""
+    """A Template response for `template` with the common context; an `error` to show is
+    translated into the reader's language."""
+    if isinstance(values.get("error"), str):
+        values["error"] = translated(values["error"], ctx.language)
     return Template(template, context=page_context(request, ctx, **values), status_code=status_code)

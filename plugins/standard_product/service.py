@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from kht.actions.service import TYPE_LABELS as ACTION_TYPE_LABELS
 from kht.context import Ctx
 from kht.errors import Forbidden, NotAuthenticated, ValidationError
 from kht.plugin_types import Score, ScorePart
@@ -26,6 +27,7 @@ from kht.value.service import (
     score_record,
     tag_by_rule,
 )
+from kht.web.i18n import translations
 from plugins.standard_product import fields
 from plugins.standard_product.models import SETTINGS_ID, PackSettings
 from plugins.standard_product.schemas import Settings
@@ -203,7 +205,14 @@ def engagement(actions: Iterable[Any], now: datetime, cap: Decimal = ENGAGEMENT_
     note = f"{summary}: {total.normalize():f}" + (
         f" (capped at {cap.normalize():f})" if total > capped else ""
     )
-    summary_zh = "，".join(f"{kind} {n} 次" for kind, n in sorted(counted.items())) or "无"
+    named = translations("zh_CN").gettext  # the explanation is stored in both languages
+    summary_zh = (
+        "，".join(
+            f"{named(ACTION_TYPE_LABELS.get(kind, kind))} {n} 次"
+            for kind, n in sorted(counted.items())
+        )
+        or "无"
+    )
     note_zh = f"{summary_zh}：{total.normalize():f}" + (
         f"（上限 {cap.normalize():f}）" if total > capped else ""
     )

@@ -11,6 +11,7 @@ from litestar import Request, get, post, put
 from litestar.params import FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from kht.actions.service import TYPE_LABELS as ACTION_TYPE_LABELS
 from kht.context import RequestCtx
 from kht.errors import Forbidden, NotFound, ValidationError
 from kht.products.service import line_names
@@ -106,6 +107,7 @@ def _page(request: Request, ctx: RequestCtx, settings: Settings, **values: Any) 
         notice=NOTICES.get(request.query_params.get("done", "")),
         fit_points=service.FIT_POINTS,
         action_points=service.ACTION_POINTS,
+        action_labels=dict(ACTION_TYPE_LABELS),
         **values,
     )
 

@@ -54,6 +54,8 @@ FORECAST = (
     ("commit", N_("Commit")),
     ("omitted", N_("Omitted")),
 )
+STATUS_LABELS = {"open": N_("In progress"), "won": N_("Won"), "lost": N_("Lost")}
+CHOICES = {"status": STATUS_LABELS, "forecast_category": dict(FORECAST)}
 
 
 @get("/opportunities", sync_to_thread=True, include_in_schema=False)
@@ -85,6 +87,7 @@ def opportunity_list(request: Request, ctx: RequestCtx) -> Template:
             "stage_id": service.stage_names(ctx, ctx.language),
             "product_line_id": line_names(ctx),
             "process_id": {p.id: _label(ctx, p) for p in processes.list_processes(ctx)},
+            **{key: {k: gettext(v) for k, v in labels.items()} for key, labels in CHOICES.items()},
         },
     }
     context = list_context(
@@ -215,7 +218,7 @@ def opportunity_page(request: Request, ctx: RequestCtx, opportunity_id: FromPath
         custom=[(f, ext.get(f.namespace, {}).get(f.name)) for f in fields],
         panels=panels,
         actions=actions,
-        history=history_rows(ctx, service.KIND, opportunity.id, FIELD_LABELS),
+        history=history_rows(ctx, service.KIND, opportunity.id, FIELD_LABELS, CHOICES),
         can_edit=ctx.user is not None and ctx.user.can(service.MODULE, "edit"),
         forecast=dict(FORECAST),
         tz=ctx.zone,

@@ -25,7 +25,11 @@ from kht.tags.service import tags_of
 from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
-STATUS_LABELS = {"open": N_("Open"), "fulfilled": N_("Fulfilled"), "cancelled": N_("Cancelled")}
+STATUS_LABELS = {
+    "open": N_("In progress"),
+    "fulfilled": N_("Fulfilled"),
+    "cancelled": N_("Cancelled"),
+}
 STATUS_COLOURS = {"open": "primary", "fulfilled": "success", "cancelled": "secondary"}
 FIELD_LABELS = {
     "status": N_("Status"),
@@ -110,7 +114,7 @@ def order_page(request: Request, ctx: RequestCtx, order_id: FromPath[int]) -> Te
         colours=STATUS_COLOURS,
         can_edit=can_edit,
         custom=[(f, ext.get(f.namespace, {}).get(f.name)) for f in fields],
-        history=history_rows(ctx, service.KIND, order.id, FIELD_LABELS),
+        history=history_rows(ctx, service.KIND, order.id, FIELD_LABELS, {"status": STATUS_LABELS}),
         tz=ctx.zone,
         today=ctx.today().isoformat(),
         error=request.query_params.get("error", ""),

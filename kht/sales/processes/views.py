@@ -9,6 +9,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from kht.actions.service import TYPE_LABELS as ACTION_TYPE_LABELS
 from kht.auth.permissions import require
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, ValidationError
@@ -113,6 +114,7 @@ def _edit_page(
         error=error,
         lines=line_names(ctx),
         action_types=service.ACTION_TYPES,
+        action_labels=dict(ACTION_TYPE_LABELS),
         gate_fields=service.GATE_FIELDS,
         blank_rows=BLANK_ROWS,
     )

@@ -43,7 +43,7 @@ STATUS_COLOURS = {
     "superseded": "light",
 }
 FIELD_LABELS = {
-    "title": N_("Title"),
+    "title": N_("Subject"),
     "status": N_("Status"),
     "customer_id": N_("Customer"),
     "contact_id": N_("Contact"),
@@ -155,7 +155,7 @@ def quote_page(request: Request, ctx: RequestCtx, quote_id: FromPath[int]) -> Te
         can=_actions(ctx, quote, status),
         actions=actions,
         custom=[(f, ext.get(f.namespace, {}).get(f.name)) for f in fields],
-        history=history_rows(ctx, service.KIND, quote.id, FIELD_LABELS),
+        history=history_rows(ctx, service.KIND, quote.id, FIELD_LABELS, {"status": STATUS_LABELS}),
         tz=ctx.zone,
         error=request.query_params.get("error", ""),
     )
