@@ -16,12 +16,12 @@ from kht.sales.processes import service as processes
 
 # name suffix, amount, stage steps taken after the first, "won"/"lost"/"" , days to close
 PLANS = (
-    ("设备采购 Equipment", "380000.00", 2, "", 45),
-    ("年度服务 Annual service", "96000.00", 3, "", 20),
-    ("扩容项目 Expansion", "1250000.00", 1, "", 80),
-    ("备件 Spare parts", "42000.00", 3, "won", -10),
-    ("试点 Pilot", "150000.00", 1, "lost", -5),
-    ("培训 Training", "36000.00", 0, "", 30),
+    ("设备采购", "380000.00", 2, "", 45),
+    ("年度服务", "96000.00", 3, "", 20),
+    ("扩容项目", "1250000.00", 1, "", 80),
+    ("备件", "42000.00", 3, "won", -10),
+    ("试点", "150000.00", 1, "lost", -5),
+    ("培训", "36000.00", 0, "", 30),
 )
 
 
