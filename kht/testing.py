@@ -376,7 +376,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 30) -> None:
+def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 120) -> None:
+    # A generous bound, not a wait: on a loaded CI machine importing the server alone has
+    # taken over 30 s; the loop returns as soon as /healthz answers.
     import time
     import urllib.request
 
