@@ -6,6 +6,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kht.db.text import refuse_nul_text
+
+refuse_nul_text()  # every session of the app, the CLI and the worker
+
 READONLY = "kht_readonly"
 
 

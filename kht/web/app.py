@@ -27,7 +27,8 @@ from kht.context import Ctx
 from kht.db.engine import make_engine, make_session_factory
 from kht.web.authn import AuthenticationMiddleware
 from kht.web.deps import provide_ctx
-from kht.web.errors import EXCEPTION_HANDLERS
+from kht.web.errors import EXCEPTION_HANDLERS, document_errors
+from kht.web.params import check_json_body, check_parameters
 
 log = logging.getLogger("kht.web")
 
@@ -111,9 +112,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     # when another handler joins that path in a later registration, wrapping sync handlers
     # twice; registering them together avoids that.
     routes = Router(path="/", route_handlers=handlers)
-    return Litestar(
+    app = Litestar(
         route_handlers=[routes, static],
         dependencies={"ctx": Provide(provide_ctx)},
+        guards=[check_parameters, check_json_body],
         middleware=[AuthenticationMiddleware()],
         signature_namespace={"Ctx": Ctx},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -138,6 +140,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    document_errors(app)
+    return app
 
 
 def _state(settings: Settings, engine: Engine, plugins: plugin_manager.Plugins) -> Any:
