@@ -18,14 +18,6 @@ from kht.customers.models import Customer
 from kht.testing import TEST_PASSWORD, add_user, bearer, csrf_token, log_in, runtime_of
 
 
-@pytest.fixture
-def app(kht_app):
-    app = kht_app()
-    add_user(runtime_of(app), "rep", "sales_rep", department="Sales")
-    add_user(runtime_of(app), "boss", "administrator")
-    return app
-
-
 def test_anonymous_visitors_are_sent_to_the_login_page(app):
     with TestClient(app) as client:
         answer = client.get("/customers?page=2", follow_redirects=False)

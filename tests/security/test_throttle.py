@@ -10,7 +10,6 @@ from threading import Barrier
 
 import httpx
 import pyotp
-import pytest
 from litestar.testing import TestClient
 from sqlalchemy import select, update
 
@@ -19,17 +18,9 @@ from kht.auth.login import authenticate, complete_second_factor
 from kht.auth.models import LoginAttempt, User
 from kht.db.base import utcnow
 from kht.errors import NotAuthenticated
-from kht.testing import TEST_PASSWORD, add_user, bearer, log_in, runtime_of, serving
+from kht.testing import TEST_PASSWORD, bearer, log_in, runtime_of, serving
 
 OFFICE, ATTACKER = "10.0.0.5", "203.0.113.9"
-
-
-@pytest.fixture
-def app(kht_app):
-    app = kht_app()
-    add_user(runtime_of(app), "rep", "sales_rep", department="Sales")
-    add_user(runtime_of(app), "boss", "administrator")
-    return app
 
 
 def try_password(app, login: str, password: str, ip: str, now: datetime) -> str:
@@ -148,16 +139,13 @@ def test_failed_logins_are_spaced_then_refused_then_unlocked(app, caplog):
         assert log_in(client, "rep").status_code in (302, 303)
 
 
-def test_forty_parallel_wrong_passwords_neither_fail_nor_stall_an_admins_write(kht_app):
+def test_forty_parallel_wrong_passwords_neither_fail_nor_stall_an_admins_write(app):
     """On SQLite the throttle used to sleep holding the write lock: 500s, and stalled writes.
 
     The server waits for the write lock at most KHT_SQLITE_BUSY_TIMEOUT_MS, so a write
     stalled behind the logins would answer 503 here, not 200.
     """
-    app = kht_app()
     runtime = runtime_of(app)
-    add_user(runtime, "rep", "sales_rep", department="Sales")
-    add_user(runtime, "boss", "administrator")
     admin = bearer(runtime, "boss")
     short = {"KHT_SQLITE_BUSY_TIMEOUT_MS": "1000", "KHT_DB_LOCK_TIMEOUT_MS": "1000"}
     with (
