@@ -376,7 +376,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 30) -> None:
+def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 120) -> None:
+    # Generous: on a loaded machine importing and building the app alone can take a minute.
     import time
     import urllib.request
 
