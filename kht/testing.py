@@ -387,7 +387,7 @@ def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 120) 
             log.seek(0)
             raise RuntimeError(f"server exited: {log.read()}")
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as answer:  # noqa: S310
+            with urllib.request.urlopen(f"{url}/healthz", timeout=5) as answer:  # noqa: S310
                 if answer.status == 200:
                     return
         except OSError:
