@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from kht.testing import TEST_PASSWORD, add_user
 from tests.browser.conftest import log_in_as
@@ -96,7 +97,8 @@ def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runt
             page.locator("section.kht-board-column").nth(3).locator(".board-cards"),
         )
     assert refused.value.status == 422
-    assert "amount must be filled" in page.inner_text("#board-error")
+    # The page shows the refusal after the response arrives: wait for it, do not race it.
+    expect(page.locator("#board-error")).to_contain_text("amount must be filled")
     assert page.locator("section.kht-board-column").nth(2).locator(card).count() == 1
 
     page.goto(opportunity_url)
