@@ -108,7 +108,10 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     `open_filter`, if given, returns a SQLAlchemy clause selecting the records a hand-over
     moves (e.g. only open actions); by default every live record moves. A kind with a list
     page gives `columns(ctx) -> {key: Column}` and `query(ctx, q=, filters=, deleted=)` (a
-    scoped SELECT), so saved views, segments and bulk operations work on it.
+    scoped SELECT), so saved views, segments and bulk operations work on it. A kind whose
+    list cells may be edited in place gives `update(ctx, record_id, data)` (its service's
+    partial update, which checks `data.version`) and `update_schema` (the msgspec Struct
+    `data` is): a column is editable exactly when that Struct has a field of its name.
     """
 
     kind: str
@@ -119,6 +122,8 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     open_filter: Any = None
     columns: Any = None
     query: Any = None
+    update: Any = None
+    update_schema: Any = None
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
