@@ -59,7 +59,11 @@ class MenuItem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Panel(msgspec.Struct, frozen=True, kw_only=True):
-    """A panel on a record's 360 page: a template rendered with `context`."""
+    """A panel on a record's 360 page: a template rendered with `context`.
+
+    On a phone the page shows `phone_first` panels (what a rep in the field needs: the
+    timeline, the contacts) before everything else, open; the other sections fold.
+    """
 
     key: str
     title_zh: str
@@ -67,6 +71,7 @@ class Panel(msgspec.Struct, frozen=True, kw_only=True):
     template: str
     context: dict = {}
     order: int = 100
+    phone_first: bool = False
 
     def title(self, language: str) -> str:
         return self.title_zh if language.startswith("zh") else self.title_en

@@ -7,8 +7,8 @@
   const SHOWN_BESIDE_THE_CELL = [409, 422];
 
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const source = event.detail.elt;
-    if (source && source.closest && source.closest(".kht-inline")
+    const cell = event.detail.target;
+    if (cell && cell.querySelector && cell.querySelector(".kht-inline")
         && SHOWN_BESIDE_THE_CELL.includes(event.detail.xhr.status)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
