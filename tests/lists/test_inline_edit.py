@@ -6,10 +6,9 @@ import re
 from html import unescape
 
 import pytest
-from litestar.testing import TestClient
 
 from kht.db.custom_fields import CustomField
-from kht.testing import add_user, bearer, csrf_token, log_in, runtime_of
+from kht.testing import add_user, api_client, page_client, runtime_of
 
 
 @pytest.fixture
@@ -28,27 +27,14 @@ def app(kht_app):
     return app
 
 
-def api_of(app, login) -> TestClient:
-    client = TestClient(app)
-    client.headers.update(bearer(runtime_of(app), login))
-    return client
-
-
-def browser(app, login) -> TestClient:
-    client = TestClient(app)
-    log_in(client, login)
-    client.headers.update({"HX-Request": "true", "x-csrftoken": csrf_token(client)})
-    return client
-
-
 @pytest.fixture
 def acme(app) -> dict:
-    with api_of(app, "rep") as api:
+    with api_client(app, "rep") as api:
         return api.post("/api/v1/customers", json={"name": "清华同方", "phone": "010-1"}).json()
 
 
 def customer(app, customer_id) -> dict:
-    with api_of(app, "rep") as api:
+    with api_client(app, "rep") as api:
         return api.get(f"/api/v1/customers/{customer_id}").json()
 
 
@@ -70,20 +56,20 @@ def pencils(html: str) -> set[str]:
 
 
 def test_the_list_offers_an_editor_only_on_fields_the_user_may_edit(app, acme):
-    with browser(app, "rep") as page:
+    with page_client(app, "rep", htmx=True) as page:
         html = page.get(
             "/customers",
             params={"c": "name,phone,email,stage,owner_id,updated_at,ext.custom.budget"},
         ).text
     # The name links to the record; stage moves through the lifecycle; owner, dates are kept.
     assert pencils(html) == {"phone", "email", "ext.custom.budget"}
-    with browser(app, "marketer") as page:
+    with page_client(app, "marketer", htmx=True) as page:
         html = page.get("/customers", params={"c": "name,phone,email"}).text
     assert "清华同方" in html and pencils(html) == set()
 
 
 def test_a_cell_is_saved_through_the_service_with_its_version(app, acme):
-    with browser(app, "rep") as page:
+    with page_client(app, "rep", htmx=True) as page:
         editor = page.get(f"/lists/cell/customer/{acme['id']}/phone", params={"edit": "1"})
         assert editor.status_code == 200
         assert 'name="inline_value"' in editor.text and 'value="010-1"' in editor.text
@@ -100,11 +86,11 @@ def test_a_cell_is_saved_through_the_service_with_its_version(app, acme):
 
 
 def test_a_stale_version_says_someone_else_changed_it_and_saves_nothing(app, acme):
-    with api_of(app, "rep") as api:
+    with api_client(app, "rep") as api:
         api.patch(
             f"/api/v1/customers/{acme['id']}", json={"version": acme["version"], "phone": "021-9"}
         )
-    with browser(app, "rep") as page:
+    with page_client(app, "rep", htmx=True) as page:
         stale = save(page, acme["id"], "phone", "010-2", acme["version"])
     assert stale.status_code == 409
     assert "someone else" in stale.text or "其他人" in stale.text
@@ -114,7 +100,7 @@ def test_a_stale_version_says_someone_else_changed_it_and_saves_nothing(app, acm
 
 
 def test_a_refused_value_is_a_422_shown_next_to_the_cell(app, acme):
-    with browser(app, "rep") as page:
+    with page_client(app, "rep", htmx=True) as page:
         refused = save(page, acme["id"], "ext.custom.budget", "lots", acme["version"])
         assert refused.status_code == 422
         assert "ext.custom.budget must be an amount" in error_of(refused.text)
@@ -129,15 +115,15 @@ def test_a_refused_value_is_a_422_shown_next_to_the_cell(app, acme):
 
 @pytest.mark.parametrize("field", ["stage", "owner_id", "updated_at", "id", "version", "nope"])
 def test_fields_the_user_may_not_edit_in_place_are_refused(app, acme, field):
-    with browser(app, "rep") as page:
+    with page_client(app, "rep", htmx=True) as page:
         assert save(page, acme["id"], field, "x", acme["version"]).status_code == 403
         assert page.get(f"/lists/cell/customer/{acme['id']}/{field}?edit=1").status_code == 403
     assert customer(app, acme["id"])["version"] == acme["version"]
 
 
 def test_users_without_edit_rights_or_out_of_scope_cannot_edit(app, acme):
-    with browser(app, "marketer") as page:
+    with page_client(app, "marketer", htmx=True) as page:
         assert save(page, acme["id"], "phone", "x", acme["version"]).status_code == 403
-    with browser(app, "other") as page:
+    with page_client(app, "other", htmx=True) as page:
         assert save(page, acme["id"], "phone", "x", acme["version"]).status_code == 404
     assert customer(app, acme["id"])["phone"] == "010-1"

@@ -9,10 +9,9 @@ from urllib.parse import unquote
 
 import pytest
 import time_machine
-from litestar.testing import TestClient
 
 from kht.auth.service import find_user
-from kht.testing import add_user, bearer, csrf_token, log_in, runtime_of
+from kht.testing import add_user, api_client, csrf_token, page_client, runtime_of
 
 # 10:00 in Beijing; the list's "recently updated" means since 7 days before the local date.
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -28,20 +27,8 @@ def app(kht_app):
     return app
 
 
-def api_of(app, login) -> TestClient:
-    client = TestClient(app)
-    client.headers.update(bearer(runtime_of(app), login))
-    return client
-
-
-def browser(app, login) -> TestClient:
-    client = TestClient(app)
-    log_in(client, login)
-    return client
-
-
 def add_customer(app, login, name, **values) -> dict:
-    with api_of(app, login) as api:
+    with api_client(app, login) as api:
         answer = api.post("/api/v1/customers", json={"name": name, **values})
         assert answer.status_code == 201, answer.text
         return answer.json()
@@ -64,7 +51,7 @@ def chip(html: str, key: str) -> tuple[str, bool]:
 def test_the_mine_chip_narrows_a_managers_list_to_their_own_records(app):
     add_customer(app, "mgr", "经理的客户")
     add_customer(app, "rep", "代表的客户")
-    with browser(app, "mgr") as page:
+    with page_client(app, "mgr") as page:
         everything = page.get("/customers").text
         assert sorted(names_in(everything)) == ["代表的客户", "经理的客户"]
         url, active = chip(everything, "mine")
@@ -81,14 +68,14 @@ def test_the_recently_updated_chip_keeps_the_last_week_in_the_users_days(app):
         add_customer(app, "rep", "十天前的客户")
     with time_machine.travel(NOW - timedelta(days=2), tick=False):
         add_customer(app, "rep", "前天的客户")
-    with time_machine.travel(NOW, tick=False), browser(app, "rep") as page:
+    with time_machine.travel(NOW, tick=False), page_client(app, "rep") as page:
         url, _ = chip(page.get("/customers").text, "recent")
         assert "updated_at:gte:2026-11-30" in url
         assert names_in(page.get(url).text) == ["前天的客户"]
 
 
 def test_stage_chips_show_labels_and_one_stage_replaces_another(app):
-    with browser(app, "rep") as page:
+    with page_client(app, "rep") as page:
         add_customer(app, "rep", "潜在客户A")
         html = page.get("/customers").text
         keys = re.findall(r'data-chip="stage-([a-z_]+)"', html)
@@ -103,9 +90,9 @@ def test_stage_chips_show_labels_and_one_stage_replaces_another(app):
 
 
 def test_lead_status_chips_filter_by_status(app):
-    with api_of(app, "rep") as api:
+    with api_client(app, "rep") as api:
         api.post("/api/v1/leads", json={"name": "新线索"})
-    with browser(app, "rep") as page:
+    with page_client(app, "rep") as page:
         url, _ = chip(page.get("/leads").text, "status-new")
         assert "status:eq:new" in url
         assert names_in(page.get(url).text) == ["新线索"]
@@ -117,7 +104,7 @@ def test_dates_read_relatively_in_the_users_language_with_the_exact_time_on_hove
     with time_machine.travel(NOW - timedelta(days=3), tick=False):
         add_customer(app, "rep", "三天前的客户")
     with time_machine.travel(NOW, tick=False):
-        with browser(app, "rep") as page:
+        with page_client(app, "rep") as page:
             html = page.get("/customers").text
         when = re.search(r'<time datetime="([^"]+)" title="([^"]+)"[^>]*>([^<]+)</time>', html)
         assert when, "the updated column shows a <time> element"
@@ -126,14 +113,14 @@ def test_dates_read_relatively_in_the_users_language_with_the_exact_time_on_hove
         with runtime_of(app).ctx() as ctx:
             user = find_user(ctx.session, "rep")
             user.language, user.time_zone = "en", "Europe/Berlin"
-        with browser(app, "rep") as page:
+        with page_client(app, "rep") as page:
             html = page.get("/customers").text
         assert ">3 days ago</time>" in html
         assert 'title="2026-12-04 03:00 (Europe/Berlin)"' in html
 
 
 def test_density_is_remembered_and_a_bad_choice_names_the_field(app):
-    with browser(app, "rep") as page:
+    with page_client(app, "rep") as page:
         assert 'data-density="comfortable"' in page.get("/customers").text
         answer = page.post(
             "/lists/density",
@@ -154,7 +141,7 @@ def test_density_is_remembered_and_a_bad_choice_names_the_field(app):
 
 def test_phone_cards_label_every_cell_and_hide_empty_ones(app):
     add_customer(app, "rep", "卡片客户", phone="010-6278")
-    with browser(app, "rep") as page:
+    with page_client(app, "rep") as page:
         html = page.get("/customers").text
     row = re.search(r'<tr data-id="\d+">(.*?)</tr>', html, re.S).group(1)
     assert 'class="kht-title"' in row
@@ -175,12 +162,12 @@ def test_phone_cards_label_every_cell_and_hide_empty_ones(app):
 def test_the_list_search_box_finds_pinyin_like_the_global_search(app, path, q, found):
     customer = add_customer(app, "rep", "清华同方威视")
     add_customer(app, "rep", "上海电器")
-    with api_of(app, "rep") as api:
+    with api_client(app, "rep") as api:
         api.post("/api/v1/contacts", json={"name": "张伟", "customer_id": customer["id"]})
         api.post("/api/v1/contacts", json={"name": "王芳", "customer_id": customer["id"]})
         api.post("/api/v1/leads", json={"name": "李华"})
         api.post("/api/v1/leads", json={"name": "赵敏"})
-    with browser(app, "rep") as page:
+    with page_client(app, "rep") as page:
         assert names_in(page.get(path, params={"q": q}).text) == [found]
         # The ordinary substring search still works beside it.
         assert found in names_in(page.get(path, params={"q": found[1:]}).text)
@@ -188,5 +175,5 @@ def test_the_list_search_box_finds_pinyin_like_the_global_search(app, path, q, f
 
 def test_the_list_search_by_pinyin_stays_in_the_users_scope(app):
     add_customer(app, "other", "清华同方威视")
-    with browser(app, "rep") as page:
+    with page_client(app, "rep") as page:
         assert names_in(page.get("/customers", params={"q": "qhtf"}).text) == []
