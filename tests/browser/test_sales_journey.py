@@ -90,8 +90,9 @@ def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runt
             page.locator("section.kht-board-column").nth(3).locator(".board-cards"),
         )
     assert refused.value.status == 422
-    assert "amount must be filled" in page.inner_text("#board-error")
-    assert page.locator("section.kht-board-column").nth(2).locator(card).count() == 1
+    # The page writes the refusal after reading the answer's body: wait for it.
+    page.locator("#board-error", has_text="amount must be filled").wait_for()
+    page.locator("section.kht-board-column").nth(2).locator(card).wait_for()
 
     page.goto(opportunity_url)
     assert "方案报价" in page.locator("#stage-path .btn-primary").inner_text()
