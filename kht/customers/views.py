@@ -51,6 +51,7 @@ def customer_list(request: Request, ctx: RequestCtx) -> Template:
     gettext = translations(ctx.language).gettext
     extra = {
         "title": gettext(N_("Customers")),
+        # Labels of the type and stage for the cells, and of the stages for the chips.
         "refs": choice_labels(ctx),
         "new_url": "/customers/new",
         "actions": [{"url": "/customers/duplicates", "label": gettext(N_("Duplicates"))}],

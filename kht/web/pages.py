@@ -13,6 +13,8 @@ from kht.web.deps import language_of
 from kht.web.error_text import translated
 from kht.web.i18n import translations
 
+DENSITY_COOKIE = "kht_density"
+
 
 def menu_items(ctx: Ctx) -> list[MenuItem]:
     """Navigation from every enabled plugin (core included), in display order."""
@@ -51,6 +53,8 @@ def page_context(request: Request, ctx: Ctx | None = None, **values: Any) -> dic
         "menu_groups": menu_groups(menu, language),
         "user": request.scope.get("user"),
         "current_path": request.url.path,
+        # Compact or comfortable list rows, as the user last chose (kht.lists.views.density).
+        "density": "compact" if request.cookies.get(DENSITY_COOKIE) == "compact" else "comfortable",
         **values,
     }
 
