@@ -31,7 +31,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+    """Wait until `/healthz` answers (a loaded CI machine can take a while to start)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
