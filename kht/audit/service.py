@@ -25,6 +25,7 @@ from kht.events import (
     RecordRestored,
     RecordsMerged,
     RecordUpdated,
+    StageChanged,
 )
 from kht.records import record_kind
 
@@ -42,6 +43,9 @@ def _changes(event: Event) -> tuple[str, dict[str, Any]] | None:
         return "restore", {}
     if isinstance(event, RecordsMerged):
         return "merge", {"merged_ids": [None, list(event.merged_ids)]}
+    if isinstance(event, StageChanged) and event.cause == "reopen":
+        # A closed deal taken back out of won/lost: its own row, findable in the audit log.
+        return "reopen", {"stage": [event.from_stage, event.to_stage]}
     return None
 
 

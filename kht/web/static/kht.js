@@ -3,7 +3,10 @@
    Content-Security-Policy allows no inline script):
    - <form data-confirm="question">: asks before submitting;
    - <select|input data-autosubmit>: submits its form on change (data-clear="name" empties
-     that field of the form first). */
+     that field of the form first);
+   - <select data-customer-picker data-options-url="…">: a Tom Select customer picker;
+     with data-restart-url the form starts again for the chosen customer;
+   - <button data-print>: prints the page. */
 "use strict";
 
 const OP_LABELS = {
@@ -72,5 +75,36 @@ document.addEventListener("keydown", (event) => {
       event.preventDefault();
       box.focus();
     }
+  }
+});
+
+function customerPicker(select) {
+  const current = select.dataset.current || "";
+  const restart = select.dataset.restartUrl;
+  new window.TomSelect(select, {
+    valueField: "id", labelField: "name", searchField: ["name"], maxOptions: 20, preload: "focus",
+    load(query, callback) {
+      fetch(select.dataset.optionsUrl + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+        .then((r) => r.json()).then(callback).catch(() => callback());
+    },
+    onChange(value) {
+      // The customer's contacts and prices follow the customer: start the form again for it.
+      if (restart && value && String(value) !== current) {
+        const opportunity = select.dataset.opportunity;
+        window.location = restart + "?customer_id=" + encodeURIComponent(value) +
+          (opportunity ? "&opportunity_id=" + encodeURIComponent(opportunity) : "");
+      }
+    },
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Page scripts (Tom Select) load after this file: start the pickers once they are in.
+  document.querySelectorAll("select[data-customer-picker]").forEach(customerPicker);
+});
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
   }
 });

@@ -1,5 +1,5 @@
-/* The quote and order forms: the line editor (Alpine component "quoteEditor") and the
-   customer picker (Tom Select).  The page's data comes from <script type="application/json"
+/* The quote and order forms' line editor (Alpine component "quoteEditor"; the customer
+   picker is kht.js's data-customer-picker).  The page's data comes from <script type="application/json"
    id="quote-editor-data">, never from an HTML attribute: JSON holds quotes, and inside an
    attribute they end it (the editor then never started and a save deleted every line). */
 "use strict";
@@ -84,26 +84,5 @@
     };
   }
 
-  function customerPicker(select) {
-    const current = select.dataset.current || "";
-    const restart = select.dataset.restartUrl;
-    new TomSelect(select, {
-      valueField: "id", labelField: "name", searchField: ["name"], maxOptions: 20, preload: "focus",
-      load(query, callback) {
-        fetch("/quotes/customer-options?q=" + encodeURIComponent(query), {credentials: "same-origin"})
-          .then((r) => r.json()).then(callback).catch(() => callback());
-      },
-      onChange(value) {
-        // A quote's contacts and prices follow the customer: start the form again for it.
-        if (restart && value && String(value) !== current) {
-          const opportunity = select.dataset.opportunity;
-          window.location = restart + "?customer_id=" + encodeURIComponent(value) +
-            (opportunity ? "&opportunity_id=" + encodeURIComponent(opportunity) : "");
-        }
-      },
-    });
-  }
-
   document.addEventListener("alpine:init", () => window.Alpine.data("quoteEditor", quoteEditor));
-  document.querySelectorAll("select[data-customer-picker]").forEach(customerPicker);
 })();
