@@ -1,6 +1,7 @@
 /* The funnel and forecast pages' charts (ECharts).  Data and translated labels come from JSON
    blocks (#funnel-data, #forecast-data, #payments-data and their *-labels); a page draws the
-   charts whose data it carries. */
+   charts whose data it carries.  `window.khtCharts` ({data, draw}) is for plugins' charts:
+   load this file first. */
 "use strict";
 (function () {
   function data(id) {
@@ -53,4 +54,5 @@
     draw("payments-chart", bars(payments, ["planned", "received", "expected"], labels));
   }
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
+  window.khtCharts = {data: data, draw: draw};
 })();

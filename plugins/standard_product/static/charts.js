@@ -1,20 +1,11 @@
 /* The standard product pack's charts (ECharts): rep performance and the pack's reports.
    Data and translated labels come from JSON blocks (#performance-data/-labels,
-   #reports-data/-labels); a page draws the charts whose data it carries. */
+   #reports-data/-labels); a page draws the charts whose data it carries.  Built on the
+   core's window.khtCharts (/static/charts.js, loaded first). */
 "use strict";
 (function () {
-  function data(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  const charts = [];
-  function draw(id, option) {
-    const node = document.getElementById(id);
-    if (!node || !window.echarts) { return; }
-    const chart = window.echarts.init(node);
-    chart.setOption(option);
-    charts.push(chart);
-  }
+  const data = window.khtCharts.data;
+  const draw = window.khtCharts.draw;
   function twoAxes(title, names, bars, line) {
     return {
       title: {text: title, textStyle: {fontSize: 13}},
@@ -72,5 +63,4 @@
       });
     }
   }
-  window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
 })();
