@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import drag, log_in_as
+from tests.browser.conftest import log_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,16 @@ def _customer(live_runtime, owner: str, name: str) -> int:
     with live_runtime.ctx() as ctx:
         ctx.user = load_principal(ctx.session, find_user(ctx.session, owner).id)
         return create_customer(ctx, CustomerCreate(name=name)).id
+
+
+def drag(page, source, target) -> None:
+    """Drag with real mouse moves in small steps (SortableJS follows the pointer)."""
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2 + 5, start["y"] + 15, steps=3)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 30, steps=15)
+    page.mouse.up()
 
 
 def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runtime, page):
@@ -81,6 +91,7 @@ def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runt
             page.locator("section.kht-board-column").nth(3).locator(".board-cards"),
         )
     assert refused.value.status == 422
+    # The page shows the refusal after the response arrives: wait for it, do not race it.
     expect(page.locator("#board-error")).to_contain_text("amount must be filled")
     assert page.locator("section.kht-board-column").nth(2).locator(card).count() == 1
 
