@@ -208,6 +208,20 @@ def contacts_of_customer(ctx: Ctx, customer_id: int) -> list[Contact]:
     return list(ctx.session.scalars(query.order_by(Contact.name, Contact.id)))
 
 
+def contact_choices(ctx: Ctx, customer_id: int | None) -> list[tuple[int, str]]:
+    """(id, name) of a customer's contacts the caller may see, for a form's contact picker.
+
+    Through the contacts scope (the one choke point), so a link naming another team's
+    customer lists nothing, exactly as a missing customer does; a role that may not view
+    contacts gets no choices rather than an error on the whole form.
+    """
+    if not customer_id or ctx.user is None or not ctx.user.can(MODULE, "view"):
+        return []
+    query = records.visible(ctx, SPEC).where(Contact.customer_id == customer_id)
+    rows = ctx.session.scalars(query.order_by(Contact.name, Contact.id))
+    return [(contact.id, contact.name) for contact in rows]
+
+
 def update_contact(ctx: Ctx, contact_id: int, data: ContactUpdate) -> Contact:
     """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
     contact = get_contact(ctx, contact_id)
@@ -264,6 +278,7 @@ __all__ = [
     "add_contact",
     "clean_email",
     "columns",
+    "contact_choices",
     "contacts_of_customer",
     "create_contact",
     "customer_names",
