@@ -124,3 +124,29 @@ def test_the_creators_manager_may_delete_the_group(team, east_group):  # noqa: F
         assert manager.delete(f"/api/v1/customer-groups/{east_group}").status_code == 204
     with team.client("admin") as admin:
         assert east_group not in {g["id"] for g in admin.get("/api/v1/customer-groups").json()}
+
+
+def _merge(team, login: str, survivor: int, merged: int):  # noqa: F811
+    body = {
+        "survivor_id": survivor,
+        "merged_id": merged,
+        "version_survivor": 1,
+        "version_merged": 1,
+    }
+    with team.client(login) as client:
+        return client.post("/api/v1/customers/merge", json=body)
+
+
+@pytest.mark.parametrize("login", ["west_mgr", "west_rep"])
+def test_merging_in_another_teams_customer_answers_as_a_missing_one(
+    team,  # noqa: F811
+    west_mgr,
+    east_customer,
+    login,
+):
+    own = team.customer("西区客户", owner=login)
+    real = _merge(team, login, own, east_customer)
+    missing = _merge(team, login, own, 999999)
+    assert real.status_code == missing.status_code
+    assert real.status_code in (403, 404)
+    assert real.json()["message"] == missing.json()["message"].replace("999999", str(east_customer))
