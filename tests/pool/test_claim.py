@@ -112,20 +112,21 @@ def test_claiming_a_customer_out_of_scope_answers_exactly_as_a_missing_one(team)
     assert refused.json()["message"] == missing.json()["message"].replace("999999", str(owned))
 
 
+def _claim(team, login: str, customer_id: int):
+    with team.client(login) as client:
+        return client.post(f"/api/v1/pool/{customer_id}/claim")
+
+
 def test_claiming_an_owned_customer_in_ones_scope_is_a_conflict(team):
-    owned = team.customer("owned by rep2", owner="rep2")
-    with team.client("east_mgr") as manager:
-        refused = manager.post(f"/api/v1/pool/{owned}/claim")
+    refused = _claim(team, "east_mgr", team.customer("owned by rep2", owner="rep2"))
     assert refused.status_code == 409
     assert "no longer in the shared pool" in refused.json()["message"]
 
 
 def test_the_loser_of_a_claim_moments_ago_hears_someone_else_claimed_it(team):
     pooled = team.customer("刚被领走")
-    with team.client("rep2") as winner:
-        assert winner.post(f"/api/v1/pool/{pooled}/claim").status_code == 200
-    with team.client("west_rep") as loser:
-        refused = loser.post(f"/api/v1/pool/{pooled}/claim")
+    assert _claim(team, "rep2", pooled).status_code == 200
+    refused = _claim(team, "west_rep", pooled)
     assert refused.status_code == 409
     assert "someone else claimed it" in refused.json()["message"]
 
