@@ -222,6 +222,20 @@ def contact_choices(ctx: Ctx, customer_id: int | None) -> list[tuple[int, str]]:
     return [(contact.id, contact.name) for contact in rows]
 
 
+def check_contact_of(ctx: Ctx, contact_id: int | None, customer_id: int) -> None:
+    """A contact a record names must be one of its customer's that the caller may see (else
+    422 naming contact_id, the same for another team's contact as for a missing one)."""
+    if contact_id is None:
+        return
+    query = records.visible(ctx, SPEC).where(
+        Contact.id == contact_id, Contact.customer_id == customer_id
+    )
+    if ctx.session.scalar(query.with_only_columns(Contact.id)) is None:
+        raise ValidationError(
+            f"contact {contact_id} is not a contact of customer {customer_id}", "contact_id"
+        )
+
+
 def update_contact(ctx: Ctx, contact_id: int, data: ContactUpdate) -> Contact:
     """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
     contact = get_contact(ctx, contact_id)
@@ -276,6 +290,7 @@ __all__ = [
     "MODULE",
     "SPEC",
     "add_contact",
+    "check_contact_of",
     "clean_email",
     "columns",
     "contact_choices",

@@ -150,3 +150,18 @@ def test_merging_in_another_teams_customer_answers_as_a_missing_one(
     assert real.status_code == missing.status_code
     assert real.status_code in (403, 404)
     assert real.json()["message"] == missing.json()["message"].replace("999999", str(east_customer))
+
+
+@pytest.mark.parametrize("resource", ["quotes", "opportunities"])
+def test_a_record_may_not_name_a_contact_the_caller_cannot_see(team, resource):  # noqa: F811
+    """A pool customer (visible to all) with rep1's contact: west_rep may not name it."""
+    pooled = team.customer("公海客户")
+    with team.ctx("rep1") as ctx:
+        contact = create_contact(ctx, ContactCreate(customer_id=pooled, name=SECRET)).id
+    body = {"customer_id": pooled, "title": "报价", "name": "机会"}
+    body = {k: v for k, v in body.items() if k != ("name" if resource == "quotes" else "title")}
+    with team.client("west_rep") as west:
+        real = west.post(f"/api/v1/{resource}", json={**body, "contact_id": contact})
+        missing = west.post(f"/api/v1/{resource}", json={**body, "contact_id": 999999})
+    assert real.status_code == missing.status_code == 422
+    assert real.json()["field"] == "contact_id"
