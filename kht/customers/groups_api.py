@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody
 
 from kht.context import RequestCtx
 from kht.customers import groups
+from kht.types import Id
 
 
 class GroupIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -17,7 +18,7 @@ class GroupIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class Members(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    customer_ids: list[int]
+    customer_ids: list[Id]
 
 
 class GroupController(Controller):
