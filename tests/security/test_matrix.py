@@ -33,6 +33,7 @@ from tests.security.matrix import (
     OTHERS,
     PERSONAS,
     WORD,
+    WORDS,
     Victims,
     add_outsiders,
     build_victims,
@@ -96,10 +97,8 @@ def fill(probe: Probe, victims: Victims, kinds: set[str], missing: bool) -> str:
 
     def value(match: re.Match[str]) -> str:
         param = match.group(1)
-        if param == "kind":
-            return "customer"
-        if param == "unit":
-            return "branches"
+        if param in WORDS:
+            return WORDS[param]
         if param in NOT_RECORD_SCOPED:
             return str(victims.ids[CATALOGUE.get(param, param)])
         sample = _sample_of(param, kinds)
