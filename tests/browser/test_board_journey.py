@@ -54,6 +54,8 @@ def test_dragging_a_won_card_back_asks_and_reopens(live_server, live_runtime, pa
     assert questions and "重新打开" in questions[0]
     assert _status(live_runtime, opportunity_id) == "won"
 
+    page.reload()  # what the server says: still won
+    expect(won_column.locator(card)).to_have_count(1)
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_response("**/move") as moved:
         drag(page, card, first_column)
