@@ -10,6 +10,7 @@ import msgspec
 from kht import record_service as records
 from kht.context import Ctx
 from kht.errors import NotFound
+from kht.importing.extras import category_by_name, owner_target, tags_target
 from kht.importing.kinds import (
     ImportKind,
     Target,
@@ -103,11 +104,22 @@ def customer_kind() -> ImportKind:
             text_target("website", "网址", "Website", "网站", "官网", "主页", "url", "homepage"),
             text_target("address", "地址", "Address", "公司地址", "详细地址", "联系地址"),
             text_target("notes", "备注", "Notes", "说明", "描述", "note", "remarks", "description"),
+            text_target("source", "来源", "Source", "客户来源", "渠道", "channel"),
+            Target(
+                key="category_id",
+                label_zh="客户类别",
+                label_en="Category",
+                type="ref",
+                aliases=("类别", "客户分类", "分类", "category"),
+            ),
+            owner_target(),
+            tags_target(),
         ),
         prepare=_customer_prepare,
         create=_customer_create,
         update=_customer_update,
         dedupe=("name", "phone", "email"),
+        resolvers={"category_id": category_by_name},
     )
 
 
@@ -194,6 +206,8 @@ def contact_kind() -> ImportKind:
             aliases=("出生日期", "birth date", "date of birth"),
         ),
         text_target("notes", "备注", "Notes", "说明", "note", "remarks"),
+        owner_target(),
+        tags_target(),
     )
     return ImportKind(
         spec=spec,
@@ -222,6 +236,8 @@ def lead_kind() -> ImportKind:
         text_target("source", "来源", "Source", "线索来源", "渠道", "channel"),
         choice_target("status", "状态", "Status", STATUS_LABELS, "线索状态"),
         text_target("notes", "备注", "Notes", "说明", "note", "remarks"),
+        owner_target(),
+        tags_target(),
     )
     return ImportKind(
         spec=spec,

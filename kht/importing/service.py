@@ -105,12 +105,16 @@ def warnings_of(job: Job) -> list[str]:
 
 
 class PreviewRow(msgspec.Struct, kw_only=True):
-    """One row of the preview: its mapped values, what would happen, and its problems."""
+    """One row of the preview: its mapped values, what would happen, and its problems.
+
+    `matched` is the record (or earlier row) a skipped duplicate matches.
+    """
 
     row: int
     values: dict[str, str]
     action: str
     errors: list[dict[str, Any]]
+    matched: dict[str, Any] | None = None
 
 
 def preview(ctx: Ctx, import_id: int, rows: int = PREVIEW_ROWS, dedupe: str = "skip") -> list:
@@ -128,7 +132,7 @@ def preview(ctx: Ctx, import_id: int, rows: int = PREVIEW_ROWS, dedupe: str = "s
             break
     with ErrorReport(ctx.language) as report:
         importer = Importer(ctx, found, converter, options, report, preview=True)
-        importer.run(sample)
+        matched = {d["row"]: d for d in importer.run(sample).duplicates}
     problems: dict[int, list[dict[str, Any]]] = {}
     for number, column, value, message in report.first:
         problems.setdefault(number, []).append(
@@ -140,6 +144,7 @@ def preview(ctx: Ctx, import_id: int, rows: int = PREVIEW_ROWS, dedupe: str = "s
             values=converter.shown(cells),
             action="fail" if number in problems else importer.actions.get(number, "create"),
             errors=problems.get(number, []),
+            matched=matched.get(number),
         )
         for number, cells in sample
     ]
