@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from kht.audit.service import audited_as_job
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound
@@ -228,7 +229,8 @@ def execute(ctx: Ctx, job: Job, progress: Any = None) -> Summary:
     converter = Converter(
         ctx, found, found.targets(ctx), job.params["headers"], job.params["mapping"]
     )
-    with ErrorReport(ctx.language) as report:
+    # Every audit row of the run names the job: that is how a revert finds what it wrote.
+    with ErrorReport(ctx.language) as report, audited_as_job(ctx, job.id):
         summary = Importer(ctx, found, converter, options, report, progress=progress).run(
             table.rows(), job.total
         )

@@ -15,9 +15,11 @@ from kht.importing import service
 from kht.importing.api import MAX_BODY, read_upload
 from kht.importing.builtin import import_kinds
 from kht.importing.engine import Options
+from kht.importing.revert import revert_import
 from kht.importing.schemas import ImportUpload
 from kht.jobs.api import download
 from kht.jobs.models import Job
+from kht.jobs.views import job_values
 from kht.web.pages import render
 
 DEDUPE = ("skip", "update", "create")
@@ -139,6 +141,26 @@ def run_submit(
     return Redirect(f"/jobs/{job.id}", status_code=303)
 
 
+@post("/import/{import_id:int}/revert", sync_to_thread=True, include_in_schema=False)
+def revert_submit(
+    request: Request, ctx: RequestCtx, import_id: FromPath[int]
+) -> Template | Redirect:
+    """Revert the import, then show its page; a refusal is shown on that page."""
+    try:
+        revert_import(ctx, import_id)
+    except KhtError as exc:  # nothing was undone: say why, on the import's page
+        values = job_values(ctx, service.get_import(ctx, import_id).id)
+        return render(
+            request,
+            ctx,
+            "jobs/detail.html",
+            status_code=exc.status,
+            revert_error=exc.message,
+            **values,
+        )
+    return Redirect(f"/jobs/{import_id}", status_code=303)
+
+
 @get("/import/{import_id:int}/errors.csv", sync_to_thread=True, include_in_schema=False)
 def error_report(ctx: RequestCtx, import_id: FromPath[int]) -> Response[bytes]:
     return download(service.error_report(ctx, import_id), f"import-{import_id}-errors.csv")
@@ -151,5 +173,6 @@ ROUTES = [
     mapping_submit,
     preview_page,
     run_submit,
+    revert_submit,
     error_report,
 ]
