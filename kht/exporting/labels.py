@@ -16,9 +16,10 @@ from sqlalchemy import select
 
 from kht.context import Ctx
 from kht.lists.engine import Column
-from kht.web.i18n import translations
+from kht.web.i18n import N_, translations
 
 LANGUAGES = ("zh_CN", "en")
+OPPORTUNITY_STATUSES = {"open": N_("Open"), "won": N_("Won"), "lost": N_("Lost")}
 USER_COLUMNS = frozenset({"owner_id", "created_by_id", "updated_by_id"})
 
 
@@ -28,6 +29,7 @@ def _choices() -> dict[tuple[str, str], dict[str, str]]:
     from kht.contacts.views import CHOICE_FIELDS
     from kht.customers.views import KIND_LABELS
     from kht.leads.views import STATUS_LABELS as LEAD_STATUSES
+    from kht.sales.opportunities.views import FORECAST
     from kht.sales.orders.views import STATUS_LABELS as ORDER_STATUSES
     from kht.sales.quotes.views import STATUS_LABELS as QUOTE_STATUSES
 
@@ -36,6 +38,8 @@ def _choices() -> dict[tuple[str, str], dict[str, str]]:
         ("lead", "status"): LEAD_STATUSES,
         ("quote", "status"): QUOTE_STATUSES,
         ("order", "status"): ORDER_STATUSES,
+        ("opportunity", "status"): OPPORTUNITY_STATUSES,
+        ("opportunity", "forecast_category"): dict(FORECAST),
         **{("contact", key): labels for key, labels in CHOICE_FIELDS.items()},
     }
 

@@ -24,7 +24,7 @@ from itertools import islice
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kht import record_service as records
@@ -38,6 +38,7 @@ from kht.exporting.service import PLURAL_OF
 from kht.fields import fields_for
 from kht.importing.convert import Converter
 from kht.importing.extras import apply_extras, split_extras, tag_new_records
+from kht.importing.inserts import insert_ids
 from kht.importing.kinds import ImportKind, key_sql, normalise_key
 from kht.importing.readers import Row
 from kht.importing.report import KEPT, ErrorReport
@@ -337,7 +338,7 @@ class Importer:
         stamp = {"created_by_id": user_id, "updated_by_id": user_id}
         owners = [p.extras.get("owner_id") or user_id for p in batch]
         rows = [{**p.values, **stamp, "owner_id": o} for p, o in zip(batch, owners, strict=True)]
-        ids = _insert_ids(ctx, spec.model, rows)
+        ids = insert_ids(ctx, spec.model, rows)
         for pending, record_id, owner in zip(batch, ids, owners, strict=True):
             pending.id = record_id
             ctx.fire(
@@ -376,37 +377,6 @@ class Importer:
         column = self.converter.column_of(field)
         value = self.converter.shown(cells).get(field or "", "") if cells else ""
         self._failed(number, [(column, value, message)])
-
-
-def _insert_ids(ctx: Ctx, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert `rows` with one executemany; their new ids in the order of `rows`."""
-    session = ctx.session
-    table = model.__table__  # Core statements: the ORM's bulk insert costs 2x per row
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        # Take the ids from the table's sequence in one round trip, then insert them with a
-        # plain executemany: 3x the rate of INSERT ... RETURNING in parameter order.
-        sequence = func.pg_get_serial_sequence(table.name, "id")
-        ids = list(
-            session.scalars(
-                select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
-            )
-        )
-        session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
-        return ids
-    if dialect != "sqlite":
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(session.scalars(statement, rows).all())
-    # SQLite cannot order RETURNING rows by parameter without a sentinel column, so
-    # SQLAlchemy would insert row by row (4x slower). Its rowids only grow (max + 1), and
-    # the write lock keeps other writers out until we commit, so the new ids are the ids
-    # above the old maximum, in order; a count that does not add up fails the batch.
-    before = session.scalar(select(func.max(model.id))) or 0
-    session.execute(insert(table), rows)
-    ids = session.scalars(select(model.id).where(model.id > before).order_by(model.id)).all()
-    if len(ids) != len(rows):
-        raise RuntimeError(f"{len(ids)} new ids for {len(rows)} rows")
-    return list(ids)
 
 
 def _explain(exc: Exception) -> tuple[str | None, str]:

@@ -154,3 +154,22 @@ def test_the_list_page_offers_raw_keys_as_a_checkbox(filled):
         )
     assert 'id="export-raw"' in page.text and 'name="raw"' in page.text
     assert {row[0] for row in csv_rows(raw.content)[1:]} == {"company"}
+
+
+def test_opportunity_status_and_forecast_category_are_labelled(filled):
+    from kht.sales.opportunities.schemas import OpportunityCreate
+    from kht.sales.opportunities.service import create_opportunity
+
+    acme = customer(filled, "mgr", name="Acme")
+    with filled.ctx_as("mgr") as ctx:
+        data = OpportunityCreate(name="大单", customer_id=acme, forecast_category="commit")
+        create_opportunity(ctx, data)
+    with filled.client("boss") as client:
+        params = {"columns": "name,status,forecast_category,stage_id"}
+        labelled = client.get("/api/v1/opportunities/export", params=params)
+        raw = client.get("/api/v1/opportunities/export", params={**params, "raw": "1"})
+    [[name, status, forecast, stage]] = csv_rows(labelled.content)[1:]
+    assert (name, status, forecast) == ("大单", ZH("Open"), ZH("Commit"))
+    assert stage and not stage.isdigit()  # the stage's name, not its id
+    [[_, status, forecast, stage_id]] = csv_rows(raw.content)[1:]
+    assert (status, forecast) == ("open", "commit") and stage_id.isdigit()
