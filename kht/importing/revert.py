@@ -27,7 +27,7 @@ from kht.jobs.models import Job
 from kht.plugin_types import RecordKind
 from kht.tags.service import change_tags
 
-REVERT_DAYS = 30
+REVERT_DAYS = 30  # the refusal's message says 30 too
 NAMED = 10  # records named in a refusal; the count gives the rest
 _CHUNK = 1000
 
@@ -61,9 +61,9 @@ def check_revertible(ctx: Ctx, job: Job) -> None:
     if job.status != "done" or not result.get("written") or result.get("dry_run"):
         raise Conflict("this import wrote nothing, so there is nothing to revert", "status")
     if result.get("reverted_at"):
-        raise Conflict(f"this import was already reverted ({result['reverted_at']})", "status")
+        raise Conflict("this import has already been reverted", "status")
     if job.finished_at is None or ctx.now() - job.finished_at > timedelta(days=REVERT_DAYS):
-        raise Conflict(f"an import can only be reverted within {REVERT_DAYS} days", "status")
+        raise Conflict("an import can only be reverted within 30 days", "status")
 
 
 def can_revert(ctx: Ctx, job: Job) -> bool:
@@ -108,7 +108,16 @@ def _invisible(ctx: Ctx, spec: RecordKind, ids: list[int]) -> set[int]:
     return set(ids) - set(ctx.session.scalars(query))
 
 
-def _refuse(ctx: Ctx, spec: RecordKind, changed: list[int]) -> Conflict:
+class ChangedSince(Conflict):
+    """A revert refused because records changed since the import; `named` lists the first."""
+
+    def __init__(self, count: int, named: str) -> None:
+        self.count, self.named = count, named
+        message = f"{count} record(s) changed since the import, so it cannot be reverted: {named}"
+        super().__init__(message, "records")
+
+
+def _refuse(ctx: Ctx, spec: RecordKind, changed: list[int]) -> ChangedSince:
     model = spec.model
     shown = changed[:NAMED]
     names: dict[int, str] = {}
@@ -116,12 +125,8 @@ def _refuse(ctx: Ctx, spec: RecordKind, changed: list[int]) -> Conflict:
         query = select(model.id, model.name).where(model.id.in_(shown))
         names = dict(ctx.session.execute(query).all())
     named = ", ".join(f"#{i} {names.get(i, '')}".strip() for i in shown)
-    more = f" and {len(changed) - len(shown)} more" if len(changed) > len(shown) else ""
-    return Conflict(
-        f"{len(changed)} {spec.kind} record(s) changed since the import, so it cannot be "
-        f"reverted: {named}{more}",
-        "records",
-    )
+    more = " …" if len(changed) > len(shown) else ""
+    return ChangedSince(len(changed), named + more)
 
 
 def _typed(model: Any, field: str, value: Any) -> Any:
@@ -198,4 +203,11 @@ def revert_import(ctx: Ctx, import_id: int) -> Job:
     return job
 
 
-__all__ = ["REVERT_DAYS", "can_revert", "check_revertible", "revert_import", "touched_by"]
+__all__ = [
+    "ChangedSince",
+    "REVERT_DAYS",
+    "can_revert",
+    "check_revertible",
+    "revert_import",
+    "touched_by",
+]

@@ -118,7 +118,7 @@ def test_an_import_cannot_be_reverted_twice(world):
     import_id = imported(world, [["名称"], ["甲公司"]])
     assert revert(world, import_id).status_code == 200
     again = revert(world, import_id)
-    assert again.status_code == 409 and "already reverted" in again.json()["message"]
+    assert again.status_code == 409 and "already been reverted" in again.json()["message"]
 
 
 def test_a_dry_run_or_an_import_that_wrote_nothing_has_nothing_to_revert(world):
@@ -163,3 +163,4 @@ def test_the_import_page_shows_why_a_revert_was_refused(world):
         )
     assert refused.status_code == 409
     assert 'id="revert-error"' in refused.text and "甲公司" in refused.text
+    assert "导入后有 1 条记录被修改" in refused.text  # in the user's language
