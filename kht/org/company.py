@@ -12,10 +12,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 from kht.auth.permissions import require
 from kht.context import Ctx
@@ -31,6 +34,7 @@ LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 40_000_000  # larger images are refused before being decoded
 LOGO_BOX = (600, 240)
 LOGO_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP"})
+_STRICT = threading.Lock()
 
 
 def _admin(ctx: Ctx) -> None:
@@ -91,10 +95,28 @@ def _describe(logo: bytes | None) -> str | None:
     return f"{len(logo)} bytes, sha256 {hashlib.sha256(logo).hexdigest()[:16]}"
 
 
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Truncated images fail while the block runs.
+
+    WeasyPrint turns Pillow's process-wide LOAD_TRUNCATED_IMAGES on when it is imported (for
+    PDFs), which would let a cut-off upload through as a half-black logo. The lock keeps two
+    uploads from restoring each other's setting; WeasyPrint only ever loads the stored
+    logo, which is whole.
+    """
+    with _STRICT:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _decoded(data: bytes) -> tuple[str, Image.Image]:
     """(format, RGBA image) of an upload; what Pillow cannot read safely is a 422."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _strict_decoding():
             # A decompression bomb is refused, not just warned about.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:

@@ -77,7 +77,7 @@ def test_a_logo_is_checked_and_scaled_down_to_a_png(shop):
     [
         (b"this is not an image", "logo.png"),
         (b"", "logo.png"),
-        (image()[:200], "truncated.png"),  # a PNG cut short
+        (image()[:-400], "truncated.png"),  # a PNG cut short
         (image("BMP", (10, 10)), "logo.bmp"),  # readable, but not an accepted format
         (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "logo.svg"),
     ],
@@ -88,6 +88,14 @@ def test_a_bad_logo_file_is_a_422_naming_the_logo(shop, data, name):
         assert answer.status_code == 422, answer.text
         assert answer.json()["field"] == "logo"
         assert client.get("/api/v1/company").json()["logo_url"] is None
+
+
+def test_a_truncated_logo_is_refused_even_after_a_pdf_was_printed(shop):
+    import weasyprint  # noqa: F401 - importing it lets Pillow load truncated images
+
+    with shop.client("boss") as client:
+        answer = put_logo(client, image()[:-400])
+    assert answer.status_code == 422 and answer.json()["field"] == "logo"
 
 
 def test_a_decompression_bomb_is_refused_without_being_decoded(shop):
