@@ -36,14 +36,14 @@ class Touched:
     """What one run wrote: the ids it created and, per updated record, field -> [old, new]."""
 
     def __init__(self) -> None:
-        self.created: list[int] = []
+        self.created: dict[int, None] = {}  # ordered, and a set for the lookups below
         self.updated: dict[int, dict[str, list[Any]]] = {}
         self.last_audit_id = 0
 
     def add(self, row: AuditEntry) -> None:
         self.last_audit_id = max(self.last_audit_id, row.id)
         if row.action == "create":
-            self.created.append(row.record_id)
+            self.created[row.record_id] = None
         elif row.action == "update" and row.record_id not in self.created:
             fields = self.updated.setdefault(row.record_id, {})
             for field, (old, new) in row.changes.items():
@@ -174,6 +174,15 @@ def _restore(ctx: Ctx, spec: RecordKind, record_id: int, fields: dict[str, list[
         records.update_record(ctx, spec, record, None, plain)
 
 
+def _bin(ctx: Ctx, spec: RecordKind, ids: list[int]) -> None:
+    """Move the created records to the recycle bin, a thousand per query."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        query = records.visible(ctx, spec).where(spec.model.id.in_(chunk))
+        for record in ctx.session.scalars(query):
+            records.delete_record(ctx, spec, record)
+
+
 def revert_import(ctx: Ctx, import_id: int) -> Job:
     """Undo a committed import (see the module docstring); returns the job, marked reverted.
 
@@ -187,8 +196,7 @@ def revert_import(ctx: Ctx, import_id: int) -> Job:
     if changed:
         raise _refuse(ctx, spec, changed)
     with audited_as_job(ctx, job.id):
-        for record_id in touched.created:
-            records.delete_record(ctx, spec, records.get_record(ctx, spec, record_id))
+        _bin(ctx, spec, list(touched.created))
         for record_id, fields in touched.updated.items():
             _restore(ctx, spec, record_id, fields)
     summary = {"deleted": len(touched.created), "restored": len(touched.updated)}

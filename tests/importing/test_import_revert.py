@@ -164,3 +164,13 @@ def test_the_import_page_shows_why_a_revert_was_refused(world):
     assert refused.status_code == 409
     assert 'id="revert-error"' in refused.text and "甲公司" in refused.text
     assert "导入后有 1 条记录被修改" in refused.text  # in the user's language
+
+
+def test_a_revert_of_more_rows_than_one_query_takes_bins_them_all(world):
+    rows = [["名称", "标签"], *([f"公司 {k}", "批量"] for k in range(1_200))]
+    import_id = imported(world, rows)
+    assert len(world.names()) == 1_200
+    answer = revert(world, import_id)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["result"]["revert"] == {"deleted": 1_200, "restored": 0}
+    assert world.names() == []
