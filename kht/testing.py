@@ -376,7 +376,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 30) -> None:
+def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 120) -> None:
+    # Generous: on a loaded machine importing and building the app alone can take a minute.
     import time
     import urllib.request
 
@@ -386,7 +387,7 @@ def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 30) -
             log.seek(0)
             raise RuntimeError(f"server exited: {log.read()}")
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as answer:  # noqa: S310
+            with urllib.request.urlopen(f"{url}/healthz", timeout=5) as answer:  # noqa: S310
                 if answer.status == 200:
                     return
         except OSError:
@@ -428,7 +429,11 @@ def serving(database_url: str, **env: str) -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # stuck (the bug a test found): do not leave it
+            process.kill()
+            process.wait()
         log.close()
 
 
