@@ -359,6 +359,28 @@ def csrf_token(client: Any) -> str:
     return client.cookies["kht_csrf"]
 
 
+def api_client(app: Any, login: str) -> Any:
+    """A TestClient calling the JSON API as `login` (with a fresh bearer token)."""
+    from litestar.testing import TestClient
+
+    client = TestClient(app)
+    client.headers.update(bearer(runtime_of(app), login))
+    return client
+
+
+def page_client(app: Any, login: str, *, htmx: bool = False) -> Any:
+    """A TestClient logged in as `login` through the login form, sending the CSRF header (as
+    the pages' htmx requests do) and, with `htmx`, the HX-Request header."""
+    from litestar.testing import TestClient
+
+    client = TestClient(app)
+    log_in(client, login)
+    client.headers["x-csrftoken"] = csrf_token(client)
+    if htmx:
+        client.headers["HX-Request"] = "true"
+    return client
+
+
 def override_settings(monkeypatch: Any, app: Any, **values: Any) -> None:
     """Change settings of a built app for one test (restored afterwards)."""
     import msgspec
