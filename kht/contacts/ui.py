@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "delete": N_("Moved to the recycle bin"),
     "restore": N_("Restored"),
     "merge": N_("Merged"),
+    "reopen": N_("Reopened"),
 }
 EMPTY = (None, "", [], {})
 # Labels of fields many kinds share; a kind's own labels come first.

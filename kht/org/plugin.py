@@ -9,6 +9,6 @@ from kht.hookspecs import hookimpl
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    from kht.org import api, views
+    from kht.org import api, company_api, views
 
-    return [*views.ROUTES, *api.ROUTES]
+    return [*views.ROUTES, *api.ROUTES, *company_api.ROUTES]

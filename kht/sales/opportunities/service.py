@@ -18,7 +18,7 @@ from kht import record_service as records
 from kht.auth.models import User
 from kht.auth.permissions import require
 from kht.auth.scope import owned_by_visible
-from kht.contacts.models import Contact
+from kht.contacts.service import check_contact_of
 from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.customers.service import get_customer
@@ -125,13 +125,7 @@ def _visible_customer(ctx: Ctx, customer_id: int) -> Customer:
 
 
 def _check_refs(ctx: Ctx, values: dict[str, Any], customer_id: int) -> None:
-    contact_id = values.get("contact_id")
-    if contact_id is not None:
-        contact = ctx.session.get(Contact, contact_id)
-        if contact is None or contact.deleted_at is not None or contact.customer_id != customer_id:
-            raise ValidationError(
-                f"contact {contact_id} is not a contact of customer {customer_id}", "contact_id"
-            )
+    check_contact_of(ctx, values.get("contact_id"), customer_id)
     line = values.get("product_line_id")
     if line is not None and ctx.session.get(BusinessLine, line) is None:
         raise ValidationError(f"product line {line} does not exist", "product_line_id")
@@ -244,6 +238,26 @@ def _leave(ctx: Ctx, opportunity: Opportunity, entered_at: Any, at: Any) -> None
     ctx.session.execute(_LEAVE, {"opportunity": opportunity.id, "at": at, "seconds": seconds})
 
 
+def _reopening(
+    opportunity: Opportunity, current: ProcessStage, version: int | None, reopen: bool
+) -> bool:
+    """Whether a person's move takes a won or lost opportunity out of its stage.
+
+    That reopens a closed deal, so it needs the explicit `reopen` flag (the board and the
+    page ask for confirmation first); a stray drag must not undo a win. Moves by the system
+    (no `version`, e.g. an accepted quote closing it as won) need no flag.
+    """
+    if current.outcome == "open" or version is None:
+        return False
+    if not reopen:
+        raise Conflict(
+            f"opportunity {opportunity.id} is {current.outcome}: moving it reopens it; "
+            "send reopen: true to confirm",
+            "reopen",
+        )
+    return True
+
+
 def _move(
     ctx: Ctx,
     opportunity: Opportunity,
@@ -253,6 +267,7 @@ def _move(
     cause: str,
     reason: str = "",
     gates: bool = True,
+    reopen: bool = False,
 ) -> Opportunity:
     current = processes.stage_of(ctx, opportunity.stage_id)
     entered_at = opportunity.stage_entered_at
@@ -266,6 +281,8 @@ def _move(
         )
     if target.id == current.id:
         return opportunity
+    if _reopening(opportunity, current, version, reopen):
+        cause = "reopen"
     forward = target.outcome == "won" or (
         target.outcome == "open" and target.position > current.position
     )
@@ -306,12 +323,19 @@ def _move(
 
 
 def move_stage(
-    ctx: Ctx, opportunity_id: int, stage_id: int, *, version: int, cause: str = ""
+    ctx: Ctx,
+    opportunity_id: int,
+    stage_id: int,
+    *,
+    version: int,
+    cause: str = "",
+    reopen: bool = False,
 ) -> Opportunity:
     """Move to another stage of the same process (gates checked when moving forward).
 
-    Moving into a won or lost stage closes the opportunity; moving a closed one back into an
-    open stage reopens it. A lost stage needs a reason: use `close_opportunity`.
+    Moving into a won or lost stage closes the opportunity; moving a closed one anywhere
+    reopens it, which takes `reopen=True` (a 409 naming `reopen` otherwise) and is audited
+    as a reopen. A lost stage needs a reason: use `close_opportunity`.
     """
     opportunity = get_opportunity(ctx, opportunity_id)
     require(ctx.user, MODULE, "edit")
@@ -319,13 +343,20 @@ def move_stage(
         target = processes.stage_of(ctx, stage_id)
     except NotFound:
         raise ValidationError(f"stage {stage_id} not found", "stage_id") from None
-    return _move(ctx, opportunity, target, version, cause=cause, reason=cause)
+    return _move(ctx, opportunity, target, version, cause=cause, reason=cause, reopen=reopen)
 
 
 def close_opportunity(
-    ctx: Ctx, opportunity_id: int, *, won: bool, reason: str = "", version: int | None = None
+    ctx: Ctx,
+    opportunity_id: int,
+    *,
+    won: bool,
+    reason: str = "",
+    version: int | None = None,
+    reopen: bool = False,
 ) -> Opportunity:
-    """Close as won or lost (a lost one needs a reason).
+    """Close as won or lost (a lost one needs a reason); turning a won one into lost (or
+    back) is a reopen and takes `reopen=True`, as in `move_stage`.
 
     With a `version` (a person closing it) the gate of the current stage applies to a win;
     without (the system closing it because its quote was accepted) the gate is skipped: the
@@ -344,6 +375,7 @@ def close_opportunity(
         cause="won" if won else "lost",
         reason=reason,
         gates=version is not None,
+        reopen=reopen,
     )
 
 

@@ -8,11 +8,9 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Response, Template
-from sqlalchemy import select
 
 from kht.auth.permissions import require
-from kht.contacts.models import Contact
-from kht.contacts.service import customer_names
+from kht.contacts.service import contact_choices, customer_names, find_contact
 from kht.contacts.ui import ext_from_form, history_rows, text, to_struct
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, ValidationError
@@ -144,18 +142,23 @@ def move_from_board(
 ) -> Response[dict[str, Any]]:
     """A card dropped on the board: JSON back, so the page can keep or undo the move."""
     stage_id, version = text(data, "stage_id"), text(data, "version")
-    reason = text(data, "reason")
+    reason, reopen = text(data, "reason"), text(data, "reopen") == "1"
     try:
         if not stage_id.isdigit() or not version.isdigit():
             raise ValidationError("stage_id and version must be numbers", "stage_id")
         target = processes.stage_of(ctx, int(stage_id))
         if target.outcome == "lost":
             moved = service.close_opportunity(
-                ctx, opportunity_id, won=False, reason=reason, version=int(version)
+                ctx, opportunity_id, won=False, reason=reason, version=int(version), reopen=reopen
             )
         else:
             moved = service.move_stage(
-                ctx, opportunity_id, int(stage_id), version=int(version), cause=reason
+                ctx,
+                opportunity_id,
+                int(stage_id),
+                version=int(version),
+                cause=reason,
+                reopen=reopen,
             )
     except KhtError as exc:
         ctx.session.rollback()
@@ -198,7 +201,8 @@ def opportunity_page(request: Request, ctx: RequestCtx, opportunity_id: FromPath
         if b
         for a in b
     ]
-    contact = ctx.session.get(Contact, opportunity.contact_id) if opportunity.contact_id else None
+    # Like the customer's name: shown only when the caller may see the contact.
+    contact = find_contact(ctx, opportunity.contact_id) if opportunity.contact_id else None
     fields = fields_for(ctx, service.KIND)
     ext = opportunity.ext or {}
     people = dict(owner_choices(ctx))
@@ -235,6 +239,7 @@ def move_from_page(
 ) -> Template | Redirect:
     """The stage buttons and the close form on the opportunity's page."""
     action, version = text(data, "action"), text(data, "version")
+    reopen = text(data, "reopen") == "1"  # the page asked "reopen?" for a closed one
     try:
         if not version.isdigit():
             raise ValidationError("version must be a number", "version")
@@ -245,12 +250,15 @@ def move_from_page(
                 won=action == "won",
                 reason=text(data, "reason"),
                 version=int(version),
+                reopen=reopen,
             )
         else:
             stage_id = text(data, "stage_id")
             if not stage_id.isdigit():
                 raise ValidationError("choose a stage", "stage_id")
-            service.move_stage(ctx, opportunity_id, int(stage_id), version=int(version))
+            service.move_stage(
+                ctx, opportunity_id, int(stage_id), version=int(version), reopen=reopen
+            )
     except (ValidationError, Conflict) as exc:
         ctx.session.rollback()
         page = opportunity_page.fn(request, ctx, opportunity_id)
@@ -289,15 +297,6 @@ def _form(
     status_code: int = 200,
 ) -> Template:
     customer_id = form.get("customer_id")
-    contacts = []
-    if customer_id:
-        contacts = list(
-            ctx.session.execute(
-                select(Contact.id, Contact.name).where(
-                    Contact.customer_id == customer_id, Contact.deleted_at.is_(None)
-                )
-            )
-        )
     return render(
         request,
         ctx,
@@ -307,7 +306,7 @@ def _form(
         errors=errors,
         opportunity=opportunity,
         customer=customer_names(ctx, {customer_id}).get(customer_id or 0, ""),
-        contacts=contacts,
+        contacts=contact_choices(ctx, customer_id),
         lines=line_names(ctx),
         processes=processes.list_processes(ctx, active_only=True),
         forecast=FORECAST,
