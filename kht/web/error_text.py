@@ -71,6 +71,8 @@ MAY_NOT_TEXT = N_("Your role may not %(operation)s %(module)s")
 
 def translated(message: str, language: str) -> str:
     """`message` (English, as a service raised it) in `language`; as it is in English."""
+    if not message.strip():  # gettext("") is the catalogue's header, not a message
+        return message
     gettext = translations(language).gettext
     if gettext(message) != message:
         return gettext(message)

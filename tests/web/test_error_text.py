@@ -27,6 +27,10 @@ def test_a_message_of_an_unknown_shape_is_shown_as_it_is():
     assert translated("gizmo 3 exploded", "zh_CN") == "gizmo 3 exploded"
 
 
+def test_no_error_stays_no_error():
+    assert translated("", "zh_CN") == ""
+
+
 def test_the_forbidden_page_explains_in_chinese_and_the_api_in_english(kht_app):
     app = kht_app()
     add_user(runtime_of(app), "rep", "sales_rep")
