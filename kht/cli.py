@@ -99,7 +99,7 @@ def serve(host: str, port: int, workers: int) -> None:
         from kht.web import create_app
 
         uvicorn.run(
-            create_app(runtime.settings, engine=runtime.engine),
+            create_app(runtime.settings),  # the server engine: sized pool, timeouts
             host=host,
             port=port,
             log_level="info",

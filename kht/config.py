@@ -6,12 +6,14 @@ import os
 import secrets
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
 from kht.errors import KhtError
 
 DEFAULT_DATABASE_URL = "sqlite:///kht.db"
+Positive = Annotated[int, msgspec.Meta(ge=1)]
 
 
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -26,7 +28,15 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     trace_hooks: bool = False
     # Entry-point plugins are discovered; these names are added from import paths (tests).
     extra_plugins: list[str] = msgspec.field(default_factory=list)
-    sqlite_busy_timeout_ms: int = 5000
+    # SQLite: how long a writer waits for the database's write lock before a 503 (busy).
+    sqlite_busy_timeout_ms: Positive = 5000
+    # Requests that hold a database connection at once (the rest queue, holding nothing); the
+    # server's connection pool and its handler threads are sized from it (see README).
+    db_pool_size: Positive = 10
+    # PostgreSQL: how long a writer waits for a row or advisory lock, and the longest statement,
+    # before the request answers 503 (busy) instead of waiting on.
+    db_lock_timeout_ms: Positive = 5000
+    db_statement_timeout_ms: Positive = 60000
     # Shared pool: how many customers one user may own, and claim per day (0: no limit).
     pool_max_owned: int = 300
     pool_max_claims_per_day: int = 30
@@ -56,6 +66,10 @@ _ENV_FIELDS = {
     "KHT_SECURE_COOKIES": "secure_cookies",
     "KHT_TRACE_HOOKS": "trace_hooks",
     "KHT_EXTRA_PLUGINS": "extra_plugins",
+    "KHT_SQLITE_BUSY_TIMEOUT_MS": "sqlite_busy_timeout_ms",
+    "KHT_DB_POOL_SIZE": "db_pool_size",
+    "KHT_DB_LOCK_TIMEOUT_MS": "db_lock_timeout_ms",
+    "KHT_DB_STATEMENT_TIMEOUT_MS": "db_statement_timeout_ms",
     "KHT_POOL_MAX_OWNED": "pool_max_owned",
     "KHT_POOL_MAX_CLAIMS_PER_DAY": "pool_max_claims_per_day",
     "KHT_REDIS_URL": "redis_url",
@@ -70,6 +84,10 @@ _ENV_FIELDS = {
     "KHT_SMTP_STARTTLS": "smtp_starttls",
 }
 _INT_FIELDS = {
+    "sqlite_busy_timeout_ms",
+    "db_pool_size",
+    "db_lock_timeout_ms",
+    "db_statement_timeout_ms",
     "pool_max_owned",
     "pool_max_claims_per_day",
     "import_max_bytes",

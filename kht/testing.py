@@ -17,6 +17,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -364,3 +365,75 @@ def override_settings(monkeypatch: Any, app: Any, **values: Any) -> None:
 
     changed = msgspec.structs.replace(app.state.settings, **values)
     monkeypatch.setattr(app.state, "settings", changed)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 30) -> None:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"server exited: {log.read()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)  # not listening yet: poll again
+    log.seek(0)
+    raise RuntimeError(f"server did not become healthy in time: {log.read()}")
+
+
+@contextmanager
+def serving(database_url: str, **env: str) -> Iterator[str]:
+    """Run `kht serve` on `database_url` in its own process (extra KHT_* `env` given); yields
+    its base URL. The child imports kht from the same place this process does."""
+    import subprocess
+    import sys
+    import tempfile
+
+    port = free_port()
+    source = str(Path(__file__).resolve().parent.parent)
+    environ = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])),
+        "KHT_DATABASE_URL": database_url,
+        "KHT_SECURE_COOKIES": "0",
+        "KHT_SECRET_KEY": "live-server-test-secret",
+        **env,
+    }
+    # The log goes to a file: a pipe nobody reads would block a busy server once it is full.
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "kht", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def live_server(kht_db_url: str) -> Iterator[str]:
+    """Serve this test's database with `kht serve` on a free local port; yields the base URL."""
+    with serving(kht_db_url) as url:
+        yield url

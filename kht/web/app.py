@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,9 @@ import kht.models  # noqa: F401  (all core tables, so foreign keys resolve)
 from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.context import Ctx
-from kht.db.engine import make_engine, make_session_factory
+from kht.db.engine import make_server_engine, make_session_factory, read_only
 from kht.web.authn import AuthenticationMiddleware
+from kht.web.capacity import RequestCapacity
 from kht.web.deps import provide_ctx
 from kht.web.errors import EXCEPTION_HANDLERS
 
@@ -86,7 +88,7 @@ def load_plugins(engine: Engine, settings: Settings) -> plugin_manager.Plugins:
     """Discover installed plugins and register the ones enabled in this database."""
     found = plugin_manager.discover(settings.extra_plugins)
     try:
-        with Session(engine) as session:
+        with Session(read_only(engine)) as session:
             enabled = plugin_manager.enabled_names(session)
     except (OperationalError, ProgrammingError):
         log.warning("the database is not initialised yet: run `kht init`")
@@ -96,9 +98,7 @@ def load_plugins(engine: Engine, settings: Settings) -> plugin_manager.Plugins:
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     """Build the app: JSON API under /api/v1, OpenAPI at /api/schema, the UI, static files."""
-    engine = engine or make_engine(
-        settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
+    engine = engine or make_server_engine(settings)
     plugins = load_plugins(engine, settings)
     env = build_jinja_env(plugins)
     handlers = [
@@ -111,6 +111,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     # when another handler joins that path in a later registration, wrapping sync handlers
     # twice; registering them together avoids that.
     routes = Router(path="/", route_handlers=handlers)
+    capacity = RequestCapacity(settings.db_pool_size)
     return Litestar(
         route_handlers=[routes, static],
         dependencies={"ctx": Provide(provide_ctx)},
@@ -133,14 +134,26 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
             path="/api/schema",
             render_plugins=[LocalSwagger(), JsonRenderPlugin()],
         ),
-        state=_state(settings, engine, plugins),
+        state=_state(settings, engine, plugins, capacity),
+        on_startup=[lambda: _use_handler_threads(capacity)],
         # kht logs through the standard logging tree; `kht serve` configures its handlers.
         logging_config=None,
         debug=False,
     )
 
 
-def _state(settings: Settings, engine: Engine, plugins: plugin_manager.Plugins) -> Any:
+def _use_handler_threads(capacity: RequestCapacity) -> None:
+    # Sync handlers run on the loop's default executor (litestar's sync_to_thread); its
+    # default size follows the CPU count, not the request slots.
+    asyncio.get_running_loop().set_default_executor(capacity.handler_threads())
+
+
+def _state(
+    settings: Settings,
+    engine: Engine,
+    plugins: plugin_manager.Plugins,
+    capacity: RequestCapacity,
+) -> Any:
     from litestar.datastructures import State
 
     return State(
@@ -149,5 +162,6 @@ def _state(settings: Settings, engine: Engine, plugins: plugin_manager.Plugins) 
             "engine": engine,
             "plugins": plugins,
             "session_factory": make_session_factory(engine),
+            "capacity": capacity,
         }
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import anyio.to_thread
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.enums import ScopeType
@@ -61,10 +60,8 @@ def resolve(factory: Any, scope: Scope) -> Any:
     """Open the request's session (kept in the scope) and find its Principal, or None.
 
     The session is handed on to `ctx` (kht.web.deps), so one request costs one session and
-    one transaction, not two. Runs in a worker thread: it queries. Static files need neither.
+    one transaction, not two. Runs in a worker thread: it queries.
     """
-    if scope["path"].startswith("/static/"):
-        return None
     session = open_session(factory, readonly=scope.get("method") in SAFE_METHODS)
     scope[SESSION_KEY] = session  # type: ignore[literal-required]
     return _resolve(session, scope)
@@ -102,15 +99,35 @@ def _refusal(scope: Scope, principal: Any) -> Response[Any] | None:
     return None
 
 
+def needs_session(path: str) -> bool:
+    """Static files need no database; /healthz checks it with a connection of its own, so it
+    answers even while every request slot is taken."""
+    return not (path.startswith("/static/") or path == "/healthz")
+
+
 class AuthenticationMiddleware(ASGIMiddleware):
-    """Sets `scope["user"]`; answers 401 (API) or redirects to /login (UI) when missing."""
+    """Sets `scope["user"]`; answers 401 (API) or redirects to /login (UI) when missing.
+
+    Every request with a session holds one of the app's request slots (kht.web.capacity)
+    from before its session is opened until after it is closed.
+    """
 
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if not needs_session(scope["path"]):
+            scope["user"] = None
+            await next_app(scope, receive, send)
+            return
         state = scope["litestar_app"].state
+        async with state.capacity.slot():
+            await self._handle(state, scope, receive, send, next_app)
+
+    async def _handle(
+        self, state: Any, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp
+    ) -> None:
         try:
-            principal = await anyio.to_thread.run_sync(resolve, state.session_factory, scope)
+            principal = await state.capacity.run(resolve, state.session_factory, scope)
             scope["user"] = principal
             refusal = _refusal(scope, principal)
             if refusal is not None:
@@ -122,4 +139,4 @@ class AuthenticationMiddleware(ASGIMiddleware):
             # Normally `ctx` closed it; a handler without `ctx` (or a refusal) leaves it open.
             session = scope.pop(SESSION_KEY, None)  # type: ignore[misc]
             if session is not None:
-                await anyio.to_thread.run_sync(session.close)
+                await state.capacity.run(session.close)

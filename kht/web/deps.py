@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator
 
 from litestar import Request
 from litestar.datastructures import State
@@ -24,11 +24,13 @@ def language_of(request: Request) -> str:
     return chosen or negotiate(request.headers.get("accept-language"), settings.default_language)
 
 
-def provide_ctx(request: Request, state: State) -> Generator[Ctx, None, None]:
+async def provide_ctx(request: Request, state: State) -> AsyncGenerator[Ctx, None]:
     """Open the request's session; commit after the handler, roll back if it raised.
 
     Safe methods get a read-only session (a deferred transaction on SQLite, so reads never
-    queue behind the write lock); anything else takes the write lock up front.
+    queue behind the write lock); anything else takes the write lock up front. Commit,
+    rollback and close run on the session threads of the request slots, not on the handler
+    threads: a request holding a lock must be able to finish while others wait for it.
     """
     # The session the authentication middleware opened to find the user, if any.
     session = request.scope.pop(SESSION_KEY, None)  # type: ignore[misc]
@@ -41,14 +43,13 @@ def provide_ctx(request: Request, state: State) -> Generator[Ctx, None, None]:
         user=request.scope.get("user"),
         language=language_of(request),
     )
+    run = state.capacity.run
     try:
         yield ctx
-        if request.method in SAFE_METHODS:
-            session.rollback()  # GET never changes data, even by accident
-        else:
-            session.commit()
+        # GET never changes data, even by accident
+        await run(session.rollback if request.method in SAFE_METHODS else session.commit)
     except BaseException:
-        session.rollback()
+        await run(session.rollback)
         raise
     finally:
-        session.close()
+        await run(session.close)

@@ -9,7 +9,8 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
 from kht.errors import KhtError
@@ -27,6 +28,7 @@ CODES = {
     422: "validation_error",
     429: "too_many_requests",
     500: "server_error",
+    503: "busy",
 }
 
 
@@ -110,7 +112,46 @@ def handle_stale(request: Request, exc: StaleDataError) -> Response[Any]:
     return error_response(request, 409, "the record was changed by someone else; reload it")
 
 
+# Waiting too long for another transaction's lock (PostgreSQL lock_timeout, SQLite's busy
+# timeout) or for a statement: retrying soon may succeed, so 503 with Retry-After.
+BUSY = {"55P03": "lock", "57014": "statement"}
+# The database chose this transaction as the loser of a deadlock or serialisation conflict.
+CONFLICT_STATES = frozenset({"40001", "40P01"})
+BUSY_MESSAGES = {
+    "lock": "another change to the same data is still in progress; try again in a moment",
+    "statement": "the database took too long to answer; try again in a moment",
+    "pool": "the server is busy; try again in a moment",
+}
+
+
+def _busy(request: Request, reason: str) -> Response[Any]:
+    response = error_response(request, 503, BUSY_MESSAGES[reason], code="busy")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+def handle_operational(request: Request, exc: OperationalError) -> Response[Any]:
+    state = getattr(exc.orig, "sqlstate", None)
+    if state in CONFLICT_STATES:
+        log.info("write conflict on %s %s: %s", request.method, request.url.path, exc.orig)
+        return error_response(
+            request, 409, "a concurrent change clashed with this one; reload and try again"
+        )
+    if state in BUSY or "database is locked" in str(exc.orig):
+        log.warning("waited too long on %s %s: %s", request.method, request.url.path, exc.orig)
+        return _busy(request, BUSY.get(state, "lock"))
+    log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
+    return error_response(request, 503, "the database is unavailable; try again later", code="busy")
+
+
+def handle_pool_timeout(request: Request, exc: PoolTimeout) -> Response[Any]:
+    log.warning("no database connection for %s %s: %s", request.method, request.url.path, exc)
+    return _busy(request, "pool")
+
+
 EXCEPTION_HANDLERS = {
+    OperationalError: handle_operational,
+    PoolTimeout: handle_pool_timeout,
     IntegrityError: handle_integrity,
     StaleDataError: handle_stale,
     KhtError: handle_kht_error,

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from kht.auth.service import set_own_language
 from kht.context import RequestCtx
+from kht.db.engine import read_only
 from kht.errors import ValidationError
 from kht.web.i18n import LANGUAGE_COOKIE, normalise
 from kht.web.pages import render
@@ -52,9 +53,9 @@ def set_language(
 
 @get("/healthz", sync_to_thread=True, include_in_schema=False)
 def healthz(state: State) -> Response[dict[str, str]]:
-    """200 when the database answers, 503 otherwise."""
+    """200 when the database answers, 503 otherwise (read-only: never queued behind writers)."""
     try:
-        with state.engine.connect() as connection:
+        with read_only(state.engine).connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:  # the point of the check is to report any failure
         return Response({"status": "error", "database": type(exc).__name__}, status_code=503)

@@ -1,14 +1,10 @@
-"""Browser harness: the real app in its own process, driven by Debian's Chromium."""
+"""Browser harness: the real app in its own process (`live_server`, from kht.testing), driven
+by Debian's Chromium."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -23,52 +19,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not become healthy in time")
-
-
-@pytest.fixture
-def live_server(kht_db_url: str) -> Iterator[str]:
-    """Serve a fresh database with `kht serve` on a free local port; yields the base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "KHT_DATABASE_URL": kht_db_url,
-        "KHT_SECURE_COOKIES": "0",
-        "KHT_SECRET_KEY": "browser-test-secret",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kht", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
