@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kht import fakedata as fake
-from kht.db.bulk import CHUNK, fix_sequences, insert_rows
+from kht.db.bulk import CHUNK, GENERATED_TABLES, fix_sequences, insert_rows
 
 CACHE = Path(__file__).parent / ".cache"
 USERS = 200
@@ -440,21 +440,7 @@ def _search_documents(ctx: Any) -> None:
 
 
 def _fix_sequences(connection: Any) -> None:
-    fix_sequences(
-        connection,
-        (
-            "customers",
-            "contacts",
-            "leads",
-            "actions",
-            "opportunities",
-            "opportunity_stage_history",
-            "orders",
-            "order_lines",
-            "order_payment_plans",
-            "order_payments",
-        ),
-    )
+    fix_sequences(connection, GENERATED_TABLES)
 
 
 def _analyze(connection: Any) -> None:

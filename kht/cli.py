@@ -188,8 +188,7 @@ def plugins_list() -> None:
 @click.argument("name")
 def plugins_enable(name: str) -> None:
     """Enable NAME and the plugins it requires, running their migrations."""
-    runtime = _runtime()
-    newly = runtime.enable(name)
+    newly = _runtime().set_enabled(name, True)
     click.echo(f"enabled: {', '.join(newly)}" if newly else f"{name} was already enabled")
 
 
@@ -197,8 +196,7 @@ def plugins_enable(name: str) -> None:
 @click.argument("name")
 def plugins_disable(name: str) -> None:
     """Disable NAME; its data stays and comes back when it is enabled again."""
-    runtime = _runtime()
-    plugin_manager.disable(runtime.engine, runtime.found, name)
+    _runtime().set_enabled(name, False)
     click.echo(f"disabled: {name}")
 
 

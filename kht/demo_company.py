@@ -24,7 +24,7 @@ from kht.auth.models import Role, User
 from kht.contacts.models import Contact
 from kht.context import Ctx
 from kht.customers.models import Customer
-from kht.db.bulk import CHUNK, fix_sequences, insert_rows
+from kht.db.bulk import CHUNK, GENERATED_TABLES, fix_sequences, insert_rows
 from kht.leads.models import Lead
 from kht.products.models import Product
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
@@ -35,20 +35,6 @@ from kht.sales.quotes.models import Quote, QuoteLine
 DEFAULT_SIZE = 3000
 DEMO_HOST = "demo.example.com"
 SALES_ROLES = ("sales_rep", "sales_manager")
-TABLES = (  # tables given explicit ids (PostgreSQL's sequences are moved past them)
-    "customers",
-    "contacts",
-    "leads",
-    "actions",
-    "opportunities",
-    "opportunity_stage_history",
-    "quotes",
-    "quote_lines",
-    "orders",
-    "order_lines",
-    "order_payment_plans",
-    "order_payments",
-)
 
 
 def demo_mail(i: int) -> str:
@@ -76,7 +62,7 @@ def load_company(ctx: Ctx, size: int = DEFAULT_SIZE, seed: int = 1) -> int:
     span = fake.Span(ctx.now(), 365 * fake.DAY)
     ids = _insert_people(connection, rng, todo, owners, span)
     _insert_sales(connection, rng, ids["customers"], ctx)
-    fix_sequences(connection, TABLES)
+    fix_sequences(connection, GENERATED_TABLES)
     _reindex(ctx, ids)
     return todo
 

@@ -15,6 +15,20 @@ from typing import Any
 from sqlalchemy import Connection, insert, text
 
 CHUNK = 5000
+GENERATED_TABLES = (  # the tables generators fill with explicit ids, parents first
+    "customers",
+    "contacts",
+    "leads",
+    "actions",
+    "opportunities",
+    "opportunity_stage_history",
+    "quotes",
+    "quote_lines",
+    "orders",
+    "order_lines",
+    "order_payment_plans",
+    "order_payments",
+)
 
 
 def chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
