@@ -50,6 +50,13 @@ class Conflict(KhtError):
     code = "conflict"
 
 
+class UnsupportedMediaType(KhtError):
+    """The body is not of a media type the operation reads (text/plain sent to a JSON API)."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
 class PluginError(KhtError):
     """A plugin cannot be enabled, disabled or loaded."""
 

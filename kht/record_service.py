@@ -127,9 +127,16 @@ def page_of(
 
 
 def get_record(ctx: Ctx, spec: RecordKind, record_id: int, *, deleted: bool = False) -> Any:
-    """One record in scope, or NotFound (missing, deleted and out-of-scope look the same)."""
+    """One record in scope, or NotFound (missing, deleted and out-of-scope look the same).
+
+    With `deleted` (a restore), a live record the caller can see is a Conflict: it exists,
+    it just is not in the recycle bin.
+    """
     record = ctx.session.scalar(_kept(ctx, spec, deleted, "by_id"), {"record_id": record_id})
     if record is None:
+        live = _kept(ctx, spec, False, "by_id")
+        if deleted and ctx.session.scalar(live, {"record_id": record_id}) is not None:
+            raise Conflict(f"{spec.kind} {record_id} is not in the recycle bin")
         raise NotFound(f"{spec.kind} {record_id} not found")
     return record
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from kht.types import AwareDateTime
+from kht.types import AwareDateTime, Id, Version
 
 ActionType = Literal["call", "visit", "meeting", "task", "note", "email", "sms"]
 ActionStatus = Literal["planned", "done", "cancelled"]
@@ -24,7 +24,7 @@ class ActionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new action about a record (`kind` + `record_id`, e.g. customer 12)."""
 
     kind: str
-    record_id: int
+    record_id: Id
     type: ActionType = "note"
     subject: Subject
     body: Text = ""
@@ -39,7 +39,7 @@ class ActionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class ActionUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    version: int
+    version: Version
     type: ActionType | Unset = UNSET
     subject: Subject | Unset = UNSET
     body: Text | Unset = UNSET

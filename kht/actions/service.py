@@ -11,6 +11,7 @@ import msgspec
 from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, update
 
 from kht import record_service as records
+from kht.actions.checks import check_action
 from kht.actions.models import Action, action_participants
 from kht.actions.schemas import ActionCreate, ActionUpdate, CalendarEvent, TimelineItem
 from kht.auth.models import User
@@ -119,7 +120,7 @@ def log_action(ctx: Ctx, data: ActionCreate) -> Action:
     """Log an action; a done one updates the customer's last contact and fires ActionLogged."""
     _, customer_id = _target(ctx, data.kind, data.record_id)
     participants = _valid_participants(ctx, data.participant_ids)
-    values = records.changes_of(data)
+    values = check_action(records.changes_of(data))
     values.pop("participant_ids", None)
     values["customer_id"] = customer_id
     values["done_at"] = ctx.now() if data.status == "done" else None
@@ -186,7 +187,7 @@ def update_action(ctx: Ctx, action_id: int, data: ActionUpdate) -> Action:
     shared visit done), if their role may edit actions.
     """
     action = get_action(ctx, action_id)
-    changes = records.changes_of(data)
+    changes = check_action(records.changes_of(data), action)
     participants = changes.pop("participant_ids", None)
     if participants is not None:
         participants = _valid_participants(ctx, participants)

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from kht.types import Id
+
 Login = Annotated[str, msgspec.Meta(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
@@ -25,9 +27,9 @@ class UserCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     password: str | None = None
     email: Short = ""
     phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
-    department_id: int | None = None
-    branch_id: int | None = None
-    business_line_ids: list[int] = []
+    department_id: Id | None = None
+    branch_id: Id | None = None
+    business_line_ids: list[Id] = []
     language: str = "zh_CN"
     time_zone: str = "Asia/Shanghai"
 
@@ -39,9 +41,9 @@ class UserUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     email: Short | Unset = UNSET
     phone: Annotated[str, msgspec.Meta(max_length=40)] | Unset = UNSET
     role: str | Unset = UNSET
-    department_id: int | None | Unset = UNSET
-    branch_id: int | None | Unset = UNSET
-    business_line_ids: list[int] | Unset = UNSET
+    department_id: Id | None | Unset = UNSET
+    branch_id: Id | None | Unset = UNSET
+    business_line_ids: list[Id] | Unset = UNSET
     language: str | Unset = UNSET
     time_zone: str | Unset = UNSET
 
@@ -75,7 +77,7 @@ class UserCreated(msgspec.Struct, kw_only=True):
 class HandOver(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Move everything a user owns to `to_user_id`, or to the shared pool when it is null."""
 
-    to_user_id: int | None = None
+    to_user_id: Id | None = None
 
 
 class HandOverResult(msgspec.Struct, kw_only=True):

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from kht.types import Id, Version
+
 Role = Literal["decision_maker", "influencer", "user", "gatekeeper", "other"]
 Influence = Literal["low", "medium", "high"]
 Attitude = Literal["supportive", "neutral", "opposed", "unknown"]
@@ -23,7 +25,7 @@ Unset = msgspec.UnsetType
 class ContactCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new contact at a customer the caller can see; the creator becomes its owner."""
 
-    customer_id: int
+    customer_id: Id
     name: Name
     title: Short = ""
     department: Short = ""
@@ -42,7 +44,7 @@ class ContactCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class ContactUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A partial update carrying the `version` shown; moving customers is `ContactMove`."""
 
-    version: int
+    version: Version
     name: Name | Unset = UNSET
     title: Short | Unset = UNSET
     department: Short | Unset = UNSET
@@ -61,8 +63,8 @@ class ContactUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class ContactMove(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Move a contact to another customer (the person changed employer, or was misfiled)."""
 
-    version: int
-    customer_id: int
+    version: Version
+    customer_id: Id
 
 
 class ContactOut(msgspec.Struct, kw_only=True):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -16,6 +15,7 @@ from kht.contacts.schemas import ContactCreate, ContactUpdate
 from kht.context import Ctx
 from kht.customers import service as customers
 from kht.customers.models import Customer
+from kht.emails import clean_email
 from kht.errors import NotFound, ValidationError
 from kht.fields import fields_for
 from kht.lists.engine import (
@@ -31,7 +31,6 @@ from kht.plugin_types import RecordKind
 KIND = "contact"
 MODULE = "contacts"
 SPEC = RecordKind(kind=KIND, model=Contact, module=MODULE, label_zh="联系人", label_en="Contacts")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _birthday_condition(op: str, value: Any) -> Any:
@@ -110,14 +109,6 @@ def columns(ctx: Ctx) -> dict[str, Column]:
     ]
     every = built_in + custom_columns(c, fields_for(ctx, KIND))
     return {column.key: column for column in every}
-
-
-def clean_email(value: str, field: str = "email") -> str:
-    """An email address trimmed, or ValidationError naming `field` (empty is allowed)."""
-    value = value.strip()
-    if value and not _EMAIL.match(value):
-        raise ValidationError(f"{field} must be an email address", field)
-    return value
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from kht.context import RequestCtx
 from kht.customers import groups
 from kht.customers.service import SPEC, scoped_query
 from kht.lists.bulk import selected_ids
+from kht.types import Id
 
 
 class GroupIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -19,7 +20,7 @@ class GroupIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class Members(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    customer_ids: list[int]
+    customer_ids: list[Id]
 
 
 class GroupController(Controller):

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from kht.types import Id, Version
+
 CustomerKind = Literal["company", "person"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
@@ -29,14 +31,14 @@ class CustomerCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     address: Long = ""
     notes: Notes = ""
     source: Source = ""
-    category_id: int | None = None
+    category_id: Id | None = None
     ext: dict[str, dict[str, Any]] = {}
 
 
 class CustomerUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A partial update; `version` is the one the client was shown (409 when stale)."""
 
-    version: int
+    version: Version
     name: Name | Unset = UNSET
     kind: CustomerKind | Unset = UNSET
     phone: Phone | Unset = UNSET
@@ -45,7 +47,7 @@ class CustomerUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     address: Long | Unset = UNSET
     notes: Notes | Unset = UNSET
     source: Source | Unset = UNSET
-    category_id: int | None | Unset = UNSET
+    category_id: Id | None | Unset = UNSET
     ext: dict[str, dict[str, Any]] | Unset = UNSET
 
 
@@ -89,16 +91,16 @@ class BulkRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A bulk operation on `ids`, or (without ids) on everything `q`/`f`/`view` match."""
 
     action: BulkAction
-    ids: list[int] | None = None
+    ids: list[Id] | None = None
     q: str = ""
     f: list[str] = []
-    view: int | None = None
-    owner_id: int | None = None
+    view: Id | None = None
+    owner_id: Id | None = None
     add_tags: list[str] = []
     remove_tags: list[str] = []
     field: str = ""
     value: Any = None
-    group_id: int | None = None
+    group_id: Id | None = None
 
 
 class BulkResult(msgspec.Struct, kw_only=True):

@@ -10,6 +10,7 @@ from kht.context import Ctx
 from kht.customers.groups import group_column
 from kht.customers.models import Customer
 from kht.customers.schemas import CustomerCreate, CustomerUpdate
+from kht.emails import clean_email
 from kht.errors import ValidationError
 from kht.fields import fields_for
 from kht.lists.engine import (
@@ -106,11 +107,14 @@ def columns(ctx: Ctx) -> dict[str, Column]:
 
 
 def clean(values: dict) -> dict:
-    """The customer input rules every create and import applies (trimmed, required name)."""
+    """The customer input rules every create and import applies (trimmed, required name,
+    a real email address)."""
     if "name" in values:
         values["name"] = values["name"].strip()
         if not values["name"]:
             raise ValidationError("name is required", "name")
+    if "email" in values:
+        values["email"] = clean_email(values["email"])
     return values
 
 

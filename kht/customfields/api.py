@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from kht.context import RequestCtx
 from kht.customfields import service
 from kht.db.custom_fields import CustomField, FieldDef, FieldType
+from kht.types import Id
 
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
@@ -36,7 +37,7 @@ class FieldChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class Order(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     kind: str
-    field_ids: list[int]
+    field_ids: list[Id]
 
 
 def field_out(field: CustomField) -> dict[str, Any]:

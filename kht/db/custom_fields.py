@@ -38,6 +38,8 @@ FieldType = Literal[
 ]
 FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# Custom numbers and amounts stay within what Numeric(18, 2) and a float hold exactly enough.
+MAX_AMOUNT = Decimal("1e16")
 
 
 class FieldDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -115,8 +117,8 @@ def _number(field: FieldDef, value: Any) -> int | float:
         number = Decimal(str(value))
     except InvalidOperation:
         raise ValidationError(f"{field.key} must be a number", field.key) from None
-    if not number.is_finite():
-        raise ValidationError(f"{field.key} must be a finite number", field.key)
+    if not number.is_finite() or abs(number) >= MAX_AMOUNT:
+        raise ValidationError(f"{field.key} must be a finite number below {MAX_AMOUNT}", field.key)
     return int(number) if number == number.to_integral_value() else float(number)
 
 
@@ -130,7 +132,10 @@ def _money(field: FieldDef, value: Any) -> str:
         raise ValidationError(
             f'{field.key} must be an amount such as "1234.50"', field.key
         ) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+    # The size first: rounding a number of more than 28 digits raises instead of rounding.
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        raise ValidationError(f"{field.key} must be an amount below {MAX_AMOUNT}", field.key)
+    if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(f"{field.key} must have at most two decimals", field.key)
     return str(amount.quantize(Decimal("0.01")))
 

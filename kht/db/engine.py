@@ -9,6 +9,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from kht.config import Settings
+from kht.db.text import refuse_nul_text
+
+refuse_nul_text()  # every session of the app, the CLI and the worker
 
 READONLY = "kht_readonly"
 # Connections beyond the request slots: /healthz and work outside a request (start-up).

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-# A cell starting with one of these is a formula (or DDE) to Excel, LibreOffice and WPS.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula (or DDE) to Excel, LibreOffice and WPS;
+# with a Chinese input method on, WPS and Excel take the full-width ＝ ＋ － ＠ for them too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def is_formula_like(text: str) -> bool:

@@ -12,7 +12,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 from kht.context import Ctx, RequestCtx
 from kht.importing import service
 from kht.importing.builtin import import_kind
-from kht.importing.engine import Options
+from kht.importing.engine import Dedupe, Options
 from kht.importing.safety import Limits, check_size
 from kht.importing.schemas import (
     ImportOut,
@@ -99,11 +99,10 @@ class ImportController(Controller):
         ctx: RequestCtx,
         import_id: FromPath[int],
         rows: int = Parameter(ge=1, le=200, default=service.PREVIEW_ROWS),
-        dedupe: FromQuery[str] = "skip",
+        dedupe: FromQuery[Dedupe] = "skip",
     ) -> PreviewOut:
         """The first rows mapped and checked by the services' rules; nothing is written."""
-        options = msgspec.convert({"dedupe": dedupe}, Options)
-        found = service.preview(ctx, import_id, rows, options.dedupe)
+        found = service.preview(ctx, import_id, rows, dedupe)
         job = service.get_import(ctx, import_id)
         return PreviewOut(
             rows=[PreviewRowOut(**msgspec.structs.asdict(row)) for row in found],

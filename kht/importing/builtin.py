@@ -15,6 +15,7 @@ from kht.importing.kinds import (
     Target,
     choice_target,
     customer_by_name,
+    email_target,
     generic_create,
     generic_update,
     plain_prepare,
@@ -99,7 +100,9 @@ def customer_kind() -> ImportKind:
                 "telephone",
                 "mobile",
             ),
-            text_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "邮件", "e-mail", "mail"),
+            email_target(
+                "email", "邮箱", "Email", "电子邮箱", "电子邮件", "邮件", "e-mail", "mail"
+            ),
             text_target("website", "网址", "Website", "网站", "官网", "主页", "url", "homepage"),
             text_target("address", "地址", "Address", "公司地址", "详细地址", "联系地址"),
             text_target("notes", "备注", "Notes", "说明", "描述", "note", "remarks", "description"),
@@ -184,7 +187,7 @@ def contact_kind() -> ImportKind:
         text_target(
             "mobile", "手机", "Mobile", "手机号", "手机号码", "移动电话", "cell", "cellphone"
         ),
-        text_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "邮件", "e-mail", "mail"),
+        email_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "邮件", "e-mail", "mail"),
         text_target("wechat", "微信", "WeChat", "微信号", "weixin"),
         Target(
             key="birthday",
@@ -218,7 +221,7 @@ def lead_kind() -> ImportKind:
         text_target("company", "公司", "Company", "公司名称", "单位", "企业名称", "company name"),
         text_target("title", "职务", "Title", "职位", "job title"),
         text_target("phone", "电话", "Phone", "手机", "手机号", "联系电话", "tel", "mobile"),
-        text_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "e-mail", "mail"),
+        email_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "e-mail", "mail"),
         text_target("source", "来源", "Source", "线索来源", "渠道", "channel"),
         choice_target("status", "状态", "Status", STATUS_LABELS, "线索状态"),
         text_target("notes", "备注", "Notes", "说明", "note", "remarks"),

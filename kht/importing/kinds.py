@@ -21,6 +21,7 @@ from kht import record_service as records
 from kht.auth.scope import restrict
 from kht.context import Ctx
 from kht.db.custom_fields import FieldDef
+from kht.emails import clean_email
 from kht.errors import NotFound, ValidationError
 from kht.fields import fields_for
 from kht.plugin_types import RecordKind
@@ -119,6 +120,11 @@ def text_target(key: str, zh: str, en: str, *aliases: str, required: bool = Fals
     return Target(key=key, label_zh=zh, label_en=en, aliases=aliases, required=required)
 
 
+def email_target(key: str, zh: str, en: str, *aliases: str) -> Target:
+    """A text column checked as an email address (the services' rule for forms and the API)."""
+    return Target(key=key, label_zh=zh, label_en=en, aliases=aliases, type="email")
+
+
 def choice_target(key: str, zh: str, en: str, labels: dict[str, str], *aliases: str) -> Target:
     choices = tuple(dict.fromkeys(labels.values()))
     return Target(
@@ -151,6 +157,8 @@ def plain_checks(
             limit = column_type.length if isinstance(column_type, String) else None
             if limit and len(value) > limit:
                 raise ValidationError(f"{target.key} is longer than {limit} characters", target.key)
+        if target.type == "email" and isinstance(value, str):
+            value = clean_email(value, target.key)
         if target.choices and value not in target.choices:
             raise ValidationError(
                 f"{target.key} must be one of: {', '.join(target.choices)}", target.key

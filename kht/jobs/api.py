@@ -15,7 +15,7 @@ from kht.jobs.progress import live_progress
 from kht.jobs.schemas import JobOut
 
 MEDIA_TYPES = {
-    ".csv": "text/csv; charset=utf-8",
+    ".csv": "text/csv",  # litestar appends "; charset=utf-8" to every text/* type itself
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

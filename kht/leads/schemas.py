@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from kht.types import Id, Version
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Company = Annotated[str, msgspec.Meta(max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=100)]
@@ -38,7 +40,7 @@ class LeadCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class LeadUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A partial update carrying the `version` shown (409 when stale)."""
 
-    version: int
+    version: Version
     name: Name | Unset = UNSET
     company: Company | Unset = UNSET
     title: Short | Unset = UNSET
@@ -53,14 +55,14 @@ class LeadUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class LeadQualify(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Mark a lead qualified; `version` (optional) guards against a stale page."""
 
-    version: int | None = None
+    version: Version | None = None
 
 
 class LeadDiscard(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Discard a lead; the reason is required (why it is no good)."""
 
     reason: Reason
-    version: int | None = None
+    version: Version | None = None
 
 
 class LeadConvert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -70,8 +72,8 @@ class LeadConvert(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     opportunity as well.
     """
 
-    version: int
-    customer_id: int | None = None
+    version: Version
+    customer_id: Id | None = None
     create_contact: bool = True
     create_opportunity: bool = False
 

@@ -13,8 +13,8 @@ from sqlalchemy import Select, or_
 
 from kht import record_service as records
 from kht.auth.permissions import require
-from kht.contacts.service import clean_email
 from kht.context import Ctx
+from kht.emails import clean_email
 from kht.errors import Conflict, ValidationError
 from kht.fields import fields_for
 from kht.leads.models import STATUSES, Lead

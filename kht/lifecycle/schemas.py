@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from kht.types import Version
+
 StageKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Cause = Annotated[str, msgspec.Meta(max_length=300)]
@@ -17,7 +19,7 @@ class StageMove(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     to_stage: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
     cause: Cause = ""
-    version: int | None = None
+    version: Version | None = None
 
 
 class MoveOut(msgspec.Struct, kw_only=True):

@@ -6,6 +6,8 @@ from typing import Literal
 
 import msgspec
 
+from kht.types import Id, Version
+
 Pick = Literal["survivor", "merged"]
 
 
@@ -17,10 +19,10 @@ class MergeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     one is empty. Both versions are the ones the client was shown (409 when either is stale).
     """
 
-    survivor_id: int
-    merged_id: int
-    version_survivor: int
-    version_merged: int
+    survivor_id: Id
+    merged_id: Id
+    version_survivor: Version
+    version_merged: Version
     choices: dict[str, Pick] = {}
 
 

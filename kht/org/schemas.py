@@ -6,13 +6,15 @@ from typing import Annotated
 
 import msgspec
 
+from kht.types import Id
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Code = Annotated[str, msgspec.Meta(max_length=40)]
 
 
 class DepartmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Name
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class DepartmentOut(msgspec.Struct, kw_only=True):
@@ -39,7 +41,7 @@ class DepartmentUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     """Rename or move a department: fields left out keep their value (`parent_id: null` = root)."""
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    parent_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    parent_id: Id | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class UnitUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from kht.types import Version
+
 CategoryName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Days = Annotated[int, msgspec.Meta(ge=0, le=3650)]
 Position = Annotated[int, msgspec.Meta(ge=0, le=100000)]
@@ -16,7 +18,7 @@ Reason = Annotated[str, msgspec.Meta(max_length=300)]
 class ReleaseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Put a customer back into the pool: the version the client was shown, and why."""
 
-    version: int
+    version: Version
     reason: Reason
 
 

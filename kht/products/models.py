@@ -19,15 +19,16 @@ MAX_MONEY = Decimal("1e16")
 
 
 def decimal_of(key: str, value: Any) -> Decimal | None:
-    """`value` as a Decimal (strings and ints too), or a ValidationError naming `key`."""
-    if value is None or isinstance(value, Decimal):
-        return value
+    """`value` as a finite Decimal (strings and ints too), or a ValidationError naming `key`."""
+    if value is None:
+        return None
     if isinstance(value, float | bool):
         raise ValidationError(f'{key} must be a decimal string such as "12.50"', key)
     try:
-        number = Decimal(str(value).strip())
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except InvalidOperation:
         raise ValidationError(f"{key} must be a number, not {value!r}", key) from None
+    # JSON bodies arrive as Decimal already, and "NaN" or "Infinity" decode to one.
     if not number.is_finite():
         raise ValidationError(f"{key} must be a finite number", key)
     return number
@@ -38,10 +39,11 @@ def money_value(key: str, value: Any) -> Decimal:
     number = decimal_of(key, value)
     if number is None or number < 0:
         raise ValidationError(f"{key} must be zero or more", key)
-    if number != number.quantize(CENT):
-        raise ValidationError(f"{key} has at most 2 decimal places", key)
+    # The size first: rounding a number of more than 28 digits raises instead of rounding.
     if number >= MAX_MONEY:
         raise ValidationError(f"{key} is too large", key)
+    if number != number.quantize(CENT):
+        raise ValidationError(f"{key} has at most 2 decimal places", key)
     return number.quantize(CENT)
 
 

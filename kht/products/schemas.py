@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from kht.types import Id, Version
+
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 ListName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -26,7 +28,7 @@ class ProductCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Name
     unit: Unit = ""
     category: Category = ""
-    product_line_id: int | None = None
+    product_line_id: Id | None = None
     list_price: Decimal = Decimal("0.00")
     tax_rate: Decimal = Decimal("0.13")
     active: bool = True
@@ -37,12 +39,12 @@ class ProductCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class ProductUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A partial update; `version` is the one the client was shown (409 when stale)."""
 
-    version: int
+    version: Version
     code: Code | Unset = UNSET
     name: Name | Unset = UNSET
     unit: Unit | Unset = UNSET
     category: Category | Unset = UNSET
-    product_line_id: int | None | Unset = UNSET
+    product_line_id: Id | None | Unset = UNSET
     list_price: Decimal | Unset = UNSET
     tax_rate: Decimal | Unset = UNSET
     active: bool | Unset = UNSET
@@ -85,20 +87,20 @@ class PriceListCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     currency: Currency = "CNY"
     valid_from: date | None = None
     valid_to: date | None = None
-    customer_category_id: int | None = None
-    branch_id: int | None = None
+    customer_category_id: Id | None = None
+    branch_id: Id | None = None
     active: bool = True
     description: Text = ""
 
 
 class PriceListUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    version: int
+    version: Version
     name: ListName | Unset = UNSET
     currency: Currency | Unset = UNSET
     valid_from: date | None | Unset = UNSET
     valid_to: date | None | Unset = UNSET
-    customer_category_id: int | None | Unset = UNSET
-    branch_id: int | None | Unset = UNSET
+    customer_category_id: Id | None | Unset = UNSET
+    branch_id: Id | None | Unset = UNSET
     active: bool | Unset = UNSET
     description: Text | Unset = UNSET
 
@@ -106,7 +108,7 @@ class PriceListUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class ItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A product's price from `min_quantity` up."""
 
-    product_id: int
+    product_id: Id
     price: Decimal
     min_quantity: Decimal = Decimal("1")
 

@@ -29,7 +29,8 @@ from kht.db.engine import make_server_engine, make_session_factory, read_only
 from kht.web.authn import AuthenticationMiddleware
 from kht.web.capacity import RequestCapacity
 from kht.web.deps import provide_ctx
-from kht.web.errors import EXCEPTION_HANDLERS
+from kht.web.errors import EXCEPTION_HANDLERS, document_errors
+from kht.web.params import check_json_body, check_parameters
 
 log = logging.getLogger("kht.web")
 
@@ -112,9 +113,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     # twice; registering them together avoids that.
     routes = Router(path="/", route_handlers=handlers)
     capacity = RequestCapacity(settings.db_pool_size)
-    return Litestar(
+    app = Litestar(
         route_handlers=[routes, static],
         dependencies={"ctx": Provide(provide_ctx)},
+        guards=[check_parameters, check_json_body],
         middleware=[AuthenticationMiddleware()],
         signature_namespace={"Ctx": Ctx},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -140,6 +142,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    document_errors(app)
+    return app
 
 
 def _use_handler_threads(capacity: RequestCapacity) -> None:

@@ -35,7 +35,6 @@ def test_the_agenda_sorts_planned_actions_into_overdue_today_and_next_week(team)
     plan(team, "rep1", customer, "tomorrow 7am", at(11, 7))  # still 10 March in UTC
     plan(team, "rep1", customer, "in a week", at(17, 23))
     plan(team, "rep1", customer, "too far", at(18, 8))
-    plan(team, "rep1", customer, "no due time", None)
     plan(team, "rep1", customer, "done already", at(10, 11), status="done")
     plan(team, "rep1", customer, "cancelled", at(10, 12), status="cancelled")
     assert agenda_of(team, "rep1") == {
@@ -263,6 +262,7 @@ def test_mark_done_from_the_agenda_and_edit_on_the_action_page(team):
                 "type": "call",
                 "subject": "to finish",
                 "status": "planned",
+                "due_at": "2030-01-01T10:00",
                 "participant_ids": [str(team.users["rep2"])],
                 "remind_at": "2030-01-01T09:00",
             },
@@ -276,6 +276,7 @@ def test_mark_done_from_the_agenda_and_edit_on_the_action_page(team):
                 "version": "1",
                 "subject": "x",
                 "status": "planned",
+                "due_at": "2030-01-01T10:00",
                 "type": "call",
             },
         )

@@ -90,6 +90,7 @@ def test_a_new_reminder_time_arms_the_reminder_again(team):
                 "record_id": customer,
                 "subject": "call back",
                 "status": "planned",
+                "due_at": "2026-01-01T09:00:00Z",
                 "remind_at": "2026-01-01T08:00:00Z",
             },
         ).json()

@@ -40,7 +40,7 @@ def filled(world: World) -> World:  # noqa: F811 - the fixture imported above
         "rep",
         name='=HYPERLINK("http://evil","点我")',
         phone="+86 10 1234",
-        email="@sum(1+1)",
+        address="@sum(1+1)",  # an email could not start with "@": the service refuses it
     )
     customer(world, "west", name="西部电力", phone="029-1")
     return world

@@ -81,7 +81,9 @@ def test_bad_columns_filters_and_formats_are_refused_naming_them(filled):
 def test_formula_like_text_is_neutralised_in_csv(filled):
     with filled.client("boss") as client:
         rows = csv_rows(
-            client.get(URL, params={"columns": "name,phone,email", "f": "phone:starts:+86"}).content
+            client.get(
+                URL, params={"columns": "name,phone,address", "f": "phone:starts:+86"}
+            ).content
         )
     assert rows[1] == ['\'=HYPERLINK("http://evil","点我")', "'+86 10 1234", "'@sum(1+1)"]
 
@@ -89,7 +91,7 @@ def test_formula_like_text_is_neutralised_in_csv(filled):
 def test_formula_like_text_is_plain_text_in_xlsx(filled):
     with filled.client("boss") as client:
         answer = client.get(
-            URL, params={"format": "xlsx", "columns": "name,phone,email", "sort": "name"}
+            URL, params={"format": "xlsx", "columns": "name,phone,address", "sort": "name"}
         )
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -101,7 +103,7 @@ def test_formula_like_text_is_plain_text_in_xlsx(filled):
     types = {cell.data_type for row in workbook.active.iter_rows() for cell in row if cell.value}
     assert types == {"s"}
     assert ['=HYPERLINK("http://evil","点我")', "+86 10 1234", "@sum(1+1)"] in values
-    assert values[0] == ["名称", "电话", "邮箱"]
+    assert values[0] == ["名称", "电话", "地址"]
 
 
 def test_an_xlsx_export_keeps_numbers_and_times_typed(filled):

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from kht.types import Id, Version
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=300)]
 Text = Annotated[str, msgspec.Meta(max_length=20000)]
@@ -22,20 +24,20 @@ class OpportunityCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     used, without `stage_id` its first stage; without `owner_id` the acting user owns it."""
 
     name: Name
-    customer_id: int
+    customer_id: Id
     amount: Decimal = Decimal("0.00")
     currency: Currency = "CNY"
     expected_close: date | None = None
-    process_id: int | None = None
-    stage_id: int | None = None
-    owner_id: int | None = None
-    contact_id: int | None = None
-    product_line_id: int | None = None
+    process_id: Id | None = None
+    stage_id: Id | None = None
+    owner_id: Id | None = None
+    contact_id: Id | None = None
+    product_line_id: Id | None = None
     forecast_category: ForecastCategory = "pipeline"
     competitors: Annotated[str, msgspec.Meta(max_length=500)] = ""
     source: Annotated[str, msgspec.Meta(max_length=40)] = ""
-    lead_id: int | None = None
-    campaign_id: int | None = None
+    lead_id: Id | None = None
+    campaign_id: Id | None = None
     description: Text = ""
     ext: dict[str, dict[str, Any]] = {}
 
@@ -44,13 +46,13 @@ class OpportunityUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     """A partial update carrying the `version` shown (409 when stale). Stage moves and
     closing go through their own endpoints, which check the gates."""
 
-    version: int
+    version: Version
     name: Name | Unset = UNSET
     amount: Decimal | Unset = UNSET
     currency: Currency | Unset = UNSET
     expected_close: date | None | Unset = UNSET
-    contact_id: int | None | Unset = UNSET
-    product_line_id: int | None | Unset = UNSET
+    contact_id: Id | None | Unset = UNSET
+    product_line_id: Id | None | Unset = UNSET
     forecast_category: ForecastCategory | Unset = UNSET
     competitors: Annotated[str, msgspec.Meta(max_length=500)] | Unset = UNSET
     source: Annotated[str, msgspec.Meta(max_length=40)] | Unset = UNSET
@@ -61,8 +63,8 @@ class OpportunityUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
 class StageMove(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Move to `stage_id` (of the same process); `version` as shown on the board."""
 
-    stage_id: int
-    version: int
+    stage_id: Id
+    version: Version
     cause: Short = ""
 
 
@@ -70,7 +72,7 @@ class CloseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Close as won or lost, with the reason (a lost opportunity needs one)."""
 
     won: bool
-    version: int
+    version: Version
     reason: Short = ""
 
 

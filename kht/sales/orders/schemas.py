@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from kht.sales.quotes.schemas import LineIn, LineOut
+from kht.types import Id, Version
 
 Text = Annotated[str, msgspec.Meta(max_length=20000)]
 Note = Annotated[str, msgspec.Meta(max_length=300)]
@@ -23,9 +24,9 @@ UNSET = msgspec.UNSET
 class OrderCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """An order entered directly (lines priced like quote lines)."""
 
-    customer_id: int
-    contact_id: int | None = None
-    opportunity_id: int | None = None
+    customer_id: Id
+    contact_id: Id | None = None
+    opportunity_id: Id | None = None
     order_date: date | None = None
     currency: Currency = "CNY"
     notes: Text = ""
@@ -36,9 +37,9 @@ class OrderCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class OrderUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A partial change; `lines` (open orders only) replace every line."""
 
-    version: int
+    version: Version
     status: Status | Unset = UNSET
-    contact_id: int | None | Unset = UNSET
+    contact_id: Id | None | Unset = UNSET
     order_date: date | Unset = UNSET
     currency: Currency | Unset = UNSET
     notes: Text | Unset = UNSET

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from kht.types import Id, Version
+
 Key = Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9_.]{0,59}$")]
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Percent = Annotated[int, msgspec.Meta(ge=0, le=100)]
@@ -35,8 +37,8 @@ class ProcessIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     is_default: bool = False
     active: bool = True
-    product_line_ids: list[int] = []
-    version: int | None = None
+    product_line_ids: list[Id] = []
+    version: Version | None = None
 
 
 class StageOut(msgspec.Struct, kw_only=True):

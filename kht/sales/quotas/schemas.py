@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from kht.types import Id, Version
+
 Currency = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
 Target = Literal["user", "department", "branch"]
 Period = Literal["month", "quarter", "year"]
@@ -19,7 +21,7 @@ class QuotaCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A target for one user, department or branch; `period_start` is the period's first day."""
 
     target_type: Target
-    target_id: int
+    target_id: Id
     period: Period
     period_start: date
     amount: Decimal
@@ -29,7 +31,7 @@ class QuotaCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class QuotaUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new amount (target and period are the quota's identity: delete and create instead)."""
 
-    version: int
+    version: Version
     amount: Decimal | Unset = UNSET
     currency: Currency | Unset = UNSET
 

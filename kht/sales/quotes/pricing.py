@@ -75,7 +75,8 @@ def check_quantity(value: Any, field: str = "quantity") -> Decimal:
     number = decimal_of(value, field)
     if number <= 0:
         raise ValidationError(f"{field} must be more than 0", field)
-    if number != number.quantize(QUANTITY_PLACES) or number >= Decimal("1e14"):
+    # The size first: rounding a number of more than 28 digits raises instead of rounding.
+    if number >= Decimal("1e14") or number != number.quantize(QUANTITY_PLACES):
         raise ValidationError(f"{field} allows at most 4 decimals and 14 digits", field)
     return number.quantize(QUANTITY_PLACES)
 
@@ -85,7 +86,7 @@ def check_money(value: Any, field: str, *, positive: bool = False) -> Decimal:
     number = decimal_of(value, field)
     if number < 0 or (positive and number == 0):
         raise ValidationError(f"{field} must be {'more than' if positive else 'at least'} 0", field)
-    if number != number.quantize(CENT) or number > MAX_MONEY:
+    if number > MAX_MONEY or number != number.quantize(CENT):  # size first, as above
         raise ValidationError(f"{field} must be an amount in cents (two decimals)", field)
     return number.quantize(CENT)
 

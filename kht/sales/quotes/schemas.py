@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from kht.types import Id, Version
+
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Description = Annotated[str, msgspec.Meta(max_length=300)]
 Unit = Annotated[str, msgspec.Meta(max_length=20)]
@@ -25,7 +27,7 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     a missing `unit_price` from `price_for` (the customer's price list) and a missing
     `tax_rate` from the product; without one, they are entered by hand."""
 
-    product_id: int | None = None
+    product_id: Id | None = None
     description: Description = ""
     unit: Unit = ""
     quantity: Decimal = Decimal("1")
@@ -38,10 +40,10 @@ class QuoteCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new draft quote; `number` and totals are made by the service."""
 
     title: Title
-    customer_id: int
-    contact_id: int | None = None
-    opportunity_id: int | None = None
-    template_id: int | None = None
+    customer_id: Id
+    contact_id: Id | None = None
+    opportunity_id: Id | None = None
+    template_id: Id | None = None
     currency: Currency = "CNY"
     quote_date: date | None = None
     valid_until: date | None = None
@@ -54,11 +56,11 @@ class QuoteCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class QuoteUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A partial change of a draft; `lines`, when given, replace every line."""
 
-    version: int
+    version: Version
     title: Title | Unset = UNSET
-    contact_id: int | None | Unset = UNSET
-    opportunity_id: int | None | Unset = UNSET
-    template_id: int | None | Unset = UNSET
+    contact_id: Id | None | Unset = UNSET
+    opportunity_id: Id | None | Unset = UNSET
+    template_id: Id | None | Unset = UNSET
     currency: Currency | Unset = UNSET
     quote_date: date | Unset = UNSET
     valid_until: date | None | Unset = UNSET
@@ -71,7 +73,7 @@ class QuoteUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class VersionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The version the client was shown (a status change on a stale copy is a 409)."""
 
-    version: int | None = None
+    version: Version | None = None
 
 
 class LineOut(msgspec.Struct, kw_only=True):
@@ -142,7 +144,7 @@ class TemplateCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class TemplateUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    version: int
+    version: Version
     name: TemplateName | Unset = UNSET
     body: Body | Unset = UNSET
     terms: Text | Unset = UNSET

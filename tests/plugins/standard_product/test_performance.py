@@ -63,7 +63,12 @@ def sales(shop):
         log_action(
             ctx,
             ActionCreate(
-                kind="lead", record_id=lead_ids[1], type="visit", subject="计划", status="planned"
+                kind="lead",
+                record_id=lead_ids[1],
+                type="visit",
+                subject="计划",
+                status="planned",
+                due_at=base + timedelta(days=1),
             ),
         )
         quotes = []
