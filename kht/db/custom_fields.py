@@ -18,6 +18,7 @@ from sqlalchemy import JSON, Boolean, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.db.base import Base, IdMixin, utcnow
+from kht.emails import clean_email
 from kht.errors import ValidationError
 
 ADMIN_NAMESPACE = "custom"
@@ -96,7 +97,6 @@ class CustomField(IdMixin, Base):
         )
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
 
@@ -173,6 +173,13 @@ def _boolean(field: FieldDef, value: Any) -> bool:
     return value
 
 
+def _email(field: FieldDef, value: Any) -> str:
+    # The same rule as the built-in email fields of customers, contacts and leads.
+    if not isinstance(value, str):
+        raise ValidationError(f"{field.key} must be an email address", field.key)
+    return clean_email(value, field.key)
+
+
 def _pattern(pattern: re.Pattern[str], what: str):  # noqa: ANN202
     def check(field: FieldDef, value: Any) -> str:
         if not isinstance(value, str) or not pattern.match(value.strip()):
@@ -193,7 +200,7 @@ _CHECKS = {
     "user": _user,
     "boolean": _boolean,
     "phone": _pattern(_PHONE, "a phone number"),
-    "email": _pattern(_EMAIL, "an email address"),
+    "email": _email,
     "url": _pattern(_URL, "an http(s) URL"),
 }
 

@@ -30,7 +30,7 @@ from kht.web.authn import AuthenticationMiddleware
 from kht.web.capacity import RequestCapacity
 from kht.web.deps import provide_ctx
 from kht.web.errors import EXCEPTION_HANDLERS, document_errors
-from kht.web.params import check_json_body, check_parameters
+from kht.web.params import check_body, check_parameters
 
 log = logging.getLogger("kht.web")
 
@@ -116,7 +116,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[routes, static],
         dependencies={"ctx": Provide(provide_ctx)},
-        guards=[check_parameters, check_json_body],
+        guards=[check_parameters, check_body],
         middleware=[AuthenticationMiddleware()],
         signature_namespace={"Ctx": Ctx},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

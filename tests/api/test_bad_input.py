@@ -9,7 +9,7 @@ import pytest
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
-from kht.testing import add_user, log_in
+from kht.testing import add_user, csrf_token, log_in
 from tests.api.conftest import customer_of
 
 TOO_BIG = [2**31, 2**63, 2**64]
@@ -53,6 +53,37 @@ def test_every_page_with_an_id_refuses_one_beyond_the_column_range(app, runtime)
             answer = client.get(url)
             assert answer.status_code == 422, (url, answer.status_code)
             assert field in answer.text
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"/customers?page={2**63}", "page"),
+        (f"/leads?view={2**63}", "view"),
+        (f"/quotes/new?customer_id={2**63}", "customer_id"),
+        (f"/orders/new?customer_id={2**31}", "customer_id"),
+        (f"/forecast?owner_id={2**63}", "owner_id"),
+        ("/customers?q=a%00b", "q"),
+    ],
+)
+def test_a_page_reading_a_parameter_by_hand_refuses_one_out_of_range(app, runtime, url, field):
+    add_user(runtime, "boss", "administrator")
+    with TestClient(app) as client:
+        log_in(client, "boss")
+        answer = client.get(url)
+    assert answer.status_code == 422, answer.status_code
+    assert field in answer.text
+
+
+def test_a_form_field_beyond_range_or_with_a_nul_is_refused_by_name(app, runtime):
+    add_user(runtime, "boss", "administrator")
+    with TestClient(app) as client:
+        log_in(client, "boss")
+        form = {"name": "Acme", "kind": "company", "_csrf_token": csrf_token(client)}
+        answer = client.post("/customers/new", data={**form, "category_id": str(2**63)})
+        assert answer.status_code == 422 and "category_id" in answer.text
+        answer = client.post("/customers/new", data={**form, "notes": "a\x00b"})
+        assert answer.status_code == 422 and "notes" in answer.text
 
 
 @pytest.mark.parametrize("value", TOO_BIG)

@@ -99,3 +99,13 @@ def test_a_web_meeting_link_is_kept(admin):
     url = "https://meeting.tencent.com/dm/abc"
     answer = admin.post("/api/v1/actions", json=action(customer, meeting_url=url))
     assert answer.status_code == 201 and answer.json()["meeting_url"] == url
+
+
+def test_a_custom_email_field_follows_the_same_rule(admin):
+    field = {"kind": "customer", "name": "billing", "type": "email", "label_zh": "账单邮箱"}
+    created = admin.post("/api/v1/custom-fields", json={**field, "label_en": "Billing"})
+    assert created.status_code == 201, created.text
+    bad = {"name": "Acme", "ext": {"custom": {"billing": "a@b"}}}
+    assert_refused(admin.post("/api/v1/customers", json=bad), "ext.custom.billing")
+    good = {"name": "Acme", "ext": {"custom": {"billing": "bills@example.cn"}}}
+    assert admin.post("/api/v1/customers", json=good).status_code == 201
