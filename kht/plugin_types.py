@@ -59,7 +59,11 @@ class MenuItem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Panel(msgspec.Struct, frozen=True, kw_only=True):
-    """A panel on a record's 360 page: a template rendered with `context`."""
+    """A panel on a record's 360 page: a template rendered with `context`.
+
+    On a phone the page shows `phone_first` panels (what a rep in the field needs: the
+    timeline, the contacts) before everything else, open; the other sections fold.
+    """
 
     key: str
     title_zh: str
@@ -67,6 +71,7 @@ class Panel(msgspec.Struct, frozen=True, kw_only=True):
     template: str
     context: dict = {}
     order: int = 100
+    phone_first: bool = False
 
     def title(self, language: str) -> str:
         return self.title_zh if language.startswith("zh") else self.title_en
@@ -108,7 +113,10 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     `open_filter`, if given, returns a SQLAlchemy clause selecting the records a hand-over
     moves (e.g. only open actions); by default every live record moves. A kind with a list
     page gives `columns(ctx) -> {key: Column}` and `query(ctx, q=, filters=, deleted=)` (a
-    scoped SELECT), so saved views, segments and bulk operations work on it.
+    scoped SELECT), so saved views, segments and bulk operations work on it. A kind whose
+    list cells may be edited in place gives `update(ctx, record_id, data)` (its service's
+    partial update, which checks `data.version`) and `update_schema` (the msgspec Struct
+    `data` is): a column is editable exactly when that Struct has a field of its name.
     """
 
     kind: str
@@ -119,6 +127,8 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     open_filter: Any = None
     columns: Any = None
     query: Any = None
+    update: Any = None
+    update_schema: Any = None
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en

@@ -24,6 +24,7 @@ from kht.events import RecordCreated, RecordDeleted, RecordRestored, RecordUpdat
 from kht.fields import fields_for
 from kht.lists.engine import Filter, apply_filters, one_page
 from kht.plugin_types import Problem, RecordKind
+from kht.search.service import matching_records
 
 R = TypeVar("R")
 # Never part of a change a client may make; services set them.
@@ -105,9 +106,19 @@ def searched(
     require(ctx.user, spec.module, "view")
     query = visible(ctx, spec, deleted=deleted)
     if q.strip() and search:
-        like = f"%{q.strip()}%"
-        query = query.where(or_(*(column.like(like) for column in search)))
+        query = query.where(quick_search(ctx, spec, q, search))
     return apply_filters(query, spec.columns(ctx), filters or [])
+
+
+def quick_search(ctx: Ctx, spec: RecordKind, q: str, search: tuple[Any, ...]) -> Any:
+    """The condition of a list's search box: `q` inside any `search` column, or the kind's
+    search document matching it (pinyin, phone tails), as the global search finds it."""
+    term = q.strip()
+    found = [column.icontains(term, autoescape=True) for column in search]
+    documents = matching_records(ctx, spec.kind, term)
+    if documents is not None:
+        found.append(spec.model.id.in_(documents))
+    return or_(*found)
 
 
 def page_of(

@@ -56,6 +56,7 @@ def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
             title_en="Timeline",
             template="actions/panel.html",
             order=20,
+            phone_first=True,
             context={"items": timeline(ctx, kind, record.id), "kind": kind, "record_id": record.id},
         )
     ]

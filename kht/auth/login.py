@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -44,16 +43,17 @@ def authenticate(
 
     An unknown login and a wrong password give the same error after the same work.
     The attempt is recorded in `session`; the caller must commit it even on failure.
+    The try is recorded and committed before the password is hashed: on SQLite a writing
+    transaction holds the database's write lock, and hashing must not stall every writer.
     """
-    delay = throttle.check(session, login, ip, now)
-    if delay:
-        time.sleep(delay)
+    attempt = throttle.begin_attempt(session, login, ip, now)
     user = find_user(session, login)
+    session.commit()  # the one request that ends its transaction early (see above)
     valid = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not valid or not user.active:
-        throttle.record(session, login, ip, False, now)
+        throttle.failed(login, ip)
         raise NotAuthenticated(WRONG_CREDENTIALS, "login")
-    throttle.record(session, login, ip, True, now)
+    throttle.succeeded(attempt)
     stage = _first_stage(session, user)
     token = start_session(session, user.id, now, stage=stage, ip=ip, user_agent=user_agent)
     return LoginResult(token=token, stage=stage, user=user)
@@ -76,9 +76,14 @@ def verify_totp(user: User, code: str) -> bool:
 def complete_second_factor(
     session: Session, old_token: str, user: User, code: str, now: datetime, *, ip: str = ""
 ) -> str:
-    """Exchange a `totp`-stage session for a full one under a new id, if the code is right."""
+    """Exchange a `totp`-stage session for a full one under a new id, if the code is right.
+
+    Throttled like the password (TooManyAttempts), counting the same failures.
+    """
+    attempt = throttle.begin_attempt(session, user.login, ip, now)
     if not verify_totp(user, code):
-        throttle.record(session, user.login, ip, False, now)
+        throttle.failed(user.login, ip)
         raise NotAuthenticated(N_("wrong code"), "code")
+    throttle.succeeded(attempt)
     end_session(session, old_token)
     return start_session(session, user.id, now, ip=ip)

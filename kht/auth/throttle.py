@@ -1,15 +1,23 @@
 """Login throttling in the database (shared by every server worker).
 
-Failures per login name and per client address within WINDOW: from SLOW_AFTER on, each try
-is delayed; from LOCK_AFTER on, tries are refused until the window has passed.
+Failures are counted within WINDOW per account *and* address, so failures from one address
+cannot lock a colleague out from another. For one login from one address: from SLOW_AFTER
+failures on, a try sooner than the backoff after the last failure is refused; from
+LOCK_AFTER on, every try is refused until the window has passed. One address failing on any
+logins ADDRESS_LOCK_AFTER times (guessing across many accounts) is refused for every login.
+The password form and the second-factor form share these counts.
+
+Nothing waits on the server: a try that comes too soon is refused (429) at once, so
+unauthenticated requests cannot hold threads, connections or SQLite's write lock.
 """
 
 from __future__ import annotations
 
 import logging
+import zlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kht.auth.models import LoginAttempt
@@ -21,41 +29,78 @@ log = logging.getLogger("kht.auth")
 WINDOW = timedelta(minutes=15)
 SLOW_AFTER = 3
 LOCK_AFTER = 8
-DELAY_SECONDS = 1.0
+ADDRESS_LOCK_AFTER = 30
 LOCKED_MESSAGE = N_("too many failed logins; try again in 15 minutes")
+WAIT_MESSAGE = N_("too many failed logins; wait a few seconds before trying again")
 
 
 class TooManyAttempts(KhtError):
-    """Too many failed logins for this account or address: wait, then try again."""
+    """Too many failed logins for this account from this address: wait, then try again."""
 
     status = 429
     code = "too_many_requests"
 
 
-def failures(session: Session, login: str, ip: str, now: datetime) -> int:
-    """Failed attempts for this login or this address within the window."""
-    query = (
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(
-            LoginAttempt.at > now - WINDOW,
-            LoginAttempt.success.is_(False),
-            or_(LoginAttempt.login == login.strip().lower(), LoginAttempt.ip == ip),
-        )
+def backoff(failures: int) -> timedelta:
+    """From SLOW_AFTER failures on, how long after the last one the next try may come:
+    1, 2, 4, 8, 16 seconds."""
+    return timedelta(seconds=2 ** (failures - SLOW_AFTER))
+
+
+def _normal(login: str) -> str:
+    return login.strip().lower()[:80]
+
+
+def _counts(
+    session: Session, login: str, ip: str, now: datetime
+) -> tuple[int, int, datetime | None]:
+    """Failures of this login from this address, failures from this address, last failure."""
+    mine = LoginAttempt.login == _normal(login)
+    query = select(
+        func.count().filter(mine), func.count(), func.max(LoginAttempt.at).filter(mine)
+    ).where(
+        LoginAttempt.ip == ip[:64], LoginAttempt.at > now - WINDOW, LoginAttempt.success.is_(False)
     )
-    return session.scalar(query) or 0
+    pair, address, last = session.execute(query).one()
+    return pair, address, last
 
 
-def check(session: Session, login: str, ip: str, now: datetime) -> float:
-    """Raise TooManyAttempts when locked; otherwise the delay (seconds) to impose."""
-    count = failures(session, login, ip, now)
-    if count >= LOCK_AFTER:
+def _serialise(session: Session, login: str, ip: str) -> None:
+    # Tries of one login from one address run one after another on PostgreSQL, so a burst
+    # cannot pass the check together; SQLite writers already hold the write lock.
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"{_normal(login)}\0{ip}".encode()) - 2**31
+        session.execute(text("SELECT pg_advisory_xact_lock(7510002, :key)"), {"key": key})
+
+
+def check(session: Session, login: str, ip: str, now: datetime) -> None:
+    """Raise TooManyAttempts when this login may not be tried from this address now."""
+    pair, address, last = _counts(session, login, ip, now)
+    if pair >= LOCK_AFTER or address >= ADDRESS_LOCK_AFTER:
         raise TooManyAttempts(LOCKED_MESSAGE, "login")
-    return DELAY_SECONDS if count >= SLOW_AFTER else 0.0
+    if pair >= SLOW_AFTER and now < last + backoff(pair):
+        raise TooManyAttempts(WAIT_MESSAGE, "login")
 
 
-def record(session: Session, login: str, ip: str, success: bool, now: datetime) -> None:
-    """Remember an attempt; a failure is logged with login and address, never the password."""
-    session.add(LoginAttempt(login=login.strip().lower()[:80], ip=ip[:64], success=success, at=now))
-    if not success:
-        log.warning("failed login for %r from %s", login[:80], ip)
+def begin_attempt(session: Session, login: str, ip: str, now: datetime) -> LoginAttempt:
+    """Check the throttle, then record the try as a failure until `succeeded` says otherwise.
+
+    Recorded before the password or code is checked, so parallel tries count against each
+    other at once instead of all passing the check together.
+    """
+    _serialise(session, login, ip)
+    check(session, login, ip, now)
+    attempt = LoginAttempt(login=_normal(login), ip=ip[:64], success=False, at=now)
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def succeeded(attempt: LoginAttempt) -> None:
+    """The password or code was right: the try no longer counts as a failure."""
+    attempt.success = True
+
+
+def failed(login: str, ip: str) -> None:
+    """Log a failure with login and address, never the password or code."""
+    log.warning("failed login for %r from %s", login[:80], ip)

@@ -103,8 +103,9 @@ def totp(
             ctx.now(),
             ip=client_ip(request),
         )
-    except NotAuthenticated as exc:
-        return render(request, ctx, "auth/totp.html", status_code=401, error=exc.message)
+    except (NotAuthenticated, TooManyAttempts) as exc:
+        status = 429 if isinstance(exc, TooManyAttempts) else 401
+        return render(request, ctx, "auth/totp.html", status_code=status, error=exc.message)
     return Redirect("/", cookies=[session_cookie(ctx, token)])
 
 

@@ -65,6 +65,7 @@ def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
             title_en="Contacts",
             template="contacts/panel.html",
             order=10,
+            phone_first=True,
             context={
                 "contacts": contacts,
                 "customer_id": record.id,

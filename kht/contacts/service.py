@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, or_
+from sqlalchemy import Select
 
 from kht import record_service as records
 from kht.auth.permissions import require
@@ -161,18 +161,9 @@ def filtered(
     require(ctx.user, MODULE, "view")
     query = records.visible(ctx, SPEC, deleted=deleted)
     if q.strip():
-        term = q.strip()
         c = Contact
-        query = query.where(
-            or_(
-                c.name.icontains(term, autoescape=True),
-                c.phone.icontains(term, autoescape=True),
-                c.mobile.icontains(term, autoescape=True),
-                c.email.icontains(term, autoescape=True),
-                c.wechat.icontains(term, autoescape=True),
-                c.title.icontains(term, autoescape=True),
-            )
-        )
+        search = (c.name, c.phone, c.mobile, c.email, c.wechat, c.title)
+        query = query.where(records.quick_search(ctx, SPEC, q, search))
     return apply_filters(query, columns(ctx), filters or [])
 
 
@@ -271,4 +262,6 @@ __all__ = [
 
 
 # With its columns and scoped query the kind gets saved views, segments and bulk operations.
-SPEC = msgspec.structs.replace(SPEC, columns=columns, query=filtered)
+SPEC = msgspec.structs.replace(
+    SPEC, columns=columns, query=filtered, update=update_contact, update_schema=ContactUpdate
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_
+from sqlalchemy import Select
 
 from kht import record_service as records
 from kht.auth.permissions import require
@@ -152,11 +152,9 @@ def filtered(
     """Customers in scope matching the quick search `q` and the filters (unsorted)."""
     require(ctx.user, MODULE, "view")
     query = records.visible(ctx, SPEC, deleted=deleted)
-    if q:
-        like = f"%{q.strip()}%"
-        query = query.where(
-            or_(Customer.name.like(like), Customer.phone.like(like), Customer.email.like(like))
-        )
+    if q.strip():
+        search = (Customer.name, Customer.phone, Customer.email)
+        query = query.where(records.quick_search(ctx, SPEC, q, search))
     return apply_filters(query, columns(ctx), filters or [])
 
 
@@ -217,4 +215,6 @@ SPEC = RecordKind(
     label_en="Customers",
     columns=columns,
     query=filtered,
+    update=update_customer,
+    update_schema=CustomerUpdate,
 )

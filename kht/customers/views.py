@@ -21,6 +21,7 @@ from kht.customers.forms import ROUTES as FORM_ROUTES
 from kht.customers.groups import list_groups
 from kht.db.custom_fields import FieldDef
 from kht.fields import fields_for
+from kht.lifecycle.service import stages
 from kht.lists.bulk import owner_choices
 from kht.lists.ui import ListState, list_context
 from kht.plugin_types import Panel, RecordAction
@@ -56,6 +57,8 @@ def customer_list(request: Request, ctx: RequestCtx) -> Template:
         "owners": owners,
         "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
         "groups": list_groups(ctx),
+        # Stage labels for the cells and for the stage chips above the list.
+        "refs": {"stage": {s.key: s.label(ctx.language) for s in stages(ctx, active_only=True)}},
     }
     context = list_context(
         ctx,

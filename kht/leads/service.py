@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, or_
+from sqlalchemy import Select
 
 from kht import record_service as records
 from kht.auth.permissions import require
@@ -101,15 +101,8 @@ def filtered(
     require(ctx.user, MODULE, "view")
     query = records.visible(ctx, SPEC, deleted=deleted)
     if q.strip():
-        term = q.strip()
-        query = query.where(
-            or_(
-                Lead.name.icontains(term, autoescape=True),
-                Lead.company.icontains(term, autoescape=True),
-                Lead.phone.icontains(term, autoescape=True),
-                Lead.email.icontains(term, autoescape=True),
-            )
-        )
+        search = (Lead.name, Lead.company, Lead.phone, Lead.email)
+        query = query.where(records.quick_search(ctx, SPEC, q, search))
     return apply_filters(query, columns(ctx), filters or [])
 
 
@@ -212,4 +205,6 @@ __all__ = [
 
 
 # With its columns and scoped query the kind gets saved views, segments and bulk operations.
-SPEC = msgspec.structs.replace(SPEC, columns=columns, query=filtered)
+SPEC = msgspec.structs.replace(
+    SPEC, columns=columns, query=filtered, update=update_lead, update_schema=LeadUpdate
+)

@@ -92,10 +92,6 @@ def lead_list(request: Request, ctx: RequestCtx, status: FromQuery[str] = "") ->
     )
     gettext = translations(ctx.language).gettext
     owners = owner_choices(ctx)
-    tabs = [
-        {"url": f"/leads?status={value}", "label": gettext(STATUS_LABELS[value])}
-        for value in STATUSES
-    ]
     extra = {
         "title": gettext(N_("Leads")),
         "new_url": "/leads/new",
@@ -103,7 +99,8 @@ def lead_list(request: Request, ctx: RequestCtx, status: FromQuery[str] = "") ->
         "people": dict(owners),
         "owners": owners,
         "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
-        "actions": tabs,
+        # Status labels for the cells and for the status chips above the list.
+        "refs": {"status": {value: gettext(STATUS_LABELS[value]) for value in STATUSES}},
     }
     context = list_context(
         ctx,

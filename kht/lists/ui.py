@@ -6,16 +6,24 @@ service (which applies scope), and renders "lists/list.html" with `list_context(
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import msgspec
+from babel.dates import format_timedelta
 
 from kht.context import Ctx
 from kht.lists.engine import OPS, Column, Filter, parse_filter
+from kht.lists.inline import editable_keys
 from kht.lists.service import get_view, view_filters, visible_views
+from kht.web.i18n import N_, translations
 
 PAGE_SIZES = (20, 50, 100, 200)
+RECENT_DAYS = 7  # "recently updated" means within the last week
+STAGE_KEYS = ("stage", "stage_id", "status")  # the column the stage chips filter on
+MAX_STAGE_CHIPS = 12
 
 
 class ListState(msgspec.Struct, kw_only=True):
@@ -113,6 +121,68 @@ def cell(record: Any, column: Column) -> Any:
     return getattr(record, column.key, None)
 
 
+class Chip(msgspec.Struct, frozen=True, kw_only=True):
+    """A quick filter above a list: a link that switches one filter on or off."""
+
+    key: str
+    label: str
+    url: str
+    active: bool
+
+
+def _chip(state: ListState, base: str, key: str, label: str, item: str, rivals: set[str]) -> Chip:
+    """A chip for filter `item`; switching it on drops its `rivals` (other stages)."""
+    active = item in state.f
+    kept = [f for f in state.f if f != item and f not in rivals]
+    chosen = kept if active else [*kept, item]
+    return Chip(key=key, label=label, url=state.url(base, f=chosen, page=1), active=active)
+
+
+def user_zone(ctx: Ctx) -> ZoneInfo:
+    """The acting user's time zone (Asia/Shanghai when unknown)."""
+    return ZoneInfo(getattr(ctx.user, "time_zone", None) or "Asia/Shanghai")
+
+
+def _stage_chips(state: ListState, base: str, column: Column, labels: dict[Any, str]) -> list[Chip]:
+    values = list(labels) if labels else list(column.choices)
+    items = {value: f"{column.key}:eq:{value}" for value in values[:MAX_STAGE_CHIPS]}
+    rivals = set(items.values())
+    return [
+        _chip(state, base, f"{column.key}-{value}", str(labels.get(value, value)), item, rivals)
+        for value, item in items.items()
+    ]
+
+
+def quick_chips(
+    ctx: Ctx, base: str, state: ListState, columns: dict[str, Column], refs: dict[str, Any]
+) -> list[Chip]:
+    """Mine, recently updated and one chip per stage (or status), where the list has them."""
+    gettext = translations(ctx.language).gettext
+    chips = []
+    if "owner_id" in columns and ctx.user_id is not None:
+        mine = f"owner_id:eq:{ctx.user_id}"
+        chips.append(_chip(state, base, "mine", gettext(N_("Mine")), mine, set()))
+    if "updated_at" in columns:
+        since = ctx.now().astimezone(user_zone(ctx)).date() - timedelta(days=RECENT_DAYS)
+        recent = f"updated_at:gte:{since.isoformat()}"
+        label = gettext(N_("Recently updated"))
+        chips.append(_chip(state, base, "recent", label, recent, set()))
+    stage = next((columns[key] for key in STAGE_KEYS if key in columns), None)
+    if stage is not None:
+        chips += _stage_chips(state, base, stage, refs.get(stage.key) or {})
+    return chips
+
+
+def moment(ctx: Ctx, value: Any) -> tuple[str, str] | None:
+    """A stored time as ("3 天前" in the user's language, the exact time in their zone)."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return None
+    zone = user_zone(ctx)
+    locale = "zh_CN" if ctx.language.startswith("zh") else "en"
+    relative = format_timedelta(value - ctx.now(), add_direction=True, locale=locale)
+    return relative, f"{value.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+
+
 def list_context(
     ctx: Ctx,
     *,
@@ -133,6 +203,10 @@ def list_context(
     }
     current = [msgspec.to_builtins(parse_filter(item)) for item in state.f]
     shown = shown_columns(columns, state, ctx)
+    extra = extra or {}
+    refs = extra.get("refs") or {}
+    # The title links to the record, and referenced values need their pickers: not inline.
+    fixed = {c.key for c in shown[:1]} | set(refs)
     return {
         "kind": kind,
         "base": base,
@@ -146,5 +220,8 @@ def list_context(
         "cell": cell,
         "views": visible_views(ctx, kind),
         "filter_state": {"filters": current, "meta": meta, "ops": OPS},
-        **(extra or {}),
+        "chips": quick_chips(ctx, base, state, columns, refs),
+        "editable": editable_keys(ctx, kind, shown, fixed) if not state.deleted else set(),
+        "moment": lambda value: moment(ctx, value),
+        **extra,
     }

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import post
-from litestar.params import FromPath, URLEncodedBody
-from litestar.response import Redirect
+from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
 
+from kht import record_service as records
 from kht.context import Ctx, RequestCtx
-from kht.errors import ValidationError
-from kht.lists import bulk, service
+from kht.errors import Conflict, ValidationError
+from kht.lists import bulk, inline, service
 from kht.lists.engine import parse_filter
 from kht.lists.service import get_view, view_filters
+from kht.lists.ui import cell, moment
 from kht.records import record_kind
+from kht.web.pages import DENSITY_COOKIE, render
+
+DENSITIES = ("compact", "comfortable")
+DENSITY_YEARS = 1
 
 
 def _all(data: dict[str, Any], key: str) -> list[str]:
@@ -110,4 +116,89 @@ def bulk_action(
     return Redirect(_back(data, "/"), status_code=303)
 
 
-ROUTES = [save_view, bulk_action]
+@post("/lists/density", sync_to_thread=True, include_in_schema=False)
+def density(data: URLEncodedBody[dict[str, Any]]) -> Redirect:
+    """Remember compact or comfortable list rows in this browser, then go back."""
+    chosen = _one(data, "density")
+    if chosen not in DENSITIES:
+        raise ValidationError(f"density must be one of: {', '.join(DENSITIES)}", "density")
+    answer = Redirect(_back(data, "/"), status_code=303)
+    answer.set_cookie(DENSITY_COOKIE, chosen, max_age=DENSITY_YEARS * 365 * 86400, samesite="lax")
+    return answer
+
+
+@get(
+    "/lists/cell/{kind:str}/{record_id:int}/{key:str}", sync_to_thread=True, include_in_schema=False
+)
+def cell_view(
+    request: Request,
+    ctx: RequestCtx,
+    kind: FromPath[str],
+    record_id: FromPath[int],
+    key: FromPath[str],
+    edit: FromQuery[bool] = False,
+) -> Template:
+    """One editable cell of a list: its value, or (`edit`) its in-place editor."""
+    spec, column = inline.editable_column(ctx, kind, key)
+    record = records.get_record(ctx, spec, record_id)
+    value = cell(record, column)
+    if edit:
+        text = "" if value is None else str(value)
+        return _editor(request, ctx, spec, column, record, text, str(record.version))
+    return _shown(request, ctx, spec, column, record)
+
+
+@post(
+    "/lists/cell/{kind:str}/{record_id:int}/{key:str}", sync_to_thread=True, include_in_schema=False
+)
+def cell_save(
+    request: Request,
+    ctx: RequestCtx,
+    kind: FromPath[str],
+    record_id: FromPath[int],
+    key: FromPath[str],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template:
+    """Save one cell (with the version the list showed); a refusal is shown beside it."""
+    spec, column = inline.editable_column(ctx, kind, key)
+    text, version = _one(data, "inline_value"), _one(data, "inline_version")
+    try:
+        record = inline.save_cell(ctx, spec, column, record_id, version, text)
+    except (Conflict, ValidationError) as exc:
+        record = records.get_record(ctx, spec, record_id)
+        error = {"error": exc.message, "conflict": isinstance(exc, Conflict)}
+        return _editor(request, ctx, spec, column, record, text, version, exc.status, **error)
+    return _shown(request, ctx, spec, column, record)
+
+
+def _shown(request: Request, ctx: Ctx, spec: Any, column: Any, record: Any) -> Template:
+    values = {"kind": spec.kind, "row": record, "col": column, "value": cell(record, column)}
+    return render(request, ctx, "lists/_cell.html", moment=lambda v: moment(ctx, v), **values)
+
+
+def _editor(
+    request: Request,
+    ctx: Ctx,
+    spec: Any,
+    column: Any,
+    record: Any,
+    text: str,
+    version: str,
+    status_code: int = 200,
+    *,
+    error: str = "",
+    conflict: bool = False,
+) -> Template:
+    values = {"kind": spec.kind, "row": record, "col": column, "text": text, "version": version}
+    return render(
+        request,
+        ctx,
+        "lists/_cell_edit.html",
+        status_code=status_code,
+        error=error,
+        conflict=conflict,
+        **values,
+    )
+
+
+ROUTES = [save_view, bulk_action, density, cell_view, cell_save]

@@ -170,6 +170,8 @@ SPEC = RecordKind(
     open_filter=false,  # shared records: a hand-over never moves products
     columns=columns,
     query=filtered,
+    update=update_product,
+    update_schema=ProductUpdate,
 )
 
 __all__ = [

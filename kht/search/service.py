@@ -47,7 +47,7 @@ from kht.search.models import SearchDocument
 from kht.search.schemas import SearchHit
 from kht.search.tokens import Query, fts5_expression, parse_query, tsquery_expression
 
-__all__ = ["KINDS", "on_event", "refresh", "reindex", "search", "sources"]
+__all__ = ["KINDS", "matching_records", "on_event", "refresh", "reindex", "search", "sources"]
 
 KINDS: tuple[str, ...] = tuple(SOURCES)
 DEFAULT_LIMIT = 20
@@ -160,6 +160,21 @@ def search(
         for row in rows
     ]
     return hits, rows[0].total if rows else 0
+
+
+def matching_records(ctx: Ctx, kind: str, q: str) -> Select[Any] | None:
+    """Ids of `kind`'s records whose search document matches `q`, for a list's search box.
+
+    The same matching as the global search (pinyin such as qhtf, phone tails, Chinese
+    substrings), unscoped: the list that uses it is already scoped. None when `kind` has no
+    documents or `q` has nothing the index can match (lone characters are left to the list).
+    """
+    query = parse_query(q)
+    if kind not in SOURCES or not query.indexed:
+        return None
+    flush_pending(ctx.session)  # documents of this transaction's changes still waiting
+    ids = select(documents.c.record_id).where(documents.c.kind == kind)
+    return _matching(ctx, query, ids)
 
 
 # ---------------------------------------------------------------- keeping the index

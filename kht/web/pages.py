@@ -12,6 +12,8 @@ from kht.plugin_types import MENU_SECTIONS, MenuItem
 from kht.web.deps import language_of
 from kht.web.i18n import translations
 
+DENSITY_COOKIE = "kht_density"
+
 
 def menu_items(ctx: Ctx) -> list[MenuItem]:
     """Navigation from every enabled plugin (core included), in display order."""
@@ -50,6 +52,8 @@ def page_context(request: Request, ctx: Ctx | None = None, **values: Any) -> dic
         "menu_groups": menu_groups(menu, language),
         "user": request.scope.get("user"),
         "current_path": request.url.path,
+        # Compact or comfortable list rows, as the user last chose (kht.lists.views.density).
+        "density": "compact" if request.cookies.get(DENSITY_COOKIE) == "compact" else "comfortable",
         **values,
     }
 

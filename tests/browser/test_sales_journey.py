@@ -5,6 +5,7 @@ accept it into an order, and see the forecast and the funnel change."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from kht.testing import TEST_PASSWORD, add_user
 from tests.browser.conftest import log_in_as
@@ -90,7 +91,8 @@ def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runt
             page.locator("section.kht-board-column").nth(3).locator(".board-cards"),
         )
     assert refused.value.status == 422
-    assert "amount must be filled" in page.inner_text("#board-error")
+    # The page shows the refusal after the response arrives: wait for it, do not race it.
+    expect(page.locator("#board-error")).to_contain_text("amount must be filled")
     assert page.locator("section.kht-board-column").nth(2).locator(card).count() == 1
 
     page.goto(opportunity_url)

@@ -91,3 +91,32 @@ def test_a_stale_version_never_overwrites_silently(kht_runtime):
         second.commit()
     first.close()
     second.close()
+
+
+def test_the_server_engine_pools_the_request_slots_and_bounds_every_wait(kht_db_url):
+    from kht.db.engine import make_server_engine
+    from kht.testing import settings_for
+
+    settings = settings_for(
+        kht_db_url, db_pool_size=3, db_lock_timeout_ms=1234, db_statement_timeout_ms=98765
+    )
+    engine = make_server_engine(settings)
+    try:
+        assert engine.pool.size() == 3
+        with engine.connect() as connection:
+            if is_sqlite(engine):
+                wait = connection.execute(text("PRAGMA busy_timeout")).scalar()
+                assert wait == settings.sqlite_busy_timeout_ms
+            else:
+                shown = {
+                    name: connection.execute(text(f"SHOW {name}")).scalar()
+                    for name in ("lock_timeout", "statement_timeout", "synchronous_commit")
+                }
+                # The test URL's own options survive next to the server's.
+                assert shown == {
+                    "lock_timeout": "1234ms",
+                    "statement_timeout": "98765ms",
+                    "synchronous_commit": "off",
+                }
+    finally:
+        engine.dispose()

@@ -58,3 +58,12 @@ def world(kht_app) -> World:
     for owner in OWNERS:
         built.ids[owner] = built.customer_as(owner, f"customer of {owner}")
     return built
+
+
+@pytest.fixture
+def app(kht_app):
+    """An app with a sales rep `rep` and an administrator `boss` (sessions, throttling)."""
+    app = kht_app()
+    add_user(runtime_of(app), "rep", "sales_rep", department="Sales")
+    add_user(runtime_of(app), "boss", "administrator")
+    return app

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from kht.customers.models import Customer
 from kht.db.engine import is_sqlite, make_engine
 from kht.sales.processes import service as processes
-from kht.testing import bearer, serving
+from kht.testing import add_user, bearer, serving
 from tests.team import build_team
 
 WRITERS = 50
@@ -29,8 +29,6 @@ REQUEST_TIMEOUT = 20.0
 
 @pytest.fixture
 def team(kht_app):
-    from kht.testing import add_user
-
     team = build_team(kht_app)
     for login in REPS:
         team.users[login] = add_user(team.runtime, login, "sales_rep", department="Sales/East")

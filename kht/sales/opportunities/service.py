@@ -458,6 +458,8 @@ SPEC = RecordKind(
     open_filter=lambda: Opportunity.status == "open",
     columns=columns,
     query=filtered,
+    update=update_opportunity,
+    update_schema=OpportunityUpdate,
 )
 
 # ---------------------------------------------------------------------------- for reports

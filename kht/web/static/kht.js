@@ -38,3 +38,33 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+
+// Record pages on phones: the sections that are not `phone_first` fold to their titles (a tap
+// opens one); a section showing an error stays open. Wider screens show everything.
+const PHONE = window.matchMedia("(max-width: 991.98px)");
+
+function foldable(section) {
+  const title = section.querySelector(".card-body > .card-title");
+  if (!title || section.querySelector(".is-invalid, .alert-danger")) {
+    return;
+  }
+  const toggle = () => {
+    const folded = section.classList.toggle("kht-folded");
+    title.setAttribute("aria-expanded", String(!folded));
+  };
+  section.classList.add("kht-foldable", "kht-folded");
+  title.setAttribute("role", "button");
+  title.setAttribute("tabindex", "0");
+  title.setAttribute("aria-expanded", "false");
+  title.addEventListener("click", toggle);
+  title.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      toggle();
+    }
+  });
+}
+
+if (PHONE.matches) {
+  document.querySelectorAll(".kht-record section.card:not(.kht-phone-first)").forEach(foldable);
+}
