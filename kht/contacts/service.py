@@ -190,6 +190,34 @@ def contacts_of_customer(ctx: Ctx, customer_id: int) -> list[Contact]:
     return list(ctx.session.scalars(query.order_by(Contact.name, Contact.id)))
 
 
+def contact_choices(ctx: Ctx, customer_id: int | None) -> list[tuple[int, str]]:
+    """(id, name) of a customer's contacts the caller may see, for a form's contact picker.
+
+    Through the contacts scope (the one choke point), so a link naming another team's
+    customer lists nothing, exactly as a missing customer does; a role that may not view
+    contacts gets no choices rather than an error on the whole form.
+    """
+    if not customer_id or ctx.user is None or not ctx.user.can(MODULE, "view"):
+        return []
+    query = records.visible(ctx, SPEC).where(Contact.customer_id == customer_id)
+    rows = ctx.session.scalars(query.order_by(Contact.name, Contact.id))
+    return [(contact.id, contact.name) for contact in rows]
+
+
+def check_contact_of(ctx: Ctx, contact_id: int | None, customer_id: int) -> None:
+    """A contact a record names must be one of its customer's that the caller may see (else
+    422 naming contact_id, the same for another team's contact as for a missing one)."""
+    if contact_id is None:
+        return
+    query = records.visible(ctx, SPEC).where(
+        Contact.id == contact_id, Contact.customer_id == customer_id
+    )
+    if ctx.session.scalar(query.with_only_columns(Contact.id)) is None:
+        raise ValidationError(
+            f"contact {contact_id} is not a contact of customer {customer_id}", "contact_id"
+        )
+
+
 def update_contact(ctx: Ctx, contact_id: int, data: ContactUpdate) -> Contact:
     """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
     contact = get_contact(ctx, contact_id)
@@ -244,8 +272,10 @@ __all__ = [
     "MODULE",
     "SPEC",
     "add_contact",
+    "check_contact_of",
     "clean_email",
     "columns",
+    "contact_choices",
     "contacts_of_customer",
     "create_contact",
     "customer_names",

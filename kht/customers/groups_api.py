@@ -10,8 +10,6 @@ from litestar.params import FromPath, JSONBody
 
 from kht.context import RequestCtx
 from kht.customers import groups
-from kht.customers.service import SPEC, scoped_query
-from kht.lists.bulk import selected_ids
 from kht.types import Id
 
 
@@ -38,18 +36,19 @@ class GroupController(Controller):
 
     @delete("/{group_id:int}", sync_to_thread=True)
     def delete_group(self, ctx: RequestCtx, group_id: FromPath[int]) -> None:
+        """Delete a group: its creator, their manager or an administrator (else 403)."""
         groups.delete_group(ctx, group_id)
 
     @post("/{group_id:int}/members", sync_to_thread=True)
     def add_members(
         self, ctx: RequestCtx, group_id: FromPath[int], data: JSONBody[Members]
     ) -> dict[str, int]:
-        """Add visible customers (use the customers bulk `group` action to add a filter)."""
-        ids = selected_ids(ctx, SPEC, scoped_query(ctx), data.customer_ids)
-        return {"added": groups.add_members(ctx, group_id, ids)}
+        """Add customers in scope (use the customers bulk `group` action to add a filter)."""
+        return {"added": groups.add_members(ctx, group_id, data.customer_ids)}
 
     @post("/{group_id:int}/members/remove", sync_to_thread=True)
     def remove_members(
         self, ctx: RequestCtx, group_id: FromPath[int], data: JSONBody[Members]
     ) -> dict[str, int]:
+        """Take customers in scope out of the group (an id out of scope is 404)."""
         return {"removed": groups.remove_members(ctx, group_id, data.customer_ids)}

@@ -20,6 +20,7 @@ from kht import record_service as records
 from kht.audit.models import AuditEntry
 from kht.auth.models import User
 from kht.auth.permissions import require
+from kht.auth.scope import owned_by_visible
 from kht.context import Ctx
 from kht.customers.models import Customer, CustomerCategory
 from kht.customers.service import KIND, MODULE, SPEC, get_customer
@@ -35,6 +36,8 @@ LIMITS = {
     "pool_max_claims_per_day": ("KHT_POOL_MAX_CLAIMS_PER_DAY", DEFAULT_MAX_CLAIMS_PER_DAY),
 }
 REASON_MAX = 300
+# How long the loser of a race for a pool customer is told "someone else claimed it" (409).
+RACE_WINDOW = timedelta(minutes=1)
 
 
 def limit(ctx: Ctx, name: str) -> int:
@@ -119,9 +122,10 @@ def claim(ctx: Ctx, customer_id: int) -> Customer:
     """Take a customer from the pool for the acting user.
 
     Atomic: the UPDATE only matches while the customer has no owner, so of two concurrent
-    claims one wins and the other gets Conflict (409). A customer that is not in the pool is a
-    Conflict too; a missing or deleted one is NotFound. The per-user limits (owned customers,
-    claims per day) are Conflicts with a message saying which.
+    claims one wins and the other gets Conflict (409). A customer that left the pool is a
+    Conflict too when the caller may know of it (see `_refuse_claim`); a missing, deleted or
+    out-of-scope one is NotFound. The per-user limits (owned customers, claims per day) are
+    Conflicts with a message saying which.
     """
     user = require(ctx.user, MODULE, "edit")
     # Serialise one user's claims on PostgreSQL so two tabs cannot both pass the limits.
@@ -160,7 +164,19 @@ def claim(ctx: Ctx, customer_id: int) -> Customer:
 
 
 def _refuse_claim(ctx: Ctx, customer_id: int) -> None:
-    live = select(Customer.id).where(Customer.id == customer_id, Customer.deleted_at.is_(None))
+    """Why a claim took nothing: 409 when the caller may know of the customer, else 404.
+
+    They may when it is in their scope, or when a claim took it from the pool within
+    `RACE_WINDOW` (they lost a race for a customer the pool showed to everyone). Any other
+    customer answers word for word as a missing id does: out of scope looks like missing.
+    """
+    known = or_(
+        owned_by_visible(ctx.user, Customer.owner_id, MODULE),
+        Customer.claimed_at >= ctx.now() - RACE_WINDOW,
+    )
+    live = select(Customer.id).where(
+        Customer.id == customer_id, Customer.deleted_at.is_(None), known
+    )
     if ctx.session.scalar(live) is None:
         raise NotFound(f"customer {customer_id} not found")
     raise Conflict("this customer is no longer in the shared pool: someone else claimed it")

@@ -103,13 +103,32 @@ def test_concurrent_service_claims_leave_exactly_one_owner(team):
     assert sorted(outcomes) == ["conflict", "won"]
 
 
-def test_claiming_an_owned_customer_is_a_conflict_and_a_missing_one_404(team):
+def test_claiming_a_customer_out_of_scope_answers_exactly_as_a_missing_one(team):
     owned = team.customer("owned by rep2", owner="rep2")
     with team.client("rep1") as client:
         refused = client.post(f"/api/v1/pool/{owned}/claim")
-        assert refused.status_code == 409
-        assert "no longer in the shared pool" in refused.json()["message"]
-        assert client.post("/api/v1/pool/999999/claim").status_code == 404
+        missing = client.post("/api/v1/pool/999999/claim")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.json()["message"] == missing.json()["message"].replace("999999", str(owned))
+
+
+def _claim(team, login: str, customer_id: int):
+    with team.client(login) as client:
+        return client.post(f"/api/v1/pool/{customer_id}/claim")
+
+
+def test_claiming_an_owned_customer_in_ones_scope_is_a_conflict(team):
+    refused = _claim(team, "east_mgr", team.customer("owned by rep2", owner="rep2"))
+    assert refused.status_code == 409
+    assert "no longer in the shared pool" in refused.json()["message"]
+
+
+def test_the_loser_of_a_claim_moments_ago_hears_someone_else_claimed_it(team):
+    pooled = team.customer("刚被领走")
+    assert _claim(team, "rep2", pooled).status_code == 200
+    refused = _claim(team, "west_rep", pooled)
+    assert refused.status_code == 409
+    assert "someone else claimed it" in refused.json()["message"]
 
 
 def test_a_deleted_pool_customer_cannot_be_claimed(team):

@@ -18,7 +18,7 @@ from kht import record_service as records
 from kht.auth.models import User
 from kht.auth.permissions import require
 from kht.auth.scope import owned_by_visible
-from kht.contacts.models import Contact
+from kht.contacts.service import check_contact_of
 from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.customers.service import get_customer
@@ -125,13 +125,7 @@ def _visible_customer(ctx: Ctx, customer_id: int) -> Customer:
 
 
 def _check_refs(ctx: Ctx, values: dict[str, Any], customer_id: int) -> None:
-    contact_id = values.get("contact_id")
-    if contact_id is not None:
-        contact = ctx.session.get(Contact, contact_id)
-        if contact is None or contact.deleted_at is not None or contact.customer_id != customer_id:
-            raise ValidationError(
-                f"contact {contact_id} is not a contact of customer {customer_id}", "contact_id"
-            )
+    check_contact_of(ctx, values.get("contact_id"), customer_id)
     line = values.get("product_line_id")
     if line is not None and ctx.session.get(BusinessLine, line) is None:
         raise ValidationError(f"product line {line} does not exist", "product_line_id")

@@ -8,11 +8,9 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Response, Template
-from sqlalchemy import select
 
 from kht.auth.permissions import require
-from kht.contacts.models import Contact
-from kht.contacts.service import customer_names
+from kht.contacts.service import contact_choices, customer_names, find_contact
 from kht.contacts.ui import ext_from_form, history_rows, text, to_struct, zone
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, ValidationError
@@ -195,7 +193,8 @@ def opportunity_page(request: Request, ctx: RequestCtx, opportunity_id: FromPath
         if b
         for a in b
     ]
-    contact = ctx.session.get(Contact, opportunity.contact_id) if opportunity.contact_id else None
+    # Like the customer's name: shown only when the caller may see the contact.
+    contact = find_contact(ctx, opportunity.contact_id) if opportunity.contact_id else None
     fields = fields_for(ctx, service.KIND)
     ext = opportunity.ext or {}
     people = dict(owner_choices(ctx))
@@ -286,15 +285,6 @@ def _form(
     status_code: int = 200,
 ) -> Template:
     customer_id = form.get("customer_id")
-    contacts = []
-    if customer_id:
-        contacts = list(
-            ctx.session.execute(
-                select(Contact.id, Contact.name).where(
-                    Contact.customer_id == customer_id, Contact.deleted_at.is_(None)
-                )
-            )
-        )
     return render(
         request,
         ctx,
@@ -304,7 +294,7 @@ def _form(
         errors=errors,
         opportunity=opportunity,
         customer=customer_names(ctx, {customer_id}).get(customer_id or 0, ""),
-        contacts=contacts,
+        contacts=contact_choices(ctx, customer_id),
         lines=line_names(ctx),
         processes=processes.list_processes(ctx, active_only=True),
         forecast=FORECAST,

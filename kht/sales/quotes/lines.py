@@ -50,22 +50,10 @@ def visible_customer(ctx: Ctx, customer_id: int) -> Customer:
 
 
 def check_contact(ctx: Ctx, contact_id: int | None, customer_id: int) -> None:
-    """A contact given must be one of the customer's (else 422 naming contact_id)."""
-    if contact_id is None:
-        return
-    from kht.contacts.models import Contact
+    """A contact given must be one of the customer's in the caller's scope (else 422)."""
+    from kht.contacts.service import check_contact_of
 
-    found = ctx.session.scalar(
-        select(Contact.id).where(
-            Contact.id == contact_id,
-            Contact.customer_id == customer_id,
-            Contact.deleted_at.is_(None),
-        )
-    )
-    if found is None:
-        raise ValidationError(
-            f"contact {contact_id} is not a contact of customer {customer_id}", "contact_id"
-        )
+    check_contact_of(ctx, contact_id, customer_id)
 
 
 def check_opportunity(ctx: Ctx, opportunity_id: int | None, customer_id: int) -> None:

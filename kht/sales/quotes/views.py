@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht.auth.permissions import require
-from kht.contacts.service import customer_names
+from kht.contacts.service import contact_choices, customer_names
 from kht.contacts.ui import ext_from_form, history_rows, people, text, to_struct, zone
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, NotFound, ValidationError
@@ -300,19 +300,7 @@ def _form_page(
     quote: Quote | None = None,
     status_code: int = 200,
 ) -> Template:
-    from sqlalchemy import select
-
-    from kht.contacts.models import Contact
-
     customer_id = form.get("customer_id")
-    contacts: list[tuple[int, str]] = []
-    if customer_id:
-        rows = ctx.session.execute(
-            select(Contact.id, Contact.name)
-            .where(Contact.customer_id == customer_id, Contact.deleted_at.is_(None))
-            .order_by(Contact.name)
-        )
-        contacts = [(row.id, row.name) for row in rows]
     return render(
         request,
         ctx,
@@ -324,7 +312,7 @@ def _form_page(
         customer=customer_names(ctx, {customer_id}).get(customer_id or 0, "")
         if customer_id
         else "",
-        contacts=contacts,
+        contacts=contact_choices(ctx, customer_id),
         templates=printing.list_templates(ctx, active_only=True),
         editor_lines=_editor_lines(ctx, form.get("lines") or []),
         fields=fields_for(ctx, service.KIND),

@@ -1,0 +1,300 @@
+"""The authorisation matrix's declared tables: a sample record per kind and per id parameter.
+
+`test_matrix.py` walks the app's route table and fills every id path parameter from here.
+A path parameter `<kind>_id` takes the sample of that registered record kind (`KINDS`); the
+other id parameters are declared in `OTHERS`; parameters that name no record owned by
+anyone are in `NOT_RECORD_SCOPED`, each with the reason. A route whose parameter is in none
+of them fails the matrix, so a new kind or route joins it by one line here.
+
+Every sample belongs to rep1 of Sales/East (or to that team) and carries `LEAK` in its
+text, so a page or list that shows it to another team is caught by the text alone.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar.testing import TestClient
+from sqlalchemy import select
+
+from kht.actions.models import Notification
+from kht.auth.models import Role, User
+from kht.customers.models import CustomerCategory
+from kht.db.custom_fields import CustomField
+from kht.org.models import Branch, Department
+from kht.sales.processes.models import Process
+from kht.sales.quotes.models import QuoteTemplate
+from kht.tags.models import Tag
+from kht.testing import add_user, bearer, log_in
+from tests.team import Team
+
+LEAK = "机密甲"  # in every sample's text, never in a request
+WORD = "VICTIM"  # in every sample's name too: what the probes search for
+MISSING = 1_999_999_999  # an id nobody has (an int4 on PostgreSQL)
+
+
+@dataclass
+class Victims:
+    """rep1's records (the other team's, for the outsiders) and how to reach them."""
+
+    team: Team
+    ids: dict[str, int] = field(default_factory=dict)  # sample name -> id
+
+    def api(self, login: str = "rep1") -> TestClient:
+        client = TestClient(self.team.app)
+        client.headers.update(bearer(self.team.runtime, login))
+        return client
+
+    def made(self, name: str, answer: Any) -> int:
+        assert answer.status_code in (200, 201, 202), (name, answer.status_code, answer.text)
+        self.ids[name] = answer.json()["id"]
+        return self.ids[name]
+
+
+def _named(kind: str) -> str:
+    return f"{WORD} {kind} {LEAK}"
+
+
+def _customer(v: Victims, c: TestClient) -> None:
+    v.made("customer", c.post("/api/v1/customers", json={"name": _named("customer")}))
+
+
+def _contact(v: Victims, c: TestClient) -> None:
+    body = {"customer_id": v.ids["customer"], "name": _named("contact")}
+    v.made("contact", c.post("/api/v1/contacts", json=body))
+
+
+def _lead(v: Victims, c: TestClient) -> None:
+    v.made("lead", c.post("/api/v1/leads", json={"name": _named("lead"), "company": LEAK}))
+
+
+def _action(v: Victims, c: TestClient) -> None:
+    body = {"kind": "customer", "record_id": v.ids["customer"], "subject": _named("action")}
+    v.made("action", c.post("/api/v1/actions", json=body))
+
+
+def _opportunity(v: Victims, c: TestClient) -> None:
+    body = {"name": _named("opportunity"), "customer_id": v.ids["customer"], "amount": "100.00"}
+    v.made("opportunity", c.post("/api/v1/opportunities", json=body))
+
+
+LINE = {"description": _named("line"), "quantity": "1", "unit_price": "100.00"}
+
+
+def _quote(v: Victims, c: TestClient) -> None:
+    body = {"title": _named("quote"), "customer_id": v.ids["customer"], "lines": [LINE]}
+    v.made("quote", c.post("/api/v1/quotes", json=body))
+
+
+def _order(v: Victims, c: TestClient) -> None:
+    body = {"customer_id": v.ids["customer"], "notes": _named("order"), "lines": [LINE]}
+    order = v.made("order", c.post("/api/v1/orders", json=body))
+    plan = {"due_date": "2030-01-01", "amount": "50.00", "note": LEAK}
+    v.made("plan", c.post(f"/api/v1/orders/{order}/plan", json=plan))
+    paid = {"received_on": "2026-01-01", "amount": "10.00", "reference": LEAK}
+    v.made("payment", c.post(f"/api/v1/orders/{order}/payments", json=paid))
+
+
+def _product(v: Victims, c: TestClient) -> None:
+    with v.api("admin") as admin:
+        body = {"name": f"{WORD} product", "code": "VICTIM-1", "list_price": "10.00"}
+        v.made("product", admin.post("/api/v1/products", json=body))
+
+
+def _price_list(v: Victims, c: TestClient) -> None:
+    with v.api("admin") as admin:
+        v.made("price_list", admin.post("/api/v1/price-lists", json={"name": f"{WORD} list"}))
+        item = {"product_id": v.ids["product"], "price": "9.00"}
+        items = admin.post(f"/api/v1/price-lists/{v.ids['price_list']}/items", json=item)
+        v.made("item", items)
+
+
+# One builder per registered record kind (the path parameter `<kind>_id`), in build order.
+KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
+    "customer": _customer,
+    "contact": _contact,
+    "lead": _lead,
+    "action": _action,
+    "opportunity": _opportunity,
+    "quote": _quote,
+    "order": _order,
+    "product": _product,
+    "price_list": _price_list,
+}
+
+
+def _group(v: Victims, c: TestClient) -> None:
+    group = v.made("group", c.post("/api/v1/customer-groups", json={"name": f"{WORD} group"}))
+    members = {"customer_ids": [v.ids["customer"]]}
+    assert c.post(f"/api/v1/customer-groups/{group}/members", json=members).status_code == 201
+
+
+def _file(v: Victims, c: TestClient) -> None:
+    upload = {"file": (f"{LEAK}.txt", io.BytesIO(LEAK.encode()), "text/plain")}
+    form = {"kind": "customer", "record_id": str(v.ids["customer"])}
+    v.made("file", c.post("/api/v1/files", data=form, files=upload))
+
+
+def _import(v: Victims, c: TestClient) -> None:
+    csv = f"name\n{_named('import')}\n".encode()
+    upload = {"file": ("customers.csv", io.BytesIO(csv), "text/csv")}
+    with v.api("east_mgr") as manager:  # reps may not import
+        v.made("import", manager.post("/api/v1/imports", data={"kind": "customer"}, files=upload))
+
+
+def _job(v: Victims, c: TestClient) -> None:
+    with v.api("east_mgr") as manager:  # reps may not export
+        v.made("job", manager.post("/api/v1/customers/export", params={"q": WORD}))
+
+
+def _view(v: Victims, c: TestClient) -> None:
+    body = {"kind": "customer", "name": _named("view")}
+    v.made("view", c.post("/api/v1/views", json=body))
+
+
+def _token(v: Victims, c: TestClient) -> None:
+    created = c.post("/api/v1/tokens", json={"name": _named("token")})
+    assert created.status_code == 201, created.text
+    v.ids["token"] = created.json()["info"]["id"]
+
+
+def _quota(v: Victims, c: TestClient) -> None:
+    body = {
+        "target_type": "user",
+        "target_id": v.team.users["rep1"],
+        "period": "month",
+        "period_start": "2026-01-01",
+        "amount": "1000.00",
+    }
+    with v.api("east_mgr") as manager:
+        v.made("quota", manager.post("/api/v1/quotas", json=body))
+
+
+def _people(v: Victims, c: TestClient) -> None:
+    """rep1 themselves, their role and department: user administration's records."""
+    with v.team.ctx(None) as ctx:
+        user = ctx.session.get(User, v.team.users["rep1"])
+        v.ids["user"] = user.id
+        v.ids["role"] = ctx.session.scalar(select(Role.id).where(Role.key == "sales_rep"))
+        v.ids["department"] = ctx.session.scalar(
+            select(Department.id).where(Department.name == "East")
+        )
+        # A reminder for rep1 (the worker writes these; no route creates one).
+        note = Notification(user_id=user.id, title=_named("notification"), kind="action")
+        ctx.session.add(note)
+        ctx.session.flush()
+        v.ids["notification"] = note.id
+
+
+# Id parameters that are not `<kind>_id` of a record kind: parameter name -> sample name.
+OTHERS: dict[str, str] = {
+    "file_id": "file",
+    "import_id": "import",
+    "job_id": "job",
+    "view_id": "view",
+    "token_id": "token",
+    "quota_id": "quota",
+    "plan_id": "plan",
+    "payment_id": "payment",
+    "user_id": "user",
+    "role_id": "role",
+    "department_id": "department",
+    "notification_id": "notification",
+    "record_id": "customer",  # with {kind} = customer: timelines, scores
+}
+
+# Ids that are not owned records: settings and catalogue entries every role with the module
+# reads (reading them as an outsider may answer 200), while changing them needs a right the
+# outsiders lack (403), so the matrix still sends every write. Also the non-id parameters.
+NOT_RECORD_SCOPED: dict[str, str] = {
+    "product_id": "the product catalogue: every role with products sees all of it",
+    "list_id": "price lists: part of the catalogue",
+    "item_id": "price list items: part of the catalogue",
+    "template_id": "quote print templates: shared settings of the quotes module",
+    "process_id": "sales processes: shared settings, administrators change them",
+    "field_id": "custom field definitions: shared settings",
+    "category_id": "customer categories: shared settings",
+    "tag_id": "tag names are shared vocabulary; deleting one needs `admin` on customers",
+    "group_id": "group names are shared vocabulary; members sent are the other team's",
+    "unit_id": "branches and business lines: the organisation, users module only",
+    "unit": "the kind of organisational unit (branches, business-lines), not an id",
+    "kind": "a record kind's name, not an id",
+    "key": "a list column's key (inline cell edits), not an id",
+    "file_path": "static files",
+    "path": "the OpenAPI document",
+}
+# What the matrix puts in the parameters that are words, not ids.
+WORDS = {"kind": "customer", "unit": "branches", "key": "name"}
+
+# Samples of the shared settings: the first row of each (seeded or made by `_shared`).
+SHARED_MODELS: dict[str, Any] = {
+    "template_id": QuoteTemplate,
+    "process_id": Process,
+    "field_id": CustomField,
+    "category_id": CustomerCategory,
+    "tag_id": Tag,
+    "unit_id": Branch,
+}
+
+
+def _shared(v: Victims, c: TestClient) -> None:
+    """A tag on rep1's customer, a branch and a custom field; the first row of each setting."""
+    tagged = {"action": "tag", "add_tags": [f"{WORD}tag"], "ids": [v.ids["customer"]]}
+    assert c.post("/api/v1/customers/bulk", json=tagged).status_code in (200, 201)
+    with v.api("admin") as admin:
+        admin.post("/api/v1/branches", json={"name": f"{WORD} branch"})
+        field = {"kind": "customer", "name": "victim_note", "label_zh": "备注", "label_en": "Note"}
+        admin.post("/api/v1/custom-fields", json={**field, "type": "text"})
+    with v.team.ctx(None) as ctx:
+        for param, model in SHARED_MODELS.items():
+            found = ctx.session.scalar(select(model.id).order_by(model.id).limit(1))
+            v.ids[param] = found if found is not None else MISSING
+
+
+BUILDERS: tuple[Callable[[Victims, TestClient], None], ...] = (
+    *KINDS.values(),
+    _group,
+    _file,
+    _import,
+    _job,
+    _view,
+    _token,
+    _quota,
+    _people,
+    _shared,
+)
+
+
+def build_victims(team: Team) -> Victims:
+    """rep1's sample of every kind, made through the API as rep1 (admin for the catalogue)."""
+    victims = Victims(team=team)
+    with victims.api() as rep1:
+        for build in BUILDERS:
+            build(victims, rep1)
+    return victims
+
+
+# The outsiders: another team's rep and manager, and a role without any module.
+PERSONAS = ("west_rep", "west_mgr", "nomod")
+
+
+def add_outsiders(team: Team) -> None:
+    """The West manager and a user whose role grants nothing, beside the team's West rep."""
+    with team.ctx(None) as ctx:
+        ctx.session.add(Role(key="nomod", name_zh="无模块", name_en="No module", grants={}))
+    team.users["west_mgr"] = add_user(
+        team.runtime, "west_mgr", "sales_manager", department="Sales/West"
+    )
+    team.users["nomod"] = add_user(team.runtime, "nomod", "nomod", department="Sales/West")
+
+
+def ui_client(team: Team, login: str) -> TestClient:
+    """A logged-in browser-like client sending its CSRF token on every request."""
+    client = TestClient(team.app)
+    client.__enter__()
+    log_in(client, login)
+    client.headers["x-csrftoken"] = client.cookies.get("kht_csrf", "")
+    return client
