@@ -225,3 +225,13 @@ def test_the_openapi_document_describes_the_error_body_kht_sends(admin):
     # ...and it is the body an error really has
     answer = admin.post("/api/v1/customers", json={"name": ""})
     assert set(answer.json()) == set(error["properties"])
+
+
+@pytest.mark.parametrize(("type_", "value"), [("money", "1e30"), ("number", "1e309")])
+def test_a_custom_figure_too_large_is_refused_by_name(admin, type_, value):
+    field = {"kind": "customer", "name": "size", "type": type_, "label_zh": "规模"}
+    assert (
+        admin.post("/api/v1/custom-fields", json={**field, "label_en": "Size"}).status_code == 201
+    )
+    body = {"name": "Acme", "ext": {"custom": {"size": value}}}
+    assert_refused(admin.post("/api/v1/customers", json=body), "ext.custom.size")
