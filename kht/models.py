@@ -11,7 +11,13 @@ from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
-from kht.org.models import Branch, BusinessLine, Department, user_business_lines
+from kht.org.models import (
+    Branch,
+    BusinessLine,
+    CompanySettings,
+    Department,
+    user_business_lines,
+)
 from kht.plugins import PluginState
 from kht.products.models import PriceList, PriceListItem, Product
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
@@ -24,6 +30,7 @@ from kht.tags.models import RecordTag, Tag
 from kht.value.models import ValueScore
 
 __all__ = [
+    "CompanySettings",
     "QuoteTemplate",
     "QuoteLine",
     "Quote",

@@ -23,6 +23,8 @@ class PluginInfo(msgspec.Struct, frozen=True, kw_only=True):
     requires: tuple[str, ...] = ()
     migrations: Path | None = None
     templates: Path | None = None
+    # Script and style files, served at /static/plugins/<name>/ (pages run no inline script).
+    static: Path | None = None
     description_zh: str = ""
     description_en: str = ""
 

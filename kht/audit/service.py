@@ -7,6 +7,8 @@ cost more than the import itself. Reads of `audit_log` flush the buffer first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -28,11 +30,24 @@ from kht.events import (
     RecordRestored,
     RecordsMerged,
     RecordUpdated,
+    StageChanged,
 )
 from kht.lists.engine import count
 from kht.records import record_kind
 
 _SKIPPED = {"version", "updated_at", "updated_by_id"}
+JOB_KEY = "audit_job_id"  # ctx.extra: the job whose changes are being audited
+
+
+@contextmanager
+def audited_as_job(ctx: Ctx, job_id: int) -> Iterator[None]:
+    """Audit rows written inside the block carry `job_id` (an import's run, for its revert)."""
+    before = ctx.extra.get(JOB_KEY)
+    ctx.extra[JOB_KEY] = job_id
+    try:
+        yield
+    finally:
+        ctx.extra[JOB_KEY] = before
 
 
 def _changes(event: Event) -> tuple[str, dict[str, Any]] | None:
@@ -46,6 +61,9 @@ def _changes(event: Event) -> tuple[str, dict[str, Any]] | None:
         return "restore", {}
     if isinstance(event, RecordsMerged):
         return "merge", {"merged_ids": [None, list(event.merged_ids)]}
+    if isinstance(event, StageChanged) and event.cause == "reopen":
+        # A closed deal taken back out of won/lost: its own row, findable in the audit log.
+        return "reopen", {"stage": [event.from_stage, event.to_stage]}
     return None
 
 
@@ -71,19 +89,38 @@ def record_event(ctx: Ctx, event: Event) -> None:
     if found is None:
         return
     action, changes = found
+    _buffer(ctx, event.kind, event.record_id, action, changes, event.user_id)
+
+
+def _buffer(
+    ctx: Ctx,
+    kind: str,
+    record_id: int,
+    action: str,
+    changes: dict[str, Any],
+    user_id: int | None,
+) -> None:
     pending = buffer_of(ctx.session, "audit", _AuditRows)
     pending.rows.append(
         {
             "at": ctx.now(),
-            "user_id": event.user_id,
-            "kind": event.kind,
-            "record_id": event.record_id,
+            "user_id": user_id,
+            "kind": kind,
+            "record_id": record_id,
             "action": action,
             "changes": changes,
+            "job_id": ctx.extra.get(JOB_KEY),
         }
     )
     if len(pending.rows) >= BATCH:
         flush_pending(ctx.session)
+
+
+def record_action(
+    ctx: Ctx, kind: str, record_id: int, action: str, changes: dict[str, Any]
+) -> None:
+    """Audit something that is not a record event (e.g. an import reverted), like the rest."""
+    _buffer(ctx, kind, record_id, action, changes, ctx.user_id)
 
 
 def history(ctx: Ctx, kind: str, record_id: int) -> list[AuditEntry]:

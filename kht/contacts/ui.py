@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "delete": N_("Moved to the recycle bin"),
     "restore": N_("Restored"),
     "merge": N_("Merged"),
+    "reopen": N_("Reopened"),
 }
 EMPTY = (None, "", [], {})
 

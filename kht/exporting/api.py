@@ -19,7 +19,13 @@ FormatParam = FromQuery[Literal["csv", "xlsx"]]
 
 
 def export_request(
-    kind: str, format_: str, q: str, f: list[str] | None, sort: str, columns: list[str] | None
+    kind: str,
+    format_: str,
+    q: str,
+    f: list[str] | None,
+    sort: str,
+    columns: list[str] | None,
+    raw: bool = False,
 ) -> ExportRequest:
     return ExportRequest(
         kind=kind,
@@ -28,6 +34,7 @@ def export_request(
         filters=list(f or []),
         sort=sort,
         columns=list(columns or []),
+        raw=raw,
     )
 
 
@@ -68,14 +75,18 @@ class ExportController(Controller):
         f: FromQuery[list[str] | None] = None,
         sort: FromQuery[str] = "-updated_at",
         columns: FromQuery[list[str] | None] = None,
+        raw: FromQuery[bool] = False,
     ) -> Stream:
         """Customers, contacts or leads in scope matching `q` and `f=field:op:value`, as a file.
 
-        `columns=name,phone` picks columns (default: the list's default columns). Needs the
-        `export` permission. The file streams: memory stays flat however many rows.
+        `columns=name,phone` picks columns (default: the list's default columns). Values are
+        labels in the caller's language (choices, stages, yes/no; users, customers, product
+        lines by name); `raw=true` exports the keys and ids instead (users by login), for
+        re-import. Needs the `export` permission. The file streams: memory stays flat.
         """
         kind = kind_of_plural(plural_of(request))
-        return file_response(request, ctx, export_request(kind, format, q, f, sort, columns))
+        wanted = export_request(kind, format, q, f, sort, columns, raw)
+        return file_response(request, ctx, wanted)
 
     @post("/", sync_to_thread=True, status_code=202)
     def start_export(
@@ -88,9 +99,11 @@ class ExportController(Controller):
         sort: FromQuery[str] = "-updated_at",
         columns: FromQuery[list[str] | None] = None,
         background: FromQuery[bool] = True,
+        raw: FromQuery[bool] = False,
     ) -> Response[JobOut]:
         """The same export as a background job (`?background=1`): 202 and the job to poll."""
-        wanted = export_request(kind_of_plural(plural_of(request)), format, q, f, sort, columns)
+        kind = kind_of_plural(plural_of(request))
+        wanted = export_request(kind, format, q, f, sort, columns, raw)
         return Response(to_out(ctx, start_job(ctx, wanted)), status_code=202)
 
 

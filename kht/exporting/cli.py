@@ -32,6 +32,11 @@ from kht.jobs.cli import acting
 @click.option("--q", default="", help="Quick search (name, phone, email).")
 @click.option("--sort", default="-updated_at", show_default=True)
 @click.option("--columns", default="", help="Comma-separated column keys (default columns).")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Keys and ids instead of labels (users by login), for re-import.",
+)
 @click.option("--as", "login", required=True, help="Export as this user (their scope applies).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_command(
@@ -41,10 +46,14 @@ def export_command(
     q: str,
     sort: str,
     columns: str,
+    raw: bool,
     login: str,
     output: Path,
 ) -> None:
-    """Export the records --as may see (search, filters, columns) to -o FILE."""
+    """Export the records --as may see (search, filters, columns) to -o FILE.
+
+    Values are labels in the user's language; --raw writes the keys for re-import.
+    """
     runtime = click.get_current_context().obj
     chosen = format_ or ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
     wanted = ExportRequest(
@@ -54,6 +63,7 @@ def export_command(
         filters=list(filters),
         sort=sort,
         columns=[columns] if columns else [],
+        raw=raw,
     )
     with acting(runtime, login) as ctx:
         checked = plan(ctx, wanted)

@@ -14,13 +14,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from kht.auth.models import User
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import NotFound, ValidationError
+from kht.exporting import labels
 from kht.jobs import service as jobs
 from kht.jobs.models import Job
 from kht.lists.engine import Column, Filter, apply_sort, count, parse_filter
@@ -55,7 +55,11 @@ def kind_of_plural(plural: str) -> str:
 
 
 class ExportRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """What to export: the list's search `q`, filters (`field:op:value`), sort and columns."""
+    """What to export: the list's search `q`, filters (`field:op:value`), sort and columns.
+
+    Values are labels in the user's language unless `raw` (keys, ids and logins, for
+    re-import; see kht.exporting.labels).
+    """
 
     kind: str = "customer"
     format: Format = "csv"
@@ -63,6 +67,7 @@ class ExportRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     filters: list[str] = []
     sort: str = "-updated_at"
     columns: list[str] = []
+    raw: bool = False
 
 
 @dataclass
@@ -112,26 +117,24 @@ def plan(ctx: Ctx, request: ExportRequest) -> Plan:
     filters: list[Filter] = [parse_filter(text) for text in request.filters]
     query = kind.query(ctx, q=request.q, filters=filters)
     ordered = apply_sort(query, columns, request.sort, kind.model.id)
-    statement = ordered.with_only_columns(*(c.expr for c in chosen), maintain_column_froms=True)
+    shown = [labels.expression(ctx, kind.kind, c, request.raw) for c in chosen]
+    statement = ordered.with_only_columns(*shown, maintain_column_froms=True)
     stamp = ctx.now().strftime("%Y%m%d-%H%M")
     return Plan(
         request=request,
         headers=[c.label(ctx.language) for c in chosen],
         statement=statement,
-        shows=[_shower(ctx, c) for c in chosen],
+        shows=[_shower(ctx, kind.kind, c, request.raw) for c in chosen],
         filename=f"{PLURAL_OF[kind.kind]}-{stamp}.{request.format}",
         total=count(ctx.session, query),
     )
 
 
-def _shower(ctx: Ctx, column: Column) -> Callable[[Any], Any]:
-    """How a column's raw value appears in the file (owners by name, lists joined...)."""
-    if column.key in ("owner_id", "created_by_id", "updated_by_id"):
-        people = {row.id: row.name for row in ctx.session.execute(select(User.id, User.name))}
-        return lambda value: people.get(value, value) if value is not None else ""
+def _shower(ctx: Ctx, kind: str, column: Column, raw: bool) -> Callable[[Any], Any]:
+    """How a column's value appears in the file (labels unless `raw`, lists joined...)."""
     if column.type == "multi_choice":
         return _joined
-    return _plain
+    return labels.shower(ctx, kind, column, raw) or _plain
 
 
 def _plain(value: Any) -> Any:

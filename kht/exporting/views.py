@@ -20,6 +20,8 @@ def _query(wanted: ExportRequest) -> str:
     pairs = [("format", wanted.format), ("q", wanted.q), ("sort", wanted.sort)]
     pairs += [("f", text) for text in wanted.filters]
     pairs += [("columns", text) for text in wanted.columns]
+    if wanted.raw:
+        pairs.append(("raw", "1"))
     return urlencode(pairs)
 
 
@@ -39,14 +41,15 @@ class ExportPage(Controller):
         f: FromQuery[list[str] | None] = None,
         sort: FromQuery[str] = "-updated_at",
         columns: FromQuery[list[str] | None] = None,
+        raw: FromQuery[bool] = False,
     ) -> Response[Any]:
-        """?format=csv|xlsx&q=&f=field:op:value&sort=&columns=
+        """?format=csv|xlsx&q=&f=field:op:value&sort=&columns=&raw=1 (keys, for re-import)
 
         Small exports download at once; above the background threshold the page offers to
         prepare the file in the background (a job, started by POSTing the same query string).
         """
         plural = plural_of(request)
-        wanted = export_request(kind_of_plural(plural), format, q, f, sort, columns)
+        wanted = export_request(kind_of_plural(plural), format, q, f, sort, columns, raw)
         checked = plan(ctx, wanted)
         if checked.total <= Limits.of(ctx.settings).background_rows:
             return file_response(request, ctx, wanted)
@@ -69,9 +72,11 @@ class ExportPage(Controller):
         f: FromQuery[list[str] | None] = None,
         sort: FromQuery[str] = "-updated_at",
         columns: FromQuery[list[str] | None] = None,
+        raw: FromQuery[bool] = False,
     ) -> Redirect:
         """Start the export as a job and show its page (the file is offered there when ready)."""
-        wanted = export_request(kind_of_plural(plural_of(request)), format, q, f, sort, columns)
+        kind = kind_of_plural(plural_of(request))
+        wanted = export_request(kind, format, q, f, sort, columns, raw)
         return Redirect(f"/jobs/{start_job(ctx, wanted).id}", status_code=303)
 
 

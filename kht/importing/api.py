@@ -13,6 +13,7 @@ from kht.context import Ctx, RequestCtx
 from kht.importing import service
 from kht.importing.builtin import import_kind
 from kht.importing.engine import Dedupe, Options
+from kht.importing.revert import revert_import
 from kht.importing.safety import Limits, check_size
 from kht.importing.schemas import (
     ImportOut,
@@ -122,6 +123,13 @@ class ImportController(Controller):
         job = service.run(ctx, import_id, options, background=background or data.background)
         status = 202 if job.status == "queued" else 200
         return Response(to_out(ctx, job), status_code=status)
+
+    @post("/{import_id:int}/revert", sync_to_thread=True, status_code=200)
+    def revert(self, ctx: RequestCtx, import_id: FromPath[int]) -> ImportOut:
+        """Revert a committed import within 30 days: its new records go to the recycle bin,
+        the fields it updated get their old values back. 409 when it wrote nothing, was
+        reverted already, is older than 30 days, or records changed since (they are named)."""
+        return import_out(ctx, revert_import(ctx, import_id))
 
     @get("/{import_id:int}/errors.csv", sync_to_thread=True)
     def errors(self, ctx: RequestCtx, import_id: FromPath[int]) -> Response[bytes]:

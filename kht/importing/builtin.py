@@ -10,6 +10,8 @@ import msgspec
 from kht import record_service as records
 from kht.context import Ctx
 from kht.errors import NotFound
+from kht.exporting.labels import label_values
+from kht.importing.extras import category_by_name, owner_target, tags_target
 from kht.importing.kinds import (
     ImportKind,
     Target,
@@ -36,6 +38,14 @@ COMPANY_LABELS = {
 
 
 # ----------------------------------------------------------------------------- customers
+
+
+def _with_labels(kind: str, key: str, labels: dict[str, str]) -> dict[str, str]:
+    """A choice's import labels plus the labels pages and exports show (so an exported file
+    imports again), for the values an import may set."""
+    allowed = set(labels.values())
+    shown = {label: value for label, value in label_values(kind, key).items() if value in allowed}
+    return {**labels, **shown}
 
 
 def _customer_prepare(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +96,13 @@ def customer_kind() -> ImportKind:
                 required=True,
             ),
             choice_target(
-                "kind", "类型", "Type", COMPANY_LABELS, "客户类型", "kind", "customer type"
+                "kind",
+                "类型",
+                "Type",
+                _with_labels("customer", "kind", COMPANY_LABELS),
+                "客户类型",
+                "kind",
+                "customer type",
             ),
             text_target(
                 "phone",
@@ -106,11 +122,22 @@ def customer_kind() -> ImportKind:
             text_target("website", "网址", "Website", "网站", "官网", "主页", "url", "homepage"),
             text_target("address", "地址", "Address", "公司地址", "详细地址", "联系地址"),
             text_target("notes", "备注", "Notes", "说明", "描述", "note", "remarks", "description"),
+            text_target("source", "来源", "Source", "客户来源", "渠道", "channel"),
+            Target(
+                key="category_id",
+                label_zh="客户类别",
+                label_en="Category",
+                type="ref",
+                aliases=("类别", "客户分类", "分类", "category"),
+            ),
+            owner_target(),
+            tags_target(),
         ),
         prepare=_customer_prepare,
         create=_customer_create,
         update=_customer_update,
         dedupe=("name", "phone", "email"),
+        resolvers={"category_id": category_by_name},
     )
 
 
@@ -180,9 +207,15 @@ def contact_kind() -> ImportKind:
         ),
         text_target("title", "职务", "Title", "职位", "头衔", "job title", "position"),
         text_target("department", "部门", "Department", "dept"),
-        choice_target("role", "角色", "Role", ROLE_LABELS, "决策角色"),
-        choice_target("influence", "影响力", "Influence", LEVEL_LABELS),
-        choice_target("attitude", "态度", "Attitude", ATTITUDE_LABELS),
+        choice_target(
+            "role", "角色", "Role", _with_labels("contact", "role", ROLE_LABELS), "决策角色"
+        ),
+        choice_target(
+            "influence", "影响力", "Influence", _with_labels("contact", "influence", LEVEL_LABELS)
+        ),
+        choice_target(
+            "attitude", "态度", "Attitude", _with_labels("contact", "attitude", ATTITUDE_LABELS)
+        ),
         text_target("phone", "电话", "Phone", "办公电话", "座机", "tel", "telephone"),
         text_target(
             "mobile", "手机", "Mobile", "手机号", "手机号码", "移动电话", "cell", "cellphone"
@@ -197,6 +230,8 @@ def contact_kind() -> ImportKind:
             aliases=("出生日期", "birth date", "date of birth"),
         ),
         text_target("notes", "备注", "Notes", "说明", "note", "remarks"),
+        owner_target(),
+        tags_target(),
     )
     return ImportKind(
         spec=spec,
@@ -223,8 +258,16 @@ def lead_kind() -> ImportKind:
         text_target("phone", "电话", "Phone", "手机", "手机号", "联系电话", "tel", "mobile"),
         email_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "e-mail", "mail"),
         text_target("source", "来源", "Source", "线索来源", "渠道", "channel"),
-        choice_target("status", "状态", "Status", STATUS_LABELS, "线索状态"),
+        choice_target(
+            "status",
+            "状态",
+            "Status",
+            _with_labels("lead", "status", STATUS_LABELS),
+            "线索状态",
+        ),
         text_target("notes", "备注", "Notes", "说明", "note", "remarks"),
+        owner_target(),
+        tags_target(),
     )
     return ImportKind(
         spec=spec,

@@ -17,11 +17,11 @@ from sqlalchemy import or_, select
 from kht.auth.models import User
 from kht.context import Ctx
 from kht.errors import KhtError, ValidationError
+from kht.importing.extras import LIST_SPLIT, split_tags, user_by_login_or_name
 from kht.importing.kinds import ImportKind, Target
 from kht.importing.mapping import Mapping
 
 CellError = tuple[str, str, str]  # (column header, cell value, message)
-_LIST_SPLIT = re.compile(r"\s*[,;，；、|]\s*")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 _TRUE = {"true", "yes", "y", "1", "是", "对", "√", "✓", "t"}
 _FALSE = {"false", "no", "n", "0", "否", "不", "×", "✗", "f"}
@@ -146,6 +146,10 @@ class Converter:
                 return to_date(text)
             if kind == "ref":
                 return self._cached(target.key, text, self._resolver(target))
+            if kind == "owner":
+                return self._owner(text)
+            if kind == "tags":
+                return split_tags(text)
             return text
         return self._custom(target, text)
 
@@ -161,12 +165,19 @@ class Converter:
         if kind == "single_choice":
             return _custom_choice(target, text)
         if kind == "multi_choice":
-            return [_custom_choice(target, item) for item in _LIST_SPLIT.split(text) if item]
+            return [_custom_choice(target, item) for item in LIST_SPLIT.split(text) if item]
         if kind == "boolean":
             return _boolean(text)
         if kind == "user":
             return self._cached("user", text, self._user)
         return text
+
+    def _owner(self, text: str) -> int:
+        owner = self._cached("owner", text, user_by_login_or_name)
+        module = self.kind.spec.module
+        if owner != self.ctx.user_id and not self.ctx.user.can(module, "assign"):
+            raise CellProblem("you may not give records to other users (no assign permission)")
+        return owner
 
     def _resolver(self, target: Target) -> Callable[[Ctx, str], int]:
         resolver = self.kind.resolvers.get(target.key)

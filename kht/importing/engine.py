@@ -24,7 +24,7 @@ from itertools import islice
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kht import record_service as records
@@ -34,11 +34,14 @@ from kht.context import Ctx
 from kht.db.custom_fields import validate_ext
 from kht.errors import KhtError
 from kht.events import RecordCreated
+from kht.exporting.service import PLURAL_OF
 from kht.fields import fields_for
 from kht.importing.convert import Converter
+from kht.importing.extras import apply_extras, split_extras, tag_new_records
+from kht.importing.inserts import insert_ids
 from kht.importing.kinds import ImportKind, key_sql, normalise_key
 from kht.importing.readers import Row
-from kht.importing.report import ErrorReport
+from kht.importing.report import KEPT, ErrorReport
 from kht.plugins import CORE_PLUGINS
 
 Dedupe = Literal["skip", "update", "create"]
@@ -65,6 +68,8 @@ class Summary(msgspec.Struct, kw_only=True):
     updated: int = 0
     skipped: int = 0
     failed: int = 0
+    # Skipped rows and the record each matched: {row, id, name} (the first KEPT of them).
+    duplicates: list[dict[str, Any]] = []
     written: bool = False
     dry_run: bool = False
     commit_valid: bool = False
@@ -72,12 +77,15 @@ class Summary(msgspec.Struct, kw_only=True):
 
 
 class _Pending:
-    """A new row waiting for its batch insert; `id` is set once it is written."""
+    """A new row waiting for its batch insert; `id` is set once it is written.
 
-    __slots__ = ("id", "number", "values")
+    `extras` are its owner and tags (kht.importing.extras), applied once it exists.
+    """
 
-    def __init__(self, number: int, values: dict[str, Any]) -> None:
-        self.number, self.values, self.id = number, values, None
+    __slots__ = ("extras", "id", "number", "values")
+
+    def __init__(self, number: int, values: dict[str, Any], extras: dict[str, Any]) -> None:
+        self.number, self.values, self.extras, self.id = number, values, extras, None
 
 
 def chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
@@ -128,6 +136,7 @@ class Importer:
         self.seen: dict[tuple[str, str], _Pending | int] = {}
         self.pending: list[_Pending] = []
         self.cells: dict[int, list[str]] = {}  # the cells of pending rows, for error reports
+        self.matched: list[tuple[int, _Pending | int]] = []  # skipped rows and their match
 
     def run(self, rows: Iterable[Row], total: int = 0) -> Summary:
         """Import `rows`; commit or roll back by the rules above. Returns the summary."""
@@ -147,6 +156,7 @@ class Importer:
             outer.rollback()
             raise
         summary = self.summary
+        summary.duplicates = self._duplicates()
         keep = not self.options.dry_run and (self.options.commit_valid or summary.failed == 0)
         summary.written = keep and (summary.created + summary.updated) > 0
         if keep:
@@ -177,11 +187,14 @@ class Importer:
         if match is not None and policy == "skip":
             self.summary.skipped += 1
             self._note(number, "skip")
+            if len(self.matched) < KEPT:
+                self.matched.append((number, match))
             return
+        extras = split_extras(values)
         if match is not None:
-            self._update(number, cells, match, values)
+            self._update(number, cells, match, values, extras)
             return
-        pending = self._create(number, cells, values)
+        pending = self._create(number, cells, values, extras)
         if pending is not None and policy != "create":
             for key in keys:
                 self.seen.setdefault(key, pending)
@@ -222,9 +235,37 @@ class Importer:
                 found.setdefault((name, value), record_id)
         return found
 
+    def _duplicates(self) -> list[dict[str, Any]]:
+        """The skipped rows with the record each matched: its id, name and page.
+
+        A match with a row of the same file that was not written (a preview, a failed row)
+        names that row instead.
+        """
+        model = self.kind.spec.model
+        pairs = [(n, m.id if isinstance(m, _Pending) else m, m) for n, m in self.matched]
+        ids = {record_id for _, record_id, _ in pairs if record_id is not None}
+        names: dict[int, str] = {}
+        if ids and hasattr(model, "name"):
+            query = records.visible(self.ctx, self.kind.spec).where(model.id.in_(ids))
+            columns = query.with_only_columns(model.id, model.name)
+            names = dict(self.ctx.session.execute(columns).all())
+        plural = PLURAL_OF.get(self.kind.kind)
+        return [
+            {
+                "row": number,
+                "id": record_id,
+                "name": names.get(record_id, "") if record_id is not None else "",
+                "url": f"/{plural}/{record_id}" if plural and record_id is not None else "",
+                "matched_row": match.number if isinstance(match, _Pending) else None,
+            }
+            for number, record_id, match in pairs
+        ]
+
     # -------------------------------------------------------------------------- writing
 
-    def _update(self, number: int, cells: list[str], match: _Pending | int, values: dict) -> None:
+    def _update(
+        self, number: int, cells: list[str], match: _Pending | int, values: dict, extras: dict
+    ) -> None:
         if self.preview:
             self.summary.updated += 1
             self._note(number, "update")
@@ -240,12 +281,13 @@ class Importer:
         try:
             with self.ctx.session.begin_nested():
                 self.kind.update(self.ctx, record, values)
+                apply_extras(self.ctx, self.kind.spec, record.id, extras)
         except Exception as exc:  # the SAVEPOINT undid the row; report it, go on
             self._service_error(number, cells, exc)
             return
         self.summary.updated += 1
 
-    def _create(self, number: int, cells: list[str], values: dict) -> _Pending | None:
+    def _create(self, number: int, cells: list[str], values: dict, extras: dict) -> _Pending | None:
         try:
             prepared = self.kind.prepare(self.ctx, values)
             if self.bulk or self.preview:  # otherwise `create` checks these itself
@@ -254,7 +296,7 @@ class Importer:
         except ROW_ERRORS as exc:
             self._service_error(number, cells, exc)
             return None
-        pending = _Pending(number, prepared)
+        pending = _Pending(number, prepared, extras)
         self._note(number, "create")
         if self.preview:
             self.summary.created += 1
@@ -293,24 +335,29 @@ class Importer:
     def _insert(self, batch: list[_Pending]) -> None:
         ctx, spec = self.ctx, self.kind.spec
         user_id = ctx.user_id
-        stamp = {"owner_id": user_id, "created_by_id": user_id, "updated_by_id": user_id}
-        ids = _insert_ids(ctx, spec.model, [{**p.values, **stamp} for p in batch])
-        for pending, record_id in zip(batch, ids, strict=True):
+        stamp = {"created_by_id": user_id, "updated_by_id": user_id}
+        owners = [p.extras.get("owner_id") or user_id for p in batch]
+        rows = [{**p.values, **stamp, "owner_id": o} for p, o in zip(batch, owners, strict=True)]
+        ids = insert_ids(ctx, spec.model, rows)
+        for pending, record_id, owner in zip(batch, ids, owners, strict=True):
             pending.id = record_id
             ctx.fire(
                 RecordCreated(
                     kind=spec.kind,
                     record_id=record_id,
                     user_id=user_id,
-                    values=records.plain({**pending.values, "owner_id": user_id}),
+                    values=records.plain({**pending.values, "owner_id": owner}),
                 )
             )
+        tagged = [(p.id, p.extras["tags"]) for p in batch if p.extras.get("tags")]
+        tag_new_records(ctx, spec, tagged)
 
     def _one_by_one(self, batch: list[_Pending], cells: dict[int, list[str]]) -> None:
         for pending in batch:
             try:
                 with self.ctx.session.begin_nested():
                     pending.id = self.kind.create(self.ctx, pending.values).id
+                    apply_extras(self.ctx, self.kind.spec, pending.id, pending.extras)
             except Exception as exc:  # the SAVEPOINT undid the row; report it, go on
                 self._service_error(pending.number, cells.get(pending.number, []), exc)
                 continue
@@ -330,37 +377,6 @@ class Importer:
         column = self.converter.column_of(field)
         value = self.converter.shown(cells).get(field or "", "") if cells else ""
         self._failed(number, [(column, value, message)])
-
-
-def _insert_ids(ctx: Ctx, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert `rows` with one executemany; their new ids in the order of `rows`."""
-    session = ctx.session
-    table = model.__table__  # Core statements: the ORM's bulk insert costs 2x per row
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        # Take the ids from the table's sequence in one round trip, then insert them with a
-        # plain executemany: 3x the rate of INSERT ... RETURNING in parameter order.
-        sequence = func.pg_get_serial_sequence(table.name, "id")
-        ids = list(
-            session.scalars(
-                select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
-            )
-        )
-        session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
-        return ids
-    if dialect != "sqlite":
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(session.scalars(statement, rows).all())
-    # SQLite cannot order RETURNING rows by parameter without a sentinel column, so
-    # SQLAlchemy would insert row by row (4x slower). Its rowids only grow (max + 1), and
-    # the write lock keeps other writers out until we commit, so the new ids are the ids
-    # above the old maximum, in order; a count that does not add up fails the batch.
-    before = session.scalar(select(func.max(model.id))) or 0
-    session.execute(insert(table), rows)
-    ids = session.scalars(select(model.id).where(model.id > before).order_by(model.id)).all()
-    if len(ids) != len(rows):
-        raise RuntimeError(f"{len(ids)} new ids for {len(rows)} rows")
-    return list(ids)
 
 
 def _explain(exc: Exception) -> tuple[str | None, str]:

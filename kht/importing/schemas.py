@@ -67,6 +67,7 @@ class PreviewRowOut(msgspec.Struct, kw_only=True):
     values: dict[str, str]
     action: str
     errors: list[dict[str, Any]]
+    matched: dict[str, Any] | None = None
 
 
 class PreviewOut(msgspec.Struct, kw_only=True):

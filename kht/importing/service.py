@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from kht.audit.service import audited_as_job
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound
@@ -105,12 +106,16 @@ def warnings_of(job: Job) -> list[str]:
 
 
 class PreviewRow(msgspec.Struct, kw_only=True):
-    """One row of the preview: its mapped values, what would happen, and its problems."""
+    """One row of the preview: its mapped values, what would happen, and its problems.
+
+    `matched` is the record (or earlier row) a skipped duplicate matches.
+    """
 
     row: int
     values: dict[str, str]
     action: str
     errors: list[dict[str, Any]]
+    matched: dict[str, Any] | None = None
 
 
 def preview(ctx: Ctx, import_id: int, rows: int = PREVIEW_ROWS, dedupe: str = "skip") -> list:
@@ -128,7 +133,7 @@ def preview(ctx: Ctx, import_id: int, rows: int = PREVIEW_ROWS, dedupe: str = "s
             break
     with ErrorReport(ctx.language) as report:
         importer = Importer(ctx, found, converter, options, report, preview=True)
-        importer.run(sample)
+        matched = {d["row"]: d for d in importer.run(sample).duplicates}
     problems: dict[int, list[dict[str, Any]]] = {}
     for number, column, value, message in report.first:
         problems.setdefault(number, []).append(
@@ -140,6 +145,7 @@ def preview(ctx: Ctx, import_id: int, rows: int = PREVIEW_ROWS, dedupe: str = "s
             values=converter.shown(cells),
             action="fail" if number in problems else importer.actions.get(number, "create"),
             errors=problems.get(number, []),
+            matched=matched.get(number),
         )
         for number, cells in sample
     ]
@@ -223,7 +229,8 @@ def execute(ctx: Ctx, job: Job, progress: Any = None) -> Summary:
     converter = Converter(
         ctx, found, found.targets(ctx), job.params["headers"], job.params["mapping"]
     )
-    with ErrorReport(ctx.language) as report:
+    # Every audit row of the run names the job: that is how a revert finds what it wrote.
+    with ErrorReport(ctx.language) as report, audited_as_job(ctx, job.id):
         summary = Importer(ctx, found, converter, options, report, progress=progress).run(
             table.rows(), job.total
         )

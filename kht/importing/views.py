@@ -15,9 +15,12 @@ from kht.importing import service
 from kht.importing.api import MAX_BODY, read_upload
 from kht.importing.builtin import import_kinds
 from kht.importing.engine import Options
+from kht.importing.revert import ChangedSince, revert_import
 from kht.importing.schemas import ImportUpload
 from kht.jobs.api import download
 from kht.jobs.models import Job
+from kht.jobs.views import job_values
+from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
 DEDUPE = ("skip", "update", "create")
@@ -139,6 +142,45 @@ def run_submit(
     return Redirect(f"/jobs/{job.id}", status_code=303)
 
 
+# The revert's refusals, so the catalogue translates them.
+REVERT_REFUSALS = (
+    N_("this import wrote nothing, so there is nothing to revert"),
+    N_("this import has already been reverted"),
+    N_("an import can only be reverted within 30 days"),
+)
+
+
+def _refusal(ctx: RequestCtx, exc: KhtError) -> str:
+    """A revert's refusal in the user's language."""
+    gettext = translations(ctx.language).gettext
+    if isinstance(exc, ChangedSince):
+        text = gettext(
+            "%(count)s records changed since the import, so it cannot be reverted: %(names)s"
+        )
+        return text % {"count": exc.count, "names": exc.named}
+    return gettext(exc.message)
+
+
+@post("/import/{import_id:int}/revert", sync_to_thread=True, include_in_schema=False)
+def revert_submit(
+    request: Request, ctx: RequestCtx, import_id: FromPath[int]
+) -> Template | Redirect:
+    """Revert the import, then show its page; a refusal is shown on that page."""
+    try:
+        revert_import(ctx, import_id)
+    except KhtError as exc:  # nothing was undone: say why, on the import's page
+        values = job_values(ctx, service.get_import(ctx, import_id).id)
+        return render(
+            request,
+            ctx,
+            "jobs/detail.html",
+            status_code=exc.status,
+            revert_error=_refusal(ctx, exc),
+            **values,
+        )
+    return Redirect(f"/jobs/{import_id}", status_code=303)
+
+
 @get("/import/{import_id:int}/errors.csv", sync_to_thread=True, include_in_schema=False)
 def error_report(ctx: RequestCtx, import_id: FromPath[int]) -> Response[bytes]:
     return download(service.error_report(ctx, import_id), f"import-{import_id}-errors.csv")
@@ -151,5 +193,6 @@ ROUTES = [
     mapping_submit,
     preview_page,
     run_submit,
+    revert_submit,
     error_report,
 ]

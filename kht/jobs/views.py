@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from litestar import Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
@@ -14,23 +16,31 @@ from kht.web.pages import render
 RUNNING = ("queued", "running")
 
 
-def _values(ctx: RequestCtx, job_id: int) -> dict:
+def job_values(ctx: RequestCtx, job_id: int) -> dict:
+    """What the job page and its progress fragment show."""
     job = service.get_job(ctx, job_id)
     out = to_out(ctx, job, api=False)
     percent = int(100 * out.done / out.total) if out.total else (100 if job.status == "done" else 0)
-    return {"job": out, "percent": min(percent, 100), "running": job.status in RUNNING}
+    reverted = (job.result or {}).get("reverted_at")
+    return {
+        "job": out,
+        "percent": min(percent, 100),
+        "running": job.status in RUNNING,
+        "now": ctx.now(),
+        "reverted_at": datetime.fromisoformat(reverted) if reverted else None,
+    }
 
 
 @get("/jobs/{job_id:int}", sync_to_thread=True, include_in_schema=False)
 def job_page(request: Request, ctx: RequestCtx, job_id: FromPath[int]) -> Template:
     """A job's progress bar, then its result and the file it produced."""
-    return render(request, ctx, "jobs/detail.html", **_values(ctx, job_id))
+    return render(request, ctx, "jobs/detail.html", **job_values(ctx, job_id))
 
 
 @get("/jobs/{job_id:int}/progress", sync_to_thread=True, include_in_schema=False)
 def job_progress(request: Request, ctx: RequestCtx, job_id: FromPath[int]) -> Template:
     """The progress fragment htmx swaps in; it stops polling once the job has finished."""
-    return render(request, ctx, "jobs/_progress.html", **_values(ctx, job_id))
+    return render(request, ctx, "jobs/_progress.html", **job_values(ctx, job_id))
 
 
 @get("/jobs/{job_id:int}/output", sync_to_thread=True, include_in_schema=False)

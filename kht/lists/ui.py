@@ -82,10 +82,12 @@ class ListState(msgspec.Struct, kw_only=True):
         return f"{base}?{urlencode([(k, v) for k, v in pairs if v != ''])}"
 
 
-def export_urls(
-    ctx: Ctx, base: str, state: ListState, shown: list[Column]
-) -> list[tuple[str, str]]:
-    """Links that export exactly this list (its filters, sort and columns) as CSV and Excel."""
+def export_fields(ctx: Ctx, state: ListState, shown: list[Column]) -> list[tuple[str, str]]:
+    """The query of an export of exactly this list (its filters, sort and columns).
+
+    The list page sends them as the hidden fields of its export form, with the format and
+    the "raw keys" choice (kht.exporting.labels).
+    """
     filters = [
         f"{item.field}:{item.op}:{item.value if item.value is not None else ''}"
         for item in state.filters(ctx)
@@ -96,11 +98,7 @@ def export_urls(
         *[("f", item) for item in filters],
         *[("columns", column.key) for column in shown],
     ]
-    query = urlencode([(k, v) for k, v in pairs if v != ""])
-    return [
-        (label, f"{base}/export?format={fmt}&{query}")
-        for label, fmt in (("CSV", "csv"), ("Excel", "xlsx"))
-    ]
+    return [(k, v) for k, v in pairs if v != ""]
 
 
 def shown_columns(columns: dict[str, Column], state: ListState, ctx: Ctx) -> list[Column]:
@@ -216,7 +214,7 @@ def list_context(
         "pages": pages,
         "columns": shown,
         "all_columns": columns,
-        "exports": export_urls(ctx, base, state, shown),
+        "exports": export_fields(ctx, state, shown),
         "cell": cell,
         "views": visible_views(ctx, kind),
         "filter_state": {"filters": current, "meta": meta, "ops": OPS},

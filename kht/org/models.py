@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, String, Table
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from kht.db.base import Base, IdMixin, utcnow
+from kht.db.base import Base, IdMixin, TimestampMixin, VersionMixin, utcnow
 
 
 class Department(IdMixin, Base):
@@ -54,3 +54,20 @@ user_business_lines = Table(
         primary_key=True,
     ),
 )
+
+
+class CompanySettings(IdMixin, TimestampMixin, VersionMixin, Base):
+    """The company that sells (one row, id 1): the header of printed quotes.
+
+    `logo` is a PNG already checked and scaled down by kht.org.company.
+    """
+
+    __tablename__ = "company_settings"
+
+    legal_name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    tax_id: Mapped[str] = mapped_column(String(40), default="")
+    bank_name: Mapped[str] = mapped_column(String(200), default="")
+    bank_account: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True, default=None))

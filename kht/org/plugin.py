@@ -10,9 +10,9 @@ from kht.plugin_types import admin_menu
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    from kht.org import api, views
+    from kht.org import api, company_api, views
 
-    return [*views.ROUTES, *api.ROUTES]
+    return [*views.ROUTES, *api.ROUTES, *company_api.ROUTES]
 
 
 @hookimpl

@@ -67,3 +67,28 @@ class UnitPage(msgspec.Struct, kw_only=True):
     total: int
     page: int
     page_size: int
+
+
+class CompanyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The company settings as sent (every text field; `version` as shown, 409 when stale)."""
+
+    version: int
+    legal_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    address: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    tax_id: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    bank_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    bank_account: Annotated[str, msgspec.Meta(max_length=60)] = ""
+    phone: Annotated[str, msgspec.Meta(max_length=40)] = ""
+
+
+class CompanyOut(msgspec.Struct, kw_only=True):
+    """The company settings; `logo_url` is null when there is no logo."""
+
+    version: int
+    legal_name: str
+    address: str
+    tax_id: str
+    bank_name: str
+    bank_account: str
+    phone: str
+    logo_url: str | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from kht.web.capacity import RequestCapacity
 from kht.web.deps import provide_ctx
 from kht.web.errors import EXCEPTION_HANDLERS, document_errors
 from kht.web.params import check_body, check_parameters
+from kht.web.security_headers import security_headers
 
 log = logging.getLogger("kht.web")
 
@@ -40,7 +42,8 @@ SWAGGER = "/static/vendor/swagger-ui-dist@5.35.0"
 
 
 class LocalSwagger(SwaggerRenderPlugin):
-    """Swagger UI from the vendored copy, with the online spec validator switched off."""
+    """Swagger UI from the vendored copy, started by a static file (no inline script, so the
+    Content-Security-Policy holds here too), with the online spec validator switched off."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -52,8 +55,18 @@ class LocalSwagger(SwaggerRenderPlugin):
         )
 
     def render(self, request: Any, openapi_schema: dict[str, Any]) -> bytes:
-        page = super().render(request, openapi_schema)
-        return page.replace(b"deepLinking: true,", b"validatorUrl: null, deepLinking: true,")
+        title = html.escape(str(openapi_schema["info"]["title"]))
+        return (
+            "<!DOCTYPE html><html><head>"
+            f'<meta charset="utf-8"><title>{title}</title>{self.favicon}'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<link href="{self.css_url}" rel="stylesheet"></head><body>'
+            '<div id="swagger-container"></div>'
+            f'<script src="{self.js_url}"></script>'
+            f'<script src="{self.standalone_preset_js_url}"></script>'
+            '<script src="/static/swagger-init.js"></script>'
+            "</body></html>"
+        ).encode()
 
 
 def core_template_dirs() -> list[Path]:
@@ -108,16 +121,24 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], include_in_schema=False
     )
+    plugin_static = [
+        create_static_files_router(
+            path=f"/static/plugins/{info.name}", directories=[info.static], include_in_schema=False
+        )
+        for info in plugins.enabled_infos()
+        if info.static
+    ]
     # One router for every contributed route: litestar re-registers a path's earlier handlers
     # when another handler joins that path in a later registration, wrapping sync handlers
     # twice; registering them together avoids that.
     routes = Router(path="/", route_handlers=handlers)
     capacity = RequestCapacity(settings.db_pool_size)
     app = Litestar(
-        route_handlers=[routes, static],
+        route_handlers=[routes, static, *plugin_static],
         dependencies={"ctx": Provide(provide_ctx)},
         guards=[check_parameters, check_body],
         middleware=[AuthenticationMiddleware()],
+        before_send=[security_headers(settings)],
         signature_namespace={"Ctx": Ctx},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(env)),

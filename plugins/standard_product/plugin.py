@@ -30,6 +30,7 @@ def kht_register_plugin() -> PluginInfo:
         version="0.2.0",
         migrations=HERE / "migrations",
         templates=HERE / "templates",
+        static=HERE / "static",
         description_zh="线索评分与培育、标准销售流程、报价模板（含服务承诺）",
         description_en="Lead scoring and nurturing, the standard sales process, a quote template",
     )

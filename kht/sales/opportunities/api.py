@@ -129,7 +129,12 @@ class OpportunityController(Controller):
         """Move to another stage; a closed gate is a 422 naming what is missing, a stale
         version a 409."""
         moved = service.move_stage(
-            ctx, opportunity_id, data.stage_id, version=data.version, cause=data.cause
+            ctx,
+            opportunity_id,
+            data.stage_id,
+            version=data.version,
+            cause=data.cause,
+            reopen=data.reopen,
         )
         return to_out(ctx, moved)
 
@@ -139,7 +144,12 @@ class OpportunityController(Controller):
     ) -> OpportunityOut:
         """Close as won or lost (lost needs a reason)."""
         closed = service.close_opportunity(
-            ctx, opportunity_id, won=data.won, reason=data.reason, version=data.version
+            ctx,
+            opportunity_id,
+            won=data.won,
+            reason=data.reason,
+            version=data.version,
+            reopen=data.reopen,
         )
         return to_out(ctx, closed)
 

@@ -66,6 +66,8 @@ class StageMove(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     stage_id: Id
     version: Version
     cause: Short = ""
+    # Moving a won or lost opportunity reopens it: only with this flag (409 otherwise).
+    reopen: bool = False
 
 
 class CloseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -74,6 +76,8 @@ class CloseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     won: bool
     version: Version
     reason: Short = ""
+    # Turning a won opportunity into lost (or back) reopens it: only with this flag.
+    reopen: bool = False
 
 
 class OpportunityOut(msgspec.Struct, kw_only=True):

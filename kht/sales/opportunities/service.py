@@ -238,6 +238,26 @@ def _leave(ctx: Ctx, opportunity: Opportunity, entered_at: Any, at: Any) -> None
     ctx.session.execute(_LEAVE, {"opportunity": opportunity.id, "at": at, "seconds": seconds})
 
 
+def _reopening(
+    opportunity: Opportunity, current: ProcessStage, version: int | None, reopen: bool
+) -> bool:
+    """Whether a person's move takes a won or lost opportunity out of its stage.
+
+    That reopens a closed deal, so it needs the explicit `reopen` flag (the board and the
+    page ask for confirmation first); a stray drag must not undo a win. Moves by the system
+    (no `version`, e.g. an accepted quote closing it as won) need no flag.
+    """
+    if current.outcome == "open" or version is None:
+        return False
+    if not reopen:
+        raise Conflict(
+            f"opportunity {opportunity.id} is {current.outcome}: moving it reopens it; "
+            "send reopen: true to confirm",
+            "reopen",
+        )
+    return True
+
+
 def _move(
     ctx: Ctx,
     opportunity: Opportunity,
@@ -247,6 +267,7 @@ def _move(
     cause: str,
     reason: str = "",
     gates: bool = True,
+    reopen: bool = False,
 ) -> Opportunity:
     current = processes.stage_of(ctx, opportunity.stage_id)
     entered_at = opportunity.stage_entered_at
@@ -260,6 +281,8 @@ def _move(
         )
     if target.id == current.id:
         return opportunity
+    if _reopening(opportunity, current, version, reopen):
+        cause = "reopen"
     forward = target.outcome == "won" or (
         target.outcome == "open" and target.position > current.position
     )
@@ -300,12 +323,19 @@ def _move(
 
 
 def move_stage(
-    ctx: Ctx, opportunity_id: int, stage_id: int, *, version: int, cause: str = ""
+    ctx: Ctx,
+    opportunity_id: int,
+    stage_id: int,
+    *,
+    version: int,
+    cause: str = "",
+    reopen: bool = False,
 ) -> Opportunity:
     """Move to another stage of the same process (gates checked when moving forward).
 
-    Moving into a won or lost stage closes the opportunity; moving a closed one back into an
-    open stage reopens it. A lost stage needs a reason: use `close_opportunity`.
+    Moving into a won or lost stage closes the opportunity; moving a closed one anywhere
+    reopens it, which takes `reopen=True` (a 409 naming `reopen` otherwise) and is audited
+    as a reopen. A lost stage needs a reason: use `close_opportunity`.
     """
     opportunity = get_opportunity(ctx, opportunity_id)
     require(ctx.user, MODULE, "edit")
@@ -313,13 +343,20 @@ def move_stage(
         target = processes.stage_of(ctx, stage_id)
     except NotFound:
         raise ValidationError(f"stage {stage_id} not found", "stage_id") from None
-    return _move(ctx, opportunity, target, version, cause=cause, reason=cause)
+    return _move(ctx, opportunity, target, version, cause=cause, reason=cause, reopen=reopen)
 
 
 def close_opportunity(
-    ctx: Ctx, opportunity_id: int, *, won: bool, reason: str = "", version: int | None = None
+    ctx: Ctx,
+    opportunity_id: int,
+    *,
+    won: bool,
+    reason: str = "",
+    version: int | None = None,
+    reopen: bool = False,
 ) -> Opportunity:
-    """Close as won or lost (a lost one needs a reason).
+    """Close as won or lost (a lost one needs a reason); turning a won one into lost (or
+    back) is a reopen and takes `reopen=True`, as in `move_stage`.
 
     With a `version` (a person closing it) the gate of the current stage applies to a win;
     without (the system closing it because its quote was accepted) the gate is skipped: the
@@ -338,6 +375,7 @@ def close_opportunity(
         cause="won" if won else "lost",
         reason=reason,
         gates=version is not None,
+        reopen=reopen,
     )
 
 

@@ -139,18 +139,23 @@ def move_from_board(
 ) -> Response[dict[str, Any]]:
     """A card dropped on the board: JSON back, so the page can keep or undo the move."""
     stage_id, version = text(data, "stage_id"), text(data, "version")
-    reason = text(data, "reason")
+    reason, reopen = text(data, "reason"), text(data, "reopen") == "1"
     try:
         if not stage_id.isdigit() or not version.isdigit():
             raise ValidationError("stage_id and version must be numbers", "stage_id")
         target = processes.stage_of(ctx, int(stage_id))
         if target.outcome == "lost":
             moved = service.close_opportunity(
-                ctx, opportunity_id, won=False, reason=reason, version=int(version)
+                ctx, opportunity_id, won=False, reason=reason, version=int(version), reopen=reopen
             )
         else:
             moved = service.move_stage(
-                ctx, opportunity_id, int(stage_id), version=int(version), cause=reason
+                ctx,
+                opportunity_id,
+                int(stage_id),
+                version=int(version),
+                cause=reason,
+                reopen=reopen,
             )
     except KhtError as exc:
         ctx.session.rollback()
@@ -231,6 +236,7 @@ def move_from_page(
 ) -> Template | Redirect:
     """The stage buttons and the close form on the opportunity's page."""
     action, version = text(data, "action"), text(data, "version")
+    reopen = text(data, "reopen") == "1"  # the page asked "reopen?" for a closed one
     try:
         if not version.isdigit():
             raise ValidationError("version must be a number", "version")
@@ -241,12 +247,15 @@ def move_from_page(
                 won=action == "won",
                 reason=text(data, "reason"),
                 version=int(version),
+                reopen=reopen,
             )
         else:
             stage_id = text(data, "stage_id")
             if not stage_id.isdigit():
                 raise ValidationError("choose a stage", "stage_id")
-            service.move_stage(ctx, opportunity_id, int(stage_id), version=int(version))
+            service.move_stage(
+                ctx, opportunity_id, int(stage_id), version=int(version), reopen=reopen
+            )
     except (ValidationError, Conflict) as exc:
         ctx.session.rollback()
         page = opportunity_page.fn(request, ctx, opportunity_id)

@@ -35,7 +35,8 @@ class OrderCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class OrderUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A partial change; `lines` (open orders only) replace every line."""
+    """A partial change; `lines` (open orders only) replace every line
+    (an empty list only with `clear_lines: true`)."""
 
     version: Version
     status: Status | Unset = UNSET
@@ -44,6 +45,8 @@ class OrderUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     currency: Currency | Unset = UNSET
     notes: Text | Unset = UNSET
     lines: list[LineIn] | Unset = UNSET
+    # An empty `lines` removes every line only with this flag (a broken form must not).
+    clear_lines: bool = False
     ext: dict[str, dict[str, Any]] | Unset = UNSET
 
 

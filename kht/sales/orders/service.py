@@ -213,7 +213,7 @@ def update_order(ctx: Ctx, order_id: int, data: OrderUpdate) -> Order:
     order = get_order(ctx, order_id)
     _fresh(order, data.version)
     changes = records.changes_of(data)
-    raw_lines = changes.pop("lines", msgspec.UNSET)
+    raw_lines = line_rules.lines_to_replace(changes, bool(lines_of(ctx, order.id)))
     if "contact_id" in changes:
         line_rules.check_contact(ctx, changes["contact_id"], order.customer_id)
     old_summary = new_summary = ""

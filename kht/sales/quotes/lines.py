@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+import msgspec
 from sqlalchemy import func, select
 
 from kht.context import Ctx
@@ -137,6 +138,27 @@ def priced_lines(
             }
         )
     return rows, price_list_id
+
+
+def lines_to_replace(changes: dict[str, Any], has_lines: bool) -> Any:
+    """Take `lines` and `clear_lines` out of `changes`: the new lines, or UNSET to keep them.
+
+    An empty list never removes a document's lines on its own: a broken form (its script
+    never ran) posts no lines, and that must not destroy data.  `clear_lines: true` says
+    "remove every line" explicitly (422 naming `lines` for an empty list without it, and
+    for `clear_lines` beside lines to keep).
+    """
+    raw_lines = changes.pop("lines", msgspec.UNSET)
+    if not changes.pop("clear_lines", False):
+        if has_lines and raw_lines is not msgspec.UNSET and not raw_lines:
+            raise ValidationError(
+                "an empty lines list would remove every line; send clear_lines: true to do so",
+                "lines",
+            )
+        return raw_lines
+    if raw_lines:
+        raise ValidationError("clear_lines removes every line: send it without lines", "lines")
+    return []
 
 
 def totals_of(rows: Sequence[Any]) -> Totals:

@@ -16,6 +16,7 @@ from kht.auth.models import User
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
+from kht.org import company
 from kht.org.models import Branch
 from kht.plugin_types import QuoteTemplateDef
 from kht.sales.quotes import service
@@ -173,10 +174,20 @@ def _person(ctx: Ctx, user_id: int | None) -> dict[str, str]:
 
 
 def _company(ctx: Ctx, owner_id: int | None) -> dict[str, str]:
-    """The quoting company: the owner's branch (administrators put more in the template)."""
+    """The quoting company: the administrators' company settings (kht.org.company); the
+    owner's branch is kept as `branch`, and names the company only while no legal name is set.
+    """
     branch_id = ctx.session.scalar(select(User.branch_id).where(User.id == owner_id))
-    name = ctx.session.scalar(select(Branch.name).where(Branch.id == branch_id)) or ""
-    return {"name": name, "address": "", "phone": "", "email": "", "branch": name}
+    branch = ctx.session.scalar(select(Branch.name).where(Branch.id == branch_id)) or ""
+    settings = company.current(ctx)
+    details = company.as_dict(settings)
+    return {
+        **details,
+        "name": details["legal_name"] or branch,
+        "email": "",
+        "branch": branch,
+        "logo": company.logo_data_uri(settings),
+    }
 
 
 def quote_context(ctx: Ctx, quote: Quote) -> dict[str, Any]:

@@ -54,7 +54,8 @@ class QuoteCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class QuoteUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A partial change of a draft; `lines`, when given, replace every line."""
+    """A partial change of a draft; `lines`, when given, replace every line
+    (an empty list only with `clear_lines: true`)."""
 
     version: Version
     title: Title | Unset = UNSET
@@ -67,6 +68,8 @@ class QuoteUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     terms: Text | Unset = UNSET
     notes: Text | Unset = UNSET
     lines: list[LineIn] | Unset = UNSET
+    # An empty `lines` removes every line only with this flag (a broken form must not).
+    clear_lines: bool = False
     ext: dict[str, dict[str, Any]] | Unset = UNSET
 
 

@@ -238,7 +238,7 @@ def update_quote(ctx: Ctx, quote_id: int, data: QuoteUpdate) -> Quote:
     _fresh(ctx, quote, data.version)
     _draft(ctx, quote)
     changes = records.changes_of(data)
-    raw_lines = changes.pop("lines", msgspec.UNSET)
+    raw_lines = line_rules.lines_to_replace(changes, bool(lines_of(ctx, quote.id)))
     if "contact_id" in changes:
         line_rules.check_contact(ctx, changes["contact_id"], quote.customer_id)
     if "opportunity_id" in changes:

@@ -113,7 +113,18 @@ def sample_context() -> dict[str, Any]:
         "customer": {"id": 1, "name": "示例客户", "address": "", "phone": "", "email": ""},
         "contact": person,
         "owner": person,
-        "company": {"name": "示例公司", "address": "", "phone": "", "email": ""},
+        "company": {
+            "name": "示例公司",
+            "legal_name": "示例公司",
+            "address": "",
+            "phone": "",
+            "email": "",
+            "tax_id": "91110000000000000X",
+            "bank_name": "",
+            "bank_account": "",
+            "logo": "",
+            "branch": "",
+        },
         "lang": "zh_CN",
     }
 

@@ -246,6 +246,22 @@ def _line_rows(raw: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _posted_lines(data: dict[str, Any]) -> dict[str, Any]:
+    """The lines a form posted, as `lines` (and `clear_lines`) for the service.
+
+    No `lines_json` means the editor's script never ran: the lines are left as they are.
+    An empty list is a removal only when the editor says so (`clear_lines`); otherwise the
+    service refuses it rather than delete every line.
+    """
+    raw = text(data, "lines_json")
+    if not raw:
+        return {}
+    rows = _line_rows(raw)
+    if not rows and text(data, "clear_lines") == "1":
+        return {"lines": rows, "clear_lines": True}
+    return {"lines": rows}
+
+
 def _optional_int(data: dict[str, Any], key: str) -> int | None:
     value = text(data, key)
     return int(value) if value.isdigit() else None
@@ -260,7 +276,7 @@ def _form_values(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
         "currency": text(data, "currency") or "CNY",
         "terms": text(data, "terms"),
         "notes": text(data, "notes"),
-        "lines": _line_rows(text(data, "lines_json")),
+        **_posted_lines(data),
         "ext": ext_from_form(fields_for(ctx, service.KIND), data),
     }
     for key in ("quote_date", "valid_until"):
@@ -344,6 +360,7 @@ def create_quote(
     values = _form_values(ctx, data)
     customer = text(data, "customer_id")
     values["customer_id"] = int(customer) if customer.isdigit() else 0
+    values.pop("clear_lines", None)  # a new quote has no lines to remove
     if not values["terms"]:
         values.pop("terms")
     try:
@@ -407,6 +424,8 @@ def update_quote(
     except (ValidationError, Conflict) as exc:
         ctx.session.rollback()
         form = {**values, "customer_id": quote.customer_id, "version": version}
+        if not form.get("lines"):  # what is stored, not an empty editor
+            form["lines"] = service.lines_of(ctx, quote_id)
         return _form_page(
             request,
             ctx,

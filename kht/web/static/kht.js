@@ -1,4 +1,12 @@
-/* kht's own small scripts: list filters (Alpine component) and keyboard shortcuts. */
+/* kht's own small scripts: list filters (Alpine component), keyboard shortcuts, and the
+   behaviours pages ask for with data attributes instead of inline handlers (the
+   Content-Security-Policy allows no inline script):
+   - <form data-confirm="question">: asks before submitting;
+   - <select|input data-autosubmit>: submits its form on change (data-clear="name" empties
+     that field of the form first);
+   - <select data-customer-picker data-options-url="…">: a Tom Select customer picker;
+     with data-restart-url the form starts again for the chosen customer;
+   - <button data-print>: prints the page. */
 "use strict";
 
 const OP_LABELS = {
@@ -8,7 +16,9 @@ const OP_LABELS = {
        lt: "<", lte: "≤", in: "is one of", empty: "is empty", not_empty: "is not empty"},
 };
 
-window.listFilters = function (state) {
+function listFilters() {
+  // The list's filter state comes as a JSON block, never inside an attribute.
+  const state = JSON.parse(document.getElementById("list-filter-state").textContent);
   const lang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
   return {
     rows: state.filters.map((f) => ({field: f.field, op: f.op, value: f.value || ""})),
@@ -25,8 +35,37 @@ window.listFilters = function (state) {
     opLabel(op) {
       return OP_LABELS[lang][op] || op;
     },
+    remove(index) {
+      this.rows.splice(index, 1);
+    },
+    hasValue(row) {
+      return !["empty", "not_empty"].includes(row.op);
+    },
+    encoded(row) {
+      return row.field + ":" + row.op + ":" + (row.value || "");
+    },
   };
-};
+}
+
+document.addEventListener("alpine:init", () => window.Alpine.data("listFilters", listFilters));
+
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
+
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (!field.form || !field.matches("[data-autosubmit]")) {
+    return;
+  }
+  if (field.dataset.clear && field.form.elements[field.dataset.clear]) {
+    field.form.elements[field.dataset.clear].value = "";
+  }
+  field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+});
 
 document.addEventListener("keydown", (event) => {
   const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
@@ -36,6 +75,37 @@ document.addEventListener("keydown", (event) => {
       event.preventDefault();
       box.focus();
     }
+  }
+});
+
+function customerPicker(select) {
+  const current = select.dataset.current || "";
+  const restart = select.dataset.restartUrl;
+  new window.TomSelect(select, {
+    valueField: "id", labelField: "name", searchField: ["name"], maxOptions: 20, preload: "focus",
+    load(query, callback) {
+      fetch(select.dataset.optionsUrl + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+        .then((r) => r.json()).then(callback).catch(() => callback());
+    },
+    onChange(value) {
+      // The customer's contacts and prices follow the customer: start the form again for it.
+      if (restart && value && String(value) !== current) {
+        const opportunity = select.dataset.opportunity;
+        window.location = restart + "?customer_id=" + encodeURIComponent(value) +
+          (opportunity ? "&opportunity_id=" + encodeURIComponent(opportunity) : "");
+      }
+    },
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Page scripts (Tom Select) load after this file: start the pickers once they are in.
+  document.querySelectorAll("select[data-customer-picker]").forEach(customerPicker);
+});
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
   }
 });
 

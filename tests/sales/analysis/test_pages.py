@@ -44,7 +44,8 @@ def test_the_funnel_page_draws_the_funnel_and_conversion(sales):
         bad = client.get("/funnel", params={"start": "2026-03-31", "end": "2026-03-01"})
     assert page.status_code == 200
     assert 'id="funnel-chart"' in page.text and 'id="conversion-chart"' in page.text
-    assert '"type": "funnel"' in page.text or 'type: "funnel"' in page.text
+    # The data as a JSON block for the static script that draws it (no inline script).
+    assert 'id="funnel-data"' in page.text and 'src="/static/charts.js"' in page.text
     assert 'data-stage="qualify"' in page.text and "100.0%" in page.text
     assert bad.status_code == 422 and 'id="funnel-error"' in bad.text
 

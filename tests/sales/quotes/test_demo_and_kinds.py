@@ -33,7 +33,8 @@ def test_quotes_and_orders_are_record_kinds_with_history(shop):
     quote = shop.quote("rep", customer, [{"description": "x", "unit_price": "10"}])
     with shop.client("rep") as client:
         client.patch(
-            f"/api/v1/quotes/{quote['id']}", json={"version": 1, "title": "改名", "lines": []}
+            f"/api/v1/quotes/{quote['id']}",
+            json={"version": 1, "title": "改名", "clear_lines": True},
         )
     with shop.ctx("boss") as ctx:
         kinds = record_kinds(ctx)
