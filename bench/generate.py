@@ -19,18 +19,16 @@ by an older generator) gets only the sales data added.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import random
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench import fake
+from kht import fakedata as fake
+from kht.db.bulk import CHUNK, GENERATED_TABLES, fix_sequences, insert_rows
 
 CACHE = Path(__file__).parent / ".cache"
-CHUNK = 5000
 USERS = 200
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "bench-password"  # noqa: S105 - generated users, benchmarks only
@@ -48,16 +46,7 @@ DEPARTMENTS = (  # (name, parent): a tree of 10 under one sales division
     ("深圳销售部", "华南大区"),
     ("广州销售部", "华南大区"),
 )
-FIELDS = (  # the two admin custom fields on customers
-    {
-        "name": "industry",
-        "type": "single_choice",
-        "label_zh": "行业",
-        "label_en": "Industry",
-        "choices": fake.INDUSTRIES,
-    },
-    {"name": "employees", "type": "number", "label_zh": "员工人数", "label_en": "Employees"},
-)
+FIELDS = fake.CUSTOM_FIELDS  # the two admin custom fields on customers
 
 
 # ---------------------------------------------------------------- where the data lives
@@ -335,44 +324,8 @@ def _custom_fields(ctx: Any, admin_id: int) -> list[Any]:
     return made
 
 
-def _chunks(rows: Iterator[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
-    chunk: list[dict[str, Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _insert(connection: Any, model: Any, rows: Iterator[dict[str, Any]]) -> None:
-    from sqlalchemy import insert
-
-    if connection.dialect.name == "postgresql":
-        _copy(connection, model.__tablename__, rows)
-        return
-    statement = insert(model.__table__)
-    for chunk in _chunks(rows):
-        connection.execute(statement, chunk)
-
-
-def _copy(connection: Any, table: str, rows: Iterator[dict[str, Any]]) -> None:
-    """PostgreSQL's COPY, in the connection's transaction: several times executemany's rate."""
-    first = next(rows, None)
-    if first is None:
-        return
-    columns = list(first)
-    names = ", ".join(columns)
-    raw = connection.connection.driver_connection  # the psycopg connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in itertools.chain([first], rows):
-            copy.write_row([_copyable(row[c]) for c in columns])
-
-
-def _copyable(value: Any) -> Any:
-    # JSON columns get their text; everything else psycopg adapts itself.
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+def _insert(connection: Any, model: Any, rows: Any) -> None:
+    insert_rows(connection, model, rows)
 
 
 def _customers(connection: Any, rng: random.Random, n: int, owners: list[int]) -> None:
@@ -399,7 +352,7 @@ def _contacts(connection: Any, rng: random.Random, n: int) -> None:
 def _leads(connection: Any, rng: random.Random, n: int, owners: list[int]) -> None:
     from kht.leads.models import Lead
 
-    _insert(connection, Lead, fake.lead_rows(rng, n, owners))
+    _insert(connection, Lead, fake.lead_rows(rng, n // 2, owners))
 
 
 def _actions(connection: Any, rng: random.Random, n: int) -> None:
@@ -424,7 +377,7 @@ def _stages(connection: Any) -> tuple[int, list[fake.Stage]]:
     return process_id, [fake.Stage(*row) for row in rows]
 
 
-def _opportunities(connection: Any, rng: random.Random, n: int) -> list[dict[str, Any]]:
+def _opportunities(connection: Any, rng: random.Random, n: int) -> list[tuple[dict, None]]:
     """Insert the opportunities and their history; returns the first n/10 won ones."""
     from sqlalchemy import func, select
 
@@ -433,6 +386,7 @@ def _opportunities(connection: Any, rng: random.Random, n: int) -> list[dict[str
     from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 
     process_id, stages = _stages(connection)
+    pipelines = [fake.Pipeline(process_id, stages)]
     users = connection.execute(
         select(User.id, User.department_id).where(User.login != "admin").order_by(User.id)
     ).all()
@@ -445,10 +399,9 @@ def _opportunities(connection: Any, rng: random.Random, n: int) -> list[dict[str
         first_contact,
         departments,
         [row.id for row in users],
-        process_id,
-        stages,
+        pipelines,
     )
-    won: list[dict[str, Any]] = []
+    won: list[tuple[dict[str, Any], None]] = []
     history_id = 0
     while pairs := list(itertools.islice(rows, CHUNK)):
         history = []
@@ -457,13 +410,13 @@ def _opportunities(connection: Any, rng: random.Random, n: int) -> list[dict[str
                 history_id += 1
                 history.append({"id": history_id, **stay})
             if opportunity["status"] == "won" and len(won) < n // 10:
-                won.append(opportunity)
+                won.append((opportunity, None))
         _insert(connection, Opportunity, iter([o for o, _ in pairs]))
         _insert(connection, OpportunityStageChange, iter(history))
     return won
 
 
-def _orders(connection: Any, rng: random.Random, won: list[dict[str, Any]]) -> None:
+def _orders(connection: Any, rng: random.Random, won: list[tuple[dict, None]]) -> None:
     from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
 
     rows = fake.order_rows(rng, won)
@@ -487,26 +440,7 @@ def _search_documents(ctx: Any) -> None:
 
 
 def _fix_sequences(connection: Any) -> None:
-    from sqlalchemy import text
-
-    for table in (
-        "customers",
-        "contacts",
-        "leads",
-        "actions",
-        "opportunities",
-        "opportunity_stage_history",
-        "orders",
-        "order_lines",
-        "order_payment_plans",
-        "order_payments",
-    ):
-        connection.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"
-            )
-        )
+    fix_sequences(connection, GENERATED_TABLES)
 
 
 def _analyze(connection: Any) -> None:

@@ -33,8 +33,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench import fake
 from bench.generate import CACHE, ensure_database, settings
+from kht import fakedata as fake
 
 CHUNK = 5000
 HEADERS = ["客户名称", "类型", "电话", "邮箱", "网址", "地址", "行业", "员工人数"]

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterable
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from kht.auth.passwords import generate_password
 from kht.auth.service import create_user, find_user
 from kht.auth.tokens import create_token
 from kht.config import load_settings
+from kht.demo_company import DEFAULT_SIZE as DEMO_SIZE
 from kht.errors import Conflict, KhtError, NotFound, ValidationError
 from kht.org import service as org_service
 from kht.org.models import Branch, BusinessLine, Department
@@ -121,18 +123,39 @@ def serve(host: str, port: int, workers: int) -> None:
     help="Serve on 127.0.0.1:8000 after loading (default) or only load.",
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def demo(serve_after: bool, port: int) -> None:
-    """Initialise if needed, enable all five packs, load demo data, then serve."""
-    from kht.demo import load_demo
+@click.option(
+    "--size",
+    default=DEMO_SIZE,
+    show_default=True,
+    type=click.IntRange(0, 1_000_000),
+    help="Generated customers (with contacts, actions, leads, opportunities, quotes, orders).",
+)
+@click.option(
+    "--logins-file",
+    default="kht-demo-logins.txt",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the generated logins are stored (readable by you only).",
+)
+def demo(serve_after: bool, port: int, size: int, logins_file: Path) -> None:
+    """Initialise if needed, enable all five packs, load demo data, then serve.
+
+    The administrator's password is KHT_ADMIN_PASSWORD when set; every generated password is
+    written to LOGINS_FILE (mode 0600), never to the terminal.
+    """
+    from kht.demo import load_demo, write_logins
 
     runtime = _runtime()
     init_database(runtime)
     for name in PACKS:
         runtime.enable(name)
-    logins = load_demo(runtime)
+    admin_password = os.environ.get("KHT_ADMIN_PASSWORD") or None
+    logins = load_demo(runtime, size=size, admin_password=admin_password)
+    stored = write_logins(logins_file, logins)
     click.echo(f"kht demo: http://127.0.0.1:{port}/")
-    for login, password, role in logins:
-        click.echo(f"  login {login:<16} password {password:<18} {role}")
+    if admin_password:
+        click.echo(f"  login {ADMIN_LOGIN} with the password from KHT_ADMIN_PASSWORD")
+    click.echo(f"  demo logins ({', '.join(login for login, _, _ in logins)}) stored in {stored}")
     if serve_after:
         if "KHT_SECURE_COOKIES" not in os.environ:
             # The demo is served over plain HTTP on loopback, where Secure cookies may not
@@ -165,8 +188,7 @@ def plugins_list() -> None:
 @click.argument("name")
 def plugins_enable(name: str) -> None:
     """Enable NAME and the plugins it requires, running their migrations."""
-    runtime = _runtime()
-    newly = runtime.enable(name)
+    newly = _runtime().set_enabled(name, True)
     click.echo(f"enabled: {', '.join(newly)}" if newly else f"{name} was already enabled")
 
 
@@ -174,8 +196,7 @@ def plugins_enable(name: str) -> None:
 @click.argument("name")
 def plugins_disable(name: str) -> None:
     """Disable NAME; its data stays and comes back when it is enabled again."""
-    runtime = _runtime()
-    plugin_manager.disable(runtime.engine, runtime.found, name)
+    _runtime().set_enabled(name, False)
     click.echo(f"disabled: {name}")
 
 

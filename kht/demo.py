@@ -1,11 +1,16 @@
-"""`kht demo`: demo accounts across departments and branches, and every plugin's demo data."""
+"""`kht demo`: demo accounts across departments and branches, every plugin's demo data, and a
+realistic company of generated customers (kht/demo_company.py)."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 from kht.auth.passwords import generate_password, hash_password
 from kht.auth.principal import load_principal
 from kht.auth.service import create_user, find_user
 from kht.context import Ctx
+from kht.demo_company import DEFAULT_SIZE, load_company
 from kht.org import service as org
 from kht.org.models import Branch, BusinessLine
 from kht.runtime import Runtime
@@ -22,7 +27,17 @@ DEMO_USERS = (
         ("医疗设备",),
     ),
     ("qian.rep", "钱销售", "sales_rep", ("销售部", "华东销售组"), "上海分公司", ("医疗设备",)),
+    ("feng.rep", "冯销售", "sales_rep", ("销售部", "华东销售组"), "上海分公司", ("医疗设备",)),
+    (
+        "wang.manager",
+        "王经理",
+        "sales_manager",
+        ("销售部", "华北销售组"),
+        "北京分公司",
+        ("办公设备",),
+    ),
     ("sun.rep", "孙销售", "sales_rep", ("销售部", "华北销售组"), "北京分公司", ("办公设备",)),
+    ("chen.rep", "陈销售", "sales_rep", ("销售部", "华北销售组"), "北京分公司", ("办公设备",)),
     ("li.director", "李总监", "sales_manager", ("销售部",), "北京分公司", ()),
     ("zhou.marketing", "周市场", "marketing", ("市场部",), "北京分公司", ()),
     ("wu.service", "吴客服", "service", ("客服部",), "上海分公司", ()),
@@ -63,35 +78,58 @@ def _ensure_account(ctx: Ctx, spec: tuple, password: str) -> None:
     )
 
 
-def load_demo(runtime: Runtime) -> list[tuple[str, str, str]]:
+Login = tuple[str, str, str]  # login, password, role
+
+
+def _ensure_admin(ctx: Ctx, password: str) -> int:
+    admin = find_user(ctx.session, DEMO_ADMIN)
+    if admin is None:
+        admin = create_user(
+            ctx.session,
+            login=DEMO_ADMIN,
+            name="Administrator",
+            password=password,
+            is_admin=True,
+            role="administrator",
+        )
+    else:
+        admin.password_hash = hash_password(password)
+    return admin.id
+
+
+def load_demo(
+    runtime: Runtime, size: int = DEFAULT_SIZE, admin_password: str | None = None
+) -> list[Login]:
     """Load demo data (idempotent) and return (login, password, role) for each demo account.
 
-    Passwords are generated anew on each run and printed by the caller: the demo never ships
-    a known password. Each sales rep then creates demo customers as themselves, so scopes show.
+    The administrator gets `admin_password` when given (KHT_ADMIN_PASSWORD), the others a
+    password generated anew on each run: the demo never ships a known password. Each sales
+    rep then creates demo customers as themselves, so scopes show; last, the generated
+    company is brought up to `size` customers.
     """
-    logins: list[tuple[str, str, str]] = []
     with runtime.ctx() as ctx:
-        password = generate_password()
-        admin = find_user(ctx.session, DEMO_ADMIN)
-        if admin is None:
-            admin = create_user(
-                ctx.session,
-                login=DEMO_ADMIN,
-                name="Administrator",
-                password=password,
-                is_admin=True,
-                role="administrator",
-            )
-        else:
-            admin.password_hash = hash_password(password)
-        logins.append((DEMO_ADMIN, password, "administrator"))
+        password = admin_password or generate_password()
+        admin_id = _ensure_admin(ctx, password)
+        logins: list[Login] = [(DEMO_ADMIN, password, "administrator")]
         for spec in DEMO_USERS:
             user_password = generate_password()
             _ensure_account(ctx, spec, user_password)
             logins.append((spec[0], user_password, spec[2]))
-        ctx.user = load_principal(ctx.session, admin.id)
+        ctx.user = load_principal(ctx.session, admin_id)
         ctx.hook.kht_demo_data(ctx=ctx)
+        load_company(ctx, size)
     return logins
+
+
+def write_logins(path: Path, logins: list[Login]) -> Path:
+    """Store the demo logins in `path`, readable and writable by the current user only."""
+    text = "".join(f"{login}\t{password}\t{role}\n" for login, password, role in logins)
+    # Created 0600 (and made so if it existed): the file holds passwords.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("# kht demo logins: login, password, role\n" + text)
+    return path.resolve()
 
 
 def act_as(ctx: Ctx, login: str) -> Ctx:

@@ -232,3 +232,12 @@ class ValueModel(msgspec.Struct, frozen=True, kw_only=True):
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
+
+
+def admin_menu(ctx: Any, module: str, operation: str = "admin", **item: Any) -> list[MenuItem]:
+    """An entry of the admin section (and so of /admin) for users whose role may do
+    `operation` on `module`; none for the others. `item` holds MenuItem's other fields."""
+    user = getattr(ctx, "user", None)
+    if user is None or not user.can(module, operation):
+        return []
+    return [MenuItem(section="admin", **item)]

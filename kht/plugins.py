@@ -59,6 +59,7 @@ CORE_PLUGINS = (
     "kht.sales.quotas.plugin",
     "kht.sales.analysis.plugin",
     "kht.value.plugin",
+    "kht.admin.plugin",
 )
 
 

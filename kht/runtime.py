@@ -67,6 +67,20 @@ class Runtime:
         self.seed()
         return newly
 
+    def set_enabled(self, name: str, enabled: bool) -> list[str]:
+        """Enable (with what it requires, migrated and seeded) or disable plugin `name`.
+
+        The one path the CLI and the plugins page share, so both apply the same checks (an
+        unknown or broken plugin, a circle of requirements, a plugin others still require).
+        Returns the plugins whose state changed.
+        """
+        if enabled:
+            return self.enable(name)
+        with Session(self.engine) as session:
+            was = name in plugin_manager.enabled_names(session)
+        plugin_manager.disable(self.engine, self.found, name)
+        return [name] if was else []
+
     def seed(self) -> None:
         """Let every enabled module and plugin create the rows it needs (idempotent)."""
         with self.ctx() as ctx:

@@ -17,7 +17,7 @@ from kht.audit.models import AuditEntry
 from kht.auth.principal import load_principal
 from kht.context import Ctx
 from kht.customers.service import SPEC
-from kht.testing import add_user, bearer, runtime_of
+from kht.testing import add_user, bearer, log_in, runtime_of
 
 STAFF = {
     "admin": ("administrator", "HQ"),
@@ -39,6 +39,13 @@ class Team:
         client = TestClient(self.app)
         client.headers.update(bearer(self.runtime, login))
         return client
+
+    @contextmanager
+    def browser(self, login: str) -> Iterator[TestClient]:
+        """A client logged in as `login` through the login form, as the UI pages need."""
+        with TestClient(self.app) as client:
+            log_in(client, login)
+            yield client
 
     @contextmanager
     def ctx(self, login: str | None) -> Iterator[Ctx]:

@@ -95,11 +95,13 @@ def test_bad_arguments_exit_non_zero_without_a_traceback(kht_db_url, args):
     assert "Error" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_demo_loads_without_serving_and_twice_does_not_duplicate(kht_db_url):
-    first = kht(kht_db_url, "demo", "--no-serve")
+def test_demo_loads_without_serving_and_twice_does_not_duplicate(kht_db_url, tmp_path):
+    logins = tmp_path / "logins.txt"
+    args = ("demo", "--no-serve", "--size", "120", "--logins-file", str(logins))
+    first = kht(kht_db_url, *args)
     assert first.returncode == 0, first.stderr
-    assert "http://127.0.0.1:8000/" in first.stdout and "login admin" in first.stdout
-    second = kht(kht_db_url, "demo", "--no-serve")
+    assert "http://127.0.0.1:8000/" in first.stdout and str(logins) in first.stdout
+    second = kht(kht_db_url, *args)
     assert second.returncode == 0, second.stderr
     from sqlalchemy import create_engine, func, select
 
@@ -114,7 +116,7 @@ def test_demo_loads_without_serving_and_twice_does_not_duplicate(kht_db_url):
 
         states = connection.execute(select(PluginState.name, PluginState.enabled)).all()
     engine.dispose()
-    assert names and all(count == 1 for _, count in names)
+    assert len(names) >= 120 and all(count == 1 for _, count in names)
     assert {name for name, on in states if on} >= {
         "standard_product",
         "membership",
@@ -122,3 +124,53 @@ def test_demo_loads_without_serving_and_twice_does_not_duplicate(kht_db_url):
         "project_sales",
         "key_account",
     }
+
+
+def _stored_logins(path) -> dict[str, str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {line.split("\t")[0]: line.split("\t")[1] for line in lines if "\t" in line}
+
+
+def test_demo_stores_the_generated_logins_in_a_private_file_and_never_prints_them(
+    kht_db_url, tmp_path
+):
+    logins = tmp_path / "logins.txt"
+    logins.write_text("left from before\n")
+    logins.chmod(0o644)
+    result = kht(kht_db_url, "demo", "--no-serve", "--size", "0", "--logins-file", str(logins))
+    assert result.returncode == 0, result.stderr
+    assert oct(logins.stat().st_mode & 0o777) == "0o600"
+    stored = _stored_logins(logins)
+    assert {"admin", "qian.rep", "wang.manager", "chen.rep"} <= set(stored)
+    assert all(password not in result.stdout for password in stored.values())
+    assert f"stored in {logins}" in result.stdout
+    assert "left from before" not in logins.read_text()
+    assert _password_works(kht_db_url, "qian.rep", stored["qian.rep"])
+
+
+def test_demo_gives_the_admin_the_password_of_kht_admin_password(kht_db_url, tmp_path):
+    logins = tmp_path / "logins.txt"
+    env = {"KHT_ADMIN_PASSWORD": "demo-admin-password"}
+    args = ("demo", "--no-serve", "--size", "0", "--logins-file", str(logins))
+    result = kht(kht_db_url, *args, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "password from KHT_ADMIN_PASSWORD" in result.stdout
+    assert "demo-admin-password" not in result.stdout
+    assert _password_works(kht_db_url, "admin", "demo-admin-password")
+    short = kht(kht_db_url, *args, env={"KHT_ADMIN_PASSWORD": "short"})
+    assert short.returncode != 0 and "at least 8 characters" in short.stderr
+    assert "Traceback" not in short.stderr
+    assert _password_works(kht_db_url, "admin", "demo-admin-password")
+
+
+def _password_works(url: str, login: str, password: str) -> bool:
+    from sqlalchemy import create_engine, select
+
+    from kht.auth.models import User
+    from kht.auth.passwords import verify_password
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        stored = connection.scalar(select(User.password_hash).where(User.login == login))
+    engine.dispose()
+    return verify_password(stored, password)

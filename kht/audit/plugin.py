@@ -17,5 +17,25 @@ def kht_on_event(ctx: Any, event: Any) -> None:
 @hookimpl
 def kht_register_routes() -> list[Any]:
     from kht.audit.api import AuditController
+    from kht.audit.views import ROUTES
 
-    return [AuditController]
+    return [AuditController, *ROUTES]
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[Any]:
+    from kht.plugin_types import MenuItem
+
+    if ctx.user is None or not ctx.user.can("users", "admin"):
+        return []
+    return [
+        MenuItem(
+            key="admin_audit",
+            section="admin",
+            label_zh="审计日志",
+            label_en="Audit log",
+            url="/admin/audit",
+            icon="journal-text",
+            order=860,
+        )
+    ]

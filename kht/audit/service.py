@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import msgspec
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from kht.audit.deferred import BATCH, buffer_of, flush_pending
 from kht.audit.models import AuditEntry
+from kht.auth.permissions import require
 from kht.auth.scope import restrict
 from kht.context import Ctx
 from kht.errors import NotFound
@@ -29,6 +32,7 @@ from kht.events import (
     RecordUpdated,
     StageChanged,
 )
+from kht.lists.engine import count
 from kht.records import record_kind
 
 _SKIPPED = {"version", "updated_at", "updated_by_id"}
@@ -129,3 +133,44 @@ def history(ctx: Ctx, kind: str, record_id: int) -> list[AuditEntry]:
         raise NotFound(f"{kind} {record_id} not found")
     rows = select(AuditEntry).where(AuditEntry.kind == kind, AuditEntry.record_id == record_id)
     return list(ctx.session.scalars(rows.order_by(AuditEntry.id.desc())))
+
+
+class LogFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters of the audit log viewer; None or "" means any. `since`/`until` are the
+    inclusive first and last day in the viewer's time zone."""
+
+    user_id: int | None = None
+    kind: str = ""
+    record_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _day_start(ctx: Ctx, day: date) -> datetime:
+    """Midnight of `day` in the acting user's time zone, in UTC."""
+    from kht.actions.service import user_zone
+
+    return datetime.combine(day, time(), user_zone(ctx)).astimezone(UTC)
+
+
+def search_log(
+    ctx: Ctx, filters: LogFilter, *, page: int = 1, page_size: int = 50
+) -> tuple[list[AuditEntry], int]:
+    """One page of the whole audit log (newest first) and the total; administrators only."""
+    require(ctx.user, "users", "admin")
+    flush_pending(ctx.session)
+    query = select(AuditEntry)
+    if filters.user_id is not None:
+        query = query.where(AuditEntry.user_id == filters.user_id)
+    if filters.kind:
+        query = query.where(AuditEntry.kind == filters.kind)
+    if filters.record_id is not None:
+        query = query.where(AuditEntry.record_id == filters.record_id)
+    if filters.since is not None:
+        query = query.where(AuditEntry.at >= _day_start(ctx, filters.since))
+    if filters.until is not None:
+        query = query.where(AuditEntry.at < _day_start(ctx, filters.until + timedelta(days=1)))
+    total = count(ctx.session, query)
+    newest = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    rows = ctx.session.scalars(newest.offset((page - 1) * page_size).limit(page_size))
+    return list(rows), total

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem
+from kht.plugin_types import MenuItem, admin_menu
 
 
 @hookimpl
@@ -17,17 +17,26 @@ def kht_register_routes() -> list[Any]:
 
 @hookimpl
 def kht_menu_items(ctx: Any) -> list[MenuItem]:
-    user = ctx.user
-    if user is not None and user.can("users", "view"):
-        return [
-            MenuItem(
-                key="admin",
-                section="admin",
-                label_zh="系统管理",
-                label_en="Administration",
-                url="/admin/users",
-                icon="gear",
-                order=800,
-            )
-        ]
-    return []
+    users = admin_menu(
+        ctx,
+        "users",
+        "view",
+        key="admin",
+        label_zh="用户",
+        label_en="Users",
+        url="/admin/users",
+        icon="people",
+        order=800,
+    )
+    roles = admin_menu(
+        ctx,
+        "users",
+        "view",
+        key="admin_roles",
+        label_zh="角色与权限",
+        label_en="Roles and permissions",
+        url="/admin/roles",
+        icon="shield-lock",
+        order=805,
+    )
+    return [*users, *roles]

@@ -91,10 +91,12 @@ def ext_from_form(fields: list[FieldDef], data: dict[str, Any]) -> dict[str, dic
     return ext
 
 
-def to_struct(raw: dict[str, Any], kind: type[S]) -> S:
-    """A request Struct from form values; a type error becomes a 422 naming the field."""
+def to_struct(raw: dict[str, Any], kind: type[S], *, strict: bool = True) -> S:
+    """A request Struct from form values; a type error becomes a 422 naming the field.
+
+    With `strict=False` text converts to numbers and dates (query strings are all text)."""
     try:
-        return msgspec.convert(raw, kind)
+        return msgspec.convert(raw, kind, strict=strict)
     except msgspec.ValidationError as exc:
         message = str(exc)
         found = _UNKNOWN.search(message) or _AT.search(message)

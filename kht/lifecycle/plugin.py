@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import Panel
+from kht.plugin_types import Panel, admin_menu
 
 
 @hookimpl
@@ -64,3 +64,17 @@ def kht_demo_data(ctx: Any) -> None:
             continue
         for stage, cause in moves:
             change_stage(ctx, "customer", customer.id, stage, cause)
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[Any]:
+    return admin_menu(
+        ctx,
+        "customers",
+        key="admin_lifecycle",
+        label_zh="生命周期阶段",
+        label_en="Lifecycle stages",
+        url="/admin/lifecycle",
+        icon="arrow-repeat",
+        order=830,
+    )

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, RecordAction
+from kht.plugin_types import MenuItem, RecordAction, admin_menu
 
 
 @hookimpl
@@ -21,17 +21,26 @@ def kht_register_routes() -> list[Any]:
 def kht_menu_items(ctx: Any) -> list[MenuItem]:
     if ctx.user is None or not ctx.user.can("customers", "view"):
         return []
-    return [
-        MenuItem(
-            key="pool",
-            section="customers",
-            label_zh="公海",
-            label_en="Shared pool",
-            url="/pool",
-            icon="water",
-            order=22,
-        )
-    ]
+    categories = admin_menu(
+        ctx,
+        "customers",
+        key="admin_categories",
+        label_zh="客户分类",
+        label_en="Customer categories",
+        url="/admin/categories",
+        icon="tags",
+        order=825,
+    )
+    pool = MenuItem(
+        key="pool",
+        section="customers",
+        label_zh="公海",
+        label_en="Shared pool",
+        url="/pool",
+        icon="water",
+        order=22,
+    )
+    return [pool, *categories]
 
 
 @hookimpl

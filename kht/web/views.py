@@ -1,4 +1,4 @@
-"""UI shell pages: home, language switch, health check."""
+"""UI shell pages: home ("my day"), language switch, health check."""
 
 from __future__ import annotations
 
@@ -15,13 +15,19 @@ from kht.context import RequestCtx
 from kht.db.engine import read_only
 from kht.errors import ValidationError
 from kht.web.i18n import LANGUAGE_COOKIE, normalise
+from kht.web.myday import my_day
 from kht.web.pages import render
 
 
 @get("/", sync_to_thread=True, include_in_schema=False)
 def home(request: Request, ctx: RequestCtx) -> Template:
+    """ "My day": overdue and today's actions, deals closing this month, recent customers."""
+    from kht.actions.service import record_url
+
     plugins = [ctx.plugins.info(name) for name in ctx.plugins.enabled]
-    return render(request, ctx, "home.html", plugins=plugins)
+    return render(
+        request, ctx, "home.html", plugins=plugins, day=my_day(ctx), record_url=record_url
+    )
 
 
 @post("/language", sync_to_thread=True, include_in_schema=False)

@@ -110,8 +110,8 @@ def test_an_opportunitys_timeline_merges_stage_history_newest_first_and_pages(kh
 
 def test_the_demo_plans_actions_with_reminders_and_participants_once(kht_app):
     runtime = runtime_of(kht_app())
-    load_demo(runtime)
-    load_demo(runtime)
+    load_demo(runtime, size=0)
+    load_demo(runtime, size=0)
     with runtime.ctx() as ctx:
         planned = list(ctx.session.scalars(select(Action).where(Action.status == "planned")))
         taking_part = ctx.session.scalar(select(func.count()).select_from(action_participants))

@@ -18,8 +18,8 @@ from kht.testing import runtime_of
 
 def test_demo_contacts_and_leads_load_once_and_show_duplicates(kht_app):
     runtime = runtime_of(kht_app())
-    load_demo(runtime)
-    load_demo(runtime)  # a second run adds nothing
+    load_demo(runtime, size=0)
+    load_demo(runtime, size=0)  # a second run adds nothing
     with runtime.ctx() as ctx:
         contacts = ctx.session.scalar(select(func.count()).select_from(Contact))
         leads = list(ctx.session.scalars(select(Lead)))

@@ -18,8 +18,8 @@ from kht.testing import runtime_of
 
 def test_the_demo_catalogue_loads_once_and_prices_key_accounts(kht_app):
     runtime = runtime_of(kht_app())
-    load_demo(runtime)
-    load_demo(runtime)  # a second run adds nothing
+    load_demo(runtime, size=0)
+    load_demo(runtime, size=0)  # a second run adds nothing
     with runtime.ctx() as ctx:
         products = ctx.session.scalar(select(func.count()).select_from(Product))
         lists = list(ctx.session.scalars(select(PriceList.name)))

@@ -223,11 +223,12 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "unit": "the kind of organisational unit (branches, business-lines), not an id",
     "kind": "a record kind's name, not an id",
     "key": "a list column's key (inline cell edits), not an id",
+    "name": "an installed plugin's name (/admin/plugins, administrators only), not an id",
     "file_path": "static files",
     "path": "the OpenAPI document",
 }
 # What the matrix puts in the parameters that are words, not ids.
-WORDS = {"kind": "customer", "unit": "branches", "key": "name"}
+WORDS = {"kind": "customer", "unit": "branches", "key": "name", "name": "membership"}
 
 # Samples of the shared settings: the first row of each (seeded or made by `_shared`).
 SHARED_MODELS: dict[str, Any] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import ProcessDef
+from kht.plugin_types import ProcessDef, admin_menu
 
 
 @hookimpl
@@ -29,3 +29,17 @@ def kht_register_routes() -> list[Any]:
     from kht.sales.processes.views import ROUTES
 
     return [*API, *ROUTES]
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[Any]:
+    return admin_menu(
+        ctx,
+        "opportunities",
+        key="admin_processes",
+        label_zh="销售流程",
+        label_en="Sales processes",
+        url="/admin/processes",
+        icon="signpost-split",
+        order=835,
+    )

@@ -15,14 +15,17 @@ from kht.sales.quotas.models import Quota
 from kht.sales.quotas.schemas import QuotaCreate
 from kht.sales.quotas.service import create_quota
 
-# target type, login or department name, quarterly amount
+# target type, login or department name, quarterly amount (the size of the generated company)
 DEMO_QUOTAS = (
-    ("user", "qian.rep", "300000.00"),
-    ("user", "sun.rep", "250000.00"),
-    ("user", "zhao.manager", "200000.00"),
-    ("department", "华东销售组", "600000.00"),
-    ("department", "华北销售组", "400000.00"),
-    ("department", "销售部", "1000000.00"),
+    ("user", "qian.rep", "15000000.00"),
+    ("user", "feng.rep", "12000000.00"),
+    ("user", "sun.rep", "15000000.00"),
+    ("user", "chen.rep", "12000000.00"),
+    ("user", "zhao.manager", "10000000.00"),
+    ("user", "wang.manager", "10000000.00"),
+    ("department", "华东销售组", "60000000.00"),
+    ("department", "华北销售组", "60000000.00"),
+    ("department", "销售部", "120000000.00"),
 )
 
 

@@ -28,6 +28,6 @@ def test_the_demo_sets_quarterly_quotas_once_and_the_forecast_reads_them(kht_app
         count = ctx.session.scalar(select(func.count()).select_from(Quota))
         ctx.user = load_principal(ctx.session, find_user(ctx.session, "li.director").id)
         result = forecast(ctx, "quarter", date(ctx.now().year, 1, 1))
-    assert count == 6 * 4
+    assert count == 9 * 4
     assert result.rows[0].name == "销售部"
-    assert str(result.rows[0].quota) == "1000000.00"
+    assert str(result.rows[0].quota) == "120000000.00"

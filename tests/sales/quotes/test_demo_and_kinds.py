@@ -12,8 +12,8 @@ from kht.testing import runtime_of
 
 def test_the_demo_has_quotes_and_an_order_with_a_plan_and_a_payment(kht_app):
     runtime = runtime_of(kht_app())
-    load_demo(runtime)
-    load_demo(runtime)  # a second run adds nothing
+    load_demo(runtime, size=0)
+    load_demo(runtime, size=0)  # a second run adds nothing
     with runtime.ctx() as ctx:
         statuses = sorted(ctx.session.scalars(select(Quote.status)))
         order = ctx.session.scalar(select(Order))

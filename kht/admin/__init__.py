@@ -1,0 +1,1 @@
+"""The administration home (/admin) and the plugins page."""
