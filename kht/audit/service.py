@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -148,9 +148,7 @@ class LogFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 def _day_start(ctx: Ctx, day: date) -> datetime:
     """Midnight of `day` in the acting user's time zone, in UTC."""
-    from kht.actions.service import user_zone
-
-    return datetime.combine(day, time(), user_zone(ctx)).astimezone(UTC)
+    return ctx.day_start(day)
 
 
 def search_log(

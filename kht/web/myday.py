@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from kht import clock
 from kht import record_service as records
 from kht.actions import notifications
-from kht.actions.service import agenda, user_zone
+from kht.actions.service import agenda
 from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.customers.service import SPEC as CUSTOMERS
@@ -34,14 +35,9 @@ class MyDay:
 
 
 def user_month(ctx: Ctx) -> tuple[date, date]:
-    """The first and last day of the acting user's current month, in their time zone.
-
-    Kept in one place so that the shared "user's today / period" function replaces it whole.
-    """
-    today = ctx.now().astimezone(user_zone(ctx)).date()
-    first = today.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)
+    """The first and last day of the acting user's current month, in their time zone."""
+    first = clock.period_start("month", ctx.today())
+    return first, clock.period_after("month", first) - timedelta(days=1)
 
 
 def my_day(ctx: Ctx) -> MyDay:
