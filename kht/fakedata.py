@@ -58,7 +58,7 @@ STAGES = ("target", "prospect", "signed", "active", "dormant", "lost")  # kht's 
 SOURCES = ("website", "referral", "exhibition", "cold_call", "campaign", "")
 ACTION_TYPES = ("call", "visit", "meeting", "task", "note", "email", "sms")
 LEAD_STATUSES = ("new", "working", "qualified", "discarded")
-SUBJECTS = ("电话沟通需求", "上门拜访", "发送报价", "产品演示", "Follow-up call", "合同谈判")
+SUBJECTS = ("电话沟通需求", "上门拜访", "发送报价", "产品演示", "电话回访", "合同谈判")
 Owners = list[tuple[int, int | None]]  # (customer id, owner id) in id order
 Mail = Callable[[int], str]  # the mail host of the i-th generated record
 

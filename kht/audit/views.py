@@ -12,9 +12,11 @@ from litestar.response import Template
 from kht.actions.service import record_url
 from kht.audit.service import LogFilter, search_log
 from kht.auth.permissions import require
-from kht.contacts.ui import ACTION_LABELS, people, shown, to_struct
+from kht.contacts.ui import ACTION_LABELS, COMMON_LABELS, people, shown, to_struct
 from kht.context import RequestCtx
 from kht.errors import ValidationError
+from kht.exporting.labels import choice_labels
+from kht.web.i18n import translations
 from kht.records import record_kinds
 from kht.web.pages import render
 
@@ -55,9 +57,23 @@ def _field_labels(ctx: RequestCtx, kinds: set[str]) -> dict[tuple[str, str], str
     return labels
 
 
+def _value(ctx: RequestCtx, kind: str, key: str, value: Any) -> Any:
+    """A stored value as the user reads it: a choice's label, else the value shown plainly."""
+    labels = choice_labels(kind, key, ctx.language)
+    if isinstance(value, str) and value in labels:
+        return labels[value]
+    return shown(value, ctx.zone)
+
+
 def _rows(ctx: RequestCtx, entries: list[Any]) -> list[dict[str, Any]]:
     who = people(ctx, {entry.user_id for entry in entries})
     labels = _field_labels(ctx, {entry.kind for entry in entries})
+    gettext = translations(ctx.language).gettext
+
+    def label(kind: str, key: str) -> str:
+        # The kind's own column label, else a label many kinds share, else the key itself.
+        return labels.get((kind, key)) or gettext(COMMON_LABELS.get(key, key))
+
     return [
         {
             "entry": entry,
@@ -65,7 +81,11 @@ def _rows(ctx: RequestCtx, entries: list[Any]) -> list[dict[str, Any]]:
             "action": ACTION_LABELS.get(entry.action, entry.action),
             "url": record_url(entry.kind, entry.record_id),
             "changes": [
-                (labels.get((entry.kind, key), key), shown(old), shown(new))
+                (
+                    label(entry.kind, key),
+                    _value(ctx, entry.kind, key, old),
+                    _value(ctx, entry.kind, key, new),
+                )
                 for key, (old, new) in sorted((entry.changes or {}).items())
             ],
         }

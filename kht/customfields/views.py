@@ -12,12 +12,28 @@ from kht.context import RequestCtx
 from kht.customfields import service
 from kht.db.custom_fields import FIELD_TYPES, FieldDef
 from kht.errors import KhtError
+from kht.web.i18n import N_
 from kht.web.pages import render
 
 KIND_LABELS = {
     "customer": ("客户", "Customers"),
     "contact": ("联系人", "Contacts"),
     "lead": ("线索", "Leads"),
+}
+# What each field type is called on screen (the stored key is an identifier, not UI text).
+TYPE_LABELS = {
+    "text": N_("Text"),
+    "long_text": N_("Long text"),
+    "number": N_("Number"),
+    "money": N_("Money"),
+    "date": N_("Date"),
+    "single_choice": N_("Single choice"),
+    "multi_choice": N_("Multiple choice"),
+    "user": N_("User"),
+    "boolean": N_("Yes/no"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "url": N_("Web address"),
 }
 
 
@@ -38,6 +54,7 @@ def _page(
         kinds=KIND_LABELS,
         fields=service.list_fields(ctx, kind),
         types=FIELD_TYPES,
+        type_labels=TYPE_LABELS,
         error=error,
         form=form or {},
     )

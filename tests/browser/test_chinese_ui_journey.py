@@ -69,7 +69,12 @@ def bilingual_choices() -> tuple[str, ...]:
 
 
 def problems_on(page) -> list[str]:
-    """The unwanted words and raw ISO times in the page's visible text, tooltips and names."""
+    """The unwanted words and raw ISO times in the page's visible text, tooltips and names.
+
+    Text set as `<code>` is an identifier shown on purpose (a stage's key in the lifecycle
+    editor), not UI text: it is blanked before reading.
+    """
+    page.eval_on_selector_all("code", "nodes => nodes.forEach(n => { n.textContent = '' })")
     text = page.locator("body").inner_text() + " ".join(
         page.eval_on_selector_all(
             "[title], [aria-label]",
