@@ -16,8 +16,8 @@ from kht.contacts.ui import ACTION_LABELS, COMMON_LABELS, people, shown, to_stru
 from kht.context import RequestCtx
 from kht.errors import ValidationError
 from kht.exporting.labels import choice_labels
-from kht.web.i18n import translations
 from kht.records import record_kinds
+from kht.web.i18n import translations
 from kht.web.pages import render
 
 PAGE_SIZE = 50
