@@ -109,14 +109,6 @@ def kht_register_value_models() -> Any:
 
 
 @hookspec
-def kht_register_reports() -> Any:
-    """Contribute report definitions (query, dimensions, measures, filters, chart).
-
-    Returns: a list of report definitions. Called: when the report catalogue is built.
-    """
-
-
-@hookspec
 def kht_register_permissions() -> Any:
     """Declare extra permissions the plugin checks.
 
@@ -141,22 +133,6 @@ def kht_register_commands(cli: Any) -> None:
 
     Args: cli -- the root click group; add commands or groups to it.
     Called: once, when the `kht` command starts (enabled plugins only).
-    """
-
-
-@hookspec
-def kht_register_automation() -> Any:
-    """Contribute care-rule triggers and actions.
-
-    Returns: a list of automation triggers/actions. Called: when automation rules load.
-    """
-
-
-@hookspec
-def kht_register_sms_gateways() -> Any:
-    """Contribute SMS gateways.
-
-    Returns: a list of gateway classes. Called: when the SMS module loads its gateways.
     """
 
 

@@ -136,7 +136,7 @@ def _typed(model: Any, field: str, value: Any) -> Any:
         return value
     try:
         python_type = column.type.python_type
-    except NotImplementedError:
+    except NotImplementedError:  # SQLAlchemy's way of saying a type names no Python type
         return value
     if python_type is date:
         return date.fromisoformat(value)
