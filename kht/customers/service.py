@@ -7,9 +7,10 @@ from sqlalchemy import Select
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
+from kht.customers import groups
 from kht.customers.groups import group_column
 from kht.customers.models import Customer
-from kht.customers.schemas import CustomerCreate, CustomerUpdate
+from kht.customers.schemas import CustomerBulkRequest, CustomerCreate, CustomerOut, CustomerUpdate
 from kht.emails import clean_email
 from kht.errors import ValidationError
 from kht.fields import fields_for
@@ -207,14 +208,29 @@ __all__ = [
 ]
 
 
+def bulk_group(ctx: Ctx, data: CustomerBulkRequest, ids: list[int]) -> int | None:
+    """The customers' own bulk action: add the selection to the group `group_id`."""
+    if data.action != "group":
+        return None
+    if data.group_id is None:
+        raise ValidationError("group_id is required", "group_id")
+    return groups.add_members(ctx, data.group_id, ids)
+
+
 SPEC = RecordKind(
     kind=KIND,
     model=Customer,
     module=MODULE,
     label_zh="客户",
     label_en="Customers",
+    plural="customers",
     columns=columns,
     query=filtered,
     update=update_customer,
     update_schema=CustomerUpdate,
+    create_schema=CustomerCreate,
+    out_schema=CustomerOut,
+    create=create_customer,
+    bulk_schema=CustomerBulkRequest,
+    bulk=bulk_group,
 )

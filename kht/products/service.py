@@ -25,7 +25,7 @@ from kht.lists.engine import (
 from kht.org.models import BusinessLine
 from kht.plugin_types import RecordKind
 from kht.products.models import Product, money_value, rate_value
-from kht.products.schemas import ProductCreate, ProductUpdate
+from kht.products.schemas import ProductCreate, ProductOut, ProductUpdate
 
 KIND = "product"
 MODULE = "products"
@@ -167,11 +167,16 @@ SPEC = RecordKind(
     module=MODULE,
     label_zh="产品",
     label_en="Products",
+    plural="products",
+    default_sort="code",
     open_filter=false,  # shared records: a hand-over never moves products
     columns=columns,
     query=filtered,
     update=update_product,
     update_schema=ProductUpdate,
+    create_schema=ProductCreate,
+    out_schema=ProductOut,
+    create=create_product,
 )
 
 __all__ = [

@@ -6,7 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from kht.context import RequestCtx
-from kht.customers.api import filters_from
+from kht.records.api import filters_from
 from kht.sales.opportunities import service
 from kht.sales.opportunities.models import Opportunity
 from kht.sales.opportunities.schemas import (

@@ -8,8 +8,8 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from kht.context import Ctx, RequestCtx
-from kht.customers.api import filters_from
 from kht.errors import ValidationError
+from kht.records.api import filters_from
 from kht.sales.orders import service
 from kht.sales.orders.models import Order, Payment, PaymentPlan
 from kht.sales.orders.schemas import (

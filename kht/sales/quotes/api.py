@@ -6,7 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from kht.context import Ctx, RequestCtx
-from kht.customers.api import filters_from
+from kht.records.api import filters_from
 from kht.sales.orders.api import order_out
 from kht.sales.orders.schemas import OrderOut
 from kht.sales.quotes import printing, service
