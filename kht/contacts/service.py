@@ -11,7 +11,7 @@ from sqlalchemy import Select
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.contacts.models import ATTITUDES, INFLUENCE, ROLES, Contact
-from kht.contacts.schemas import ContactCreate, ContactUpdate
+from kht.contacts.schemas import ContactCreate, ContactOut, ContactUpdate
 from kht.context import Ctx
 from kht.customers import service as customers
 from kht.customers.models import Customer
@@ -293,5 +293,13 @@ __all__ = [
 
 # With its columns and scoped query the kind gets saved views, segments and bulk operations.
 SPEC = msgspec.structs.replace(
-    SPEC, columns=columns, query=filtered, update=update_contact, update_schema=ContactUpdate
+    SPEC,
+    plural="contacts",
+    columns=columns,
+    query=filtered,
+    update=update_contact,
+    update_schema=ContactUpdate,
+    create_schema=ContactCreate,
+    out_schema=ContactOut,
+    create=create_contact,
 )

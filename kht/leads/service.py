@@ -18,7 +18,7 @@ from kht.emails import clean_email
 from kht.errors import Conflict, ValidationError
 from kht.fields import fields_for
 from kht.leads.models import STATUSES, Lead
-from kht.leads.schemas import LeadCreate, LeadUpdate
+from kht.leads.schemas import LeadCreate, LeadOut, LeadUpdate
 from kht.lists.engine import (
     Column,
     Filter,
@@ -206,5 +206,13 @@ __all__ = [
 
 # With its columns and scoped query the kind gets saved views, segments and bulk operations.
 SPEC = msgspec.structs.replace(
-    SPEC, columns=columns, query=filtered, update=update_lead, update_schema=LeadUpdate
+    SPEC,
+    plural="leads",
+    columns=columns,
+    query=filtered,
+    update=update_lead,
+    update_schema=LeadUpdate,
+    create_schema=LeadCreate,
+    out_schema=LeadOut,
+    create=create_lead,
 )

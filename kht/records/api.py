@@ -254,6 +254,17 @@ def kind_routes(spec: RecordKind) -> list[HTTPRouteHandler]:
     return handlers
 
 
-def record_routes(kinds: Iterable[RecordKind]) -> list[HTTPRouteHandler]:
-    """The JSON API of every kind that declares one."""
-    return [handler for spec in kinds if has_api(spec) for handler in kind_routes(spec)]
+def record_routes(kinds: Iterable[RecordKind]) -> list[Any]:
+    """The JSON API of every kind that declares one, and the export routes (API and page)
+    of every kind with a list."""
+    from kht.exporting.api import export_controller
+    from kht.exporting.service import exportable
+    from kht.exporting.views import export_page
+
+    routes: list[Any] = []
+    for spec in kinds:
+        if has_api(spec):
+            routes += kind_routes(spec)
+        if exportable(spec):
+            routes += [export_controller(spec.plural), export_page(spec.plural)]
+    return routes

@@ -34,6 +34,7 @@ from kht.sales.opportunities.schemas import (
     BoardCard,
     BoardColumn,
     OpportunityCreate,
+    OpportunityOut,
     OpportunityUpdate,
 )
 from kht.sales.processes import service as processes
@@ -481,17 +482,28 @@ def follow_owner_department(ctx: Ctx, opportunity_id: int) -> None:
         opportunity.department_id = _department_of(ctx, opportunity.owner_id)
 
 
+def to_out(ctx: Ctx, opportunity: Opportunity, tags: list[str] | None = None) -> OpportunityOut:
+    """An opportunity as the API answers it: its columns and its stage's key."""
+    stage_key = processes.stage_of(ctx, opportunity.stage_id).key
+    return records.record_out(OpportunityOut, opportunity, tags, stage_key=stage_key)
+
+
 SPEC = RecordKind(
     kind=KIND,
     model=Opportunity,
     module=MODULE,
     label_zh="销售机会",
     label_en="Opportunities",
+    plural="opportunities",
     open_filter=lambda: Opportunity.status == "open",
     columns=columns,
     query=filtered,
     update=update_opportunity,
     update_schema=OpportunityUpdate,
+    create_schema=OpportunityCreate,
+    out_schema=OpportunityOut,
+    to_out=to_out,
+    create=create_opportunity,
 )
 
 # ---------------------------------------------------------------------------- for reports

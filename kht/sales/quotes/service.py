@@ -27,7 +27,7 @@ from kht.lists.engine import Column, Filter, custom_columns, tag_column
 from kht.plugin_types import RecordKind
 from kht.sales.quotes import lines as line_rules
 from kht.sales.quotes.models import STATUSES, Quote, QuoteLine, QuoteTemplate
-from kht.sales.quotes.schemas import QuoteCreate, QuoteUpdate
+from kht.sales.quotes.schemas import QuoteCreate, QuoteOut, QuoteUpdate
 
 KIND = "quote"
 MODULE = "quotes"
@@ -429,15 +429,36 @@ def template_for(ctx: Ctx, quote: Quote) -> QuoteTemplate:
     return template
 
 
+def to_out(ctx: Ctx, quote: Quote, tags: list[str] | None = None) -> QuoteOut:
+    """A quote as the API answers it: its columns, today's status, its order and lines."""
+    return records.record_out(
+        QuoteOut,
+        quote,
+        tags,
+        status=status_of(quote, ctx.today()),
+        order_id=order_id_of(ctx, quote.id),
+        lines=[line_rules.line_out(line) for line in lines_of(ctx, quote.id)],
+    )
+
+
 SPEC = RecordKind(
     kind=KIND,
     model=Quote,
     module=MODULE,
     label_zh="报价",
     label_en="Quotes",
+    plural="quotes",
     open_filter=lambda: Quote.status.in_(OPEN),
     columns=columns,
     query=filtered,
+    update=update_quote,
+    update_schema=QuoteUpdate,
+    # Drafts only, lines and totals together: edited on the quote's form, not in a cell.
+    inline_edit=False,
+    create_schema=QuoteCreate,
+    out_schema=QuoteOut,
+    to_out=to_out,
+    create=create_quote,
 )
 
 __all__ = [
