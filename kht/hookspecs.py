@@ -46,9 +46,12 @@ def kht_register_models() -> Any:
 def kht_register_record_kinds() -> Any:
     """Declare the kinds of owned records the plugin (or core module) keeps.
 
-    Returns: a list of `RecordKind` (kind, model, permission module, labels, optional
-    `open_filter`). Hand-over, audit history and the recycle bin work on every declared
-    kind. Called: when those services need the list; a kind declared twice is an error.
+    Returns: a list of `RecordKind` (kind, model, permission module, labels; optionally its
+    URL plural, built-in fields, searchable columns, default sort, API schemas and its own
+    service functions). Hand-over, audit history and the recycle bin work on every declared
+    kind; a kind with `plural` and schemas gets the JSON API `/api/v1/<plural>` and export
+    (kht.records.api), built when the app starts. Called: at start-up and whenever those
+    services need the list; a kind declared twice is an error.
     """
 
 

@@ -1,7 +1,15 @@
 """Everything a plugin may use from the core, in one import (plus the public services)."""
 
 from kht.context import Ctx, RequestCtx
-from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
+from kht.db.base import (
+    Base,
+    BusinessRecord,
+    ExtensibleMixin,
+    IdMixin,
+    JSONType,
+    UtcDateTime,
+    utcnow,
+)
 from kht.db.custom_fields import FieldDef
 from kht.errors import Conflict, Forbidden, KhtError, NotFound, ValidationError
 from kht.events import (
@@ -17,7 +25,15 @@ from kht.events import (
     StageChanged,
 )
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, Panel, Permission, PluginInfo, Problem, RecordAction
+from kht.plugin_types import (
+    MenuItem,
+    Panel,
+    Permission,
+    PluginInfo,
+    Problem,
+    RecordAction,
+    RecordKind,
+)
 
 __all__ = [
     "ActionLogged",
@@ -30,6 +46,7 @@ __all__ = [
     "FieldDef",
     "Forbidden",
     "IdMixin",
+    "JSONType",
     "KhtError",
     "LeadConverted",
     "MenuItem",
@@ -42,11 +59,13 @@ __all__ = [
     "RecordAction",
     "RecordCreated",
     "RecordDeleted",
+    "RecordKind",
     "RecordRestored",
     "RecordUpdated",
     "RecordsMerged",
     "RequestCtx",
     "StageChanged",
+    "UtcDateTime",
     "ValidationError",
     "hookimpl",
     "utcnow",
