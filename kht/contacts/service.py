@@ -242,13 +242,6 @@ def delete_contact(ctx: Ctx, contact_id: int) -> None:
     records.delete_record(ctx, SPEC, get_contact(ctx, contact_id))
 
 
-def restore_contact(ctx: Ctx, contact_id: int) -> Contact:
-    """Bring a contact back from the recycle bin."""
-    contact = records.get_record(ctx, SPEC, contact_id, deleted=True)
-    records.restore_record(ctx, SPEC, contact)
-    return contact
-
-
 def customer_names(ctx: Ctx, ids: set[int | None]) -> dict[int, str]:
     """Names of the given customers that the caller may see (others stay unnamed)."""
     wanted = {i for i in ids if i is not None}
@@ -285,7 +278,6 @@ __all__ = [
     "get_contact",
     "list_contacts",
     "move_contact",
-    "restore_contact",
     "update_contact",
     "visible_customer",
 ]

@@ -23,7 +23,6 @@ from kht.lists.engine import (
     tag_column,
 )
 from kht.plugin_types import RecordKind
-from kht.tags.service import split_tag_names, tag_names_column
 
 KIND = "customer"
 MODULE = "customers"
@@ -135,18 +134,6 @@ def get_customer(ctx: Ctx, customer_id: int) -> Customer:
     return records.get_record(ctx, SPEC, customer_id)
 
 
-def get_customer_and_tags(ctx: Ctx, customer_id: int) -> tuple[Customer, list[str]]:
-    """One customer in scope with its tag names (one query: the 360 view's hot path)."""
-    customer, joined = records.get_record_with(
-        ctx,
-        SPEC,
-        customer_id,
-        "with_tags",
-        lambda: (tag_names_column(KIND, Customer.id),),
-    )
-    return customer, split_tag_names(joined)
-
-
 def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Customer]]:
@@ -180,29 +167,15 @@ def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Custome
     return records.update_record(ctx, SPEC, customer, data.version, clean(records.changes_of(data)))
 
 
-def delete_customer(ctx: Ctx, customer_id: int) -> None:
-    """Move a customer to the recycle bin."""
-    records.delete_record(ctx, SPEC, get_customer(ctx, customer_id))
-
-
-def restore_customer(ctx: Ctx, customer_id: int) -> Customer:
-    """Bring a customer back from the recycle bin."""
-    customer = records.get_record(ctx, SPEC, customer_id, deleted=True)
-    records.restore_record(ctx, SPEC, customer)
-    return customer
-
-
 __all__ = [
     "KIND",
     "MODULE",
     "SPEC",
     "columns",
     "create_customer",
-    "delete_customer",
     "filtered",
     "get_customer",
     "list_customers",
-    "restore_customer",
     "scoped_query",
     "update_customer",
 ]

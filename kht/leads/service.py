@@ -176,13 +176,6 @@ def delete_lead(ctx: Ctx, lead_id: int) -> None:
     records.delete_record(ctx, SPEC, get_lead(ctx, lead_id))
 
 
-def restore_lead(ctx: Ctx, lead_id: int) -> Lead:
-    """Bring a lead back from the recycle bin."""
-    lead = records.get_record(ctx, SPEC, lead_id, deleted=True)
-    records.restore_record(ctx, SPEC, lead)
-    return lead
-
-
 __all__ = [
     "KIND",
     "MODULE",
@@ -199,7 +192,6 @@ __all__ = [
     "list_leads",
     "qualify_lead",
     "reopen_lead",
-    "restore_lead",
     "update_lead",
 ]
 

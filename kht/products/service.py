@@ -133,18 +133,6 @@ def update_product(ctx: Ctx, product_id: int, data: ProductUpdate) -> Product:
     return records.update_record(ctx, SPEC, product, data.version, changes)
 
 
-def delete_product(ctx: Ctx, product_id: int) -> None:
-    """Move a product to the recycle bin (price lists keep their rows for it)."""
-    records.delete_record(ctx, SPEC, get_product(ctx, product_id))
-
-
-def restore_product(ctx: Ctx, product_id: int) -> Product:
-    """Bring a product back from the recycle bin."""
-    product = get_product(ctx, product_id, deleted=True)
-    records.restore_record(ctx, SPEC, product)
-    return product
-
-
 def line_names(ctx: Ctx) -> dict[int, str]:
     """Product lines (business lines) by id, for pickers and list cells."""
     rows = ctx.session.execute(select(BusinessLine.id, BusinessLine.name).order_by(BusinessLine.id))
@@ -186,12 +174,10 @@ __all__ = [
     "clean",
     "columns",
     "create_product",
-    "delete_product",
     "filtered",
     "get_product",
     "line_names",
     "list_products",
     "product_names",
-    "restore_product",
     "update_product",
 ]

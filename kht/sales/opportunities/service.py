@@ -193,18 +193,6 @@ def update_opportunity(ctx: Ctx, opportunity_id: int, data: OpportunityUpdate) -
     return records.update_record(ctx, SPEC, opportunity, data.version, changes)
 
 
-def delete_opportunity(ctx: Ctx, opportunity_id: int) -> None:
-    """Move an opportunity to the recycle bin."""
-    records.delete_record(ctx, SPEC, get_opportunity(ctx, opportunity_id))
-
-
-def restore_opportunity(ctx: Ctx, opportunity_id: int) -> Opportunity:
-    """Bring an opportunity back from the recycle bin."""
-    opportunity = get_opportunity(ctx, opportunity_id, deleted=True)
-    records.restore_record(ctx, SPEC, opportunity)
-    return opportunity
-
-
 # Stage history statements, built once: a stage move is the board's hot path, and building
 # a statement costs more than running it. Core statements on the table: no ORM objects.
 _history = OpportunityStageChange.__table__
@@ -599,14 +587,12 @@ __all__ = [
     "close_opportunity",
     "columns",
     "create_opportunity",
-    "delete_opportunity",
     "filtered",
     "follow_owner_department",
     "get_opportunity",
     "list_opportunities",
     "move_stage",
     "owners_in_scope",
-    "restore_opportunity",
     "stage_history",
     "stage_names",
     "update_opportunity",

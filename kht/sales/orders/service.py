@@ -265,13 +265,6 @@ def delete_order(ctx: Ctx, order_id: int) -> None:
     records.delete_record(ctx, SPEC, get_order(ctx, order_id))
 
 
-def restore_order(ctx: Ctx, order_id: int) -> Order:
-    """Bring an order back from the recycle bin."""
-    order = get_order(ctx, order_id, deleted=True)
-    records.restore_record(ctx, SPEC, order)
-    return order
-
-
 def _payable(ctx: Ctx, order_id: int) -> Order:
     require(ctx.user, MODULE, "edit")
     order = get_order(ctx, order_id)
@@ -511,6 +504,5 @@ __all__ = [
     "planned_total",
     "remove_payment",
     "remove_plan",
-    "restore_order",
     "update_order",
 ]

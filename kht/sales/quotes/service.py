@@ -268,18 +268,6 @@ def update_quote(ctx: Ctx, quote_id: int, data: QuoteUpdate) -> Quote:
     return quote
 
 
-def delete_quote(ctx: Ctx, quote_id: int) -> None:
-    """Move a quote to the recycle bin."""
-    records.delete_record(ctx, SPEC, get_quote(ctx, quote_id))
-
-
-def restore_quote(ctx: Ctx, quote_id: int) -> Quote:
-    """Bring a quote back from the recycle bin."""
-    quote = get_quote(ctx, quote_id, deleted=True)
-    records.restore_record(ctx, SPEC, quote)
-    return quote
-
-
 def _set_status(ctx: Ctx, quote: Quote, version: int | None, **changes: Any) -> Quote:
     with line_rules.service_write(ctx, KIND, quote.id):
         return records.update_record(ctx, SPEC, quote, version, changes)
@@ -469,7 +457,6 @@ __all__ = [
     "columns",
     "create_quote",
     "default_template",
-    "delete_quote",
     "expire_quotes",
     "filtered",
     "get_quote",
@@ -478,7 +465,6 @@ __all__ = [
     "order_id_of",
     "quotes_of",
     "reject_quote",
-    "restore_quote",
     "revise_quote",
     "revisions_of",
     "send_quote",
