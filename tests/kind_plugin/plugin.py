@@ -2,8 +2,8 @@
 
 The declaration is all it writes: the core gives the kind its JSON API
 (`/api/v1/tickets`: list with filters, search and saved views, create, get, update with
-version checks, delete, restore, columns, bulk), its export, audit history, tags, hand-over
-and the data scope. Everything it imports comes from `kht.plugin_api`.
+version checks, delete, restore, columns, bulk), its import and export, audit history, tags,
+hand-over and the data scope. Everything it imports comes from `kht.plugin_api`.
 """
 
 from __future__ import annotations
@@ -79,7 +79,14 @@ TICKETS = RecordKind(
     label_en="Tickets",
     plural="tickets",
     fields=(
-        FieldDef(name="subject", type="text", label_zh="主题", label_en="Subject", namespace=""),
+        FieldDef(
+            name="subject",
+            type="text",
+            label_zh="主题",
+            label_en="Subject",
+            required=True,
+            namespace="",
+        ),
         FieldDef(
             name="status",
             type="single_choice",
@@ -126,6 +133,7 @@ def kht_register_permissions() -> list[Permission]:
         "delete": ("删除工单", "Delete tickets"),
         "assign": ("分配工单", "Assign tickets"),
         "export": ("导出工单", "Export tickets"),
+        "import": ("导入工单", "Import tickets"),
     }
     return [
         Permission(module=NAME, operation=operation, label_zh=zh, label_en=en)

@@ -26,7 +26,7 @@ def team(kht_app):
         role = next(
             r for r in admin.get("/api/v1/roles").json()["items"] if r["key"] == "sales_rep"
         )
-        ops = ["view", "create", "edit", "delete", "assign", "export"]
+        ops = ["view", "create", "edit", "delete", "assign", "export", "import"]
         grants = {**role["grants"], "helpdesk": {"ops": ops, "scope": "department"}}
         answer = admin.patch(f"/api/v1/roles/{role['id']}", json={"grants": grants})
         assert answer.status_code == 200, answer.text
@@ -159,6 +159,27 @@ def test_the_list_exports_as_csv(team):
         exported = rep.get(f"{URL}/export", params={"columns": "subject,status", "raw": "true"})
     assert exported.status_code == 200, exported.text
     assert "Export me" in exported.text and "open" in exported.text
+
+
+def test_a_csv_file_imports_through_the_declared_fields(team):
+    data = "主题,状态\nWi-Fi drops,waiting\n,open\nProjector,closed\n".encode()
+    with team.client("rep1") as rep:
+        upload = rep.post(
+            "/api/v1/imports",
+            files={"file": ("tickets.csv", data, "text/csv")},
+            data={"kind": "ticket"},
+        )
+        assert upload.status_code == 201, upload.text
+        assert upload.json()["mapping"] == {"主题": "subject", "状态": "status"}
+        job = rep.post(f"/api/v1/imports/{upload.json()['id']}/run", json={"commit_valid": True})
+        assert job.json()["result"] | {"created": 2, "failed": 1} == job.json()["result"]
+        errors = rep.get(f"/api/v1/imports/{upload.json()['id']}/errors.csv").text
+        tickets = rep.get(URL, params={"sort": "subject"}).json()["items"]
+    assert "subject is required" in errors
+    assert [(t["subject"], t["status"]) for t in tickets] == [
+        ("Projector", "closed"),
+        ("Wi-Fi drops", "waiting"),
+    ]
 
 
 def test_the_openapi_document_describes_the_kind_with_its_own_schemas(team):
