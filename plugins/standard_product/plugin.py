@@ -12,10 +12,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kht.events import OrderPlaced, RecordRestored, RecordUpdated
-from kht.plugin_api import Ctx, FieldDef, MenuItem, Permission, PluginInfo, hookimpl
-from kht.plugin_types import ProcessDef, QuoteTemplateDef, ValueModel
-from kht.value.schemas import ScoreComputed
+from kht.plugin_api import (
+    Ctx,
+    FieldDef,
+    MenuItem,
+    OrderPlaced,
+    Permission,
+    PluginInfo,
+    ProcessDef,
+    QuoteTemplateDef,
+    RecordRestored,
+    RecordUpdated,
+    ScoreComputed,
+    ValueModel,
+    hookimpl,
+)
 
 NAME = "standard_product"
 HERE = Path(__file__).parent
