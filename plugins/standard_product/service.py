@@ -289,12 +289,17 @@ def customer_value(ctx: Ctx, customer: Any) -> Score:
     )
 
 
+def rescore_customer(ctx: Ctx, customer_id: int) -> None:
+    """Recompute a customer's value (an order of theirs was placed: its revenue part)."""
+    score_record(ctx, "customer", customer_id)
+
+
 def rescore_customer_of_order(ctx: Ctx, order_id: int) -> None:
     """An order was changed (cancelled, lines edited): its customer's revenue part changed.
     (A deleted order is picked up by the nightly recomputation.)"""
     order = record_of(ctx, "order", order_id)
     if order is not None:
-        score_record(ctx, "customer", order.customer_id)
+        rescore_customer(ctx, order.customer_id)
 
 
 # ---- after scoring: nurture or route ----------------------------------------------------------
