@@ -25,8 +25,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from kht import hookspecs
 from kht.db import migrate
 from kht.db.base import Base, utcnow
-from kht.errors import PluginError
-from kht.plugin_types import PluginInfo
+from kht.errors import KhtError, PluginError
+from kht.plugin_types import Permission, PluginInfo
 
 log = logging.getLogger("kht.plugins")
 
@@ -89,10 +89,23 @@ def _load_one(name: str, loader: Any) -> Discovered:
         info = module.kht_register_plugin()
         if not isinstance(info, PluginInfo):
             raise TypeError("kht_register_plugin() must return a PluginInfo")
+        _add_catalogues(module, info)
         return Discovered(name=info.name, module=module, info=info)
     except Exception as exc:  # any failure of third-party code is reported, not fatal
         log.error("plugin %s failed to load: %s: %s", name, type(exc).__name__, exc)
         return Discovered(name=name, error=f"{type(exc).__name__}: {exc}")
+
+
+def _add_catalogues(module: ModuleType, info: PluginInfo) -> None:
+    """Make the plugin's translations known to `_`: `info.locale`, else a `locale` folder
+    next to its module."""
+    from kht.web.i18n import add_catalogues  # kht.web imports this module
+
+    locale = info.locale
+    if locale is None and getattr(module, "__file__", None):
+        locale = Path(module.__file__).parent / "locale"
+    if locale is not None and locale.is_dir():
+        add_catalogues(locale)
 
 
 def discover(extra: list[str] | tuple[str, ...] = ()) -> dict[str, Discovered]:
@@ -235,7 +248,47 @@ def build(found: dict[str, Discovered], enabled: set[str], *, trace: bool = Fals
         pm.trace.root.setwriter(lambda message: sys.stderr.write(message))
         pm.enable_tracing()
     _check_models(pm)
+    _check_permissions(pm)
     return Plugins(found=found, enabled=names, pm=pm)
+
+
+def declared_permissions(pm: pluggy.PluginManager) -> dict[str, tuple[str, Permission]]:
+    """{module: (plugin name, Permission)} of every registered plugin's permission."""
+    declared: dict[str, tuple[str, Permission]] = {}
+    for impl in pm.hook.kht_register_permissions.get_hookimpls():
+        for permission in impl.function() or []:
+            declared.setdefault(permission.module, (impl.plugin_name, permission))
+    return declared
+
+
+def _check_permissions(pm: pluggy.PluginManager) -> None:
+    """A permission module belongs to one plugin, never to a core module, and its default
+    grants name built-in roles with valid operations and scopes."""
+    from kht.auth.permissions import BUILTIN_ROLES, MODULES, check_grants
+
+    owners: dict[str, str] = {module: "the core" for module in MODULES}
+    for impl in pm.hook.kht_register_permissions.get_hookimpls():
+        for permission in impl.function() or []:
+            module = permission.module
+            if module in owners:
+                raise PluginError(
+                    f"permission module {module!r} is declared by {owners[module]} and by "
+                    f"plugin {impl.plugin_name!r}"
+                )
+            owners[module] = f"plugin {impl.plugin_name!r}"
+            unknown = sorted(set(permission.default_grants) - set(BUILTIN_ROLES))
+            if unknown:
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} grants {module!r} to unknown role(s) "
+                    f"{', '.join(unknown)} (built-in roles: {', '.join(BUILTIN_ROLES)})"
+                )
+            try:
+                for grant in permission.default_grants.values():
+                    check_grants({module: grant}, {module: None})
+            except KhtError as exc:
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r}: default grant of {module!r}: {exc.message}"
+                ) from None
 
 
 def _check_models(pm: pluggy.PluginManager) -> None:

@@ -126,16 +126,13 @@ def kht_register_record_kinds() -> list[RecordKind]:
 
 @hookimpl
 def kht_register_permissions() -> list[Permission]:
-    operations = {
-        "view": ("查看工单", "View tickets"),
-        "create": ("新建工单", "Create tickets"),
-        "edit": ("编辑工单", "Edit tickets"),
-        "delete": ("删除工单", "Delete tickets"),
-        "assign": ("分配工单", "Assign tickets"),
-        "export": ("导出工单", "Export tickets"),
-        "import": ("导入工单", "Import tickets"),
-    }
+    # Sales reps handle the tickets of their department from the day the plugin is enabled.
+    everything = ["view", "create", "edit", "delete", "assign", "import", "export"]
     return [
-        Permission(module=NAME, operation=operation, label_zh=zh, label_en=en)
-        for operation, (zh, en) in operations.items()
+        Permission(
+            module=NAME,
+            label_zh="工单",
+            label_en="Tickets",
+            default_grants={"sales_rep": {"ops": everything, "scope": "department"}},
+        )
     ]

@@ -7,12 +7,12 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from kht.plugin_api import JSONType, UtcDateTime
+from kht.plugin_api import CORE_REVISION, JSONType, UtcDateTime
 
 revision = "0001_helpdesk"
 down_revision = None
 branch_labels = ("helpdesk",)
-depends_on = "0001_core"
+depends_on = CORE_REVISION
 
 
 def upgrade() -> None:
