@@ -5,8 +5,9 @@ For a kind with `plural` and its schemas (`create_schema`, `update_schema`, `out
 `POST …/{<kind>_id}/restore`, and for a kind with a list (`columns`, `query`) `GET …/columns`
 and `POST …/bulk`. The handlers are built per kind with real annotations, so the OpenAPI
 document shows each kind's own schemas; their names (`list_customers`, `get_customer`, ...)
-make the operation ids. A kind's other endpoints (moving a contact, converting a lead) stay
-in its own module.
+make the operation ids. A kind with a list also gets its export (`/api/v1/<plural>/export`
+and the page route `/<plural>/export`, kht.exporting). A kind's other endpoints (moving a
+contact, converting a lead) stay in its own module.
 """
 
 from __future__ import annotations
