@@ -2,7 +2,7 @@
 
 from kht.context import Ctx, RequestCtx
 from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
-from kht.db.custom_fields import FieldDef
+from kht.db.custom_fields import Choice, FieldDef
 from kht.errors import Conflict, Forbidden, KhtError, NotFound, ValidationError
 from kht.events import (
     ActionLogged,
@@ -23,6 +23,7 @@ __all__ = [
     "ActionLogged",
     "Base",
     "BusinessRecord",
+    "Choice",
     "Conflict",
     "Ctx",
     "Event",

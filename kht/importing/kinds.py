@@ -80,7 +80,7 @@ def custom_target(definition: FieldDef) -> Target:
         label_en=definition.label_en,
         type=definition.type,
         required=definition.required,
-        choices=definition.choices,
+        choices=definition.choice_keys,
         aliases=(definition.name,),
         custom=definition,
     )

@@ -136,7 +136,7 @@ def _chip(state: ListState, base: str, key: str, label: str, item: str, rivals: 
 
 
 def _stage_chips(state: ListState, base: str, column: Column, labels: dict[Any, str]) -> list[Chip]:
-    values = list(labels) if labels else list(column.choices)
+    values = list(labels) if labels else list(column.choice_keys)
     items = {value: f"{column.key}:eq:{value}" for value in values[:MAX_STAGE_CHIPS]}
     rivals = set(items.values())
     return [
@@ -189,7 +189,12 @@ def list_context(
     """Everything lists/list.html needs."""
     pages = max(1, -(-total // state.page_size))
     meta = {
-        key: {"label": c.label(ctx.language), "type": c.type, "choices": list(c.choices)}
+        key: {
+            "label": c.label(ctx.language),
+            "type": c.type,
+            "choices": list(c.choice_keys),
+            "choice_labels": {k: c.choice_label(k, ctx.language) for k in c.choice_keys},
+        }
         for key, c in columns.items()
         if c.expr is not None or c.condition is not None
     }

@@ -32,7 +32,7 @@ def test_a_cold_lead_is_tagged_for_nurturing_and_stays_in_the_pool(shop):
 def test_a_nurtured_lead_that_warms_up_is_untagged_and_routed(shop):
     rep1 = shop.users["rep1"]
     shop.settings(routing="round_robin", reps=[rep1])
-    lead_id = shop.lead({"industry": "汽车 Automotive", "purchase_timeframe": "1-3个月 1-3 months"})
+    lead_id = shop.lead({"industry": "automotive", "purchase_timeframe": "months_1_3"})
     assert owner_and_tags(shop, lead_id) == (None, [NURTURE])  # fit 30
     for _ in range(3):
         shop.act(lead_id, "meeting")  # + 30 engagement = 60, the threshold
