@@ -98,6 +98,10 @@ class FieldDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     or plain strings. A record stores the key; forms, lists, record pages, history and
     exports show the label in the reader's language; imports accept the key or either label.
     A plain string is a choice whose key is its label (administrators' custom fields).
+
+    `namespace` says where the value lives: `custom` (administrators' fields) or a plugin's
+    name under `ext`; the empty namespace is a built-in column of the kind's model (a field
+    of `RecordKind.fields`), whose key is its name.
     """
 
     name: str
@@ -112,8 +116,9 @@ class FieldDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
     @property
     def key(self) -> str:
-        """The dotted path used in errors, filters and column names: `ext.<namespace>.<name>`."""
-        return f"ext.{self.namespace}.{self.name}"
+        """The dotted path used in errors, filters and column names: `ext.<namespace>.<name>`,
+        or the bare name of a built-in column."""
+        return f"ext.{self.namespace}.{self.name}" if self.namespace else self.name
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.plugin_api import (
     Base,
+    Choice,
     Ctx,
     FieldDef,
     IdMixin,
@@ -28,9 +29,9 @@ from kht.plugin_api import (
     RecordCreated,
     RequestCtx,
     hookimpl,
+    render,
     utcnow,
 )
-from kht.web.pages import render
 
 NAME = "ext_plugin"
 HERE = Path(__file__).parent
@@ -60,7 +61,12 @@ def kht_register_plugin() -> PluginInfo:
 @hookimpl
 def kht_register_permissions() -> list[Permission]:
     return [
-        Permission(module="ext_plugin", operation="view", label_zh="拜访记录", label_en="Visits")
+        Permission(
+            module="ext_plugin",
+            label_zh="拜访记录",
+            label_en="Visits",
+            default_grants={"sales_rep": {"ops": ["view"], "scope": "own"}},
+        )
     ]
 
 
@@ -79,7 +85,10 @@ def kht_register_fields(kind: str) -> list[FieldDef] | None:
             type="single_choice",
             label_zh="VIP 等级",
             label_en="VIP level",
-            choices=("silver", "gold"),
+            choices=(
+                Choice(key="silver", label_zh="白银", label_en="Silver"),
+                Choice(key="gold", label_zh="黄金", label_en="Gold"),
+            ),
         )
     ]
 
