@@ -74,9 +74,13 @@ def test_a_change_in_the_history_names_the_field_and_the_labels(shop):
         update_lead(ctx, lead_id, change)
     with shop.browser("rep1") as client:
         page = client.get(f"/leads/{lead_id}").text
+    with shop.browser("admin") as client:
+        log = client.get("/admin/audit", params={"kind": "lead", "record": lead_id}).text
     history = page[page.index('id="history"') :]
     assert re.search(r"行业</th><td><del>仪器仪表</del> → <ins>汽车</ins>", history)
     assert "automotive" not in history and PACK not in history
+    assert "行业" in log and "仪器仪表" in log and "整机, 维保服务" in log
+    assert "automotive" not in log and "instruments" not in log
 
 
 def test_the_list_shows_labels_and_filters_by_key_or_label(shop):
