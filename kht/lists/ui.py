@@ -19,6 +19,7 @@ from kht.exporting.labels import choice_options
 from kht.lists.engine import OPS, Column, Filter, parse_filter
 from kht.lists.inline import editable_keys
 from kht.lists.service import get_view, view_filters, visible_views
+from kht.records import record_kinds
 from kht.web.i18n import N_, translations
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -196,6 +197,12 @@ def labelled(kind: str, column: Column) -> Column:
     return msgspec.structs.replace(column, choices=choices)
 
 
+def _owned(ctx: Ctx, kind: str) -> bool:
+    """Whether the kind's records have owners (the bulk bar offers "assign owner")."""
+    spec = record_kinds(ctx).get(kind)
+    return spec is None or spec.owned
+
+
 def list_context(
     ctx: Ctx,
     *,
@@ -242,5 +249,6 @@ def list_context(
         "chips": quick_chips(ctx, base, state, columns, refs),
         "editable": editable_keys(ctx, kind, shown, fixed) if not state.deleted else set(),
         "moment": lambda value: moment(ctx, value),
+        "assignable": _owned(ctx, kind),
         **extra,
     }

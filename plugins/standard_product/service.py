@@ -312,7 +312,12 @@ def candidates(ctx: Ctx, settings: Settings, lead: Any) -> list[int]:
         rep = settings.territories.get(_values(lead).get("province") or "")
         order += [rep] if rep is not None else []
     if settings.routing in ("territory", "round_robin") and settings.reps:
-        row = ctx.session.get(PackSettings, SETTINGS_ID)
+        # The turn is locked until this transaction ends, so two leads routed at once get
+        # consecutive reps (PostgreSQL: FOR UPDATE, read afresh; SQLite writers already
+        # hold the database's write lock).
+        row = ctx.session.get(
+            PackSettings, SETTINGS_ID, with_for_update=True, populate_existing=True
+        )
         start = row.next_rep % len(settings.reps) if row else 0
         order += settings.reps[start:] + settings.reps[:start]
     return order
