@@ -294,10 +294,6 @@ _STANDARD = (
 )
 
 
-def _choice_keys(choices: tuple[Any, ...]) -> tuple[str, ...]:
-    return tuple(getattr(choice, "key", choice) for choice in choices)
-
-
 def columns_from_fields(ctx: Ctx, spec: RecordKind) -> dict[str, Column]:
     """The list columns of a kind declared by its `fields`: each built-in field (the first
     few shown by default), owner, created, updated, id, tag and the custom fields."""
@@ -309,7 +305,7 @@ def columns_from_fields(ctx: Ctx, spec: RecordKind) -> dict[str, Column]:
             label_en=field.label_en,
             type=FIELD_TYPE_TO_LIST[field.type],
             expr=getattr(model, field.name),
-            choices=_choice_keys(field.choices),
+            choices=field.choices,
             default=position < _DEFAULT_SHOWN,
         )
         for position, field in enumerate(spec.fields)

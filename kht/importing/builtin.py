@@ -296,7 +296,7 @@ def declared_kind(spec: RecordKind) -> ImportKind:
                 label_en=field.label_en,
                 type=_TARGET_TYPES.get(field.type, "text"),
                 required=field.required,
-                choices=tuple(getattr(choice, "key", choice) for choice in field.choices),
+                choices=field.choice_keys,
                 aliases=(field.name,),
             )
             for field in spec.fields

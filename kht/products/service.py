@@ -158,6 +158,7 @@ SPEC = RecordKind(
     plural="products",
     default_sort="code",
     open_filter=false,  # shared records: a hand-over never moves products
+    owned=False,
     columns=columns,
     query=filtered,
     update=update_product,

@@ -22,12 +22,13 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from kht.auth.permissions import require
 from kht.context import Ctx, RequestCtx
+from kht.exporting.labels import choice_options
 from kht.lists import bulk
 from kht.lists.engine import Filter, parse_filter
 from kht.lists.service import get_view, view_filters
 from kht.plugin_types import RecordKind
 from kht.record_service import page_of, record_out
-from kht.records.schemas import BulkRequest, BulkResult, ColumnOut, page_schema
+from kht.records.schemas import BulkRequest, BulkResult, ChoiceOut, ColumnOut, page_schema
 from kht.tags.service import tags_of
 
 NO_DEFAULT = inspect.Parameter.empty
@@ -92,9 +93,13 @@ def columns_out(ctx: Ctx, spec: RecordKind) -> list[ColumnOut]:
             label_zh=c.label_zh,
             label_en=c.label_en,
             type=c.type,
-            choices=list(c.choices),
+            choices=list(c.choice_keys),
             sortable=c.sortable and c.expr is not None,
             default=c.default,
+            choice_labels=[
+                ChoiceOut(key=key, label_zh=zh, label_en=en)
+                for key, zh, en in choice_options(spec.kind, c)
+            ],
         )
         for c in spec.columns(ctx).values()
     ]

@@ -33,8 +33,18 @@ class BulkResult(msgspec.Struct, kw_only=True):
     count: int
 
 
+class ChoiceOut(msgspec.Struct, kw_only=True):
+    """One choice of a column: the stored key and its labels."""
+
+    key: str
+    label_zh: str
+    label_en: str
+
+
 class ColumnOut(msgspec.Struct, kw_only=True):
-    """A column a list can show, filter and sort by (`f=key:op:value`, `sort=key`)."""
+    """A column a list can show, filter (`f=key:op:value`) and sort by (`sort=key`);
+    `choices` are the keys a filter or a write takes, `choice_labels` the same choices with
+    the labels a page shows."""
 
     key: str
     label_zh: str
@@ -43,6 +53,7 @@ class ColumnOut(msgspec.Struct, kw_only=True):
     choices: list[str]
     sortable: bool
     default: bool
+    choice_labels: list[ChoiceOut] = []
 
 
 def page_schema(out: type[msgspec.Struct]) -> type[msgspec.Struct]:
