@@ -24,6 +24,7 @@ from kht.errors import Conflict, KhtError, NotFound, PluginError, ValidationErro
 from kht.org import service as org_service
 from kht.org.models import Branch, BusinessLine, Department
 from kht.org.service import Unit
+from kht.plugin_scaffold import create_pack
 from kht.runtime import Runtime
 
 ADMIN_LOGIN = "admin"
@@ -209,6 +210,28 @@ def plugins_disable(name: str) -> None:
         click.echo(RESTART)
     else:
         click.echo(f"{name} was already disabled")
+
+
+@plugins.command("new")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to create (default: ./NAME).",
+)
+@click.option("--label-zh", help="The plugin's Chinese label (default: the English one).")
+@click.option("--label-en", help="The plugin's English label (default: from NAME).")
+def plugins_new(name: str, target: Path | None, label_zh: str | None, label_en: str | None) -> None:
+    """Start a new plugin pack NAME: a pip-installable folder with its entry point, a record
+    kind with its own table and migration branch, zh_CN and en catalogues, and tests."""
+    target = target or Path(name)
+    written = create_pack(
+        target, name, installed=_runtime().found, label_zh=label_zh, label_en=label_en
+    )
+    click.echo(f"created plugin {name} in {target} ({len(written)} files); next:")
+    click.echo(f"  pip install {target}    # then: kht plugins enable {name}")
+    click.echo(f"  pytest {target / 'tests'}")
 
 
 # Set-up scripting: users, tokens and the organisation. These run as the operator (whoever
