@@ -18,6 +18,7 @@ import pytest
 
 import kht
 from kht.cli import main
+from tests.plugins.test_public_api import imported_modules
 
 KHT_ROOT = Path(kht.__file__).resolve().parent.parent
 
@@ -151,3 +152,18 @@ def test_a_label_that_would_break_the_generated_code_is_refused(tmp_path, kht_ne
     code, _, err = kht_new("visits", "--label-en", 'Say "hi"')
     assert code == 1 and "error: label_en must be" in err
     assert not (tmp_path / "visits").exists()
+
+
+def test_the_generated_plugin_imports_nothing_of_the_core_but_the_public_api(tmp_path, kht_new):
+    assert kht_new("visits")[0] == 0
+    package = tmp_path / "visits" / "visits"
+    imported = {
+        f"{path.relative_to(package)}: {module}"
+        for path in sorted(package.rglob("*.py"))  # its migration included
+        for module in imported_modules(path, "visits")
+        if module.startswith("kht")
+    }
+    assert imported == {
+        "plugin.py: kht.plugin_api",
+        "migrations/0001_visits.py: kht.plugin_api",
+    }
