@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,16 @@ CHROMIUM_ARGS = [
 
 
 CLOCK_FOLDER = str(Path(__file__).parent / "clock")
+
+# Sunday 23:59 and Monday 00:01 in Beijing (still Sunday in UTC), one at each width: a journey
+# that depends on "today" runs on both sides of the user's midnight and at both widths.
+AROUND_MIDNIGHT_IN_BEIJING = pytest.mark.parametrize(
+    ("clock_at", "viewport"),
+    [
+        (datetime(2026, 11, 29, 15, 59, tzinfo=UTC), "desktop"),
+        (datetime(2026, 11, 29, 16, 1, tzinfo=UTC), "phone"),
+    ],
+)
 
 
 @pytest.fixture
@@ -71,24 +81,35 @@ VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, 
 def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers",
-        "viewports(*names): run a browser journey at these widths (default: desktop only); "
-        f"names from {sorted(VIEWPORTS)}",
+        "viewports(*names, reason): run a browser journey at these widths only (default: every "
+        f"width, {sorted(VIEWPORTS)}); `reason` says why the others do not apply",
     )
 
 
 def pytest_generate_tests(metafunc) -> None:
-    """Give every journey that uses `page` a `viewport` parameter (desktop unless marked).
+    """Give every journey that uses `page` a `viewport` parameter: each runs at 1366 px and at
+    390 px, unless marked ``@pytest.mark.viewports("desktop", reason="...")`` (a journey that
+    cannot run at a width says why; a feature a phone has needs a phone journey then).
 
-    All journeys run at 1366 px; the ones marked ``@pytest.mark.viewports("desktop", "phone")``
-    run at 390 px too — running all of them twice would double the suite's browser time.
+    A journey that parametrizes `viewport` itself (such as instants of the clock paired with
+    widths: they are independent, so pairs cover both at half the time of every combination)
+    keeps its own parameters.
     """
     if "page" not in metafunc.fixturenames:
         return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        argnames = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
+        if isinstance(argnames, str):
+            argnames = [name.strip() for name in argnames.split(",")]
+        if "viewport" in argnames:
+            return
     marker = metafunc.definition.get_closest_marker("viewports")
-    names = list(marker.args) if marker else ["desktop"]
+    names = list(marker.args) if marker else list(VIEWPORTS)
     unknown = [name for name in names if name not in VIEWPORTS]
     if unknown:
         raise pytest.UsageError(f"unknown viewport(s) {unknown}; use {sorted(VIEWPORTS)}")
+    if marker and not marker.kwargs.get("reason"):
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: viewports(...) needs a reason")
     metafunc.parametrize("viewport", names, scope="function")
 
 

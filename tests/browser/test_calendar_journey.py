@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -14,19 +14,13 @@ from kht.auth.service import find_user
 from kht.customers.schemas import CustomerCreate
 from kht.customers.service import create_customer
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import log_in_as
+from tests.browser.conftest import AROUND_MIDNIGHT_IN_BEIJING, log_in_as
 
 pytestmark = pytest.mark.browser
 
-# Sunday 23:59 and Monday 00:01 in Beijing (still Sunday in UTC): the week view shows the
-# user's week on both sides.
-BOTH_SIDES_OF_MIDNIGHT = [
-    datetime(2026, 11, 29, 15, 59, tzinfo=UTC),
-    datetime(2026, 11, 29, 16, 1, tzinfo=UTC),
-]
 
-
-@pytest.mark.parametrize("clock_at", BOTH_SIDES_OF_MIDNIGHT)
+# The week view shows the user's week on both sides of midnight in Beijing.
+@AROUND_MIDNIGHT_IN_BEIJING
 def test_the_calendar_shows_a_planned_visit_and_opens_its_customer(live_server, live_runtime, page):
     add_user(live_runtime, "east_rep", "sales_rep", department="Sales/East")
     with live_runtime.ctx() as ctx:
@@ -54,13 +48,13 @@ def test_the_calendar_shows_a_planned_visit_and_opens_its_customer(live_server, 
 
     log_in_as(page, live_server, "east_rep", TEST_PASSWORD)
     bell = page.locator("#notification-bell #unread-count")
-    bell.wait_for(timeout=10000)
+    bell.wait_for()
     assert bell.inner_text() == "1"
     page.goto(live_server + "/calendar")
     event = page.locator(".fc-event", has_text="上门演示")
-    event.first.wait_for(timeout=10000)
+    event.first.wait_for()
     assert page.locator(".fc-dayGridMonth-button").count() == 1
     page.click(".fc-timeGridWeek-button")
-    page.locator(".fc-timegrid-event", has_text="上门演示").first.wait_for(timeout=10000)
+    page.locator(".fc-timegrid-event", has_text="上门演示").first.wait_for()
     page.locator(".fc-timegrid-event", has_text="上门演示").first.click()
     page.wait_for_url(f"{live_server}/customers/{customer_id}")
