@@ -96,6 +96,11 @@ def pytest_generate_tests(metafunc) -> None:
     keeps its own parameters.
     """
     if "page" not in metafunc.fixturenames:
+        if "browser" in metafunc.fixturenames:  # a tab of its own would escape both checks
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid}: open tabs with `page` and `another_tab`, which "
+                "set the viewport and fail the journey on JavaScript errors"
+            )
         return
     for mark in metafunc.definition.iter_markers("parametrize"):
         argnames = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
@@ -152,9 +157,9 @@ def console_errors() -> ConsoleErrors:
     return ConsoleErrors()
 
 
-@pytest.fixture
-def page(browser, viewport: str, console_errors: ConsoleErrors) -> Iterator[object]:
-    """A fresh zh-CN tab at the journey's viewport that fails the journey on any JS error."""
+def _tab(browser, viewport: str, console_errors: ConsoleErrors) -> tuple[object, object]:
+    """A new browser context (its own cookies: its own user) and its zh-CN tab at `viewport`,
+    reporting JavaScript errors to `console_errors`."""
     phone = viewport == "phone"
     context = browser.new_context(
         locale="zh-CN", viewport=VIEWPORTS[viewport], is_mobile=phone, has_touch=phone
@@ -163,11 +168,34 @@ def page(browser, viewport: str, console_errors: ConsoleErrors) -> Iterator[obje
     tab.on("console", console_errors.on_console)
     tab.on("pageerror", console_errors.on_page_error)
     tab.on("response", console_errors.on_response)
+    return context, tab
+
+
+@pytest.fixture
+def page(browser, viewport: str, console_errors: ConsoleErrors) -> Iterator[object]:
+    """A fresh zh-CN tab at the journey's viewport that fails the journey on any JS error."""
+    context, tab = _tab(browser, viewport, console_errors)
     yield tab
     context.close()
     errors = console_errors.take()
     if errors:
         pytest.fail("JavaScript errors during the journey:\n" + "\n".join(errors))
+
+
+@pytest.fixture
+def another_tab(page, browser, viewport: str, console_errors: ConsoleErrors) -> Iterator[object]:
+    """Opens one more tab per call, its own session (for another user), at the journey's
+    viewport; its JavaScript errors fail the journey as the page's do."""
+    contexts = []
+
+    def open_tab() -> object:
+        context, tab = _tab(browser, viewport, console_errors)
+        contexts.append(context)
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def listed(page) -> set[str]:
 
 
 def test_a_rep_sees_own_customers_and_the_manager_the_departments(
-    live_server, live_runtime, browser
+    live_server, live_runtime, page, another_tab
 ):
     add_user(live_runtime, "east_mgr", "sales_manager", department="Sales/East")
     add_user(live_runtime, "east_rep", "sales_rep", department="Sales/East")
@@ -34,18 +34,18 @@ def test_a_rep_sees_own_customers_and_the_manager_the_departments(
     customer_of(live_runtime, "east_rep", "上海华东电器集团")
     customer_of(live_runtime, "west_rep", "成都西部机械厂")
 
-    rep = browser.new_context(locale="zh-CN").new_page()
+    rep = page
     log_in_as(rep, live_server, "east_rep", TEST_PASSWORD)
     rep.goto(live_server + "/customers")
     assert listed(rep) == {"上海华东电器集团"}
 
-    manager = browser.new_context(locale="zh-CN").new_page()
+    manager = another_tab()
     log_in_as(manager, live_server, "east_mgr", TEST_PASSWORD)
     manager.goto(live_server + "/customers")
     assert listed(manager) == {"上海华东电器集团"}
 
     add_user(live_runtime, "director", "sales_manager", department="Sales")
-    director = browser.new_context(locale="zh-CN").new_page()
+    director = another_tab()
     log_in_as(director, live_server, "director", TEST_PASSWORD)
     director.goto(live_server + "/customers")
     assert listed(director) == {"上海华东电器集团", "成都西部机械厂"}
