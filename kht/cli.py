@@ -164,6 +164,10 @@ def demo(serve_after: bool, port: int, size: int, logins_file: Path) -> None:
         click.get_current_context().invoke(serve, host="127.0.0.1", port=port, workers=1)
 
 
+# A running server loads its plugins (routes, menus, hooks) when it starts.
+RESTART = "restart the running servers (kht serve, kht worker) for the change to take effect there"
+
+
 @cli.group()
 def plugins() -> None:
     """List, enable and disable plugins (industry packs and third-party plugins)."""
@@ -190,14 +194,19 @@ def plugins_enable(name: str) -> None:
     """Enable NAME and the plugins it requires, running their migrations."""
     newly = _runtime().set_enabled(name, True)
     click.echo(f"enabled: {', '.join(newly)}" if newly else f"{name} was already enabled")
+    if newly:
+        click.echo(RESTART)
 
 
 @plugins.command("disable")
 @click.argument("name")
 def plugins_disable(name: str) -> None:
     """Disable NAME; its data stays and comes back when it is enabled again."""
-    _runtime().set_enabled(name, False)
-    click.echo(f"disabled: {name}")
+    if _runtime().set_enabled(name, False):
+        click.echo(f"disabled: {name}")
+        click.echo(RESTART)
+    else:
+        click.echo(f"{name} was already disabled")
 
 
 # Set-up scripting: users, tokens and the organisation. These run as the operator (whoever

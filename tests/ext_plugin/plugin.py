@@ -28,9 +28,9 @@ from kht.plugin_api import (
     RecordCreated,
     RequestCtx,
     hookimpl,
+    render,
     utcnow,
 )
-from kht.web.pages import render
 
 NAME = "ext_plugin"
 HERE = Path(__file__).parent
