@@ -218,6 +218,24 @@ def log_in_as(page, base_url: str, login: str, password: str) -> None:
     page.wait_for_url(base_url + "/")
 
 
+def open_menu(page) -> None:
+    """Unfold the top bar's menu where it is folded into the menu button (on a phone); at a
+    desk the menu, the search box and the language button are in the top bar already."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.locator("#main-nav.show").wait_for()
+
+
+def unfold(page, section: str) -> None:
+    """Open a record page's section (a CSS selector) where it is folded to its title (on a
+    phone); at a desk every section is open already."""
+    found = page.locator(section)
+    if "kht-folded" in (found.get_attribute("class") or "").split():
+        found.locator(":scope > .card-body > .card-title").click()
+        page.locator(f"{section}:not(.kht-folded)").wait_for()
+
+
 def drag(page, source, target) -> None:
     """Drag with real mouse moves in small steps: SortableJS follows the pointer and ignores
     Playwright's plain ``drag_to``.  Waits for nothing: the caller waits on the outcome."""

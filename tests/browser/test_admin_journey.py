@@ -14,7 +14,7 @@ from kht.customers.service import create_customer, update_customer
 from kht.plugins import enabled_names
 from kht.testing import TEST_PASSWORD, add_user
 from kht.web.pages import menu_items
-from tests.browser.conftest import log_in_as
+from tests.browser.conftest import log_in_as, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -49,9 +49,7 @@ def test_an_administrator_uses_the_admin_pages(office, live_server, live_runtime
     log_in_as(page, live_server, "boss", TEST_PASSWORD)
 
     # The administration home, from the menu (folded into the menu button on a phone).
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    open_menu(page)
     page.locator("[data-menu-section=admin] .dropdown-toggle").click()
     page.locator("[data-menu-section=admin] [data-menu=admin_home]").click()
     page.wait_for_url(live_server + "/admin")

@@ -6,7 +6,7 @@ import pytest
 
 from kht.db.custom_fields import CustomField
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import log_in_as
+from tests.browser.conftest import log_in_as, open_menu, unfold
 
 pytestmark = pytest.mark.browser
 
@@ -41,13 +41,15 @@ def test_create_a_customer_with_a_custom_field_log_a_note_and_find_it(
     page.select_option("select[name='ext.custom.industry']", "医疗")
     page.click("#save-customer")
     page.wait_for_url(f"{live_server}/customers/*")
-    assert "医疗" in page.inner_text("body")
+    unfold(page, "#customer-fields")
+    assert "医疗" in page.inner_text("#customer-fields")
 
     page.fill("#note-body", "第一次拜访，客户对安检设备有兴趣")
     page.click("#log-note-form button[type=submit]")
     page.wait_for_load_state()
     assert "第一次拜访" in page.locator("#timeline").inner_text()
 
+    open_menu(page)
     page.fill("#global-search-box", "同方")
     page.press("#global-search-box", "Enter")
     page.wait_for_url(f"{live_server}/search*")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import log_in_as
+from tests.browser.conftest import log_in_as, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +20,14 @@ def test_switching_the_language_changes_the_menu(live_server, live_runtime, page
     assert "首页" in menu_labels(page)
     assert "客户" in menu_labels(page)
 
+    open_menu(page)
     page.click("#switch-language")
     page.wait_for_load_state()
     assert "Home" in menu_labels(page)
     assert "Customers" in menu_labels(page)
     assert page.locator("html").get_attribute("lang") == "en"
 
+    open_menu(page)
     page.click("#switch-language")
     page.wait_for_load_state()
     assert "首页" in menu_labels(page)

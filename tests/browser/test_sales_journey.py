@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import AROUND_MIDNIGHT_IN_BEIJING, drag, log_in_as
+from tests.browser.conftest import AROUND_MIDNIGHT_IN_BEIJING, drag, log_in_as, unfold
 
 pytestmark = pytest.mark.browser
 
@@ -88,6 +88,7 @@ def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runt
 
     page.goto(opportunity_url)
     assert "方案报价" in page.locator("#stage-path .btn-primary").inner_text()
+    unfold(page, "#stage-history")
     assert "需求分析" in page.inner_text("#stage-history")
 
     # Fill the amount in and the gate opens.
@@ -113,6 +114,7 @@ def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runt
 
     # A quote from the opportunity's page, printed, sent and accepted into an order.
     page.goto(opportunity_url)
+    unfold(page, "#panel-quotes")
     page.click("#add-quote")
     page.wait_for_url(f"{live_server}/quotes/new*")
     page.fill("#title", "安检门报价")
