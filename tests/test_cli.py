@@ -133,6 +133,22 @@ def _stored_logins(path) -> dict[str, str]:
     return {line.split("\t")[0]: line.split("\t")[1] for line in lines if "\t" in line}
 
 
+def test_demo_enables_every_installed_plugin_and_skips_a_broken_one(kht_db_url, tmp_path):
+    from tests.conftest import BROKEN_PLUGIN
+
+    logins = tmp_path / "logins.txt"
+    extra = f"{EXT_PLUGIN},{BROKEN_PLUGIN}"
+    args = ("demo", "--no-serve", "--size", "0", "--logins-file", str(logins))
+    result = kht(kht_db_url, *args, extra=extra, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"not enabled: plugin '{BROKEN_PLUGIN}' cannot be loaded" in result.stdout
+    listed = kht(kht_db_url, "plugins", "list", extra=extra).stdout.splitlines()
+    states = {line.split()[0]: line.split()[1] for line in listed}
+    installed = {"standard_product", "membership", "promotion", "project_sales", "key_account"}
+    assert all(states[name] == "enabled" for name in installed | {"ext_plugin"}), states
+    assert states[BROKEN_PLUGIN] == "BROKEN"
+
+
 def test_demo_stores_the_generated_logins_in_a_private_file_and_never_prints_them(
     kht_db_url, tmp_path
 ):

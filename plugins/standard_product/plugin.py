@@ -59,9 +59,10 @@ def kht_register_permissions() -> list[Permission]:
     return [
         Permission(
             module=NAME,
-            operation="admin",
             label_zh="标准产品设置",
             label_en="Standard product setup",
+            # No default_grants: the administrator role gets every operation on enabling,
+            # and administrators decide who else sets up lead scoring.
         )
     ]
 

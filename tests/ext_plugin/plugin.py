@@ -60,7 +60,12 @@ def kht_register_plugin() -> PluginInfo:
 @hookimpl
 def kht_register_permissions() -> list[Permission]:
     return [
-        Permission(module="ext_plugin", operation="view", label_zh="拜访记录", label_en="Visits")
+        Permission(
+            module="ext_plugin",
+            label_zh="拜访记录",
+            label_en="Visits",
+            default_grants={"sales_rep": {"ops": ["view"], "scope": "own"}},
+        )
     ]
 
 
