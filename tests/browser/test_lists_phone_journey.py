@@ -146,6 +146,13 @@ def test_a_field_rep_works_from_a_phone(live_server, live_runtime, rep_customer,
     expect(page.locator("#quote-fields")).to_contain_text("北京华联商厦")
     expect(page.locator("#quote-total")).to_have_text("10,848.00")  # 9,600 + 13 % tax
     expect(page.locator("#quote-status")).to_be_visible()
+    # Its lines are cards too: the item as the title, each figure labelled.
+    expect(page.locator("#quote-lines thead")).to_be_hidden()
+    line = page.locator("#quote-lines tr.quote-line").first
+    assert line.bounding_box()["width"] > 300
+    assert line.locator("td.kht-title").inner_text().strip() == "收银机"
+    quantity = line.locator("td").nth(3)
+    assert quantity.inner_text().strip() == "3" and quantity.evaluate(label) == '"数量"'
 
     # Its order: customer, totals and lines first; payments and history folded.
     page.goto(f"{live_server}/orders/{rep_customer['order']}")
