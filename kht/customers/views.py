@@ -14,7 +14,7 @@ from sqlalchemy import select
 from kht.audit.models import AuditEntry
 from kht.audit.service import history
 from kht.auth.models import User
-from kht.contacts.ui import COMMON_LABELS
+from kht.contacts.ui import COMMON_LABELS, ext_changes
 from kht.contacts.ui import shown as short_text
 from kht.context import RequestCtx
 from kht.customers import service
@@ -156,15 +156,10 @@ class _Shown:
     def _ext_changes(
         self, old: dict[str, Any], new: dict[str, Any], fields: list[FieldDef]
     ) -> list[tuple[str, str, str]]:
-        labels = {(f.namespace, f.name): f.label(self.language) for f in fields}
-        rows = []
-        for namespace in sorted(set(old) | set(new)):
-            before, after = old.get(namespace) or {}, new.get(namespace) or {}
-            for name in sorted(set(before) | set(after)):
-                if before.get(name) != after.get(name):
-                    label = labels.get((namespace, name), f"{namespace}.{name}")
-                    rows.append((label, self.value(before.get(name)), self.value(after.get(name))))
-        return rows
+        return [
+            (label, self.value(before), self.value(after))
+            for label, before, after in ext_changes(old, new, fields, self.language)
+        ]
 
 
 def _people(ctx: RequestCtx, ids: set[int | None]) -> dict[int, str]:
@@ -216,7 +211,10 @@ def customer_page(request: Request, ctx: RequestCtx, customer_id: FromPath[int])
         customer=customer,
         owner=shown.value(customer.owner_id, "owner_id"),
         kind=shown.value(customer.kind, "kind"),
-        custom=[(f, shown.value(ext.get(f.namespace, {}).get(f.name))) for f in fields],
+        custom=[
+            (f, shown.value(f.shown(ext.get(f.namespace, {}).get(f.name), ctx.language)))
+            for f in fields
+        ],
         history=[
             {
                 "at": entry.at,

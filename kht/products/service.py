@@ -168,6 +168,7 @@ SPEC = RecordKind(
     label_zh="产品",
     label_en="Products",
     open_filter=false,  # shared records: a hand-over never moves products
+    owned=False,
     columns=columns,
     query=filtered,
     update=update_product,

@@ -97,7 +97,7 @@ def product_page(request: Request, ctx: RequestCtx, product_id: FromPath[int]) -
         "products/detail.html",
         product=product,
         line=service.line_names(ctx).get(product.product_line_id or 0, "—"),
-        custom=[(f, ext.get(f.namespace, {}).get(f.name)) for f in fields],
+        custom=[(f, f.shown(ext.get(f.namespace, {}).get(f.name), ctx.language)) for f in fields],
         prices=lists_pricing(ctx, product.id),
         history=history_rows(ctx, service.KIND, product.id, FIELD_LABELS),
         actions=actions,
