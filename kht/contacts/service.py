@@ -11,7 +11,7 @@ from sqlalchemy import Select
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.contacts.models import ATTITUDES, INFLUENCE, ROLES, Contact
-from kht.contacts.schemas import ContactCreate, ContactUpdate
+from kht.contacts.schemas import ContactCreate, ContactOut, ContactUpdate
 from kht.context import Ctx
 from kht.customers import service as customers
 from kht.customers.models import Customer
@@ -21,9 +21,7 @@ from kht.fields import fields_for
 from kht.lists.engine import (
     Column,
     Filter,
-    apply_filters,
     custom_columns,
-    one_page,
     tag_column,
 )
 from kht.plugin_types import RecordKind
@@ -158,28 +156,15 @@ def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Contact]]:
     """Contacts in scope matching the quick search `q` and the filters (unsorted)."""
-    require(ctx.user, MODULE, "view")
-    query = records.visible(ctx, SPEC, deleted=deleted)
-    if q.strip():
-        c = Contact
-        search = (c.name, c.phone, c.mobile, c.email, c.wechat, c.title)
-        query = query.where(records.quick_search(ctx, SPEC, q, search))
-    return apply_filters(query, columns(ctx), filters or [])
+    c = Contact
+    search = (c.name, c.phone, c.mobile, c.email, c.wechat, c.title)
+    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_contacts(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "-updated_at",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Contact], int]:
-    """A page of contacts in scope, filtered and sorted, and the total count."""
-    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, columns(ctx), sort, Contact.id, page, page_size)
+def list_contacts(ctx: Ctx, **options: Any) -> tuple[list[Contact], int]:
+    """A page of contacts in scope, filtered and sorted, and the total count (the options of
+    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def contacts_of_customer(ctx: Ctx, customer_id: int) -> list[Contact]:
@@ -242,13 +227,6 @@ def delete_contact(ctx: Ctx, contact_id: int) -> None:
     records.delete_record(ctx, SPEC, get_contact(ctx, contact_id))
 
 
-def restore_contact(ctx: Ctx, contact_id: int) -> Contact:
-    """Bring a contact back from the recycle bin."""
-    contact = records.get_record(ctx, SPEC, contact_id, deleted=True)
-    records.restore_record(ctx, SPEC, contact)
-    return contact
-
-
 def customer_names(ctx: Ctx, ids: set[int | None]) -> dict[int, str]:
     """Names of the given customers that the caller may see (others stay unnamed)."""
     wanted = {i for i in ids if i is not None}
@@ -285,7 +263,6 @@ __all__ = [
     "get_contact",
     "list_contacts",
     "move_contact",
-    "restore_contact",
     "update_contact",
     "visible_customer",
 ]
@@ -293,5 +270,13 @@ __all__ = [
 
 # With its columns and scoped query the kind gets saved views, segments and bulk operations.
 SPEC = msgspec.structs.replace(
-    SPEC, columns=columns, query=filtered, update=update_contact, update_schema=ContactUpdate
+    SPEC,
+    plural="contacts",
+    columns=columns,
+    query=filtered,
+    update=update_contact,
+    update_schema=ContactUpdate,
+    create_schema=ContactCreate,
+    out_schema=ContactOut,
+    create=create_contact,
 )

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select
 
 from kht import record_service as records
-from kht.auth.permissions import require
 from kht.context import Ctx
+from kht.customers import groups
 from kht.customers.groups import group_column
 from kht.customers.models import Customer
-from kht.customers.schemas import CustomerCreate, CustomerUpdate
+from kht.customers.schemas import CustomerBulkRequest, CustomerCreate, CustomerOut, CustomerUpdate
 from kht.emails import clean_email
 from kht.errors import ValidationError
 from kht.fields import fields_for
 from kht.lists.engine import (
     Column,
     Filter,
-    apply_filters,
     custom_columns,
-    one_page,
     tag_column,
 )
 from kht.plugin_types import RecordKind
-from kht.tags.service import split_tag_names, tag_names_column
 
 KIND = "customer"
 MODULE = "customers"
@@ -134,43 +133,18 @@ def get_customer(ctx: Ctx, customer_id: int) -> Customer:
     return records.get_record(ctx, SPEC, customer_id)
 
 
-def get_customer_and_tags(ctx: Ctx, customer_id: int) -> tuple[Customer, list[str]]:
-    """One customer in scope with its tag names (one query: the 360 view's hot path)."""
-    customer, joined = records.get_record_with(
-        ctx,
-        SPEC,
-        customer_id,
-        "with_tags",
-        lambda: (tag_names_column(KIND, Customer.id),),
-    )
-    return customer, split_tag_names(joined)
-
-
 def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Customer]]:
     """Customers in scope matching the quick search `q` and the filters (unsorted)."""
-    require(ctx.user, MODULE, "view")
-    query = records.visible(ctx, SPEC, deleted=deleted)
-    if q.strip():
-        search = (Customer.name, Customer.phone, Customer.email)
-        query = query.where(records.quick_search(ctx, SPEC, q, search))
-    return apply_filters(query, columns(ctx), filters or [])
+    search = (Customer.name, Customer.phone, Customer.email)
+    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_customers(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "-updated_at",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Customer], int]:
-    """A page of customers in scope, filtered and sorted, and the total count."""
-    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, columns(ctx), sort, Customer.id, page, page_size)
+def list_customers(ctx: Ctx, **options: Any) -> tuple[list[Customer], int]:
+    """A page of customers in scope, filtered and sorted, and the total count (the options of
+    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Customer:
@@ -179,32 +153,27 @@ def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Custome
     return records.update_record(ctx, SPEC, customer, data.version, clean(records.changes_of(data)))
 
 
-def delete_customer(ctx: Ctx, customer_id: int) -> None:
-    """Move a customer to the recycle bin."""
-    records.delete_record(ctx, SPEC, get_customer(ctx, customer_id))
-
-
-def restore_customer(ctx: Ctx, customer_id: int) -> Customer:
-    """Bring a customer back from the recycle bin."""
-    customer = records.get_record(ctx, SPEC, customer_id, deleted=True)
-    records.restore_record(ctx, SPEC, customer)
-    return customer
-
-
 __all__ = [
     "KIND",
     "MODULE",
     "SPEC",
     "columns",
     "create_customer",
-    "delete_customer",
     "filtered",
     "get_customer",
     "list_customers",
-    "restore_customer",
     "scoped_query",
     "update_customer",
 ]
+
+
+def bulk_group(ctx: Ctx, data: CustomerBulkRequest, ids: list[int]) -> int | None:
+    """The customers' own bulk action: add the selection to the group `group_id`."""
+    if data.action != "group":
+        return None
+    if data.group_id is None:
+        raise ValidationError("group_id is required", "group_id")
+    return groups.add_members(ctx, data.group_id, ids)
 
 
 SPEC = RecordKind(
@@ -213,8 +182,14 @@ SPEC = RecordKind(
     module=MODULE,
     label_zh="客户",
     label_en="Customers",
+    plural="customers",
     columns=columns,
     query=filtered,
     update=update_customer,
     update_schema=CustomerUpdate,
+    create_schema=CustomerCreate,
+    out_schema=CustomerOut,
+    create=create_customer,
+    bulk_schema=CustomerBulkRequest,
+    bulk=bulk_group,
 )

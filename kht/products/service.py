@@ -25,7 +25,7 @@ from kht.lists.engine import (
 from kht.org.models import BusinessLine
 from kht.plugin_types import RecordKind
 from kht.products.models import Product, money_value, rate_value
-from kht.products.schemas import ProductCreate, ProductUpdate
+from kht.products.schemas import ProductCreate, ProductOut, ProductUpdate
 
 KIND = "product"
 MODULE = "products"
@@ -107,20 +107,10 @@ def filtered(
     return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_products(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "code",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Product], int]:
-    """A page of products, filtered and sorted, and the total count."""
-    return records.page_of(
-        ctx, SPEC, page=page, page_size=page_size, q=q, sort=sort, filters=filters, deleted=deleted
-    )
+def list_products(ctx: Ctx, **options: Any) -> tuple[list[Product], int]:
+    """A page of products, filtered and sorted, and the total count (the options of
+    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def update_product(ctx: Ctx, product_id: int, data: ProductUpdate) -> Product:
@@ -131,18 +121,6 @@ def update_product(ctx: Ctx, product_id: int, data: ProductUpdate) -> Product:
         raise Conflict(f"product {product_id} was changed by someone else; reload it", "version")
     changes = clean(ctx, records.changes_of(data), product.id)
     return records.update_record(ctx, SPEC, product, data.version, changes)
-
-
-def delete_product(ctx: Ctx, product_id: int) -> None:
-    """Move a product to the recycle bin (price lists keep their rows for it)."""
-    records.delete_record(ctx, SPEC, get_product(ctx, product_id))
-
-
-def restore_product(ctx: Ctx, product_id: int) -> Product:
-    """Bring a product back from the recycle bin."""
-    product = get_product(ctx, product_id, deleted=True)
-    records.restore_record(ctx, SPEC, product)
-    return product
 
 
 def line_names(ctx: Ctx) -> dict[int, str]:
@@ -167,12 +145,17 @@ SPEC = RecordKind(
     module=MODULE,
     label_zh="产品",
     label_en="Products",
+    plural="products",
+    default_sort="code",
     open_filter=false,  # shared records: a hand-over never moves products
     owned=False,
     columns=columns,
     query=filtered,
     update=update_product,
     update_schema=ProductUpdate,
+    create_schema=ProductCreate,
+    out_schema=ProductOut,
+    create=create_product,
 )
 
 __all__ = [
@@ -182,12 +165,10 @@ __all__ = [
     "clean",
     "columns",
     "create_product",
-    "delete_product",
     "filtered",
     "get_product",
     "line_names",
     "list_products",
     "product_names",
-    "restore_product",
     "update_product",
 ]

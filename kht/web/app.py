@@ -27,6 +27,8 @@ from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.engine import make_server_engine, make_session_factory, read_only
+from kht.records import declared_kinds
+from kht.records.api import record_routes
 from kht.web.authn import AuthenticationMiddleware
 from kht.web.capacity import RequestCapacity
 from kht.web.deps import provide_ctx
@@ -118,6 +120,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     handlers = [
         route for batch in plugins.pm.hook.kht_register_routes() if batch for route in batch
     ]
+    handlers += record_routes(declared_kinds(plugins.pm.hook).values())
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], include_in_schema=False
     )
