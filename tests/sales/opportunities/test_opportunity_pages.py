@@ -137,19 +137,11 @@ def test_another_reps_opportunity_page_is_not_found(team):
 
 
 def test_a_multi_choice_custom_field_reads_as_a_list_of_choices_on_the_page(team):
-    from kht.db.custom_fields import CustomField
+    from tests.importing.conftest import add_field
 
-    with team.ctx(None) as ctx:
-        ctx.session.add(
-            CustomField(
-                kind="opportunity",
-                name="areas",
-                type="multi_choice",
-                label_zh="领域",
-                label_en="Areas",
-                choices=["医疗", "电力"],
-            )
-        )
+    add_field(
+        team, "areas", "multi_choice", "领域", "Areas", kind="opportunity", choices=["医疗", "电力"]
+    )
     opportunity = created(team, ext={"custom": {"areas": ["医疗", "电力"]}})
     page = browser(team, "rep1").get(f"/opportunities/{opportunity['id']}")
     assert 'data-field="ext.custom.areas">医疗, 电力</dd>' in page.text
