@@ -31,6 +31,7 @@ from kht.web.authn import AuthenticationMiddleware
 from kht.web.capacity import RequestCapacity
 from kht.web.deps import provide_ctx
 from kht.web.errors import EXCEPTION_HANDLERS, document_errors
+from kht.recordpages.views import record_pages
 from kht.web.params import check_body, check_parameters
 from kht.web.security_headers import security_headers
 
@@ -118,6 +119,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     handlers = [
         route for batch in plugins.pm.hook.kht_register_routes() if batch for route in batch
     ]
+    handlers += record_pages(plugins.pm.hook.kht_register_record_kinds())
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], include_in_schema=False
     )

@@ -1,0 +1,69 @@
+"""A record kind's form read from its declaration: which inputs, and the values they sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from kht.contacts.ui import ext_from_form, text
+from kht.context import Ctx
+from kht.fields import fields_for
+from kht.plugin_types import RecordKind
+
+TEXT_TYPES = frozenset({"text", "long_text", "phone", "email", "url"})
+
+
+def schema_keys(schema: Any) -> set[str]:
+    """The field names an input Struct accepts."""
+    return {field.name for field in msgspec.structs.fields(schema)} if schema else set()
+
+
+def form_fields(spec: RecordKind) -> list[Any]:
+    """The built-in fields the form shows, in order (see RecordPages.form_fields)."""
+    by_name = {field.name: field for field in spec.fields}
+    chosen = spec.pages.form_fields if spec.pages and spec.pages.form_fields else tuple(by_name)
+    accepted = schema_keys(spec.create_schema) | schema_keys(spec.update_schema)
+    return [by_name[name] for name in chosen if name in by_name and name in accepted]
+
+
+def detail_fields(spec: RecordKind) -> list[Any]:
+    """The built-in fields the detail page shows, in order."""
+    by_name = {field.name: field for field in spec.fields}
+    chosen = spec.pages.detail_fields if spec.pages and spec.pages.detail_fields else tuple(by_name)
+    return [by_name[name] for name in chosen if name in by_name]
+
+
+def _value(field: Any, raw: str) -> Any:
+    if field.type in TEXT_TYPES:
+        return raw
+    if raw == "":
+        return None
+    if field.type in ("number", "user") and raw.isdigit():
+        return int(raw)
+    return raw
+
+
+def submitted(ctx: Ctx, spec: RecordKind, data: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """The values a form sent for `schema` (the create or the update Struct), custom fields
+    included. A choice left empty is left out (the schema's default applies); a field the
+    form did not send is left out too, so a kind's own inputs (a customer picker) simply
+    add to the declared ones."""
+    accepted = schema_keys(schema)
+    found: dict[str, Any] = {}
+    for field in spec.fields:
+        if field.name not in accepted or field.name not in data:
+            continue
+        value = _value(field, text(data, field.name))
+        if value is None and field.type == "single_choice":
+            continue
+        found[field.name] = value
+    if "ext" in accepted:
+        found["ext"] = ext_from_form(fields_for(ctx, spec.kind), data)
+    return found
+
+
+def record_values(spec: RecordKind, record: Any) -> dict[str, Any]:
+    """A record's values as the edit form starts with them."""
+    values = {field.name: getattr(record, field.name, None) for field in form_fields(spec)}
+    return {**values, "ext": record.ext or {}, "version": record.version}
