@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
+
+if TYPE_CHECKING:
+    from kht.db.custom_fields import FieldDef
 
 
 class PluginInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -154,27 +157,54 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
-    """A kind of owned record (customer, lead, ...): its model and its permission module.
+    """A kind of owned record (customer, lead, ...): the whole contract of a record kind.
 
-    Hand-over, audit history and other cross-cutting services find records through these.
-    `open_filter`, if given, returns a SQLAlchemy clause selecting the records a hand-over
-    moves (e.g. only open actions); by default every live record moves. A kind with a list
-    page gives `columns(ctx) -> {key: Column}` and `query(ctx, q=, filters=, deleted=)` (a
-    scoped SELECT), so saved views, segments and bulk operations work on it. A kind whose
-    list cells may be edited in place gives `update(ctx, record_id, data)` (its service's
-    partial update, which checks `data.version`) and `update_schema` (the msgspec Struct
-    `data` is): a column is editable exactly when that Struct has a field of its name.
+    A core module or a plugin declares a kind once (through `kht_register_record_kinds`) and
+    the core gives it what every kind has: hand-over, audit history, the recycle bin, saved
+    views, bulk operations and, with `plural` and the schemas, the JSON API
+    `/api/v1/<plural>` (list, create, get, update, delete, restore, columns, bulk). Every
+    service hook is optional: without one the generic record service (`kht.record_service`)
+    does the work, so a simple kind declares data only; a kind with rules of its own names
+    its service function here, and that override is the visible exception.
     """
 
+    # ---- identity
+    # The record kind's name (`customer`, `<plugin>_<thing>`), used in audit, tags, views.
     kind: str
+    # The SQLAlchemy model: owned (`owner_id`), versioned, soft-deleted (`deleted_at`), `ext`.
     model: Any
+    # The permission module whose view/create/edit/delete operations guard the kind.
     module: str
+    # The kind's name in lists and menus (plural: "客户" / "Customers").
     label_zh: str
     label_en: str
+    # The URL segment of its API and pages (`contacts` -> /api/v1/contacts); empty: no API.
+    plural: str = ""
+
+    # ---- fields, search and sort
+    # The built-in fields (`FieldDef` with `namespace=""`: a column of `model` named `name`)
+    # with their types, labels and choices, in the order forms and detail pages show them.
+    # Custom and plugin fields are added by the core (`kht.fields.fields_for`).
+    fields: tuple[FieldDef, ...] = ()
+    # The columns (names of `model` attributes) the list's search box `q` looks in.
+    searchable: tuple[str, ...] = ()
+    # The list's default order: a column key, `-` first for descending.
+    default_sort: str = "-updated_at"
+
+    # ---- lists, views, bulk, inline edit, hand-over
+    # Which records a hand-over moves: `open_filter()` -> SQLAlchemy clause (default: all
+    # live records of the user).
     open_filter: Any = None
+    # `columns(ctx) -> {key: kht.lists.engine.Column}`: what a list shows, filters, sorts by.
     columns: Any = None
+    # `query(ctx, q=, filters=, deleted=)` -> the scoped, filtered, unsorted SELECT behind the
+    # list, export, bulk operations and saved views.
     query: Any = None
+    # `update(ctx, record_id, data) -> record`: the partial update (checks `data.version`,
+    # 409 when stale); default: `record_service.update_record` with the Struct's fields.
     update: Any = None
+    # The msgspec Struct of a partial update (`version` plus UNSET-able fields). A list cell
+    # is editable in place exactly when this Struct has a field of the column's name.
     update_schema: Any = None
     # Until the declaration lands from issue 14 item 1 (kindapi): the kind's URL name, its
     # built-in fields (FieldDef) and its create / delete service functions.
@@ -185,6 +215,31 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     delete: Any = None
     # Its web pages (list, form, detail) built by kht.recordpages; None: the kind has none.
     pages: RecordPages | None = None
+
+    # ---- the JSON API (given `plural`, `create_schema`, `update_schema` and `out_schema`)
+    # The msgspec Struct a client POSTs to create a record.
+    create_schema: Any = None
+    # The msgspec Struct the API answers with; its fields are read from the record's
+    # attributes (`ext` as a dict, `tags` as the record's tag names) unless `to_out` is given.
+    out_schema: Any = None
+    # `to_out(ctx, record, tags) -> out_schema`: for answers holding more than the record's
+    # own columns (computed status, lines); `kht.record_service.record_out` helps build one.
+    to_out: Any = None
+    # The msgspec Struct of `POST /bulk` (default `kht.records.schemas.BulkRequest`) and
+    # `bulk(ctx, data, ids) -> int | None`, the kind's own bulk actions (None: not one of
+    # them, the generic assign/tag/set/delete/restore applies).
+    bulk_schema: Any = None
+    bulk: Any = None
+
+    # ---- service functions (default: the generic record service)
+    # `get(ctx, record_id) -> record` in scope, else NotFound (404).
+    get: Any = None
+    # `create(ctx, data) -> record` from a `create_schema` instance.
+    create: Any = None
+    # `delete(ctx, record_id) -> None`: to the recycle bin.
+    delete: Any = None
+    # `restore(ctx, record_id) -> record`: back from the recycle bin.
+    restore: Any = None
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en

@@ -44,7 +44,12 @@ MAX_AMOUNT = Decimal("1e16")
 
 
 class FieldDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """One field on a kind of record (`customer`, `contact`, `lead`, ...)."""
+    """One field on a kind of record (`customer`, `contact`, `lead`, ...).
+
+    `namespace` says where the value lives: `custom` (administrators' fields) or a plugin's
+    name under `ext`; the empty namespace is a built-in column of the kind's model (a field
+    of `RecordKind.fields`), whose key is its name.
+    """
 
     name: str
     type: FieldType
@@ -58,8 +63,9 @@ class FieldDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
     @property
     def key(self) -> str:
-        """The dotted path used in errors, filters and column names: `ext.<namespace>.<name>`."""
-        return f"ext.{self.namespace}.{self.name}"
+        """The dotted path used in errors, filters and column names: `ext.<namespace>.<name>`,
+        or the bare name of a built-in column."""
+        return f"ext.{self.namespace}.{self.name}" if self.namespace else self.name
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
