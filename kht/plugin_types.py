@@ -131,6 +131,8 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     - `unowned_zh` / `unowned_en`: what an empty owner is called (the shared pool);
     - `list_filters`: query parameters that filter the list on the field of that name
       (`?status=new` is `f=status:eq:new`); `list_actions`: links beside "New";
+    - `labels(ctx) -> {field: {value: label}}`: labels of stored values known only at run
+      time (a customer's lifecycle stages), for the list, the detail page and the history;
     - `list_context(ctx, rows) -> dict` and `detail_context(ctx, record) -> dict`: more
       values for the templates (e.g. reference names for the cells);
     - `form_template` / `detail_template`: the kind's own template, extending
@@ -147,6 +149,7 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     unowned_en: str = ""
     list_filters: tuple[str, ...] = ()
     list_actions: tuple[RecordAction, ...] = ()
+    labels: Any = None
     list_context: Any = None
     detail_context: Any = None
     form_template: str = ""
@@ -206,15 +209,6 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     # The msgspec Struct of a partial update (`version` plus UNSET-able fields). A list cell
     # is editable in place exactly when this Struct has a field of the column's name.
     update_schema: Any = None
-    # Until the declaration lands from issue 14 item 1 (kindapi): the kind's URL name, its
-    # built-in fields (FieldDef) and its create / delete service functions.
-    plural: str = ""
-    fields: tuple[Any, ...] = ()
-    create: Any = None
-    create_schema: Any = None
-    delete: Any = None
-    # Its web pages (list, form, detail) built by kht.recordpages; None: the kind has none.
-    pages: RecordPages | None = None
 
     # ---- the JSON API (given `plural`, `create_schema`, `update_schema` and `out_schema`)
     # The msgspec Struct a client POSTs to create a record.
@@ -240,6 +234,10 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     delete: Any = None
     # `restore(ctx, record_id) -> record`: back from the recycle bin.
     restore: Any = None
+
+    # ---- web pages
+    # The list, form and detail pages kht.recordpages builds (None: the kind has none).
+    pages: RecordPages | None = None
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en

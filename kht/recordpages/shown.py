@@ -47,6 +47,12 @@ def _choice_label(field: Any, value: Any, language: str) -> Any:
     return None
 
 
+def run_time_labels(ctx: Ctx, spec: RecordKind) -> dict[str, dict[Any, str]]:
+    """The kind's labels of values known only at run time (RecordPages.labels)."""
+    pages = spec.pages
+    return dict(pages.labels(ctx)) if pages and pages.labels else {}
+
+
 class Shown:
     """Turns a kind's stored values into text: labels, names of people and customers."""
 
@@ -61,6 +67,7 @@ class Shown:
         self.custom = fields_for(ctx, spec.kind)
         self.people = people(ctx, ids.get("people", set()))
         self.customers = customer_names(ctx, {i for i in ids.get("customers", set()) if i})
+        self.labels = run_time_labels(ctx, spec)
 
     def label(self, key: str) -> str:
         """A field's label: declared, custom, or one many kinds share."""
@@ -92,16 +99,21 @@ class Shown:
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, str):
-            found = _choice_label(self.fields.get(key), value, self.language)
-            if found is None:
-                found = choice_labels(self.spec.kind, key, self.language).get(value)
-            if found is not None:
-                return found
+            return self.choice(key, value)
         if isinstance(value, list):
             return ", ".join(str(item) for item in value)
         if isinstance(value, dict):
             return json.dumps(value, ensure_ascii=False, sort_keys=True)
         return short_text(value, self.ctx.zone)
+
+    def choice(self, key: str, value: str) -> str:
+        """A stored text: its choice label when the field has choices, else as it is."""
+        found = _choice_label(self.fields.get(key), value, self.language)
+        if found is None:
+            found = self.labels.get(key, {}).get(value)
+        if found is None:
+            found = choice_labels(self.spec.kind, key, self.language).get(value)
+        return short_text(value, self.ctx.zone) if found is None else found
 
     def link(self, key: str, value: Any) -> str:
         """The page a referenced record's name links to ("" for none, or out of scope)."""

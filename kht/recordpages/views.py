@@ -14,6 +14,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht import record_service as records
+from kht.auth.permissions import require
 from kht.contacts.ui import record_panels, text, to_struct
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, ValidationError
@@ -22,7 +23,7 @@ from kht.lists.bulk import owner_choices
 from kht.lists.ui import ListState, list_context
 from kht.plugin_types import RecordAction, RecordKind
 from kht.recordpages.forms import detail_fields, form_fields, record_values, submitted
-from kht.recordpages.shown import record_shown
+from kht.recordpages.shown import record_shown, run_time_labels
 from kht.tags.service import tags_of
 from kht.web.pages import render
 
@@ -30,6 +31,34 @@ from kht.web.pages import render
 def has_pages(spec: RecordKind) -> bool:
     """Whether the kind declares enough for the shared pages."""
     return bool(spec.pages and spec.plural and spec.fields and spec.columns and spec.query)
+
+
+# A kind's service functions, or the generic record service where it names none.
+
+
+def get_record(ctx: Ctx, spec: RecordKind, record_id: int) -> Any:
+    """One record in scope, or NotFound."""
+    return spec.get(ctx, record_id) if spec.get else records.get_record(ctx, spec, record_id)
+
+
+def _create(ctx: Ctx, spec: RecordKind, data: Any) -> Any:
+    if spec.create:
+        return spec.create(ctx, data)
+    return records.create_record(ctx, spec, records.changes_of(data))
+
+
+def _update(ctx: Ctx, spec: RecordKind, record_id: int, data: Any) -> Any:
+    if spec.update:
+        return spec.update(ctx, record_id, data)
+    record = get_record(ctx, spec, record_id)
+    return records.update_record(ctx, spec, record, data.version, records.changes_of(data))
+
+
+def _delete(ctx: Ctx, spec: RecordKind, record_id: int) -> None:
+    if spec.delete:
+        spec.delete(ctx, record_id)
+    else:
+        records.delete_record(ctx, spec, get_record(ctx, spec, record_id))
 
 
 def _extra(spec: RecordKind, name: str, ctx: Ctx, value: Any) -> dict[str, Any]:
@@ -69,7 +98,7 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
     owners = owner_choices(ctx)
     extra = {
         "title": spec.label(ctx.language),
-        "new_url": f"{base}/new" if spec.create else "",
+        "new_url": f"{base}/new",
         "actions": [
             {"url": action.url, "label": action.label(ctx.language)}
             for action in pages.list_actions
@@ -78,7 +107,7 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
         "people": dict(owners),
         "owners": owners,
         "tags": tags_of(ctx, spec.kind, [row.id for row in rows]),
-        "refs": _choice_refs(spec, ctx.language),
+        "refs": {**_choice_refs(spec, ctx.language), **run_time_labels(ctx, spec)},
     }
     more = _extra(spec, "list_context", ctx, rows)
     extra["refs"] = {**extra["refs"], **more.pop("refs", {})}
@@ -139,7 +168,7 @@ def detail_page(
     """One record: fields, custom fields, buttons, panels, history (404 out of scope)."""
     pages = spec.pages
     assert pages is not None
-    record = records.get_record(ctx, spec, record_id)
+    record = get_record(ctx, spec, record_id)
     shown, history = record_shown(ctx, spec, record)
     fields = fields_for(ctx, spec.kind)
     ext = record.ext or {}
@@ -182,7 +211,7 @@ def detail_page(
         panels=record_panels(ctx, spec.kind, record),
         actions=actions,
         history=history,
-        can_delete=bool(spec.delete and ctx.user and ctx.user.can(spec.module, "delete")),
+        can_delete=bool(ctx.user and ctx.user.can(spec.module, "delete")),
         tz=ctx.zone,
         **_extra(spec, "detail_context", ctx, record),
     )
@@ -204,7 +233,7 @@ def create(request: Request, ctx: Ctx, spec: RecordKind, data: dict[str, Any]) -
     """Create from the form; bad input shows the form again (422) with what was typed."""
     values = submitted(ctx, spec, data, spec.create_schema)
     try:
-        record = spec.create(ctx, to_struct(values, spec.create_schema, strict=False))
+        record = _create(ctx, spec, to_struct(values, spec.create_schema, strict=False))
     except ValidationError as exc:
         ctx.session.rollback()
         return form_page(request, ctx, spec, form=values, errors=_refused(exc), status_code=422)
@@ -218,7 +247,7 @@ def save(request: Request, ctx: Ctx, spec: RecordKind, record_id: int, data: dic
     version = _version(data)
     try:
         change = to_struct({**values, "version": version}, spec.update_schema, strict=False)
-        spec.update(ctx, record_id, change)
+        _update(ctx, spec, record_id, change)
     except (Conflict, ValidationError) as exc:
         ctx.session.rollback()
         form = {**values, "version": version}
@@ -233,7 +262,7 @@ def save(request: Request, ctx: Ctx, spec: RecordKind, record_id: int, data: dic
                 errors=_refused(exc),
                 status_code=exc.status,
             )
-        record = records.get_record(ctx, spec, record_id)
+        record = get_record(ctx, spec, record_id)
         return form_page(
             request,
             ctx,
@@ -271,8 +300,8 @@ def kind_routes(spec: RecordKind) -> list[Any]:
 
     @get(f"{base}/{{record_id:int}}/edit", **page)
     def edit(request: Request, ctx: RequestCtx, record_id: FromPath[int]) -> Template:
-        record = records.get_record(ctx, spec, record_id)
-        require_edit(ctx, spec)
+        record = get_record(ctx, spec, record_id)
+        require(ctx.user, spec.module, "edit")
         form = record_values(spec, record)
         return form_page(request, ctx, spec, form=form, errors={}, record=record)
 
@@ -293,22 +322,13 @@ def kind_routes(spec: RecordKind) -> list[Any]:
         edit,
         *[post(f"{base}/{{record_id:int}}{end}", **page)(saved) for end in ("", "/edit")],
     ]
-    if spec.delete:
 
-        @post(f"{base}/{{record_id:int}}/delete", **page)
-        def deleted(ctx: RequestCtx, record_id: FromPath[int]) -> Redirect:
-            spec.delete(ctx, record_id)
-            return Redirect(base, status_code=303)
+    @post(f"{base}/{{record_id:int}}/delete", **page)
+    def deleted(ctx: RequestCtx, record_id: FromPath[int]) -> Redirect:
+        _delete(ctx, spec, record_id)
+        return Redirect(base, status_code=303)
 
-        handlers.append(deleted)
-    return handlers
-
-
-def require_edit(ctx: Ctx, spec: RecordKind) -> None:
-    """The edit form is for users who may edit the kind (the save checks again)."""
-    from kht.auth.permissions import require
-
-    require(ctx.user, spec.module, "edit")
+    return [*handlers, deleted]
 
 
 def record_pages(batches: list[Any]) -> list[Any]:

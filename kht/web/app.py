@@ -27,11 +27,11 @@ from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.engine import make_server_engine, make_session_factory, read_only
+from kht.recordpages.views import record_pages
 from kht.web.authn import AuthenticationMiddleware
 from kht.web.capacity import RequestCapacity
 from kht.web.deps import provide_ctx
 from kht.web.errors import EXCEPTION_HANDLERS, document_errors
-from kht.recordpages.views import record_pages
 from kht.web.params import check_body, check_parameters
 from kht.web.security_headers import security_headers
 
