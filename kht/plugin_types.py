@@ -127,7 +127,7 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     - `form_fields` / `detail_fields`: the built-in fields on the form / the detail page, in
       order (default: every field of `fields`; the form keeps those its schemas accept);
     - `badge`, `subtitle`: fields shown beside the record's name in its heading;
-    - `inline_edit`: the edit form is a section of the detail page (else a page of its own);
+    - `edit_on_page`: the edit form is a section of the detail page (else a page of its own);
     - `unowned_zh` / `unowned_en`: what an empty owner is called (the shared pool);
     - `list_filters`: query parameters that filter the list on the field of that name
       (`?status=new` is `f=status:eq:new`); `list_actions`: links beside "New";
@@ -144,7 +144,7 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     detail_fields: tuple[str, ...] = ()
     badge: str = ""
     subtitle: str = ""
-    inline_edit: bool = False
+    edit_on_page: bool = False
     unowned_zh: str = ""
     unowned_en: str = ""
     list_filters: tuple[str, ...] = ()

@@ -82,7 +82,7 @@ PAGES = RecordPages(
         "notes",
     ),
     badge="role",
-    inline_edit=True,
+    edit_on_page=True,
     list_actions=(
         RecordAction(
             key="duplicates", label_zh="查重", label_en="Duplicates", url="/contacts/duplicates"

@@ -66,7 +66,7 @@ PAGES = RecordPages(
     ),
     badge="status",
     subtitle="company",
-    inline_edit=True,
+    edit_on_page=True,
     unowned_zh="线索池",
     unowned_en="Lead pool",
     list_filters=("status",),

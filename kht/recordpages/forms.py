@@ -37,6 +37,8 @@ def detail_fields(spec: RecordKind) -> list[Any]:
 def _value(field: Any, raw: str) -> Any:
     if field.type in TEXT_TYPES:
         return raw
+    if field.type == "boolean":
+        return raw in ("1", "on", "true", "yes")
     if raw == "":
         return None
     if field.type in ("number", "user") and raw.isdigit():
@@ -50,13 +52,16 @@ def submitted(ctx: Ctx, spec: RecordKind, data: dict[str, Any], schema: Any) -> 
     form did not send is left out too, so a kind's own inputs (a customer picker) simply
     add to the declared ones."""
     accepted = schema_keys(schema)
+    shown = {field.name for field in form_fields(spec)}
     found: dict[str, Any] = {}
     for field in spec.fields:
-        if field.name not in accepted or field.name not in data:
+        # An unticked checkbox sends nothing: a boolean on the form is then false.
+        sent = field.name in data or (field.type == "boolean" and field.name in shown)
+        if field.name not in accepted or not sent:
             continue
         value = _value(field, text(data, field.name))
-        if value is None and field.type == "single_choice":
-            continue
+        if value is None and field.type in ("single_choice", "money", "number"):
+            continue  # the schema's default (a new record) or unchanged (an edit)
         found[field.name] = value
     if "ext" in accepted:
         found["ext"] = ext_from_form(fields_for(ctx, spec.kind), data)
@@ -67,3 +72,14 @@ def record_values(spec: RecordKind, record: Any) -> dict[str, Any]:
     """A record's values as the edit form starts with them."""
     values = {field.name: getattr(record, field.name, None) for field in form_fields(spec)}
     return {**values, "ext": record.ext or {}, "version": record.version}
+
+
+def new_values(spec: RecordKind) -> dict[str, Any]:
+    """What a new record's form starts with: the create schema's defaults."""
+    if spec.create_schema is None:
+        return {}
+    return {
+        field.name: field.default
+        for field in msgspec.structs.fields(spec.create_schema)
+        if field.default is not msgspec.NODEFAULT
+    }

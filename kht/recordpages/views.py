@@ -22,8 +22,14 @@ from kht.fields import fields_for
 from kht.lists.bulk import owner_choices
 from kht.lists.ui import ListState, list_context
 from kht.plugin_types import RecordAction, RecordKind
-from kht.recordpages.forms import detail_fields, form_fields, record_values, submitted
-from kht.recordpages.shown import record_shown, run_time_labels
+from kht.recordpages.forms import (
+    detail_fields,
+    form_fields,
+    new_values,
+    record_values,
+    submitted,
+)
+from kht.recordpages.shown import Shown, record_shown, run_time_labels
 from kht.tags.service import tags_of
 from kht.web.pages import render
 
@@ -82,6 +88,8 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
     assert pages is not None
     base = f"/{spec.plural}"
     state = ListState.from_query(request.query_params)
+    if "sort" not in request.query_params:
+        state.sort = spec.default_sort
     for name in pages.list_filters:
         if request.query_params.get(name):
             state.f = [*state.f, f"{name}:eq:{request.query_params.get(name)}"]
@@ -95,10 +103,13 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
         filters=state.filters(ctx),
         deleted=state.deleted,
     )
-    owners = owner_choices(ctx)
+    columns = spec.columns(ctx)
+    # Shared records (products) have no owner to filter on or to hand a selection to.
+    owners = owner_choices(ctx) if "owner_id" in columns else []
+    can_create = ctx.user is not None and ctx.user.can(spec.module, "create")
     extra = {
         "title": spec.label(ctx.language),
-        "new_url": f"{base}/new",
+        "new_url": f"{base}/new" if can_create else "",
         "actions": [
             {"url": action.url, "label": action.label(ctx.language)}
             for action in pages.list_actions
@@ -116,7 +127,7 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
         kind=spec.kind,
         base=base,
         state=state,
-        columns=spec.columns(ctx),
+        columns=columns,
         rows=rows,
         total=total,
         extra={**extra, **more},
@@ -151,6 +162,7 @@ def form_page(
         errors=errors,
         builtin=form_fields(spec),
         fields=fields_for(ctx, spec.kind),
+        shown=Shown(ctx, spec, {}),
         **_extra(spec, "detail_context", ctx, record),
     )
 
@@ -252,7 +264,7 @@ def save(request: Request, ctx: Ctx, spec: RecordKind, record_id: int, data: dic
         ctx.session.rollback()
         form = {**values, "version": version}
         assert spec.pages is not None
-        if spec.pages.inline_edit:
+        if spec.pages.edit_on_page:
             return detail_page(
                 request,
                 ctx,
@@ -286,8 +298,11 @@ def kind_routes(spec: RecordKind) -> list[Any]:
 
     @get(f"{base}/new", **page)
     def new(request: Request, ctx: RequestCtx) -> Template:
-        form = {key: request.query_params.get(key) for key in request.query_params}
-        return form_page(request, ctx, spec, form={**form, "ext": {}}, errors={})
+        require(ctx.user, spec.module, "create")
+        # The create schema's defaults, then what the link says (a contact's customer).
+        given = {key: request.query_params.get(key) for key in request.query_params}
+        form = {**new_values(spec), **given, "ext": {}}
+        return form_page(request, ctx, spec, form=form, errors={})
 
     def created(
         request: Request, ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]
