@@ -20,14 +20,13 @@ from kht.auth.service import create_user, find_user
 from kht.auth.tokens import create_token
 from kht.config import load_settings
 from kht.demo_company import DEFAULT_SIZE as DEMO_SIZE
-from kht.errors import Conflict, KhtError, NotFound, ValidationError
+from kht.errors import Conflict, KhtError, NotFound, PluginError, ValidationError
 from kht.org import service as org_service
 from kht.org.models import Branch, BusinessLine, Department
 from kht.org.service import Unit
 from kht.runtime import Runtime
 
 ADMIN_LOGIN = "admin"
-PACKS = ("standard_product", "membership", "promotion", "project_sales", "key_account")
 
 
 @click.group()
@@ -138,7 +137,7 @@ def serve(host: str, port: int, workers: int) -> None:
     help="Where the generated logins are stored (readable by you only).",
 )
 def demo(serve_after: bool, port: int, size: int, logins_file: Path) -> None:
-    """Initialise if needed, enable all five packs, load demo data, then serve.
+    """Initialise if needed, enable every installed plugin, load demo data, then serve.
 
     The administrator's password is KHT_ADMIN_PASSWORD when set; every generated password is
     written to LOGINS_FILE (mode 0600), never to the terminal.
@@ -147,8 +146,11 @@ def demo(serve_after: bool, port: int, size: int, logins_file: Path) -> None:
 
     runtime = _runtime()
     init_database(runtime)
-    for name in PACKS:
-        runtime.enable(name)
+    for name in sorted(runtime.found):  # every installed pack and plugin
+        try:
+            runtime.enable(name)
+        except PluginError as exc:  # a broken plugin must not keep the demo from starting
+            click.echo(f"  not enabled: {exc.message}")
     admin_password = os.environ.get("KHT_ADMIN_PASSWORD") or None
     logins = load_demo(runtime, size=size, admin_password=admin_password)
     stored = write_logins(logins_file, logins)
@@ -162,6 +164,10 @@ def demo(serve_after: bool, port: int, size: int, logins_file: Path) -> None:
             # be sent back; production keeps them Secure.
             runtime.settings.secure_cookies = False
         click.get_current_context().invoke(serve, host="127.0.0.1", port=port, workers=1)
+
+
+# A running server loads its plugins (routes, menus, hooks) when it starts.
+RESTART = "restart the running servers (kht serve, kht worker) for the change to take effect there"
 
 
 @cli.group()
@@ -190,14 +196,19 @@ def plugins_enable(name: str) -> None:
     """Enable NAME and the plugins it requires, running their migrations."""
     newly = _runtime().set_enabled(name, True)
     click.echo(f"enabled: {', '.join(newly)}" if newly else f"{name} was already enabled")
+    if newly:
+        click.echo(RESTART)
 
 
 @plugins.command("disable")
 @click.argument("name")
 def plugins_disable(name: str) -> None:
     """Disable NAME; its data stays and comes back when it is enabled again."""
-    _runtime().set_enabled(name, False)
-    click.echo(f"disabled: {name}")
+    if _runtime().set_enabled(name, False):
+        click.echo(f"disabled: {name}")
+        click.echo(RESTART)
+    else:
+        click.echo(f"{name} was already disabled")
 
 
 # Set-up scripting: users, tokens and the organisation. These run as the operator (whoever

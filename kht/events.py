@@ -42,10 +42,17 @@ class RecordRestored(Event, tag=True):
 
 
 class StageChanged(Event, tag=True):
-    """A record moved between lifecycle or process stages."""
+    """A record (`kind`, `record_id`) moved between lifecycle or process stages.
+
+    `from_stage` and `to_stage` are stage keys (`from_stage` None for a record's first
+    stage); `outcome` is where the move leaves a record of a sales process (`open`, `won` or
+    `lost`) and empty for lifecycle stages, which have none; `cause` is why (a lost reason,
+    "reopen", "order placed", ...). A listener needs no re-read of the record to react.
+    """
 
     from_stage: str | None = None
     to_stage: str = ""
+    outcome: str = ""
     cause: str = ""
 
 

@@ -110,10 +110,14 @@ def kht_register_value_models() -> Any:
 
 @hookspec
 def kht_register_permissions() -> Any:
-    """Declare extra permissions the plugin checks.
+    """Declare the permission modules the plugin checks (rows of the role matrix).
 
-    Returns: a list of `Permission` (module, operation, labels). Called: at start-up; a
-    permission declared twice is a start-up error naming both plugins.
+    Returns: a list of `Permission` (module, zh/en labels, `default_grants` per built-in
+    role). Roles grant a module the usual operations and a data scope; check them with
+    `require(ctx.user, module, operation)`. Called: when the app, a command or the worker
+    builds its plugin manager (a module declared twice -- by two plugins, or clashing with
+    a core module -- is a start-up error naming both), for the role matrix, and when the
+    plugin is enabled (its `default_grants` go to roles without a grant on the module).
     """
 
 

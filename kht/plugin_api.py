@@ -1,9 +1,41 @@
-"""Everything a plugin may use from the core, in one import (plus the public services)."""
+"""The public API of kht for plugins: everything a plugin may import from the core is here.
 
+A plugin (an industry pack, a third-party package) imports from the core only
+
+- this module, `kht.plugin_api`: hooks, the plain data types handed to the core, events,
+  errors, the context, the generic record service, the data scope, page rendering,
+  translations, chart and static helpers, and the migration helpers; and
+- the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
+  (e.g. `kht.leads.service.create_lead`, `kht.sales.orders.service.filtered`): the same
+  functions the core's own API and pages call, with the same permission and scope checks.
+
+Everything else (`kht.db`, `kht.web`, models, `kht.auth.*` internals) may change without
+notice. `tests/plugins/test_public_api.py` checks every pack under `plugins/` and the
+example plugin under `tests/` against this boundary.
+
+Migrations of a plugin use `UtcDateTime` for times and `depends_on = CORE_REVISION`:
+
+    from kht.plugin_api import CORE_REVISION, UtcDateTime
+    revision = "0001_my_plugin"; down_revision = None
+    branch_labels = ("my_plugin",); depends_on = CORE_REVISION
+"""
+
+from kht.auth.permissions import require
+from kht.auth.scope import owned_by_visible
 from kht.context import Ctx, RequestCtx
-from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
+from kht.db.base import (
+    Base,
+    BusinessRecord,
+    ExtensibleMixin,
+    IdMixin,
+    JSONType,
+    Money,
+    UtcDateTime,
+    utcnow,
+)
 from kht.db.custom_fields import FieldDef
-from kht.errors import Conflict, Forbidden, KhtError, NotFound, ValidationError
+from kht.db.migrate import CORE_REVISION
+from kht.errors import Conflict, Forbidden, KhtError, NotAuthenticated, NotFound, ValidationError
 from kht.events import (
     ActionLogged,
     Event,
@@ -17,9 +49,39 @@ from kht.events import (
     StageChanged,
 )
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, Panel, Permission, PluginInfo, Problem, RecordAction
+from kht.plugin_types import (
+    MENU_SECTIONS,
+    MenuItem,
+    Panel,
+    Permission,
+    PluginInfo,
+    Problem,
+    ProcessDef,
+    QuoteTemplateDef,
+    RecordAction,
+    RecordKind,
+    Score,
+    ScorePart,
+    StageDef,
+    ValueModel,
+    admin_menu,
+)
+from kht.record_service import (
+    changes_of,
+    create_record,
+    delete_record,
+    get_record,
+    restore_record,
+    update_record,
+    visible,
+)
+from kht.value.schemas import ScoreComputed
+from kht.web.i18n import N_, translations
+from kht.web.pages import render
 
 __all__ = [
+    "CORE_REVISION",
+    "MENU_SECTIONS",
     "ActionLogged",
     "Base",
     "BusinessRecord",
@@ -30,24 +92,49 @@ __all__ = [
     "FieldDef",
     "Forbidden",
     "IdMixin",
+    "JSONType",
     "KhtError",
     "LeadConverted",
     "MenuItem",
+    "Money",
+    "N_",
+    "NotAuthenticated",
     "NotFound",
     "OrderPlaced",
     "Panel",
     "Permission",
     "PluginInfo",
     "Problem",
+    "ProcessDef",
+    "QuoteTemplateDef",
     "RecordAction",
     "RecordCreated",
     "RecordDeleted",
+    "RecordKind",
     "RecordRestored",
     "RecordUpdated",
     "RecordsMerged",
     "RequestCtx",
+    "Score",
+    "ScoreComputed",
+    "ScorePart",
     "StageChanged",
+    "StageDef",
+    "UtcDateTime",
     "ValidationError",
+    "ValueModel",
+    "admin_menu",
+    "changes_of",
+    "create_record",
+    "delete_record",
+    "get_record",
     "hookimpl",
+    "owned_by_visible",
+    "render",
+    "require",
+    "restore_record",
+    "translations",
+    "update_record",
     "utcnow",
+    "visible",
 ]

@@ -103,12 +103,23 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Permission(msgspec.Struct, frozen=True, kw_only=True):
-    """A permission a plugin declares: `module` plus an operation, with labels."""
+    """A permission module a plugin adds to the role matrix, with its labels.
+
+    Roles grant a plugin's module the same operations (view, create, edit, delete, import,
+    export, assign, admin) and data scope as a core module; the plugin checks them with
+    `require(ctx.user, module, operation)` or `ctx.user.can(module, operation)`.
+    `default_grants` maps built-in role keys to the grant each gets when the plugin is
+    enabled, in the roles' own shape: `{"sales_manager": {"ops": ["view", "admin"],
+    "scope": "department_tree"}}`. They go only to roles without a grant on the module yet
+    (an administrator's choice stays); the built-in administrator role gets every operation
+    on every plugin module unless named here. A module declared twice (by two plugins, or
+    clashing with a core module) is a start-up error naming both.
+    """
 
     module: str
-    operation: str
     label_zh: str
     label_en: str
+    default_grants: dict[str, dict[str, Any]] = {}
 
 
 class RecordPages(msgspec.Struct, frozen=True, kw_only=True):

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from kht import hookspecs
 from kht.db import migrate
 from kht.db.base import Base, utcnow
-from kht.errors import PluginError
-from kht.plugin_types import PluginInfo
+from kht.errors import KhtError, PluginError
+from kht.plugin_types import Permission, PluginInfo
 
 log = logging.getLogger("kht.plugins")
 
@@ -235,7 +235,47 @@ def build(found: dict[str, Discovered], enabled: set[str], *, trace: bool = Fals
         pm.trace.root.setwriter(lambda message: sys.stderr.write(message))
         pm.enable_tracing()
     _check_models(pm)
+    _check_permissions(pm)
     return Plugins(found=found, enabled=names, pm=pm)
+
+
+def declared_permissions(pm: pluggy.PluginManager) -> dict[str, tuple[str, Permission]]:
+    """{module: (plugin name, Permission)} of every registered plugin's permission."""
+    declared: dict[str, tuple[str, Permission]] = {}
+    for impl in pm.hook.kht_register_permissions.get_hookimpls():
+        for permission in impl.function() or []:
+            declared.setdefault(permission.module, (impl.plugin_name, permission))
+    return declared
+
+
+def _check_permissions(pm: pluggy.PluginManager) -> None:
+    """A permission module belongs to one plugin, never to a core module, and its default
+    grants name built-in roles with valid operations and scopes."""
+    from kht.auth.permissions import BUILTIN_ROLES, MODULES, check_grants
+
+    owners: dict[str, str] = {module: "the core" for module in MODULES}
+    for impl in pm.hook.kht_register_permissions.get_hookimpls():
+        for permission in impl.function() or []:
+            module = permission.module
+            if module in owners:
+                raise PluginError(
+                    f"permission module {module!r} is declared by {owners[module]} and by "
+                    f"plugin {impl.plugin_name!r}"
+                )
+            owners[module] = f"plugin {impl.plugin_name!r}"
+            unknown = sorted(set(permission.default_grants) - set(BUILTIN_ROLES))
+            if unknown:
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} grants {module!r} to unknown role(s) "
+                    f"{', '.join(unknown)} (built-in roles: {', '.join(BUILTIN_ROLES)})"
+                )
+            try:
+                for grant in permission.default_grants.values():
+                    check_grants({module: grant}, {module: None})
+            except KhtError as exc:
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r}: default grant of {module!r}: {exc.message}"
+                ) from None
 
 
 def _check_models(pm: pluggy.PluginManager) -> None:

@@ -65,7 +65,18 @@ class Runtime:
         """Enable plugin `name` (and what it requires), migrate it and seed its defaults."""
         newly = plugin_manager.enable(self.engine, self.found, name)
         self.seed()
+        if newly:
+            self.grant_defaults(newly)
         return newly
+
+    def grant_defaults(self, names: list[str]) -> None:
+        """Give the built-in roles the default grants the plugins `names` declare with their
+        permissions (`Permission.default_grants`)."""
+        from kht.auth.service import grant_plugin_defaults
+
+        with self.ctx() as ctx:
+            declared = plugin_manager.declared_permissions(ctx.plugins.pm).values()
+            grant_plugin_defaults(ctx.session, [p for owner, p in declared if owner in names])
 
     def set_enabled(self, name: str, enabled: bool) -> list[str]:
         """Enable (with what it requires, migrated and seeded) or disable plugin `name`.

@@ -14,10 +14,9 @@ from sqlalchemy import select
 
 from kht import record_service as records
 from kht.audit.models import AuditEntry
-from kht.auth.principal import load_principal
 from kht.context import Ctx
 from kht.customers.service import SPEC
-from kht.testing import add_user, bearer, log_in, runtime_of
+from kht.testing import acting_as, add_user, bearer, log_in, runtime_of
 
 STAFF = {
     "admin": ("administrator", "HQ"),
@@ -50,9 +49,7 @@ class Team:
     @contextmanager
     def ctx(self, login: str | None) -> Iterator[Ctx]:
         """A service context acting as `login` (None: the system, as the worker runs)."""
-        with self.runtime.ctx() as ctx:
-            if login is not None:
-                ctx.user = load_principal(ctx.session, self.users[login])
+        with acting_as(self.runtime, login) as ctx:
             yield ctx
 
     def audit(self, kind: str, record_id: int) -> list[AuditEntry]:

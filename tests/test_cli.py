@@ -57,12 +57,14 @@ def test_plugins_list_enable_disable(kht_db_url):
     assert "standard_product" in listed.stdout
     enabled = kht(kht_db_url, "plugins", "enable", "ext_plugin", extra=EXT_PLUGIN)
     assert enabled.returncode == 0 and "enabled: ext_plugin" in enabled.stdout
+    assert "restart the running servers" in enabled.stdout
     listed = kht(kht_db_url, "plugins", "list", extra=EXT_PLUGIN)
     assert any(
         line.startswith("ext_plugin") and " enabled " in line for line in listed.stdout.splitlines()
     )
     disabled = kht(kht_db_url, "plugins", "disable", "ext_plugin", extra=EXT_PLUGIN)
     assert disabled.returncode == 0 and "disabled: ext_plugin" in disabled.stdout
+    assert "restart the running servers" in disabled.stdout
 
 
 def test_an_unknown_plugin_name_is_one_clear_line_and_a_non_zero_exit(kht_db_url):
@@ -129,6 +131,22 @@ def test_demo_loads_without_serving_and_twice_does_not_duplicate(kht_db_url, tmp
 def _stored_logins(path) -> dict[str, str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return {line.split("\t")[0]: line.split("\t")[1] for line in lines if "\t" in line}
+
+
+def test_demo_enables_every_installed_plugin_and_skips_a_broken_one(kht_db_url, tmp_path):
+    from tests.conftest import BROKEN_PLUGIN
+
+    logins = tmp_path / "logins.txt"
+    extra = f"{EXT_PLUGIN},{BROKEN_PLUGIN}"
+    args = ("demo", "--no-serve", "--size", "0", "--logins-file", str(logins))
+    result = kht(kht_db_url, *args, extra=extra, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"not enabled: plugin '{BROKEN_PLUGIN}' cannot be loaded" in result.stdout
+    listed = kht(kht_db_url, "plugins", "list", extra=extra).stdout.splitlines()
+    states = {line.split()[0]: line.split()[1] for line in listed}
+    installed = {"standard_product", "membership", "promotion", "project_sales", "key_account"}
+    assert all(states[name] == "enabled" for name in installed | {"ext_plugin"}), states
+    assert states[BROKEN_PLUGIN] == "BROKEN"
 
 
 def test_demo_stores_the_generated_logins_in_a_private_file_and_never_prints_them(

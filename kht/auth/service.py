@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from kht.auth.models import Role, User
 from kht.auth.passwords import generate_password, hash_password, verify_password
-from kht.auth.permissions import BUILTIN_ROLES, MODULES, check_grants, require
+from kht.auth.permissions import BUILTIN_ROLES, MODULES, OPERATIONS, check_grants, require
 from kht.auth.schemas import RoleUpdate, UserCreate, UserUpdate
 from kht.auth.sessions import end_all_sessions
 from kht.context import Ctx
 from kht.errors import Conflict, NotAuthenticated, NotFound, ValidationError
 from kht.org.models import Branch, BusinessLine, Department, user_business_lines
+from kht.plugin_types import Permission
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -41,6 +42,30 @@ def ensure_builtin_roles(session: Session) -> None:
                     builtin=True,
                 )
             )
+    session.flush()
+
+
+def grant_plugin_defaults(session: Session, permissions: list[Permission]) -> None:
+    """Give the built-in roles the default grants of a newly enabled plugin's modules.
+
+    A role that already has a grant on the module keeps it (an administrator's choice); the
+    administrator role gets every operation with scope `all` unless the plugin names it.
+    """
+    roles = {role.key: role for role in session.scalars(select(Role).where(Role.builtin))}
+    for permission in permissions:
+        defaults = {"administrator": {"ops": list(OPERATIONS), "scope": "all"}}
+        defaults.update(permission.default_grants)
+        for key, grant in defaults.items():
+            role = roles.get(key)
+            if role is None or permission.module in (role.grants or {}):
+                continue
+            role.grants = {
+                **(role.grants or {}),
+                permission.module: {
+                    "ops": list(grant.get("ops", ())),
+                    "scope": grant.get("scope", "own"),
+                },
+            }
     session.flush()
 
 

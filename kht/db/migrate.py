@@ -13,6 +13,11 @@ from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 CORE_BRANCH = "core"
+# The core revision a plugin branch names in `depends_on` (public as kht.plugin_api's). The
+# core's first revision, so it never changes: the core is always brought to its head before
+# any plugin branch runs, so a plugin's migrations may use every core table. A moving value
+# (the core's head) would make an applied plugin revision claim core revisions not yet run.
+CORE_REVISION = "0001_core"
 
 
 def alembic_config(engine: Engine, plugin_dirs: dict[str, Path]) -> Config:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kht.plugin_types import ProcessDef, QuoteTemplateDef, StageDef
+from kht.plugin_api import ProcessDef, QuoteTemplateDef, StageDef
 
 PROCESS_KEY = "standard_product.standard_sale"
 TEMPLATE_KEY = "standard_product.service_promise"

@@ -6,9 +6,9 @@ from typing import Any
 
 from kht.actions.schemas import ActionCreate
 from kht.actions.service import log_action
-from kht.context import Ctx
 from kht.leads.schemas import LeadCreate
 from kht.leads.service import create_lead, list_leads
+from kht.plugin_api import Ctx
 from kht.value.service import active_users
 from plugins.standard_product import fields as f
 from plugins.standard_product.models import SETTINGS_ID, PackSettings

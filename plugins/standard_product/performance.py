@@ -19,9 +19,8 @@ import msgspec
 from sqlalchemy import func, select
 
 from kht.actions.service import reachable
-from kht.context import Ctx
-from kht.errors import Forbidden, ValidationError
 from kht.leads.service import filtered as leads_in_scope
+from kht.plugin_api import Ctx, Forbidden, ValidationError
 from kht.sales.opportunities.service import owners_in_scope, won_between
 from kht.sales.orders.service import filtered as orders_in_scope
 from kht.sales.quotas.service import quota_amounts

@@ -12,10 +12,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kht.events import OrderPlaced, RecordRestored, RecordUpdated
-from kht.plugin_api import Ctx, FieldDef, MenuItem, Permission, PluginInfo, hookimpl
-from kht.plugin_types import ProcessDef, QuoteTemplateDef, ValueModel
-from kht.value.schemas import ScoreComputed
+from kht.plugin_api import (
+    Ctx,
+    FieldDef,
+    MenuItem,
+    OrderPlaced,
+    Permission,
+    PluginInfo,
+    ProcessDef,
+    QuoteTemplateDef,
+    RecordRestored,
+    RecordUpdated,
+    ScoreComputed,
+    ValueModel,
+    hookimpl,
+)
 
 NAME = "standard_product"
 HERE = Path(__file__).parent
@@ -48,9 +59,10 @@ def kht_register_permissions() -> list[Permission]:
     return [
         Permission(
             module=NAME,
-            operation="admin",
             label_zh="标准产品设置",
             label_en="Standard product setup",
+            # No default_grants: the administrator role gets every operation on enabling,
+            # and administrators decide who else sets up lead scoring.
         )
     ]
 
@@ -114,13 +126,14 @@ def kht_on_event(ctx: Ctx, event: Any) -> None:
     from plugins.standard_product.service import (
         LEAD_SCORE,
         after_score,
+        rescore_customer,
         rescore_customer_of_order,
     )
 
     if isinstance(event, ScoreComputed) and event.model_key == LEAD_SCORE:
         after_score(ctx, event.record_id, Decimal(event.score))
-    elif isinstance(event, OrderPlaced):
-        rescore_customer_of_order(ctx, event.record_id)
+    elif isinstance(event, OrderPlaced):  # the event names the customer: no re-read
+        rescore_customer(ctx, event.customer_id)
     elif isinstance(event, RecordUpdated | RecordRestored) and event.kind == "order":
         rescore_customer_of_order(ctx, event.record_id)
 

@@ -12,8 +12,8 @@ import msgspec
 from sqlalchemy import case, func, select
 
 from kht.actions.service import reachable
-from kht.context import Ctx
 from kht.leads.service import filtered as leads_in_scope
+from kht.plugin_api import Ctx
 from kht.products.service import line_names
 from kht.sales.opportunities.service import filtered as opportunities_in_scope
 from kht.sales.quotes.service import filtered as quotes_in_scope

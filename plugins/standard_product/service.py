@@ -15,9 +15,15 @@ from typing import Any
 import msgspec
 
 from kht.actions.service import TYPE_LABELS as ACTION_TYPE_LABELS
-from kht.context import Ctx
-from kht.errors import Forbidden, NotAuthenticated, ValidationError
-from kht.plugin_types import Score, ScorePart
+from kht.plugin_api import (
+    Ctx,
+    Forbidden,
+    NotAuthenticated,
+    Score,
+    ScorePart,
+    ValidationError,
+    translations,
+)
 from kht.sales.orders.service import customer_revenue
 from kht.value.service import (
     actions_of,
@@ -27,7 +33,6 @@ from kht.value.service import (
     score_record,
     tag_by_rule,
 )
-from kht.web.i18n import translations
 from plugins.standard_product import fields
 from plugins.standard_product.models import SETTINGS_ID, PackSettings
 from plugins.standard_product.schemas import Settings
@@ -284,12 +289,17 @@ def customer_value(ctx: Ctx, customer: Any) -> Score:
     )
 
 
+def rescore_customer(ctx: Ctx, customer_id: int) -> None:
+    """Recompute a customer's value (an order of theirs was placed: its revenue part)."""
+    score_record(ctx, "customer", customer_id)
+
+
 def rescore_customer_of_order(ctx: Ctx, order_id: int) -> None:
     """An order was changed (cancelled, lines edited): its customer's revenue part changed.
     (A deleted order is picked up by the nightly recomputation.)"""
     order = record_of(ctx, "order", order_id)
     if order is not None:
-        score_record(ctx, "customer", order.customer_id)
+        rescore_customer(ctx, order.customer_id)
 
 
 # ---- after scoring: nurture or route ----------------------------------------------------------

@@ -12,13 +12,10 @@ from litestar.params import FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht.actions.service import TYPE_LABELS as ACTION_TYPE_LABELS
-from kht.context import RequestCtx
-from kht.errors import Forbidden, NotFound, ValidationError
+from kht.plugin_api import N_, Forbidden, NotFound, RequestCtx, ValidationError, render
 from kht.products.service import line_names
 from kht.sales.analysis.service import funnel
 from kht.value.service import active_users
-from kht.web.i18n import N_
-from kht.web.pages import render
 from plugins.standard_product import fields, reports, service
 from plugins.standard_product.performance import (
     Performance,

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from kht import plugins as plugin_manager
 from kht.errors import PluginError
+from kht.hookspecs import hookimpl
+from kht.plugin_types import Permission, PluginInfo
 from kht.runtime import Runtime
 from tests.conftest import BROKEN_PLUGIN, EXT_PLUGIN, NEEDS_EXT_PLUGIN
 
@@ -110,3 +112,66 @@ def test_every_hookspec_is_documented_with_a_called_line():
     assert len(specs) >= 18
     for spec in specs:
         assert spec.__doc__ and "Called:" in spec.__doc__, spec.__name__
+
+
+def role_grants(runtime, key: str) -> dict:
+    from kht.auth.models import Role
+
+    with Session(runtime.engine) as session:
+        return session.query(Role).filter_by(key=key).one().grants
+
+
+def test_enabling_gives_the_built_in_roles_the_plugins_default_grants(kht_runtime):
+    runtime = kht_runtime(extra=[EXT_PLUGIN])
+    assert "ext_plugin" not in role_grants(runtime, "sales_rep")
+    runtime.enable("ext_plugin")
+    assert role_grants(runtime, "sales_rep")["ext_plugin"] == {"ops": ["view"], "scope": "own"}
+    admin = role_grants(runtime, "administrator")["ext_plugin"]
+    assert admin["scope"] == "all" and "admin" in admin["ops"] and "delete" in admin["ops"]
+    assert "ext_plugin" not in role_grants(runtime, "marketing")  # not named: nothing
+
+
+def test_default_grants_do_not_overwrite_what_an_administrator_chose(kht_runtime):
+    from kht.auth.models import Role
+
+    runtime = kht_runtime(extra=[EXT_PLUGIN])
+    with Session(runtime.engine) as session, session.begin():
+        rep = session.query(Role).filter_by(key="sales_rep").one()
+        rep.grants = {**rep.grants, "ext_plugin": {"ops": [], "scope": "own"}}
+    runtime.enable("ext_plugin")
+    assert role_grants(runtime, "sales_rep")["ext_plugin"] == {"ops": [], "scope": "own"}
+
+
+class Claims:
+    """A plugin declaring one permission module (to clash with others)."""
+
+    def __init__(self, module: str, **grants) -> None:
+        self.module, self.grants = module, grants
+
+    @hookimpl
+    def kht_register_permissions(self):
+        return [
+            Permission(module=self.module, label_zh="x", label_en="x", default_grants=self.grants)
+        ]
+
+
+@pytest.mark.parametrize(
+    ("claim", "error"),
+    [
+        (
+            Claims("ext_plugin"),
+            r"'ext_plugin' is declared by plugin '\w+' and by plugin '\w+'",
+        ),
+        (Claims("customers"), "'customers' is declared by the core and by plugin 'claims'"),
+        (Claims("mine", boss={"ops": ["view"]}), "unknown role"),
+        (Claims("mine", sales_rep={"ops": ["fly"]}), "unknown operation"),
+    ],
+)
+def test_a_permission_declared_twice_or_granted_wrongly_is_a_start_up_error(
+    kht_runtime, claim, error
+):
+    runtime = kht_runtime(extra=[EXT_PLUGIN])
+    info = PluginInfo(name="claims", label_zh="x", label_en="x")
+    found = {**runtime.found, "claims": plugin_manager.Discovered("claims", claim, info)}
+    with pytest.raises(PluginError, match=error):
+        plugin_manager.build(found, {"ext_plugin", "claims"})

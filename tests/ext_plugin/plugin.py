@@ -28,9 +28,9 @@ from kht.plugin_api import (
     RecordCreated,
     RequestCtx,
     hookimpl,
+    render,
     utcnow,
 )
-from kht.web.pages import render
 
 NAME = "ext_plugin"
 HERE = Path(__file__).parent
@@ -60,7 +60,12 @@ def kht_register_plugin() -> PluginInfo:
 @hookimpl
 def kht_register_permissions() -> list[Permission]:
     return [
-        Permission(module="ext_plugin", operation="view", label_zh="拜访记录", label_en="Visits")
+        Permission(
+            module="ext_plugin",
+            label_zh="拜访记录",
+            label_en="Visits",
+            default_grants={"sales_rep": {"ops": ["view"], "scope": "own"}},
+        )
     ]
 
 

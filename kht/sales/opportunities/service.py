@@ -316,6 +316,7 @@ def _move(
             user_id=ctx.user_id,
             from_stage=current.key,
             to_stage=target.key,
+            outcome=target.outcome,
             cause=cause or reason,
         )
     )

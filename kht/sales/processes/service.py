@@ -16,6 +16,7 @@ from kht.actions.models import Action
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
+from kht.fields import fields_for
 from kht.org.models import BusinessLine
 from kht.plugin_types import ProcessDef, StageDef
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
@@ -234,7 +235,9 @@ def gate_problems(ctx: Ctx, opportunity: Opportunity, stage: ProcessStage) -> li
     """What is missing before `opportunity` may leave `stage` (empty when the gate is open).
 
     Required actions count when an action of that type about the opportunity is done;
-    required fields count when filled (an amount must be above zero).
+    required fields count when filled (an amount must be above zero). A required
+    `<namespace>.<field>` that is no longer a field of opportunities (its plugin disabled, the
+    field retired) is no gate.
     """
     problems: list[str] = []
     for action_type in stage.required_actions:
@@ -251,7 +254,15 @@ def gate_problems(ctx: Ctx, opportunity: Opportunity, stage: ProcessStage) -> li
         )
         if not logged:
             problems.append(f"a {action_type} action must be logged before leaving {stage.name_en}")
+    known = None
     for field in stage.required_fields:
+        if "." in field:
+            if known is None:
+                known = {f"{f.namespace}.{f.name}" for f in fields_for(ctx, "opportunity")}
+            if field not in known:
+                # The field's plugin was disabled (or the field retired): nobody can fill it
+                # any more, so it must not hold opportunities back.
+                continue
         if not _filled(opportunity, field):
             problems.append(f"{field} must be filled before leaving {stage.name_en}")
     return problems

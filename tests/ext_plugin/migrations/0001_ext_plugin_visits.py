@@ -7,12 +7,12 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from kht.db.base import UtcDateTime
+from kht.plugin_api import CORE_REVISION, UtcDateTime
 
 revision = "0001_ext_plugin"
 down_revision = None
 branch_labels = ("ext_plugin",)
-depends_on = "0001_core"
+depends_on = CORE_REVISION
 
 
 def upgrade() -> None:

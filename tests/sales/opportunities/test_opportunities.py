@@ -157,6 +157,30 @@ def test_closing_lost_needs_a_reason_and_winning_sets_full_probability(team):
     assert won["closed_at"] is not None
 
 
+def test_stage_changed_tells_a_listener_the_stages_and_the_outcome(team, monkeypatch):
+    fired = []
+    original = service.StageChanged
+    monkeypatch.setattr(
+        service, "StageChanged", lambda **kw: fired.append(original(**kw)) or fired[-1]
+    )
+    client = team.client("rep1")
+    lost, won = new(team), new(team)
+    client.post(
+        f"/api/v1/opportunities/{lost['id']}/close",
+        json={"won": False, "version": lost["version"], "reason": "budget cut"},
+    )
+    client.post(
+        f"/api/v1/opportunities/{won['id']}/close", json={"won": True, "version": won["version"]}
+    )
+    seen = [(e.kind, e.record_id, e.from_stage, e.to_stage, e.outcome, e.cause) for e in fired]
+    assert seen == [
+        ("opportunity", lost["id"], "qualify", "lost", "lost", "lost"),
+        ("opportunity", won["id"], "qualify", "won", "won", "won"),
+    ]
+    move(team, "rep1", new(team), stages(team)["needs"])
+    assert (fired[-1].to_stage, fired[-1].outcome) == ("needs", "open")
+
+
 def test_stage_and_status_cannot_be_set_by_an_edit_or_a_bulk_set(team):
     opp = new(team)
     ids = stages(team)

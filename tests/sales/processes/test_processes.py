@@ -3,8 +3,11 @@ corrupting open opportunities."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from kht.hookspecs import hookimpl
 from kht.plugin_types import ProcessDef, StageDef
+from kht.sales.opportunities import service as opportunities
 from kht.sales.processes import service
 from kht.sales.processes.models import Process
 from kht.testing import csrf_token, log_in
@@ -242,3 +245,33 @@ def test_reps_cannot_open_the_admin_pages(team):
     with TestClient(team.app) as client:
         log_in(client, "rep1")
         assert client.get("/admin/processes").status_code == 403
+
+
+def test_a_disabled_plugins_gate_field_no_longer_holds_opportunities_back(kht_app):
+    from tests.team import build_team
+
+    team = build_team(kht_app, plugins=["gate_plugin"], extra=["tests.sales.processes.gate_plugin"])
+    with team.ctx("admin") as ctx:
+        process = ctx.session.scalars(select(Process).where(Process.key == "gated")).one()
+        stage = {s.key: s.id for s in process.stages}
+    opp = (
+        team.client("rep1")
+        .post(
+            "/api/v1/opportunities",
+            json={
+                "name": "Gated",
+                "customer_id": team.customer("Acme", "rep1"),
+                "process_id": process.id,
+            },
+        )
+        .json()
+    )
+    move = {"stage_id": stage["offer"], "version": opp["version"]}
+    held = team.client("rep1").post(f"/api/v1/opportunities/{opp['id']}/stage", json=move)
+    assert held.status_code == 422
+    assert "gate_plugin.budget_owner must be filled" in held.json()["message"]
+
+    team.runtime.set_enabled("gate_plugin", False)
+    with team.ctx("rep1") as ctx:
+        moved = opportunities.move_stage(ctx, opp["id"], stage["offer"], version=opp["version"])
+        assert moved.status == "open" and moved.stage_id == stage["offer"]
