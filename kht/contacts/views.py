@@ -53,34 +53,6 @@ def _list_refs(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
 
 
 PAGES = RecordPages(
-    form_fields=(
-        "name",
-        "title",
-        "department",
-        "birthday",
-        "role",
-        "influence",
-        "attitude",
-        "phone",
-        "mobile",
-        "email",
-        "wechat",
-        "notes",
-    ),
-    detail_fields=(
-        "customer_id",
-        "title",
-        "department",
-        "influence",
-        "attitude",
-        "phone",
-        "mobile",
-        "email",
-        "wechat",
-        "birthday",
-        "owner_id",
-        "notes",
-    ),
     badge="role",
     edit_on_page=True,
     list_actions=(

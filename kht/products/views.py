@@ -29,17 +29,6 @@ def _detail_context(ctx: Ctx, product: Any) -> dict[str, Any]:
 
 
 PAGES = RecordPages(
-    form_fields=(
-        "code",
-        "name",
-        "unit",
-        "category",
-        "product_line_id",
-        "list_price",
-        "tax_rate",
-        "active",
-        "description",
-    ),
     list_actions=(
         RecordAction(
             key="price-lists", label_zh="价格表", label_en="Price lists", url="/price-lists"

@@ -20,18 +20,27 @@ def schema_keys(schema: Any) -> set[str]:
 
 
 def form_fields(spec: RecordKind) -> list[Any]:
-    """The built-in fields the form shows, in order (see RecordPages.form_fields)."""
+    """The built-in fields the form shows, in order: RecordPages.form_fields, by default
+    every declared field a change may carry (the update schema's; what only a new record
+    sets, like a contact's customer, is the kind's own input)."""
     by_name = {field.name: field for field in spec.fields}
-    chosen = spec.pages.form_fields if spec.pages and spec.pages.form_fields else tuple(by_name)
-    accepted = schema_keys(spec.create_schema) | schema_keys(spec.update_schema)
-    return [by_name[name] for name in chosen if name in by_name and name in accepted]
+    pages = spec.pages
+    if pages and pages.form_fields:
+        accepted = schema_keys(spec.create_schema) | schema_keys(spec.update_schema)
+        return [by_name[name] for name in pages.form_fields if name in accepted]
+    editable = schema_keys(spec.update_schema)
+    return [field for field in spec.fields if field.name in editable]
 
 
 def detail_fields(spec: RecordKind) -> list[Any]:
-    """The built-in fields the detail page shows, in order."""
+    """The built-in fields the detail page lists, in order: RecordPages.detail_fields, by
+    default every declared field but those in the heading (name, badge, subtitle)."""
     by_name = {field.name: field for field in spec.fields}
-    chosen = spec.pages.detail_fields if spec.pages and spec.pages.detail_fields else tuple(by_name)
-    return [by_name[name] for name in chosen if name in by_name]
+    pages = spec.pages
+    if pages and pages.detail_fields:
+        return [by_name[name] for name in pages.detail_fields if name in by_name]
+    heading = {"name", pages.badge if pages else "", pages.subtitle if pages else ""}
+    return [field for field in spec.fields if field.name not in heading]
 
 
 def _value(field: Any, raw: str) -> Any:

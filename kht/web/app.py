@@ -27,7 +27,6 @@ from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.engine import make_server_engine, make_session_factory, read_only
-from kht.recordpages.views import record_pages
 from kht.web.authn import AuthenticationMiddleware
 from kht.web.capacity import RequestCapacity
 from kht.web.deps import provide_ctx
@@ -119,6 +118,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     handlers = [
         route for batch in plugins.pm.hook.kht_register_routes() if batch for route in batch
     ]
+    from kht.recordpages.views import record_pages  # the pages import the web package
+
     handlers += record_pages(plugins.pm.hook.kht_register_record_kinds())
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], include_in_schema=False
