@@ -28,6 +28,9 @@ class PluginInfo(msgspec.Struct, frozen=True, kw_only=True):
     templates: Path | None = None
     # Script and style files, served at /static/plugins/<name>/ (pages run no inline script).
     static: Path | None = None
+    # The plugin's message catalogues (<locale>/<language>/LC_MESSAGES/messages.po), used by
+    # `_` after the core's; by default the `locale` folder next to the plugin's module.
+    locale: Path | None = None
     description_zh: str = ""
     description_en: str = ""
 

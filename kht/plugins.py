@@ -89,10 +89,23 @@ def _load_one(name: str, loader: Any) -> Discovered:
         info = module.kht_register_plugin()
         if not isinstance(info, PluginInfo):
             raise TypeError("kht_register_plugin() must return a PluginInfo")
+        _add_catalogues(module, info)
         return Discovered(name=info.name, module=module, info=info)
     except Exception as exc:  # any failure of third-party code is reported, not fatal
         log.error("plugin %s failed to load: %s: %s", name, type(exc).__name__, exc)
         return Discovered(name=name, error=f"{type(exc).__name__}: {exc}")
+
+
+def _add_catalogues(module: ModuleType, info: PluginInfo) -> None:
+    """Make the plugin's translations known to `_`: `info.locale`, else a `locale` folder
+    next to its module."""
+    from kht.web.i18n import add_catalogues  # kht.web imports this module
+
+    locale = info.locale
+    if locale is None and getattr(module, "__file__", None):
+        locale = Path(module.__file__).parent / "locale"
+    if locale is not None and locale.is_dir():
+        add_catalogues(locale)
 
 
 def discover(extra: list[str] | tuple[str, ...] = ()) -> dict[str, Discovered]:

@@ -1,21 +1,29 @@
 #!/usr/bin/env python3
-"""Refresh the UI message catalogs from the sources.
+"""Refresh the UI message catalogs from the sources: the core's and every plugin's.
 
-1. Extracts every ``_()`` / ``gettext()`` string (mapping: ``babel.cfg``) into
-   ``kht/locale/messages.pot`` -- no header, no source locations, sorted, so the
-   file only changes when the strings do.
-2. Updates (or creates) ``kht/locale/<lang>/LC_MESSAGES/messages.po`` for every
-   UI language; new strings arrive untranslated, vanished ones are dropped.
+For the core (mapping ``babel.cfg``, catalogs in ``kht/locale``) and for every plugin
+folder with a ``locale/`` folder (``plugins/<pack>/``, or the folders given on the command
+line; mapping ``scripts/plugin_babel.cfg``, catalogs in ``<folder>/locale``):
+
+1. Extracts every ``_()`` / ``gettext()`` / ``N_()`` string into ``<locale>/messages.pot``
+   -- no header, no source locations, sorted, so the file only changes when the strings do.
+2. Updates (or creates) ``<locale>/<lang>/LC_MESSAGES/messages.po`` for every UI language;
+   new strings arrive untranslated, vanished ones are dropped.
 3. Prints the msgids added / removed and those still to be translated.
+
+A plugin's catalogues hold all of its own strings (kht uses them after the core's, so a
+plugin never depends on the core's wording). Start a plugin's catalogues by creating its
+empty ``locale/`` folder. The .po files are compiled in memory when kht starts (no .mo).
 
 Re-running without source changes leaves every file as it was.  Msgids are
 English, so ``en`` needs no msgstr (gettext falls back to the msgid).
 
-Usage:  /work/venv/bin/python scripts/update_translations.py
+Usage:  python scripts/update_translations.py [PLUGIN_FOLDER ...]
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -25,6 +33,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "kht" / "locale"
 POT = LOCALE_DIR / "messages.pot"
+PLUGIN_MAPPING = ROOT / "scripts" / "plugin_babel.cfg"
 LANGUAGES = ("zh_CN", "en")
 SOURCE_LANGUAGE = "en"  # the msgids themselves
 
@@ -42,22 +51,27 @@ def msgids(path: Path) -> set[str]:
     return {m.id for m in read_catalog(path) if m.id} if path.is_file() else set()
 
 
-def extract() -> None:
+def plugin_folders() -> list[Path]:
+    """Every plugin folder under plugins/ that keeps catalogues of its own."""
+    return sorted(path.parent for path in (ROOT / "plugins").glob("*/locale") if path.is_dir())
+
+
+def extract(sources: Path, mapping: Path, pot: Path) -> None:
     """Write the template (messages.pot) from the current sources."""
     pybabel(
         "extract",
         "--mapping-file",
-        ROOT / "babel.cfg",
+        mapping,
         "--no-location",
         "--omit-header",
         "--sort-output",
         "--output-file",
-        POT,
-        ROOT,
+        pot,
+        sources,
     )
 
 
-def update(language: str) -> None:
+def update(pot: Path, locale_dir: Path, language: str) -> None:
     """Merge the template into `language`'s catalog, creating the catalog if missing."""
     pybabel(
         "update",
@@ -65,28 +79,30 @@ def update(language: str) -> None:
         "--ignore-pot-creation-date",
         "--ignore-obsolete",
         "--input-file",
-        POT,
+        pot,
         "--output-dir",
-        LOCALE_DIR,
+        locale_dir,
         "--locale",
         language,
     )
 
 
-def main() -> None:
-    before = msgids(POT)
-    extract()
-    after = msgids(POT)
-    print(f"{POT.relative_to(ROOT)}: {len(after)} msgids")
+def refresh(sources: Path, mapping: Path, locale_dir: Path) -> None:
+    """Extract `sources` into `locale_dir`'s template and update its catalogs."""
+    pot = locale_dir / "messages.pot"
+    before = msgids(pot)
+    extract(sources, mapping, pot)
+    after = msgids(pot)
+    print(f"{pot.relative_to(ROOT)}: {len(after)} msgids")
     for msgid in sorted(after - before):
         print(f"  + {msgid}")
     for msgid in sorted(before - after):
         print(f"  - {msgid}")
 
     for language in LANGUAGES:
-        po_file = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+        po_file = locale_dir / language / "LC_MESSAGES" / "messages.po"
         old = po_file.read_bytes() if po_file.is_file() else None
-        update(language)
+        update(pot, locale_dir, language)
         state = (
             "created"
             if old is None
@@ -100,5 +116,16 @@ def main() -> None:
             print(f"  to translate: {msgid}")
 
 
+def main(folders: list[str]) -> None:
+    if folders:
+        plugins = [Path(folder).resolve() for folder in folders]
+    else:
+        refresh(ROOT, ROOT / "babel.cfg", LOCALE_DIR)
+        plugins = plugin_folders()
+    for folder in plugins:
+        (folder / "locale").mkdir(exist_ok=True)
+        refresh(folder, PLUGIN_MAPPING, folder / "locale")
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -20,10 +20,24 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name babel extract
     return message
 
 
-@cache
-def translations(language: str) -> NullTranslations:
-    """The catalog of `language`, compiled in memory from its .po file (no stale .mo files)."""
-    po_file = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+# Plugins' own catalogues (`<locale>/<language>/LC_MESSAGES/messages.po`), asked after the
+# core's for a message it does not know; registered when plugins are discovered.
+_PLUGIN_DIRS: list[Path] = []
+
+
+def add_catalogues(locale_dir: Path) -> None:
+    """Let `_` (pages, panels, menus, `translations()`) find the messages of a plugin's
+    `locale_dir`, after the core's own: a plugin adds translations, it never changes the
+    core's."""
+    if locale_dir not in _PLUGIN_DIRS:
+        _PLUGIN_DIRS.append(locale_dir)
+        translations.cache_clear()
+
+
+def _compiled(locale_dir: Path, language: str) -> NullTranslations:
+    """The catalog in `locale_dir` for `language`, compiled in memory from its .po file (no
+    stale .mo files), or an empty one."""
+    po_file = locale_dir / language / "LC_MESSAGES" / "messages.po"
     if not po_file.is_file():
         return NullTranslations()
     with po_file.open("rb") as handle:
@@ -32,6 +46,15 @@ def translations(language: str) -> NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """The messages of `language`: the core's catalog, then every plugin's."""
+    found = _compiled(LOCALE_DIR, language)
+    for locale_dir in _PLUGIN_DIRS:
+        found.add_fallback(_compiled(locale_dir, language))
+    return found
 
 
 def _weighted(accept_language: str) -> list[str]:

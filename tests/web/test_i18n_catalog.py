@@ -22,13 +22,21 @@ NOT_TRANSLATED = {"API"}  # the same word in Chinese
 REFRESH = "run `python scripts/update_translations.py` and translate the new zh_CN entries"
 
 
-def extracted_msgids() -> set[tuple[str, str | None]]:
-    """(msgid, context) of every translatable string in the sources, per babel.cfg."""
-    with (ROOT / "babel.cfg").open() as handle:
-        method_map, options_map = parse_mapping_cfg(handle, "babel.cfg")
+PLUGIN_MAPPING = ROOT / "scripts" / "plugin_babel.cfg"
+# Every pack folder: a pack with UI text must bring its own catalogues.
+PACK_DIRS = sorted(path.parent for path in (ROOT / "plugins").glob("*/plugin.py"))
+
+
+def extracted_msgids(
+    sources: Path = ROOT, mapping: Path = ROOT / "babel.cfg"
+) -> set[tuple[str, str | None]]:
+    """(msgid, context) of every translatable string in `sources`, per `mapping` (the
+    core's sources per babel.cfg by default)."""
+    with mapping.open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle, str(mapping))
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
-        ROOT, method_map, options_map
+        sources, method_map, options_map
     ):
         msgid = message[0] if isinstance(message, (list, tuple)) else message
         if msgid:
@@ -36,8 +44,8 @@ def extracted_msgids() -> set[tuple[str, str | None]]:
     return found
 
 
-def load_catalog(language: str) -> Catalog:
-    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+def load_catalog(language: str, locale_dir: Path = LOCALE_DIR) -> Catalog:
+    with (locale_dir / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return read_po(handle, locale=language, abort_invalid=True)
 
 
@@ -103,6 +111,53 @@ def test_catalog_parses_without_errors_and_placeholders_match(language):
         (message.id, [str(error) for error in errors]) for message, errors in catalog.check()
     ]
     assert not problems
+
+
+@pytest.mark.parametrize("pack", PACK_DIRS, ids=lambda path: path.name)
+def test_every_msgid_of_a_pack_is_translated_in_its_own_catalogues(pack):
+    msgids = extracted_msgids(pack, PLUGIN_MAPPING)
+    if not msgids:
+        return  # a pack without UI text needs no catalogues
+    assert (pack / "locale").is_dir(), f"{pack.name} has UI text but no locale/ ({REFRESH})"
+    for language in LANGUAGES:
+        catalog = load_catalog(language, pack / "locale")
+        missing = sorted(
+            msgid
+            for msgid, context in msgids
+            if (entry := catalog.get(msgid, context)) is None
+            or entry.fuzzy
+            or (language == "zh_CN" and not all(plural_forms(entry.string)))
+        )
+        assert not missing, f"{pack.name}: missing in {language} ({REFRESH}): {missing}"
+
+
+def test_the_standard_product_pack_keeps_its_strings_out_of_the_core_catalogue():
+    core = load_catalog("zh_CN")
+    assert core.get("Lead scoring setup") is None and core.get("Rep performance") is None
+    pack = load_catalog("zh_CN", ROOT / "plugins" / "standard_product" / "locale")
+    assert pack.get("Rep performance").string == "销售业绩"
+
+
+def test_a_plugins_catalogue_is_used_after_the_cores(tmp_path, monkeypatch):
+    from babel.messages.pofile import write_po
+
+    from kht.web import i18n
+
+    monkeypatch.setattr(i18n, "_PLUGIN_DIRS", list(i18n._PLUGIN_DIRS))  # forgotten after
+
+    catalog = Catalog(locale="zh_CN")
+    catalog.add("Visits of the week", "本周拜访")
+    catalog.add("Customers", "顾客")  # a plugin cannot change the core's wording
+    (tmp_path / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    with (tmp_path / "zh_CN" / "LC_MESSAGES" / "messages.po").open("wb") as handle:
+        write_po(handle, catalog)
+    i18n.add_catalogues(tmp_path)
+    try:
+        assert translations("zh_CN").gettext("Visits of the week") == "本周拜访"
+        assert translations("zh_CN").gettext("Customers") == "客户"
+        assert translations("en").gettext("Visits of the week") == "Visits of the week"
+    finally:
+        translations.cache_clear()
 
 
 def test_zh_CN_translates_customers_to_chinese():

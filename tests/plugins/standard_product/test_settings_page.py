@@ -124,3 +124,14 @@ def test_the_lead_page_shows_the_lead_score_with_its_parts(shop):
     assert 'data-model="standard_product.lead_score"' in page.text
     assert "线索评分" in page.text and "匹配度 · 行业" in page.text and "60.00" in page.text
     assert "机械 符合目标" in page.text
+
+
+def test_the_page_speaks_the_readers_language_from_the_packs_own_catalogue(shop):
+    # "Engagement points per done action" is in the pack's catalogue, not the core's.
+    with TestClient(shop.app) as client:
+        log_in(client, "admin")  # the administrator's language is Chinese
+        chinese = client.get(URL).text
+        client.post("/language", data={"language": "en", "_csrf_token": csrf_token(client)})
+        english = client.get(URL).text
+    assert "每个已完成行动的活跃度分值" in chinese
+    assert "Engagement points per done action" in english
