@@ -149,6 +149,8 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
       time (a customer's lifecycle stages), for the list, the detail page and the history;
     - `list_context(ctx, rows) -> dict` and `detail_context(ctx, record) -> dict`: more
       values for the templates (e.g. reference names for the cells);
+    - `own_pages`: the pages the kind still serves with handlers of its own, `"form"`
+      (new, create, edit, save) and/or `"detail"` (the record page and delete);
     - `form_template` / `detail_template`: the kind's own template, extending
       "records/form.html" / "records/detail.html" and filling some of their blocks — the
       override is the exception, visible in the kind's folder.
@@ -166,6 +168,7 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     labels: Any = None
     list_context: Any = None
     detail_context: Any = None
+    own_pages: tuple[str, ...] = ()
     form_template: str = ""
     detail_template: str = ""
 

@@ -36,7 +36,7 @@ from kht.web.pages import render
 
 def has_pages(spec: RecordKind) -> bool:
     """Whether the kind declares enough for the shared pages."""
-    return bool(spec.pages and spec.plural and spec.fields and spec.columns and spec.query)
+    return bool(spec.pages and spec.plural and spec.columns and spec.query)
 
 
 # A kind's service functions, or the generic record service where it names none.
@@ -328,22 +328,21 @@ def kind_routes(spec: RecordKind) -> list[Any]:
     ) -> Template | Redirect:
         return save(request, ctx, spec, record_id, data)
 
-    # One handler per path: litestar wraps a sync handler once per path it serves.
-    handlers = [
-        listed,
-        new,
-        *[post(path, **page)(created) for path in (base, f"{base}/new")],
-        detail,
-        edit,
-        *[post(f"{base}/{{record_id:int}}{end}", **page)(saved) for end in ("", "/edit")],
-    ]
-
     @post(f"{base}/{{record_id:int}}/delete", **page)
     def deleted(ctx: RequestCtx, record_id: FromPath[int]) -> Redirect:
         _delete(ctx, spec, record_id)
         return Redirect(base, status_code=303)
 
-    return [*handlers, deleted]
+    own = spec.pages.own_pages if spec.pages else ()
+    handlers: list[Any] = [listed]
+    if "form" not in own:
+        # One handler per path: litestar wraps a sync handler once per path it serves.
+        handlers += [new, *[post(path, **page)(created) for path in (base, f"{base}/new")]]
+        handlers += [edit]
+        handlers += [post(f"{base}/{{record_id:int}}{end}", **page)(saved) for end in ("", "/edit")]
+    if "detail" not in own:
+        handlers += [detail, deleted]
+    return handlers
 
 
 def record_pages(batches: list[Any]) -> list[Any]:
