@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kht import clock
 from kht.config import Settings
 from kht.db.base import utcnow
+from kht.db.stamps import bind_clock
 from kht.events import Event
 from kht.plugins import Plugins
 
@@ -29,6 +30,10 @@ class Ctx:
     language: str = "zh_CN"
     clock: Callable[[], datetime] = utcnow
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Rows' default times (created_at, updated_at, audit `at`) follow this clock.
+        bind_clock(self.session, self.now)
 
     @property
     def hook(self) -> Any:

@@ -11,6 +11,7 @@ from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
+from kht.mail.models import OutgoingMail
 from kht.org.models import (
     Branch,
     BusinessLine,
@@ -44,6 +45,7 @@ __all__ = [
     "OpportunityStageChange",
     "Opportunity",
     "Notification",
+    "OutgoingMail",
     "Action",
     "ApiToken",
     "Attachment",

@@ -33,7 +33,7 @@ from kht.db.base import (
     UtcDateTime,
     utcnow,
 )
-from kht.db.custom_fields import FieldDef
+from kht.db.custom_fields import Choice, FieldDef
 from kht.db.migrate import CORE_REVISION
 from kht.errors import Conflict, Forbidden, KhtError, NotAuthenticated, NotFound, ValidationError
 from kht.events import (
@@ -86,6 +86,7 @@ __all__ = [
     "ActionLogged",
     "Base",
     "BusinessRecord",
+    "Choice",
     "Conflict",
     "Ctx",
     "Event",

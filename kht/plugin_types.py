@@ -215,6 +215,9 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     # Which records a hand-over moves: `open_filter()` -> SQLAlchemy clause (default: all
     # live records of the user).
     open_filter: Any = None
+    # Whether a record has an owner to give it to (bulk "assign owner"); False for shared
+    # records such as products, which the bulk bar then does not offer to assign.
+    owned: bool = True
     # `columns(ctx) -> {key: kht.lists.engine.Column}`: what a list shows, filters, sorts by.
     columns: Any = None
     # `query(ctx, q=, filters=, deleted=)` -> the scoped, filtered, unsorted SELECT behind the

@@ -1,17 +1,14 @@
 """Reminders: planned actions whose remind_at has come notify their owner and participants.
 
 Each reminder fires once (`reminded_at` is stamped in the same transaction that creates the
-notifications). Mail goes out when KHT_SMTP_HOST is set; a mail failure is logged (never the
-password) and does not hold back the notifications.
+notifications and queues the mail). Mail goes out when KHT_SMTP_HOST is set, through the
+outbox (kht.mail.outbox): only after that transaction commits, and a server that is down
+leaves it queued for a later run; it never holds back the notifications.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-import ssl
 from datetime import datetime
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import select, update
@@ -20,11 +17,10 @@ from kht.actions.models import Action, Notification
 from kht.actions.service import participants_of, record_url
 from kht.auth.models import User
 from kht.clock import zone_of
-from kht.config import Settings
 from kht.context import Ctx
+from kht.mail import outbox
 from kht.web.i18n import N_, translations
 
-log = logging.getLogger("kht.reminders")
 BATCH = 500
 TITLE = N_("Reminder: %(subject)s")
 DUE = N_("Due %(when)s")
@@ -60,7 +56,6 @@ def send_due_reminders(ctx: Ctx, now: datetime | None = None) -> int:
         u.id: u
         for u in ctx.session.scalars(select(User).where(User.id.in_(wanted - {None}), User.active))
     }
-    mails: list[EmailMessage] = []
     for action in due:
         recipients = sorted({action.owner_id, *participants[action.id]} - {None})
         for user_id in recipients:
@@ -80,7 +75,15 @@ def send_due_reminders(ctx: Ctx, now: datetime | None = None) -> int:
                 )
             )
             if user.email:
-                mails.append(_mail(ctx.settings, user.email, title, body, action))
+                link = record_url(action.kind, action.record_id)
+                outbox.queue(
+                    ctx,
+                    user.email,
+                    title,
+                    f"{body}\n\n{link}\n",
+                    kind="reminder",
+                    record_id=action.id,
+                )
     # Derived, not an edit: no version bump, so a form open on the action still saves.
     ctx.session.execute(
         update(Action)
@@ -89,7 +92,6 @@ def send_due_reminders(ctx: Ctx, now: datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     ctx.session.flush()
-    send_mail(ctx.settings, mails)
     return len(due)
 
 
@@ -104,55 +106,11 @@ def _texts(action: Action, user: User) -> tuple[str, str]:
     return title, f"{body}\n{action.body}".strip()
 
 
-def _mail(settings: Settings, to: str, title: str, body: str, action: Action) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = title
-    message["From"] = settings.smtp_from or settings.smtp_user or "kht@localhost"
-    message["To"] = to
-    link = record_url(action.kind, action.record_id)
-    message.set_content(f"{body}\n\n{link}\n")
-    return message
-
-
-def send_mail(settings: Settings, messages: list[EmailMessage]) -> int:
-    """Send `messages` over one SMTP connection; how many went out (0 without KHT_SMTP_HOST)."""
-    if not settings.smtp_host or not messages:
-        return 0
-    sent = 0
-    try:
-        smtp: smtplib.SMTP
-        if settings.smtp_port == 465:  # implicit TLS (SMTPS)
-            smtp = smtplib.SMTP_SSL(
-                settings.smtp_host,
-                settings.smtp_port,
-                timeout=30,
-                context=ssl.create_default_context(),
-            )
-        else:
-            smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
-        with smtp:
-            if settings.smtp_port != 465 and settings.smtp_starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.smtp_user:
-                smtp.login(settings.smtp_user, settings.smtp_password)
-            for message in messages:
-                try:
-                    smtp.send_message(message)
-                    sent += 1
-                except smtplib.SMTPRecipientsRefused:
-                    log.warning("reminder mail refused for %s", message["To"])
-    except (OSError, smtplib.SMTPException) as exc:
-        # The exception text is the server's answer, never the password we sent.
-        log.warning(
-            "reminder mail via %s:%s failed: %s",
-            settings.smtp_host,
-            settings.smtp_port,
-            type(exc).__name__,
-        )
-    return sent
-
-
 def run_reminders(runtime: Any) -> int:
-    """The worker's and the CLI's entry point: one run in its own transaction, as the system."""
+    """The worker's and the CLI's entry point: one run in its own transaction, as the system,
+    then the mail earlier runs could not hand over (this run's went after its commit)."""
     with runtime.ctx() as ctx:
-        return send_due_reminders(ctx, ctx.now())
+        count = send_due_reminders(ctx, ctx.now())
+        now = ctx.now()
+    outbox.drain(runtime.engine, runtime.settings, now)
+    return count

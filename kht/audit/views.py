@@ -12,10 +12,11 @@ from litestar.response import Template
 from kht.actions.service import record_url
 from kht.audit.service import LogFilter, search_log
 from kht.auth.permissions import require
-from kht.contacts.ui import ACTION_LABELS, COMMON_LABELS, people, shown, to_struct
+from kht.contacts.ui import ACTION_LABELS, COMMON_LABELS, ext_changes, people, shown, to_struct
 from kht.context import RequestCtx
 from kht.errors import ValidationError
 from kht.exporting.labels import choice_labels
+from kht.fields import fields_for
 from kht.records import record_kinds
 from kht.web.i18n import translations
 from kht.web.pages import render
@@ -66,6 +67,8 @@ def _value(ctx: RequestCtx, kind: str, key: str, value: Any) -> Any:
     labels = choice_labels(kind, key, ctx.language)
     if isinstance(value, str) and value in labels:
         return labels[value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ", ".join(value) or "—"  # a multi choice (as labels) or tags
     return shown(value, ctx.zone)
 
 
@@ -78,20 +81,27 @@ def _rows(ctx: RequestCtx, entries: list[Any]) -> list[dict[str, Any]]:
         # The kind's own column label, else a label many kinds share, else the key itself.
         return labels.get((kind, key)) or gettext(COMMON_LABELS.get(key, key))
 
+    def changes(entry: Any) -> list[tuple[str, Any, Any]]:
+        rows = []
+        for key, (old, new) in sorted((entry.changes or {}).items()):
+            if key == "ext":  # one row per custom field, choices as their labels
+                fields = fields_for(ctx, entry.kind)
+                rows += [
+                    (name, _value(ctx, entry.kind, "", before), _value(ctx, entry.kind, "", after))
+                    for name, before, after in ext_changes(old, new, fields, ctx.language)
+                ]
+            else:
+                old_value, new_value = (_value(ctx, entry.kind, key, v) for v in (old, new))
+                rows.append((label(entry.kind, key), old_value, new_value))
+        return rows
+
     return [
         {
             "entry": entry,
             "who": who.get(entry.user_id, "—") if entry.user_id else "—",
             "action": ACTION_LABELS.get(entry.action, entry.action),
             "url": record_url(entry.kind, entry.record_id),
-            "changes": [
-                (
-                    label(entry.kind, key),
-                    _value(ctx, entry.kind, key, old),
-                    _value(ctx, entry.kind, key, new),
-                )
-                for key, (old, new) in sorted((entry.changes or {}).items())
-            ],
+            "changes": changes(entry),
         }
         for entry in entries
     ]

@@ -290,13 +290,18 @@ def list_roles(ctx: Ctx) -> list[Role]:
 
 
 def update_role(ctx: Ctx, role_id: int, data: RoleUpdate, modules: dict[str, Any]) -> Role:
-    """Change a role's grants or 2FA requirement; its users' sessions end on grant changes."""
+    """Change a role's grants or 2FA requirement; its users' sessions end on grant changes.
+
+    `grants` covers the `modules` known now: grants for modules of plugins that are disabled
+    (not in `modules`) are kept, so they apply again when the plugin is enabled again.
+    """
     require(ctx.user, "users", "admin")
     role = ctx.session.get(Role, role_id)
     if role is None:
         raise NotFound(f"role {role_id} not found")
     if data.grants is not msgspec.UNSET:
-        role.grants = check_grants(data.grants, modules)
+        dormant = {m: g for m, g in (role.grants or {}).items() if m not in modules}
+        role.grants = {**dormant, **check_grants(data.grants, modules)}
         for (user_id,) in ctx.session.execute(select(User.id).where(User.role_id == role.id)):
             end_all_sessions(ctx.session, user_id)
     if data.require_2fa is not msgspec.UNSET:

@@ -46,6 +46,16 @@ def end_session(session: Session, token: str | None) -> None:
         session.execute(delete(UserSession).where(UserSession.id_hash == digest(token)))
 
 
+def session_alive(session: Session, token: str | None, now: datetime) -> bool:
+    """Whether the session behind a cookie value still exists and has not expired."""
+    if not token:
+        return False
+    query = select(UserSession.id_hash).where(
+        UserSession.id_hash == digest(token), UserSession.expires_at > now
+    )
+    return session.scalar(query) is not None
+
+
 def end_all_sessions(session: Session, user_id: int) -> int:
     """Log a user out everywhere (deactivation, password or role change). Returns the count."""
     result = session.execute(delete(UserSession).where(UserSession.user_id == user_id))

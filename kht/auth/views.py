@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from kht.auth.login import authenticate, complete_second_factor
 from kht.auth.models import User
-from kht.auth.sessions import LIFETIME, SESSION_COOKIE, end_session
+from kht.auth.sessions import LIFETIME, SESSION_COOKIE, end_session, session_alive, start_session
 from kht.auth.throttle import TooManyAttempts
 from kht.context import RequestCtx
 from kht.errors import NotAuthenticated
@@ -36,6 +36,28 @@ def session_cookie(ctx: RequestCtx, token: str) -> Cookie:
         httponly=True,
         samesite="lax",
     )
+
+
+def keep_logged_in(request: Request, ctx: RequestCtx) -> list[Cookie]:
+    """The cookie that keeps this browser logged in when a change ended the actor's own
+    sessions (an administrator changing their own role or its grants).
+
+    Like a password change: the other sessions stay ended, this browser continues under a
+    new session id. Nothing when the actor's session survived or the call used a token.
+    """
+    user = ctx.user
+    if user is None or user.auth != "session":
+        return []
+    if session_alive(ctx.session, request.cookies.get(SESSION_COOKIE), ctx.now()):
+        return []
+    token = start_session(
+        ctx.session,
+        user.id,
+        ctx.now(),
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    return [session_cookie(ctx, token)]
 
 
 def clear_session_cookie() -> Cookie:

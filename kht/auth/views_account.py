@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from kht.auth import service, tokens
 from kht.auth.models import Role, User
 from kht.auth.sessions import SESSION_COOKIE, end_session, start_session
-from kht.auth.views import client_ip, session_cookie
+from kht.auth.views import client_ip, keep_logged_in, session_cookie
 from kht.context import RequestCtx
 from kht.errors import Conflict, KhtError, ValidationError
 from kht.org.models import Department
@@ -137,14 +137,7 @@ def change_password(
         service.change_own_password(ctx, field(data, "current_password", strip=False), new)
     except ValidationError as exc:
         return _refused(request, ctx, "password", exc)
-    token = start_session(
-        ctx.session,
-        ctx.user.id,
-        ctx.now(),
-        ip=client_ip(request),
-        user_agent=request.headers.get("user-agent", ""),
-    )
-    return _done("password", [session_cookie(ctx, token)])
+    return _done("password", keep_logged_in(request, ctx))
 
 
 def _otpauth_uri(user: User) -> str:

@@ -14,6 +14,7 @@ from kht.auth.handover import hand_over, owned_counts
 from kht.auth.models import Role, User
 from kht.auth.permissions import OPERATIONS, SCOPES
 from kht.auth.schemas import RoleUpdate, UserCreate, UserUpdate
+from kht.auth.views import keep_logged_in
 from kht.auth.views_account import field, no_store
 from kht.context import RequestCtx
 from kht.errors import Conflict, KhtError, NotFound, ValidationError
@@ -232,7 +233,9 @@ def update_user(
         service.update_user(ctx, user_id, _convert(_user_form(data), UserUpdate))
     except (ValidationError, Conflict) as exc:
         return _user_page(request, ctx, user_id, form=_as_form(data), **_refused(ctx, exc))
-    return Redirect(f"/admin/users/{user_id}?done=saved", status_code=303)
+    return Redirect(
+        f"/admin/users/{user_id}?done=saved", status_code=303, cookies=keep_logged_in(request, ctx)
+    )
 
 
 @post("/admin/users/{user_id:int}/password", sync_to_thread=True, include_in_schema=False)
@@ -327,7 +330,8 @@ def _grants(data: dict[str, Any], modules: dict[str, Any]) -> dict[str, Any]:
 def update_role(
     request: Request, ctx: RequestCtx, role_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
 ) -> Template | Redirect:
-    """Saves the whole matrix; the role's users are logged out so the new rights apply."""
+    """Saves the whole matrix; the role's users are logged out so the new rights apply, except
+    this browser when the administrator edited their own role (it gets a new session id)."""
     modules = service.all_modules(ctx)
     change = RoleUpdate(
         grants=_grants(data, modules), require_2fa=field(data, "require_2fa") == "1"
@@ -338,7 +342,9 @@ def update_role(
         values = _refused(ctx, exc)
         submitted = {"grants": change.grants, "require_2fa": change.require_2fa}
         return _role_page(request, ctx, role_id, **submitted, **values)
-    return Redirect(f"/admin/roles/{role_id}?done=saved", status_code=303)
+    return Redirect(
+        f"/admin/roles/{role_id}?done=saved", status_code=303, cookies=keep_logged_in(request, ctx)
+    )
 
 
 ROUTES = [

@@ -16,6 +16,7 @@ from kht.auth.models import User
 from kht.context import Ctx
 from kht.db.custom_fields import FieldDef
 from kht.errors import ValidationError
+from kht.fields import fields_for
 from kht.plugin_types import Panel
 from kht.web.i18n import N_, translations
 
@@ -133,6 +134,32 @@ def shown(value: Any, zone: Any = None) -> str:
     return str(value)
 
 
+def ext_changes(
+    old: dict[str, Any], new: dict[str, Any], fields: list[FieldDef], language: str
+) -> list[tuple[str, Any, Any]]:
+    """An audited change of `ext` split into (field label, old, new) per changed custom field,
+    choices as their labels in `language` (a field no longer defined: `namespace.name`)."""
+    by_key = {(f.namespace, f.name): f for f in fields}
+    rows = []
+    for namespace in sorted(set(old or {}) | set(new or {})):
+        before, after = (old or {}).get(namespace) or {}, (new or {}).get(namespace) or {}
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) == after.get(name):
+                continue
+            field = by_key.get((namespace, name))
+            if field is None:
+                rows.append((f"{namespace}.{name}", before.get(name), after.get(name)))
+            else:
+                rows.append(
+                    (
+                        field.label(language),
+                        field.shown(before.get(name), language),
+                        field.shown(after.get(name), language),
+                    )
+                )
+    return rows
+
+
 def _referenced(entries: list[Any], key: str) -> set[Any]:
     """Ids a history mentions under `key` (old and new values)."""
     found: set[Any] = set()
@@ -154,6 +181,8 @@ class _Values:
         self.customers = customer_names(ctx, _referenced(entries, "customer_id"))
 
     def show(self, key: str, value: Any) -> str:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return ", ".join(value) or "—"  # a multi choice, already as labels
         if key == "owner_id" and value:
             return self.people.get(value, f"#{value}")
         if key == "customer_id" and value:
@@ -178,17 +207,26 @@ def history_rows(
     entries = history(ctx, kind, record_id)
     values = _Values(ctx, entries, choices or {})
     gettext = values.gettext
+    fields = fields_for(ctx, kind)
     rows = []
     for entry in entries:
-        changes = [
-            (
-                gettext(labels.get(key) or COMMON_LABELS.get(key, key)),
-                values.show(key, old),
-                values.show(key, new),
+        changes = []
+        for key, (old, new) in sorted((entry.changes or {}).items()):
+            if old in EMPTY and new in EMPTY:
+                continue
+            if key == "ext":  # one row per custom field, with its label and choice labels
+                changes += [
+                    (label, values.show("", before), values.show("", after))
+                    for label, before, after in ext_changes(old, new, fields, ctx.language)
+                ]
+                continue
+            changes.append(
+                (
+                    gettext(labels.get(key) or COMMON_LABELS.get(key, key)),
+                    values.show(key, old),
+                    values.show(key, new),
+                )
             )
-            for key, (old, new) in sorted((entry.changes or {}).items())
-            if not (old in EMPTY and new in EMPTY)
-        ]
         rows.append(
             {
                 "at": entry.at,

@@ -11,6 +11,7 @@ from kht.customers.models import Customer
 from kht.customers.schemas import (
     BulkRequest,
     BulkResult,
+    ChoiceOut,
     ColumnOut,
     CustomerCreate,
     CustomerOut,
@@ -18,6 +19,7 @@ from kht.customers.schemas import (
     CustomerUpdate,
 )
 from kht.errors import ValidationError
+from kht.exporting.labels import choice_options
 from kht.lists import bulk
 from kht.lists.engine import Filter, parse_filter
 from kht.lists.service import get_view, view_filters
@@ -116,9 +118,13 @@ class CustomerController(Controller):
                 label_zh=c.label_zh,
                 label_en=c.label_en,
                 type=c.type,
-                choices=list(c.choices),
+                choices=list(c.choice_keys),
                 sortable=c.sortable and c.expr is not None,
                 default=c.default,
+                choice_labels=[
+                    ChoiceOut(key=key, label_zh=zh, label_en=en)
+                    for key, zh, en in choice_options(service.KIND, c)
+                ],
             )
             for c in service.columns(ctx).values()
         ]

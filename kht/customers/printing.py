@@ -18,7 +18,10 @@ def _profile(request: Request, ctx: Ctx, customer_id: int) -> dict[str, Any]:
     customer = service.get_customer(ctx, customer_id)
     fields = fields_for(ctx, service.KIND)
     ext = customer.ext or {}
-    custom = [(f.label(ctx.language), ext.get(f.namespace, {}).get(f.name)) for f in fields]
+    custom = [
+        (f.label(ctx.language), f.shown(ext.get(f.namespace, {}).get(f.name), ctx.language))
+        for f in fields
+    ]
     from kht.actions.service import timeline
 
     return page_context(

@@ -108,7 +108,18 @@ class BulkResult(msgspec.Struct, kw_only=True):
     count: int
 
 
+class ChoiceOut(msgspec.Struct, kw_only=True):
+    """One choice of a column: the stored key and its labels."""
+
+    key: str
+    label_zh: str
+    label_en: str
+
+
 class ColumnOut(msgspec.Struct, kw_only=True):
+    """A list column; `choices` are the keys a filter or a write takes, `choice_labels` the
+    same choices with the labels a page shows."""
+
     key: str
     label_zh: str
     label_en: str
@@ -116,3 +127,4 @@ class ColumnOut(msgspec.Struct, kw_only=True):
     choices: list[str]
     sortable: bool
     default: bool
+    choice_labels: list[ChoiceOut] = []

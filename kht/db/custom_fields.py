@@ -43,8 +43,61 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_AMOUNT = Decimal("1e16")
 
 
+class Choice(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One choice of a choice field: the stable `key` stored in `ext`, shown as its label.
+
+    Keys never change once records hold them (a data migration renames them if they must);
+    labels may be reworded at any time.
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+
+ChoiceSpec = str | Choice
+
+
+def choice_key(choice: ChoiceSpec) -> str:
+    """What is stored for `choice` (a plain str is its own key)."""
+    return choice if isinstance(choice, str) else choice.key
+
+
+def choice_keys(choices: tuple[ChoiceSpec, ...]) -> tuple[str, ...]:
+    """The stored keys of `choices`, in order."""
+    return tuple(choice_key(c) for c in choices)
+
+
+def choice_label(choices: tuple[ChoiceSpec, ...], value: Any, language: str) -> Any:
+    """The label of a stored value in `language` (the value itself when it is no choice)."""
+    for choice in choices:
+        if isinstance(choice, Choice) and choice.key == value:
+            return choice.label(language)
+    return value
+
+
+def choice_for_text(choices: tuple[ChoiceSpec, ...], text: str) -> str | None:
+    """The key a person's text means: a key or a label in either language, any case."""
+    folded = text.strip().casefold()
+    for choice in choices:
+        names = (
+            [choice] if isinstance(choice, str) else [choice.key, choice.label_zh, choice.label_en]
+        )
+        if any(name.casefold() == folded for name in names):
+            return choice_key(choice)
+    return None
+
+
 class FieldDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One field on a kind of record (`customer`, `contact`, `lead`, ...).
+
+    `choices` (single and multi choice fields) are `Choice(key=..., label_zh=..., label_en=...)`
+    or plain strings. A record stores the key; forms, lists, record pages, history and
+    exports show the label in the reader's language; imports accept the key or either label.
+    A plain string is a choice whose key is its label (administrators' custom fields).
 
     `namespace` says where the value lives: `custom` (administrators' fields) or a plugin's
     name under `ext`; the empty namespace is a built-in column of the kind's model (a field
@@ -56,7 +109,7 @@ class FieldDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     label_zh: str
     label_en: str
     required: bool = False
-    choices: tuple[str, ...] = ()
+    choices: tuple[ChoiceSpec, ...] = ()
     namespace: str = ADMIN_NAMESPACE
     position: int = 0
     help: str = ""
@@ -69,6 +122,23 @@ class FieldDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
+
+    @property
+    def choice_keys(self) -> tuple[str, ...]:
+        """The values a record may store (the keys of `choices`)."""
+        return choice_keys(self.choices)
+
+    def choice_label(self, value: Any, language: str) -> Any:
+        """A stored choice's label in `language` (an unknown value is returned as it is)."""
+        return choice_label(self.choices, value, language)
+
+    def shown(self, value: Any, language: str) -> Any:
+        """A stored value with its choices as labels (a list stays a list); others unchanged."""
+        if not self.choices:
+            return value
+        if isinstance(value, list):
+            return [self.choice_label(item, language) for item in value]
+        return self.choice_label(value, language)
 
 
 class CustomField(IdMixin, Base):
@@ -154,16 +224,18 @@ def _date(field: FieldDef, value: Any) -> str:
 
 
 def _single(field: FieldDef, value: Any) -> str:
-    if value not in field.choices:
-        raise ValidationError(f"{field.key} must be one of: {', '.join(field.choices)}", field.key)
+    keys = field.choice_keys
+    if not isinstance(value, str) or value not in keys:
+        raise ValidationError(f"{field.key} must be one of: {', '.join(keys)}", field.key)
     return value
 
 
 def _multi(field: FieldDef, value: Any) -> list[str]:
-    if not isinstance(value, list) or any(item not in field.choices for item in value):
-        raise ValidationError(
-            f"{field.key} must be a list of: {', '.join(field.choices)}", field.key
-        )
+    keys = field.choice_keys
+    if not isinstance(value, list) or any(
+        not isinstance(item, str) or item not in keys for item in value
+    ):
+        raise ValidationError(f"{field.key} must be a list of: {', '.join(keys)}", field.key)
     return list(dict.fromkeys(value))
 
 

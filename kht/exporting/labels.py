@@ -1,9 +1,9 @@
 """How an export shows a value: its label in the reader's language, or the raw key for re-import.
 
-By default a file is for people: choices, lifecycle stages and booleans as their labels,
-users, customers, categories, product lines, processes and stages by name. With `raw` it is
-for machines and re-import: keys and ids, users by login. The import reads both (see
-`label_values`), so an exported file imports again either way.
+By default a file is for people: choices (custom fields' included), lifecycle stages and
+booleans as their labels, users, customers, categories, product lines, processes and stages
+by name. With `raw` it is for machines and re-import: keys and ids, users by login. The
+import reads both (see `label_values`), so an exported file imports again either way.
 """
 
 from __future__ import annotations
@@ -48,6 +48,19 @@ def choice_labels(kind: str, key: str, language: str) -> dict[str, str]:
     """{value: label in `language`} of a built-in choice column (empty for others)."""
     gettext = translations(language).gettext
     return {value: gettext(label) for value, label in _choices().get((kind, key), {}).items()}
+
+
+def choice_options(kind: str, column: Column) -> list[tuple[str, str, str]]:
+    """(key, Chinese label, English label) of every choice of a column, built-in or custom."""
+    zh, en = choice_labels(kind, column.key, "zh_CN"), choice_labels(kind, column.key, "en")
+    return [
+        (
+            key,
+            zh.get(key) or str(column.choice_label(key, "zh_CN")),
+            en.get(key) or str(column.choice_label(key, "en")),
+        )
+        for key in column.choice_keys
+    ]
 
 
 def label_values(kind: str, key: str) -> dict[str, str]:
@@ -129,7 +142,10 @@ def shower(ctx: Ctx, kind: str, column: Column, raw: bool) -> Callable[[Any], An
     labels = choice_labels(kind, column.key, ctx.language)
     if labels:
         return lambda value: "" if value is None else labels.get(value, value)
+    if column.choices:  # a custom field's choices, labelled where they are `Choice`s
+        language = ctx.language
+        return lambda value: "" if value is None else column.choice_label(value, language)
     return None
 
 
-__all__ = ["choice_labels", "expression", "label_values", "shower"]
+__all__ = ["choice_labels", "choice_options", "expression", "label_values", "shower"]

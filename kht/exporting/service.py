@@ -132,19 +132,21 @@ def plan(ctx: Ctx, request: ExportRequest) -> Plan:
 
 def _shower(ctx: Ctx, kind: str, column: Column, raw: bool) -> Callable[[Any], Any]:
     """How a column's value appears in the file (labels unless `raw`, lists joined...)."""
+    show = labels.shower(ctx, kind, column, raw)
     if column.type == "multi_choice":
-        return _joined
-    return labels.shower(ctx, kind, column, raw) or _plain
+        return lambda value: _joined(value, show or str)
+    return show or _plain
 
 
 def _plain(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _joined(value: Any) -> Any:
+def _joined(value: Any, show: Callable[[Any], Any]) -> Any:
+    """A stored JSON list as "a, b", each item through `show` (its label)."""
     if isinstance(value, str) and value.startswith("["):
         try:
-            return ", ".join(str(item) for item in msgspec.json.decode(value))
+            return ", ".join(str(show(item)) for item in msgspec.json.decode(value))
         except msgspec.DecodeError:
             return value
     return _plain(value)

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 
 from kht.auth.models import User
 from kht.context import Ctx
+from kht.db.custom_fields import choice_for_text
 from kht.errors import KhtError, ValidationError
 from kht.importing.extras import LIST_SPLIT, split_tags, user_by_login_or_name
 from kht.importing.kinds import ImportKind, Target
@@ -63,8 +64,10 @@ def choice_names(target: Target) -> str:
 
 
 def _custom_choice(target: Target, text: str) -> str:
-    by_fold = {c.casefold(): c for c in target.choices}
-    return by_fold.get(text.casefold(), text)  # unknown: the service names the choices
+    """The key of a custom choice given as its key or its label in either language."""
+    choices = target.custom.choices if target.custom is not None else target.choices
+    found = choice_for_text(choices, text)
+    return text if found is None else found  # unknown: the service names the choices
 
 
 def _boolean(text: str) -> bool | str:

@@ -39,7 +39,7 @@ from kht.fields import fields_for
 from kht.importing.convert import Converter
 from kht.importing.extras import apply_extras, split_extras, tag_new_records
 from kht.importing.inserts import insert_ids
-from kht.importing.kinds import ImportKind, key_sql, normalise_key
+from kht.importing.kinds import ImportKind, key_forms, key_sql, normalise_key
 from kht.importing.readers import Row
 from kht.importing.report import KEPT, ErrorReport
 from kht.plugins import CORE_PLUGINS
@@ -221,18 +221,20 @@ class Importer:
         spec, found = self.kind.spec, {}
         model = spec.model
         for name in self.kind.dedupe:
-            wanted = {normalise_key(name, v.get(name)) for v in rows} - {""}
-            if not wanted:
+            keys = {normalise_key(name, v.get(name)) for v in rows} - {""}
+            if not keys:
                 continue
-            expr = key_sql(name, getattr(model, name))
+            wanted = set().union(*(key_forms(name, key) for key in keys))
+            column = getattr(model, name)
+            expr = key_sql(name, column)
             query = restrict(
-                select(expr, model.id).where(model.deleted_at.is_(None), expr.in_(wanted)),
+                select(column, model.id).where(model.deleted_at.is_(None), expr.in_(wanted)),
                 self.ctx.user,
                 model,
                 spec.module,
             )
             for value, record_id in self.ctx.session.execute(query.order_by(model.id)):
-                found.setdefault((name, value), record_id)
+                found.setdefault((name, normalise_key(name, value)), record_id)
         return found
 
     def _duplicates(self) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import String, func, literal_column, select
+from sqlalchemy import String, func, select
 
 from kht import record_service as records
 from kht.auth.scope import restrict
@@ -24,6 +24,7 @@ from kht.db.custom_fields import FieldDef
 from kht.emails import clean_email
 from kht.errors import NotFound, ValidationError
 from kht.fields import fields_for
+from kht.normalise import phone_digits_sql, phone_forms, phone_key
 from kht.plugin_types import RecordKind
 
 
@@ -80,7 +81,7 @@ def custom_target(definition: FieldDef) -> Target:
         label_en=definition.label_en,
         type=definition.type,
         required=definition.required,
-        choices=definition.choices,
+        choices=definition.choice_keys,
         aliases=(definition.name,),
         custom=definition,
     )
@@ -89,28 +90,28 @@ def custom_target(definition: FieldDef) -> Target:
 # ------------------------------------------------------------------------ natural keys
 
 
-# What `key_sql` drops from phone numbers; migration 0009 indexes the same expression.
-PHONE_SEPARATORS = ("-", " ", "(", ")", "+", ".")
+PHONE_KEYS = ("phone", "mobile")
 
 
 def normalise_key(name: str, value: Any) -> str:
-    """A natural key as compared: phones by their digits, names and emails trimmed, lower case."""
-    text = str(value or "").strip()
-    if name in ("phone", "mobile"):
-        return "".join(ch for ch in text if ch.isdigit())
-    return " ".join(text.lower().split())
+    """A natural key as compared: phones by kht.normalise.phone_key (the duplicate finders'
+    rule), names and emails trimmed, lower case."""
+    if name in PHONE_KEYS:
+        return phone_key(str(value or "")) or ""
+    return " ".join(str(value or "").strip().lower().split())
 
 
 def key_sql(name: str, column: Any) -> Any:
-    """The SQL form of `normalise_key` for a column (separators dropped, lower case)."""
-    if name in ("phone", "mobile"):
-        expr = column
-        for separator in PHONE_SEPARATORS:
-            # Constants, not bound parameters: only then can the database use the expression
-            # index of migration 0009 (same expression, same constants).
-            expr = func.replace(expr, literal_column(f"'{separator}'"), literal_column("''"))
-        return expr
+    """The indexed SQL form of a natural key column (migration 0009): phones without
+    separators, other keys trimmed and lower case."""
+    if name in PHONE_KEYS:
+        return phone_digits_sql(column)
     return func.lower(func.trim(column))
+
+
+def key_forms(name: str, key: str) -> set[str]:
+    """The values of `key_sql` under which a record with this normalised key is stored."""
+    return phone_forms(key) if name in PHONE_KEYS else {key}
 
 
 # ---------------------------------------------------------------------- shared helpers

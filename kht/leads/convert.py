@@ -19,9 +19,9 @@ from kht.db.custom_fields import validate_ext
 from kht.errors import Conflict, ValidationError
 from kht.events import LeadConverted
 from kht.fields import fields_for
-from kht.leads.duplicates import is_mobile
 from kht.leads.models import Lead
 from kht.leads.service import KIND, MODULE, SPEC, check_transition, get_lead
+from kht.normalise import is_mobile
 
 # ctx.extra key that carries the wish for an opportunity to LeadConverted listeners.
 CREATE_OPPORTUNITY = "create_opportunity"

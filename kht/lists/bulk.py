@@ -50,7 +50,10 @@ def _records(ctx: Ctx, spec: RecordKind, ids: list[int], deleted: bool = False) 
 
 
 def assign(ctx: Ctx, spec: RecordKind, ids: list[int], owner_id: int | None) -> int:
-    """Give the records to `owner_id` (None: the shared pool)."""
+    """Give the records to `owner_id` (None: the shared pool); refused for kinds without
+    owners (`RecordKind.owned`, products)."""
+    if not spec.owned:
+        raise ValidationError(f"a {spec.kind} has no owner to assign", "action")
     require(ctx.user, spec.module, "assign")
     if owner_id is not None:
         owner = ctx.session.get(User, owner_id)

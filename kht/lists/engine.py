@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Numeric, Select, and_, cast, false, func, or_, select
 
-from kht.db.custom_fields import FieldDef
+from kht.db.custom_fields import ChoiceSpec, FieldDef, choice_for_text, choice_keys, choice_label
 from kht.errors import ValidationError
 from kht.tags.models import RecordTag, Tag
 
@@ -53,13 +53,22 @@ class Column(msgspec.Struct, frozen=True, kw_only=True):
     label_en: str
     type: str
     expr: Any = None
-    choices: tuple[str, ...] = ()
+    # The stored keys a choice column allows; a custom field's may carry labels (Choice).
+    choices: tuple[ChoiceSpec, ...] = ()
     sortable: bool = True
     default: bool = False
     condition: Callable[[str, Any], Any] | None = None
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
+
+    @property
+    def choice_keys(self) -> tuple[str, ...]:
+        return choice_keys(self.choices)
+
+    def choice_label(self, value: Any, language: str) -> Any:
+        """A stored choice's label in `language` (the value itself when it has none)."""
+        return choice_label(self.choices, value, language)
 
 
 class Filter(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -151,10 +160,14 @@ def _coerce(column: Column, value: Any) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise ValidationError(f"{column.key} needs an id", column.key) from None
-    if column.type == "choice" and column.choices and value not in column.choices:
-        raise ValidationError(
-            f"{column.key} must be one of: {', '.join(column.choices)}", column.key
-        )
+    if column.type in ("choice", "multi_choice") and column.choices:
+        # People filter by what they read: a label in either language means its key.
+        key = choice_for_text(column.choices, str(value))
+        if key is None and column.type == "choice":
+            raise ValidationError(
+                f"{column.key} must be one of: {', '.join(column.choice_keys)}", column.key
+            )
+        return key if key is not None else str(value)
     return str(value)
 
 
@@ -181,7 +194,7 @@ def condition(column: Column, op: str, value: Any) -> Any:
     if op == "in":
         return expr.in_(_values(column, value))
     if op == "contains":
-        needle = str(value or "")
+        needle = str(_coerce(column, value) if value else "")
         pattern = f'%"{needle}"%' if column.type == "multi_choice" else f"%{needle}%"
         return expr.like(pattern) if needle else false()
     if op == "starts":

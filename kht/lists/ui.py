@@ -14,9 +14,12 @@ import msgspec
 from babel.dates import format_timedelta
 
 from kht.context import Ctx
+from kht.db.custom_fields import Choice
+from kht.exporting.labels import choice_options
 from kht.lists.engine import OPS, Column, Filter, parse_filter
 from kht.lists.inline import editable_keys
 from kht.lists.service import get_view, view_filters, visible_views
+from kht.records import record_kinds
 from kht.web.i18n import N_, translations
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -135,12 +138,21 @@ def _chip(state: ListState, base: str, key: str, label: str, item: str, rivals: 
     return Chip(key=key, label=label, url=state.url(base, f=chosen, page=1), active=active)
 
 
-def _stage_chips(state: ListState, base: str, column: Column, labels: dict[Any, str]) -> list[Chip]:
-    values = list(labels) if labels else list(column.choices)
+def _stage_chips(
+    state: ListState, base: str, column: Column, labels: dict[Any, str], language: str
+) -> list[Chip]:
+    values = list(labels) if labels else list(column.choice_keys)
     items = {value: f"{column.key}:eq:{value}" for value in values[:MAX_STAGE_CHIPS]}
     rivals = set(items.values())
     return [
-        _chip(state, base, f"{column.key}-{value}", str(labels.get(value, value)), item, rivals)
+        _chip(
+            state,
+            base,
+            f"{column.key}-{value}",
+            str(labels.get(value) or column.choice_label(value, language)),
+            item,
+            rivals,
+        )
         for value, item in items.items()
     ]
 
@@ -161,7 +173,7 @@ def quick_chips(
         chips.append(_chip(state, base, "recent", label, recent, set()))
     stage = next((columns[key] for key in STAGE_KEYS if key in columns), None)
     if stage is not None:
-        chips += _stage_chips(state, base, stage, refs.get(stage.key) or {})
+        chips += _stage_chips(state, base, stage, refs.get(stage.key) or {}, ctx.language)
     return chips
 
 
@@ -173,6 +185,22 @@ def moment(ctx: Ctx, value: Any) -> tuple[str, str] | None:
     locale = "zh_CN" if ctx.language.startswith("zh") else "en"
     relative = format_timedelta(value - ctx.now(), add_direction=True, locale=locale)
     return relative, f"{value.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+
+
+def labelled(kind: str, column: Column) -> Column:
+    """`column` with its choices carrying their labels (the built-in ones of `kind` too, such
+    as a contact's role), so that cells, filters and editors show labels, not keys."""
+    if not column.choices:
+        return column
+    options = choice_options(kind, column)
+    choices = tuple(Choice(key=key, label_zh=zh, label_en=en) for key, zh, en in options)
+    return msgspec.structs.replace(column, choices=choices)
+
+
+def _owned(ctx: Ctx, kind: str) -> bool:
+    """Whether the kind's records have owners (the bulk bar offers "assign owner")."""
+    spec = record_kinds(ctx).get(kind)
+    return spec is None or spec.owned
 
 
 def list_context(
@@ -188,8 +216,14 @@ def list_context(
 ) -> dict[str, Any]:
     """Everything lists/list.html needs."""
     pages = max(1, -(-total // state.page_size))
+    columns = {key: labelled(kind, column) for key, column in columns.items()}
     meta = {
-        key: {"label": c.label(ctx.language), "type": c.type, "choices": list(c.choices)}
+        key: {
+            "label": c.label(ctx.language),
+            "type": c.type,
+            "choices": list(c.choice_keys),
+            "choice_labels": {k: c.choice_label(k, ctx.language) for k in c.choice_keys},
+        }
         for key, c in columns.items()
         if c.expr is not None or c.condition is not None
     }
@@ -215,5 +249,6 @@ def list_context(
         "chips": quick_chips(ctx, base, state, columns, refs),
         "editable": editable_keys(ctx, kind, shown, fixed) if not state.deleted else set(),
         "moment": lambda value: moment(ctx, value),
+        "assignable": _owned(ctx, kind),
         **extra,
     }

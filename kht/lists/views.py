@@ -14,7 +14,7 @@ from kht.errors import Conflict, ValidationError
 from kht.lists import bulk, inline, service
 from kht.lists.engine import parse_filter
 from kht.lists.service import get_view, view_filters
-from kht.lists.ui import cell, moment
+from kht.lists.ui import cell, labelled, moment
 from kht.records import record_kind
 from kht.web.pages import DENSITY_COOKIE, render
 
@@ -172,6 +172,7 @@ def cell_save(
 
 
 def _shown(request: Request, ctx: Ctx, spec: Any, column: Any, record: Any) -> Template:
+    column = labelled(spec.kind, column)
     values = {"kind": spec.kind, "row": record, "col": column, "value": cell(record, column)}
     return render(request, ctx, "lists/_cell.html", moment=lambda v: moment(ctx, v), **values)
 
@@ -189,6 +190,7 @@ def _editor(
     error: str = "",
     conflict: bool = False,
 ) -> Template:
+    column = labelled(spec.kind, column)
     values = {"kind": spec.kind, "row": record, "col": column, "text": text, "version": version}
     return render(
         request,

@@ -1,5 +1,8 @@
 """Finding likely duplicates: same phone, same email, or nearly the same normalised name.
 
+Names, phones and emails are normalised by kht.normalise, as for a lead's duplicate check
+and an import's natural keys.
+
 Candidates are blocked before they are compared (same phone, same email, or the same first two
 characters of the normalised name), so the fuzzy comparison runs inside small groups rather
 than over every pair.
@@ -7,8 +10,6 @@ than over every pair.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,57 +17,11 @@ from collections.abc import Iterable
 import msgspec
 from rapidfuzz import fuzz, process
 
+from kht.normalise import normalise_email, normalise_name, phone_key
+
 NAME_RATIO = 90  # rapidfuzz ratio (0-100) from which two normalised names count as the same
-MIN_PHONE_DIGITS = 7  # shorter numbers (extensions, typos) match too much to mean anything
 # A phone or email shared by more records than this is a switchboard or a shared mailbox.
 MAX_GROUP = 50
-_LATIN_SUFFIX = re.compile(
-    r"(?:^|[\s,.()（）])(?:co\.?,?\s*ltd\.?|co\.?,?\s*limited|inc\.?|llc\.?|l\.l\.c\.?|ltd\.?|"
-    r"limited|corp\.?|corporation|company|gmbh|co\.?)\s*$"
-)
-_CJK_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|集团有限公司|有限公司|集团|公司)$")
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def normalise_name(name: str) -> str:
-    """Casefolded, full-width folded, company suffixes and punctuation removed.
-
-    "Northwind Traders Co., Ltd." and "northwind traders" normalise alike, as do
-    "华东电器集团有限公司" and "华东电器".
-    """
-    text = unicodedata.normalize("NFKC", name or "").casefold().strip()
-    text = _strip_all(_LATIN_SUFFIX, text, " ,.")
-    return _strip_all(_CJK_SUFFIX, _NOT_WORD.sub("", text), "")
-
-
-def _strip_all(pattern: re.Pattern[str], text: str, trailing: str) -> str:
-    """Remove `pattern` at the end until it no longer matches ("X Group Co., Ltd.")."""
-    previous = None
-    while text != previous:
-        previous = text
-        text = pattern.sub("", text).rstrip(trailing)
-    return text
-
-
-def normalise_phone(phone: str) -> str:
-    """Digits only, without a +86/0086 country code or the 0 trunk prefix; '' if too short.
-
-    "+86 10 6278 0909", "0086-10-62780909" and "010-62780909" all give "1062780909".
-    """
-    raw = unicodedata.normalize("NFKC", phone or "").strip()
-    digits = re.sub(r"\D", "", raw)
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and (raw.startswith("+") or len(digits) == 13):
-        digits = digits[2:]
-    digits = digits.removeprefix("0")
-    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
-
-
-def normalise_email(email: str) -> str:
-    """Lower-cased and trimmed; '' when it is not an address."""
-    text = (email or "").strip().lower()
-    return text if "@" in text else ""
 
 
 class Candidate(msgspec.Struct, frozen=True, kw_only=True):
@@ -95,7 +50,7 @@ class Pair(msgspec.Struct, kw_only=True):
 def _exact_groups(candidates: list[Candidate]) -> Iterable[tuple[str, list[int]]]:
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     for item in candidates:
-        for phone in set(filter(None, map(normalise_phone, item.phones))):
+        for phone in set(filter(None, map(phone_key, item.phones))):
             by_key[("phone", phone)].append(item.id)
         for email in set(filter(None, map(normalise_email, item.emails))):
             by_key[("email", email)].append(item.id)

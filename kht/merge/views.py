@@ -128,16 +128,22 @@ def _rows(ctx: RequestCtx, base: str, survivor: Any, merged: Any) -> list[dict[s
         )
         for key in _merge_fields(base)
     ]
-    for field in fields_for(ctx, base[:-1]):
+    fields = {field.key: field for field in fields_for(ctx, base[:-1])}
+    for field in fields.values():
         mine = (survivor.ext or {}).get(field.namespace, {}).get(field.name)
         theirs = (merged.ext or {}).get(field.namespace, {}).get(field.name)
         values.append((field.key, field.label(ctx.language), "", mine, theirs))
+
+    def shown(kind: str, key: str, value: Any) -> str:
+        field = fields.get(key)
+        return show(kind, field.shown(value, ctx.language) if field else value)
+
     return [
         {
             "key": key,
             "label": label,
-            "survivor": show(kind, mine),
-            "merged": show(kind, theirs),
+            "survivor": shown(kind, key, mine),
+            "merged": shown(kind, key, theirs),
             "same": mine == theirs,
             "pick": service.pick({}, key, mine, theirs),
         }

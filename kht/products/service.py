@@ -187,6 +187,7 @@ SPEC = RecordKind(
     fields=FIELDS,
     default_sort="code",
     open_filter=false,  # shared records: a hand-over never moves products
+    owned=False,
     columns=columns,
     query=filtered,
     create=create_product,

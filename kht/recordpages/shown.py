@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from kht.audit.service import history
 from kht.auth.models import User
-from kht.contacts.ui import ACTION_LABELS, COMMON_LABELS
+from kht.contacts.ui import ACTION_LABELS, COMMON_LABELS, ext_changes
 from kht.contacts.ui import shown as short_text
 from kht.context import Ctx
 from kht.exporting.labels import choice_labels
@@ -41,10 +41,11 @@ def people(ctx: Ctx, ids: set[Any]) -> dict[int, str]:
 
 
 def _choice_label(field: Any, value: Any, language: str) -> Any:
-    for choice in getattr(field, "choices", ()):
-        if getattr(choice, "key", choice) == value and hasattr(choice, "label"):
-            return choice.label(language)
-    return None
+    """A declared choice's label (None: no such labelled choice)."""
+    if field is None or not field.choices:
+        return None
+    label = field.choice_label(value, language)
+    return label if label != value else None
 
 
 def run_time_labels(ctx: Ctx, spec: RecordKind) -> dict[str, dict[Any, str]]:
@@ -123,11 +124,7 @@ class Shown:
 
     def custom_value(self, field: Any, value: Any) -> str:
         """A custom field's value, its choices as labels."""
-        if isinstance(value, list):
-            value = [_choice_label(field, item, self.language) or item for item in value]
-        elif isinstance(value, str):
-            value = _choice_label(field, value, self.language) or value
-        return self.value("", value)
+        return self.value("", field.shown(value, self.language) if field else value)
 
     def changes(self, entry: Any) -> list[tuple[str, str, str]]:
         """(label, old, new) per changed field of an audit entry; `ext` split by field."""
@@ -142,17 +139,10 @@ class Shown:
         return rows
 
     def _ext_changes(self, old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str, str]]:
-        by_key = {(f.namespace, f.name): f for f in self.custom}
-        rows = []
-        for namespace in sorted(set(old) | set(new)):
-            before, after = old.get(namespace) or {}, new.get(namespace) or {}
-            for name in sorted(set(before) | set(after)):
-                if before.get(name) != after.get(name):
-                    field = by_key.get((namespace, name))
-                    label = field.label(self.language) if field else f"{namespace}.{name}"
-                    old_text = self.custom_value(field, before.get(name))
-                    rows.append((label, old_text, self.custom_value(field, after.get(name))))
-        return rows
+        return [
+            (label, self.value("", before), self.value("", after))
+            for label, before, after in ext_changes(old, new, self.custom, self.language)
+        ]
 
 
 def _referenced(entries: list[Any], keys: frozenset[str] | set[str]) -> set[Any]:

@@ -10,7 +10,6 @@ from kht.leads.schemas import LeadCreate
 from kht.leads.service import create_lead, list_leads
 from kht.plugin_api import Ctx
 from kht.value.service import active_users
-from plugins.standard_product import fields as f
 from plugins.standard_product.models import SETTINGS_ID, PackSettings
 from plugins.standard_product.schemas import Settings
 from plugins.standard_product.service import NAME, save_settings
@@ -22,11 +21,11 @@ DEMO_LEADS: tuple[tuple[str, str, str, dict[str, Any], tuple[tuple[str, str], ..
         "上海精工机械有限公司",
         "展会",
         {
-            "industry": f.INDUSTRIES[2],
-            "company_size": f.SIZES[2],
-            "purchase_timeframe": f.TIMEFRAMES[0],
-            "budget_range": f.BUDGETS[2],
-            "product_interest": [f.PRODUCTS[0], f.PRODUCTS[3]],
+            "industry": "machinery",
+            "company_size": "staff_200_999",
+            "purchase_timeframe": "within_1_month",
+            "budget_range": "from_500k_to_2m",
+            "product_interest": ["equipment", "maintenance"],
             "province": "上海",
         },
         (("meeting", "展会后到访公司，演示整机"), ("call", "确认采购预算与时间")),
@@ -36,11 +35,11 @@ DEMO_LEADS: tuple[tuple[str, str, str, dict[str, Any], tuple[tuple[str, str], ..
         "北京华远汽车零部件公司",
         "官网表单",
         {
-            "industry": f.INDUSTRIES[0],
-            "company_size": f.SIZES[3],
-            "purchase_timeframe": f.TIMEFRAMES[1],
-            "budget_range": f.BUDGETS[3],
-            "product_interest": [f.PRODUCTS[0]],
+            "industry": "automotive",
+            "company_size": "staff_1000_plus",
+            "purchase_timeframe": "months_1_3",
+            "budget_range": "over_2m",
+            "product_interest": ["equipment"],
             "province": "北京",
         },
         (("call", "初次电话沟通需求"),),
@@ -50,11 +49,11 @@ DEMO_LEADS: tuple[tuple[str, str, str, dict[str, Any], tuple[tuple[str, str], ..
         "广州小平家具店",
         "百度推广",
         {
-            "industry": f.INDUSTRIES[6],
-            "company_size": f.SIZES[0],
-            "purchase_timeframe": f.TIMEFRAMES[4],
-            "budget_range": f.BUDGETS[0],
-            "product_interest": [f.PRODUCTS[1]],
+            "industry": "furniture",
+            "company_size": "staff_1_49",
+            "purchase_timeframe": "no_plan",
+            "budget_range": "under_100k",
+            "product_interest": ["parts"],
             "province": "广东",
         },
         (("email", "发送产品资料"),),
@@ -64,11 +63,11 @@ DEMO_LEADS: tuple[tuple[str, str, str, dict[str, Any], tuple[tuple[str, str], ..
         "杭州明达仪器有限公司",
         "转介绍",
         {
-            "industry": f.INDUSTRIES[4],
-            "company_size": f.SIZES[1],
-            "purchase_timeframe": f.TIMEFRAMES[2],
-            "budget_range": f.BUDGETS[1],
-            "product_interest": [f.PRODUCTS[2]],
+            "industry": "instruments",
+            "company_size": "staff_50_199",
+            "purchase_timeframe": "months_3_6",
+            "budget_range": "from_100k_to_500k",
+            "product_interest": ["consumables"],
             "province": "浙江",
         },
         (),
@@ -86,11 +85,11 @@ def _demo_settings(ctx: Ctx) -> None:
     save_settings(
         ctx,
         Settings(
-            target_industries=[f.INDUSTRIES[0], f.INDUSTRIES[2], f.INDUSTRIES[3]],
-            target_sizes=[f.SIZES[2], f.SIZES[3]],
-            target_timeframes=[f.TIMEFRAMES[0], f.TIMEFRAMES[1]],
-            target_budgets=[f.BUDGETS[2], f.BUDGETS[3]],
-            target_products=[f.PRODUCTS[0], f.PRODUCTS[3]],
+            target_industries=["automotive", "machinery", "medical_devices"],
+            target_sizes=["staff_200_999", "staff_1000_plus"],
+            target_timeframes=["within_1_month", "months_1_3"],
+            target_budgets=["from_500k_to_2m", "over_2m"],
+            target_products=["equipment", "maintenance"],
             threshold=60,
             routing="territory" if reps else "none",
             reps=reps,

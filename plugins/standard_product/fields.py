@@ -1,45 +1,49 @@
-"""The pack's fields on leads and customers, and their choices (stored as "中文 English")."""
+"""The pack's fields on leads and customers, and their choices.
+
+Records store a choice's key (`instruments`); pages and exports show its label in the
+reader's language. Provinces are names, stored as they are shown.
+"""
 
 from __future__ import annotations
 
-from kht.plugin_api import FieldDef
+from kht.plugin_api import Choice, FieldDef
 
 INDUSTRIES = (
-    "汽车 Automotive",
-    "电子 Electronics",
-    "机械 Machinery",
-    "医疗器械 Medical devices",
-    "仪器仪表 Instruments",
-    "办公设备 Office equipment",
-    "家具 Furniture",
-    "其他 Other",
+    Choice(key="automotive", label_zh="汽车", label_en="Automotive"),
+    Choice(key="electronics", label_zh="电子", label_en="Electronics"),
+    Choice(key="machinery", label_zh="机械", label_en="Machinery"),
+    Choice(key="medical_devices", label_zh="医疗器械", label_en="Medical devices"),
+    Choice(key="instruments", label_zh="仪器仪表", label_en="Instruments"),
+    Choice(key="office_equipment", label_zh="办公设备", label_en="Office equipment"),
+    Choice(key="furniture", label_zh="家具", label_en="Furniture"),
+    Choice(key="other", label_zh="其他", label_en="Other"),
 )
 SIZES = (
-    "1-49人 1-49 staff",
-    "50-199人 50-199 staff",
-    "200-999人 200-999 staff",
-    "1000人以上 1000+ staff",
+    Choice(key="staff_1_49", label_zh="1-49人", label_en="1-49 staff"),
+    Choice(key="staff_50_199", label_zh="50-199人", label_en="50-199 staff"),
+    Choice(key="staff_200_999", label_zh="200-999人", label_en="200-999 staff"),
+    Choice(key="staff_1000_plus", label_zh="1000人以上", label_en="1000+ staff"),
 )
 TIMEFRAMES = (
-    "1个月内 Within 1 month",
-    "1-3个月 1-3 months",
-    "3-6个月 3-6 months",
-    "6个月以上 Over 6 months",
-    "暂无计划 No plan",
+    Choice(key="within_1_month", label_zh="1个月内", label_en="Within 1 month"),
+    Choice(key="months_1_3", label_zh="1-3个月", label_en="1-3 months"),
+    Choice(key="months_3_6", label_zh="3-6个月", label_en="3-6 months"),
+    Choice(key="over_6_months", label_zh="6个月以上", label_en="Over 6 months"),
+    Choice(key="no_plan", label_zh="暂无计划", label_en="No plan"),
 )
 BUDGETS = (
-    "10万以下 Under 100k",
-    "10-50万 100k-500k",
-    "50-200万 500k-2M",
-    "200万以上 Over 2M",
-    "未知 Unknown",
+    Choice(key="under_100k", label_zh="10万以下", label_en="Under 100k"),
+    Choice(key="from_100k_to_500k", label_zh="10-50万", label_en="100k-500k"),
+    Choice(key="from_500k_to_2m", label_zh="50-200万", label_en="500k-2M"),
+    Choice(key="over_2m", label_zh="200万以上", label_en="Over 2M"),
+    Choice(key="unknown", label_zh="未知", label_en="Unknown"),
 )
 PRODUCTS = (
-    "整机 Equipment",
-    "配件 Parts",
-    "耗材 Consumables",
-    "维保服务 Maintenance",
-    "培训 Training",
+    Choice(key="equipment", label_zh="整机", label_en="Equipment"),
+    Choice(key="parts", label_zh="配件", label_en="Parts"),
+    Choice(key="consumables", label_zh="耗材", label_en="Consumables"),
+    Choice(key="maintenance", label_zh="维保服务", label_en="Maintenance"),
+    Choice(key="training", label_zh="培训", label_en="Training"),
 )
 PROVINCES = (
     "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏",
@@ -49,7 +53,9 @@ PROVINCES = (
 )  # fmt: skip
 
 
-def _choice(name: str, zh: str, en: str, choices: tuple[str, ...], position: int) -> FieldDef:
+def _choice(
+    name: str, zh: str, en: str, choices: tuple[Choice | str, ...], position: int
+) -> FieldDef:
     return FieldDef(
         name=name,
         type="single_choice",

@@ -15,8 +15,9 @@ Routing = Literal["none", "round_robin", "territory"]
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """What the company sets on /standard_product/settings (or the API's PUT).
 
-    The `target_*` lists are the ideal customer profile (choices of the pack's fields); a
-    lead scoring `threshold` or more is routed to a rep, one below it is tagged `nurture_tag`.
+    The `target_*` lists are the ideal customer profile (keys of the pack's field choices,
+    such as `instruments`); a lead scoring `threshold` or more is routed to a rep, one below
+    it is tagged `nurture_tag`.
     `routing`: `round_robin` over `reps`, or `territory` (`territories` maps a province to a
     rep; a province without a rep falls back to round robin), or `none`.
     `revenue_target`: the order total of the last 12 months that earns a customer the full

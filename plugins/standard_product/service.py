@@ -58,12 +58,13 @@ ACTION_POINTS = {"meeting": 10, "visit": 10, "call": 5, "email": 3, "sms": 2, "t
 ENGAGEMENT_MAX = Decimal(40)
 # (age in whole days up to and including, factor); older actions count nothing.
 DECAY = ((7, Decimal(1)), (30, Decimal("0.5")), (90, Decimal("0.25")))
-SETTING_CHOICES = {
-    "target_industries": fields.INDUSTRIES,
-    "target_sizes": fields.SIZES,
-    "target_timeframes": fields.TIMEFRAMES,
-    "target_budgets": fields.BUDGETS,
-    "target_products": fields.PRODUCTS,
+# The settings' target lists hold the keys of the fields' choices.
+SETTING_FIELDS = {
+    "target_industries": fields.INDUSTRY,
+    "target_sizes": fields.COMPANY_SIZE,
+    "target_timeframes": fields.TIMEFRAME,
+    "target_budgets": fields.BUDGET,
+    "target_products": fields.PRODUCT_INTEREST,
 }
 
 
@@ -93,9 +94,9 @@ def _require_manager(ctx: Ctx) -> None:
 
 
 def _check(ctx: Ctx, settings: Settings) -> None:
-    for name, allowed in SETTING_CHOICES.items():
+    for name, field in SETTING_FIELDS.items():
         for value in getattr(settings, name):
-            if value not in allowed:
+            if value not in field.choice_keys:
                 raise ValidationError(f"{value!r} is not a choice of {name}", name)
     users = {user_id for user_id, _ in active_users(ctx)}
     for user_id in settings.reps:
@@ -142,10 +143,6 @@ def _values(record: Any) -> dict[str, Any]:
     return dict((record.ext or {}).get(NAME, {}))
 
 
-def _short(choice: str) -> str:
-    return choice.split(" ", 1)[0]
-
-
 def fit(
     settings: Settings,
     values: dict[str, Any],
@@ -155,10 +152,12 @@ def fit(
 ) -> list[ScorePart]:
     """One part per profile dimension: its points if the lead's value is in the target list.
 
-    A dimension without a target list gives its points to any lead that filled it in.
+    A dimension without a target list gives its points to any lead that filled it in. The
+    explanation names the choices by their labels, in both languages.
     """
     parts = []
     for field, target_name, zh, en, points in dimensions:
+        definition = SETTING_FIELDS[target_name]
         value = values.get(field)
         given = [v for v in (value if isinstance(value, list) else [value]) if v]
         target = getattr(settings, target_name)
@@ -169,11 +168,11 @@ def fit(
         else:
             hits = [v for v in given if v in target]
             earned = points if hits else 0
-            shown = "、".join(_short(v) for v in (hits or given))
+            named = hits or given
+            shown = "、".join(str(definition.choice_label(v, "zh_CN")) for v in named)
+            shown_en = ", ".join(str(definition.choice_label(v, "en")) for v in named)
             why = f"{shown} {'符合' if hits else '不符合'}目标"
-            why_en = (
-                f"{', '.join(hits or given)} {'matches' if hits else 'does not match'} the target"
-            )
+            why_en = f"{shown_en} {'matches' if hits else 'does not match'} the target"
         parts.append(
             ScorePart(
                 label_zh=f"{prefix_zh} · {zh}",
@@ -313,7 +312,12 @@ def candidates(ctx: Ctx, settings: Settings, lead: Any) -> list[int]:
         rep = settings.territories.get(_values(lead).get("province") or "")
         order += [rep] if rep is not None else []
     if settings.routing in ("territory", "round_robin") and settings.reps:
-        row = ctx.session.get(PackSettings, SETTINGS_ID)
+        # The turn is locked until this transaction ends, so two leads routed at once get
+        # consecutive reps (PostgreSQL: FOR UPDATE, read afresh; SQLite writers already
+        # hold the database's write lock).
+        row = ctx.session.get(
+            PackSettings, SETTINGS_ID, with_for_update=True, populate_existing=True
+        )
         start = row.next_rep % len(settings.reps) if row else 0
         order += settings.reps[start:] + settings.reps[:start]
     return order

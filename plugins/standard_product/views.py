@@ -28,12 +28,12 @@ from plugins.standard_product.schemas import Settings
 
 URL = "/standard_product/settings"
 NOTICES = {"saved": N_("The lead scoring settings have been saved.")}
-TARGETS = (
-    ("target_industries", N_("Industries"), fields.INDUSTRIES),
-    ("target_sizes", N_("Company sizes"), fields.SIZES),
-    ("target_timeframes", N_("Purchase timeframes"), fields.TIMEFRAMES),
-    ("target_budgets", N_("Budget ranges"), fields.BUDGETS),
-    ("target_products", N_("Product interest"), fields.PRODUCTS),
+TARGETS = (  # (settings list, title, the field whose choices it lists)
+    ("target_industries", N_("Industries"), fields.INDUSTRY),
+    ("target_sizes", N_("Company sizes"), fields.COMPANY_SIZE),
+    ("target_timeframes", N_("Purchase timeframes"), fields.TIMEFRAME),
+    ("target_budgets", N_("Budget ranges"), fields.BUDGET),
+    ("target_products", N_("Product interest"), fields.PRODUCT_INTEREST),
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
@@ -18,6 +19,8 @@ from kht.actions.models import Action, Notification
 from kht.actions.reminders import TITLE, run_reminders, send_due_reminders
 from kht.auth.models import User
 from kht.cli import _add_plugin_commands, cli
+from kht.mail.models import OutgoingMail
+from kht.mail.outbox import drain, queue
 from kht.runtime import Runtime
 from kht.web.i18n import translations
 from tests.actions.conftest import NOW, plan
@@ -128,17 +131,76 @@ def test_without_smtp_settings_only_notifications_are_made(team, smtp):
     assert len(notifications_of(team, "rep1")) == 1 and inbox.messages == []
 
 
-def test_a_broken_mail_server_does_not_stop_reminders_nor_leak_the_password(team, smtp, caplog):
-    controller, _ = smtp
+def outbox(team) -> list[OutgoingMail]:
+    with team.ctx(None) as ctx:
+        return list(ctx.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)))
+
+
+def test_a_mail_server_that_is_down_keeps_the_mail_queued_until_a_later_run_sends_it_once(
+    team, smtp, caplog
+):
+    controller, inbox = smtp
     set_emails(team, rep1="rep1@example.com")
     customer = team.customer("Broken Mail Co", owner="rep1")
     plan(team, "rep1", customer, "call", NOW, remind_at=NOW - timedelta(minutes=5))
-    runtime = with_mail(team, controller, smtp_user="crm", smtp_password="s3cret-pw")
-    runtime.settings.smtp_port = _free_port()  # nobody listens there
-    with caplog.at_level(logging.WARNING, logger="kht.reminders"), runtime.ctx() as ctx:
+    down = with_mail(team, controller, smtp_user="crm", smtp_password="s3cret-pw")
+    down.settings.smtp_port = _free_port()  # nobody listens there
+    with caplog.at_level(logging.WARNING, logger="kht.mail"), down.ctx() as ctx:
+        ctx.clock = lambda: NOW
+        assert send_due_reminders(ctx) == 1
+    assert "mail via" in caplog.text and "s3cret-pw" not in caplog.text
+    assert len(notifications_of(team, "rep1")) == 1  # the mail holds nothing back
+    [queued] = outbox(team)
+    assert (queued.status, queued.attempts, queued.sent_at) == ("queued", 1, None)
+    assert queued.next_attempt_at == NOW + timedelta(minutes=1)
+    up = with_mail(team, controller)
+    assert drain(up.engine, up.settings, NOW + timedelta(seconds=30)) == 0  # not due yet
+    assert drain(up.engine, up.settings, NOW + timedelta(minutes=1)) == 1
+    assert drain(up.engine, up.settings, NOW + timedelta(minutes=2)) == 0  # never twice
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["rep1@example.com"]
+    assert message["Message-ID"] == f"<kht-outbox-{queued.id}@example.com>"
+    [sent] = outbox(team)
+    assert (sent.status, sent.attempts, sent.sent_at) == ("sent", 2, NOW + timedelta(minutes=1))
+
+
+def test_mail_goes_only_after_the_reminder_commits(team, smtp):
+    controller, inbox = smtp
+    set_emails(team, rep1="rep1@example.com")
+    customer = team.customer("Rollback Co", owner="rep1")
+    due = plan(team, "rep1", customer, "call", NOW, remind_at=NOW - timedelta(minutes=5))
+    runtime = with_mail(team, controller)
+    with pytest.raises(RuntimeError), runtime.ctx() as ctx:
         assert send_due_reminders(ctx, NOW) == 1
-    assert "reminder mail" in caplog.text and "s3cret-pw" not in caplog.text
-    assert len(notifications_of(team, "rep1")) == 1
+        raise RuntimeError("the run fails after the reminder was made")
+    assert inbox.messages == [] and outbox(team) == []  # rolled back: nobody was mailed
+    with runtime.ctx() as ctx:
+        assert send_due_reminders(ctx, NOW) == 1
+    assert [rcpt for rcpt, _ in inbox.messages] == [["rep1@example.com"]]
+    with team.ctx(None) as ctx:
+        assert ctx.session.get(Action, due).reminded_at == NOW
+
+
+def test_senders_draining_at_the_same_time_send_each_message_once(team, smtp):
+    controller, inbox = smtp
+    runtime = with_mail(team, controller)
+    with runtime.ctx() as ctx:
+        ctx.clock = lambda: NOW
+        for number in range(40):
+            queue(ctx, f"user{number}@example.com", f"message {number}", "body")
+    # The commit's own drain sent them; queue more without it, then race four senders.
+    inbox.messages.clear()
+    with runtime.ctx() as ctx:
+        for number in range(40):
+            ctx.session.add(
+                OutgoingMail(to_address=f"late{number}@example.com", subject="late", created_at=NOW)
+            )
+    with ThreadPoolExecutor(4) as pool:
+        sent = list(pool.map(lambda _: drain(runtime.engine, runtime.settings, NOW), range(4)))
+    assert sum(sent) == 40
+    ids = [message["Message-ID"] for _, message in inbox.messages]
+    assert len(ids) == len(set(ids)) == 40
+    assert {mail.status for mail in outbox(team)} == {"sent"}
 
 
 def test_the_worker_entry_point_and_the_cli_send_due_reminders(team, smtp):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.plugin_api import (
     Base,
+    Choice,
     Ctx,
     FieldDef,
     IdMixin,
@@ -84,7 +85,10 @@ def kht_register_fields(kind: str) -> list[FieldDef] | None:
             type="single_choice",
             label_zh="VIP 等级",
             label_en="VIP level",
-            choices=("silver", "gold"),
+            choices=(
+                Choice(key="silver", label_zh="白银", label_en="Silver"),
+                Choice(key="gold", label_zh="黄金", label_en="Gold"),
+            ),
         )
     ]
 

@@ -240,6 +240,24 @@ def test_dedupe_skip_leaves_matching_records_alone(world):
     assert world.names() == ["Acme Ltd", "New Co"]
 
 
+def test_a_phone_written_with_or_without_the_country_code_is_one_natural_key(world):
+    # The import once compared phones by their digits only, so +86 138… and 138… were two
+    # customers here while the duplicate finder then offered to merge them.
+    existing(world, name="Acme", phone="138 0013 8000")
+    existing(world, name="Globex", phone="+1 212 555 0100")
+    rows = [
+        ["名称", "电话"],
+        ["Acme Shanghai", "+86 138-0013-8000"],
+        ["Globex US", "001 212 555 0100"],
+        ["Initech", "0086 139 0000 1111"],
+        ["Initech Beijing", "13900001111"],
+    ]
+    with world.client("mgr") as client:
+        job = run(client, uploaded(client, rows)).json()
+    assert job["result"] == job["result"] | {"created": 1, "skipped": 3}
+    assert world.names() == ["Acme", "Globex", "Initech"]
+
+
 def test_a_duplicate_further_down_a_long_file_is_found_after_its_first_row_was_written(world):
     # Rows are written 500 at a time; the first "Co 0" is in the database by row 502.
     rows = [["名称"], *([f"Co {k}"] for k in range(500)), ["co 0"], ["New"]]

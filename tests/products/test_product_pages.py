@@ -154,6 +154,31 @@ def test_bulk_set_a_price_on_the_list_page_keeps_the_money_rules(office):
     ]
 
 
+def test_products_have_no_owner_so_the_bulk_bar_does_not_offer_to_assign_one(office):
+    product = office.product("A-1", list_price="10.00")
+    with _browser(office, "boss") as client:
+        products = client.get("/products").text
+        customers = client.get("/customers").text
+        refused = client.post(
+            "/lists/bulk/product",
+            data={
+                "_csrf_token": csrf_token(client),
+                "action": "assign",
+                "ids": [str(product["id"])],
+                "owner_id": str(office.users["rep"]),
+                "back": "/products",
+            },
+        )
+    assert 'id="bulk-bar"' in products and 'value="assign"' not in products
+    assert 'name="owner_id"' not in products
+    assert 'value="assign"' in customers  # customers are owned: still offered
+    assert refused.status_code == 422 and "action" in refused.text
+    from kht.products.models import Product
+
+    with office.runtime.ctx() as ctx:
+        assert ctx.session.get(Product, product["id"]).owner_id is None
+
+
 def test_the_list_page_exports_what_it_shows(office):
     office.product("A-1", name="安检机", list_price="168000.50")
     with _browser(office, "boss") as client:

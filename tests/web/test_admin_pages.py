@@ -13,6 +13,7 @@ from kht.auth.service import business_line_ids, find_user
 from kht.customers.models import Customer
 from kht.org.models import Branch, BusinessLine, Department
 from kht.testing import TEST_PASSWORD, add_user, bearer, csrf_token, log_in, runtime_of
+from kht.web import create_app
 
 
 def post(client, url, data=None):
@@ -296,6 +297,64 @@ def test_an_unknown_scope_is_refused_and_the_role_keeps_its_grants(app, boss):
     assert page.status_code == 422
     assert "scope must be one of" in page.text
     assert role(app, "sales_rep").grants == before
+
+
+def matrix_of(grants: dict) -> dict:
+    """The role form as the matrix page posts it for these grants."""
+    form: dict = {}
+    for module, grant in grants.items():
+        form[f"ops.{module}"] = grant["ops"]
+        form[f"scope.{module}"] = grant["scope"]
+    return form
+
+
+def test_saving_the_matrix_keeps_the_grants_of_a_disabled_plugins_modules(kht_app):
+    app = kht_app(plugins=("standard_product",))
+    runtime = runtime_of(app)
+    add_user(runtime, "boss", "administrator")
+    manager = role(app, "sales_manager")
+    setup = {"standard_product": {"ops": ["admin"], "scope": "all"}}
+    with TestClient(app) as boss:
+        log_in(boss, "boss")
+        grants = {**manager.grants, **setup}
+        assert post(boss, f"/admin/roles/{manager.id}", matrix_of(grants)).status_code == 303
+    runtime.set_enabled("standard_product", False)
+    restarted = create_app(runtime.settings, engine=runtime.engine)
+    with TestClient(restarted) as boss:
+        log_in(boss, "boss")
+        page = boss.get(f"/admin/roles/{manager.id}")
+        assert 'data-module="standard_product"' not in page.text  # not on the matrix now
+        changed = {**manager.grants, "reports": {"ops": ["view"], "scope": "department"}}
+        assert post(boss, f"/admin/roles/{manager.id}", matrix_of(changed)).status_code == 303
+    saved = role(app, "sales_manager").grants
+    assert saved["standard_product"] == setup["standard_product"]
+    assert saved["reports"] == {"ops": ["view"], "scope": "department"}
+    runtime.set_enabled("standard_product", True)
+    assert role(app, "sales_manager").grants["standard_product"] == setup["standard_product"]
+
+
+def test_an_administrator_editing_their_own_role_stays_logged_in(app, boss):
+    add_user(runtime_of(app), "boss2", "administrator")
+    other, _ = browser(app, "boss2")
+    admin_role = role(app, "administrator")
+    before = boss.cookies["kht_session"]
+    answer = post(boss, f"/admin/roles/{admin_role.id}", matrix_of(admin_role.grants))
+    assert answer.status_code == 303
+    assert boss.cookies["kht_session"] != before  # a new session id, as on a password change
+    page = boss.get(answer.headers["location"])
+    assert page.status_code == 200 and "修改已保存" in page.text
+    # The role's other users are logged out, as before: their rights changed.
+    assert other.get("/admin/roles", follow_redirects=False).status_code in (302, 303)
+
+
+def test_an_administrator_giving_themselves_another_role_stays_logged_in(app, boss):
+    me = user(app, "boss")
+    answer = post(
+        boss, f"/admin/users/{me.id}", {"login": "boss", "name": me.name, "role": "sales_manager"}
+    )
+    assert answer.status_code == 303
+    assert boss.get("/", follow_redirects=False).status_code == 200
+    assert user(app, "boss").role_id == role(app, "sales_manager").id
 
 
 # ---- organisation -------------------------------------------------------------------------

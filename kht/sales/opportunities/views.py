@@ -203,7 +203,7 @@ def opportunity_page(request: Request, ctx: RequestCtx, opportunity_id: FromPath
         process=processes.get_process(ctx, opportunity.process_id),
         stages=_stage_rows(ctx, opportunity),
         stays=service.stage_history(ctx, opportunity.id),
-        custom=[(f, ext.get(f.namespace, {}).get(f.name)) for f in fields],
+        custom=[(f, f.shown(ext.get(f.namespace, {}).get(f.name), ctx.language)) for f in fields],
         panels=panels,
         actions=actions,
         history=history_rows(ctx, service.KIND, opportunity.id, FIELD_LABELS, CHOICES),

@@ -85,7 +85,7 @@ def order_page(request: Request, ctx: RequestCtx, order_id: FromPath[int]) -> Te
         status_labels=STATUS_LABELS,
         colours=STATUS_COLOURS,
         can_edit=can_edit,
-        custom=[(f, ext.get(f.namespace, {}).get(f.name)) for f in fields],
+        custom=[(f, f.shown(ext.get(f.namespace, {}).get(f.name), ctx.language)) for f in fields],
         history=history_rows(ctx, service.KIND, order.id, FIELD_LABELS, {"status": STATUS_LABELS}),
         tz=ctx.zone,
         today=ctx.today().isoformat(),

@@ -129,7 +129,7 @@ def quote_page(request: Request, ctx: RequestCtx, quote_id: FromPath[int]) -> Te
         revisions=service.revisions_of(ctx, quote),
         can=_actions(ctx, quote, status),
         actions=actions,
-        custom=[(f, ext.get(f.namespace, {}).get(f.name)) for f in fields],
+        custom=[(f, f.shown(ext.get(f.namespace, {}).get(f.name), ctx.language)) for f in fields],
         history=history_rows(ctx, service.KIND, quote.id, FIELD_LABELS, {"status": STATUS_LABELS}),
         tz=ctx.zone,
         error=request.query_params.get("error", ""),

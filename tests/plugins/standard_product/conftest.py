@@ -26,15 +26,15 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 # The target profile of the README's worked examples.
 PROFILE = Settings(
-    target_industries=["汽车 Automotive", "机械 Machinery"],
-    target_sizes=["200-999人 200-999 staff", "1000人以上 1000+ staff"],
-    target_timeframes=["1个月内 Within 1 month", "1-3个月 1-3 months"],
-    target_budgets=["50-200万 500k-2M", "200万以上 Over 2M"],
-    target_products=["整机 Equipment", "维保服务 Maintenance"],
+    target_industries=["automotive", "machinery"],
+    target_sizes=["staff_200_999", "staff_1000_plus"],
+    target_timeframes=["within_1_month", "months_1_3"],
+    target_budgets=["from_500k_to_2m", "over_2m"],
+    target_products=["equipment", "maintenance"],
     threshold=60,
     routing="none",
 )
-assert all(v in f.INDUSTRIES for v in PROFILE.target_industries)
+assert all(v in f.INDUSTRY.choice_keys for v in PROFILE.target_industries)
 
 
 class Shop(Team):

@@ -18,9 +18,9 @@ from plugins.standard_product.service import revenue_part
 from tests.plugins.standard_product.conftest import NOW
 
 FULL = {
-    "industry": "机械 Machinery",
-    "company_size": "200-999人 200-999 staff",
-    "product_interest": ["整机 Equipment"],
+    "industry": "machinery",
+    "company_size": "staff_200_999",
+    "product_interest": ["equipment"],
 }
 
 
@@ -59,9 +59,7 @@ def value(shop, customer_id: int, rescore: bool = True) -> tuple[str, list[tuple
 
 def test_example_e_potential_and_engagement_without_orders(shop):
     shop.settings()
-    customer_id = customer(
-        shop, {"industry": "汽车 Automotive", "company_size": "50-199人 50-199 staff"}
-    )
+    customer_id = customer(shop, {"industry": "automotive", "company_size": "staff_50_199"})
     act(shop, customer_id, "visit", 20)
     score, parts = value(shop, customer_id)
     assert score == "20.00"  # industry 15 + size 0 + products 0 + revenue 0 + visit 10 x 0.5

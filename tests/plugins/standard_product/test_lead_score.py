@@ -10,18 +10,18 @@ from plugins.standard_product.service import engagement, recency_factor
 from tests.plugins.standard_product.conftest import NOW
 
 HOT = {
-    "industry": "机械 Machinery",
-    "company_size": "200-999人 200-999 staff",
-    "purchase_timeframe": "1个月内 Within 1 month",
-    "budget_range": "50-200万 500k-2M",
-    "product_interest": ["整机 Equipment"],
+    "industry": "machinery",
+    "company_size": "staff_200_999",
+    "purchase_timeframe": "within_1_month",
+    "budget_range": "from_500k_to_2m",
+    "product_interest": ["equipment"],
 }
 COLD = {
-    "industry": "家具 Furniture",
-    "company_size": "1-49人 1-49 staff",
-    "purchase_timeframe": "1-3个月 1-3 months",
-    "budget_range": "未知 Unknown",
-    "product_interest": ["配件 Parts"],
+    "industry": "furniture",
+    "company_size": "staff_1_49",
+    "purchase_timeframe": "months_1_3",
+    "budget_range": "unknown",
+    "product_interest": ["parts"],
 }
 
 
@@ -59,7 +59,7 @@ def test_example_b_a_cold_lead_scores_18(shop):
 
 def test_example_c_engagement_is_capped_at_40_and_old_actions_count_nothing(shop):
     shop.settings()
-    lead_id = shop.lead({"industry": "汽车 Automotive"})
+    lead_id = shop.lead({"industry": "automotive"})
     for _ in range(5):
         shop.act(lead_id, "meeting", days_ago=1)
     shop.act(lead_id, "visit", days_ago=100)
@@ -69,7 +69,7 @@ def test_example_c_engagement_is_capped_at_40_and_old_actions_count_nothing(shop
 
 def test_example_d_a_dimension_without_a_target_rewards_any_filled_value(shop):
     shop.settings(target_budgets=[])
-    lead_id = shop.lead({**COLD, "budget_range": "10万以下 Under 100k"})
+    lead_id = shop.lead({**COLD, "budget_range": "under_100k"})
     assert shop.rescore(lead_id) == Decimal("25.00")  # timeframe 15 + budget 10
 
 
@@ -83,7 +83,7 @@ def test_the_explanations_say_what_matched(shop):
         (score,) = scores_of(ctx, "lead", lead_id)
     industry, *_, activity = score.parts
     assert industry.explanation == "机械 符合目标"
-    assert industry.explanation_en == "机械 Machinery matches the target"
+    assert industry.explanation_en == "Machinery matches the target"
     assert activity.explanation_en == "1 meeting: 10"
 
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import text
+
 from kht.auth.models import User
-from kht.leads.service import get_lead
+from kht.db.engine import is_sqlite
+from kht.leads.schemas import LeadCreate
+from kht.leads.service import create_lead, get_lead
 from kht.tags.service import tags_of
 from tests.plugins.standard_product.test_lead_score import COLD, HOT
 
@@ -23,6 +31,50 @@ def test_round_robin_gives_hot_unowned_leads_to_the_reps_in_turn(shop):
     assert owners == [rep1, rep2, rep1]
 
 
+def lock_waits(engine) -> int:
+    """How many PostgreSQL sessions of this database wait on a lock."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).scalar()
+
+
+def wait_until(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_two_leads_routed_at_the_same_time_go_to_different_reps(shop):
+    rep1, rep2 = shop.users["rep1"], shop.users["rep2"]
+    shop.settings(routing="round_robin", reps=[rep1, rep2])
+    first_routed, commit_first = threading.Event(), threading.Event()
+
+    def create(name: str, hold: bool) -> int:
+        with shop.at("admin") as ctx:
+            data = LeadCreate(name=name, ext={"standard_product": HOT})
+            lead = create_lead(ctx, data, owner_id=None)  # unowned: routed
+            if hold:  # routed, not yet committed: the second one starts now
+                first_routed.set()
+                assert commit_first.wait(30)
+            return lead.id
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(create, "热甲", True)
+        assert first_routed.wait(30)
+        second = pool.submit(create, "热乙", False)
+        if not is_sqlite(shop.runtime.engine):
+            # Routed in full while the first holds its turn, or waiting for the first to end
+            # (SQLite: the second cannot begin before the first commits).
+            wait_until(lambda: second.done() or lock_waits(shop.runtime.engine) > 0)
+        commit_first.set()
+        leads = [first.result(30), second.result(30)]
+    assert sorted(owner_and_tags(shop, lead)[0] for lead in leads) == sorted([rep1, rep2])
+
+
 def test_a_cold_lead_is_tagged_for_nurturing_and_stays_in_the_pool(shop):
     shop.settings(routing="round_robin", reps=[shop.users["rep1"]])
     lead_id = shop.lead(COLD)
@@ -32,7 +84,7 @@ def test_a_cold_lead_is_tagged_for_nurturing_and_stays_in_the_pool(shop):
 def test_a_nurtured_lead_that_warms_up_is_untagged_and_routed(shop):
     rep1 = shop.users["rep1"]
     shop.settings(routing="round_robin", reps=[rep1])
-    lead_id = shop.lead({"industry": "汽车 Automotive", "purchase_timeframe": "1-3个月 1-3 months"})
+    lead_id = shop.lead({"industry": "automotive", "purchase_timeframe": "months_1_3"})
     assert owner_and_tags(shop, lead_id) == (None, [NURTURE])  # fit 30
     for _ in range(3):
         shop.act(lead_id, "meeting")  # + 30 engagement = 60, the threshold

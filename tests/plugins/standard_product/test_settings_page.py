@@ -11,11 +11,11 @@ URL = "/standard_product/settings"
 
 def form(shop, **changes) -> dict:
     values = {
-        "target_industries": ["汽车 Automotive", "机械 Machinery"],
-        "target_sizes": ["1000人以上 1000+ staff"],
+        "target_industries": ["automotive", "machinery"],
+        "target_sizes": ["staff_1000_plus"],
         "target_timeframes": [],
-        "target_budgets": ["200万以上 Over 2M"],
-        "target_products": ["整机 Equipment"],
+        "target_budgets": ["over_2m"],
+        "target_products": ["equipment"],
         "threshold": "70",
         "nurture_tag": "慢慢培养",
         "routing": "territory",
@@ -31,7 +31,8 @@ def test_an_administrator_saves_the_settings_through_the_page(shop):
         log_in(client, "admin")
         page = client.get(URL)
         assert page.status_code == 200
-        assert 'id="settings-form"' in page.text and "汽车 Automotive" in page.text
+        assert 'id="settings-form"' in page.text and 'value="automotive"' in page.text
+        assert ">汽车</label>" in page.text and "Automotive" not in page.text
         saved = client.post(
             URL, data={**form(shop), "_csrf_token": csrf_token(client)}, follow_redirects=False
         )
@@ -39,7 +40,7 @@ def test_an_administrator_saves_the_settings_through_the_page(shop):
         assert saved.headers["location"] == f"{URL}?done=saved"
         shown = client.get(f"{URL}?done=saved")
         assert 'id="notice"' in shown.text
-        assert 'value="机械 Machinery" id="target_industries-3" checked' in shown.text
+        assert 'value="machinery" id="target_industries-3" checked' in shown.text
     with shop.client("admin") as api:
         settings = api.get("/api/v1/standard_product/settings").json()
     assert settings["threshold"] == 70

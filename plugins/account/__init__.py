@@ -1,1 +1,0 @@
-"""The account industry pack (account)."""

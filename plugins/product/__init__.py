@@ -1,1 +1,0 @@
-"""The product industry pack (product)."""

@@ -1,1 +1,0 @@
-"""The sales industry pack (sales)."""
