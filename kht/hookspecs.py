@@ -25,8 +25,8 @@ hookimpl = pluggy.HookimplMarker("kht")
 def kht_register_plugin() -> Any:
     """Describe the plugin.
 
-    Returns: a `PluginInfo` (name, zh/en labels, version, `requires`, migrations folder,
-    templates folder). Every plugin must implement it.
+    Returns: a `PluginInfo` (name, zh/en labels, version, `requires`, and its migrations,
+    templates, static and locale folders). Every plugin must implement it.
     Called: when plugins are discovered, before the plugin is registered; first result wins,
     and the core calls it on each plugin module directly.
     """
@@ -36,9 +36,10 @@ def kht_register_plugin() -> Any:
 def kht_register_models() -> Any:
     """Declare the plugin's tables.
 
-    Returns: a list of SQLAlchemy model classes (built on `kht.db.base.Base`), each table
+    Returns: a list of SQLAlchemy model classes (built on `kht.plugin_api.Base`), each table
     named `<plugin>_<thing>`; the tables themselves are created by the plugin's migrations.
-    Called: once at start-up; table names are checked for clashes between plugins.
+    Called: whenever a plugin manager is built (app, command, worker), where a table
+    without the plugin's prefix is a start-up error, and by /admin/plugins.
     """
 
 
@@ -46,9 +47,12 @@ def kht_register_models() -> Any:
 def kht_register_record_kinds() -> Any:
     """Declare the kinds of owned records the plugin (or core module) keeps.
 
-    Returns: a list of `RecordKind` (kind, model, permission module, labels, optional
-    `open_filter`). Hand-over, audit history and the recycle bin work on every declared
-    kind. Called: when those services need the list; a kind declared twice is an error.
+    Returns: a list of `RecordKind` (kind, model, permission module, labels; optionally its
+    URL plural, built-in fields, searchable columns, default sort, API schemas and its own
+    service functions). Hand-over, audit history and the recycle bin work on every declared
+    kind; a kind with `plural` and schemas gets the JSON API `/api/v1/<plural>` and export
+    (kht.records.api), built when the app starts. Called: at start-up and whenever those
+    services need the list; a kind declared twice is an error.
     """
 
 
@@ -103,7 +107,7 @@ def kht_register_value_models() -> Any:
     The core (kht.value) stores each score in `value_scores`, recomputes it on
     `RecordCreated`, `RecordUpdated` and `ActionLogged` of that kind, nightly in the worker
     and with `kht scores recompute --kind <kind>`, fires `ScoreComputed`
-    (kht.value.schemas) after each computation, and shows the scores on the record's page.
+    (kht.plugin_api) after each computation, and shows the scores on the record's page.
     Called: whenever scores of a kind are computed (cheap: no I/O).
     """
 
@@ -126,8 +130,10 @@ def kht_register_routes() -> Any:
     """Contribute HTTP routes.
 
     Returns: a list of litestar route handlers, controllers or routers. API routes belong
-    under `/api/v1/<plugin>/`, UI pages under `/<plugin>/`. Handlers receive `ctx` by
-    declaring a `ctx: Ctx` parameter. Called: once, when the app is built.
+    under `/api/v1/<plugin>/`, UI pages under `/<plugin>/`. A handler receives the
+    request's context (one session and transaction, the acting user) by declaring a
+    parameter `ctx: RequestCtx` (kht.plugin_api). Called: once, when the app is built: a
+    running server picks up a newly enabled plugin's routes when it restarts.
     """
 
 
@@ -189,7 +195,9 @@ def kht_on_event(ctx: Any, event: Any) -> None:
     """React to a lifecycle event (`RecordCreated`, `StageChanged`, `LeadConverted`, ...).
 
     Args: ctx -- the context of the service call (its session and transaction);
-    event -- a Struct from `kht.events`.
+    event -- a Struct from `kht.plugin_api` (`RecordCreated`, `RecordUpdated`,
+    `StageChanged` with kind, record id, from/to stage keys and outcome, `ScoreComputed`,
+    ...).
     Called: by services inside their transaction, after the change is flushed; an exception
     rolls the whole change back. Return values are ignored.
     """
@@ -211,5 +219,8 @@ def kht_demo_data(ctx: Any) -> None:
     """Create demo records through the public services (`kht demo`).
 
     Args: ctx -- a context acting as the administrator. Must be idempotent: `kht demo` may
-    run twice. Called: by `kht demo`, once per enabled plugin, core first.
+    run twice. Called: by `kht demo` (which enables every installed plugin first), once,
+    in pluggy's order: the plugins registered last (enabled packs, after the core) run
+    first unless an implementation is marked `tryfirst` / `trylast` -- mark yours
+    `trylast` if it needs the core's demo records.
     """

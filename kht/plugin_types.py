@@ -229,6 +229,9 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     # The msgspec Struct of a partial update (`version` plus UNSET-able fields). A list cell
     # is editable in place exactly when this Struct has a field of the column's name.
     update_schema: Any = None
+    # Whether list cells may be edited in place (given `update` and `update_schema`); a
+    # kind whose edits need a whole form (a quote's lines) says False.
+    inline_edit: bool = True
 
     # ---- the JSON API (given `plural`, `create_schema`, `update_schema` and `out_schema`)
     # The msgspec Struct a client POSTs to create a record.

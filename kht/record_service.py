@@ -22,7 +22,15 @@ from kht.db.custom_fields import validate_ext
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import RecordCreated, RecordDeleted, RecordRestored, RecordUpdated
 from kht.fields import fields_for
-from kht.lists.engine import Filter, apply_filters, one_page
+from kht.lists.engine import (
+    FIELD_TYPE_TO_LIST,
+    Column,
+    Filter,
+    apply_filters,
+    custom_columns,
+    one_page,
+    tag_column,
+)
 from kht.plugin_types import Problem, RecordKind
 from kht.search.service import matching_records
 
@@ -246,6 +254,24 @@ def restore_record(ctx: Ctx, spec: RecordKind, record: Any) -> None:
     ctx.fire(RecordRestored(kind=spec.kind, record_id=record.id, user_id=ctx.user_id))
 
 
+def record_out(
+    schema: type[msgspec.Struct], record: Any, tags: list[str] | None = None, **computed: Any
+) -> Any:
+    """`schema` filled from `record`'s attributes of the same names: `ext` as a dict, `tags`
+    as `tags`, and `computed` for what the record does not hold (a status, its lines)."""
+    values: dict[str, Any] = {}
+    for name in schema.__struct_fields__:
+        if name in computed:
+            values[name] = computed[name]
+        elif name == "tags":
+            values[name] = tags or []
+        elif name == "ext":
+            values[name] = record.ext or {}
+        else:
+            values[name] = getattr(record, name)
+    return schema(**values)
+
+
 def changes_of(data: msgspec.Struct) -> dict[str, Any]:
     """The fields an input Struct carries (UNSET ones and `version` left out), times in UTC."""
     return {
@@ -253,3 +279,93 @@ def changes_of(data: msgspec.Struct) -> dict[str, Any]:
         for k, v in msgspec.structs.asdict(data).items()
         if v is not msgspec.UNSET and k != "version"
     }
+
+
+# ------------------------------------------------------------ a declared kind's defaults
+
+# Shown in a kind's list by default besides its first built-in fields.
+_DEFAULT_SHOWN = 4
+# The columns every owned record has: key, labels, list type, shown by default.
+_STANDARD = (
+    ("owner_id", "负责人", "Owner", "ref", True),
+    ("created_at", "创建时间", "Created", "date", False),
+    ("updated_at", "更新时间", "Updated", "date", True),
+    ("id", "编号", "ID", "number", False),
+)
+
+
+def columns_from_fields(ctx: Ctx, spec: RecordKind) -> dict[str, Column]:
+    """The list columns of a kind declared by its `fields`: each built-in field (the first
+    few shown by default), owner, created, updated, id, tag and the custom fields."""
+    model = spec.model
+    built_in = [
+        Column(
+            key=field.name,
+            label_zh=field.label_zh,
+            label_en=field.label_en,
+            type=FIELD_TYPE_TO_LIST[field.type],
+            expr=getattr(model, field.name),
+            choices=field.choices,
+            default=position < _DEFAULT_SHOWN,
+        )
+        for position, field in enumerate(spec.fields)
+    ]
+    standard = [
+        Column(
+            key=key, label_zh=zh, label_en=en, type=type_, expr=getattr(model, key), default=shown
+        )
+        for key, zh, en, type_, shown in _STANDARD
+    ]
+    standard.append(tag_column(model, spec.kind))
+    every = built_in + standard + custom_columns(model, fields_for(ctx, spec.kind))
+    return {column.key: column for column in every}
+
+
+def with_defaults(spec: RecordKind) -> RecordKind:
+    """`spec` with every service hook it leaves out filled by the generic record service:
+    get, create, update (when it has an `update_schema`), delete, restore and, for a kind
+    declared by its `fields`, the columns and the list query searching its `searchable`."""
+    filled: dict[str, Any] = {}
+
+    def columns(ctx: Ctx) -> dict[str, Column]:
+        return columns_from_fields(ctx, done)
+
+    def query(
+        ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
+    ) -> Select[Any]:
+        search = tuple(getattr(spec.model, name) for name in spec.searchable)
+        return searched(ctx, done, q=q, search=search, filters=filters, deleted=deleted)
+
+    def get(ctx: Ctx, record_id: int) -> Any:
+        return get_record(ctx, done, record_id)
+
+    def create(ctx: Ctx, data: msgspec.Struct) -> Any:
+        return create_record(ctx, done, changes_of(data))
+
+    def update(ctx: Ctx, record_id: int, data: Any) -> Any:
+        record = done.get(ctx, record_id)
+        return update_record(ctx, done, record, data.version, changes_of(data))
+
+    def delete(ctx: Ctx, record_id: int) -> None:
+        delete_record(ctx, done, done.get(ctx, record_id))
+
+    def restore(ctx: Ctx, record_id: int) -> Any:
+        record = get_record(ctx, done, record_id, deleted=True)
+        restore_record(ctx, done, record)
+        return record
+
+    defaults: dict[str, Any] = {
+        "get": get,
+        "create": create,
+        "delete": delete,
+        "restore": restore,
+    }
+    if spec.update_schema is not None:
+        defaults["update"] = update
+    if spec.fields:
+        defaults.update(columns=columns, query=query)
+    for name, function in defaults.items():
+        if getattr(spec, name) is None:
+            filled[name] = function
+    done = msgspec.structs.replace(spec, **filled) if filled else spec
+    return done

@@ -89,12 +89,3 @@ class ContactOut(msgspec.Struct, kw_only=True):
     ext: Ext
     created_at: datetime
     updated_at: datetime
-
-
-class ContactPage(msgspec.Struct, kw_only=True):
-    """One page of a contact list."""
-
-    items: list[ContactOut]
-    total: int
-    page: int
-    page_size: int

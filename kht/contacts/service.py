@@ -11,7 +11,7 @@ from sqlalchemy import Select
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.contacts.models import ATTITUDES, INFLUENCE, ROLES, Contact
-from kht.contacts.schemas import ContactCreate, ContactUpdate
+from kht.contacts.schemas import ContactCreate, ContactOut, ContactUpdate
 from kht.context import Ctx
 from kht.customers import service as customers
 from kht.customers.models import Customer
@@ -242,13 +242,6 @@ def delete_contact(ctx: Ctx, contact_id: int) -> None:
     records.delete_record(ctx, SPEC, get_contact(ctx, contact_id))
 
 
-def restore_contact(ctx: Ctx, contact_id: int) -> Contact:
-    """Bring a contact back from the recycle bin."""
-    contact = records.get_record(ctx, SPEC, contact_id, deleted=True)
-    records.restore_record(ctx, SPEC, contact)
-    return contact
-
-
 def customer_names(ctx: Ctx, ids: set[int | None]) -> dict[int, str]:
     """Names of the given customers that the caller may see (others stay unnamed)."""
     wanted = {i for i in ids if i is not None}
@@ -285,7 +278,6 @@ __all__ = [
     "get_contact",
     "list_contacts",
     "move_contact",
-    "restore_contact",
     "update_contact",
     "visible_customer",
 ]
@@ -322,4 +314,5 @@ SPEC = msgspec.structs.replace(
     update=update_contact,
     update_schema=ContactUpdate,
     delete=delete_contact,
+    out_schema=ContactOut,
 )

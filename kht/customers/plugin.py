@@ -10,11 +10,11 @@ from kht.plugin_types import MenuItem, RecordAction, RecordKind
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    from kht.customers.api import CustomerController
     from kht.customers.groups_api import GroupController
     from kht.customers.views import ROUTES
 
-    return [CustomerController, GroupController, *ROUTES]
+    # The customers' JSON API comes from their declaration (kht.records.api).
+    return [GroupController, *ROUTES]
 
 
 @hookimpl

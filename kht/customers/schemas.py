@@ -7,9 +7,11 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from kht.records.schemas import BulkRequest
 from kht.types import Id, Version
 
 CustomerKind = Literal["company", "person"]
+CustomerBulkAction = Literal["assign", "tag", "set", "group", "delete", "restore"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
 Phone = Annotated[str, msgspec.Meta(max_length=40)]
@@ -75,56 +77,8 @@ class CustomerOut(msgspec.Struct, kw_only=True):
     deleted_at: datetime | None
 
 
-class CustomerPage(msgspec.Struct, kw_only=True):
-    """One page of a customer list."""
+class CustomerBulkRequest(BulkRequest, kw_only=True, forbid_unknown_fields=True):
+    """A bulk operation on customers: the shared ones, or `group` (into `group_id`)."""
 
-    items: list[CustomerOut]
-    total: int
-    page: int
-    page_size: int
-
-
-BulkAction = Literal["assign", "tag", "set", "group", "delete", "restore"]
-
-
-class BulkRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A bulk operation on `ids`, or (without ids) on everything `q`/`f`/`view` match."""
-
-    action: BulkAction
-    ids: list[Id] | None = None
-    q: str = ""
-    f: list[str] = []
-    view: Id | None = None
-    owner_id: Id | None = None
-    add_tags: list[str] = []
-    remove_tags: list[str] = []
-    field: str = ""
-    value: Any = None
+    action: CustomerBulkAction
     group_id: Id | None = None
-
-
-class BulkResult(msgspec.Struct, kw_only=True):
-    action: str
-    count: int
-
-
-class ChoiceOut(msgspec.Struct, kw_only=True):
-    """One choice of a column: the stored key and its labels."""
-
-    key: str
-    label_zh: str
-    label_en: str
-
-
-class ColumnOut(msgspec.Struct, kw_only=True):
-    """A list column; `choices` are the keys a filter or a write takes, `choice_labels` the
-    same choices with the labels a page shows."""
-
-    key: str
-    label_zh: str
-    label_en: str
-    type: str
-    choices: list[str]
-    sortable: bool
-    default: bool
-    choice_labels: list[ChoiceOut] = []

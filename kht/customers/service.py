@@ -7,9 +7,10 @@ from sqlalchemy import Select
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
+from kht.customers import groups
 from kht.customers.groups import group_column
 from kht.customers.models import Customer
-from kht.customers.schemas import CustomerCreate, CustomerUpdate
+from kht.customers.schemas import CustomerBulkRequest, CustomerCreate, CustomerOut, CustomerUpdate
 from kht.emails import clean_email
 from kht.errors import ValidationError
 from kht.fields import builtin, fields_for
@@ -22,7 +23,6 @@ from kht.lists.engine import (
     tag_column,
 )
 from kht.plugin_types import RecordKind
-from kht.tags.service import split_tag_names, tag_names_column
 
 KIND = "customer"
 MODULE = "customers"
@@ -134,18 +134,6 @@ def get_customer(ctx: Ctx, customer_id: int) -> Customer:
     return records.get_record(ctx, SPEC, customer_id)
 
 
-def get_customer_and_tags(ctx: Ctx, customer_id: int) -> tuple[Customer, list[str]]:
-    """One customer in scope with its tag names (one query: the 360 view's hot path)."""
-    customer, joined = records.get_record_with(
-        ctx,
-        SPEC,
-        customer_id,
-        "with_tags",
-        lambda: (tag_names_column(KIND, Customer.id),),
-    )
-    return customer, split_tag_names(joined)
-
-
 def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Customer]]:
@@ -179,29 +167,15 @@ def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Custome
     return records.update_record(ctx, SPEC, customer, data.version, clean(records.changes_of(data)))
 
 
-def delete_customer(ctx: Ctx, customer_id: int) -> None:
-    """Move a customer to the recycle bin."""
-    records.delete_record(ctx, SPEC, get_customer(ctx, customer_id))
-
-
-def restore_customer(ctx: Ctx, customer_id: int) -> Customer:
-    """Bring a customer back from the recycle bin."""
-    customer = records.get_record(ctx, SPEC, customer_id, deleted=True)
-    records.restore_record(ctx, SPEC, customer)
-    return customer
-
-
 __all__ = [
     "KIND",
     "MODULE",
     "SPEC",
     "columns",
     "create_customer",
-    "delete_customer",
     "filtered",
     "get_customer",
     "list_customers",
-    "restore_customer",
     "scoped_query",
     "update_customer",
 ]
@@ -227,6 +201,16 @@ FIELDS = (
     builtin("notes", "long_text", "备注", "Notes"),
 )
 
+
+def bulk_group(ctx: Ctx, data: CustomerBulkRequest, ids: list[int]) -> int | None:
+    """The customers' own bulk action: add the selection to the group `group_id`."""
+    if data.action != "group":
+        return None
+    if data.group_id is None:
+        raise ValidationError("group_id is required", "group_id")
+    return groups.add_members(ctx, data.group_id, ids)
+
+
 SPEC = RecordKind(
     kind=KIND,
     model=Customer,
@@ -241,5 +225,7 @@ SPEC = RecordKind(
     create_schema=CustomerCreate,
     update=update_customer,
     update_schema=CustomerUpdate,
-    delete=delete_customer,
+    out_schema=CustomerOut,
+    bulk_schema=CustomerBulkRequest,
+    bulk=bulk_group,
 )

@@ -1,5 +1,5 @@
 """Customer pages: the shared record pages (kht.recordpages) with the customer's lifecycle
-stages and groups, plus the printable profile (kht.customers.forms)."""
+stages and groups, plus the printable profile (kht.customers.printing)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from litestar.response import Stream
 
 from kht.context import Ctx, RequestCtx
 from kht.db.engine import open_session
-from kht.exporting.service import PLURALS, ExportRequest, kind_of_plural, plan, start_job
+from kht.exporting.service import ExportRequest, kind_of_plural, plan, start_job
 from kht.exporting.writers import stream
 from kht.jobs.api import disposition, media_type_of, to_out
 from kht.jobs.schemas import JobOut
@@ -60,7 +60,7 @@ def plural_of(request: Request) -> str:
 
 
 class ExportController(Controller):
-    """Export of one list; one subclass per exportable plural (see `CONTROLLERS`)."""
+    """Export of one list; one subclass per exportable kind (see `export_controller`)."""
 
     path = "/api/v1/customers/export"
     tags = ["export"]
@@ -84,7 +84,7 @@ class ExportController(Controller):
         lines by name); `raw=true` exports the keys and ids instead (users by login), for
         re-import. Needs the `export` permission. The file streams: memory stays flat.
         """
-        kind = kind_of_plural(plural_of(request))
+        kind = kind_of_plural(ctx, plural_of(request))
         wanted = export_request(kind, format, q, f, sort, columns, raw)
         return file_response(request, ctx, wanted)
 
@@ -102,17 +102,14 @@ class ExportController(Controller):
         raw: FromQuery[bool] = False,
     ) -> Response[JobOut]:
         """The same export as a background job (`?background=1`): 202 and the job to poll."""
-        kind = kind_of_plural(plural_of(request))
+        kind = kind_of_plural(ctx, plural_of(request))
         wanted = export_request(kind, format, q, f, sort, columns, raw)
         return Response(to_out(ctx, start_job(ctx, wanted)), status_code=202)
 
 
-def _controller(plural: str) -> type[Controller]:
+def export_controller(plural: str) -> type[Controller]:
+    """`/api/v1/<plural>/export` of an exportable kind (built with the kind's API)."""
     # Separate controller classes, because litestar wraps a sync handler again each time the
     # same handler object is registered on another path.
-    return type(
-        f"Export{plural.title()}", (ExportController,), {"path": f"/api/v1/{plural}/export"}
-    )
-
-
-CONTROLLERS = [_controller(plural) for plural in PLURALS]
+    name = "Export" + plural.title().replace("-", "").replace("_", "")
+    return type(name, (ExportController,), {"path": f"/api/v1/{plural}/export"})

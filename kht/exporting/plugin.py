@@ -1,17 +1,14 @@
-"""The exporting module's hook implementations: export API and download route, `kht export`."""
+"""The exporting module's hook implementations: `kht export`.
+
+The export routes of each kind (`/api/v1/<plural>/export`, `/<plural>/export`) come with the
+kind's declaration (kht.records.api).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kht.hookspecs import hookimpl
-
-
-@hookimpl
-def kht_register_routes() -> list[Any]:
-    from kht.exporting import api, views
-
-    return [*api.CONTROLLERS, *views.CONTROLLERS]
 
 
 @hookimpl

@@ -25,33 +25,23 @@ from kht.jobs import service as jobs
 from kht.jobs.models import Job
 from kht.lists.engine import Column, Filter, apply_sort, count, parse_filter
 from kht.plugin_types import RecordKind
-from kht.records import record_kind
+from kht.records import record_kinds
 
 Format = Literal["csv", "xlsx"]
 CHUNK = 1000
 
 
-# URL plural -> kind, for /<plural>/export and /api/v1/<plural>/export.
-PLURALS = {
-    "customers": "customer",
-    "contacts": "contact",
-    "leads": "lead",
-    "products": "product",
-    "opportunities": "opportunity",
-    "quotes": "quote",
-    "orders": "order",
-}
+def exportable(spec: RecordKind) -> bool:
+    """Whether a kind's list can be exported: it has a URL plural, columns and a query."""
+    return bool(spec.plural and spec.columns is not None and spec.query is not None)
 
 
-PLURAL_OF = {kind: plural for plural, kind in PLURALS.items()}
-
-
-def kind_of_plural(plural: str) -> str:
-    """The exportable kind behind a URL's plural, or NotFound."""
-    kind = PLURALS.get(plural)
-    if kind is None:
-        raise NotFound(f"nothing to export at /{plural}")
-    return kind
+def kind_of_plural(ctx: Ctx, plural: str) -> str:
+    """The exportable kind behind a URL's plural (`/<plural>/export`), or NotFound."""
+    for name, spec in record_kinds(ctx).items():
+        if spec.plural == plural and exportable(spec):
+            return name
+    raise NotFound(f"nothing to export at /{plural}")
 
 
 class ExportRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -83,14 +73,11 @@ class Plan:
 
 
 def _kind(ctx: Ctx, kind: str) -> RecordKind:
-    """The record kind to export: any kind with a list (columns and a scoped query)."""
-    if kind not in PLURALS.values():
-        raise NotFound(
-            f"cannot export {kind!r} (exportable: {', '.join(PLURALS.values())})", "kind"
-        )
-    spec = record_kind(ctx, kind)
-    if spec.columns is None or spec.query is None:
-        raise NotFound(f"cannot export {kind!r}", "kind")
+    """The record kind to export: any kind with a list (a plural, columns, a scoped query)."""
+    spec = record_kinds(ctx).get(kind)
+    if spec is None or not exportable(spec):
+        names = ", ".join(k for k, s in record_kinds(ctx).items() if exportable(s))
+        raise NotFound(f"cannot export {kind!r} (exportable: {names})", "kind")
     return spec
 
 
@@ -125,7 +112,7 @@ def plan(ctx: Ctx, request: ExportRequest) -> Plan:
         headers=[c.label(ctx.language) for c in chosen],
         statement=statement,
         shows=[_shower(ctx, kind.kind, c, request.raw) for c in chosen],
-        filename=f"{PLURAL_OF[kind.kind]}-{stamp}.{request.format}",
+        filename=f"{kind.plural}-{stamp}.{request.format}",
         total=count(ctx.session, query),
     )
 

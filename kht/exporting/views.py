@@ -11,7 +11,7 @@ from litestar.response import Redirect
 
 from kht.context import RequestCtx
 from kht.exporting.api import FormatParam, export_request, file_response, plural_of
-from kht.exporting.service import PLURALS, ExportRequest, kind_of_plural, plan, start_job
+from kht.exporting.service import ExportRequest, kind_of_plural, plan, start_job
 from kht.importing.safety import Limits
 from kht.web.pages import render
 
@@ -26,7 +26,7 @@ def _query(wanted: ExportRequest) -> str:
 
 
 class ExportPage(Controller):
-    """/<customers|contacts|leads>/export; one subclass per plural (see `CONTROLLERS`)."""
+    """/<plural>/export; one subclass per exportable kind (see `export_page`)."""
 
     path = "/customers/export"
     include_in_schema = False
@@ -49,7 +49,7 @@ class ExportPage(Controller):
         prepare the file in the background (a job, started by POSTing the same query string).
         """
         plural = plural_of(request)
-        wanted = export_request(kind_of_plural(plural), format, q, f, sort, columns, raw)
+        wanted = export_request(kind_of_plural(ctx, plural), format, q, f, sort, columns, raw)
         checked = plan(ctx, wanted)
         if checked.total <= Limits.of(ctx.settings).background_rows:
             return file_response(request, ctx, wanted)
@@ -75,11 +75,12 @@ class ExportPage(Controller):
         raw: FromQuery[bool] = False,
     ) -> Redirect:
         """Start the export as a job and show its page (the file is offered there when ready)."""
-        kind = kind_of_plural(plural_of(request))
+        kind = kind_of_plural(ctx, plural_of(request))
         wanted = export_request(kind, format, q, f, sort, columns, raw)
         return Redirect(f"/jobs/{start_job(ctx, wanted).id}", status_code=303)
 
 
-CONTROLLERS = [
-    type(f"ExportPage{p.title()}", (ExportPage,), {"path": f"/{p}/export"}) for p in PLURALS
-]
+def export_page(plural: str) -> type[Controller]:
+    """`/<plural>/export` of an exportable kind (built with the kind's routes)."""
+    name = "ExportPage" + plural.title().replace("-", "").replace("_", "")
+    return type(name, (ExportPage,), {"path": f"/{plural}/export"})

@@ -20,6 +20,7 @@ from kht.importing.kinds import (
     email_target,
     generic_create,
     generic_update,
+    plain_checks,
     plain_prepare,
     text_target,
 )
@@ -279,12 +280,59 @@ def lead_kind() -> ImportKind:
     )
 
 
+# How a declared built-in field's value is read from a cell (other types: as text).
+_TARGET_TYPES = {"email": "email", "single_choice": "choice", "date": "date"}
+
+
+def declared_kind(spec: RecordKind) -> ImportKind:
+    """The import of a kind declared by its built-in `fields` (`RecordKind.fields`): a column
+    per field (matched by its name or labels), owner and tags; rows go through the generic
+    record service, duplicates are found by the first searchable column."""
+    built_in = (
+        *(
+            Target(
+                key=field.name,
+                label_zh=field.label_zh,
+                label_en=field.label_en,
+                type=_TARGET_TYPES.get(field.type, "text"),
+                required=field.required,
+                choices=field.choice_keys,
+                aliases=(field.name,),
+            )
+            for field in spec.fields
+        ),
+        owner_target(),
+        tags_target(),
+    )
+
+    def prepare(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+        # The API's own input rules too (the create Struct's lengths and choices).
+        cleaned = plain_checks(spec, built_in, values, partial=False)
+        if spec.create_schema is None:
+            return cleaned
+        return records.changes_of(msgspec.convert(cleaned, spec.create_schema))
+
+    return ImportKind(
+        spec=spec,
+        built_in=built_in,
+        prepare=prepare,
+        create=generic_create(spec),
+        update=generic_update(spec, built_in),
+        dedupe=(spec.searchable or (spec.fields[0].name,))[:1],
+    )
+
+
 def import_kinds(ctx: Ctx) -> dict[str, ImportKind]:
-    """Every importable kind; plugins' kinds (`kht_register_import_kinds`) come last and win."""
+    """Every importable kind: the core's, each kind declared by its fields, then plugins'
+    own (`kht_register_import_kinds`), which come last and win."""
     from kht.products.importing import product_kind
+    from kht.records import record_kinds
 
     core = (customer_kind(), contact_kind(), lead_kind(), product_kind())
     kinds = {k.kind: k for k in core}
+    for name, spec in record_kinds(ctx).items():
+        if spec.fields and name not in kinds:
+            kinds[name] = declared_kind(spec)
     hook = getattr(ctx.hook, "kht_register_import_kinds", None)
     if hook is not None:
         for batch in hook():

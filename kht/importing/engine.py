@@ -34,7 +34,6 @@ from kht.context import Ctx
 from kht.db.custom_fields import validate_ext
 from kht.errors import KhtError
 from kht.events import RecordCreated
-from kht.exporting.service import PLURAL_OF
 from kht.fields import fields_for
 from kht.importing.convert import Converter
 from kht.importing.extras import apply_extras, split_extras, tag_new_records
@@ -251,7 +250,7 @@ class Importer:
             query = records.visible(self.ctx, self.kind.spec).where(model.id.in_(ids))
             columns = query.with_only_columns(model.id, model.name)
             names = dict(self.ctx.session.execute(columns).all())
-        plural = PLURAL_OF.get(self.kind.kind)
+        plural = self.kind.spec.plural
         return [
             {
                 "row": number,

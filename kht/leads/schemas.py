@@ -112,15 +112,6 @@ class LeadOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
-class LeadPage(msgspec.Struct, kw_only=True):
-    """One page of a lead list."""
-
-    items: list[LeadOut]
-    total: int
-    page: int
-    page_size: int
-
-
 class DuplicateOut(msgspec.Struct, kw_only=True):
     """A record that looks like the same person or company, and why."""
 

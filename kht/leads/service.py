@@ -18,7 +18,7 @@ from kht.emails import clean_email
 from kht.errors import Conflict, ValidationError
 from kht.fields import builtin, fields_for
 from kht.leads.models import STATUSES, Lead
-from kht.leads.schemas import LeadCreate, LeadUpdate
+from kht.leads.schemas import LeadCreate, LeadOut, LeadUpdate
 from kht.lists.engine import (
     Column,
     Filter,
@@ -177,13 +177,6 @@ def delete_lead(ctx: Ctx, lead_id: int) -> None:
     records.delete_record(ctx, SPEC, get_lead(ctx, lead_id))
 
 
-def restore_lead(ctx: Ctx, lead_id: int) -> Lead:
-    """Bring a lead back from the recycle bin."""
-    lead = records.get_record(ctx, SPEC, lead_id, deleted=True)
-    records.restore_record(ctx, SPEC, lead)
-    return lead
-
-
 __all__ = [
     "KIND",
     "MODULE",
@@ -200,7 +193,6 @@ __all__ = [
     "list_leads",
     "qualify_lead",
     "reopen_lead",
-    "restore_lead",
     "update_lead",
 ]
 
@@ -236,4 +228,5 @@ SPEC = msgspec.structs.replace(
     update=update_lead,
     update_schema=LeadUpdate,
     delete=delete_lead,
+    out_schema=LeadOut,
 )

@@ -1,6 +1,7 @@
 """Editing one cell of a list in place, through the kind's own partial update.
 
-A kind opts in by declaring `update` and `update_schema` (see `RecordKind`); a cell is
+A kind opts in by declaring `update` and `update_schema` (see `RecordKind`, and its
+`inline_edit`, which a kind whose edits need a whole form turns off); a cell is
 editable when the user may edit the kind, the column is a plain value (not a reference, a
 tag or the title link) and the update Struct has a field of its name. The change carries
 the version the list showed, so a record changed meanwhile is a 409, never overwritten.
@@ -32,7 +33,9 @@ def field_name(column: Column) -> str:
 
 def editable(ctx: Ctx, spec: RecordKind, column: Column) -> bool:
     """Whether the acting user may edit `column` of `spec`'s records in place."""
-    if spec.update is None or ctx.user is None or not ctx.user.can(spec.module, "edit"):
+    if spec.update is None or not spec.inline_edit:
+        return False
+    if ctx.user is None or not ctx.user.can(spec.module, "edit"):
         return False
     if column.type not in EDITABLE_TYPES or column.expr is None:
         return False

@@ -6,13 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from kht.context import Ctx, RequestCtx
-from kht.customers.api import filters_from
 from kht.errors import ValidationError
 from kht.products import pricing, service
-from kht.products.models import PriceList, PriceListItem, Product
+from kht.products.models import PriceList, PriceListItem
 from kht.products.schemas import (
     ItemIn,
     ItemOut,
@@ -20,35 +19,7 @@ from kht.products.schemas import (
     PriceListOut,
     PriceListUpdate,
     PriceOut,
-    ProductCreate,
-    ProductOut,
-    ProductPage,
-    ProductUpdate,
 )
-from kht.tags.service import tags_of
-
-PAGE_SIZE = Parameter(ge=1, le=500, default=50)
-
-
-def to_out(product: Product, tags: list[str] | None = None) -> ProductOut:
-    return ProductOut(
-        id=product.id,
-        code=product.code,
-        name=product.name,
-        unit=product.unit,
-        category=product.category,
-        product_line_id=product.product_line_id,
-        list_price=product.list_price,
-        tax_rate=product.tax_rate,
-        active=product.active,
-        description=product.description,
-        version=product.version,
-        ext=product.ext or {},
-        tags=tags or [],
-        created_at=product.created_at,
-        updated_at=product.updated_at,
-        deleted_at=product.deleted_at,
-    )
 
 
 def list_out(ctx: Ctx, price_list: PriceList) -> PriceListOut:
@@ -93,89 +64,30 @@ def _date(text: str, today: dt.date) -> dt.date:
         raise ValidationError("date must look like YYYY-MM-DD", "date") from None
 
 
-class ProductController(Controller):
-    path = "/api/v1/products"
-    tags = ["products"]
-
-    @get("/", sync_to_thread=True)
-    def list_products(
-        self,
-        ctx: RequestCtx,
-        page: int = Parameter(ge=1, default=1),
-        page_size: int = PAGE_SIZE,
-        q: FromQuery[str] = "",
-        sort: FromQuery[str] = "code",
-        f: FromQuery[list[str] | None] = None,
-        view: FromQuery[int | None] = None,
-        deleted: FromQuery[bool] = False,
-    ) -> ProductPage:
-        """The catalogue; `f=field:op:value` filters (repeatable), `view=` a saved view."""
-        rows, total = service.list_products(
-            ctx,
-            page=page,
-            page_size=page_size,
-            q=q,
-            sort=sort,
-            filters=filters_from(ctx, f, view),
-            deleted=deleted,
-        )
-        tags = tags_of(ctx, service.KIND, [r.id for r in rows])
-        return ProductPage(
-            items=[to_out(r, tags.get(r.id)) for r in rows],
-            total=total,
-            page=page,
-            page_size=page_size,
-        )
-
-    @post("/", sync_to_thread=True)
-    def create_product(self, ctx: RequestCtx, data: JSONBody[ProductCreate]) -> ProductOut:
-        return to_out(service.create_product(ctx, data))
-
-    @get("/{product_id:int}", sync_to_thread=True)
-    def get_product(self, ctx: RequestCtx, product_id: FromPath[int]) -> ProductOut:
-        product = service.get_product(ctx, product_id)
-        return to_out(product, tags_of(ctx, service.KIND, [product.id]).get(product.id))
-
-    @patch("/{product_id:int}", sync_to_thread=True)
-    def update_product(
-        self, ctx: RequestCtx, product_id: FromPath[int], data: JSONBody[ProductUpdate]
-    ) -> ProductOut:
-        return to_out(service.update_product(ctx, product_id, data))
-
-    @delete("/{product_id:int}", sync_to_thread=True)
-    def delete_product(self, ctx: RequestCtx, product_id: FromPath[int]) -> None:
-        """Move to the recycle bin (`POST /{id}/restore` brings it back)."""
-        service.delete_product(ctx, product_id)
-
-    @post("/{product_id:int}/restore", sync_to_thread=True)
-    def restore_product(self, ctx: RequestCtx, product_id: FromPath[int]) -> ProductOut:
-        return to_out(service.restore_product(ctx, product_id))
-
-    @get("/{product_id:int}/price", sync_to_thread=True)
-    def price(
-        self,
-        ctx: RequestCtx,
-        product_id: FromPath[int],
-        customer_id: FromQuery[int | None] = None,
-        quantity: FromQuery[str] = "1",
-        date: FromQuery[str] = "",
-    ) -> PriceOut:
-        """The unit price for a customer, quantity and date (default today), and its source."""
-        on = _date(date, ctx.today())
-        found = pricing.price_for(ctx, product_id, customer_id, quantity, on)
-        return PriceOut(
-            product_id=product_id,
-            customer_id=customer_id,
-            quantity=Decimal(quantity.strip()),
-            date=on,
-            unit_price=found.unit_price,
-            currency=found.currency,
-            tax_rate=found.tax_rate,
-            source=found.source,
-            price_list_id=found.price_list_id,
-            price_list_name=found.price_list_name,
-            matched_by=found.matched_by,
-        )
+@get("/api/v1/products/{product_id:int}/price", sync_to_thread=True, tags=["products"])
+def price(
+    ctx: RequestCtx,
+    product_id: FromPath[int],
+    customer_id: FromQuery[int | None] = None,
+    quantity: FromQuery[str] = "1",
+    date: FromQuery[str] = "",
+) -> PriceOut:
+    """The unit price for a customer, quantity and date (default today), and its source."""
+    on = _date(date, ctx.today())
+    found = pricing.price_for(ctx, product_id, customer_id, quantity, on)
+    return PriceOut(
+        product_id=product_id,
+        customer_id=customer_id,
+        quantity=Decimal(quantity.strip()),
+        date=on,
+        unit_price=found.unit_price,
+        currency=found.currency,
+        tax_rate=found.tax_rate,
+        source=found.source,
+        price_list_id=found.price_list_id,
+        price_list_name=found.price_list_name,
+        matched_by=found.matched_by,
+    )
 
 
 class PriceListController(Controller):
@@ -221,4 +133,5 @@ class PriceListController(Controller):
         pricing.remove_item(ctx, list_id, item_id)
 
 
-ROUTES = [ProductController, PriceListController]
+# The products' own API comes from their declaration (kht.records.api).
+ROUTES = [price, PriceListController]

@@ -73,13 +73,6 @@ class ProductOut(msgspec.Struct, kw_only=True):
     deleted_at: datetime | None
 
 
-class ProductPage(msgspec.Struct, kw_only=True):
-    items: list[ProductOut]
-    total: int
-    page: int
-    page_size: int
-
-
 class PriceListCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A price list for one customer category, or one branch, or (neither) everyone."""
 

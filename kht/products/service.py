@@ -25,7 +25,7 @@ from kht.lists.engine import (
 from kht.org.models import BusinessLine
 from kht.plugin_types import RecordKind
 from kht.products.models import Product, money_value, rate_value
-from kht.products.schemas import ProductCreate, ProductUpdate
+from kht.products.schemas import ProductCreate, ProductOut, ProductUpdate
 
 KIND = "product"
 MODULE = "products"
@@ -133,18 +133,6 @@ def update_product(ctx: Ctx, product_id: int, data: ProductUpdate) -> Product:
     return records.update_record(ctx, SPEC, product, data.version, changes)
 
 
-def delete_product(ctx: Ctx, product_id: int) -> None:
-    """Move a product to the recycle bin (price lists keep their rows for it)."""
-    records.delete_record(ctx, SPEC, get_product(ctx, product_id))
-
-
-def restore_product(ctx: Ctx, product_id: int) -> Product:
-    """Bring a product back from the recycle bin."""
-    product = get_product(ctx, product_id, deleted=True)
-    records.restore_record(ctx, SPEC, product)
-    return product
-
-
 def line_names(ctx: Ctx) -> dict[int, str]:
     """Product lines (business lines) by id, for pickers and list cells."""
     rows = ctx.session.execute(select(BusinessLine.id, BusinessLine.name).order_by(BusinessLine.id))
@@ -194,7 +182,7 @@ SPEC = RecordKind(
     create_schema=ProductCreate,
     update=update_product,
     update_schema=ProductUpdate,
-    delete=delete_product,
+    out_schema=ProductOut,
 )
 
 __all__ = [
@@ -204,12 +192,10 @@ __all__ = [
     "clean",
     "columns",
     "create_product",
-    "delete_product",
     "filtered",
     "get_product",
     "line_names",
     "list_products",
     "product_names",
-    "restore_product",
     "update_product",
 ]

@@ -7,6 +7,7 @@ folder next to the templates that override blocks of "records/*.html".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from litestar import Request, get, post
@@ -345,8 +346,7 @@ def kind_routes(spec: RecordKind) -> list[Any]:
     return handlers
 
 
-def record_pages(batches: list[Any]) -> list[Any]:
-    """The page handlers of every declared kind with pages (the kht_register_record_kinds
-    answers of the enabled plugins, core modules included)."""
-    kinds = [kind for batch in batches if batch for kind in batch if has_pages(kind)]
-    return [handler for kind in kinds for handler in kind_routes(kind)]
+def record_pages(kinds: Iterable[RecordKind]) -> list[Any]:
+    """The page handlers of every declared kind with pages (of the enabled plugins, core
+    modules included)."""
+    return [handler for kind in kinds if has_pages(kind) for handler in kind_routes(kind)]

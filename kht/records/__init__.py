@@ -1,21 +1,48 @@
-"""The registry of owned record kinds, gathered from `kht_register_record_kinds`."""
+"""The registry of owned record kinds, gathered from `kht_register_record_kinds`.
+
+Every kind comes back complete: the service hooks a declaration leaves out are filled with
+the generic record service's defaults (`kht.record_service.with_defaults`), so consumers
+call `kind.get(ctx, id)`, `kind.columns(ctx)`, `kind.query(ctx, ...)` on any kind.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from kht.context import Ctx
 from kht.errors import NotFound, PluginError
 from kht.plugin_types import RecordKind
 
+# Declared kind -> the kind with its defaults; declarations are immutable and few.
+_COMPLETED: dict[int, tuple[RecordKind, RecordKind]] = {}
 
-def record_kinds(ctx: Ctx) -> dict[str, RecordKind]:
-    """Every declared kind by name; a kind declared twice is an error naming it."""
+
+def completed(kind: RecordKind) -> RecordKind:
+    """`kind` with the generic record service's defaults for what it does not declare."""
+    from kht.record_service import with_defaults
+
+    kept = _COMPLETED.get(id(kind))
+    if kept is None or kept[0] is not kind:
+        kept = (kind, with_defaults(kind))
+        _COMPLETED[id(kind)] = kept
+    return kept[1]
+
+
+def declared_kinds(hook: Any) -> dict[str, RecordKind]:
+    """Every kind the enabled plugins declare, by name, completed; a kind declared twice is
+    an error naming it."""
     kinds: dict[str, RecordKind] = {}
-    for batch in ctx.hook.kht_register_record_kinds():
+    for batch in hook.kht_register_record_kinds():
         for item in batch or []:
             if item.kind in kinds:
                 raise PluginError(f"record kind {item.kind!r} is declared twice")
-            kinds[item.kind] = item
+            kinds[item.kind] = completed(item)
     return kinds
+
+
+def record_kinds(ctx: Ctx) -> dict[str, RecordKind]:
+    """Every declared kind by name; a kind declared twice is an error naming it."""
+    return declared_kinds(ctx.hook)
 
 
 def record_kind(ctx: Ctx, kind: str) -> RecordKind:

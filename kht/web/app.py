@@ -27,6 +27,8 @@ from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.engine import make_server_engine, make_session_factory, read_only
+from kht.records import declared_kinds
+from kht.records.api import record_routes
 from kht.web.authn import AuthenticationMiddleware
 from kht.web.capacity import RequestCapacity
 from kht.web.deps import provide_ctx
@@ -120,7 +122,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     ]
     from kht.recordpages.views import record_pages  # the pages import the web package
 
-    handlers += record_pages(plugins.pm.hook.kht_register_record_kinds())
+    kinds = list(declared_kinds(plugins.pm.hook).values())
+    handlers += record_routes(kinds) + record_pages(kinds)
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], include_in_schema=False
     )

@@ -190,7 +190,7 @@ def test_restoring_a_live_record_is_a_conflict_but_a_missing_one_is_not_found(ad
     assert answer.status_code == 409, answer.text
     assert admin.post(f"/api/v1/customers/{customer + 1}/restore").status_code == 404
     assert admin.delete(f"/api/v1/customers/{customer}").status_code == 204
-    assert admin.post(f"/api/v1/customers/{customer}/restore").status_code == 201
+    assert admin.post(f"/api/v1/customers/{customer}/restore").status_code == 200
 
 
 def test_restoring_a_live_record_out_of_scope_looks_missing(app, runtime):

@@ -24,6 +24,7 @@ PACKS = {
         if (path / "plugin.py").is_file()
     },
     "tests.ext_plugin": ROOT / "tests" / "ext_plugin",
+    "tests.kind_plugin": ROOT / "tests" / "kind_plugin",
 }
 
 
@@ -55,7 +56,7 @@ def imported_modules(path: Path, package: str) -> list[str]:
 
 
 def test_every_pack_and_the_example_plugin_are_checked():
-    assert {"plugins.standard_product", "tests.ext_plugin"} <= set(PACKS)
+    assert {"plugins.standard_product", "tests.ext_plugin", "tests.kind_plugin"} <= set(PACKS)
     assert len(list(PACKS["plugins.standard_product"].rglob("*.py"))) >= 8
 
 

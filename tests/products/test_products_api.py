@@ -96,7 +96,7 @@ def test_delete_moves_to_the_recycle_bin_and_restore_brings_back(office):
         binned = client.get("/api/v1/products", params={"deleted": "true"}).json()
         assert [p["code"] for p in binned["items"]] == ["P-1"]
         restored = client.post(f"/api/v1/products/{product['id']}/restore")
-        assert restored.status_code == 201
+        assert restored.status_code == 200
         assert client.get(f"/api/v1/products/{product['id']}").status_code == 200
 
 

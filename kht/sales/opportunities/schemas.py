@@ -114,13 +114,6 @@ class OpportunityOut(msgspec.Struct, kw_only=True):
     deleted_at: datetime | None
 
 
-class OpportunityPage(msgspec.Struct, kw_only=True):
-    items: list[OpportunityOut]
-    total: int
-    page: int
-    page_size: int
-
-
 class StageStay(msgspec.Struct, kw_only=True):
     """One stay in a stage (the stage history)."""
 

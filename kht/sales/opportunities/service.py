@@ -34,6 +34,7 @@ from kht.sales.opportunities.schemas import (
     BoardCard,
     BoardColumn,
     OpportunityCreate,
+    OpportunityOut,
     OpportunityUpdate,
 )
 from kht.sales.processes import service as processes
@@ -190,18 +191,6 @@ def update_opportunity(ctx: Ctx, opportunity_id: int, data: OpportunityUpdate) -
     changes = records.changes_of(data)
     _check_refs(ctx, changes, opportunity.customer_id)
     return records.update_record(ctx, SPEC, opportunity, data.version, changes)
-
-
-def delete_opportunity(ctx: Ctx, opportunity_id: int) -> None:
-    """Move an opportunity to the recycle bin."""
-    records.delete_record(ctx, SPEC, get_opportunity(ctx, opportunity_id))
-
-
-def restore_opportunity(ctx: Ctx, opportunity_id: int) -> Opportunity:
-    """Bring an opportunity back from the recycle bin."""
-    opportunity = get_opportunity(ctx, opportunity_id, deleted=True)
-    records.restore_record(ctx, SPEC, opportunity)
-    return opportunity
 
 
 # Stage history statements, built once: a stage move is the board's hot path, and building
@@ -482,17 +471,28 @@ def follow_owner_department(ctx: Ctx, opportunity_id: int) -> None:
         opportunity.department_id = _department_of(ctx, opportunity.owner_id)
 
 
+def to_out(ctx: Ctx, opportunity: Opportunity, tags: list[str] | None = None) -> OpportunityOut:
+    """An opportunity as the API answers it: its columns and its stage's key."""
+    stage_key = processes.stage_of(ctx, opportunity.stage_id).key
+    return records.record_out(OpportunityOut, opportunity, tags, stage_key=stage_key)
+
+
 SPEC = RecordKind(
     kind=KIND,
     model=Opportunity,
     module=MODULE,
     label_zh="销售机会",
     label_en="Opportunities",
+    plural="opportunities",
     open_filter=lambda: Opportunity.status == "open",
     columns=columns,
     query=filtered,
     update=update_opportunity,
     update_schema=OpportunityUpdate,
+    create_schema=OpportunityCreate,
+    out_schema=OpportunityOut,
+    to_out=to_out,
+    create=create_opportunity,
 )
 
 # ---------------------------------------------------------------------------- for reports
@@ -588,14 +588,12 @@ __all__ = [
     "close_opportunity",
     "columns",
     "create_opportunity",
-    "delete_opportunity",
     "filtered",
     "follow_owner_department",
     "get_opportunity",
     "list_opportunities",
     "move_stage",
     "owners_in_scope",
-    "restore_opportunity",
     "stage_history",
     "stage_names",
     "update_opportunity",

@@ -86,7 +86,7 @@ PAGES = RecordPages(
     list_context=_customers,
     own_pages=("form", "detail"),
 )
-SPEC = msgspec.structs.replace(service.SPEC, plural="opportunities", pages=PAGES)
+SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
 @get("/opportunities/board", sync_to_thread=True, include_in_schema=False)

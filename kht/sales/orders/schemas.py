@@ -110,13 +110,6 @@ class OrderOut(msgspec.Struct, kw_only=True):
     deleted_at: datetime | None
 
 
-class OrderPage(msgspec.Struct, kw_only=True):
-    items: list[OrderOut]
-    total: int
-    page: int
-    page_size: int
-
-
 class MonthPayments(msgspec.Struct, kw_only=True, frozen=True):
     """One month of the payment forecast: what was planned to come in, what came in, and
     what of the plan due that month is still unpaid."""

@@ -26,7 +26,16 @@ from kht.fields import fields_for
 from kht.lists.engine import Column, Filter, custom_columns, tag_column
 from kht.plugin_types import RecordKind
 from kht.sales.orders.models import STATUSES, Order, OrderLine, Payment, PaymentPlan
-from kht.sales.orders.schemas import MonthPayments, OrderCreate, OrderUpdate, PaymentIn, PlanIn
+from kht.sales.orders.schemas import (
+    MonthPayments,
+    OrderCreate,
+    OrderOut,
+    OrderUpdate,
+    PaymentIn,
+    PaymentOut,
+    PlanIn,
+    PlanOut,
+)
 from kht.sales.quotes import lines as line_rules
 from kht.sales.quotes.pricing import ZERO, check_money
 
@@ -256,13 +265,6 @@ def delete_order(ctx: Ctx, order_id: int) -> None:
     records.delete_record(ctx, SPEC, get_order(ctx, order_id))
 
 
-def restore_order(ctx: Ctx, order_id: int) -> Order:
-    """Bring an order back from the recycle bin."""
-    order = get_order(ctx, order_id, deleted=True)
-    records.restore_record(ctx, SPEC, order)
-    return order
-
-
 def _payable(ctx: Ctx, order_id: int) -> Order:
     require(ctx.user, MODULE, "edit")
     order = get_order(ctx, order_id)
@@ -432,15 +434,52 @@ def customer_revenue(ctx: Ctx, customer_id: int, since: date) -> Decimal:
     return sum((Decimal(str(total)) for total in totals), ZERO).quantize(Decimal("0.01"))
 
 
+def plan_out(row: PaymentPlan) -> PlanOut:
+    return PlanOut(id=row.id, due_date=row.due_date, amount=row.amount, note=row.note)
+
+
+def payment_out(row: Payment) -> PaymentOut:
+    return PaymentOut(
+        id=row.id,
+        received_on=row.received_on,
+        amount=row.amount,
+        method=row.method,
+        reference=row.reference,
+    )
+
+
+def to_out(ctx: Ctx, order: Order, tags: list[str] | None = None) -> OrderOut:
+    """An order as the API answers it: its columns, lines, payment plan and payments."""
+    plan = plan_of(ctx, order.id)
+    return records.record_out(
+        OrderOut,
+        order,
+        tags,
+        planned_total=sum((row.amount for row in plan), ZERO),
+        lines=[line_rules.line_out(line) for line in lines_of(ctx, order.id)],
+        plan=[plan_out(row) for row in plan],
+        payments=[payment_out(row) for row in payments_of(ctx, order.id)],
+    )
+
+
 SPEC = RecordKind(
     kind=KIND,
     model=Order,
     module=MODULE,
     label_zh="订单",
     label_en="Orders",
+    plural="orders",
     open_filter=lambda: Order.status == "open",
     columns=columns,
     query=filtered,
+    update=update_order,
+    update_schema=OrderUpdate,
+    # Lines and status rules: edited on the order's form, not in a cell.
+    inline_edit=False,
+    create_schema=OrderCreate,
+    out_schema=OrderOut,
+    to_out=to_out,
+    create=create_order,
 )
 
 __all__ = [
@@ -465,6 +504,5 @@ __all__ = [
     "planned_total",
     "remove_payment",
     "remove_plan",
-    "restore_order",
     "update_order",
 ]

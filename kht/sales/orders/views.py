@@ -55,7 +55,7 @@ def _customers(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
 
 # The list is the shared one; the form and the page are still the order's own.
 PAGES = RecordPages(labels=_status, list_context=_customers, own_pages=("form", "detail"))
-SPEC = msgspec.structs.replace(service.SPEC, plural="orders", pages=PAGES)
+SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
 @get("/orders/{order_id:int}", sync_to_thread=True, include_in_schema=False)

@@ -128,13 +128,6 @@ class QuoteOut(msgspec.Struct, kw_only=True):
     deleted_at: datetime | None
 
 
-class QuotePage(msgspec.Struct, kw_only=True):
-    items: list[QuoteOut]
-    total: int
-    page: int
-    page_size: int
-
-
 class TemplateCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A print layout: a sandboxed Jinja template (see the README for its variables)."""
 

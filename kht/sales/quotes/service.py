@@ -27,7 +27,7 @@ from kht.lists.engine import Column, Filter, custom_columns, tag_column
 from kht.plugin_types import RecordKind
 from kht.sales.quotes import lines as line_rules
 from kht.sales.quotes.models import STATUSES, Quote, QuoteLine, QuoteTemplate
-from kht.sales.quotes.schemas import QuoteCreate, QuoteUpdate
+from kht.sales.quotes.schemas import QuoteCreate, QuoteOut, QuoteUpdate
 
 KIND = "quote"
 MODULE = "quotes"
@@ -268,18 +268,6 @@ def update_quote(ctx: Ctx, quote_id: int, data: QuoteUpdate) -> Quote:
     return quote
 
 
-def delete_quote(ctx: Ctx, quote_id: int) -> None:
-    """Move a quote to the recycle bin."""
-    records.delete_record(ctx, SPEC, get_quote(ctx, quote_id))
-
-
-def restore_quote(ctx: Ctx, quote_id: int) -> Quote:
-    """Bring a quote back from the recycle bin."""
-    quote = get_quote(ctx, quote_id, deleted=True)
-    records.restore_record(ctx, SPEC, quote)
-    return quote
-
-
 def _set_status(ctx: Ctx, quote: Quote, version: int | None, **changes: Any) -> Quote:
     with line_rules.service_write(ctx, KIND, quote.id):
         return records.update_record(ctx, SPEC, quote, version, changes)
@@ -429,15 +417,36 @@ def template_for(ctx: Ctx, quote: Quote) -> QuoteTemplate:
     return template
 
 
+def to_out(ctx: Ctx, quote: Quote, tags: list[str] | None = None) -> QuoteOut:
+    """A quote as the API answers it: its columns, today's status, its order and lines."""
+    return records.record_out(
+        QuoteOut,
+        quote,
+        tags,
+        status=status_of(quote, ctx.today()),
+        order_id=order_id_of(ctx, quote.id),
+        lines=[line_rules.line_out(line) for line in lines_of(ctx, quote.id)],
+    )
+
+
 SPEC = RecordKind(
     kind=KIND,
     model=Quote,
     module=MODULE,
     label_zh="报价",
     label_en="Quotes",
+    plural="quotes",
     open_filter=lambda: Quote.status.in_(OPEN),
     columns=columns,
     query=filtered,
+    update=update_quote,
+    update_schema=QuoteUpdate,
+    # Drafts only, lines and totals together: edited on the quote's form, not in a cell.
+    inline_edit=False,
+    create_schema=QuoteCreate,
+    out_schema=QuoteOut,
+    to_out=to_out,
+    create=create_quote,
 )
 
 __all__ = [
@@ -448,7 +457,6 @@ __all__ = [
     "columns",
     "create_quote",
     "default_template",
-    "delete_quote",
     "expire_quotes",
     "filtered",
     "get_quote",
@@ -457,7 +465,6 @@ __all__ = [
     "order_id_of",
     "quotes_of",
     "reject_quote",
-    "restore_quote",
     "revise_quote",
     "revisions_of",
     "send_quote",

@@ -78,7 +78,7 @@ def _list_extra(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
 
 # The list (latest revisions) is the shared one; the form and the page are the quote's own.
 PAGES = RecordPages(labels=_status, list_context=_list_extra, own_pages=("form", "detail"))
-SPEC = msgspec.structs.replace(service.SPEC, plural="quotes", pages=PAGES)
+SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
 # ---------------------------------------------------------------------------- one quote

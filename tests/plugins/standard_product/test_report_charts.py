@@ -68,3 +68,19 @@ def test_a_user_without_opportunities_sees_no_funnel_section(shop):
     assert page.status_code == 200
     assert 'id="line-funnel-chart"' not in page.text
     assert chart_data(page.text)["funnel"] is None
+
+
+def test_the_packs_pages_draw_through_the_chart_helper_and_its_static_script_is_served(shop):
+    from pathlib import Path
+
+    import plugins.standard_product
+
+    templates = Path(plugins.standard_product.__file__).parent / "templates"
+    for template in templates.rglob("*.html"):
+        assert "/static/vendor/" not in template.read_text("utf-8"), template.name
+    with TestClient(shop.app) as client:
+        log_in(client, "rep1")
+        page = client.get("/standard_product/reports").text
+        script = client.get("/static/plugins/standard_product/charts.js")
+    assert '<script src="/static/plugins/standard_product/charts.js"></script>' in page
+    assert script.status_code == 200 and "khtCharts" in script.text

@@ -228,7 +228,7 @@ def test_delete_and_restore(shop):
         assert client.delete(url).status_code == 204
         assert client.get(url).status_code == 404
         assert client.get("/api/v1/quotes", params={"deleted": "true"}).json()["total"] == 1
-        assert client.post(f"{url}/restore").status_code == 201
+        assert client.post(f"{url}/restore").status_code == 200
         assert client.get(url).status_code == 200
 
 
