@@ -136,13 +136,15 @@ def page_of(
     page: int = 1,
     page_size: int = 50,
     q: str = "",
-    sort: str = "-updated_at",
+    sort: str | None = None,
     filters: list[Filter] | None = None,
     deleted: bool = False,
 ) -> tuple[list[Any], int]:
-    """One sorted page of `spec`'s list (its `query`) and the total count."""
+    """One sorted page of `spec`'s list (its `query`; `sort` by default its `default_sort`)
+    and the total count."""
     query = spec.query(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, spec.columns(ctx), sort, spec.model.id, page, page_size)
+    order = sort or spec.default_sort
+    return one_page(ctx.session, query, spec.columns(ctx), order, spec.model.id, page, page_size)
 
 
 def get_record(ctx: Ctx, spec: RecordKind, record_id: int, *, deleted: bool = False) -> Any:

@@ -21,9 +21,7 @@ from kht.fields import builtin, fields_for
 from kht.lists.engine import (
     Column,
     Filter,
-    apply_filters,
     custom_columns,
-    one_page,
     tag_column,
 )
 from kht.plugin_types import RecordKind
@@ -158,28 +156,15 @@ def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Contact]]:
     """Contacts in scope matching the quick search `q` and the filters (unsorted)."""
-    require(ctx.user, MODULE, "view")
-    query = records.visible(ctx, SPEC, deleted=deleted)
-    if q.strip():
-        c = Contact
-        search = (c.name, c.phone, c.mobile, c.email, c.wechat, c.title)
-        query = query.where(records.quick_search(ctx, SPEC, q, search))
-    return apply_filters(query, columns(ctx), filters or [])
+    c = Contact
+    search = (c.name, c.phone, c.mobile, c.email, c.wechat, c.title)
+    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_contacts(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "-updated_at",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Contact], int]:
-    """A page of contacts in scope, filtered and sorted, and the total count."""
-    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, columns(ctx), sort, Contact.id, page, page_size)
+def list_contacts(ctx: Ctx, **options: Any) -> tuple[list[Contact], int]:
+    """A page of contacts in scope, filtered and sorted, and the total count (the options of
+    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def contacts_of_customer(ctx: Ctx, customer_id: int) -> list[Contact]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select
 
 from kht import record_service as records
-from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.customers import groups
 from kht.customers.groups import group_column
@@ -17,9 +18,7 @@ from kht.fields import builtin, fields_for
 from kht.lists.engine import (
     Column,
     Filter,
-    apply_filters,
     custom_columns,
-    one_page,
     tag_column,
 )
 from kht.plugin_types import RecordKind
@@ -138,27 +137,14 @@ def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Customer]]:
     """Customers in scope matching the quick search `q` and the filters (unsorted)."""
-    require(ctx.user, MODULE, "view")
-    query = records.visible(ctx, SPEC, deleted=deleted)
-    if q.strip():
-        search = (Customer.name, Customer.phone, Customer.email)
-        query = query.where(records.quick_search(ctx, SPEC, q, search))
-    return apply_filters(query, columns(ctx), filters or [])
+    search = (Customer.name, Customer.phone, Customer.email)
+    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_customers(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "-updated_at",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Customer], int]:
-    """A page of customers in scope, filtered and sorted, and the total count."""
-    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, columns(ctx), sort, Customer.id, page, page_size)
+def list_customers(ctx: Ctx, **options: Any) -> tuple[list[Customer], int]:
+    """A page of customers in scope, filtered and sorted, and the total count (the options of
+    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Customer:

@@ -12,7 +12,6 @@ import msgspec
 from sqlalchemy import Select
 
 from kht import record_service as records
-from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.emails import clean_email
 from kht.errors import Conflict, ValidationError
@@ -22,9 +21,7 @@ from kht.leads.schemas import LeadCreate, LeadOut, LeadUpdate
 from kht.lists.engine import (
     Column,
     Filter,
-    apply_filters,
     custom_columns,
-    one_page,
     tag_column,
 )
 from kht.plugin_types import RecordKind
@@ -99,27 +96,15 @@ def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Lead]]:
     """Leads in scope matching the quick search `q` and the filters (unsorted)."""
-    require(ctx.user, MODULE, "view")
-    query = records.visible(ctx, SPEC, deleted=deleted)
-    if q.strip():
-        search = (Lead.name, Lead.company, Lead.phone, Lead.email)
-        query = query.where(records.quick_search(ctx, SPEC, q, search))
-    return apply_filters(query, columns(ctx), filters or [])
+    search = (Lead.name, Lead.company, Lead.phone, Lead.email)
+    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_leads(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "-updated_at",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Lead], int]:
-    """A page of leads in scope, filtered and sorted, and the total count."""
-    query = filtered(ctx, q=q, filters=filters, deleted=deleted)
-    return one_page(ctx.session, query, columns(ctx), sort, Lead.id, page, page_size)
+def list_leads(ctx: Ctx, **options: Any) -> tuple[list[Lead], int]:
+    """A page of leads in scope (pool leads included), filtered and sorted, and the total
+    count (the options of `record_service.page_of`: page, page_size, q, sort, filters,
+    deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def check_transition(lead: Lead, to: str) -> None:

@@ -107,20 +107,10 @@ def filtered(
     return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_products(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "code",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Product], int]:
-    """A page of products, filtered and sorted, and the total count."""
-    return records.page_of(
-        ctx, SPEC, page=page, page_size=page_size, q=q, sort=sort, filters=filters, deleted=deleted
-    )
+def list_products(ctx: Ctx, **options: Any) -> tuple[list[Product], int]:
+    """A page of products, filtered and sorted, and the total count (the options of
+    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def update_product(ctx: Ctx, product_id: int, data: ProductUpdate) -> Product:

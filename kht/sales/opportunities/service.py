@@ -91,20 +91,10 @@ def filtered(
     return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_opportunities(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "-updated_at",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Opportunity], int]:
-    """A page of opportunities in scope, filtered and sorted, and the total count."""
-    return records.page_of(
-        ctx, SPEC, page=page, page_size=page_size, q=q, sort=sort, filters=filters, deleted=deleted
-    )
+def list_opportunities(ctx: Ctx, **options: Any) -> tuple[list[Opportunity], int]:
+    """A page of opportunities in scope, filtered and sorted, and the total count (the options of
+    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def get_opportunity(ctx: Ctx, opportunity_id: int, *, deleted: bool = False) -> Opportunity:

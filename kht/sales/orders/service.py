@@ -82,20 +82,10 @@ def filtered(
     return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_orders(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "-updated_at",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Order], int]:
-    """A page of orders, filtered and sorted, and the total count."""
-    return records.page_of(
-        ctx, SPEC, page=page, page_size=page_size, q=q, sort=sort, filters=filters, deleted=deleted
-    )
+def list_orders(ctx: Ctx, **options: Any) -> tuple[list[Order], int]:
+    """A page of orders in scope, filtered and sorted, and the total count (the options of
+    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def get_order(ctx: Ctx, order_id: int, *, deleted: bool = False) -> Order:

@@ -91,20 +91,11 @@ def filtered(
     return query.where(Quote.status != "superseded") if latest else query
 
 
-def list_quotes(
-    ctx: Ctx,
-    *,
-    page: int = 1,
-    page_size: int = 50,
-    q: str = "",
-    sort: str = "-updated_at",
-    filters: list[Filter] | None = None,
-    deleted: bool = False,
-) -> tuple[list[Quote], int]:
-    """A page of the latest quote revisions, filtered and sorted, and the total count."""
-    return records.page_of(
-        ctx, SPEC, page=page, page_size=page_size, q=q, sort=sort, filters=filters, deleted=deleted
-    )
+def list_quotes(ctx: Ctx, **options: Any) -> tuple[list[Quote], int]:
+    """A page of the latest quote revisions in scope, filtered and sorted, and the total
+    count (the options of `record_service.page_of`: page, page_size, q, sort, filters,
+    deleted)."""
+    return records.page_of(ctx, SPEC, **options)
 
 
 def get_quote(ctx: Ctx, quote_id: int, *, deleted: bool = False) -> Quote:
