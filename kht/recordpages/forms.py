@@ -32,6 +32,13 @@ def form_fields(spec: RecordKind) -> list[Any]:
     return [field for field in spec.fields if field.name in editable]
 
 
+def title_field(spec: RecordKind) -> str:
+    """The field a record is called by in headings and links: `name`, else the first
+    declared field (a ticket's subject)."""
+    names = [field.name for field in spec.fields]
+    return "name" if "name" in names or not names else names[0]
+
+
 def detail_fields(spec: RecordKind) -> list[Any]:
     """The built-in fields the detail page lists, in order: RecordPages.detail_fields, by
     default every declared field but those in the heading (name, badge, subtitle)."""
@@ -39,7 +46,7 @@ def detail_fields(spec: RecordKind) -> list[Any]:
     pages = spec.pages
     if pages and pages.detail_fields:
         return [by_name[name] for name in pages.detail_fields if name in by_name]
-    heading = {"name", pages.badge if pages else "", pages.subtitle if pages else ""}
+    heading = {title_field(spec), pages.badge if pages else "", pages.subtitle if pages else ""}
     return [field for field in spec.fields if field.name not in heading]
 
 

@@ -29,43 +29,22 @@ from kht.recordpages.forms import (
     new_values,
     record_values,
     submitted,
+    title_field,
 )
 from kht.recordpages.shown import Shown, record_shown, run_time_labels
+from kht.records import completed
 from kht.tags.service import tags_of
 from kht.web.pages import render
 
 
 def has_pages(spec: RecordKind) -> bool:
     """Whether the kind declares enough for the shared pages."""
-    return bool(spec.pages and spec.plural and spec.columns and spec.query)
-
-
-# A kind's service functions, or the generic record service where it names none.
+    return bool(spec.pages and spec.plural)
 
 
 def get_record(ctx: Ctx, spec: RecordKind, record_id: int) -> Any:
-    """One record in scope, or NotFound."""
-    return spec.get(ctx, record_id) if spec.get else records.get_record(ctx, spec, record_id)
-
-
-def _create(ctx: Ctx, spec: RecordKind, data: Any) -> Any:
-    if spec.create:
-        return spec.create(ctx, data)
-    return records.create_record(ctx, spec, records.changes_of(data))
-
-
-def _update(ctx: Ctx, spec: RecordKind, record_id: int, data: Any) -> Any:
-    if spec.update:
-        return spec.update(ctx, record_id, data)
-    record = get_record(ctx, spec, record_id)
-    return records.update_record(ctx, spec, record, data.version, records.changes_of(data))
-
-
-def _delete(ctx: Ctx, spec: RecordKind, record_id: int) -> None:
-    if spec.delete:
-        spec.delete(ctx, record_id)
-    else:
-        records.delete_record(ctx, spec, get_record(ctx, spec, record_id))
+    """One record in scope, or NotFound (the kind's `get`, else the generic one)."""
+    return completed(spec).get(ctx, record_id)
 
 
 def _extra(spec: RecordKind, name: str, ctx: Ctx, value: Any) -> dict[str, Any]:
@@ -94,6 +73,7 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
     for name in pages.list_filters:
         if request.query_params.get(name):
             state.f = [*state.f, f"{name}:eq:{request.query_params.get(name)}"]
+    spec = completed(spec)
     rows, total = records.page_of(
         ctx,
         spec,
@@ -158,6 +138,7 @@ def form_page(
         spec=spec,
         base=base,
         record=record,
+        title=getattr(record, title_field(spec), "") if record else "",
         action=f"{base}/{record.id}/edit" if record else f"{base}/new",
         form=form,
         errors=errors,
@@ -201,6 +182,7 @@ def detail_page(
         pages=pages,
         base=base,
         record=record,
+        title=getattr(record, title_field(spec), ""),
         shown=shown,
         details=[
             (
@@ -246,7 +228,7 @@ def create(request: Request, ctx: Ctx, spec: RecordKind, data: dict[str, Any]) -
     """Create from the form; bad input shows the form again (422) with what was typed."""
     values = submitted(ctx, spec, data, spec.create_schema)
     try:
-        record = _create(ctx, spec, to_struct(values, spec.create_schema, strict=False))
+        record = completed(spec).create(ctx, to_struct(values, spec.create_schema, strict=False))
     except ValidationError as exc:
         ctx.session.rollback()
         return form_page(request, ctx, spec, form=values, errors=_refused(exc), status_code=422)
@@ -260,7 +242,7 @@ def save(request: Request, ctx: Ctx, spec: RecordKind, record_id: int, data: dic
     version = _version(data)
     try:
         change = to_struct({**values, "version": version}, spec.update_schema, strict=False)
-        _update(ctx, spec, record_id, change)
+        completed(spec).update(ctx, record_id, change)
     except (Conflict, ValidationError) as exc:
         ctx.session.rollback()
         form = {**values, "version": version}
@@ -331,7 +313,7 @@ def kind_routes(spec: RecordKind) -> list[Any]:
 
     @post(f"{base}/{{record_id:int}}/delete", **page)
     def deleted(ctx: RequestCtx, record_id: FromPath[int]) -> Redirect:
-        _delete(ctx, spec, record_id)
+        completed(spec).delete(ctx, record_id)
         return Redirect(base, status_code=303)
 
     own = spec.pages.own_pages if spec.pages else ()
