@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht import record_service as records
@@ -271,9 +271,17 @@ def save(request: Request, ctx: Ctx, spec: RecordKind, record_id: int, data: dic
 
 
 def kind_routes(spec: RecordKind) -> list[Any]:
-    """The page handlers of one kind (see kht.plugin_types.RecordPages for the URLs)."""
+    """The page handlers of one kind (see kht.plugin_types.RecordPages for the URLs).
+
+    The record's id is the path parameter `<kind>_id`, as in the kind's own routes and API.
+    """
     base = f"/{spec.plural}"
+    name = f"{spec.kind}_id"
+    one = f"{base}/{{{name}:int}}"
     page = {"sync_to_thread": True, "include_in_schema": False}
+
+    def record_id(request: Request) -> int:
+        return int(request.path_params[name])
 
     @get(base, **page)
     def listed(request: Request, ctx: RequestCtx) -> Template:
@@ -292,28 +300,25 @@ def kind_routes(spec: RecordKind) -> list[Any]:
     ) -> Template | Redirect:
         return create(request, ctx, spec, data)
 
-    @get(f"{base}/{{record_id:int}}", **page)
-    def detail(request: Request, ctx: RequestCtx, record_id: FromPath[int]) -> Template:
-        return detail_page(request, ctx, spec, record_id)
+    @get(one, **page)
+    def detail(request: Request, ctx: RequestCtx) -> Template:
+        return detail_page(request, ctx, spec, record_id(request))
 
-    @get(f"{base}/{{record_id:int}}/edit", **page)
-    def edit(request: Request, ctx: RequestCtx, record_id: FromPath[int]) -> Template:
-        record = get_record(ctx, spec, record_id)
+    @get(f"{one}/edit", **page)
+    def edit(request: Request, ctx: RequestCtx) -> Template:
+        record = get_record(ctx, spec, record_id(request))
         require(ctx.user, spec.module, "edit")
         form = record_values(spec, record)
         return form_page(request, ctx, spec, form=form, errors={}, record=record)
 
     def saved(
-        request: Request,
-        ctx: RequestCtx,
-        record_id: FromPath[int],
-        data: URLEncodedBody[dict[str, Any]],
+        request: Request, ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]
     ) -> Template | Redirect:
-        return save(request, ctx, spec, record_id, data)
+        return save(request, ctx, spec, record_id(request), data)
 
-    @post(f"{base}/{{record_id:int}}/delete", **page)
-    def deleted(ctx: RequestCtx, record_id: FromPath[int]) -> Redirect:
-        completed(spec).delete(ctx, record_id)
+    @post(f"{one}/delete", **page)
+    def deleted(request: Request, ctx: RequestCtx) -> Redirect:
+        completed(spec).delete(ctx, record_id(request))
         return Redirect(base, status_code=303)
 
     own = spec.pages.own_pages if spec.pages else ()
@@ -321,8 +326,7 @@ def kind_routes(spec: RecordKind) -> list[Any]:
     if "form" not in own:
         # One handler per path: litestar wraps a sync handler once per path it serves.
         handlers += [new, *[post(path, **page)(created) for path in (base, f"{base}/new")]]
-        handlers += [edit]
-        handlers += [post(f"{base}/{{record_id:int}}{end}", **page)(saved) for end in ("", "/edit")]
+        handlers += [edit, *[post(f"{one}{end}", **page)(saved) for end in ("", "/edit")]]
     if "detail" not in own:
         handlers += [detail, deleted]
     return handlers

@@ -60,11 +60,11 @@ def test_a_kind_with_pages_gets_the_list_form_detail_and_delete_urls():
         ("/leads/new", ("GET",)),
         ("/leads", ("POST",)),
         ("/leads/new", ("POST",)),
-        ("/leads/{record_id:int}", ("GET",)),
-        ("/leads/{record_id:int}/edit", ("GET",)),
-        ("/leads/{record_id:int}", ("POST",)),
-        ("/leads/{record_id:int}/edit", ("POST",)),
-        ("/leads/{record_id:int}/delete", ("POST",)),
+        ("/leads/{lead_id:int}", ("GET",)),
+        ("/leads/{lead_id:int}/edit", ("GET",)),
+        ("/leads/{lead_id:int}", ("POST",)),
+        ("/leads/{lead_id:int}/edit", ("POST",)),
+        ("/leads/{lead_id:int}/delete", ("POST",)),
     }
 
 
