@@ -1,6 +1,6 @@
 """The pages whose Alpine components run under the CSP build (no eval): the list's filter
-rows build the query, and the lead conversion shows the customer picker only when attaching
-to an existing customer."""
+rows build the query (a choice column offers its labels), and the lead conversion shows the
+customer picker only when attaching to an existing customer."""
 
 from __future__ import annotations
 
@@ -44,6 +44,25 @@ def test_a_filter_row_narrows_the_customer_list(live_server, live_runtime, page)
     page.wait_for_url("**f=name%3Acontains%3A*")
     expect(page.locator("#list-total")).to_have_text("1")
     assert "苏州精密仪器" in page.inner_text("main") and "无锡纺织" not in page.inner_text("main")
+
+
+def test_a_choice_filter_offers_the_labels_and_sends_the_key(live_server, live_runtime, page):
+    _rep_with(live_runtime)
+    with live_runtime.ctx() as ctx:
+        ctx.user = load_principal(ctx.session, find_user(ctx.session, "rep").id)
+        create_customer(ctx, CustomerCreate(name="张先生", kind="person"))
+    log_in_as(page, live_server, "rep", TEST_PASSWORD)
+    page.goto(f"{live_server}/customers")
+    page.locator("#list-form button:has(i.bi-funnel)").click()
+    row = page.locator("#list-form .filter-row")
+    row.locator("select").nth(0).select_option("kind")
+    value = row.locator("select").nth(2)
+    expect(value.locator("option")).to_have_text(["", "企业", "个人"])
+    value.select_option(label="个人")
+    page.locator("#list-form button[type=submit]").click()
+    page.wait_for_url("**f=kind%3Aeq%3Aperson*")
+    expect(page.locator("#list-total")).to_have_text("1")
+    assert "张先生" in page.inner_text("main") and "无锡纺织" not in page.inner_text("main")
 
 
 def test_converting_a_lead_shows_the_customer_picker_only_when_needed(

@@ -41,6 +41,18 @@ function listFilters() {
     hasValue(row) {
       return !["empty", "not_empty"].includes(row.op);
     },
+    // A choice column's value is picked from its labels; the filter sends the key.
+    choicesFor(field) {
+      const meta = this.meta[field];
+      const labels = (meta && meta.choice_labels) || {};
+      return ((meta && meta.choices) || []).map((key) => ({key, label: labels[key] || key}));
+    },
+    chosenValue(row) {
+      return this.hasValue(row) && this.choicesFor(row.field).length > 0;
+    },
+    typedValue(row) {
+      return this.hasValue(row) && this.choicesFor(row.field).length === 0;
+    },
     encoded(row) {
       return row.field + ":" + row.op + ":" + (row.value || "");
     },

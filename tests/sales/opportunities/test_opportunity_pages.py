@@ -134,3 +134,14 @@ def test_another_reps_opportunity_page_is_not_found(team):
     theirs = created(team, "west_rep")
     client = browser(team, "rep1")
     assert client.get(f"/opportunities/{theirs['id']}").status_code == 404
+
+
+def test_a_multi_choice_custom_field_reads_as_a_list_of_choices_on_the_page(team):
+    from tests.importing.conftest import add_field
+
+    add_field(
+        team, "areas", "multi_choice", "领域", "Areas", kind="opportunity", choices=["医疗", "电力"]
+    )
+    opportunity = created(team, ext={"custom": {"areas": ["医疗", "电力"]}})
+    page = browser(team, "rep1").get(f"/opportunities/{opportunity['id']}")
+    assert 'data-field="ext.custom.areas">医疗, 电力</dd>' in page.text
