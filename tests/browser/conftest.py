@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,16 @@ CHROMIUM_ARGS = [
 
 
 CLOCK_FOLDER = str(Path(__file__).parent / "clock")
+
+# Sunday 23:59 and Monday 00:01 in Beijing (still Sunday in UTC), one at each width: a journey
+# that depends on "today" runs on both sides of the user's midnight and at both widths.
+AROUND_MIDNIGHT_IN_BEIJING = pytest.mark.parametrize(
+    ("clock_at", "viewport"),
+    [
+        (datetime(2026, 11, 29, 15, 59, tzinfo=UTC), "desktop"),
+        (datetime(2026, 11, 29, 16, 1, tzinfo=UTC), "phone"),
+    ],
+)
 
 
 @pytest.fixture
@@ -71,24 +81,40 @@ VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, 
 def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers",
-        "viewports(*names): run a browser journey at these widths (default: desktop only); "
-        f"names from {sorted(VIEWPORTS)}",
+        "viewports(*names, reason): run a browser journey at these widths only (default: every "
+        f"width, {sorted(VIEWPORTS)}); `reason` says why the others do not apply",
     )
 
 
 def pytest_generate_tests(metafunc) -> None:
-    """Give every journey that uses `page` a `viewport` parameter (desktop unless marked).
+    """Give every journey that uses `page` a `viewport` parameter: each runs at 1366 px and at
+    390 px, unless marked ``@pytest.mark.viewports("desktop", reason="...")`` (a journey that
+    cannot run at a width says why; a feature a phone has needs a phone journey then).
 
-    All journeys run at 1366 px; the ones marked ``@pytest.mark.viewports("desktop", "phone")``
-    run at 390 px too — running all of them twice would double the suite's browser time.
+    A journey that parametrizes `viewport` itself (such as instants of the clock paired with
+    widths: they are independent, so pairs cover both at half the time of every combination)
+    keeps its own parameters.
     """
     if "page" not in metafunc.fixturenames:
+        if "browser" in metafunc.fixturenames:  # a tab of its own would escape both checks
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid}: open tabs with `page` and `another_tab`, which "
+                "set the viewport and fail the journey on JavaScript errors"
+            )
         return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        argnames = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
+        if isinstance(argnames, str):
+            argnames = [name.strip() for name in argnames.split(",")]
+        if "viewport" in argnames:
+            return
     marker = metafunc.definition.get_closest_marker("viewports")
-    names = list(marker.args) if marker else ["desktop"]
+    names = list(marker.args) if marker else list(VIEWPORTS)
     unknown = [name for name in names if name not in VIEWPORTS]
     if unknown:
         raise pytest.UsageError(f"unknown viewport(s) {unknown}; use {sorted(VIEWPORTS)}")
+    if marker and not marker.kwargs.get("reason"):
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: viewports(...) needs a reason")
     metafunc.parametrize("viewport", names, scope="function")
 
 
@@ -131,9 +157,9 @@ def console_errors() -> ConsoleErrors:
     return ConsoleErrors()
 
 
-@pytest.fixture
-def page(browser, viewport: str, console_errors: ConsoleErrors) -> Iterator[object]:
-    """A fresh zh-CN tab at the journey's viewport that fails the journey on any JS error."""
+def _tab(browser, viewport: str, console_errors: ConsoleErrors) -> tuple[object, object]:
+    """A new browser context (its own cookies: its own user) and its zh-CN tab at `viewport`,
+    reporting JavaScript errors to `console_errors`."""
     phone = viewport == "phone"
     context = browser.new_context(
         locale="zh-CN", viewport=VIEWPORTS[viewport], is_mobile=phone, has_touch=phone
@@ -142,11 +168,34 @@ def page(browser, viewport: str, console_errors: ConsoleErrors) -> Iterator[obje
     tab.on("console", console_errors.on_console)
     tab.on("pageerror", console_errors.on_page_error)
     tab.on("response", console_errors.on_response)
+    return context, tab
+
+
+@pytest.fixture
+def page(browser, viewport: str, console_errors: ConsoleErrors) -> Iterator[object]:
+    """A fresh zh-CN tab at the journey's viewport that fails the journey on any JS error."""
+    context, tab = _tab(browser, viewport, console_errors)
     yield tab
     context.close()
     errors = console_errors.take()
     if errors:
         pytest.fail("JavaScript errors during the journey:\n" + "\n".join(errors))
+
+
+@pytest.fixture
+def another_tab(page, browser, viewport: str, console_errors: ConsoleErrors) -> Iterator[object]:
+    """Opens one more tab per call, its own session (for another user), at the journey's
+    viewport; its JavaScript errors fail the journey as the page's do."""
+    contexts = []
+
+    def open_tab() -> object:
+        context, tab = _tab(browser, viewport, console_errors)
+        contexts.append(context)
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
@@ -167,6 +216,24 @@ def log_in_as(page, base_url: str, login: str, password: str) -> None:
     page.fill("#password", password)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(base_url + "/")
+
+
+def open_menu(page) -> None:
+    """Unfold the top bar's menu where it is folded into the menu button (on a phone); at a
+    desk the menu, the search box and the language button are in the top bar already."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.locator("#main-nav.show").wait_for()
+
+
+def unfold(page, section: str) -> None:
+    """Open a record page's section (a CSS selector) where it is folded to its title (on a
+    phone); at a desk every section is open already."""
+    found = page.locator(section)
+    if "kht-folded" in (found.get_attribute("class") or "").split():
+        found.locator(":scope > .card-body > .card-title").click()
+        page.locator(f"{section}:not(.kht-folded)").wait_for()
 
 
 def drag(page, source, target) -> None:

@@ -29,7 +29,6 @@ def _rep_with(live_runtime) -> int:
         return create_lead(ctx, LeadCreate(name="王经理", company="常州新材料")).id
 
 
-@pytest.mark.viewports("desktop", "phone")
 def test_a_filter_row_narrows_the_customer_list(live_server, live_runtime, page):
     _rep_with(live_runtime)
     log_in_as(page, live_server, "rep", TEST_PASSWORD)

@@ -37,7 +37,6 @@ def _status(live_runtime, opportunity_id: int) -> str:
         return opportunities.get_opportunity(ctx, opportunity_id).status
 
 
-@pytest.mark.viewports("desktop", "phone")
 def test_dragging_a_won_card_back_asks_and_reopens(live_server, live_runtime, page):
     opportunity_id = _won_opportunity(live_runtime)
     log_in_as(page, live_server, "rep", TEST_PASSWORD)

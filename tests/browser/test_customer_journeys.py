@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from kht.db.custom_fields import CustomField
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import log_in_as
+from tests.browser.conftest import log_in_as, open_menu, unfold
 
 pytestmark = pytest.mark.browser
 
@@ -41,13 +42,14 @@ def test_create_a_customer_with_a_custom_field_log_a_note_and_find_it(
     page.select_option("select[name='ext.custom.industry']", "医疗")
     page.click("#save-customer")
     page.wait_for_url(f"{live_server}/customers/*")
-    assert "医疗" in page.inner_text("body")
+    unfold(page, "#customer-fields")
+    assert "医疗" in page.inner_text("#customer-fields")
 
     page.fill("#note-body", "第一次拜访，客户对安检设备有兴趣")
     page.click("#log-note-form button[type=submit]")
-    page.wait_for_load_state()
-    assert "第一次拜访" in page.locator("#timeline").inner_text()
+    expect(page.locator("#timeline")).to_contain_text("第一次拜访")
 
+    open_menu(page)
     page.fill("#global-search-box", "同方")
     page.press("#global-search-box", "Enter")
     page.wait_for_url(f"{live_server}/search*")
@@ -75,8 +77,8 @@ def test_merge_two_duplicates(live_server, live_runtime, page):
     page.click("text=查重")
     page.click("a:has-text('比较并合并'), a:has-text('Compare & merge')")
     page.wait_for_url(f"{live_server}/customers/merge*")
-    page.click("#merge-button")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the merge is posted before the list is asked for
+        page.click("#merge-button")
     page.goto(live_server + "/customers")
     assert page.locator("#list-total").inner_text() == "1"
 

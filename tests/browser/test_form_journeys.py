@@ -69,7 +69,6 @@ def test_saving_the_role_matrix_keeps_every_grant(live_server, live_runtime, pag
     assert require_2fa and after == grants
 
 
-@pytest.mark.viewports("desktop", "phone")
 def test_a_custom_field_survives_an_edit_of_the_opportunity_name(live_server, live_runtime, page):
     add_user(live_runtime, "boss", "administrator", department="HQ")
     add_user(live_runtime, "rep", "sales_rep", department="Sales")

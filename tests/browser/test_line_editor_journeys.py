@@ -53,7 +53,6 @@ def _pick(page, control: str, text: str) -> None:
     page.locator(".ts-dropdown .option", has_text=text).first.click()
 
 
-@pytest.mark.viewports("desktop", "phone")
 def test_editing_only_the_notes_keeps_the_lines_and_the_total(live_server, live_runtime, page):
     quote_id = _quote_with_lines(live_runtime, _shop(live_runtime))
     log_in_as(page, live_server, "rep", TEST_PASSWORD)

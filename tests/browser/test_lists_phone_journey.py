@@ -1,68 +1,53 @@
-"""A rep on a 390 px phone (cards, folded top bar, record page, calendar list) and a rep at a
-1366 px desk editing list cells in place (saved; a stale version says so)."""
+"""A field rep on a 390 px phone: lists are cards, the top bar folds into a menu, the calendar
+opens as a list, and every record page (customer, product, quote, order, action) shows what
+the rep needs first, open, with the rest folded to its title. And, at both widths, list cells
+are edited in place (saved; a stale version says so)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from kht.actions.schemas import ActionCreate
-from kht.actions.service import log_action
+from kht.actions.service import get_action, log_action
 from kht.auth.principal import load_principal
 from kht.auth.service import find_user
 from kht.contacts.schemas import ContactCreate
 from kht.contacts.service import create_contact
 from kht.customers.schemas import CustomerCreate, CustomerUpdate
 from kht.customers.service import create_customer, get_customer, update_customer
+from kht.products.schemas import ProductCreate
+from kht.products.service import create_product
+from kht.sales.quotes.schemas import LineIn, QuoteCreate
+from kht.sales.quotes.service import accept_quote, create_quote
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import log_in_as
+from tests.browser.conftest import VIEWPORTS, log_in_as
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1366, "height": 900}
-
-
-def tab(browser, size: dict, errors: list[str]) -> Iterator[object]:
-    """A zh-CN tab of `size` that records JavaScript errors into `errors`."""
-    phone = size == PHONE
-    context = browser.new_context(locale="zh-CN", viewport=size, is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    seen: list[str] = []
-    yield seen
-    assert [e for e in seen if not e.startswith("Failed to load resource")] == []
-
-
-@pytest.fixture
-def phone(browser, errors) -> Iterator[object]:
-    yield from tab(browser, PHONE, errors)
-
-
-@pytest.fixture
-def desk(browser, errors) -> Iterator[object]:
-    yield from tab(browser, DESK, errors)
 
 
 @pytest.fixture
 def rep_customer(live_runtime) -> dict:
-    """A rep with a customer that has a contact and a visit planned today."""
+    """A rep with a customer that has a contact and a visit planned today, and a product the
+    rep quoted to the customer, accepted into an order."""
+    add_user(live_runtime, "boss", "administrator", department="HQ")
     add_user(live_runtime, "field_rep", "sales_rep", department="Sales")
     with live_runtime.ctx() as ctx:
+        ctx.user = load_principal(ctx.session, find_user(ctx.session, "boss").id)
+        product = create_product(
+            ctx, ProductCreate(code="POS-9", name="收银机", unit="台", list_price=Decimal("3200"))
+        )
         ctx.user = load_principal(ctx.session, find_user(ctx.session, "field_rep").id)
-        customer = create_customer(ctx, CustomerCreate(name="北京华联商厦", phone="010-6512"))
+        # Phone and email filled in: a phone's card leaves empty values out.
+        data = CustomerCreate(name="北京华联商厦", phone="010-6512", email="info@hualian.example")
+        customer = create_customer(ctx, data)
         create_contact(ctx, ContactCreate(name="王经理", customer_id=customer.id))
-        due = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
-        log_action(
+        due = ctx.day_start(ctx.today()) + timedelta(hours=12)  # noon of the rep's today
+        visit = log_action(
             ctx,
             ActionCreate(
                 kind="customer",
@@ -73,82 +58,128 @@ def rep_customer(live_runtime) -> dict:
                 due_at=due,
             ),
         )
-        return {"id": customer.id, "version": customer.version}
+        line = LineIn(
+            product_id=product.id,
+            description="收银机",
+            unit="台",
+            quantity=Decimal("3"),
+            unit_price=Decimal("3200.00"),
+        )
+        quote = create_quote(
+            ctx, QuoteCreate(title="收银机报价", customer_id=customer.id, lines=[line])
+        )
+        order = accept_quote(ctx, quote.id)
+        return {
+            "id": customer.id,
+            "version": customer.version,
+            "product": product.id,
+            "quote": quote.id,
+            "order": order.id,
+            "visit": visit.id,
+        }
 
 
-def test_on_a_phone_lists_are_cards_and_the_top_bar_folds_into_a_menu(
-    live_server, rep_customer, phone
-):
-    log_in_as(phone, live_server, "field_rep", TEST_PASSWORD)
-    phone.goto(live_server + "/customers")
-    card = phone.locator("#record-table tbody tr").first
+def first_and_folded(page, first: list[str], folded: list[str]) -> None:
+    """On the record page shown: the sections `first` come before the others, open; the
+    sections `folded` show only their titles, and a tap on a title opens its section."""
+    tops = {key: page.locator(f"#{key}").bounding_box()["y"] for key in first + folded}
+    assert max(tops[key] for key in first) < min(tops[key] for key in folded), tops
+    for key in first:
+        expect(page.locator(f"#{key}")).not_to_have_class(re.compile(r"\bkht-folded\b"))
+        expect(page.locator(f"#{key} .card-body > :not(.card-title)").first).to_be_visible()
+    for key in folded:
+        expect(page.locator(f"#{key}")).to_have_class(re.compile(r"\bkht-folded\b"))
+        expect(page.locator(f"#{key} .card-body > :not(.card-title)").first).to_be_hidden()
+    opened = page.locator(f"#{folded[0]}")
+    opened.locator(".card-title").click()
+    expect(opened.locator(".card-body > :not(.card-title)").first).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS["phone"]["width"], "nothing sticks out sideways"
+
+
+@pytest.mark.viewports("phone", reason="the phone layout is what is checked")
+def test_a_field_rep_works_from_a_phone(live_server, live_runtime, rep_customer, page):
+    log_in_as(page, live_server, "field_rep", TEST_PASSWORD)
+
+    # The customer list is a stack of cards, each value labelled.
+    page.goto(live_server + "/customers")
+    card = page.locator("#record-table tbody tr").first
     card.wait_for()
-    assert phone.locator("#record-table thead").is_hidden()
-    box = card.bounding_box()
-    assert box["width"] > 300, "a row is a card as wide as the phone"
-    title = card.locator("td.kht-title")
-    assert title.inner_text().strip() == "北京华联商厦"
+    assert page.locator("#record-table thead").is_hidden()
+    assert card.bounding_box()["width"] > 300, "a row is a card as wide as the phone"
+    assert card.locator("td.kht-title").inner_text().strip() == "北京华联商厦"
     number = card.locator("td[data-col=phone]")
     assert number.inner_text().strip() == "010-6512"
     label = "(cell) => getComputedStyle(cell, '::before').content"
     assert number.evaluate(label) == '"电话"', "each value is labelled on the card"
     assert card.locator("td.kht-owner").is_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    phone.screenshot(path="/tmp/g-phone-list.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
 
-    menu = phone.locator("#main-menu")
+    # The top bar is folded into a menu.
+    menu = page.locator("#main-menu")
     assert menu.is_hidden()
-    phone.click(".navbar-toggler")
+    page.click(".navbar-toggler")
     menu.wait_for(state="visible")
-    section = phone.locator("#main-menu [data-menu-section]").first
+    section = page.locator("#main-menu [data-menu-section]").first
     section.locator(".dropdown-toggle").click()
     section.locator(".dropdown-menu a").first.wait_for(state="visible")
-    phone.screenshot(path="/tmp/g-phone-menu.png")
+
+    # The customer: the timeline and the contacts first; details and history folded.
+    page.goto(f"{live_server}/customers/{rep_customer['id']}")
+    first_and_folded(page, ["panel-timeline", "panel-contacts"], ["customer-fields", "history"])
+    assert page.locator("#panel-contacts").get_by_text("王经理").is_visible()
+    expect(page.locator("#customer-fields").get_by_text("010-6512")).to_be_visible()
+
+    # The calendar opens as this week's list.
+    page.goto(live_server + "/calendar")
+    page.locator(".fc-list-event", has_text="门店拜访").first.wait_for()
+    assert page.locator(".fc-listWeek-button.fc-button-active").count() == 1
+
+    # A product: its price first; the price lists and the history folded.
+    page.goto(f"{live_server}/products/{rep_customer['product']}")
+    first_and_folded(page, ["product-fields"], ["product-prices", "history"])
+    expect(page.locator("#product-price")).to_contain_text("3200")
+
+    # A quote: customer and lines with the totals first (the status is in the title).
+    page.goto(f"{live_server}/quotes/{rep_customer['quote']}")
+    first_and_folded(page, ["quote-fields", "quote-lines"], ["history"])
+    expect(page.locator("#quote-fields")).to_contain_text("北京华联商厦")
+    expect(page.locator("#quote-total")).to_have_text("10,848.00")  # 9,600 + 13 % tax
+    expect(page.locator("#quote-status")).to_be_visible()
+    # Its lines are cards too: the item as the title, each figure labelled.
+    expect(page.locator("#quote-lines thead")).to_be_hidden()
+    line = page.locator("#quote-lines tr.quote-line").first
+    assert line.bounding_box()["width"] > 300
+    assert line.locator("td.kht-title").inner_text().strip() == "收银机"
+    quantity = line.locator("td").nth(3)
+    assert quantity.inner_text().strip() == "3" and quantity.evaluate(label) == '"数量"'
+
+    # Its order: customer, totals and lines first; payments and history folded.
+    page.goto(f"{live_server}/orders/{rep_customer['order']}")
+    first_and_folded(page, ["order-fields", "order-lines"], ["payment-plan", "payments", "history"])
+    expect(page.locator("#order-total")).to_contain_text("10,848.00")
+    expect(page.locator("#order-fields")).to_contain_text("北京华联商厦")
+
+    # The visit: subject, when, the customer and the done button first; the form folded.
+    page.goto(f"{live_server}/actions/{rep_customer['visit']}")
+    first_and_folded(page, ["action-summary"], ["action-edit"])
+    summary = page.locator("#action-summary")
+    expect(summary.locator("#action-record")).to_have_text("北京华联商厦")
+    expect(summary.locator("#action-due")).not_to_have_text("—")
+    summary.locator("input[name=outcome]").fill("下了三台的订单")
+    summary.get_by_role("button", name="标记完成").click()
+    expect(page.locator("#action-status")).to_have_attribute("data-status", "done")
+    with live_runtime.ctx() as ctx:
+        ctx.user = load_principal(ctx.session, find_user(ctx.session, "field_rep").id)
+        assert get_action(ctx, rep_customer["visit"]).outcome == "下了三台的订单"
 
 
-def test_on_a_phone_the_record_page_starts_with_actions_and_contacts(
-    live_server, rep_customer, phone
+def test_a_cell_is_edited_in_place_and_a_stale_one_says_so(
+    live_server, live_runtime, rep_customer, page
 ):
-    log_in_as(phone, live_server, "field_rep", TEST_PASSWORD)
-    phone.goto(f"{live_server}/customers/{rep_customer['id']}")
-    timeline = phone.locator("#panel-timeline")
-    timeline.wait_for()
-    details = phone.locator("#customer-fields")
-    top = {
-        name: phone.locator(f"#{name}").bounding_box()["y"]
-        for name in ("panel-timeline", "panel-contacts", "customer-fields", "history")
-    }
-    assert (
-        top["panel-timeline"] < top["customer-fields"]
-        and top["panel-contacts"] < top["customer-fields"]
-    )
-    assert phone.locator("#panel-contacts").get_by_text("王经理").is_visible()
-    # The rest is folded to its title; a tap opens it.
-    phone.wait_for_function(
-        "document.querySelector('#customer-fields').classList.contains('kht-folded')"
-    )
-    assert details.get_by_text("010-6512").is_hidden()
-    assert phone.locator("#history.kht-folded").count() == 1
-    phone.screenshot(path="/tmp/g-phone-record.png", full_page=True)
-    details.locator(".card-title").click()
-    details.get_by_text("010-6512").wait_for(state="visible")
-
-
-def test_on_a_phone_the_calendar_opens_as_a_list(live_server, rep_customer, phone):
-    log_in_as(phone, live_server, "field_rep", TEST_PASSWORD)
-    phone.goto(live_server + "/calendar")
-    phone.locator(".fc-list").wait_for()
-    phone.locator(".fc-list-event", has_text="门店拜访").first.wait_for()
-    assert phone.locator(".fc-listWeek-button.fc-button-active").count() == 1
-    phone.screenshot(path="/tmp/g-phone-calendar.png")
-
-
-def test_at_a_desk_a_cell_is_edited_in_place_and_a_stale_one_says_so(
-    live_server, live_runtime, rep_customer, desk
-):
-    log_in_as(desk, live_server, "field_rep", TEST_PASSWORD)
-    desk.goto(live_server + "/customers?c=name,phone,email")
-    phone_cell = desk.locator("#record-table tbody tr td[data-col=phone]").first
+    log_in_as(page, live_server, "field_rep", TEST_PASSWORD)
+    page.goto(live_server + "/customers?c=name,phone,email")
+    phone_cell = page.locator("#record-table tbody tr td[data-col=phone]").first
     phone_cell.hover()
     phone_cell.locator(".kht-edit").click()
     box = phone_cell.locator("input[name=inline_value]")
@@ -156,7 +187,7 @@ def test_at_a_desk_a_cell_is_edited_in_place_and_a_stale_one_says_so(
     box.fill("010-8888 0000")
     box.press("Enter")
     phone_cell.locator(".kht-value", has_text="010-8888 0000").wait_for()
-    assert desk.url.endswith("/customers?c=name,phone,email"), (
+    assert page.url.endswith("/customers?c=name,phone,email"), (
         "Enter did not submit the list's form"
     )
     with live_runtime.ctx() as ctx:
@@ -168,7 +199,7 @@ def test_at_a_desk_a_cell_is_edited_in_place_and_a_stale_one_says_so(
             ctx, saved.id, CustomerUpdate(version=saved.version, email="x@hualian.example")
         )
 
-    email_cell = desk.locator("#record-table tbody tr td[data-col=email]").first
+    email_cell = page.locator("#record-table tbody tr td[data-col=email]").first
     email_cell.hover()
     email_cell.locator(".kht-edit").click()
     email_box = email_cell.locator("input[name=inline_value]")

@@ -4,13 +4,11 @@ accept it into an order, and see the forecast and the funnel change."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from playwright.sync_api import expect
 
 from kht.testing import TEST_PASSWORD, add_user
-from tests.browser.conftest import log_in_as
+from tests.browser.conftest import AROUND_MIDNIGHT_IN_BEIJING, drag, log_in_as, unfold
 
 pytestmark = pytest.mark.browser
 
@@ -41,20 +39,7 @@ def _customer(live_runtime, owner: str, name: str) -> int:
         return create_customer(ctx, CustomerCreate(name=name)).id
 
 
-def drag(page, source, target) -> None:
-    """Drag with real mouse moves in small steps (SortableJS follows the pointer)."""
-    start, end = source.bounding_box(), target.bounding_box()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 10)
-    page.mouse.down()
-    page.mouse.move(start["x"] + start["width"] / 2 + 5, start["y"] + 15, steps=3)
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 30, steps=15)
-    page.mouse.up()
-
-
-@pytest.mark.parametrize(
-    "clock_at",  # both sides of midnight in Beijing; the close date below is in this quarter
-    [datetime(2026, 11, 29, 15, 59, tzinfo=UTC), datetime(2026, 11, 29, 16, 1, tzinfo=UTC)],
-)
+@AROUND_MIDNIGHT_IN_BEIJING  # the close date below is in this quarter
 def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runtime, page):
     add_user(live_runtime, "boss", "administrator", department="HQ")
     add_user(live_runtime, "rep", "sales_rep", department="Sales")
@@ -103,6 +88,7 @@ def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runt
 
     page.goto(opportunity_url)
     assert "方案报价" in page.locator("#stage-path .btn-primary").inner_text()
+    unfold(page, "#stage-history")
     assert "需求分析" in page.inner_text("#stage-history")
 
     # Fill the amount in and the gate opens.
@@ -128,6 +114,7 @@ def test_open_an_opportunity_and_drag_it_across_the_board(live_server, live_runt
 
     # A quote from the opportunity's page, printed, sent and accepted into an order.
     page.goto(opportunity_url)
+    unfold(page, "#panel-quotes")
     page.click("#add-quote")
     page.wait_for_url(f"{live_server}/quotes/new*")
     page.fill("#title", "安检门报价")

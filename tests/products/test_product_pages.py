@@ -66,7 +66,7 @@ def test_an_administrator_adds_and_edits_a_product_through_the_form(office):
         assert "stale-warning" in stale.text
         page = client.get(url)
     assert "22800.00" in page.text
-    assert page.text.count("history-entry") == 2  # created, then changed
+    assert page.text.count("data-history-action") == 2  # created, then changed
 
 
 def test_the_form_names_the_bad_field(office):

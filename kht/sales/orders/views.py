@@ -32,6 +32,7 @@ STATUS_LABELS = {
 }
 STATUS_COLOURS = {"open": "primary", "fulfilled": "success", "cancelled": "secondary"}
 FIELD_LABELS = {
+    "number": N_("Order number"),
     "status": N_("Status"),
     "order_date": N_("Order date"),
     "notes": N_("Notes"),

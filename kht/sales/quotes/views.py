@@ -43,6 +43,7 @@ STATUS_COLOURS = {
     "superseded": "light",
 }
 FIELD_LABELS = {
+    "number": N_("Quote number"),
     "title": N_("Subject"),
     "status": N_("Status"),
     "customer_id": N_("Customer"),

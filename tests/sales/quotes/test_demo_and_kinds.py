@@ -45,6 +45,18 @@ def test_quotes_and_orders_are_record_kinds_with_history(shop):
     assert "改名" in page.text and "x @ 10.00" in page.text  # audit shows the lines change
 
 
+def test_the_history_of_a_quote_and_its_order_labels_the_number(shop):
+    customer = shop.customer("rep", "客户")
+    quote = shop.quote("rep", customer, [{"description": "x", "unit_price": "10"}])
+    with shop.client("rep") as client:
+        order = client.post(f"/api/v1/quotes/{quote['id']}/accept", json={}).json()
+    with shop.browser("rep") as client:
+        pages = [client.get(f"/quotes/{quote['id']}"), client.get(f"/orders/{order['id']}")]
+    for page, label in zip(pages, ("报价单编号", "订单编号"), strict=True):
+        history = page.text[page.text.index('id="history"') :]
+        assert label in history and ">number<" not in history  # the label, not the key
+
+
 def test_handing_over_moves_open_quotes_and_orders(shop):
     from kht.auth.handover import hand_over
 
