@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 from sqlalchemy import select
 
 from kht.context import Ctx
 from kht.db.custom_fields import CustomField, FieldDef
+
+
+def builtin(name: str, type: str, label_zh: str, label_en: str, **more: Any) -> FieldDef:
+    """A built-in field of a record kind's declaration (`RecordKind.fields`): a model
+    column, so outside every custom-field namespace."""
+    return FieldDef(
+        name=name, type=type, label_zh=label_zh, label_en=label_en, namespace="", **more
+    )  # type: ignore[arg-type]
 
 
 def plugin_fields(ctx: Ctx, kind: str) -> list[FieldDef]:

@@ -125,6 +125,57 @@ class Permission(msgspec.Struct, frozen=True, kw_only=True):
     default_grants: dict[str, dict[str, Any]] = {}
 
 
+class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
+    """How a record kind's web pages differ from the shared ones (kht.recordpages).
+
+    A kind declaring `pages` (with `plural`, `fields`, `columns`, `query`, `create`,
+    `update` and their schemas) gets, with no page code of its own: the list page at
+    `/<plural>` (filters, sort, columns, saved views, bulk bar, export, chips), the form at
+    `/<plural>/new` and `/<plural>/{id}/edit` (posted to the same URL, or to `/<plural>` and
+    `/<plural>/{id}`) with its custom fields, a stale version shown as "changed by someone
+    else — reload" (409) and bad input next to its field (422), the detail page at
+    `/<plural>/{id}` (fields, custom fields, panels, buttons, history) and
+    `/<plural>/{id}/delete`. Field labels, choice labels and value types come from
+    `fields`; these say only where the kind differs:
+
+    - `form_fields` / `detail_fields`: the built-in fields on the form / the detail page, in
+      order (default: every field of `fields`; the form keeps those its schemas accept);
+    - `badge`, `subtitle`: fields shown beside the record's name in its heading;
+    - `edit_on_page`: the edit form is a section of the detail page (else a page of its own);
+    - `unowned_zh` / `unowned_en`: what an empty owner is called (the shared pool);
+    - `list_filters`: query parameters that filter the list on the field of that name
+      (`?status=new` is `f=status:eq:new`); `list_actions`: links beside "New";
+    - `labels(ctx) -> {field: {value: label}}`: labels of stored values known only at run
+      time (a customer's lifecycle stages), for the list, the detail page and the history;
+    - `list_context(ctx, rows) -> dict` and `detail_context(ctx, record) -> dict`: more
+      values for the templates (e.g. reference names for the cells);
+    - `own_pages`: the pages the kind still serves with handlers of its own, `"form"`
+      (new, create, edit, save) and/or `"detail"` (the record page and delete);
+    - `form_template` / `detail_template`: the kind's own template, extending
+      "records/form.html" / "records/detail.html" and filling some of their blocks — the
+      override is the exception, visible in the kind's folder.
+    """
+
+    form_fields: tuple[str, ...] = ()
+    detail_fields: tuple[str, ...] = ()
+    badge: str = ""
+    subtitle: str = ""
+    edit_on_page: bool = False
+    unowned_zh: str = ""
+    unowned_en: str = ""
+    list_filters: tuple[str, ...] = ()
+    list_actions: tuple[RecordAction, ...] = ()
+    labels: Any = None
+    list_context: Any = None
+    detail_context: Any = None
+    own_pages: tuple[str, ...] = ()
+    form_template: str = ""
+    detail_template: str = ""
+
+    def unowned(self, language: str) -> str:
+        return self.unowned_zh if language.startswith("zh") else self.unowned_en
+
+
 class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     """A kind of owned record (customer, lead, ...): the whole contract of a record kind.
 
@@ -206,6 +257,10 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     delete: Any = None
     # `restore(ctx, record_id) -> record`: back from the recycle bin.
     restore: Any = None
+
+    # ---- web pages
+    # The list, form and detail pages kht.recordpages builds (None: the kind has none).
+    pages: RecordPages | None = None
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en

@@ -48,12 +48,16 @@ def _query(request: Request, kinds: dict[str, Any]) -> LogQuery:
 
 
 def _field_labels(ctx: RequestCtx, kinds: set[str]) -> dict[tuple[str, str], str]:
-    """(kind, field) -> the field's label in the user's language, where the kind lists it."""
+    """(kind, field) -> the field's label in the user's language: as the kind declares it
+    (RecordKind.fields), else as its list column is called."""
     labels: dict[tuple[str, str], str] = {}
     for kind, spec in record_kinds(ctx).items():
-        if kind in kinds and spec.columns is not None:
+        if kind not in kinds:
+            continue
+        labels.update({(kind, field.name): field.label(ctx.language) for field in spec.fields})
+        if spec.columns is not None:
             for key, column in spec.columns(ctx).items():
-                labels[(kind, key)] = column.label(ctx.language)
+                labels.setdefault((kind, key), column.label(ctx.language))
                 labels.setdefault((kind, f"{key}_id"), column.label(ctx.language))
     return labels
 

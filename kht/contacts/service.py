@@ -17,7 +17,7 @@ from kht.customers import service as customers
 from kht.customers.models import Customer
 from kht.emails import clean_email
 from kht.errors import NotFound, ValidationError
-from kht.fields import fields_for
+from kht.fields import builtin, fields_for
 from kht.lists.engine import (
     Column,
     Filter,
@@ -268,15 +268,36 @@ __all__ = [
 ]
 
 
+# The built-in fields: their labels and types for pages, history and exports.
+FIELDS = (
+    builtin("name", "text", "姓名", "Name", required=True),
+    builtin("customer_id", "number", "客户", "Customer", required=True),
+    builtin("title", "text", "职务", "Title"),
+    builtin("department", "text", "部门", "Department"),
+    builtin("role", "single_choice", "角色", "Role", choices=ROLES),
+    builtin("influence", "single_choice", "影响力", "Influence", choices=INFLUENCE),
+    builtin("attitude", "single_choice", "态度", "Attitude", choices=ATTITUDES),
+    builtin("phone", "phone", "电话", "Phone"),
+    builtin("mobile", "phone", "手机", "Mobile"),
+    builtin("email", "email", "邮箱", "Email"),
+    builtin("wechat", "text", "微信", "WeChat"),
+    builtin("birthday", "date", "生日", "Birthday"),
+    builtin("owner_id", "user", "负责人", "Owner"),
+    builtin("notes", "long_text", "备注", "Notes"),
+)
+
+
 # With its columns and scoped query the kind gets saved views, segments and bulk operations.
 SPEC = msgspec.structs.replace(
     SPEC,
     plural="contacts",
+    fields=FIELDS,
     columns=columns,
     query=filtered,
+    create=create_contact,
+    create_schema=ContactCreate,
     update=update_contact,
     update_schema=ContactUpdate,
-    create_schema=ContactCreate,
+    delete=delete_contact,
     out_schema=ContactOut,
-    create=create_contact,
 )

@@ -53,6 +53,8 @@ COMMON_LABELS = {
     "created_at": N_("Created"),
     "updated_at": N_("Updated"),
     "tags": N_("Tags"),
+    "reason": N_("Reason"),
+    "attachment": N_("Attachment"),
     "ext": N_("Custom fields"),
 }
 _ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")

@@ -19,7 +19,7 @@ def kht_register_routes() -> list[Any]:
 
 @hookimpl
 def kht_register_record_kinds() -> list[RecordKind]:
-    from kht.customers.service import SPEC
+    from kht.customers.views import SPEC  # the service's, with its pages
 
     return [SPEC]
 

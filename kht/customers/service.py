@@ -14,7 +14,7 @@ from kht.customers.models import Customer
 from kht.customers.schemas import CustomerBulkRequest, CustomerCreate, CustomerOut, CustomerUpdate
 from kht.emails import clean_email
 from kht.errors import ValidationError
-from kht.fields import fields_for
+from kht.fields import builtin, fields_for
 from kht.lists.engine import (
     Column,
     Filter,
@@ -167,6 +167,27 @@ __all__ = [
 ]
 
 
+# The built-in fields: their labels and types for pages, history and exports.
+FIELDS = (
+    builtin("name", "text", "名称", "Name", required=True),
+    builtin("kind", "single_choice", "类型", "Type", choices=KINDS),
+    builtin("phone", "phone", "电话", "Phone"),
+    builtin("email", "email", "邮箱", "Email"),
+    builtin("website", "url", "网站", "Website"),
+    builtin("address", "text", "地址", "Address"),
+    builtin("source", "text", "来源", "Source"),
+    builtin("stage", "text", "生命周期阶段", "Stage"),
+    builtin("category_id", "number", "分类", "Category"),
+    builtin("owner_id", "user", "负责人", "Owner"),
+    builtin("claimed_at", "date", "领取时间", "Claimed"),
+    builtin("stage_changed_at", "date", "阶段变更时间", "Stage changed"),
+    builtin("last_contact_at", "date", "最近联系", "Last contact"),
+    builtin("created_at", "date", "创建时间", "Created"),
+    builtin("updated_at", "date", "更新时间", "Updated"),
+    builtin("notes", "long_text", "备注", "Notes"),
+)
+
+
 def bulk_group(ctx: Ctx, data: CustomerBulkRequest, ids: list[int]) -> int | None:
     """The customers' own bulk action: add the selection to the group `group_id`."""
     if data.action != "group":
@@ -183,13 +204,14 @@ SPEC = RecordKind(
     label_zh="客户",
     label_en="Customers",
     plural="customers",
+    fields=FIELDS,
     columns=columns,
     query=filtered,
+    create=create_customer,
+    create_schema=CustomerCreate,
     update=update_customer,
     update_schema=CustomerUpdate,
-    create_schema=CustomerCreate,
     out_schema=CustomerOut,
-    create=create_customer,
     bulk_schema=CustomerBulkRequest,
     bulk=bulk_group,
 )

@@ -17,7 +17,7 @@ def kht_register_routes() -> list[Any]:
 
 @hookimpl
 def kht_register_record_kinds() -> list[RecordKind]:
-    from kht.leads.service import SPEC
+    from kht.leads.views import SPEC  # the service's, with its pages
 
     return [SPEC]
 

@@ -15,7 +15,7 @@ from kht import record_service as records
 from kht.context import Ctx
 from kht.emails import clean_email
 from kht.errors import Conflict, ValidationError
-from kht.fields import fields_for
+from kht.fields import builtin, fields_for
 from kht.leads.models import STATUSES, Lead
 from kht.leads.schemas import LeadCreate, LeadOut, LeadUpdate
 from kht.lists.engine import (
@@ -31,6 +31,7 @@ MODULE = "leads"
 SPEC = RecordKind(kind=KIND, model=Lead, module=MODULE, label_zh="线索", label_en="Leads")
 # Which status a lead may move to from each status. Converted is final; a discarded lead
 # must be reopened (to new or working) before anything else happens to it.
+SOURCES = ("展会", "官网", "电话", "referral", "web form")
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"working", "qualified", "discarded", "converted"}),
     "working": frozenset({"new", "qualified", "discarded", "converted"}),
@@ -181,15 +182,36 @@ __all__ = [
 ]
 
 
+# The built-in fields: their labels and types for pages, history and exports.
+FIELDS = (
+    builtin("name", "text", "姓名", "Name", required=True),
+    builtin("company", "text", "公司", "Company"),
+    builtin("title", "text", "职务", "Title"),
+    builtin("phone", "phone", "电话", "Phone"),
+    builtin("email", "email", "邮箱", "Email"),
+    # Suggestions, not a closed list: any source may be typed.
+    builtin("source", "text", "来源", "Source", choices=SOURCES),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    builtin("discard_reason", "text", "放弃原因", "Discard reason"),
+    builtin("owner_id", "user", "负责人", "Owner"),
+    builtin("customer_id", "number", "转化客户", "Customer"),
+    builtin("contact_id", "number", "联系人", "Contact"),
+    builtin("converted_at", "date", "转化时间", "Converted"),
+    builtin("created_at", "date", "创建时间", "Created"),
+    builtin("notes", "long_text", "备注", "Notes"),
+)
+
 # With its columns and scoped query the kind gets saved views, segments and bulk operations.
 SPEC = msgspec.structs.replace(
     SPEC,
     plural="leads",
+    fields=FIELDS,
     columns=columns,
     query=filtered,
+    create=create_lead,
+    create_schema=LeadCreate,
     update=update_lead,
     update_schema=LeadUpdate,
-    create_schema=LeadCreate,
+    delete=delete_lead,
     out_schema=LeadOut,
-    create=create_lead,
 )

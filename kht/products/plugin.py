@@ -19,7 +19,7 @@ def kht_register_routes() -> list[Any]:
 @hookimpl
 def kht_register_record_kinds() -> list[RecordKind]:
     from kht.products.pricing import SPEC as PRICE_LISTS
-    from kht.products.service import SPEC
+    from kht.products.views import SPEC  # the service's, with its pages
 
     return [SPEC, PRICE_LISTS]
 

@@ -15,7 +15,7 @@ from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, ValidationError
-from kht.fields import fields_for
+from kht.fields import builtin, fields_for
 from kht.lists.engine import (
     Column,
     Filter,
@@ -139,6 +139,22 @@ def product_names(ctx: Ctx, ids: set[int]) -> dict[int, tuple[str, str]]:
     return {row.id: (row.code, row.name) for row in rows}
 
 
+# The built-in fields: their labels and types for pages, history and exports.
+FIELDS = (
+    builtin("code", "text", "编码", "Code", required=True),
+    builtin("name", "text", "名称", "Name", required=True),
+    builtin("unit", "text", "单位", "Unit"),
+    builtin("category", "text", "类别", "Category"),
+    builtin("product_line_id", "number", "产品线", "Product line"),
+    builtin("list_price", "money", "标准价", "List price"),
+    builtin("tax_rate", "number", "税率", "Tax rate", help="0.13 = 13%"),
+    builtin("active", "boolean", "在售", "On sale"),
+    builtin("owner_id", "user", "负责人", "Owner"),
+    builtin("created_at", "date", "创建时间", "Created"),
+    builtin("updated_at", "date", "更新时间", "Updated"),
+    builtin("description", "long_text", "说明", "Description"),
+)
+
 SPEC = RecordKind(
     kind=KIND,
     model=Product,
@@ -146,16 +162,17 @@ SPEC = RecordKind(
     label_zh="产品",
     label_en="Products",
     plural="products",
+    fields=FIELDS,
     default_sort="code",
     open_filter=false,  # shared records: a hand-over never moves products
     owned=False,
     columns=columns,
     query=filtered,
+    create=create_product,
+    create_schema=ProductCreate,
     update=update_product,
     update_schema=ProductUpdate,
-    create_schema=ProductCreate,
     out_schema=ProductOut,
-    create=create_product,
 )
 
 __all__ = [

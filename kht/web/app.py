@@ -120,7 +120,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     handlers = [
         route for batch in plugins.pm.hook.kht_register_routes() if batch for route in batch
     ]
-    handlers += record_routes(declared_kinds(plugins.pm.hook).values())
+    from kht.recordpages.views import record_pages  # the pages import the web package
+
+    kinds = list(declared_kinds(plugins.pm.hook).values())
+    handlers += record_routes(kinds) + record_pages(kinds)
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], include_in_schema=False
     )

@@ -92,3 +92,15 @@ def test_only_administrators_read_the_log(team):
         with team.browser(login) as client:
             page = client.get("/admin/audit")
             assert page.status_code == 403 and "机密客户" not in page.text
+
+
+def test_a_change_is_labelled_as_the_kind_declares_its_field(team):
+    # The customer's website is no list column: its label comes from RecordKind.fields.
+    customer = team.customer("有网站的客户", owner="rep1")
+    with team.ctx("rep1") as ctx:
+        record = records.get_record(ctx, CUSTOMERS, customer)
+        records.update_record(ctx, CUSTOMERS, record, record.version, {"website": "kht.example"})
+    with team.browser("admin") as admin:
+        page = admin.get("/admin/audit", params={"kind": "customer", "record": customer}).text
+    assert "网站" in page and "kht.example" in page
+    assert ">website<" not in page

@@ -2,8 +2,9 @@
 
 The declaration is all it writes: the core gives the kind its JSON API
 (`/api/v1/tickets`: list with filters, search and saved views, create, get, update with
-version checks, delete, restore, columns, bulk), its import and export, audit history, tags,
-hand-over and the data scope. Everything it imports comes from `kht.plugin_api`.
+version checks, delete, restore, columns, bulk), its pages (`/tickets`: the list, the form,
+the record page with its history), its import and export, audit history, tags, hand-over and
+the data scope. Everything it imports comes from `kht.plugin_api`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kht.plugin_api import (
     Base,
     BusinessRecord,
+    Choice,
     ExtensibleMixin,
     FieldDef,
     Permission,
     PluginInfo,
     RecordKind,
+    RecordPages,
     hookimpl,
 )
 
@@ -92,7 +95,11 @@ TICKETS = RecordKind(
             type="single_choice",
             label_zh="状态",
             label_en="Status",
-            choices=("open", "waiting", "closed"),
+            choices=(
+                Choice(key="open", label_zh="处理中", label_en="Open"),
+                Choice(key="waiting", label_zh="等待客户", label_en="Waiting"),
+                Choice(key="closed", label_zh="已关闭", label_en="Closed"),
+            ),
             namespace="",
         ),
         FieldDef(name="notes", type="long_text", label_zh="备注", label_en="Notes", namespace=""),
@@ -101,6 +108,8 @@ TICKETS = RecordKind(
     create_schema=TicketCreate,
     update_schema=TicketUpdate,
     out_schema=TicketOut,
+    # The list, form and record pages at /tickets, built from the fields above.
+    pages=RecordPages(badge="status"),
 )
 
 

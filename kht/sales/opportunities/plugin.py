@@ -18,7 +18,7 @@ def kht_register_routes() -> list[Any]:
 
 @hookimpl
 def kht_register_record_kinds() -> list[RecordKind]:
-    from kht.sales.opportunities.service import SPEC
+    from kht.sales.opportunities.views import SPEC  # the service's, with its list page
 
     return [SPEC]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Response, Template
@@ -16,13 +17,12 @@ from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, ValidationError
 from kht.fields import fields_for
 from kht.lists.bulk import owner_choices
-from kht.lists.ui import ListState, list_context
+from kht.plugin_types import RecordAction, RecordPages
 from kht.products.service import line_names
 from kht.sales.opportunities import service
 from kht.sales.opportunities.models import Opportunity
 from kht.sales.opportunities.schemas import OpportunityCreate, OpportunityUpdate
 from kht.sales.processes import service as processes
-from kht.tags.service import tags_of
 from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
@@ -56,53 +56,37 @@ STATUS_LABELS = {"open": N_("In progress"), "won": N_("Won"), "lost": N_("Lost")
 CHOICES = {"status": STATUS_LABELS, "forecast_category": dict(FORECAST)}
 
 
-@get("/opportunities", sync_to_thread=True, include_in_schema=False)
-def opportunity_list(request: Request, ctx: RequestCtx) -> Template:
-    """Opportunities on the shared list page: filters, sort, columns, views, export, bulk."""
-    state = ListState.from_query(request.query_params)
-    rows, total = service.list_opportunities(
-        ctx,
-        page=state.page,
-        page_size=state.page_size,
-        q=state.q,
-        sort=state.sort,
-        filters=state.filters(ctx),
-        deleted=state.deleted,
-    )
-    gettext = translations(ctx.language).gettext
-    can_create = ctx.user is not None and ctx.user.can(service.MODULE, "create")
-    owners = owner_choices(ctx)
-    extra = {
-        "title": gettext(N_("Opportunities")),
-        "new_url": "/opportunities/new" if can_create else "",
-        "actions": [{"url": "/opportunities/board", "label": gettext(N_("Pipeline board"))}],
-        "row_url": lambda row: f"/opportunities/{row.id}",
-        "people": dict(owners),
-        "owners": owners,
-        "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
-        "refs": {
-            "customer_id": customer_names(ctx, {row.customer_id for row in rows}),
-            "stage_id": service.stage_names(ctx, ctx.language),
-            "product_line_id": line_names(ctx),
-            "process_id": {p.id: _label(ctx, p) for p in processes.list_processes(ctx)},
-            **{key: {k: gettext(v) for k, v in labels.items()} for key, labels in CHOICES.items()},
-        },
-    }
-    context = list_context(
-        ctx,
-        kind=service.KIND,
-        base="/opportunities",
-        state=state,
-        columns=service.columns(ctx),
-        rows=rows,
-        total=total,
-        extra=extra,
-    )
-    return render(request, ctx, "lists/list.html", **context)
-
-
 def _label(ctx: Ctx, item: Any) -> str:
     return item.name_zh if ctx.language.startswith("zh") else item.name_en
+
+
+def _labels(ctx: Ctx) -> dict[str, dict[Any, str]]:
+    """Names of stages, product lines and processes, and the labels of the choices."""
+    gettext = translations(ctx.language).gettext
+    return {
+        "stage_id": service.stage_names(ctx, ctx.language),
+        "product_line_id": line_names(ctx),
+        "process_id": {p.id: _label(ctx, p) for p in processes.list_processes(ctx)},
+        **{key: {k: gettext(v) for k, v in labels.items()} for key, labels in CHOICES.items()},
+    }
+
+
+def _customers(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
+    return {"refs": {"customer_id": customer_names(ctx, {row.customer_id for row in rows})}}
+
+
+# The list is the shared one; the form and the page are still the opportunity's own.
+PAGES = RecordPages(
+    list_actions=(
+        RecordAction(
+            key="board", label_zh="销售看板", label_en="Pipeline board", url="/opportunities/board"
+        ),
+    ),
+    labels=_labels,
+    list_context=_customers,
+    own_pages=("form", "detail"),
+)
+SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
 @get("/opportunities/board", sync_to_thread=True, include_in_schema=False)
@@ -410,7 +394,6 @@ def customer_panel_context(ctx: Ctx, customer: Any) -> dict[str, Any]:
 
 
 ROUTES = [
-    opportunity_list,
     customer_options,
     board_page,
     move_from_board,

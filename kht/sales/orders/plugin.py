@@ -17,7 +17,7 @@ def kht_register_routes() -> list[Any]:
 
 @hookimpl
 def kht_register_record_kinds() -> list[RecordKind]:
-    from kht.sales.orders.service import SPEC
+    from kht.sales.orders.views import SPEC  # the service's, with its list page
 
     return [SPEC]
 

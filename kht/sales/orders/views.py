@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -15,13 +16,12 @@ from kht.contacts.ui import ext_from_form, history_rows, people, text, to_struct
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, NotFound, ValidationError
 from kht.fields import fields_for
-from kht.lists.ui import ListState, list_context
+from kht.plugin_types import RecordPages
 from kht.sales.orders import service
 from kht.sales.orders.models import Order
 from kht.sales.orders.schemas import OrderCreate, OrderUpdate, PaymentIn, PlanIn
 from kht.sales.quotes.pricing import amount_in_words
 from kht.sales.quotes.views import _editor_lines, _line_rows
-from kht.tags.service import tags_of
 from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
@@ -45,46 +45,18 @@ FIELD_LABELS = {
 }
 
 
-@get("/orders", sync_to_thread=True, include_in_schema=False)
-def order_list(request: Request, ctx: RequestCtx) -> Template:
-    """Orders on the shared list page."""
-    state = ListState.from_query(request.query_params)
-    rows, total = service.list_orders(
-        ctx,
-        page=state.page,
-        page_size=state.page_size,
-        q=state.q,
-        sort=state.sort,
-        filters=state.filters(ctx),
-        deleted=state.deleted,
-    )
+def _status(ctx: Ctx) -> dict[str, dict[Any, str]]:
     gettext = translations(ctx.language).gettext
-    can_create = ctx.user is not None and ctx.user.can(service.MODULE, "create")
-    owners = people(ctx, {row.owner_id for row in rows})
-    extra = {
-        "title": gettext(N_("Orders")),
-        "new_url": "/orders/new" if can_create else "",
-        "actions": [],
-        "row_url": lambda row: f"/orders/{row.id}",
-        "people": owners,
-        "owners": sorted(owners.items(), key=lambda item: item[1]),
-        "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
-        "refs": {
-            "customer_id": customer_names(ctx, {row.customer_id for row in rows}),
-            "status": {key: gettext(label) for key, label in STATUS_LABELS.items()},
-        },
-    }
-    context = list_context(
-        ctx,
-        kind=service.KIND,
-        base="/orders",
-        state=state,
-        columns=service.columns(ctx),
-        rows=rows,
-        total=total,
-        extra=extra,
-    )
-    return render(request, ctx, "lists/list.html", **context)
+    return {"status": {key: gettext(label) for key, label in STATUS_LABELS.items()}}
+
+
+def _customers(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
+    return {"refs": {"customer_id": customer_names(ctx, {row.customer_id for row in rows})}}
+
+
+# The list is the shared one; the form and the page are still the order's own.
+PAGES = RecordPages(labels=_status, list_context=_customers, own_pages=("form", "detail"))
+SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
 @get("/orders/{order_id:int}", sync_to_thread=True, include_in_schema=False)
@@ -295,7 +267,6 @@ def panel_context(ctx: Ctx, kind: str, record: Any) -> dict[str, Any]:
 
 
 ROUTES = [
-    order_list,
     new_order,
     create_order,
     order_page,

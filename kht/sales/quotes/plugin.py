@@ -18,7 +18,7 @@ def kht_register_routes() -> list[Any]:
 
 @hookimpl
 def kht_register_record_kinds() -> list[RecordKind]:
-    from kht.sales.quotes.service import SPEC
+    from kht.sales.quotes.views import SPEC  # the service's, with its list page
 
     return [SPEC]
 

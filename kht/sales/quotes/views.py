@@ -7,6 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -17,12 +18,11 @@ from kht.contacts.ui import ext_from_form, history_rows, people, text, to_struct
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, NotFound, ValidationError
 from kht.fields import fields_for
-from kht.lists.ui import ListState, list_context
+from kht.plugin_types import RecordPages
 from kht.products.models import Product
 from kht.sales.quotes import printing, service
 from kht.sales.quotes.models import STATUSES, Quote
 from kht.sales.quotes.schemas import QuoteCreate, QuoteUpdate, TemplateCreate, TemplateUpdate
-from kht.tags.service import tags_of
 from kht.web.i18n import N_, translations
 from kht.web.pages import page_context, render
 
@@ -62,49 +62,24 @@ LINE_KEYS = ("product_id", "description", "unit", "quantity", "unit_price", "dis
 # ---------------------------------------------------------------------------- list
 
 
-@get("/quotes", sync_to_thread=True, include_in_schema=False)
-def quote_list(request: Request, ctx: RequestCtx) -> Template:
-    """The latest quote revisions on the shared list page."""
-    state = ListState.from_query(request.query_params)
-    rows, total = service.list_quotes(
-        ctx,
-        page=state.page,
-        page_size=state.page_size,
-        q=state.q,
-        sort=state.sort,
-        filters=state.filters(ctx),
-        deleted=state.deleted,
-    )
+def _status(ctx: Ctx) -> dict[str, dict[Any, str]]:
     gettext = translations(ctx.language).gettext
-    can_create = ctx.user is not None and ctx.user.can(service.MODULE, "create")
+    return {"status": {key: gettext(label) for key, label in STATUS_LABELS.items()}}
+
+
+def _list_extra(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
+    """Customer names for the cells; the templates' page for those who manage them."""
+    gettext = translations(ctx.language).gettext
     actions = []
     if ctx.user is not None and ctx.user.can(service.MODULE, "admin"):
         actions.append({"url": "/quotes/templates", "label": gettext(N_("Quote templates"))})
-    owners = people(ctx, {row.owner_id for row in rows})
-    extra = {
-        "title": gettext(N_("Quotes")),
-        "new_url": "/quotes/new" if can_create else "",
-        "actions": actions,
-        "row_url": lambda row: f"/quotes/{row.id}",
-        "people": owners,
-        "owners": sorted(owners.items(), key=lambda item: item[1]),
-        "tags": tags_of(ctx, service.KIND, [row.id for row in rows]),
-        "refs": {
-            "customer_id": customer_names(ctx, {row.customer_id for row in rows}),
-            "status": {key: gettext(label) for key, label in STATUS_LABELS.items()},
-        },
-    }
-    context = list_context(
-        ctx,
-        kind=service.KIND,
-        base="/quotes",
-        state=state,
-        columns=service.columns(ctx),
-        rows=rows,
-        total=total,
-        extra=extra,
-    )
-    return render(request, ctx, "lists/list.html", **context)
+    names = customer_names(ctx, {row.customer_id for row in rows})
+    return {"refs": {"customer_id": names}, "actions": actions}
+
+
+# The list (latest revisions) is the shared one; the form and the page are the quote's own.
+PAGES = RecordPages(labels=_status, list_context=_list_extra, own_pages=("form", "detail"))
+SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
 # ---------------------------------------------------------------------------- one quote
@@ -660,7 +635,6 @@ def panel_context(ctx: Ctx, kind: str, record: Any) -> dict[str, Any]:
 
 
 ROUTES = [
-    quote_list,
     customer_options,
     product_options,
     line_price,
