@@ -56,6 +56,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_starttls: bool = True
+    # The company's time zone: automation's dates (birthdays, schedules) are days there.
+    company_time_zone: str = "Asia/Shanghai"
 
 
 _ENV_FIELDS = {
@@ -82,6 +84,7 @@ _ENV_FIELDS = {
     "KHT_SMTP_PASSWORD": "smtp_password",
     "KHT_SMTP_FROM": "smtp_from",
     "KHT_SMTP_STARTTLS": "smtp_starttls",
+    "KHT_COMPANY_TIME_ZONE": "company_time_zone",
 }
 _INT_FIELDS = {
     "sqlite_busy_timeout_ms",

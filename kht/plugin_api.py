@@ -2,7 +2,8 @@
 
 A plugin (an industry pack, a third-party package) imports from the core only
 
-- this module, `kht.plugin_api`: hooks, the plain data types handed to the core, events,
+- this module, `kht.plugin_api`: hooks, the plain data types handed to the core (automation
+  triggers and actions included), events,
   errors, the context, the generic record service, the data scope, page rendering,
   translations, chart and static helpers, and the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
@@ -51,6 +52,8 @@ from kht.events import (
 from kht.hookspecs import hookimpl
 from kht.plugin_types import (
     MENU_SECTIONS,
+    AutomationAction,
+    AutomationTrigger,
     MenuItem,
     Panel,
     Permission,
@@ -84,6 +87,8 @@ __all__ = [
     "CORE_REVISION",
     "MENU_SECTIONS",
     "ActionLogged",
+    "AutomationAction",
+    "AutomationTrigger",
     "Base",
     "BusinessRecord",
     "Choice",

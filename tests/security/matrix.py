@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from kht.actions.models import Notification
 from kht.auth.models import Role, User
+from kht.automation.models import Rule as AutomationRule
 from kht.customers.models import CustomerCategory
 from kht.db.custom_fields import CustomField
 from kht.org.models import Branch, Department
@@ -216,6 +217,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "template_id": "quote print templates: shared settings of the quotes module",
     "process_id": "sales processes: shared settings, administrators change them",
     "field_id": "custom field definitions: shared settings",
+    "rule_id": "automation rules: company settings, administrators only (users: admin)",
     "category_id": "customer categories: shared settings",
     "tag_id": "tag names are shared vocabulary; deleting one needs `admin` on customers",
     "group_id": "group names are shared vocabulary; members sent are the other team's",
@@ -238,17 +240,26 @@ SHARED_MODELS: dict[str, Any] = {
     "category_id": CustomerCategory,
     "tag_id": Tag,
     "unit_id": Branch,
+    "rule_id": AutomationRule,
 }
 
 
 def _shared(v: Victims, c: TestClient) -> None:
-    """A tag on rep1's customer, a branch and a custom field; the first row of each setting."""
+    """A tag on rep1's customer, a branch, a custom field and an automation rule; the first
+    row of each setting."""
     tagged = {"action": "tag", "add_tags": [f"{WORD}tag"], "ids": [v.ids["customer"]]}
     assert c.post("/api/v1/customers/bulk", json=tagged).status_code in (200, 201)
     with v.api("admin") as admin:
         admin.post("/api/v1/branches", json={"name": f"{WORD} branch"})
         field = {"kind": "customer", "name": "victim_note", "label_zh": "备注", "label_en": "Note"}
         admin.post("/api/v1/custom-fields", json={**field, "type": "text"})
+        rule = {
+            "name": f"{WORD} rule",
+            "kind": "customer",
+            "trigger": {"type": "record_created"},
+            "actions": [{"type": "notify", "params": {"title": "new"}}],
+        }
+        admin.post("/api/v1/automation/rules", json=rule)
     with v.team.ctx(None) as ctx:
         for param, model in SHARED_MODELS.items():
             found = ctx.session.scalar(select(model.id).order_by(model.id).limit(1))
