@@ -27,8 +27,9 @@ def kht_on_event(ctx: Any, event: Any) -> None:
 @hookimpl
 def kht_register_routes() -> list[Any]:
     from kht.automation.api import AutomationController
+    from kht.automation.views import ROUTES
 
-    return [AutomationController]
+    return [AutomationController, *ROUTES]
 
 
 @hookimpl

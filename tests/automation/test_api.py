@@ -58,9 +58,21 @@ def test_rules_round_trip_and_run(team):
 
 
 def test_the_description_follows_the_readers_language(team):
-    rule_id = team.client("admin").post("/api/v1/automation/rules", json=_with(
-        trigger={"type": "date_anniversary", "params": {"field": "birthday", "offset_days": -3}},
-        kind="contact", conditions=[])).json()["id"]
+    rule_id = (
+        team.client("admin")
+        .post(
+            "/api/v1/automation/rules",
+            json=_with(
+                trigger={
+                    "type": "date_anniversary",
+                    "params": {"field": "birthday", "offset_days": -3},
+                },
+                kind="contact",
+                conditions=[],
+            ),
+        )
+        .json()["id"]
+    )
     with team.ctx("admin") as ctx:
         rule = service.get_rule(ctx, rule_id)
         ctx.language = "zh_CN"
