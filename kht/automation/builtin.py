@@ -18,6 +18,7 @@ from kht.events import (
     ActionLogged,
     Event,
     LeadConverted,
+    OrderPlaced,
     RecordCreated,
     RecordUpdated,
     StageChanged,
@@ -70,10 +71,14 @@ class SinceContactParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tru
 
 
 class ScheduleParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    every: Literal["daily", "weekly", "monthly"] = "daily"
+    # yearly: on `month`/`day` (a fixed holiday); once: on `on` (a holiday that moves, such
+    # as 春节 or 中秋, configured for its date this year).
+    every: Literal["daily", "weekly", "monthly", "yearly", "once"] = "daily"
     at: Clock = "09:00"
     weekday: Annotated[int, msgspec.Meta(ge=0, le=6)] = 0  # Monday
-    day: Annotated[int, msgspec.Meta(ge=1, le=28)] = 1
+    day: Annotated[int, msgspec.Meta(ge=1, le=31)] = 1
+    month: Annotated[int, msgspec.Meta(ge=1, le=12)] = 1
+    on: date | None = None
 
 
 def _changed(event: RecordUpdated, wanted: list[str]) -> bool:
@@ -128,6 +133,10 @@ def _outcome(outcome: str) -> Callable[[Event, Any], bool]:
         )
 
     return matches
+
+
+def _is_order(event: Event, params: Any) -> bool:
+    return isinstance(event, OrderPlaced)
 
 
 def _is_accepted(event: Event, params: Any) -> bool:
@@ -216,22 +225,29 @@ def _since_contact_due(
     return condition, occurrence
 
 
-def last_slot(params: ScheduleParams, zone: ZoneInfo, now: datetime) -> datetime:
-    """The latest scheduled instant at or before `now` (UTC), read in `zone`."""
+def _on_schedule(params: ScheduleParams, day: date) -> bool:
+    every = params.every
+    if every == "once":
+        return day == params.on
+    return (
+        every == "daily"
+        or (every == "weekly" and day.weekday() == params.weekday)
+        or (every == "monthly" and day.day == params.day)
+        or (every == "yearly" and (day.month, day.day) == (params.month, params.day))
+    )
+
+
+def last_slot(params: ScheduleParams, zone: ZoneInfo, now: datetime) -> datetime | None:
+    """The latest scheduled instant at or before `now` within the last day (UTC), read in
+    `zone`; None when there is none (a missed slot is not made up for)."""
     local = now.astimezone(zone)
     hour, minute = (int(part) for part in params.at.split(":"))
-    day = local.date()
-    for _ in range(62):
-        if (
-            params.every == "daily"
-            or (params.every == "weekly" and day.weekday() == params.weekday)
-            or (params.every == "monthly" and day.day == params.day)
-        ):
-            slot = datetime.combine(day, time(hour, minute), tzinfo=zone)
-            if slot <= local:
-                return slot.astimezone(now.tzinfo)
-        day -= timedelta(days=1)
-    raise AssertionError("a schedule has a slot in every two months")
+    for back in (0, 1):
+        day = local.date() - timedelta(days=back)
+        slot = datetime.combine(day, time(hour, minute), tzinfo=zone)
+        if _on_schedule(params, day) and slot <= local and local - slot < timedelta(days=1):
+            return slot.astimezone(now.tzinfo)
+    return None
 
 
 def _schedule_due(
@@ -243,11 +259,11 @@ def _schedule_due(
     since: datetime,
 ) -> tuple[Any, Callable[[Any], str]]:
     slot = last_slot(params, zone, now)
-    # A slot before the rule existed, or missed by more than a day (the worker was down),
-    # is not made up for.
-    live = slot >= since and now - slot < timedelta(days=1)
+    # A slot before the rule existed is not made up for either.
+    if slot is None or slot < since:
+        return false(), lambda record: ""
     key = slot.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
-    return (true() if live else false()), lambda record: f"slot:{key}"
+    return true(), lambda record: f"slot:{key}"
 
 
 def _plain(text: str) -> Callable[[Any, Gettext], str]:
@@ -305,6 +321,12 @@ WEEKDAYS = (
 
 
 def _describe_schedule(params: ScheduleParams, gettext: Gettext) -> str:
+    if params.every == "yearly":
+        values = {"month": params.month, "day": params.day, "at": params.at}
+        return gettext(N_("Every year on %(month)s/%(day)s at %(at)s")) % values
+    if params.every == "once":
+        values = {"on": params.on.isoformat() if params.on else "?", "at": params.at}
+        return gettext(N_("On %(on)s at %(at)s")) % values
     if params.every == "weekly":
         text = gettext(N_("Every %(weekday)s at %(at)s"))
         return text % {"weekday": gettext(WEEKDAYS[params.weekday]), "at": params.at}
@@ -385,6 +407,15 @@ TRIGGERS = [
         matches=_is_accepted,
         kinds=("quote",),
         describe=_plain(N_("When the quote is accepted")),
+    ),
+    AutomationTrigger(
+        key="order_placed",
+        label_zh="客户下单后",
+        label_en="Order placed",
+        params=NoParams,
+        matches=_is_order,
+        kinds=("customer",),
+        describe=_plain(N_("When the customer places an order")),
     ),
     AutomationTrigger(
         key="date_anniversary",

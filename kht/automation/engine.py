@@ -192,7 +192,18 @@ def on_event(ctx: Ctx, fired: Event) -> None:
     several events runs a rule once. Runs are carried out after the commit."""
     if not isinstance(fired, Event) or fired.kind in ("automation_rule",):
         return
-    rules = _rules_for(ctx, fired.kind)
+    # The record the event is about, and its customer's (an order placed is the
+    # customer's moment too): each trigger's `matches` decides which events it takes.
+    about = [(fired.kind, fired.record_id)]
+    customer_id = getattr(fired, "customer_id", None)
+    if fired.kind != "customer" and customer_id:
+        about.append(("customer", customer_id))
+    for kind, record_id in about:
+        _queue_runs(ctx, fired, kind, record_id)
+
+
+def _queue_runs(ctx: Ctx, fired: Event, kind: str, record_id: int) -> None:
+    rules = _rules_for(ctx, kind)
     if not rules:
         return
     triggers = registry(ctx).triggers
@@ -206,7 +217,7 @@ def on_event(ctx: Ctx, fired: Event) -> None:
             continue
         if running and running["rule_id"] == rule_id:
             continue  # a rule's own change never triggers it again
-        if (rule_id, fired.record_id) in queued:
+        if (rule_id, kind, record_id) in queued:
             continue
         try:
             params = params_of(trigger.params, raw, "trigger.params")
@@ -215,11 +226,11 @@ def on_event(ctx: Ctx, fired: Event) -> None:
             continue
         if not trigger.matches(fired, params):
             continue
-        queued.add((rule_id, fired.record_id))
+        queued.add((rule_id, kind, record_id))
         run = Run(
             rule_id=rule_id,
-            kind=fired.kind,
-            record_id=fired.record_id,
+            kind=kind,
+            record_id=record_id,
             occurrence=occurrence,
             depth=depth,
             created_at=ctx.now(),
@@ -228,9 +239,7 @@ def on_event(ctx: Ctx, fired: Event) -> None:
         if depth > MAX_DEPTH:
             run.status, run.finished_at = SKIPPED, ctx.now()
             run.error = f"stopped: a chain of rules deeper than {MAX_DEPTH}"
-            log.warning(
-                "automation rule %s on %s %s: %s", rule_id, fired.kind, fired.record_id, run.error
-            )
+            log.warning("automation rule %s on %s %s: %s", rule_id, kind, record_id, run.error)
         ctx.session.add(run)
     ctx.session.flush()
     if running is None:

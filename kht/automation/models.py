@@ -31,6 +31,8 @@ class Rule(IdMixin, TimestampMixin, VersionMixin, Base):
     actions: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     timed: Mapped[bool] = mapped_column(default=False, index=True)
     turn: Mapped[int] = mapped_column(Integer, default=0)
+    # "care" for a care strategy (客户关怀) made on the care page; "" for a plain rule.
+    purpose: Mapped[str] = mapped_column(String(20), default="")
 
 
 # Run states: waiting to run (or to retry), done, failed after its last try, skipped (the

@@ -188,7 +188,6 @@ def describe(ctx: Ctx, rule: Rule) -> str:
     """The rule in words, in the reader's language."""
     gettext = translations(ctx.language).gettext
     found = registry(ctx)
-    parts = []
     trigger = found.triggers.get(rule.trigger.get("type", ""))
     kind = record_kinds(ctx).get(rule.kind)
     kind_label = (
@@ -198,18 +197,16 @@ def describe(ctx: Ctx, rule: Rule) -> str:
     )
     labels = _field_labels(ctx, kind)
     worded = _worded(trigger, rule.trigger.get("params"), gettext, ctx, labels)
-    parts.append(gettext(N_("%(kind)s: %(trigger)s")) % {"kind": kind_label, "trigger": worded})
-    if rule.conditions:
-        parts.append(
-            gettext(N_("if %(conditions)s"))
-            % {"conditions": gettext(N_(" and ")).join(rule.conditions)}
-        )
     done = [
         _worded(found.actions.get(item.get("type", "")), item.get("params"), gettext, ctx, labels)
         for item in rule.actions
     ]
-    parts.append(gettext(N_("then %(actions)s")) % {"actions": "; ".join(done)})
-    return gettext(N_(", ")).join(parts)
+    values = {"kind": kind_label, "trigger": worded, "actions": "; ".join(done)}
+    if not rule.conditions:
+        return gettext(N_("For %(kind)s: %(trigger)s, then %(actions)s")) % values
+    values["conditions"] = gettext(N_(" and ")).join(rule.conditions)
+    text = N_("For %(kind)s: %(trigger)s, if %(conditions)s, then %(actions)s")
+    return gettext(text) % values
 
 
 def _field_labels(ctx: Ctx, spec: RecordKind | None) -> dict[str, str]:

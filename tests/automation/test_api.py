@@ -79,9 +79,9 @@ def test_the_description_follows_the_readers_language(team):
         chinese = service.describe(ctx, rule)
         ctx.language = "en"
         english = service.describe(ctx, rule)
-    assert chinese == "联系人：生日 周年前 3 天，执行：安排电话“欢迎电话”，1 天后到期"
+    assert chinese == "对于联系人：生日 周年前 3 天，执行：安排电话“欢迎电话”，1 天后到期"
     assert english == (
-        "Contacts: 3 days before the anniversary of Birthday, "
+        "For Contacts: 3 days before the anniversary of Birthday, "
         "then Plan a Call “欢迎电话” due in 1 days"
     )
 

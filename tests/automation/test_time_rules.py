@@ -188,3 +188,64 @@ def test_days_before_a_custom_date_and_a_schedule(team):
     assert [(r.record_id, r.occurrence) for r in runs(team, renewal)] == [(due, "2026-12-09")]
     assert len(runs(team, weekly)) == 2
     assert {r.occurrence for r in runs(team, weekly)} == {"slot:2026-12-02T09:00"}
+
+
+def test_a_holiday_on_a_configured_date_and_a_yearly_one(team):
+    start = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        spring = rule(
+            team,
+            "customer",
+            "schedule",
+            [plan("春节问候")],
+            params={"every": "once", "on": "2027-02-06", "at": "08:00"},
+        )
+        national = rule(
+            team,
+            "customer",
+            "schedule",
+            [plan("国庆问候")],
+            params={"every": "yearly", "month": 10, "day": 1, "at": "08:00"},
+        )
+    customer_id = team.customer("节日客户", owner="rep1")
+    # 08:30 on 6 Feb in Shanghai is 00:30 UTC.
+    with time_machine.travel(datetime(2027, 2, 6, 0, 30, tzinfo=UTC), tick=False):
+        worker_tick(team)
+        worker_tick(team)
+    with time_machine.travel(datetime(2027, 2, 8, 0, 30, tzinfo=UTC), tick=False):
+        worker_tick(team)  # a day too late for a missed slot: not made up for
+    assert [(r.record_id, r.occurrence) for r in runs(team, spring)] == [
+        (customer_id, "slot:2027-02-06T08:00")
+    ]
+    with time_machine.travel(datetime(2027, 10, 1, 0, 5, tzinfo=UTC), tick=False):
+        worker_tick(team)
+    assert [r.occurrence for r in runs(team, national)] == ["slot:2027-10-01T08:00"]
+
+
+def test_an_order_placed_is_the_customers_moment(team):
+    from decimal import Decimal
+
+    from kht.products.schemas import ProductCreate
+    from kht.products.service import create_product
+
+    after = rule(team, "customer", "order_placed", [plan("售后回访", due_in_days=7)])
+    customer_id = team.customer("下单客户", owner="rep1")
+    with team.ctx("admin") as ctx:
+        product = create_product(
+            ctx, ProductCreate(code="P-9", name="仪表", list_price=Decimal("5.00"))
+        ).id
+    api = team.client("rep1")
+    quote = api.post(
+        "/api/v1/quotes",
+        json={
+            "title": "报价",
+            "customer_id": customer_id,
+            "lines": [{"product_id": product, "quantity": "2"}],
+        },
+    ).json()
+    api.post(f"/api/v1/quotes/{quote['id']}/send", json={})
+    assert api.post(f"/api/v1/quotes/{quote['id']}/accept", json={}).status_code == 201
+    assert [(r.kind, r.record_id, r.status) for r in runs(team, after)] == [
+        ("customer", customer_id, DONE)
+    ]
+    assert [t.record_id for t in planned(team, "售后回访")] == [customer_id]

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("actions", JSON, nullable=False),
         sa.Column("timed", sa.Boolean(), nullable=False),
         sa.Column("turn", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=20), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
