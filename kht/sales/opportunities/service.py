@@ -24,7 +24,7 @@ from kht.customers.models import Customer
 from kht.customers.service import get_customer
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import StageChanged
-from kht.fields import fields_for
+from kht.fields import builtin, fields_for
 from kht.lists.engine import Column, Filter, custom_columns, tag_column
 from kht.org.models import BusinessLine, Department
 from kht.plugin_types import RecordKind
@@ -467,6 +467,34 @@ def to_out(ctx: Ctx, opportunity: Opportunity, tags: list[str] | None = None) ->
     return records.record_out(OpportunityOut, opportunity, tags, stage_key=stage_key)
 
 
+FIELDS = (
+    builtin("name", "text", "名称", "Name", required=True),
+    builtin("customer_id", "number", "客户", "Customer", required=True),
+    builtin("contact_id", "number", "联系人", "Contact"),
+    builtin("amount", "money", "金额", "Amount", required=True),
+    builtin("currency", "text", "币种", "Currency"),
+    builtin("probability", "number", "赢率%", "Probability %"),
+    builtin("expected_close", "date", "预计成交", "Expected close"),
+    builtin("stage_id", "number", "阶段", "Stage"),
+    builtin("status", "single_choice", "状态", "Status", choices=("open", "won", "lost")),
+    builtin(
+        "forecast_category",
+        "single_choice",
+        "预测类别",
+        "Forecast category",
+        choices=("pipeline", "best_case", "commit", "omitted"),
+    ),
+    builtin("owner_id", "user", "负责人", "Owner"),
+    builtin("product_line_id", "number", "产品线", "Product line"),
+    builtin("process_id", "number", "销售流程", "Process"),
+    builtin("competitors", "text", "竞争对手", "Competitors"),
+    builtin("source", "text", "来源", "Source"),
+    builtin("close_reason", "text", "关闭原因", "Close reason"),
+    builtin("closed_at", "date", "关闭时间", "Closed"),
+    builtin("stage_entered_at", "date", "进入本阶段时间", "In stage since"),
+    builtin("description", "long_text", "说明", "Description"),
+)
+
 SPEC = RecordKind(
     kind=KIND,
     model=Opportunity,
@@ -474,6 +502,7 @@ SPEC = RecordKind(
     label_zh="销售机会",
     label_en="Opportunities",
     plural="opportunities",
+    fields=FIELDS,
     open_filter=lambda: Opportunity.status == "open",
     columns=columns,
     query=filtered,
