@@ -18,7 +18,7 @@ from kht import record_service as records
 from kht.auth.permissions import require
 from kht.contacts.ui import record_panels, text, to_struct
 from kht.context import Ctx, RequestCtx
-from kht.errors import Conflict, ValidationError
+from kht.errors import Conflict, KhtError, ValidationError
 from kht.fields import fields_for
 from kht.lists.bulk import owner_choices
 from kht.lists.ui import ListState, list_context
@@ -238,11 +238,11 @@ def _refused(exc: Conflict | ValidationError) -> dict[str, str]:
 
 
 def refused_on_page(
-    request: Request, ctx: Ctx, spec: RecordKind, record_id: int, exc: Conflict | ValidationError
+    request: Request, ctx: Ctx, spec: RecordKind, record_id: int, exc: KhtError
 ) -> Template:
     """A button on the record's page refused (a stage gate, a stale version, a quote no
-    longer a draft): the page again, nothing saved, with why above it and the refusal's
-    status (409, 422)."""
+    longer a draft, a payment already removed): the page again, nothing saved, with why
+    above it and the refusal's status (409, 422, 404)."""
     ctx.session.rollback()
     stale = isinstance(exc, Conflict) and exc.field in (None, "", "version")
     errors = {"version" if stale else "": exc.message}

@@ -14,7 +14,7 @@ from litestar.params import FromQuery
 from kht.contacts.service import customer_names
 from kht.contacts.ui import text
 from kht.context import Ctx, RequestCtx
-from kht.errors import ValidationError
+from kht.errors import NotFound, ValidationError
 from kht.web.i18n import translations
 
 LINE_KEYS = ("product_id", "description", "unit", "quantity", "unit_price", "discount_rate")
@@ -135,3 +135,28 @@ def lines_form(ctx: Ctx, form: dict[str, Any], record: Any, stored: Any) -> dict
         "customer": customer_names(ctx, {customer_id}).get(customer_id or 0, ""),
         "editor_lines": editor_lines(ctx, rows),
     }
+
+
+def references(ctx: Ctx, record: Any) -> dict[str, dict[Any, str]]:
+    """RecordPages.detail_context `refs`: the names of the record's contact, opportunity and
+    quote, each only where the reader may see it (like the customer's)."""
+    from kht.contacts.service import find_contact
+    from kht.sales.opportunities.service import get_opportunity
+    from kht.sales.quotes.service import get_quote
+
+    refs: dict[str, dict[Any, str]] = {}
+    contact_id = getattr(record, "contact_id", None)
+    contact = find_contact(ctx, contact_id) if contact_id else None
+    if contact is not None:
+        refs["contact_id"] = {contact.id: contact.name}
+    readers: tuple[tuple[str, Callable[..., Any], Callable[[Any], str]], ...] = (
+        ("opportunity_id", get_opportunity, lambda o: o.name),
+        ("quote_id", get_quote, lambda q: q.number + (f" R{q.revision}" if q.revision > 1 else "")),
+    )
+    for key, read, name in readers:
+        value = getattr(record, key, None)
+        try:
+            refs[key] = {value: name(read(ctx, value))} if value else {}
+        except NotFound:
+            continue
+    return refs

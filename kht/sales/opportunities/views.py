@@ -11,7 +11,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Response, Template
 
-from kht.contacts.service import contact_choices, customer_names, find_contact
+from kht.contacts.service import contact_choices, customer_names
 from kht.contacts.ui import text
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, ValidationError
@@ -21,7 +21,7 @@ from kht.products.service import line_names
 from kht.recordpages.views import refused_on_page
 from kht.sales.opportunities import service
 from kht.sales.opportunities.models import Opportunity
-from kht.sales.pages import customer_of, customer_options, customer_refs
+from kht.sales.pages import customer_of, customer_options, customer_refs, references
 from kht.sales.processes import service as processes
 from kht.web.i18n import N_, translations
 from kht.web.pages import render
@@ -130,9 +130,8 @@ def _stage_rows(ctx: Ctx, opportunity: Opportunity) -> list[dict[str, Any]]:
 def _detail(ctx: Ctx, opportunity: Opportunity) -> dict[str, Any]:
     """The stage path and the stays in stages; the contact's name where the reader may see
     it (like the customer's)."""
-    contact = find_contact(ctx, opportunity.contact_id) if opportunity.contact_id else None
     return {
-        "refs": {"contact_id": {contact.id: contact.name}} if contact else {},
+        "refs": references(ctx, opportunity),
         "process": processes.get_process(ctx, opportunity.process_id),
         "stages": _stage_rows(ctx, opportunity),
         "stays": service.stage_history(ctx, opportunity.id),

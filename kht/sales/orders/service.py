@@ -22,7 +22,7 @@ from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import OrderPlaced, RecordUpdated
-from kht.fields import fields_for
+from kht.fields import builtin, fields_for
 from kht.lists.engine import Column, Filter, custom_columns, tag_column
 from kht.plugin_types import RecordKind
 from kht.sales.orders.models import STATUSES, Order, OrderLine, Payment, PaymentPlan
@@ -452,6 +452,21 @@ def to_out(ctx: Ctx, order: Order, tags: list[str] | None = None) -> OrderOut:
     )
 
 
+FIELDS = (
+    builtin("number", "text", "订单编号", "Order number"),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    builtin("customer_id", "number", "客户", "Customer", required=True),
+    builtin("contact_id", "number", "联系人", "Contact"),
+    builtin("quote_id", "number", "报价", "Quote"),
+    builtin("opportunity_id", "number", "销售机会", "Opportunity"),
+    builtin("order_date", "date", "下单日期", "Order date"),
+    builtin("owner_id", "user", "负责人", "Owner"),
+    builtin("currency", "text", "币种", "Currency"),
+    builtin("total", "money", "合计", "Total"),
+    builtin("paid_total", "money", "已回款", "Paid"),
+    builtin("notes", "long_text", "备注", "Notes"),
+)
+
 SPEC = RecordKind(
     kind=KIND,
     model=Order,
@@ -459,6 +474,7 @@ SPEC = RecordKind(
     label_zh="订单",
     label_en="Orders",
     plural="orders",
+    fields=FIELDS,
     open_filter=lambda: Order.status == "open",
     columns=columns,
     query=filtered,

@@ -22,7 +22,7 @@ from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import RecordUpdated
-from kht.fields import fields_for
+from kht.fields import builtin, fields_for
 from kht.lists.engine import Column, Filter, custom_columns, tag_column
 from kht.plugin_types import RecordKind
 from kht.sales.quotes import lines as line_rules
@@ -420,6 +420,26 @@ def to_out(ctx: Ctx, quote: Quote, tags: list[str] | None = None) -> QuoteOut:
     )
 
 
+FIELDS = (
+    builtin("title", "text", "主题", "Subject", required=True),
+    builtin("number", "text", "报价单编号", "Quote number"),
+    builtin("revision", "number", "版本", "Revision"),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    builtin("customer_id", "number", "客户", "Customer", required=True),
+    builtin("contact_id", "number", "联系人", "Contact"),
+    builtin("opportunity_id", "number", "销售机会", "Opportunity"),
+    builtin("quote_date", "date", "报价日期", "Quote date"),
+    builtin("valid_until", "date", "有效期至", "Valid until"),
+    builtin("template_id", "number", "模板", "Template"),
+    builtin("currency", "text", "币种", "Currency"),
+    builtin("total", "money", "合计", "Total"),
+    builtin("owner_id", "user", "负责人", "Owner"),
+    builtin("sent_at", "date", "发送时间", "Sent"),
+    builtin("decided_at", "date", "决定时间", "Decided"),
+    builtin("terms", "long_text", "条款", "Terms"),
+    builtin("notes", "long_text", "备注", "Notes"),
+)
+
 SPEC = RecordKind(
     kind=KIND,
     model=Quote,
@@ -427,6 +447,7 @@ SPEC = RecordKind(
     label_zh="报价",
     label_en="Quotes",
     plural="quotes",
+    fields=FIELDS,
     open_filter=lambda: Quote.status.in_(OPEN),
     columns=columns,
     query=filtered,
