@@ -51,6 +51,8 @@ STATUS_COLOURS = {
     "expired": "warning",
     "superseded": "light",
 }
+
+
 def _status(ctx: Ctx) -> dict[str, dict[Any, str]]:
     return status_labels(STATUS_LABELS)(ctx)
 

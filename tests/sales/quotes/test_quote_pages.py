@@ -291,7 +291,9 @@ def test_an_open_order_is_edited_on_its_form_and_a_cancelled_one_is_not(shop):
         form = client.get(f"{url}/edit")
         assert form.status_code == 200 and json.dumps("维保服务")[1:-1] in form.text
         data = {"_csrf_token": csrf_token(client), "version": str(order["version"])}
-        saved = client.post(f"{url}/edit", data={**data, "notes": "只改备注"}, follow_redirects=False)
+        saved = client.post(
+            f"{url}/edit", data={**data, "notes": "只改备注"}, follow_redirects=False
+        )
         assert saved.status_code == 303, saved.text
         stale = client.post(f"{url}/edit", data={**data, "notes": "又改"})
         assert stale.status_code == 409 and "stale-warning" in stale.text
