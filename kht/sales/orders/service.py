@@ -15,16 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, func, select
 
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import OrderPlaced, RecordUpdated
-from kht.fields import builtin, fields_for
-from kht.lists.engine import Column, Filter, custom_columns, tag_column
+from kht.fields import builtin
+from kht.lists.engine import Column, Filter
 from kht.plugin_types import RecordKind
+from kht.sales.fields import col, shared, with_common_columns
 from kht.sales.orders.models import STATUSES, Order, OrderLine, Payment, PaymentPlan
 from kht.sales.orders.schemas import (
     MonthPayments,
@@ -44,31 +45,22 @@ MODULE = "orders"
 NUMBER_LOCK = 7_510_002  # pg_advisory_xact_lock key for order numbers
 
 
-def _col(key: str, zh: str, en: str, type_: str, expr: Any, default: bool = False, **kw: Any):
-    return Column(key=key, label_zh=zh, label_en=en, type=type_, expr=expr, default=default, **kw)
-
-
 def columns(ctx: Ctx) -> dict[str, Column]:
     """Every column an order list can show, filter and sort by (custom fields included)."""
     o = Order
     built_in = [
-        _col("number", "订单编号", "Number", "text", o.number, True),
-        _col("customer_id", "客户", "Customer", "ref", o.customer_id, True),
-        _col("status", "状态", "Status", "choice", o.status, True, choices=STATUSES),
-        _col("order_date", "下单日期", "Order date", "date", o.order_date, True),
-        _col("total", "合计", "Total", "number", o.total, True),
-        _col("paid_total", "已回款", "Paid", "number", o.paid_total, True),
-        _col("currency", "币种", "Currency", "text", o.currency),
-        _col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
-        _col("quote_id", "报价", "Quote", "ref", o.quote_id),
-        _col("opportunity_id", "销售机会", "Opportunity", "ref", o.opportunity_id),
-        _col("created_at", "创建时间", "Created", "date", o.created_at),
-        _col("updated_at", "更新时间", "Updated", "date", o.updated_at),
-        _col("id", "编号", "ID", "number", o.id),
-        tag_column(o, KIND),
+        col("number", "订单编号", "Number", "text", o.number, True),
+        col("customer_id", "客户", "Customer", "ref", o.customer_id, True),
+        col("status", "状态", "Status", "choice", o.status, True, choices=STATUSES),
+        col("order_date", "下单日期", "Order date", "date", o.order_date, True),
+        col("total", "合计", "Total", "number", o.total, True),
+        col("paid_total", "已回款", "Paid", "number", o.paid_total, True),
+        col("currency", "币种", "Currency", "text", o.currency),
+        col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
+        col("quote_id", "报价", "Quote", "ref", o.quote_id),
+        col("opportunity_id", "销售机会", "Opportunity", "ref", o.opportunity_id),
     ]
-    every = built_in + custom_columns(o, fields_for(ctx, KIND))
-    return {column.key: column for column in every}
+    return with_common_columns(ctx, o, KIND, built_in)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -184,8 +176,7 @@ def order_from_quote(ctx: Ctx, quote: Any, quote_lines: list[Any]) -> Order:
 
 
 def _fresh(order: Order, version: int | None) -> None:
-    if version is not None and version != order.version:
-        raise Conflict(f"order {order.id} was changed by someone else; reload it", "version")
+    line_rules.fresh(order, version, "order")
 
 
 def _touch(ctx: Ctx, order: Order, label: str, old: Any, new: Any) -> None:
@@ -214,7 +205,7 @@ def update_order(ctx: Ctx, order_id: int, data: OrderUpdate) -> Order:
     raw_lines = line_rules.lines_to_replace(changes, bool(lines_of(ctx, order.id)))
     if "contact_id" in changes:
         line_rules.check_contact(ctx, changes["contact_id"], order.customer_id)
-    old_summary = new_summary = ""
+    summaries = ("", "")
     if raw_lines is not msgspec.UNSET:
         if order.status != "open":
             raise Conflict(f"order {order.number} is {order.status}: its lines are final", "lines")
@@ -227,27 +218,9 @@ def update_order(ctx: Ctx, order_id: int, data: OrderUpdate) -> Order:
                 f"the new total {totals.total} is below the planned or received payments ({floor})",
                 "lines",
             )
-        old_summary = line_rules.lines_summary(lines_of(ctx, order.id))
-        new_summary = line_rules.lines_summary(rows)
-        ctx.session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
-        ctx.session.add_all(OrderLine(order_id=order.id, **row) for row in rows)
+        summaries = line_rules.replace_lines(ctx, order, rows, OrderLine, "order_id")
         changes.update(line_rules.totals_values(totals))
-    version = order.version
-    with line_rules.service_write(ctx, KIND, order.id):
-        records.update_record(ctx, SPEC, order, data.version, changes)
-    if old_summary != new_summary:
-        if order.version == version:
-            order.updated_at = ctx.now()
-            ctx.session.flush()
-        ctx.fire(
-            RecordUpdated(
-                kind=KIND,
-                record_id=order.id,
-                user_id=ctx.user_id,
-                changes={"lines": [old_summary, new_summary]},
-            )
-        )
-    return order
+    return line_rules.save_document(ctx, SPEC, order, data.version, changes, summaries)
 
 
 def delete_order(ctx: Ctx, order_id: int) -> None:
@@ -455,16 +428,10 @@ def to_out(ctx: Ctx, order: Order, tags: list[str] | None = None) -> OrderOut:
 FIELDS = (
     builtin("number", "text", "订单编号", "Order number"),
     builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
-    builtin("customer_id", "number", "客户", "Customer", required=True),
-    builtin("contact_id", "number", "联系人", "Contact"),
-    builtin("quote_id", "number", "报价", "Quote"),
-    builtin("opportunity_id", "number", "销售机会", "Opportunity"),
     builtin("order_date", "date", "下单日期", "Order date"),
-    builtin("owner_id", "user", "负责人", "Owner"),
-    builtin("currency", "text", "币种", "Currency"),
-    builtin("total", "money", "合计", "Total"),
     builtin("paid_total", "money", "已回款", "Paid"),
-    builtin("notes", "long_text", "备注", "Notes"),
+    *shared("customer_id", "contact_id", "quote_id", "opportunity_id", "owner_id"),
+    *shared("currency", "total", "notes"),
 )
 
 SPEC = RecordKind(
