@@ -230,7 +230,7 @@ def move_from_page(
     return Redirect(f"/opportunities/{opportunity_id}", status_code=303)
 
 
-def customer_panel_context(ctx: Ctx, customer: Any) -> dict[str, Any]:
+def customer_panel_context(ctx: Ctx, kind: str, customer: Any) -> dict[str, Any]:
     """The customer's opportunities (in scope), open first."""
     from kht.lists.engine import Filter
 

@@ -86,8 +86,8 @@ def get_order(ctx: Ctx, order_id: int, *, deleted: bool = False) -> Order:
 
 
 def lines_of(ctx: Ctx, order_id: int) -> list[OrderLine]:
-    query = select(OrderLine).where(OrderLine.order_id == order_id)
-    return list(ctx.session.scalars(query.order_by(OrderLine.position, OrderLine.id)))
+    """An order's lines in order."""
+    return line_rules.stored_lines(ctx, OrderLine, OrderLine.order_id, order_id)
 
 
 def plan_of(ctx: Ctx, order_id: int) -> list[PaymentPlan]:
@@ -109,12 +109,9 @@ def planned_total(ctx: Ctx, order_id: int) -> Decimal:
 
 def orders_of(ctx: Ctx, *, customer_id: int | None = None, opportunity_id: int | None = None):
     """Orders in scope of one customer or one opportunity, newest first."""
-    query = filtered(ctx)
-    if customer_id is not None:
-        query = query.where(Order.customer_id == customer_id)
-    if opportunity_id is not None:
-        query = query.where(Order.opportunity_id == opportunity_id)
-    return list(ctx.session.scalars(query.order_by(Order.order_date.desc(), Order.id.desc())))
+    return line_rules.documents_of(
+        ctx, filtered(ctx), Order.order_date, customer_id, opportunity_id
+    )
 
 
 # ---------------------------------------------------------------------------- placing
@@ -236,79 +233,75 @@ def _payable(ctx: Ctx, order_id: int) -> Order:
     return order
 
 
-def add_plan(ctx: Ctx, order_id: int, data: PlanIn) -> PaymentPlan:
-    """Expect a payment on a date; the plan may add up to at most the order's total."""
-    order = _payable(ctx, order_id)
-    amount = check_money(data.amount, "amount", positive=True)
-    planned = planned_total(ctx, order.id)
-    if planned + amount > order.total:
+def _add_row(ctx: Ctx, order: Order, row: Any, so_far: Decimal, what: str) -> Any:
+    """Store a plan row or payment of `order` whose amounts, with those `so_far`, may add
+    up to at most the order's total (422 naming `amount`)."""
+    row.amount = check_money(row.amount, "amount", positive=True)
+    if so_far + row.amount > order.total:
         raise ValidationError(
-            f"the payment plan would add up to {planned + amount}, more than the order's "
+            f"{what} would add up to {so_far + row.amount}, more than the order's "
             f"total {order.total}",
             "amount",
         )
-    row = PaymentPlan(
-        order_id=order.id,
-        due_date=data.due_date,
-        amount=amount,
-        note=data.note.strip(),
-        created_by_id=ctx.user_id,
-        updated_by_id=ctx.user_id,
-    )
+    row.order_id = order.id
+    row.created_by_id = row.updated_by_id = ctx.user_id
     ctx.session.add(row)
     ctx.session.flush()
-    _touch(ctx, order, "payment_plan", None, f"{row.due_date} {amount}")
+    return row
+
+
+def _remove_row(ctx: Ctx, order: Order, model: Any, row_id: int, what: str) -> Any:
+    """Delete a plan row or payment of `order` (404 when it is not one of the order's)."""
+    row = ctx.session.get(model, row_id)
+    if row is None or row.order_id != order.id:
+        raise NotFound(f"{what} {row_id} not found")
+    ctx.session.delete(row)
+    ctx.session.flush()
+    return row
+
+
+def _repaid(ctx: Ctx, order: Order) -> None:
+    """Store the sum of the order's payments as its `paid_total` (audited)."""
+    with line_rules.service_write(ctx, KIND, order.id):
+        records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+
+
+def add_plan(ctx: Ctx, order_id: int, data: PlanIn) -> PaymentPlan:
+    """Expect a payment on a date; the plan may add up to at most the order's total."""
+    order = _payable(ctx, order_id)
+    values = {"due_date": data.due_date, "amount": data.amount, "note": data.note.strip()}
+    planned = planned_total(ctx, order.id)
+    row = _add_row(ctx, order, PaymentPlan(**values), planned, "the payment plan")
+    _touch(ctx, order, "payment_plan", None, f"{row.due_date} {row.amount}")
     return row
 
 
 def remove_plan(ctx: Ctx, order_id: int, plan_id: int) -> None:
     """Drop an expected payment."""
     order = _payable(ctx, order_id)
-    row = ctx.session.get(PaymentPlan, plan_id)
-    if row is None or row.order_id != order.id:
-        raise NotFound(f"payment plan {plan_id} not found")
-    label = f"{row.due_date} {row.amount}"
-    ctx.session.delete(row)
-    ctx.session.flush()
-    _touch(ctx, order, "payment_plan", label, None)
+    row = _remove_row(ctx, order, PaymentPlan, plan_id, "payment plan")
+    _touch(ctx, order, "payment_plan", f"{row.due_date} {row.amount}", None)
 
 
 def add_payment(ctx: Ctx, order_id: int, data: PaymentIn) -> Payment:
     """Record money received; payments may add up to at most the order's total (422)."""
     order = _payable(ctx, order_id)
-    amount = check_money(data.amount, "amount", positive=True)
-    if order.paid_total + amount > order.total:
-        raise ValidationError(
-            f"payments would add up to {order.paid_total + amount}, more than the order's "
-            f"total {order.total}",
-            "amount",
-        )
-    row = Payment(
-        order_id=order.id,
-        received_on=data.received_on,
-        amount=amount,
-        method=data.method.strip(),
-        reference=data.reference.strip(),
-        created_by_id=ctx.user_id,
-        updated_by_id=ctx.user_id,
-    )
-    ctx.session.add(row)
-    ctx.session.flush()
-    with line_rules.service_write(ctx, KIND, order.id):
-        records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+    values = {
+        "received_on": data.received_on,
+        "amount": data.amount,
+        "method": data.method.strip(),
+        "reference": data.reference.strip(),
+    }
+    row = _add_row(ctx, order, Payment(**values), order.paid_total, "payments")
+    _repaid(ctx, order)
     return row
 
 
 def remove_payment(ctx: Ctx, order_id: int, payment_id: int) -> None:
     """Take back a payment recorded by mistake."""
     order = _payable(ctx, order_id)
-    row = ctx.session.get(Payment, payment_id)
-    if row is None or row.order_id != order.id:
-        raise NotFound(f"payment {payment_id} not found")
-    ctx.session.delete(row)
-    ctx.session.flush()
-    with line_rules.service_write(ctx, KIND, order.id):
-        records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+    _remove_row(ctx, order, Payment, payment_id, "payment")
+    _repaid(ctx, order)
 
 
 def _paid(ctx: Ctx, order_id: int) -> Decimal:

@@ -287,8 +287,7 @@ def replace_lines(
     """Put `rows` in place of a quote's or order's stored lines; the lines before and after
     as audit text."""
     column = getattr(line_model, key)
-    stored = ctx.session.scalars(select(line_model).where(column == record.id))
-    before = lines_summary(sorted(stored, key=lambda line: (line.position, line.id)))
+    before = lines_summary(stored_lines(ctx, line_model, column, record.id))
     ctx.session.execute(delete(line_model).where(column == record.id))
     ctx.session.add_all(line_model(**{key: record.id}, **row) for row in rows)
     ctx.session.flush()
@@ -322,3 +321,22 @@ def save_document(
             )
         )
     return record
+
+
+def stored_lines(ctx: Ctx, line_model: Any, column: Any, record_id: int) -> list[Any]:
+    """A quote's or order's stored lines in order (`column`: the line's key to it)."""
+    query = select(line_model).where(column == record_id)
+    return list(ctx.session.scalars(query.order_by(line_model.position, line_model.id)))
+
+
+def documents_of(
+    ctx: Ctx, query: Any, dated: Any, customer_id: int | None, opportunity_id: int | None
+) -> list[Any]:
+    """The quotes or orders of `query` (scoped) of one customer or one opportunity, newest
+    (by the `dated` column) first."""
+    model = query.column_descriptions[0]["entity"]
+    if customer_id is not None:
+        query = query.where(model.customer_id == customer_id)
+    if opportunity_id is not None:
+        query = query.where(model.opportunity_id == opportunity_id)
+    return list(ctx.session.scalars(query.order_by(dated.desc(), model.id.desc())))

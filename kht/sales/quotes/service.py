@@ -97,8 +97,7 @@ def get_quote(ctx: Ctx, quote_id: int, *, deleted: bool = False) -> Quote:
 
 def lines_of(ctx: Ctx, quote_id: int) -> list[QuoteLine]:
     """A quote's lines in order."""
-    query = select(QuoteLine).where(QuoteLine.quote_id == quote_id)
-    return list(ctx.session.scalars(query.order_by(QuoteLine.position, QuoteLine.id)))
+    return line_rules.stored_lines(ctx, QuoteLine, QuoteLine.quote_id, quote_id)
 
 
 def revisions_of(ctx: Ctx, quote: Quote) -> list[Quote]:
@@ -116,12 +115,9 @@ def order_id_of(ctx: Ctx, quote_id: int) -> int | None:
 
 def quotes_of(ctx: Ctx, *, customer_id: int | None = None, opportunity_id: int | None = None):
     """Latest revisions in scope of one customer's or one opportunity's quotes."""
-    query = filtered(ctx)
-    if customer_id is not None:
-        query = query.where(Quote.customer_id == customer_id)
-    if opportunity_id is not None:
-        query = query.where(Quote.opportunity_id == opportunity_id)
-    return list(ctx.session.scalars(query.order_by(Quote.quote_date.desc(), Quote.id.desc())))
+    return line_rules.documents_of(
+        ctx, filtered(ctx), Quote.quote_date, customer_id, opportunity_id
+    )
 
 
 # ---------------------------------------------------------------------------- writing
