@@ -24,17 +24,17 @@ they already have by that id.
 from __future__ import annotations
 
 import logging
-import secrets
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event, or_, select, update
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.base import utcnow
+from kht.db.outbox import claim, due, once_after_commit
 from kht.events import Event
 from kht.webhooks import net
 from kht.webhooks.catalogue import body, event_data, type_of
@@ -146,26 +146,14 @@ def add(
 
 
 def _deliver_after_commit(ctx: Ctx) -> None:
-    session = ctx.session
-    if session.info.get(_SCHEDULED):
-        return
-    session.info[_SCHEDULED] = True
     settings = ctx.settings
 
-    def after_commit(committed: Session) -> None:
-        committed.info.pop(_SCHEDULED, None)
-        try:
-            from kht.jobs.worker import submit_webhooks
+    def hand_over() -> None:
+        from kht.jobs.worker import submit_webhooks
 
-            submit_webhooks(settings)
-        except Exception:  # the commit stands; the worker's minute sweep sends them
-            log.exception("handing webhook deliveries to the worker failed")
+        submit_webhooks(settings)
 
-    def after_rollback(rolled_back: Session) -> None:
-        rolled_back.info.pop(_SCHEDULED, None)
-
-    event.listen(session, "after_commit", after_commit, once=True)
-    event.listen(session, "after_soft_rollback", after_rollback, once=True)
+    once_after_commit(ctx.session, _SCHEDULED, hand_over)
 
 
 # ---- sending (the worker) ------------------------------------------------------------------
@@ -173,27 +161,14 @@ def _deliver_after_commit(ctx: Ctx) -> None:
 
 def _claimable(now: datetime) -> list[Any]:
     live = select(WebhookSubscription.id).where(WebhookSubscription.enabled)
-    return [
-        WebhookDelivery.status == "queued",
-        or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
-        or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until < now),
-        # A disabled subscription's messages wait for it; a test goes regardless.
-        or_(WebhookDelivery.is_test, WebhookDelivery.subscription_id.in_(live.scalar_subquery())),
-    ]
+    # A disabled subscription's messages wait for it; a test goes regardless.
+    to_live = WebhookDelivery.subscription_id.in_(live.scalar_subquery())
+    return [*due(WebhookDelivery, now), or_(WebhookDelivery.is_test, to_live)]
 
 
 def _claim(engine: Engine, now: datetime) -> list[tuple[WebhookDelivery, str, str]]:
     """Claim a batch of due deliveries; each with its subscription's URL and secret."""
-    token = secrets.token_hex(16)
-    with Session(engine) as session, session.begin():
-        due = select(WebhookDelivery.id).where(*_claimable(now)).order_by(WebhookDelivery.id)
-        session.execute(
-            update(WebhookDelivery)
-            # Re-checked on the row itself: a worker that waited for another's claim skips it.
-            .where(WebhookDelivery.id.in_(due.limit(BATCH).scalar_subquery()), *_claimable(now))
-            .values(claim=token, claimed_until=now + LEASE)
-            .execution_options(synchronize_session=False)
-        )
+    token = claim(engine, WebhookDelivery, _claimable(now), now, LEASE, BATCH)
     with Session(engine, expire_on_commit=False) as session:
         rows = session.execute(
             select(WebhookDelivery, WebhookSubscription.url, WebhookSubscription.secret)

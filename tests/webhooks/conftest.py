@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kht.jobs import worker
 from kht.webhooks.outbox import deliver
+from tests.jobs.conftest import own_queue  # noqa: F401 - a huey queue of each test's own
 from tests.team import Team, build_team
 
 LOCAL = ("127.0.0.1",)
@@ -73,15 +73,6 @@ def receiver() -> Iterator[Receiver]:
     yield box
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(autouse=True)
-def own_queue(tmp_path, monkeypatch):
-    """Each test's hand-overs to the worker go into its own huey file."""
-    monkeypatch.setenv("KHT_HUEY_PATH", str(tmp_path / "huey.db"))
-    worker.forget_queues()
-    yield
-    worker.forget_queues()
 
 
 @pytest.fixture
