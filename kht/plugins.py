@@ -61,6 +61,7 @@ CORE_PLUGINS = (
     "kht.value.plugin",
     "kht.admin.plugin",
     "kht.automation.plugin",
+    "kht.webhooks.plugin",
 )
 
 

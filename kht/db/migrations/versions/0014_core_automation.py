@@ -1,7 +1,7 @@
 """Automation (kht.automation): rules, and one run per (rule, record, occurrence).
 
-Revision ID: 0013_core
-Revises: 0012_core
+Revision ID: 0014_core
+Revises: 0013_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from kht.db.base import UtcDateTime
 
-revision = "0013_core"
-down_revision = "0012_core"
+revision = "0014_core"
+down_revision = "0013_core"
 branch_labels = None
 depends_on = None
 
