@@ -21,6 +21,7 @@ from kht.org.models import (
 )
 from kht.plugins import PluginState
 from kht.products.models import PriceList, PriceListItem, Product
+from kht.reports.models import ReportFavourite
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
 from kht.sales.processes.models import Process, ProcessStage
@@ -31,6 +32,7 @@ from kht.tags.models import RecordTag, Tag
 from kht.value.models import ValueScore
 
 __all__ = [
+    "ReportFavourite",
     "CompanySettings",
     "QuoteTemplate",
     "QuoteLine",

@@ -72,6 +72,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         _col("process_id", "销售流程", "Process", "ref", o.process_id),
         _col("source", "来源", "Source", "text", o.source),
         _col("competitors", "竞争对手", "Competitors", "text", o.competitors),
+        _col("close_reason", "赢单/丢单原因", "Close reason", "text", o.close_reason),
         _col("currency", "币种", "Currency", "text", o.currency),
         _col("closed_at", "关闭时间", "Closed", "date", o.closed_at),
         _col("created_at", "创建时间", "Created", "date", o.created_at),

@@ -68,3 +68,11 @@ def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
             context=panel_context(ctx, kind, record),
         )
     ]
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    """This module's reports (kht.sales.orders.reports)."""
+    from kht.sales.orders.reports import REPORTS
+
+    return REPORTS

@@ -57,6 +57,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         _col("status", "状态", "Status", "choice", o.status, True, choices=STATUSES),
         _col("order_date", "下单日期", "Order date", "date", o.order_date, True),
         _col("total", "合计", "Total", "number", o.total, True),
+        _col("discount_total", "折扣", "Discount", "number", o.discount_total),
         _col("paid_total", "已回款", "Paid", "number", o.paid_total, True),
         _col("currency", "币种", "Currency", "text", o.currency),
         _col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),

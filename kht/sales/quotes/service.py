@@ -51,6 +51,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         _col("customer_id", "客户", "Customer", "ref", q.customer_id, True),
         _col("status", "状态", "Status", "choice", q.status, True, choices=STATUSES),
         _col("total", "合计", "Total", "number", q.total, True),
+        _col("discount_total", "折扣", "Discount", "number", q.discount_total),
         _col("revision", "版本", "Revision", "number", q.revision),
         _col("quote_date", "报价日期", "Quote date", "date", q.quote_date, True),
         _col("valid_until", "有效期至", "Valid until", "date", q.valid_until),
