@@ -33,8 +33,8 @@
   const value = document.getElementById("filter-value");
   const target = document.getElementById("filter-new");
   const choices = document.getElementById("filter-choices");
-  if (!field) { return; }
-  const fields = JSON.parse(field.dataset.fields);
+  if (!field || !charts) { return; }
+  const fields = charts.data("report-fields") || [];
   function fill() {
     const found = fields.find((f) => f.key === field.value);
     op.replaceChildren(...(found ? found.ops : []).map((o) => new Option(o[1], o[0])));

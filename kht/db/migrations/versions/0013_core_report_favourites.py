@@ -30,9 +30,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_favourites")),
-        sa.UniqueConstraint(
-            "user_id", "report_key", name=op.f("uq_report_favourites_user_id_report_key")
-        ),
+        sa.UniqueConstraint("user_id", "report_key", name="uq_report_favourites_user_key"),
     )
 
 
