@@ -71,6 +71,7 @@ from kht.plugin_types import (
     ValueModel,
     admin_menu,
     report,
+    report_page,
 )
 from kht.record_service import (
     changes_of,
@@ -144,6 +145,7 @@ __all__ = [
     "owned_by_visible",
     "render",
     "report",
+    "report_page",
     "require",
     "restore_record",
     "translations",

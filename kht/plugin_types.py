@@ -500,6 +500,25 @@ def report(
     )
 
 
+def report_page(
+    key: str, category: str, module: str, url: str, *titles: str, chart: str = "bar"
+) -> ReportDef:
+    """A catalogue entry for a report with a page of its own (`url`), guarded by the view
+    right on `module`; `titles` are title_zh, title_en, description_zh, description_en."""
+    title_zh, title_en, description_zh, description_en = (*titles, "", "")[:4]
+    return ReportDef(
+        key=key,
+        category=category,
+        module=module,
+        url=url,
+        chart=chart,
+        title_zh=title_zh,
+        title_en=title_en,
+        description_zh=description_zh,
+        description_en=description_en,
+    )
+
+
 def admin_menu(ctx: Any, module: str, operation: str = "admin", **item: Any) -> list[MenuItem]:
     """An entry of the admin section (and so of /admin) for users whose role may do
     `operation` on `module`; none for the others. `item` holds MenuItem's other fields."""

@@ -14,7 +14,9 @@ class ReportFavourite(IdMixin, Base):
     """A user's favourite report, by its key (a report of a disabled pack simply vanishes)."""
 
     __tablename__ = "report_favourites"
-    __table_args__ = (UniqueConstraint("user_id", "report_key", name="uq_report_favourites_user_key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "report_key", name="uq_report_favourites_user_key"),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     report_key: Mapped[str] = mapped_column(String(120))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from kht.plugin_api import ReportDef, ReportMeasure, report
+from kht.plugin_api import ReportMeasure, report, report_page
 
 INDUSTRY = "ext.standard_product.industry"
 SIZE = "ext.standard_product.company_size"
@@ -31,22 +31,8 @@ CONVERSION = (
 )
 
 
-def _page(key: str, category: str, module: str, url: str, *titles: str) -> ReportDef:
-    title_zh, title_en, description_zh, description_en = titles
-    return ReportDef(
-        key=key,
-        category=category,
-        module=module,
-        url=url,
-        title_zh=title_zh,
-        title_en=title_en,
-        description_zh=description_zh,
-        description_en=description_en,
-    )
-
-
 REPORTS = [
-    _page(
+    report_page(
         "standard_product.reports",
         "leads",
         "leads",
@@ -56,7 +42,7 @@ REPORTS = [
         "线索评分、热线索占比、各产品线报价赢率、销售活动与结果",
         "Lead scores, hot share, quote win rate per product line, activity against results",
     ),
-    _page(
+    report_page(
         "standard_product.performance",
         "opportunities",
         "opportunities",

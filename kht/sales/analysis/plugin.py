@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, ReportDef
+from kht.plugin_types import MenuItem, ReportDef, report_page
 
 
 @hookimpl
@@ -43,50 +43,33 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
     ]
 
 
-def _page(key: str, category: str, module: str, chart: str, url: str, *titles: str) -> ReportDef:
-    title_zh, title_en, description_zh, description_en = titles
-    return ReportDef(
-        key=key,
-        category=category,
-        module=module,
-        chart=chart,
-        url=url,
-        title_zh=title_zh,
-        title_en=title_en,
-        description_zh=description_zh,
-        description_en=description_en,
-    )
-
-
 # The analyses a plain group-by cannot show keep their pages; the catalogue lists them.
 SPECIAL = [
-    _page(
+    report_page(
         "analysis.funnel",
         "opportunities",
         "opportunities",
-        "funnel",
         "/funnel",
         "销售漏斗",
         "Sales funnel",
         "各阶段进入数、转化率与停留天数",
         "Per stage: entered, converted to the next, days in it",
+        chart="funnel",
     ),
-    _page(
+    report_page(
         "analysis.forecast",
         "forecast",
         "opportunities",
-        "bar",
         "/forecast",
         "销售预测与目标",
         "Forecast against quota",
         "各部门（及销售）的加权管道、承诺、最佳情况、赢单与目标",
         "Weighted pipeline, commit, best case and won against quota per department and rep",
     ),
-    _page(
+    report_page(
         "analysis.payment_forecast",
         "payments",
         "orders",
-        "bar",
         "/forecast",
         "回款预测",
         "Payment forecast",
