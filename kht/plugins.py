@@ -61,6 +61,7 @@ CORE_PLUGINS = (
     "kht.reports.plugin",
     "kht.value.plugin",
     "kht.admin.plugin",
+    "kht.webhooks.plugin",
 )
 
 
