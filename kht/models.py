@@ -38,6 +38,7 @@ from kht.sales.quotes.models import Quote, QuoteLine, QuoteTemplate
 from kht.search.models import SearchDocument
 from kht.tags.models import RecordTag, Tag
 from kht.value.models import ValueScore
+from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "CompanySettings",
@@ -96,4 +97,7 @@ __all__ = [
     "customer_group_members",
     "user_business_lines",
     "ValueScore",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

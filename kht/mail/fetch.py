@@ -23,11 +23,12 @@ from datetime import datetime, timedelta
 
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, UidRange
 from imap_tools.errors import ImapToolsError
-from sqlalchemy import Engine, event, or_, select, update
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from kht.config import Settings
 from kht.context import Ctx
+from kht.db.outbox import once_after_commit
 from kht.errors import KhtError
 from kht.mail.archive import store
 from kht.mail.crypto import unseal
@@ -163,16 +164,14 @@ def fetch_account(
 
 def fetch_after_commit(ctx: Ctx, account_id: int) -> None:
     """Fetch the account once the caller's transaction has committed (a request cannot read
-    mail inside its own transaction: SQLite's write lock is held until the commit)."""
+    mail inside its own transaction: SQLite's write lock is held until the commit). A
+    failure leaves the commit standing; the worker's next poll fetches."""
     engine, settings, clock = ctx.session.get_bind(), ctx.settings, ctx.now
-
-    def after_commit(_committed: Session) -> None:
-        try:
-            fetch_account(engine, settings, account_id, clock())
-        except Exception:  # the request stands; the worker's next poll fetches
-            log.exception("fetching mail account %s after the commit failed", account_id)
-
-    event.listen(ctx.session, "after_commit", after_commit, once=True)
+    once_after_commit(
+        ctx.session,
+        f"kht_mail_fetch_{account_id}",
+        lambda: fetch_account(engine, settings, account_id, clock()),
+    )
 
 
 def fetch_due(engine: Engine, settings: Settings, now: datetime) -> int:
