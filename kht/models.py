@@ -11,7 +11,16 @@ from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
-from kht.mail.models import OutgoingMail
+from kht.mail.models import (
+    MailAccount,
+    MailAccountMember,
+    MailCopy,
+    MailFolderState,
+    MailLink,
+    MailMessage,
+    MailTemplate,
+    OutgoingMail,
+)
 from kht.org.models import (
     Branch,
     BusinessLine,
@@ -49,6 +58,13 @@ __all__ = [
     "Opportunity",
     "Notification",
     "OutgoingMail",
+    "MailAccount",
+    "MailAccountMember",
+    "MailCopy",
+    "MailFolderState",
+    "MailLink",
+    "MailMessage",
+    "MailTemplate",
     "Action",
     "ApiToken",
     "Attachment",

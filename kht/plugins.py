@@ -48,6 +48,7 @@ CORE_PLUGINS = (
     "kht.importing.plugin",
     "kht.exporting.plugin",
     "kht.actions.plugin",
+    "kht.mail.plugin",
     "kht.merge.plugin",
     "kht.jobs.plugin",
     "kht.customfields.plugin",

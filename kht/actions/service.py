@@ -23,6 +23,8 @@ from kht.events import ActionLogged, RecordUpdated
 from kht.fields import builtin
 from kht.lifecycle.models import LifecycleStage, StageChange
 from kht.lists.engine import count
+from kht.mail.archive import of_record as mail_of_record
+from kht.mail.models import MailMessage
 from kht.plugin_types import RecordKind
 from kht.records import record_kind
 from kht.sales.opportunities.models import OpportunityStageChange
@@ -396,11 +398,12 @@ def _event(action: Action) -> CalendarEvent:
 def timeline(
     ctx: Ctx, kind: str, record_id: int, *, page: int = 1, page_size: int = 30
 ) -> list[TimelineItem]:
-    """Actions and stage changes of a visible record, newest first, one page.
+    """Actions, stage changes and mail of a visible record, newest first, one page.
 
     Whoever may see a record sees its whole timeline, whoever logged the entries: every
     department shares one picture of the customer. A customer's timeline includes the
     actions logged on its contacts and leads; an opportunity's includes its sales stages.
+    Mail matched to the record shows to those who may read it (kht.mail.archive).
     """
     _record(ctx, kind, record_id)
     wanted = page * page_size
@@ -432,6 +435,7 @@ def timeline(
             .limit(wanted)
         )
         items += [_sales_stage_item(s, ctx.language) for s in sales_stages]
+    items += [_mail_item(m) for m in mail_of_record(ctx, kind, record_id, wanted)]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[(page - 1) * page_size : wanted]
 
@@ -445,6 +449,18 @@ def _action_item(action: Action) -> TimelineItem:
         user_id=action.owner_id,
         ref_kind=KIND,
         ref_id=action.id,
+    )
+
+
+def _mail_item(message: MailMessage) -> TimelineItem:
+    """A mail matched to the record, for readers who may read it (kht.mail.archive)."""
+    return TimelineItem(
+        at=message.sent_at,
+        type="email",
+        title=message.subject,
+        body=" ".join(message.text_body.split())[:200],
+        ref_kind="mail",
+        ref_id=message.id,
     )
 
 
