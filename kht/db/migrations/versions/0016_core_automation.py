@@ -1,7 +1,7 @@
 """Automation (kht.automation): rules, and one run per (rule, record, occurrence).
 
-Revision ID: 0014_core
-Revises: 0013_core
+Revision ID: 0016_core
+Revises: 0015_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from kht.db.base import UtcDateTime
 
-revision = "0014_core"
-down_revision = "0013_core"
+revision = "0016_core"
+down_revision = "0015_core"
 branch_labels = None
 depends_on = None
 
