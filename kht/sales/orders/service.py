@@ -418,13 +418,15 @@ def to_out(ctx: Ctx, order: Order, tags: list[str] | None = None) -> OrderOut:
     )
 
 
+# In the order the page lists them.
 FIELDS = (
     builtin("number", "text", "订单编号", "Order number"),
-    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    *shared("customer_id", "contact_id", "quote_id", "opportunity_id"),
     builtin("order_date", "date", "下单日期", "Order date"),
+    *shared("owner_id", "currency", "total"),
     builtin("paid_total", "money", "已回款", "Paid"),
-    *shared("customer_id", "contact_id", "quote_id", "opportunity_id", "owner_id"),
-    *shared("currency", "total", "notes"),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    *shared("notes"),
 )
 
 SPEC = RecordKind(

@@ -383,19 +383,21 @@ def to_out(ctx: Ctx, quote: Quote, tags: list[str] | None = None) -> QuoteOut:
     )
 
 
+# In the order the page lists them; the form shows those a change may carry.
 FIELDS = (
     builtin("title", "text", "主题", "Subject", required=True),
     builtin("number", "text", "报价单编号", "Quote number"),
-    builtin("revision", "number", "版本", "Revision"),
-    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    *shared("customer_id", "contact_id", "opportunity_id"),
     builtin("quote_date", "date", "报价日期", "Quote date"),
     builtin("valid_until", "date", "有效期至", "Valid until"),
     builtin("template_id", "number", "模板", "Template"),
+    *shared("currency", "owner_id"),  # the total stands under the lines
+    builtin("revision", "number", "版本", "Revision"),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
     builtin("sent_at", "date", "发送时间", "Sent"),
     builtin("decided_at", "date", "决定时间", "Decided"),
     builtin("terms", "long_text", "条款", "Terms"),
-    *shared("customer_id", "contact_id", "opportunity_id", "owner_id"),
-    *shared("currency", "total", "notes"),
+    *shared("notes"),
 )
 
 SPEC = RecordKind(
