@@ -74,12 +74,6 @@ def filtered(
     return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_orders(ctx: Ctx, **options: Any) -> tuple[list[Order], int]:
-    """A page of orders in scope, filtered and sorted, and the total count (the options of
-    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
-    return records.page_of(ctx, SPEC, **options)
-
-
 def get_order(ctx: Ctx, order_id: int, *, deleted: bool = False) -> Order:
     """One order in scope, or NotFound."""
     return records.get_record(ctx, SPEC, order_id, deleted=deleted)
@@ -464,7 +458,6 @@ __all__ = [
     "filtered",
     "get_order",
     "lines_of",
-    "list_orders",
     "order_from_quote",
     "orders_of",
     "payments_of",

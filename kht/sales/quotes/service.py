@@ -83,13 +83,6 @@ def filtered(
     return query.where(Quote.status != "superseded") if latest else query
 
 
-def list_quotes(ctx: Ctx, **options: Any) -> tuple[list[Quote], int]:
-    """A page of the latest quote revisions in scope, filtered and sorted, and the total
-    count (the options of `record_service.page_of`: page, page_size, q, sort, filters,
-    deleted)."""
-    return records.page_of(ctx, SPEC, **options)
-
-
 def get_quote(ctx: Ctx, quote_id: int, *, deleted: bool = False) -> Quote:
     """One quote (any revision) in scope, or NotFound."""
     return records.get_record(ctx, SPEC, quote_id, deleted=deleted)
@@ -433,7 +426,6 @@ __all__ = [
     "filtered",
     "get_quote",
     "lines_of",
-    "list_quotes",
     "order_id_of",
     "quotes_of",
     "reject_quote",
