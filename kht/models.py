@@ -11,7 +11,16 @@ from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
-from kht.mail.models import OutgoingMail
+from kht.mail.models import (
+    MailAccount,
+    MailAccountMember,
+    MailCopy,
+    MailFolderState,
+    MailLink,
+    MailMessage,
+    MailTemplate,
+    OutgoingMail,
+)
 from kht.org.models import (
     Branch,
     BusinessLine,
@@ -21,6 +30,7 @@ from kht.org.models import (
 )
 from kht.plugins import PluginState
 from kht.products.models import PriceList, PriceListItem, Product
+from kht.reports.models import ReportFavourite
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
 from kht.sales.processes.models import Process, ProcessStage
@@ -32,6 +42,7 @@ from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "ReportFavourite",
     "CompanySettings",
     "QuoteTemplate",
     "QuoteLine",
@@ -47,6 +58,13 @@ __all__ = [
     "Opportunity",
     "Notification",
     "OutgoingMail",
+    "MailAccount",
+    "MailAccountMember",
+    "MailCopy",
+    "MailFolderState",
+    "MailLink",
+    "MailMessage",
+    "MailTemplate",
     "Action",
     "ApiToken",
     "Attachment",
