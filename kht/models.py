@@ -30,6 +30,7 @@ from kht.org.models import (
 )
 from kht.plugins import PluginState
 from kht.products.models import PriceList, PriceListItem, Product
+from kht.reports.models import ReportFavourite
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
 from kht.sales.processes.models import Process, ProcessStage
@@ -41,6 +42,7 @@ from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "ReportFavourite",
     "CompanySettings",
     "QuoteTemplate",
     "QuoteLine",

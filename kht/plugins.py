@@ -59,6 +59,7 @@ CORE_PLUGINS = (
     "kht.sales.orders.plugin",
     "kht.sales.quotas.plugin",
     "kht.sales.analysis.plugin",
+    "kht.reports.plugin",
     "kht.value.plugin",
     "kht.admin.plugin",
     "kht.webhooks.plugin",

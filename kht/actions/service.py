@@ -17,8 +17,10 @@ from kht.auth.models import User
 from kht.auth.scope import owned_by_visible
 from kht.context import Ctx
 from kht.customers.models import Customer
+from kht.db.custom_fields import Choice
 from kht.errors import NotAuthenticated, NotFound, ValidationError
 from kht.events import ActionLogged, RecordUpdated
+from kht.fields import builtin
 from kht.lifecycle.models import LifecycleStage, StageChange
 from kht.lists.engine import count
 from kht.mail.archive import of_record as mail_of_record
@@ -37,6 +39,42 @@ SPEC = RecordKind(
     label_zh="行动",
     label_en="Actions",
     open_filter=lambda: Action.status == "planned",
+    # The fields give actions list columns and a scoped list query: what reports group by.
+    fields=(
+        builtin(
+            "type",
+            "single_choice",
+            "类型",
+            "Type",
+            choices=(
+                Choice(key="call", label_zh="电话", label_en="Call"),
+                Choice(key="visit", label_zh="拜访", label_en="Visit"),
+                Choice(key="meeting", label_zh="会议", label_en="Meeting"),
+                Choice(key="task", label_zh="任务", label_en="Task"),
+                Choice(key="note", label_zh="笔记", label_en="Note"),
+                Choice(key="email", label_zh="邮件", label_en="Email"),
+                Choice(key="sms", label_zh="短信", label_en="SMS"),
+            ),
+        ),
+        builtin("subject", "text", "主题", "Subject"),
+        builtin(
+            "status",
+            "single_choice",
+            "状态",
+            "Status",
+            choices=(
+                Choice(key="planned", label_zh="计划中", label_en="Planned"),
+                Choice(key="done", label_zh="已完成", label_en="Done"),
+                Choice(key="cancelled", label_zh="已取消", label_en="Cancelled"),
+            ),
+        ),
+        builtin("due_at", "date", "到期", "Due"),
+        builtin("done_at", "date", "完成时间", "Done at"),
+        builtin("outcome", "text", "结果", "Outcome"),
+        builtin("kind", "text", "关于", "About"),
+        builtin("customer_id", "user", "客户", "Customer"),
+    ),
+    searchable=("subject", "outcome"),
 )
 # The kinds of record an action can be about, and where their pages live.
 RECORD_PAGES = {

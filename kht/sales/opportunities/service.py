@@ -69,6 +69,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         col("process_id", "销售流程", "Process", "ref", o.process_id),
         col("source", "来源", "Source", "text", o.source),
         col("competitors", "竞争对手", "Competitors", "text", o.competitors),
+        col("close_reason", "赢单/丢单原因", "Close reason", "text", o.close_reason),
         col("currency", "币种", "Currency", "text", o.currency),
         col("closed_at", "关闭时间", "Closed", "date", o.closed_at),
     ]

@@ -54,6 +54,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         col("status", "状态", "Status", "choice", o.status, True, choices=STATUSES),
         col("order_date", "下单日期", "Order date", "date", o.order_date, True),
         col("total", "合计", "Total", "number", o.total, True),
+        col("discount_total", "折扣", "Discount", "number", o.discount_total),
         col("paid_total", "已回款", "Paid", "number", o.paid_total, True),
         col("currency", "币种", "Currency", "text", o.currency),
         col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),

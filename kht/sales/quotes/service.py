@@ -48,6 +48,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         col("customer_id", "客户", "Customer", "ref", q.customer_id, True),
         col("status", "状态", "Status", "choice", q.status, True, choices=STATUSES),
         col("total", "合计", "Total", "number", q.total, True),
+        col("discount_total", "折扣", "Discount", "number", q.discount_total),
         col("revision", "版本", "Revision", "number", q.revision),
         col("quote_date", "报价日期", "Quote date", "date", q.quote_date, True),
         col("valid_until", "有效期至", "Valid until", "date", q.valid_until),
