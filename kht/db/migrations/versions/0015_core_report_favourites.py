@@ -1,7 +1,7 @@
 """Report favourites (kht.reports): the reports a user starred, shown first in the catalogue.
 
-Revision ID: 0014_core
-Revises: 0013_core
+Revision ID: 0015_core
+Revises: 0014_core
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0014_core"
-down_revision = "0013_core"
+revision = "0015_core"
+down_revision = "0014_core"
 branch_labels = None
 depends_on = None
 
