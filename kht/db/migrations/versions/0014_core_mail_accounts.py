@@ -3,8 +3,8 @@ IMAP read position per folder, messages stored once per Message-ID with their co
 record links, mail templates; the outbox learns per-account sending and threading; built-in
 roles get their default grant on the new `mail` module.
 
-Revision ID: 0015_core
-Revises: 0014_core
+Revision ID: 0014_core
+Revises: 0013_core
 Create Date: 2026-12-07
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0015_core"
-down_revision = "0014_core"
+revision = "0014_core"
+down_revision = "0013_core"
 branch_labels = None
 depends_on = None
 
