@@ -60,6 +60,8 @@ PARAM_LABELS = {
     "remove": N_("Remove tags"),
     "mode": N_("How"),
     "message": N_("Message"),
+    "webhook_id": N_("Webhook"),
+    "event_type": N_("Event type"),
 }
 # Labels of the fixed choices among those settings.
 CHOICE_LABELS = {
@@ -112,6 +114,10 @@ def _options(ctx: Any, kind: str, name: str, annotation: Any) -> list[tuple[str,
         spec = record_kinds(ctx).get(kind)
         columns = spec.columns(ctx) if spec else {}
         return [(key, c.label(ctx.language)) for key, c in columns.items() if key != "tag"]
+    if name == "webhook_id":
+        from kht.webhooks.service import list_subscriptions
+
+        return [(str(row.id), row.name) for row in list_subscriptions(ctx)]
     if name == "action_types":
         return [(key, gettext(label)) for key, label in TYPE_LABELS.items()]
     if name == "weekday":
