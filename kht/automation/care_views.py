@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from kht.automation import care, service
 from kht.automation.builtin import date_expr
+from kht.automation.registry import field_of
 from kht.context import RequestCtx
 from kht.errors import KhtError, ValidationError
 from kht.lists.service import visible_views
@@ -83,9 +84,7 @@ def _care_in(form: dict[str, Any]) -> care.CareIn:
     try:
         return msgspec.convert(values, care.CareIn, strict=False)
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        field = message.rpartition("at `$")[2].rstrip("`").lstrip(".") if "at `$" in message else ""
-        raise ValidationError(message, field.split("[")[0] or "name") from None
+        raise ValidationError(str(exc), field_of(exc) or "name") from None
 
 
 @post("/care", sync_to_thread=True, include_in_schema=False)

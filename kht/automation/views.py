@@ -20,7 +20,7 @@ from kht.actions.service import TYPE_LABELS
 from kht.automation import service
 from kht.automation.builtin import WEEKDAYS, record_page
 from kht.automation.models import Rule
-from kht.automation.registry import registry
+from kht.automation.registry import field_of, registry
 from kht.automation.schemas import RuleCreate, RuleUpdate
 from kht.context import RequestCtx
 from kht.errors import Conflict, KhtError, ValidationError
@@ -343,11 +343,7 @@ def _saved(ctx: RequestCtx, draft: Draft, rule: Rule | None) -> Rule:
         body["version"] = draft.version or 0
         return service.update_rule(ctx, rule.id, msgspec.convert(body, RuleUpdate))
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        field = message.rpartition("at `$")[2].rstrip("`").lstrip(".") if "at `$" in message else ""
-        if not field and "required field `" in message:
-            field = message.split("required field `", 1)[1].split("`", 1)[0]
-        raise ValidationError(message, field.split("[")[0] or "name") from None
+        raise ValidationError(str(exc), field_of(exc) or "name") from None
 
 
 def _save_or_refresh(
