@@ -214,3 +214,25 @@ def test_members_of_a_shared_mailbox_read_its_mail(team, dovecot):
         f"/api/v1/mail/accounts/{shared.json()['id']}", json={"member_ids": [9999]}
     )
     assert unknown.status_code == 422 and unknown.json()["field"] == "member_ids"
+
+
+def test_the_global_search_finds_mail_only_for_its_readers(team, dovecot):
+    from kht.testing import page_client
+
+    customer(team, "Search Co", "rep1", email="ceo@searchco.cn")
+    box = dovecot.user()
+    account = imap_account(team, "rep1", dovecot, box)
+    dovecot.deliver(*box, raw_mail("ceo@searchco.cn", "x@example.com", "报价 zeta"))
+    fetch(team, account["id"])
+
+    def found(login: str, kind: str = "") -> list[str]:
+        answer = team.client(login).get("/api/v1/search", params={"q": "zeta", "kind": kind})
+        assert answer.status_code == 200, answer.text
+        return [hit["title"] for hit in answer.json()["items"] if hit["kind"] == "mail"]
+
+    assert found("rep1") == found("rep1", "mail") == found("east_mgr") == ["报价 zeta"]
+    assert found("rep2") == found("rep2", "mail") == found("west_rep") == []
+    assert "报价 zeta" in page_client(team.app, "rep1").get("/search?q=zeta").text
+    assert "报价 zeta" in page_client(team.app, "rep1").get("/search/suggest?q=zeta").text
+    assert "报价 zeta" not in page_client(team.app, "rep2").get("/search?q=zeta").text
+    assert "报价 zeta" not in page_client(team.app, "rep2").get("/search/suggest?q=zeta").text

@@ -195,10 +195,10 @@ def test_enqueue_is_the_public_service_for_other_modules(team, receiver):
     webhook_id, secret = subscribe(team, receiver.url)
     customer_id = team.customer("甲", "rep1")
     with team.ctx("admin") as ctx:
-        from kht.webhooks.catalogue import record_as_api
+        from kht.webhooks.service import enqueue, record_as_api
 
         record = record_as_api(ctx, "customer", customer_id)
-        delivery = outbox.enqueue(
+        delivery = enqueue(
             ctx,
             webhook_id,
             "automation.rule",
