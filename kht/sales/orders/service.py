@@ -75,12 +75,6 @@ def filtered(
     return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
-def list_orders(ctx: Ctx, **options: Any) -> tuple[list[Order], int]:
-    """A page of orders in scope, filtered and sorted, and the total count (the options of
-    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
-    return records.page_of(ctx, SPEC, **options)
-
-
 def get_order(ctx: Ctx, order_id: int, *, deleted: bool = False) -> Order:
     """One order in scope, or NotFound."""
     return records.get_record(ctx, SPEC, order_id, deleted=deleted)
@@ -419,13 +413,15 @@ def to_out(ctx: Ctx, order: Order, tags: list[str] | None = None) -> OrderOut:
     )
 
 
+# In the order the page lists them.
 FIELDS = (
     builtin("number", "text", "订单编号", "Order number"),
-    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    *shared("customer_id", "contact_id", "quote_id", "opportunity_id"),
     builtin("order_date", "date", "下单日期", "Order date"),
+    *shared("owner_id", "currency", "total"),
     builtin("paid_total", "money", "已回款", "Paid"),
-    *shared("customer_id", "contact_id", "quote_id", "opportunity_id", "owner_id"),
-    *shared("currency", "total", "notes"),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    *shared("notes"),
 )
 
 SPEC = RecordKind(
@@ -463,7 +459,6 @@ __all__ = [
     "filtered",
     "get_order",
     "lines_of",
-    "list_orders",
     "order_from_quote",
     "orders_of",
     "payments_of",
