@@ -53,7 +53,9 @@ class Runtime:
         """Bring the core and every enabled plugin to head; create missing built-in roles."""
         from kht.auth.service import ensure_builtin_roles
 
-        migrate.upgrade(self.engine, plugin_manager.migration_dirs(self.found), [])
+        migrate.upgrade(
+            self.engine, plugin_manager.migration_dirs(self.found), [], self.settings
+        )
         with Session(self.engine) as session, session.begin():
             ensure_builtin_roles(session)
             enabled = plugin_manager.enabled_names(session)

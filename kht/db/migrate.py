@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from kht.config import Settings
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 CORE_BRANCH = "core"
 # The core revision a plugin branch names in `depends_on` (public as kht.plugin_api's). The
@@ -20,10 +22,13 @@ CORE_BRANCH = "core"
 CORE_REVISION = "0001_core"
 
 
-def alembic_config(engine: Engine, plugin_dirs: dict[str, Path]) -> Config:
+def alembic_config(
+    engine: Engine, plugin_dirs: dict[str, Path], settings: Settings | None = None
+) -> Config:
     """An Alembic config whose version locations are the core's and every known plugin's.
 
     Disabled plugins' folders stay on the list so their applied revisions remain resolvable.
+    `settings` reach migrations that seal data with the instance key (`attributes["settings"]`).
     """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -31,12 +36,21 @@ def alembic_config(engine: Engine, plugin_dirs: dict[str, Path]) -> Config:
     locations = [str(MIGRATIONS_DIR / "versions"), *(str(p) for p in plugin_dirs.values())]
     config.set_main_option("version_locations", os.pathsep.join(locations))
     config.attributes["engine"] = engine
+    config.attributes["settings"] = settings
     return config
 
 
-def upgrade(engine: Engine, plugin_dirs: dict[str, Path], branches: list[str]) -> None:
-    """Bring the core and each named plugin branch to its head, each in its own transaction."""
-    config = alembic_config(engine, plugin_dirs)
+def upgrade(
+    engine: Engine,
+    plugin_dirs: dict[str, Path],
+    branches: list[str],
+    settings: Settings | None = None,
+) -> None:
+    """Bring the core and each named plugin branch to its head, each in its own transaction.
+
+    Without `settings`, a migration that needs the instance key loads them (kht.toml, KHT_*).
+    """
+    config = alembic_config(engine, plugin_dirs, settings)
     for branch in [CORE_BRANCH, *branches]:
         if branch != CORE_BRANCH and branch not in plugin_dirs:
             continue  # a plugin without migrations has nothing to upgrade

@@ -1,7 +1,7 @@
 """Mail accounts: a user's personal mailboxes and the company's shared ones with members.
 
 Anyone who may create mail adds personal accounts for themselves; shared mailboxes need the
-`admin` operation on mail. The password is sealed with the instance key (kht.mail.crypto) on
+`admin` operation on mail. The password is sealed with the instance key (kht.crypto) on
 the way in and only unsealed by the sender and the fetcher: no API answer, page or log
 carries it (`AccountOut.has_password` says whether one is set).
 """
@@ -13,12 +13,12 @@ from typing import Any
 import msgspec
 from sqlalchemy import delete, or_, select
 
+from kht import crypto
 from kht.auth.models import User
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.emails import clean_email
 from kht.errors import NotAuthenticated, NotFound, ValidationError
-from kht.mail import crypto
 from kht.mail.models import MailAccount, MailAccountMember
 from kht.mail.schemas import AccountIn, AccountOut, AccountPatch
 

@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session
 
 from kht.config import Settings
 from kht.context import Ctx
+from kht.crypto import unseal
 from kht.db.outbox import once_after_commit
 from kht.errors import KhtError
 from kht.mail.archive import store
-from kht.mail.crypto import unseal
 from kht.mail.models import MailAccount, MailFolderState
 from kht.mail.parsing import parse
 

@@ -56,7 +56,7 @@ class OutgoingMail(IdMixin, Base):
 class MailAccount(IdMixin, Base):
     """A mailbox kht sends from (SMTP) and reads (IMAP): a user's own (`personal`, `owner_id`)
     or the company's (`shared`, read by its members). The password is stored encrypted with
-    the instance key (kht.mail.crypto) and never leaves the server."""
+    the instance key (kht.crypto) and never leaves the server."""
 
     __tablename__ = "mail_accounts"
 

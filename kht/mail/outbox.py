@@ -39,8 +39,8 @@ from sqlalchemy.orm import Session
 
 from kht.config import Settings
 from kht.context import Ctx
+from kht.crypto import UnreadableSecret, unseal
 from kht.db.outbox import claim, due, once_after_commit
-from kht.mail.crypto import UnreadableSecret, unseal
 from kht.mail.models import MailAccount, OutgoingMail
 
 log = logging.getLogger("kht.mail")

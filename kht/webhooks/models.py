@@ -12,8 +12,9 @@ from kht.db.base import Base, IdMixin, JSONType, TimestampMixin, VersionMixin, u
 
 
 class WebhookSubscription(IdMixin, TimestampMixin, VersionMixin, Base):
-    """Where to POST which events. `secret` signs them: shown once at creation, never loaded
-    with the row (deferred) and never part of an answer, a page or a log line."""
+    """Where to POST which events. `secret` signs them: shown once at creation, stored sealed
+    with the instance key (kht.crypto), never loaded with the row (deferred) and never part of
+    an answer, a page or a log line."""
 
     __tablename__ = "webhook_subscriptions"
 
@@ -22,7 +23,7 @@ class WebhookSubscription(IdMixin, TimestampMixin, VersionMixin, Base):
     # Event type keys (`record.created`, ...) and record kinds ([]: every kind).
     events: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     kinds: Mapped[list[Any]] = mapped_column(JSONType, default=list)
-    secret: Mapped[str] = mapped_column(String(100), deferred=True)
+    secret: Mapped[str] = mapped_column(String(255), deferred=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Failed tries since the last success; at `webhook_disable_after` the subscription stops.
     failures: Mapped[int] = mapped_column(Integer, default=0)

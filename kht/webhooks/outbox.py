@@ -32,6 +32,7 @@ import msgspec
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
+from kht import crypto
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.base import utcnow
@@ -210,13 +211,19 @@ def deliver(engine: Engine, settings: Settings, now: datetime | None = None) -> 
             if delivery.subscription_id in stopped and not delivery.is_test:
                 _release(engine, delivery.id)
                 continue
-            answer = net.post(
-                url,
-                delivery.payload.encode(),
-                signed_headers(secret, delivery.message_id, now, delivery.payload),
-                allow_hosts=settings.webhook_allow_hosts,
-                timeout=settings.webhook_timeout_seconds,
-            )
+            try:
+                plain = crypto.unseal(settings, secret, crypto.WEBHOOK_SECRET, "secret")
+            except crypto.UnreadableSecret:
+                # Sealed under another instance key: a failed try the log explains, not a crash.
+                answer = net.Answer(None, 0, "secret unreadable with this instance key")
+            else:
+                answer = net.post(
+                    url,
+                    delivery.payload.encode(),
+                    signed_headers(plain, delivery.message_id, now, delivery.payload),
+                    allow_hosts=settings.webhook_allow_hosts,
+                    timeout=settings.webhook_timeout_seconds,
+                )
             if _record(engine, settings, delivery, answer, now):
                 stopped.add(delivery.subscription_id)
             accepted += answer.ok

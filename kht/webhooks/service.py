@@ -3,7 +3,8 @@
 Every change is written to the audit log as kind `webhook` (never the secret). The signing
 secret (`whsec_` + base64 of 32 random bytes, the Standard Webhooks form) is returned by
 `create_subscription` only; it is kept to sign (an HMAC needs the secret itself, so it cannot
-be hashed like a token), loaded only by the sender and never shown again. Deliveries are the
+be hashed like a token), stored sealed with the instance key (kht.crypto), unsealed only by
+the sender and never shown again. Deliveries are the
 outbox's (`kht.webhooks.outbox`); its `enqueue` and `deliver`, and `record_as_api`, are part of
 this module's public surface for other modules and plugins (an automation rule's "call a
 webhook" action).
@@ -18,6 +19,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import func, select
 
+from kht import crypto
 from kht.audit.service import record_action
 from kht.auth.permissions import require
 from kht.context import Ctx
@@ -69,7 +71,7 @@ def create_subscription(ctx: Ctx, data: WebhookCreate) -> tuple[WebhookSubscript
         url=_checked_url(ctx, data.url),
         events=sorted(set(data.events)),
         kinds=_check_kinds(ctx, data.kinds),
-        secret=secret,
+        secret=crypto.seal(ctx.settings, secret, crypto.WEBHOOK_SECRET),
         enabled=data.enabled,
         created_by_id=ctx.user_id,
         updated_by_id=ctx.user_id,

@@ -16,14 +16,14 @@ from kht.testing import settings_for
 from tests.conftest import EXT_PLUGIN
 
 
-def empty_database_url(kht_databases) -> str:
-    """A database with nothing in it (not cloned from the migrated template)."""
+def empty_database_url(kht_databases, label: str = "empty") -> str:
+    """A database with nothing in it (not cloned from the migrated template), one per label."""
     if hasattr(kht_databases, "_execute"):
-        name = f"{kht_databases.prefix}_empty"
+        name = f"{kht_databases.prefix}_{label}"
         kht_databases._execute(f'CREATE DATABASE "{name}"')
         kht_databases.created.append(name)
         return kht_databases.base.set(database=name).render_as_string(hide_password=False)
-    return f"sqlite:///{kht_databases.folder / 'empty.db'}"
+    return f"sqlite:///{kht_databases.folder / f'{label}.db'}"
 
 
 def test_upgrade_from_an_empty_database_reaches_the_core_head(kht_databases):

@@ -8,8 +8,8 @@ import logging
 
 from sqlalchemy import func, select, update
 
+from kht.crypto import seal
 from kht.files.models import Attachment
-from kht.mail.crypto import seal
 from kht.mail.models import MailAccount, MailFolderState, MailMessage
 from tests.mail.conftest import (
     contact,
