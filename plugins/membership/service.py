@@ -515,11 +515,16 @@ def transactions_of(ctx: Ctx, member_id: int, limit: int = 50) -> list[Transacti
 
 
 def _no_delete(ctx: Ctx, record_id: int) -> None:
+    """A transaction is never deleted (refund it); out of scope it is a 404 like any."""
+    require(ctx.user, MODULE, "delete")
+    get_record(ctx, TRANSACTIONS, record_id)
     raise Conflict("a transaction stays in the history: record a refund instead", "id")
 
 
 def _no_restore(ctx: Ctx, record_id: int) -> Any:
-    raise Conflict("transactions are never in the recycle bin", "id")
+    require(ctx.user, MODULE, "delete")
+    get_record(ctx, TRANSACTIONS, record_id, deleted=True)  # 409 when live, else 404
+    raise Conflict("transactions are never in the recycle bin", "id")  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------- tiers

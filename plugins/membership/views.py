@@ -13,8 +13,9 @@ from litestar import Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from kht.customers.service import get_customer
 from kht.plugin_api import (
-    KhtError,
+    Conflict,
     NotFound,
     RequestCtx,
     ValidationError,
@@ -100,10 +101,12 @@ def lookup_page(
 
 
 def _serve(ctx: RequestCtx, member_id: int, action: Any) -> Redirect:
-    """Run a till action, then back to the member page (a refusal shows there, named)."""
+    """Run a till action, then back to the member page (a refusal shows there, named). A
+    member out of scope (or missing) is a 404, a missing right a 403, as on every page."""
+    service.get_member(ctx, member_id)
     try:
         done = action()
-    except KhtError as exc:
+    except (ValidationError, Conflict) as exc:
         ctx.session.rollback()
         field = f"&field={exc.field}" if exc.field else ""
         from urllib.parse import quote
@@ -189,6 +192,8 @@ def renew_form(
 @post("/membership/customers/{customer_id:int}/enrol", sync_to_thread=True, include_in_schema=False)
 def enrol_form(ctx: RequestCtx, customer_id: FromPath[int]) -> Redirect:
     """Make a customer a member (from the customer's page), starting today."""
+    require(ctx.user, service.MODULE, "create")
+    get_customer(ctx, customer_id)  # out of scope: a 404, as for any page of the customer
     member = service.create_member(
         ctx, MemberCreate(customer_id=customer_id, start_date=ctx.today())
     )
