@@ -11,7 +11,16 @@ from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
-from kht.mail.models import OutgoingMail
+from kht.mail.models import (
+    MailAccount,
+    MailAccountMember,
+    MailCopy,
+    MailFolderState,
+    MailLink,
+    MailMessage,
+    MailTemplate,
+    OutgoingMail,
+)
 from kht.org.models import (
     Branch,
     BusinessLine,
@@ -21,6 +30,7 @@ from kht.org.models import (
 )
 from kht.plugins import PluginState
 from kht.products.models import PriceList, PriceListItem, Product
+from kht.reports.models import ReportFavourite
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
 from kht.sales.processes.models import Process, ProcessStage
@@ -29,8 +39,10 @@ from kht.sales.quotes.models import Quote, QuoteLine, QuoteTemplate
 from kht.search.models import SearchDocument
 from kht.tags.models import RecordTag, Tag
 from kht.value.models import ValueScore
+from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "ReportFavourite",
     "CompanySettings",
     "QuoteTemplate",
     "QuoteLine",
@@ -46,6 +58,13 @@ __all__ = [
     "Opportunity",
     "Notification",
     "OutgoingMail",
+    "MailAccount",
+    "MailAccountMember",
+    "MailCopy",
+    "MailFolderState",
+    "MailLink",
+    "MailMessage",
+    "MailTemplate",
     "Action",
     "ApiToken",
     "Attachment",
@@ -80,4 +99,7 @@ __all__ = [
     "customer_group_members",
     "user_business_lines",
     "ValueScore",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

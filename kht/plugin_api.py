@@ -4,7 +4,7 @@ A plugin (an industry pack, a third-party package) imports from the core only
 
 - this module, `kht.plugin_api`: hooks, the plain data types handed to the core, events,
   errors, the context, the generic record service, the data scope, page rendering,
-  translations, chart and static helpers, and the migration helpers; and
+  translations, chart and static helpers, report definitions, and the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
   (e.g. `kht.leads.service.create_lead`, `kht.sales.orders.service.filtered`): the same
   functions the core's own API and pages call, with the same permission and scope checks.
@@ -51,6 +51,7 @@ from kht.events import (
 from kht.hookspecs import hookimpl
 from kht.plugin_types import (
     MENU_SECTIONS,
+    REPORT_CATEGORIES,
     MenuItem,
     Panel,
     Permission,
@@ -61,11 +62,16 @@ from kht.plugin_types import (
     RecordAction,
     RecordKind,
     RecordPages,
+    ReportDef,
+    ReportDimension,
+    ReportMeasure,
     Score,
     ScorePart,
     StageDef,
     ValueModel,
     admin_menu,
+    report,
+    report_page,
 )
 from kht.record_service import (
     changes_of,
@@ -83,6 +89,7 @@ from kht.web.pages import render
 __all__ = [
     "CORE_REVISION",
     "MENU_SECTIONS",
+    "REPORT_CATEGORIES",
     "ActionLogged",
     "Base",
     "BusinessRecord",
@@ -114,6 +121,9 @@ __all__ = [
     "RecordDeleted",
     "RecordKind",
     "RecordPages",
+    "ReportDef",
+    "ReportDimension",
+    "ReportMeasure",
     "RecordRestored",
     "RecordUpdated",
     "RecordsMerged",
@@ -134,6 +144,8 @@ __all__ = [
     "hookimpl",
     "owned_by_visible",
     "render",
+    "report",
+    "report_page",
     "require",
     "restore_record",
     "translations",

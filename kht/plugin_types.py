@@ -148,7 +148,15 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     - `labels(ctx) -> {field: {value: label}}`: labels of stored values known only at run
       time (a customer's lifecycle stages), for the list, the detail page and the history;
     - `list_context(ctx, rows) -> dict` and `detail_context(ctx, record) -> dict`: more
-      values for the templates (e.g. reference names for the cells);
+      values for the templates (e.g. reference names for the cells); `refs` among them
+      (`{field: {value: label}}`) labels the record's references (its contact's name), and
+      `can_edit` replaces the module's edit permission for the page's Edit button;
+    - `form_context(ctx, form, record) -> dict`: the same for the form (default
+      `detail_context`), `refs` giving a reference's choices (the customer's contacts);
+    - `new_values(ctx) -> dict`: what a new record's form starts with beyond the create
+      schema's defaults (today's date);
+    - `form_values(ctx, data, record) -> dict`: values of the kind's own inputs read from
+      the posted form (a quote's line editor), added to those of the declared fields;
     - `own_pages`: the pages the kind still serves with handlers of its own, `"form"`
       (new, create, edit, save) and/or `"detail"` (the record page and delete);
     - `form_template` / `detail_template`: the kind's own template, extending
@@ -168,6 +176,9 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     labels: Any = None
     list_context: Any = None
     detail_context: Any = None
+    form_context: Any = None
+    new_values: Any = None
+    form_values: Any = None
     own_pages: tuple[str, ...] = ()
     form_template: str = ""
     detail_template: str = ""
@@ -362,6 +373,161 @@ class ValueModel(msgspec.Struct, frozen=True, kw_only=True):
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
+
+
+# Report categories: a `ReportDef.category` names one; the catalogue shows them in this order.
+REPORT_CATEGORIES: dict[str, tuple[str, str]] = {
+    "customers": ("客户", "Customers"),
+    "leads": ("线索", "Leads"),
+    "contacts": ("联系人", "Contacts"),
+    "actions": ("行动", "Actions"),
+    "opportunities": ("销售机会", "Opportunities"),
+    "quotes": ("报价", "Quotes"),
+    "orders": ("订单", "Orders"),
+    "payments": ("回款", "Payments"),
+    "products": ("产品", "Products"),
+    "forecast": ("目标与预测", "Quotas and forecast"),
+    "lifecycle": ("生命周期", "Lifecycle"),
+    "pool": ("公海", "Pool"),
+    "marketing": ("市场", "Marketing"),
+    "service": ("服务", "Service"),
+    "membership": ("会员", "Membership"),
+    "promotion": ("促销", "Promotion"),
+    "projects": ("项目销售", "Project sales"),
+    "key_accounts": ("大客户", "Key accounts"),
+}
+# How a dimension groups its field: dates by period, users by their department (or the
+# top department of its tree), numbers by the `ranges` edges.
+REPORT_BUCKETS = (
+    "day",
+    "week",
+    "month",
+    "quarter",
+    "year",
+    "department",
+    "department_tree",
+    "range",
+)
+REPORT_AGGREGATES = ("count", "distinct", "sum", "avg", "min", "max", "ratio")
+REPORT_CHARTS = ("bar", "stacked", "line", "pie", "funnel", "table")
+
+
+class ReportDimension(msgspec.Struct, frozen=True, kw_only=True):
+    """What a report groups by: a field of its kind (a list column key such as `owner_id`,
+    `stage`, `created_at` or `ext.custom.level`), optionally bucketed (see REPORT_BUCKETS):
+    a date by `day` ... `year`, a user by `department` / `department_tree`, a number by
+    `range` with ascending `ranges` edges (`(0, 10000, 100000)`: below 0, 0 to 10000, ...)."""
+
+    field: str
+    bucket: str = ""
+    ranges: tuple[int | Decimal, ...] = ()
+
+
+class ReportMeasure(msgspec.Struct, frozen=True, kw_only=True):
+    """A number a report computes per group (see REPORT_AGGREGATES).
+
+    `count` counts records (`field` empty) or, with `distinct`, distinct values of `field`;
+    `sum`, `avg`, `min`, `max` need a number or money `field`; `weight` (a number field in
+    percent, such as `probability`) weighs a `sum`. `filters` (`field:op:value`) make any of
+    them conditional (count only the won ones). `ratio` is `numerator` / `denominator`, the
+    keys of two measures listed before it, as a percentage (a win rate)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    agg: str = "count"
+    field: str = ""
+    weight: str = ""
+    filters: tuple[str, ...] = ()
+    numerator: str = ""
+    denominator: str = ""
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+
+COUNT = ReportMeasure(key="count", label_zh="数量", label_en="Count")
+
+
+class ReportDef(msgspec.Struct, frozen=True, kw_only=True):
+    """A report, as data: what `kht_register_reports` returns, and what a saved report is.
+
+    The engine (kht.reports) compiles it to one GROUP BY over the kind's scoped list query
+    (`RecordKind.query`): `kind` is a declared record kind; `dimensions` (at most two: rows,
+    then the pivot's columns) and `measures` name its list columns (custom fields included);
+    `filters` are fixed `field:op:value` filters in the list grammar (a date may be `today`,
+    `today-30` or `today+30`: days from the reader's today); `chart` is the default chart
+    (REPORT_CHARTS). Every cell drills down to the kind's list page filtered to its records.
+    A report the engine cannot express (a funnel) gives the `url` of its own page instead,
+    guarded by `module` (the permission module whose view right it needs)."""
+
+    key: str
+    category: str
+    title_zh: str
+    title_en: str
+    description_zh: str = ""
+    description_en: str = ""
+    kind: str = ""
+    dimensions: tuple[ReportDimension, ...] = ()
+    measures: tuple[ReportMeasure, ...] = (COUNT,)
+    filters: tuple[str, ...] = ()
+    chart: str = "bar"
+    url: str = ""
+    module: str = ""
+
+    def title(self, language: str) -> str:
+        return self.title_zh if language.startswith("zh") else self.title_en
+
+    def description(self, language: str) -> str:
+        return self.description_zh if language.startswith("zh") else self.description_en
+
+
+def report(
+    kind: str,
+    category: str,
+    key: str,
+    title_zh: str,
+    title_en: str,
+    *dimensions: ReportDimension | str,
+    **more: Any,
+) -> ReportDef:
+    """A `ReportDef` in one line: each dimension a `ReportDimension` or `"field"` /
+    `"field:bucket"` (`"created_at:month"`, `"owner_id:department"`); `more` holds the
+    other fields (measures, filters, chart, descriptions)."""
+    dims = tuple(
+        item
+        if isinstance(item, ReportDimension)
+        else ReportDimension(field=item.partition(":")[0], bucket=item.partition(":")[2])
+        for item in dimensions
+    )
+    return ReportDef(
+        key=key,
+        category=category,
+        title_zh=title_zh,
+        title_en=title_en,
+        kind=kind,
+        dimensions=dims,
+        **more,
+    )
+
+
+def report_page(
+    key: str, category: str, module: str, url: str, *titles: str, chart: str = "bar"
+) -> ReportDef:
+    """A catalogue entry for a report with a page of its own (`url`), guarded by the view
+    right on `module`; `titles` are title_zh, title_en, description_zh, description_en."""
+    title_zh, title_en, description_zh, description_en = (*titles, "", "")[:4]
+    return ReportDef(
+        key=key,
+        category=category,
+        module=module,
+        url=url,
+        chart=chart,
+        title_zh=title_zh,
+        title_en=title_en,
+        description_zh=description_zh,
+        description_en=description_en,
+    )
 
 
 def admin_menu(ctx: Any, module: str, operation: str = "admin", **item: Any) -> list[MenuItem]:

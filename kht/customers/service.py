@@ -83,6 +83,20 @@ def columns(ctx: Ctx) -> dict[str, Column]:
             expr=c.last_contact_at,
         ),
         Column(
+            key="claimed_at",
+            label_zh="领取时间",
+            label_en="Claimed",
+            type="date",
+            expr=c.claimed_at,
+        ),
+        Column(
+            key="stage_changed_at",
+            label_zh="进入阶段时间",
+            label_en="Stage since",
+            type="date",
+            expr=c.stage_changed_at,
+        ),
+        Column(
             key="created_at",
             label_zh="创建时间",
             label_en="Created",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from typing import Any
 
 from litestar.testing import TestClient
@@ -24,11 +25,15 @@ from kht.actions.models import Notification
 from kht.auth.models import Role, User
 from kht.customers.models import CustomerCategory
 from kht.db.custom_fields import CustomField
+from kht.mail.archive import attachments, store
+from kht.mail.models import MailAccount, MailTemplate
+from kht.mail.parsing import parse
 from kht.org.models import Branch, Department
 from kht.sales.processes.models import Process
 from kht.sales.quotes.models import QuoteTemplate
 from kht.tags.models import Tag
 from kht.testing import add_user, bearer, log_in
+from kht.webhooks.models import WebhookSubscription
 from tests.team import Team
 
 LEAK = "机密甲"  # in every sample's text, never in a request
@@ -182,6 +187,23 @@ def _quota(v: Victims, c: TestClient) -> None:
         v.made("quota", manager.post("/api/v1/quotas", json=body))
 
 
+def _mail(v: Victims, c: TestClient) -> None:
+    """rep1's mail account and a mail in it, with an attachment (fetching writes these)."""
+    body = {"name": _named("mailbox"), "email": "rep1@example.com", "smtp_host": "127.0.0.1"}
+    account_id = v.made("mail_account", c.post("/api/v1/mail/accounts", json=body))
+    raw = EmailMessage()
+    raw["From"], raw["To"], raw["Subject"] = "x@example.com", "rep1@example.com", _named("mail")
+    raw["Message-ID"] = "<victim@example.com>"
+    raw.set_content(LEAK)
+    raw.add_attachment(LEAK.encode(), maintype="text", subtype="plain", filename="leak.txt")
+    with v.team.ctx(None) as ctx:
+        account = ctx.session.get(MailAccount, account_id)
+        parsed = parse(raw.as_bytes(), received=ctx.now())
+        message, _ = store(ctx.session, parsed, account=account, direction="in", now=ctx.now())
+        v.ids["mail"] = message.id
+        v.ids["mail_attachment"] = attachments(ctx, message)[0].id
+
+
 def _people(v: Victims, c: TestClient) -> None:
     """rep1 themselves, their role and department: user administration's records."""
     with v.team.ctx(None) as ctx:
@@ -212,6 +234,9 @@ OTHERS: dict[str, str] = {
     "role_id": "role",
     "department_id": "department",
     "notification_id": "notification",
+    "account_id": "mail_account",
+    "message_id": "mail",
+    "attachment_id": "mail_attachment",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
 }
@@ -224,6 +249,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "list_id": "price lists: part of the catalogue",
     "item_id": "price list items: part of the catalogue",
     "template_id": "quote print templates: shared settings of the quotes module",
+    "mail_template_id": "mail templates: shared settings, mail administrators change them",
     "process_id": "sales processes: shared settings, administrators change them",
     "field_id": "custom field definitions: shared settings",
     "category_id": "customer categories: shared settings",
@@ -234,6 +260,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "kind": "a record kind's name, not an id",
     "key": "a list column's key (inline cell edits), not an id",
     "name": "an installed plugin's name (/admin/plugins, administrators only), not an id",
+    "webhook_id": "webhook subscriptions: settings only administrators read or change",
     "file_path": "static files",
     "path": "the OpenAPI document",
 }
@@ -243,11 +270,13 @@ WORDS = {"kind": "customer", "unit": "branches", "key": "name", "name": "members
 # Samples of the shared settings: the first row of each (seeded or made by `_shared`).
 SHARED_MODELS: dict[str, Any] = {
     "template_id": QuoteTemplate,
+    "mail_template_id": MailTemplate,
     "process_id": Process,
     "field_id": CustomField,
     "category_id": CustomerCategory,
     "tag_id": Tag,
     "unit_id": Branch,
+    "webhook_id": WebhookSubscription,
 }
 
 
@@ -259,6 +288,8 @@ def _shared(v: Victims, c: TestClient) -> None:
         admin.post("/api/v1/branches", json={"name": f"{WORD} branch"})
         field = {"kind": "customer", "name": "victim_note", "label_zh": "备注", "label_en": "Note"}
         admin.post("/api/v1/custom-fields", json={**field, "type": "text"})
+        hook = {"name": f"{WORD} hook", "url": "https://example.com/h", "events": ["order.placed"]}
+        admin.post("/api/v1/webhooks", json=hook)
     with v.team.ctx(None) as ctx:
         for param, model in SHARED_MODELS.items():
             found = ctx.session.scalar(select(model.id).order_by(model.id).limit(1))
@@ -274,6 +305,7 @@ BUILDERS: tuple[Callable[[Victims, TestClient], None], ...] = (
     _view,
     _token,
     _quota,
+    _mail,
     _people,
     _shared,
 )
