@@ -83,6 +83,20 @@ def kht_register_permissions() -> list[Permission]:
 
 
 @hookimpl
+def kht_register_automation() -> list[Any]:
+    from plugins.membership.care import ACTIONS, TRIGGERS
+
+    return [*TRIGGERS, *ACTIONS]
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    from plugins.membership.report_defs import REPORTS
+
+    return REPORTS
+
+
+@hookimpl
 def kht_on_schema_ready(ctx: Ctx) -> None:
     from plugins.membership.service import seed_tiers
 

@@ -105,6 +105,10 @@ DEFAULT_TIERS = (
     ),
 )
 
+# Tier ranks as last read (evaluate_tier reads them right before it fires a tier change),
+# so the care trigger on a tier change tells an upgrade from a downgrade without a query.
+RANKS: dict[str, int] = {}
+
 STATUS_LABELS = {
     "applicant": N_("Applicant"),
     "active": N_("Active"),
@@ -129,6 +133,7 @@ ENTRY_LABELS = {
     "adjust": N_("Adjusted"),
     "reverse": N_("Reversed (refund)"),
     "expire": N_("Expired"),
+    "care": N_("Care bonus"),
 }
 CAUSE_LABELS = {
     "join": N_("Joined"),
@@ -197,8 +202,11 @@ def _amount(value: Decimal, field: str, low: Decimal = Decimal("0.01")) -> None:
 
 
 def tiers(ctx: Ctx) -> list[Tier]:
-    """The tiers, lowest rank first."""
-    return list(ctx.session.scalars(select(Tier).order_by(Tier.rank)))
+    """The tiers, lowest rank first (their ranks noted for the care triggers)."""
+    found = list(ctx.session.scalars(select(Tier).order_by(Tier.rank)))
+    RANKS.clear()
+    RANKS.update({tier.key: tier.rank for tier in found})
+    return found
 
 
 def tier_names(ctx: Ctx) -> dict[str, str]:
