@@ -60,7 +60,11 @@ def _today(zone: ZoneInfo, now: datetime) -> Any:
 
 
 def _birthday_due(
-    ctx: Ctx, spec: RecordKind, params: BirthdayParams, zone: ZoneInfo, now: datetime,
+    ctx: Ctx,
+    spec: RecordKind,
+    params: BirthdayParams,
+    zone: ZoneInfo,
+    now: datetime,
     since: datetime,
 ) -> tuple[Any, Callable[[Any], str]]:
     """Active members celebrating (solar or lunar) `offset_days` from today; once a year."""
@@ -71,7 +75,11 @@ def _birthday_due(
 
 
 def _expiring_due(
-    ctx: Ctx, spec: RecordKind, params: ExpiringParams, zone: ZoneInfo, now: datetime,
+    ctx: Ctx,
+    spec: RecordKind,
+    params: ExpiringParams,
+    zone: ZoneInfo,
+    now: datetime,
     since: datetime,
 ) -> tuple[Any, Callable[[Any], str]]:
     """Members with points of a lot whose last valid day is `days` from today."""
@@ -83,7 +91,11 @@ def _expiring_due(
 
 
 def _quiet_due(
-    ctx: Ctx, spec: RecordKind, params: QuietParams, zone: ZoneInfo, now: datetime,
+    ctx: Ctx,
+    spec: RecordKind,
+    params: QuietParams,
+    zone: ZoneInfo,
+    now: datetime,
     since: datetime,
 ) -> tuple[Any, Callable[[Any], str]]:
     """Members (of the given tiers) whose last purchase was exactly `days` ago."""
@@ -116,6 +128,18 @@ def _award(ctx: Ctx, spec: RecordKind, record: Any, params: AwardParams, run: An
     return f"+{params.points} points"
 
 
+DIRECTIONS = {
+    "up": N_("When the member moves up a tier"),
+    "down": N_("When the member moves down a tier"),
+    "any": N_("When the member's tier changes"),
+}
+
+
+def _describe_tier(params: TierParams, gettext: Gettext) -> str:
+    text = gettext(DIRECTIONS[params.direction])
+    return f"{text} → {params.to_tier}" if params.to_tier else text
+
+
 def _words(text: str, **values: Any) -> Callable[[Any, Gettext], str]:
     def describe(params: Any, gettext: Gettext) -> str:
         found = {k: getattr(params, v) for k, v in values.items()}
@@ -126,34 +150,50 @@ def _words(text: str, **values: Any) -> Callable[[Any, Gettext], str]:
 
 TRIGGERS = [
     AutomationTrigger(
-        key="membership.birthday", label_zh="会员生日（公历或农历）",
-        label_en="Member's birthday (solar or lunar)", params=BirthdayParams, kinds=KINDS,
+        key="membership.birthday",
+        label_zh="会员生日（公历或农历）",
+        label_en="Member's birthday (solar or lunar)",
+        params=BirthdayParams,
+        kinds=KINDS,
         due=_birthday_due,
         describe=_words(N_("%(days)s days from the member's birthday"), days="offset_days"),
     ),
     AutomationTrigger(
-        key="membership.tier_changed", label_zh="会员等级变化", label_en="Member's tier changes",
-        params=TierParams, kinds=KINDS, matches=_tier_matches,
-        describe=_words(N_("When the member's tier changes (%(direction)s)"),
-                        direction="direction"),
+        key="membership.tier_changed",
+        label_zh="会员等级变化",
+        label_en="Member's tier changes",
+        params=TierParams,
+        kinds=KINDS,
+        matches=_tier_matches,
+        describe=_describe_tier,
     ),
     AutomationTrigger(
-        key="membership.points_expiring", label_zh="积分即将过期",
-        label_en="Points about to expire", params=ExpiringParams, kinds=KINDS,
+        key="membership.points_expiring",
+        label_zh="积分即将过期",
+        label_en="Points about to expire",
+        params=ExpiringParams,
+        kinds=KINDS,
         due=_expiring_due,
         describe=_words(N_("%(days)s days before points expire"), days="days"),
     ),
     AutomationTrigger(
-        key="membership.days_since_purchase", label_zh="距上次购买 N 天",
-        label_en="N days since the last purchase", params=QuietParams, kinds=KINDS,
+        key="membership.days_since_purchase",
+        label_zh="距上次购买 N 天",
+        label_en="N days since the last purchase",
+        params=QuietParams,
+        kinds=KINDS,
         due=_quiet_due,
         describe=_words(N_("%(days)s days after the last purchase"), days="days"),
     ),
 ]
 ACTIONS = [
     AutomationAction(
-        key="membership.award_points", label_zh="赠送积分", label_en="Award bonus points",
-        params=AwardParams, kinds=KINDS, run=_award,
+        key="membership.award_points",
+        label_zh="赠送积分",
+        label_en="Award bonus points",
+        params=AwardParams,
+        kinds=KINDS,
+        run=_award,
         describe=_words(N_("Award %(points)s points"), points="points"),
     ),
 ]

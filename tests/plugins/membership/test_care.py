@@ -58,8 +58,12 @@ def test_the_birthday_greeting_comes_on_the_lunar_birthday_with_bonus_points(clu
 
 
 def test_a_tier_upgrade_is_congratulated_a_downgrade_is_not(club):
-    rule(club, "membership.tier_changed", [{"type": "notify", "params": {"title": "升级"}}],
-         {"direction": "up"})
+    rule(
+        club,
+        "membership.tier_changed",
+        [{"type": "notify", "params": {"title": "升级"}}],
+        {"direction": "up"},
+    )
     m = club.member("王小明", join_date=date(2026, 1, 10))
     with time_machine.travel(noon(date(2026, 1, 10)), tick=False):
         club.buy(m, "6000", date(2026, 1, 10), key="a")
@@ -80,10 +84,18 @@ def test_points_about_to_expire_and_members_gone_quiet(club):
     quiet = club.member("李小红", join_date=date(2025, 1, 1))
     club.buy(m, "100", date(2025, 7, 1), key="a")  # its lot's last day: 2026-07-01
     club.buy(quiet, "100", date(2026, 3, 17), key="b")
-    rule(club, "membership.points_expiring", [{"type": "notify", "params": {"title": "过期"}}],
-         {"days": 16})
-    rule(club, "membership.days_since_purchase",
-         [{"type": "notify", "params": {"title": "想你"}}], {"days": 90, "tiers": ["standard"]})
+    rule(
+        club,
+        "membership.points_expiring",
+        [{"type": "notify", "params": {"title": "过期"}}],
+        {"days": 16},
+    )
+    rule(
+        club,
+        "membership.days_since_purchase",
+        [{"type": "notify", "params": {"title": "想你"}}],
+        {"days": 90, "tiers": ["standard"]},
+    )
     with time_machine.travel(noon(date(2026, 6, 15)), tick=False):
         tick(club.runtime)
     assert notes(club, "过期") == [m]

@@ -28,9 +28,12 @@ def test_the_demo_chain_shows_in_every_tier_and_segment_and_runs_twice(club):
         segments = set(ctx.session.scalars(select(Member.rfm_segment).distinct()))
         assert {"champions", "loyal", "at_risk", "lost", "new"} <= segments
         assert ctx.session.scalar(select(func.count()).select_from(Transaction)) > 2000
-        assert ctx.session.scalar(
-            select(func.count()).select_from(Member).where(Member.referrer_id.is_not(None))
-        ) > 50
+        assert (
+            ctx.session.scalar(
+                select(func.count()).select_from(Member).where(Member.referrer_id.is_not(None))
+            )
+            > 50
+        )
         # The ledger holds for every member: balance == entries == lots' remaining.
         sums = dict(
             ctx.session.execute(
