@@ -40,7 +40,11 @@ def test_a_transaction_earns_exactly_once(club):
         assert stolen.status_code == 409 and "external_id" in stolen.text
         bad = rep.post("/api/v1/member_transactions", json={**body, "amount": "-5"})
         assert bad.status_code == 422 and "amount" in bad.text
-        assert rep.delete(f"/api/v1/member_transactions/{first}").status_code == 409
+        # Reps may not delete; whoever may is told to refund instead.
+        assert rep.delete(f"/api/v1/member_transactions/{first}").status_code == 403
+    with club.client("east_mgr") as manager:
+        refused = manager.delete(f"/api/v1/member_transactions/{first}")
+        assert refused.status_code == 409 and "refund" in refused.text
     assert balance(club, m) == 128
 
 
