@@ -5,10 +5,10 @@ kht.sms.service."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from kht.context import Ctx, RequestCtx
 from kht.errors import ValidationError
@@ -150,9 +150,9 @@ class SmsController(Controller):
         counts, cost = service.totals(rows)
         return MessageList(items=[message_out(m) for m in rows], counts=counts, cost=cost)
 
-    @get("/messages/{message_id:int}", sync_to_thread=True)
-    def get_message(self, ctx: RequestCtx, message_id: FromPath[int]) -> MessageOut:
-        return message_out(service.get_message(ctx, message_id))
+    @get("/messages/{sms_id:int}", sync_to_thread=True)
+    def get_message(self, ctx: RequestCtx, sms_id: FromPath[int]) -> MessageOut:
+        return message_out(service.get_message(ctx, sms_id))
 
     @get("/opt-outs", sync_to_thread=True)
     def list_opt_outs(self, ctx: RequestCtx) -> OptOutList:
@@ -166,7 +166,12 @@ class SmsController(Controller):
         return opt_out_out(row)
 
     @delete("/opt-outs/{number:str}", sync_to_thread=True)
-    def remove_opt_out(self, ctx: RequestCtx, number: FromPath[str]) -> None:
+    def remove_opt_out(
+        self,
+        ctx: RequestCtx,
+        number: Annotated[str, Parameter(min_length=1, max_length=40)],
+    ) -> None:
+        """Allow SMS to a number again (SMS administrators)."""
         service.opt_in(ctx, number)
 
 
@@ -190,6 +195,8 @@ class SmsCallbackController(Controller):
 
     path = CALLBACKS
     tags = ["sms"]
+    # For the carrier, not for API users: outside the OpenAPI document.
+    include_in_schema = False
 
     @post("/{token:str}/receipts", status_code=200)
     async def receipt_callback(

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 import pytest
 
 from kht.sms.service import drain
@@ -31,6 +32,15 @@ class Carrier:
     code: str = "OK"
     requests: list[dict[str, str]] = field(default_factory=list)
     accepted: list[dict[str, str]] = field(default_factory=list)
+    # Where the carrier posts each accepted message's receipt ("" : nowhere), and how
+    # kht answered those posts.
+    receipts_url: str = ""
+    posted: list[int] = field(default_factory=list)
+
+    def post_receipt(self, request: dict[str, str]) -> None:
+        """Post the receipt of `request` to kht's callback, as a carrier does a moment later."""
+        answer = httpx.post(self.receipts_url, json=self.receipt(request), timeout=10)
+        self.posted.append(answer.status_code)
 
     @property
     def endpoint(self) -> str:
@@ -60,6 +70,9 @@ def _handler(carrier: Carrier) -> type[BaseHTTPRequestHandler]:
             if carrier.status == 200 and carrier.code == "OK":
                 body["BizId"] = f"biz{len(carrier.accepted) + 1:04d}"
                 carrier.accepted.append({**form, "BizId": body["BizId"]})
+                if carrier.receipts_url:
+                    report = carrier.accepted[-1]
+                    threading.Thread(target=carrier.post_receipt, args=(report,)).start()
             data = json.dumps(body).encode()
             self.send_response(carrier.status)
             self.send_header("Content-Type", "application/json")
