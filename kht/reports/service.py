@@ -21,7 +21,6 @@ from sqlalchemy import delete, select
 
 from kht.context import Ctx
 from kht.errors import Forbidden, NotFound, PluginError, ValidationError
-from kht.exporting.writers import csv_chunks, write_xlsx
 from kht.plugin_types import (
     REPORT_AGGREGATES,
     REPORT_BUCKETS,
@@ -376,6 +375,8 @@ def table(result: ReportResult) -> tuple[list[str], list[list[Any]]]:
 
 def export_file(result: ReportResult, format: str, zone: str) -> tuple[bytes, str]:
     """What the report page shows as a CSV (UTF-8 with BOM) or .xlsx file, and its name."""
+    from kht.exporting.writers import csv_chunks, write_xlsx  # imports the web app
+
     if format not in ("csv", "xlsx"):
         raise ValidationError("format must be csv or xlsx", "format")
     headers, rows = table(result)

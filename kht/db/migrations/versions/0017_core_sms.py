@@ -1,7 +1,7 @@
 """SMS (kht.sms): the gateway settings, templates, the outbox of messages and opt-outs.
 
-Revision ID: 0016_core
-Revises: 0015_core
+Revision ID: 0017_core
+Revises: 0016_core
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from kht.db.base import JSONType, UtcDateTime
 
-revision = "0016_core"
-down_revision = "0015_core"
+revision = "0017_core"
+down_revision = "0016_core"
 branch_labels = None
 depends_on = None
 
