@@ -163,6 +163,18 @@ def kht_register_commands(cli: Any) -> None:
     """
 
 
+@hookspec
+def kht_register_automation() -> Any:
+    """Contribute automation triggers and actions (care rules, pack-specific moments).
+
+    Returns: a list of `AutomationTrigger` and `AutomationAction` (kht.plugin_api); keys
+    must be unique over all plugins (the core's are plain words, a plugin's
+    `<plugin>.<name>`). A pack's care rule is typically a contributed trigger plus the
+    core's actions. Called: when the automation engine builds its registry (saving or
+    previewing a rule, each event, each worker tick); a key given twice is an error naming it.
+    """
+
+
 # ---------------------------------------------------------------- preparing objects
 
 

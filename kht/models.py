@@ -3,6 +3,8 @@
 from kht.actions.models import Action, Notification
 from kht.audit.models import AuditEntry
 from kht.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
+from kht.automation.models import Rule as AutomationRule
+from kht.automation.models import Run as AutomationRun
 from kht.contacts.models import Contact
 from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
 from kht.db.custom_fields import CustomField
@@ -69,6 +71,8 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "AuditEntry",
+    "AutomationRule",
+    "AutomationRun",
     "Branch",
     "BusinessLine",
     "Contact",

@@ -2,7 +2,8 @@
 
 A plugin (an industry pack, a third-party package) imports from the core only
 
-- this module, `kht.plugin_api`: hooks, the plain data types handed to the core, events,
+- this module, `kht.plugin_api`: hooks, the plain data types handed to the core (automation
+  triggers and actions included), events,
   errors, the context, the generic record service, the data scope, page rendering,
   translations, chart and static helpers, report definitions, and the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
@@ -52,6 +53,8 @@ from kht.hookspecs import hookimpl
 from kht.plugin_types import (
     MENU_SECTIONS,
     REPORT_CATEGORIES,
+    AutomationAction,
+    AutomationTrigger,
     MenuItem,
     Panel,
     Permission,
@@ -91,6 +94,8 @@ __all__ = [
     "MENU_SECTIONS",
     "REPORT_CATEGORIES",
     "ActionLogged",
+    "AutomationAction",
+    "AutomationTrigger",
     "Base",
     "BusinessRecord",
     "Choice",

@@ -537,3 +537,66 @@ def admin_menu(ctx: Any, module: str, operation: str = "admin", **item: Any) -> 
     if user is None or not user.can(module, operation):
         return []
     return [MenuItem(section="admin", **item)]
+
+
+class AutomationTrigger(msgspec.Struct, frozen=True, kw_only=True):
+    """A trigger automation rules can start from (`kht_register_automation`).
+
+    `key` is stored in rules (`<plugin>.<name>` for a plugin's own); `kinds` are the record
+    kinds it applies to (empty: every kind); `params` is a msgspec Struct type of the
+    trigger's settings (validated when a rule is saved: a bad one is a 422 naming
+    `trigger.params.<field>`). Exactly one of:
+
+    - `matches(event, params) -> bool`: an event trigger, asked about every lifecycle event
+      (`kht.plugin_api` events) of a record of the rule's kind, inside the transaction that
+      fired it; a match queues a run that the engine carries out after the commit;
+    - `due(ctx, spec, params, rule_zone, now) -> (condition, occurrence)`: a time trigger the
+      worker evaluates every minute. It returns a SQL condition on `spec.model` selecting the
+      records due at `now` (read in `rule_zone`, the company's time zone) and a function
+      `occurrence(record) -> str` naming the occurrence each is due for (e.g. the year of a
+      birthday), so a record fires once per occurrence. The preview uses the same function.
+
+    `describe(params, gettext) -> str` words the trigger for people (in their language).
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+    params: Any = None
+    kinds: tuple[str, ...] = ()
+    matches: Any = None
+    due: Any = None
+    describe: Any = None
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+    @property
+    def timed(self) -> bool:
+        return self.due is not None
+
+
+class AutomationAction(msgspec.Struct, frozen=True, kw_only=True):
+    """An action automation rules can take (`kht_register_automation`).
+
+    `params` is a msgspec Struct type of its settings (a bad one is a 422 naming
+    `actions[i].params.<field>` when the rule is saved); `check(ctx, spec, params)` may
+    refuse settings that need the database (an unknown user, a field the kind lacks) by
+    raising `ValidationError`. `run(ctx, spec, record, params, run) -> str` does the work
+    inside the run's transaction, acting as the rule's author, and returns a short note of
+    what it did (kept on the run); raising makes the run retry with backoff and, after the
+    last try, end as failed with every change of that try rolled back. `kinds` limits it
+    to record kinds (empty: every kind); `describe(params, gettext) -> str` words it.
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+    run: Any
+    params: Any = None
+    kinds: tuple[str, ...] = ()
+    check: Any = None
+    describe: Any = None
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en

@@ -62,6 +62,7 @@ CORE_PLUGINS = (
     "kht.reports.plugin",
     "kht.value.plugin",
     "kht.admin.plugin",
+    "kht.automation.plugin",
     "kht.webhooks.plugin",
 )
 

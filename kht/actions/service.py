@@ -398,7 +398,8 @@ def _event(action: Action) -> CalendarEvent:
 def timeline(
     ctx: Ctx, kind: str, record_id: int, *, page: int = 1, page_size: int = 30
 ) -> list[TimelineItem]:
-    """Actions, stage changes and mail of a visible record, newest first, one page.
+    """Actions, stage changes, mail and automation runs of a visible record, newest first,
+    one page.
 
     Whoever may see a record sees its whole timeline, whoever logged the entries: every
     department shares one picture of the customer. A customer's timeline includes the
@@ -435,9 +436,41 @@ def timeline(
             .limit(wanted)
         )
         items += [_sales_stage_item(s, ctx.language) for s in sales_stages]
+    items += automation_items(ctx, kind, record_id, wanted)
     items += [_mail_item(m) for m in mail_of_record(ctx, kind, record_id, wanted)]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[(page - 1) * page_size : wanted]
+
+
+RUN_STATUS = {
+    "pending": N_("Waiting to run"),
+    "done": N_("Done"),
+    "failed": N_("Failed"),
+    "skipped": N_("Skipped"),
+}
+
+
+def automation_items(ctx: Ctx, kind: str, record_id: int, limit: int) -> list[TimelineItem]:
+    """The automation runs about a record: the rule's name, what came of it and why."""
+    from kht.automation.service import runs_on_record
+    from kht.web.i18n import translations
+
+    gettext = translations(ctx.language).gettext
+    items = []
+    for run, name in runs_on_record(ctx, kind, record_id, limit):
+        details = run.error or "; ".join(str(done.get("note", "")) for done in run.done or [])
+        body = gettext(RUN_STATUS.get(run.status, run.status))
+        items.append(
+            TimelineItem(
+                at=run.finished_at or run.created_at,
+                type="automation",
+                title=name,
+                body=f"{body}: {details}" if details else body,
+                ref_kind="automation_run",
+                ref_id=run.id,
+            )
+        )
+    return items
 
 
 def _action_item(action: Action) -> TimelineItem:

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from kht.actions.models import Notification
 from kht.auth.models import Role, User
+from kht.automation.models import Rule as AutomationRule
 from kht.customers.models import CustomerCategory
 from kht.db.custom_fields import CustomField
 from kht.mail.archive import attachments, store
@@ -242,6 +243,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "mail_template_id": "mail templates: shared settings, mail administrators change them",
     "process_id": "sales processes: shared settings, administrators change them",
     "field_id": "custom field definitions: shared settings",
+    "rule_id": "automation rules: company settings, administrators only (users: admin)",
     "category_id": "customer categories: shared settings",
     "tag_id": "tag names are shared vocabulary; deleting one needs `admin` on customers",
     "group_id": "group names are shared vocabulary; members sent are the other team's",
@@ -266,18 +268,27 @@ SHARED_MODELS: dict[str, Any] = {
     "category_id": CustomerCategory,
     "tag_id": Tag,
     "unit_id": Branch,
+    "rule_id": AutomationRule,
     "webhook_id": WebhookSubscription,
 }
 
 
 def _shared(v: Victims, c: TestClient) -> None:
-    """A tag on rep1's customer, a branch and a custom field; the first row of each setting."""
+    """A tag on rep1's customer, a branch, a custom field and an automation rule; the first
+    row of each setting."""
     tagged = {"action": "tag", "add_tags": [f"{WORD}tag"], "ids": [v.ids["customer"]]}
     assert c.post("/api/v1/customers/bulk", json=tagged).status_code in (200, 201)
     with v.api("admin") as admin:
         admin.post("/api/v1/branches", json={"name": f"{WORD} branch"})
         field = {"kind": "customer", "name": "victim_note", "label_zh": "备注", "label_en": "Note"}
         admin.post("/api/v1/custom-fields", json={**field, "type": "text"})
+        rule = {
+            "name": f"{WORD} rule",
+            "kind": "customer",
+            "trigger": {"type": "record_created"},
+            "actions": [{"type": "notify", "params": {"title": "new"}}],
+        }
+        admin.post("/api/v1/automation/rules", json=rule)
         hook = {"name": f"{WORD} hook", "url": "https://example.com/h", "events": ["order.placed"]}
         admin.post("/api/v1/webhooks", json=hook)
     with v.team.ctx(None) as ctx:
