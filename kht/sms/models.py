@@ -17,7 +17,7 @@ Cost = Numeric(18, 4)  # carriers price a message in fractions of a fen (0.045 å
 
 class SmsGateway(IdMixin, Base):
     """The gateway kht sends through (a single row). `secret` is the access key secret
-    sealed with the instance key (kht.mail.crypto): never loaded with the row, never shown,
+    sealed with the instance key (kht.crypto): never loaded with the row, never shown,
     logged or returned. `callback_token` makes the callback URLs unguessable."""
 
     __tablename__ = "sms_gateways"

@@ -35,9 +35,9 @@ from kht.auth.permissions import require
 from kht.auth.scope import owned_by_visible
 from kht.config import Settings
 from kht.context import Ctx
+from kht.crypto import UnreadableSecret, seal, unseal
 from kht.db.outbox import claim, due, once_after_commit
 from kht.errors import NotFound, ValidationError
-from kht.mail.crypto import UnreadableSecret, seal, unseal
 from kht.mail.templating import _ENV, merge_values, render_text
 from kht.plugin_types import SmsGatewayDef, SmsRequest, SmsResult
 from kht.records import record_kind
