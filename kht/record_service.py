@@ -33,6 +33,7 @@ from kht.lists.engine import (
 )
 from kht.plugin_types import Problem, RecordKind
 from kht.records import completed
+from kht.records.schemas import out_of
 from kht.search.service import matching_records
 
 R = TypeVar("R")
@@ -264,17 +265,7 @@ def record_out(
 ) -> Any:
     """`schema` filled from `record`'s attributes of the same names: `ext` as a dict, `tags`
     as `tags`, and `computed` for what the record does not hold (a status, its lines)."""
-    values: dict[str, Any] = {}
-    for name in schema.__struct_fields__:
-        if name in computed:
-            values[name] = computed[name]
-        elif name == "tags":
-            values[name] = tags or []
-        elif name == "ext":
-            values[name] = record.ext or {}
-        else:
-            values[name] = getattr(record, name)
-    return schema(**values)
+    return out_of(schema, record, **{"tags": tags or [], "ext": record.ext or {}, **computed})
 
 
 def changes_of(data: msgspec.Struct) -> dict[str, Any]:

@@ -32,9 +32,7 @@ class ExportPage(Controller):
     dependencies = WANTED
 
     @get("/", sync_to_thread=True)
-    def export_list(
-        self, request: Request, ctx: RequestCtx, wanted: Wanted
-    ) -> Response[Any]:
+    def export_list(self, request: Request, ctx: RequestCtx, wanted: Wanted) -> Response[Any]:
         """?format=csv|xlsx&q=&f=field:op:value&sort=&columns=&raw=1 (keys, for re-import)
 
         Small exports download at once; above the background threshold the page offers to

@@ -98,3 +98,10 @@ def update_schema(
     )
     schema.__doc__ = doc
     return schema
+
+
+def out_of(schema: type[msgspec.Struct], source: Any, **computed: Any) -> Any:
+    """`schema` filled from `source`'s attributes of the same names, and from `computed`
+    for what `source` does not hold as it is (a role's key, a list of ids)."""
+    names = schema.__struct_fields__
+    return schema(**{n: computed[n] if n in computed else getattr(source, n) for n in names})
