@@ -117,13 +117,21 @@ def key_forms(name: str, key: str) -> set[str]:
 # ---------------------------------------------------------------------- shared helpers
 
 
-def text_target(key: str, zh: str, en: str, *aliases: str, required: bool = False) -> Target:
-    return Target(key=key, label_zh=zh, label_en=en, aliases=aliases, required=required)
+def text_target(
+    key: str, zh: str, en: str, *aliases: str, required: bool = False, type: str = "text"
+) -> Target:
+    """A column read as text, or as `type` (`ref`: a name or id, `date`, `email`)."""
+    return Target(key=key, label_zh=zh, label_en=en, aliases=aliases, required=required, type=type)
+
+
+def ref_target(key: str, zh: str, en: str, *aliases: str) -> Target:
+    """A column naming another record, by its name (the kind's resolver) or its id."""
+    return text_target(key, zh, en, *aliases, type="ref")
 
 
 def email_target(key: str, zh: str, en: str, *aliases: str) -> Target:
     """A text column checked as an email address (the services' rule for forms and the API)."""
-    return Target(key=key, label_zh=zh, label_en=en, aliases=aliases, type="email")
+    return text_target(key, zh, en, *aliases, type="email")
 
 
 def choice_target(key: str, zh: str, en: str, labels: dict[str, str], *aliases: str) -> Target:
@@ -193,6 +201,26 @@ def generic_update(
         return records.update_record(ctx, spec, record, record.version, changes)
 
     return update
+
+
+def generic_kind(
+    spec: RecordKind,
+    built_in: tuple[Target, ...],
+    dedupe: tuple[str, ...],
+    prepare: Prepare | None = None,
+    **more: Any,
+) -> ImportKind:
+    """An import through kht.record_service: `built_in` columns, checked by `plain_checks`
+    unless the kind gives its own `prepare`; `more` are ImportKind's other fields."""
+    return ImportKind(
+        spec=spec,
+        built_in=built_in,
+        prepare=prepare or plain_prepare(spec, built_in),
+        create=generic_create(spec),
+        update=generic_update(spec, built_in),
+        dedupe=dedupe,
+        **more,
+    )
 
 
 def customer_by_name(ctx: Ctx, text: str) -> int:
