@@ -51,6 +51,7 @@ from kht.events import (
 from kht.hookspecs import hookimpl
 from kht.plugin_types import (
     MENU_SECTIONS,
+    KindMenu,
     MenuItem,
     Panel,
     Permission,
@@ -97,6 +98,7 @@ __all__ = [
     "JSONType",
     "KhtError",
     "LeadConverted",
+    "KindMenu",
     "MenuItem",
     "Money",
     "N_",

@@ -125,6 +125,15 @@ class Permission(msgspec.Struct, frozen=True, kw_only=True):
     default_grants: dict[str, dict[str, Any]] = {}
 
 
+class KindMenu(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a record kind's list stands in the navigation: a `MENU_SECTIONS` key (empty: on
+    the bar by itself), a Bootstrap icon name and the order (lower first)."""
+
+    section: str = ""
+    icon: str = ""
+    order: int = 100
+
+
 class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     """How a record kind's web pages differ from the shared ones (kht.recordpages).
 
@@ -271,6 +280,9 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     # ---- web pages
     # The list, form and detail pages kht.recordpages builds (None: the kind has none).
     pages: RecordPages | None = None
+    # The kind's entry in the main navigation (its label, at `/<plural>`), shown to users
+    # whose role may view `module`.
+    menu: KindMenu | None = None
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en

@@ -18,7 +18,7 @@ from kht.emails import clean_email
 from kht.errors import NotFound, ValidationError
 from kht.fields import builtin
 from kht.lists.engine import Column
-from kht.plugin_types import RecordKind
+from kht.plugin_types import KindMenu, RecordKind
 
 KIND = "contact"
 MODULE = "contacts"
@@ -245,4 +245,5 @@ SPEC = msgspec.structs.replace(
     update_schema=ContactUpdate,
     delete=delete_contact,
     out_schema=ContactOut,
+    menu=KindMenu(section="customers", icon="person-lines-fill", order=25),
 )

@@ -16,7 +16,7 @@ from kht.emails import clean_email
 from kht.errors import ValidationError
 from kht.fields import builtin
 from kht.lists.engine import Column
-from kht.plugin_types import RecordKind
+from kht.plugin_types import KindMenu, RecordKind
 
 KIND = "customer"
 MODULE = "customers"
@@ -127,4 +127,5 @@ SPEC = RecordKind(
     out_schema=CustomerOut,
     bulk_schema=CustomerBulkRequest,
     bulk=bulk_group,
+    menu=KindMenu(section="customers", icon="people", order=20),
 )

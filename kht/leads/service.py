@@ -19,7 +19,7 @@ from kht.fields import builtin
 from kht.leads.models import STATUSES, Lead
 from kht.leads.schemas import LeadCreate, LeadOut, LeadUpdate
 from kht.lists.engine import Filter
-from kht.plugin_types import RecordKind
+from kht.plugin_types import KindMenu, RecordKind
 
 KIND = "lead"
 MODULE = "leads"
@@ -188,4 +188,5 @@ SPEC = msgspec.structs.replace(
     update_schema=LeadUpdate,
     delete=delete_lead,
     out_schema=LeadOut,
+    menu=KindMenu(section="customers", icon="funnel", order=15),
 )

@@ -17,7 +17,7 @@ from kht.context import Ctx
 from kht.errors import Conflict, ValidationError
 from kht.fields import builtin
 from kht.org.models import BusinessLine
-from kht.plugin_types import RecordKind
+from kht.plugin_types import KindMenu, RecordKind
 from kht.products.models import Product, money_value, rate_value
 from kht.products.schemas import ProductCreate, ProductOut, ProductUpdate
 
@@ -133,6 +133,7 @@ SPEC = RecordKind(
     update=update_product,
     update_schema=ProductUpdate,
     out_schema=ProductOut,
+    menu=KindMenu(section="sales", icon="box-seam", order=45),
 )
 
 __all__ = [
