@@ -26,6 +26,7 @@ from kht.errors import NotFound, ValidationError
 from kht.fields import fields_for
 from kht.normalise import phone_digits_sql, phone_forms, phone_key
 from kht.plugin_types import RecordKind
+from kht.records.schemas import out_of
 
 
 class Target(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,12 +76,9 @@ class ImportKind:
 
 
 def custom_target(definition: FieldDef) -> Target:
-    return Target(
-        key=definition.key,
-        label_zh=definition.label_zh,
-        label_en=definition.label_en,
-        type=definition.type,
-        required=definition.required,
+    return out_of(
+        Target,
+        definition,
         choices=definition.choice_keys,
         aliases=(definition.name,),
         custom=definition,

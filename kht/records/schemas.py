@@ -102,6 +102,11 @@ def update_schema(
 
 def out_of(schema: type[msgspec.Struct], source: Any, **computed: Any) -> Any:
     """`schema` filled from `source`'s attributes of the same names, and from `computed`
-    for what `source` does not hold as it is (a role's key, a list of ids)."""
-    names = schema.__struct_fields__
-    return schema(**{n: computed[n] if n in computed else getattr(source, n) for n in names})
+    for what `source` does not hold as it is (a role's key, a list of ids); a field that
+    neither gives keeps its default."""
+    values = {n: getattr(source, n, _MISSING) for n in schema.__struct_fields__}
+    values.update((n, v) for n, v in computed.items() if n in values)
+    return schema(**{n: v for n, v in values.items() if v is not _MISSING})
+
+
+_MISSING = object()
