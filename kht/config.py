@@ -56,6 +56,14 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_starttls: bool = True
+    # Webhooks (kht.webhooks): hosts (as written in a URL) an administrator allows to be
+    # private, loopback or link-local addresses; everything else must resolve to public ones.
+    webhook_allow_hosts: list[str] = msgspec.field(default_factory=list)
+    # Tries per delivery, failed tries in a row that disable a subscription, and the time a
+    # receiver has to answer.
+    webhook_max_attempts: Positive = 8
+    webhook_disable_after: Positive = 20
+    webhook_timeout_seconds: Positive = 10
 
 
 _ENV_FIELDS = {
@@ -82,6 +90,10 @@ _ENV_FIELDS = {
     "KHT_SMTP_PASSWORD": "smtp_password",
     "KHT_SMTP_FROM": "smtp_from",
     "KHT_SMTP_STARTTLS": "smtp_starttls",
+    "KHT_WEBHOOK_ALLOW_HOSTS": "webhook_allow_hosts",
+    "KHT_WEBHOOK_MAX_ATTEMPTS": "webhook_max_attempts",
+    "KHT_WEBHOOK_DISABLE_AFTER": "webhook_disable_after",
+    "KHT_WEBHOOK_TIMEOUT_SECONDS": "webhook_timeout_seconds",
 }
 _INT_FIELDS = {
     "sqlite_busy_timeout_ms",
@@ -93,13 +105,16 @@ _INT_FIELDS = {
     "import_max_bytes",
     "import_background_rows",
     "smtp_port",
+    "webhook_max_attempts",
+    "webhook_disable_after",
+    "webhook_timeout_seconds",
 }
 
 
 def _parse_env(field: str, raw: str) -> object:
     if field in {"debug", "secure_cookies", "trace_hooks", "smtp_starttls"}:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if field == "extra_plugins":
+    if field in {"extra_plugins", "webhook_allow_hosts"}:
         return [name.strip() for name in raw.split(",") if name.strip()]
     if field in _INT_FIELDS:
         return int(raw) if raw.strip().lstrip("-").isdigit() else raw  # msgspec names bad ones

@@ -29,6 +29,7 @@ from kht.sales.quotes.models import Quote, QuoteLine, QuoteTemplate
 from kht.search.models import SearchDocument
 from kht.tags.models import RecordTag, Tag
 from kht.value.models import ValueScore
+from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "CompanySettings",
@@ -80,4 +81,7 @@ __all__ = [
     "customer_group_members",
     "user_business_lines",
     "ValueScore",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

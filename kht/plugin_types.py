@@ -157,7 +157,15 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     - `labels(ctx) -> {field: {value: label}}`: labels of stored values known only at run
       time (a customer's lifecycle stages), for the list, the detail page and the history;
     - `list_context(ctx, rows) -> dict` and `detail_context(ctx, record) -> dict`: more
-      values for the templates (e.g. reference names for the cells);
+      values for the templates (e.g. reference names for the cells); `refs` among them
+      (`{field: {value: label}}`) labels the record's references (its contact's name), and
+      `can_edit` replaces the module's edit permission for the page's Edit button;
+    - `form_context(ctx, form, record) -> dict`: the same for the form (default
+      `detail_context`), `refs` giving a reference's choices (the customer's contacts);
+    - `new_values(ctx) -> dict`: what a new record's form starts with beyond the create
+      schema's defaults (today's date);
+    - `form_values(ctx, data, record) -> dict`: values of the kind's own inputs read from
+      the posted form (a quote's line editor), added to those of the declared fields;
     - `own_pages`: the pages the kind still serves with handlers of its own, `"form"`
       (new, create, edit, save) and/or `"detail"` (the record page and delete);
     - `form_template` / `detail_template`: the kind's own template, extending
@@ -177,6 +185,9 @@ class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     labels: Any = None
     list_context: Any = None
     detail_context: Any = None
+    form_context: Any = None
+    new_values: Any = None
+    form_values: Any = None
     own_pages: tuple[str, ...] = ()
     form_template: str = ""
     detail_template: str = ""

@@ -60,6 +60,7 @@ CORE_PLUGINS = (
     "kht.sales.analysis.plugin",
     "kht.value.plugin",
     "kht.admin.plugin",
+    "kht.webhooks.plugin",
 )
 
 

@@ -21,9 +21,11 @@ from kht.config import Settings
 log = logging.getLogger("kht.jobs")
 QUEUE = "kht"
 TASK_NAME = "kht.run_job"
+WEBHOOKS_TASK = "kht.deliver_webhooks"
 # One huey per queue location and process; each holds the `run_job` task bound to settings.
 _QUEUES: dict[str, tuple[Huey, Any]] = {}
 _RUNTIMES: dict[str, Any] = {}
+_WEBHOOK_TASKS: dict[int, Any] = {}  # id(huey) -> its `deliver_webhooks` task
 
 
 def redis_url() -> str:
@@ -83,6 +85,22 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
 
         run_reminders(runtime or _runtime(settings))
 
+    @huey.task(name=WEBHOOKS_TASK)
+    def deliver_webhooks() -> int:
+        """Send the webhook deliveries that are due (handed over after each commit)."""
+        from kht.webhooks.outbox import run_deliveries
+
+        return run_deliveries(runtime or _runtime(settings))
+
+    _WEBHOOK_TASKS[id(huey)] = deliver_webhooks
+
+    @huey.periodic_task(crontab(minute="*"), name="kht.retry_webhooks")
+    def retry_webhooks() -> None:
+        """Every minute: webhook retries whose wait is over, and what a hand-over missed."""
+        from kht.webhooks.outbox import run_deliveries
+
+        run_deliveries(runtime or _runtime(settings))
+
     @huey.periodic_task(crontab(hour="2", minute="30"), name="kht.reclaim_pool")
     def reclaim_pool() -> None:
         """Every night: customers nobody followed up go back to the shared pool."""
@@ -106,6 +124,12 @@ def submit(settings: Settings, job_id: int) -> None:
     task(job_id)
 
 
+def submit_webhooks(settings: Settings) -> None:
+    """Ask the worker to send the queued webhook deliveries now."""
+    huey, _ = queue_for(settings)
+    _WEBHOOK_TASKS[id(huey)]()
+
+
 def consume(settings: Settings, runtime: Any, workers: int) -> None:
     """Run the consumer until interrupted (`kht worker`)."""
     huey, _ = queue_for(settings, runtime)
@@ -117,6 +141,15 @@ def forget_queues() -> None:
     """Drop the per-process queues (tests switch settings and immediate mode)."""
     _QUEUES.clear()
     _RUNTIMES.clear()
+    _WEBHOOK_TASKS.clear()
 
 
-__all__ = ["consume", "forget_queues", "huey_path", "queue_for", "redis_url", "submit"]
+__all__ = [
+    "consume",
+    "forget_queues",
+    "huey_path",
+    "queue_for",
+    "redis_url",
+    "submit",
+    "submit_webhooks",
+]

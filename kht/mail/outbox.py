@@ -21,17 +21,17 @@ Message-ID stays the same (`<kht-outbox-<id>@…>`), so mail programs show it on
 from __future__ import annotations
 
 import logging
-import secrets
 import smtplib
 import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import Engine, event, or_, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from kht.config import Settings
 from kht.context import Ctx
+from kht.db.outbox import claim, due, once_after_commit
 from kht.mail.models import OutgoingMail
 
 log = logging.getLogger("kht.mail")
@@ -66,44 +66,16 @@ def queue(
 
 
 def _drain_after_commit(ctx: Ctx) -> None:
-    session = ctx.session
-    if session.info.get(_SCHEDULED):
-        return
-    session.info[_SCHEDULED] = True
-    engine, settings, clock = session.get_bind(), ctx.settings, ctx.now
-
-    def after_commit(committed: Session) -> None:
-        committed.info.pop(_SCHEDULED, None)
-        try:
-            drain(engine, settings, clock())
-        except Exception:  # the commit stands; the worker's next drain sends the mail
-            log.exception("sending queued mail after the commit failed")
-
-    event.listen(session, "after_commit", after_commit, once=True)
-
-
-def _claimable(now: datetime) -> list:
-    return [
-        OutgoingMail.status == "queued",
-        or_(OutgoingMail.next_attempt_at.is_(None), OutgoingMail.next_attempt_at <= now),
-        or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now),
-    ]
+    engine, settings, clock = ctx.session.get_bind(), ctx.settings, ctx.now
+    # A failure leaves the commit standing; the worker's next drain sends the mail.
+    once_after_commit(ctx.session, _SCHEDULED, lambda: drain(engine, settings, clock()))
 
 
 def drain(engine: Engine, settings: Settings, now: datetime) -> int:
     """Send every queued message that is due; returns how many the server took."""
     if not settings.smtp_host:
         return 0
-    token = secrets.token_hex(16)
-    with Session(engine) as session, session.begin():
-        due = select(OutgoingMail.id).where(*_claimable(now)).order_by(OutgoingMail.id)
-        session.execute(
-            update(OutgoingMail)
-            # Re-checked on the row itself: a sender that waited for another's claim skips it.
-            .where(OutgoingMail.id.in_(due.limit(BATCH).scalar_subquery()), *_claimable(now))
-            .values(claim=token, claimed_until=now + LEASE)
-            .execution_options(synchronize_session=False)
-        )
+    token = claim(engine, OutgoingMail, due(OutgoingMail, now), now, LEASE, BATCH)
     with Session(engine) as session:
         claimed = select(OutgoingMail).where(OutgoingMail.claim == token)
         mails = list(session.scalars(claimed.order_by(OutgoingMail.id)))

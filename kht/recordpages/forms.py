@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import msgspec
@@ -62,12 +63,23 @@ def _value(field: Any, raw: str) -> Any:
     return raw
 
 
+def _nullable(schema: Any) -> set[str]:
+    """The fields of `schema` that may be set to None (a reference the form clears)."""
+    return {
+        field.name
+        for field in msgspec.structs.fields(schema)
+        if type(None) in typing.get_args(field.type)
+    }
+
+
 def submitted(ctx: Ctx, spec: RecordKind, data: dict[str, Any], schema: Any) -> dict[str, Any]:
     """The values a form sent for `schema` (the create or the update Struct), custom fields
-    included. A choice left empty is left out (the schema's default applies); a field the
-    form did not send is left out too, so a kind's own inputs (a customer picker) simply
-    add to the declared ones."""
+    included. An input left empty is left out (the schema's default applies, an edit keeps
+    the value) unless the field may be None: then emptying it clears it (a contact). A
+    field the form did not send is left out too, so a kind's own inputs (a customer picker)
+    simply add to the declared ones."""
     accepted = schema_keys(schema)
+    nullable = _nullable(schema) if schema else set()
     shown = {field.name for field in form_fields(spec)}
     found: dict[str, Any] = {}
     for field in spec.fields:
@@ -76,7 +88,7 @@ def submitted(ctx: Ctx, spec: RecordKind, data: dict[str, Any], schema: Any) -> 
         if field.name not in accepted or not sent:
             continue
         value = _value(field, text(data, field.name))
-        if value is None and field.type in ("single_choice", "money", "number"):
+        if value is None and (field.name not in nullable or field.type == "single_choice"):
             continue  # the schema's default (a new record) or unchanged (an edit)
         found[field.name] = value
     if "ext" in accepted:

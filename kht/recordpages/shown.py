@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -28,7 +29,12 @@ EMPTY = (None, "", [], {})
 USER_KEYS = frozenset({"owner_id", "created_by_id", "updated_by_id"})
 HISTORY_ACTIONS = {**ACTION_LABELS, "purge": N_("Deleted for good")}
 # Where a reference links to on a record page.
-REF_URLS = {"customer_id": "/customers/{}", "contact_id": "/contacts/{}"}
+REF_URLS = {
+    "customer_id": "/customers/{}",
+    "contact_id": "/contacts/{}",
+    "opportunity_id": "/opportunities/{}",
+    "quote_id": "/quotes/{}",
+}
 
 
 def people(ctx: Ctx, ids: set[Any]) -> dict[int, str]:
@@ -93,18 +99,28 @@ class Shown:
             return "—"
         if key == "customer_id":
             return self.customers.get(value, f"#{value}")
-        if isinstance(value, bool):
-            return self.gettext(N_("Yes") if value else N_("No"))
-        if isinstance(value, datetime):
-            return value.astimezone(self.ctx.zone).strftime("%Y-%m-%d %H:%M")
-        if isinstance(value, date):
-            return value.isoformat()
+        if not isinstance(value, (str, list, dict)):
+            return self._plain(key, value)
         if isinstance(value, str):
             return self.choice(key, value)
         if isinstance(value, list):
             return ", ".join(str(item) for item in value)
-        if isinstance(value, dict):
-            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def _plain(self, key: str, value: Any) -> str:
+        """A number, date, time, yes/no or reference id as the reader sees it."""
+        if isinstance(value, bool):
+            return self.gettext(N_("Yes") if value else N_("No"))
+        labelled = self.labels.get(key, {})
+        if value in labelled:
+            return labelled[value]  # a reference's name (a stage, a product line, a contact)
+        if isinstance(value, datetime):
+            return value.astimezone(self.ctx.zone).strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, date):
+            return value.isoformat()
+        field = self.fields.get(key)
+        if isinstance(value, Decimal) and field is not None and field.type == "money":
+            return f"{value:,.2f}"
         return short_text(value, self.ctx.zone)
 
     def choice(self, key: str, value: str) -> str:
@@ -120,6 +136,8 @@ class Shown:
         """The page a referenced record's name links to ("" for none, or out of scope)."""
         if key == "customer_id" and value not in self.customers:
             return ""
+        if key != "customer_id" and value not in self.labels.get(key, {}):
+            return ""  # a contact, quote... the kind did not name: not one the reader may see
         return REF_URLS[key].format(value) if key in REF_URLS and value else ""
 
     def custom_value(self, field: Any, value: Any) -> str:

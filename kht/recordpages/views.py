@@ -18,7 +18,7 @@ from kht import record_service as records
 from kht.auth.permissions import require
 from kht.contacts.ui import record_panels, text, to_struct
 from kht.context import Ctx, RequestCtx
-from kht.errors import Conflict, ValidationError
+from kht.errors import Conflict, KhtError, ValidationError
 from kht.fields import fields_for
 from kht.lists.bulk import owner_choices
 from kht.lists.ui import ListState, list_context
@@ -116,6 +116,13 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
     return render(request, ctx, "lists/list.html", **context)
 
 
+def _with_refs(shown: Shown, more: dict[str, Any]) -> dict[str, Any]:
+    """The kind's extra template values; its `refs` label references on the page."""
+    for key, labels in more.pop("refs", {}).items():
+        shown.labels[key] = {**shown.labels.get(key, {}), **labels}
+    return more
+
+
 def form_page(
     request: Request,
     ctx: Ctx,
@@ -130,23 +137,26 @@ def form_page(
     pages = spec.pages
     assert pages is not None
     base = f"/{spec.plural}"
-    return render(
-        request,
-        ctx,
-        pages.form_template or "records/form.html",
-        status_code=status_code,
-        spec=spec,
-        base=base,
-        record=record,
-        title=getattr(record, title_field(spec), "") if record else "",
-        action=f"{base}/{record.id}/edit" if record else f"{base}/new",
-        form=form,
-        errors=errors,
-        builtin=form_fields(spec),
-        fields=fields_for(ctx, spec.kind),
-        shown=Shown(ctx, spec, {}),
-        **_extra(spec, "detail_context", ctx, record),
-    )
+    shown = Shown(ctx, spec, {})
+    if pages.form_context:
+        more = dict(pages.form_context(ctx, form, record))
+    else:
+        more = _extra(spec, "detail_context", ctx, record)
+    context = {
+        "spec": spec,
+        "base": base,
+        "record": record,
+        "title": getattr(record, title_field(spec), "") if record else "",
+        "action": f"{base}/{record.id}/edit" if record else f"{base}/new",
+        "form": form,
+        "errors": errors,
+        "builtin": form_fields(spec),
+        "fields": fields_for(ctx, spec.kind),
+        "shown": shown,
+    }
+    context.update(_with_refs(shown, more))
+    template = pages.form_template or "records/form.html"
+    return render(request, ctx, template, status_code=status_code, **context)
 
 
 def detail_page(
@@ -173,43 +183,45 @@ def detail_page(
         if b
         for a in b
     ]
-    return render(
-        request,
-        ctx,
-        pages.detail_template or "records/detail.html",
-        status_code=status_code,
-        spec=spec,
-        pages=pages,
-        base=base,
-        record=record,
-        title=getattr(record, title_field(spec), ""),
-        shown=shown,
-        details=[
-            (
-                field,
-                shown.value(field.name, getattr(record, field.name, None)),
-                shown.link(field.name, getattr(record, field.name, None)),
-            )
-            for field in detail_fields(spec)
-            if field.type != "long_text"
+    context = {
+        "spec": spec,
+        "pages": pages,
+        "base": base,
+        "record": record,
+        "title": getattr(record, title_field(spec), ""),
+        "shown": shown,
+        "custom": [
+            (f, shown.custom_value(f, ext.get(f.namespace, {}).get(f.name))) for f in fields
         ],
-        texts=[
-            (field, getattr(record, field.name, None))
-            for field in detail_fields(spec)
-            if field.type == "long_text"
-        ],
-        custom=[(f, shown.custom_value(f, ext.get(f.namespace, {}).get(f.name))) for f in fields],
-        form=form or record_values(spec, record),
-        errors=errors or {},
-        builtin=form_fields(spec),
-        fields=fields,
-        panels=record_panels(ctx, spec.kind, record),
-        actions=actions,
-        history=history,
-        can_delete=bool(ctx.user and ctx.user.can(spec.module, "delete")),
-        tz=ctx.zone,
-        **_extra(spec, "detail_context", ctx, record),
-    )
+        "form": form or record_values(spec, record),
+        "errors": errors or {},
+        "builtin": form_fields(spec),
+        "fields": fields,
+        "panels": record_panels(ctx, spec.kind, record),
+        "actions": actions,
+        "history": history,
+        "can_edit": bool(ctx.user and ctx.user.can(spec.module, "edit")),
+        "can_delete": bool(ctx.user and ctx.user.can(spec.module, "delete")),
+        "tz": ctx.zone,
+    }
+    context.update(_with_refs(shown, _extra(spec, "detail_context", ctx, record)))
+    # The fields are read once the kind's references have their labels.
+    shown_fields = [f for f in detail_fields(spec) if f.type != "long_text"]
+    context["details"] = [
+        (
+            field,
+            shown.value(field.name, getattr(record, field.name, None)),
+            shown.link(field.name, getattr(record, field.name, None)),
+        )
+        for field in shown_fields
+    ]
+    context["texts"] = [
+        (field, getattr(record, field.name, None))
+        for field in detail_fields(spec)
+        if field.type == "long_text"
+    ]
+    template = pages.detail_template or "records/detail.html"
+    return render(request, ctx, template, status_code=status_code, **context)
 
 
 def _version(data: dict[str, Any]) -> Any:
@@ -218,18 +230,38 @@ def _version(data: dict[str, Any]) -> Any:
 
 
 def _refused(exc: Conflict | ValidationError) -> dict[str, str]:
-    """Where a refusal is shown: a stale version above the form, bad input by its field."""
-    if isinstance(exc, Conflict):
+    """Where a refusal is shown: a stale version above the form, bad input by its field (a
+    conflict of the record's state, such as a quote no longer a draft, by its field too)."""
+    if isinstance(exc, Conflict) and exc.field in (None, "", "version"):
         return {"version": exc.message}
     return {exc.field or "": exc.message}
+
+
+def refused_on_page(
+    request: Request, ctx: Ctx, spec: RecordKind, record_id: int, exc: KhtError
+) -> Template:
+    """A button on the record's page refused (a stage gate, a stale version, a quote no
+    longer a draft, a payment already removed): the page again, nothing saved, with why
+    above it and the refusal's status (409, 422, 404)."""
+    ctx.session.rollback()
+    stale = isinstance(exc, Conflict) and exc.field in (None, "", "version")
+    errors = {"version" if stale else "": exc.message}
+    return detail_page(request, ctx, spec, record_id, errors=errors, status_code=exc.status)
+
+
+def _own_values(ctx: Ctx, spec: RecordKind, data: dict[str, Any], record: Any) -> dict[str, Any]:
+    """Values of the kind's own inputs (RecordPages.form_values), e.g. a quote's lines."""
+    hook = spec.pages.form_values if spec.pages else None
+    return dict(hook(ctx, data, record)) if hook else {}
 
 
 def create(request: Request, ctx: Ctx, spec: RecordKind, data: dict[str, Any]) -> Any:
     """Create from the form; bad input shows the form again (422) with what was typed."""
     values = submitted(ctx, spec, data, spec.create_schema)
     try:
+        values.update(_own_values(ctx, spec, data, None))
         record = completed(spec).create(ctx, to_struct(values, spec.create_schema, strict=False))
-    except ValidationError as exc:
+    except (Conflict, ValidationError) as exc:
         ctx.session.rollback()
         return form_page(request, ctx, spec, form=values, errors=_refused(exc), status_code=422)
     return Redirect(f"/{spec.plural}/{record.id}", status_code=303)
@@ -241,6 +273,7 @@ def save(request: Request, ctx: Ctx, spec: RecordKind, record_id: int, data: dic
     values = submitted(ctx, spec, data, spec.update_schema)
     version = _version(data)
     try:
+        values.update(_own_values(ctx, spec, data, get_record(ctx, spec, record_id)))
         change = to_struct({**values, "version": version}, spec.update_schema, strict=False)
         completed(spec).update(ctx, record_id, change)
     except (Conflict, ValidationError) as exc:
@@ -292,7 +325,8 @@ def kind_routes(spec: RecordKind) -> list[Any]:
         require(ctx.user, spec.module, "create")
         # The create schema's defaults, then what the link says (a contact's customer).
         given = {key: request.query_params.get(key) for key in request.query_params}
-        form = {**new_values(spec), **given, "ext": {}}
+        more = spec.pages.new_values(ctx) if spec.pages and spec.pages.new_values else {}
+        form = {**new_values(spec), **more, **given, "ext": {}}
         return form_page(request, ctx, spec, form=form, errors={})
 
     def created(

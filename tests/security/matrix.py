@@ -29,6 +29,7 @@ from kht.sales.processes.models import Process
 from kht.sales.quotes.models import QuoteTemplate
 from kht.tags.models import Tag
 from kht.testing import add_user, bearer, log_in
+from kht.webhooks.models import WebhookSubscription
 from tests.team import Team
 
 LEAK = "机密甲"  # in every sample's text, never in a request
@@ -224,6 +225,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "kind": "a record kind's name, not an id",
     "key": "a list column's key (inline cell edits), not an id",
     "name": "an installed plugin's name (/admin/plugins, administrators only), not an id",
+    "webhook_id": "webhook subscriptions: settings only administrators read or change",
     "file_path": "static files",
     "path": "the OpenAPI document",
 }
@@ -238,6 +240,7 @@ SHARED_MODELS: dict[str, Any] = {
     "category_id": CustomerCategory,
     "tag_id": Tag,
     "unit_id": Branch,
+    "webhook_id": WebhookSubscription,
 }
 
 
@@ -249,6 +252,8 @@ def _shared(v: Victims, c: TestClient) -> None:
         admin.post("/api/v1/branches", json={"name": f"{WORD} branch"})
         field = {"kind": "customer", "name": "victim_note", "label_zh": "备注", "label_en": "Note"}
         admin.post("/api/v1/custom-fields", json={**field, "type": "text"})
+        hook = {"name": f"{WORD} hook", "url": "https://example.com/h", "events": ["order.placed"]}
+        admin.post("/api/v1/webhooks", json=hook)
     with v.team.ctx(None) as ctx:
         for param, model in SHARED_MODELS.items():
             found = ctx.session.scalar(select(model.id).order_by(model.id).limit(1))

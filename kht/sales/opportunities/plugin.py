@@ -6,28 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, Panel, Problem, RecordAction, RecordKind
+from kht.plugin_types import MenuItem, Problem, RecordAction
+from kht.sales import hooks
 
-
-@hookimpl
-def kht_register_routes() -> list[Any]:
-    from kht.sales.opportunities import api, views
-
-    return [*api.ROUTES, *views.ROUTES]
-
-
-@hookimpl
-def kht_register_record_kinds() -> list[RecordKind]:
-    from kht.sales.opportunities.views import SPEC  # the service's, with its list page
-
-    return [SPEC]
-
-
-@hookimpl
-def kht_menu_items(ctx: Any) -> list[MenuItem]:
-    if ctx.user is None or not ctx.user.can("opportunities", "view"):
-        return []
-    return [
+kht_register_routes = hookimpl(hooks.routes("kht.sales.opportunities"))
+kht_register_record_kinds = hookimpl(hooks.record_kind("kht.sales.opportunities"))
+kht_menu_items = hookimpl(
+    hooks.menu(
+        "opportunities",
         MenuItem(
             key="opportunities",
             section="sales",
@@ -46,7 +32,8 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
             icon="kanban",
             order=41,
         ),
-    ]
+    )
+)
 
 
 @hookimpl
@@ -83,23 +70,19 @@ def kht_on_event(ctx: Any, event: Any) -> None:
         open_for_converted_lead(ctx, event)
 
 
-@hookimpl
-def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
-    """The customer's opportunities on its 360 page."""
-    if kind != "customer" or ctx.user is None or not ctx.user.can("opportunities", "view"):
-        return None
-    from kht.sales.opportunities.views import customer_panel_context
-
-    return [
-        Panel(
-            key="opportunities",
-            title_zh="销售机会",
-            title_en="Opportunities",
-            template="opportunities/panel.html",
-            order=15,
-            context=customer_panel_context(ctx, record),
-        )
-    ]
+# The customer's opportunities on its 360 page.
+kht_record_panels = hookimpl(
+    hooks.panel(
+        "opportunities",
+        ("customer",),
+        "kht.sales.opportunities.views:customer_panel_context",
+        key="opportunities",
+        title_zh="销售机会",
+        title_en="Opportunities",
+        template="opportunities/panel.html",
+        order=15,
+    )
+)
 
 
 @hookimpl

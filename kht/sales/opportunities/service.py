@@ -24,10 +24,11 @@ from kht.customers.models import Customer
 from kht.customers.service import get_customer
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import StageChanged
-from kht.fields import fields_for
-from kht.lists.engine import Column, Filter, custom_columns, tag_column
+from kht.fields import builtin
+from kht.lists.engine import Column, Filter
 from kht.org.models import BusinessLine, Department
 from kht.plugin_types import RecordKind
+from kht.sales.fields import col, shared, with_common_columns
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.opportunities.schemas import (
     Board,
@@ -51,36 +52,27 @@ BOARD_CARDS = 50
 CLOSED_DAYS_ON_BOARD = 30
 
 
-def _col(key: str, zh: str, en: str, type_: str, expr: Any, default: bool = False) -> Column:
-    return Column(key=key, label_zh=zh, label_en=en, type=type_, expr=expr, default=default)
-
-
 def columns(ctx: Ctx) -> dict[str, Column]:
     """Every column an opportunity list can show, filter and sort by."""
     o = Opportunity
     built_in = [
-        _col("name", "名称", "Name", "text", o.name, True),
-        _col("customer_id", "客户", "Customer", "ref", o.customer_id, True),
-        _col("stage_id", "阶段", "Stage", "ref", o.stage_id, True),
-        _col("amount", "金额", "Amount", "number", o.amount, True),
-        _col("probability", "赢率%", "Probability %", "number", o.probability),
-        _col("expected_close", "预计成交", "Expected close", "date", o.expected_close, True),
-        _col("status", "状态", "Status", "text", o.status, True),
-        _col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
-        _col("forecast_category", "预测类别", "Forecast category", "text", o.forecast_category),
-        _col("product_line_id", "产品线", "Product line", "ref", o.product_line_id),
-        _col("process_id", "销售流程", "Process", "ref", o.process_id),
-        _col("source", "来源", "Source", "text", o.source),
-        _col("competitors", "竞争对手", "Competitors", "text", o.competitors),
-        _col("currency", "币种", "Currency", "text", o.currency),
-        _col("closed_at", "关闭时间", "Closed", "date", o.closed_at),
-        _col("created_at", "创建时间", "Created", "date", o.created_at),
-        _col("updated_at", "更新时间", "Updated", "date", o.updated_at),
-        _col("id", "编号", "ID", "number", o.id),
-        tag_column(o, KIND),
+        col("name", "名称", "Name", "text", o.name, True),
+        col("customer_id", "客户", "Customer", "ref", o.customer_id, True),
+        col("stage_id", "阶段", "Stage", "ref", o.stage_id, True),
+        col("amount", "金额", "Amount", "number", o.amount, True),
+        col("probability", "赢率%", "Probability %", "number", o.probability),
+        col("expected_close", "预计成交", "Expected close", "date", o.expected_close, True),
+        col("status", "状态", "Status", "text", o.status, True),
+        col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
+        col("forecast_category", "预测类别", "Forecast category", "text", o.forecast_category),
+        col("product_line_id", "产品线", "Product line", "ref", o.product_line_id),
+        col("process_id", "销售流程", "Process", "ref", o.process_id),
+        col("source", "来源", "Source", "text", o.source),
+        col("competitors", "竞争对手", "Competitors", "text", o.competitors),
+        col("currency", "币种", "Currency", "text", o.currency),
+        col("closed_at", "关闭时间", "Closed", "date", o.closed_at),
     ]
-    every = built_in + custom_columns(o, fields_for(ctx, KIND))
-    return {column.key: column for column in every}
+    return with_common_columns(ctx, o, KIND, built_in)
 
 
 def filtered(
@@ -467,6 +459,31 @@ def to_out(ctx: Ctx, opportunity: Opportunity, tags: list[str] | None = None) ->
     return records.record_out(OpportunityOut, opportunity, tags, stage_key=stage_key)
 
 
+FIELDS = (
+    builtin("name", "text", "名称", "Name", required=True),
+    *shared("customer_id", "contact_id", "currency", "owner_id"),
+    builtin("amount", "money", "金额", "Amount", required=True),
+    builtin("probability", "number", "赢率%", "Probability %"),
+    builtin("expected_close", "date", "预计成交", "Expected close"),
+    builtin("stage_id", "number", "阶段", "Stage"),
+    builtin("status", "single_choice", "状态", "Status", choices=("open", "won", "lost")),
+    builtin(
+        "forecast_category",
+        "single_choice",
+        "预测类别",
+        "Forecast category",
+        choices=("pipeline", "best_case", "commit", "omitted"),
+    ),
+    builtin("product_line_id", "number", "产品线", "Product line"),
+    builtin("process_id", "number", "销售流程", "Process"),
+    builtin("competitors", "text", "竞争对手", "Competitors"),
+    builtin("source", "text", "来源", "Source"),
+    builtin("close_reason", "text", "关闭原因", "Close reason"),
+    builtin("closed_at", "date", "关闭时间", "Closed"),
+    builtin("stage_entered_at", "date", "进入本阶段时间", "In stage since"),
+    builtin("description", "long_text", "说明", "Description"),
+)
+
 SPEC = RecordKind(
     kind=KIND,
     model=Opportunity,
@@ -474,6 +491,7 @@ SPEC = RecordKind(
     label_zh="销售机会",
     label_en="Opportunities",
     plural="opportunities",
+    fields=FIELDS,
     open_filter=lambda: Opportunity.status == "open",
     columns=columns,
     query=filtered,

@@ -1,8 +1,9 @@
-"""Opportunity UI: the list, the kanban board, an opportunity's page, its form, moves."""
+"""Opportunity UI: the shared record pages (kht.recordpages) with the opportunity's own
+blocks (stage path, close form, stage history, the customer and process of a new one), the
+kanban board and the stage moves."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import msgspec
@@ -10,42 +11,21 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Response, Template
 
-from kht.auth.permissions import require
-from kht.contacts.service import contact_choices, customer_names, find_contact
-from kht.contacts.ui import ext_from_form, history_rows, text, to_struct
+from kht.contacts.service import contact_choices, customer_names
+from kht.contacts.ui import text
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, ValidationError
-from kht.fields import fields_for
 from kht.lists.bulk import owner_choices
 from kht.plugin_types import RecordAction, RecordPages
 from kht.products.service import line_names
+from kht.recordpages.views import refused_on_page
 from kht.sales.opportunities import service
 from kht.sales.opportunities.models import Opportunity
-from kht.sales.opportunities.schemas import OpportunityCreate, OpportunityUpdate
+from kht.sales.pages import customer_of, customer_options, customer_refs, references
 from kht.sales.processes import service as processes
 from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
-FIELD_LABELS = {
-    "name": N_("Name"),
-    "amount": N_("Amount"),
-    "currency": N_("Currency"),
-    "expected_close": N_("Expected close"),
-    "stage_id": N_("Stage"),
-    "status": N_("Status"),
-    "probability": N_("Probability %"),
-    "forecast_category": N_("Forecast category"),
-    "competitors": N_("Competitors"),
-    "source": N_("Source"),
-    "contact_id": N_("Contact"),
-    "product_line_id": N_("Product line"),
-    "description": N_("Description"),
-    "close_reason": N_("Close reason"),
-    "closed_at": N_("Closed"),
-    "stage_entered_at": N_("In stage since"),
-    "owner_id": N_("Owner"),
-}
-PLAIN = ("name", "amount", "currency", "competitors", "source", "description", "forecast_category")
 FORECAST = (
     ("pipeline", N_("Pipeline")),
     ("best_case", N_("Best case")),
@@ -69,24 +49,6 @@ def _labels(ctx: Ctx) -> dict[str, dict[Any, str]]:
         "process_id": {p.id: _label(ctx, p) for p in processes.list_processes(ctx)},
         **{key: {k: gettext(v) for k, v in labels.items()} for key, labels in CHOICES.items()},
     }
-
-
-def _customers(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
-    return {"refs": {"customer_id": customer_names(ctx, {row.customer_id for row in rows})}}
-
-
-# The list is the shared one; the form and the page are still the opportunity's own.
-PAGES = RecordPages(
-    list_actions=(
-        RecordAction(
-            key="board", label_zh="销售看板", label_en="Pipeline board", url="/opportunities/board"
-        ),
-    ),
-    labels=_labels,
-    list_context=_customers,
-    own_pages=("form", "detail"),
-)
-SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
 @get("/opportunities/board", sync_to_thread=True, include_in_schema=False)
@@ -165,53 +127,72 @@ def _stage_rows(ctx: Ctx, opportunity: Opportunity) -> list[dict[str, Any]]:
     ]
 
 
-@get("/opportunities/{opportunity_id:int}", sync_to_thread=True, include_in_schema=False)
-def opportunity_page(request: Request, ctx: RequestCtx, opportunity_id: FromPath[int]) -> Template:
-    """One opportunity: its fields, stage path, stage history, panels and history."""
-    opportunity = service.get_opportunity(ctx, opportunity_id)
-    hook = ctx.hook
-    panels = sorted(
-        (
-            p
-            for b in hook.kht_record_panels(ctx=ctx, kind=service.KIND, record=opportunity)
-            if b
-            for p in b
+def _detail(ctx: Ctx, opportunity: Opportunity) -> dict[str, Any]:
+    """The stage path and the stays in stages; the contact's name where the reader may see
+    it (like the customer's)."""
+    return {
+        "refs": references(ctx, opportunity),
+        "process": processes.get_process(ctx, opportunity.process_id),
+        "stages": _stage_rows(ctx, opportunity),
+        "stays": service.stage_history(ctx, opportunity.id),
+        "people": dict(owner_choices(ctx)),
+    }
+
+
+def _form(ctx: Ctx, form: dict[str, Any], opportunity: Opportunity | None) -> dict[str, Any]:
+    """The customer picker (a new one), the customer's contacts, the processes to start in."""
+    customer_id = customer_of(form, opportunity)
+    return {
+        "refs": {"contact_id": dict(contact_choices(ctx, customer_id))},
+        "customer": customer_names(ctx, {customer_id}).get(customer_id or 0, ""),
+        "processes": processes.list_processes(ctx, active_only=True),
+    }
+
+
+# The shared list, form and page; the stage path, the close form and the stage history are
+# the opportunity's own blocks (opportunities/detail.html), the customer picker and the
+# process of a new one its form's (opportunities/form.html).
+PAGES = RecordPages(
+    form_fields=(
+        "name",
+        "contact_id",
+        "amount",
+        "currency",
+        "expected_close",
+        "product_line_id",
+        "forecast_category",
+        "source",
+        "competitors",
+        "description",
+    ),
+    detail_fields=(
+        "customer_id",
+        "contact_id",
+        "amount",
+        "currency",
+        "probability",
+        "expected_close",
+        "forecast_category",
+        "owner_id",
+        "product_line_id",
+        "competitors",
+        "source",
+        "description",
+    ),
+    badge="status",
+    list_actions=(
+        RecordAction(
+            key="board", label_zh="销售看板", label_en="Pipeline board", url="/opportunities/board"
         ),
-        key=lambda panel: (panel.order, panel.key),
-    )
-    actions = [
-        a
-        for b in hook.kht_record_actions(ctx=ctx, kind=service.KIND, record=opportunity)
-        if b
-        for a in b
-    ]
-    # Like the customer's name: shown only when the caller may see the contact.
-    contact = find_contact(ctx, opportunity.contact_id) if opportunity.contact_id else None
-    fields = fields_for(ctx, service.KIND)
-    ext = opportunity.ext or {}
-    people = dict(owner_choices(ctx))
-    return render(
-        request,
-        ctx,
-        "opportunities/detail.html",
-        o=opportunity,
-        customer=customer_names(ctx, {opportunity.customer_id}).get(opportunity.customer_id, ""),
-        contact=contact,
-        owner=people.get(opportunity.owner_id or 0, "—"),
-        people=people,
-        line=line_names(ctx).get(opportunity.product_line_id or 0, "—"),
-        process=processes.get_process(ctx, opportunity.process_id),
-        stages=_stage_rows(ctx, opportunity),
-        stays=service.stage_history(ctx, opportunity.id),
-        custom=[(f, f.shown(ext.get(f.namespace, {}).get(f.name), ctx.language)) for f in fields],
-        panels=panels,
-        actions=actions,
-        history=history_rows(ctx, service.KIND, opportunity.id, FIELD_LABELS, CHOICES),
-        can_edit=ctx.user is not None and ctx.user.can(service.MODULE, "edit"),
-        forecast=dict(FORECAST),
-        tz=ctx.zone,
-        notice=request.query_params.get("notice", ""),
-    )
+    ),
+    labels=_labels,
+    list_context=customer_refs,
+    detail_context=_detail,
+    form_context=_form,
+    form_template="opportunities/form.html",
+    detail_template="opportunities/detail.html",
+)
+SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
 @post("/opportunities/{opportunity_id:int}/stage", sync_to_thread=True, include_in_schema=False)
@@ -245,137 +226,11 @@ def move_from_page(
             )
     except (ValidationError, Conflict) as exc:
         ctx.session.rollback()
-        page = opportunity_page.fn(request, ctx, opportunity_id)
-        page.context["error"] = exc.message
-        page.status_code = exc.status
-        return page
+        return refused_on_page(request, ctx, SPEC, opportunity_id, exc)
     return Redirect(f"/opportunities/{opportunity_id}", status_code=303)
 
 
-def _form_values(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {key: text(data, key) for key in PLAIN}
-    values["amount"] = values["amount"] or "0"
-    values["currency"] = values["currency"] or "CNY"
-    values["forecast_category"] = values["forecast_category"] or "pipeline"
-    for key in ("contact_id", "product_line_id", "customer_id", "process_id"):
-        raw = text(data, key)
-        values[key] = int(raw) if raw.isdigit() else None
-    close = text(data, "expected_close")
-    try:
-        values["expected_close"] = date.fromisoformat(close) if close else None
-    except ValueError:
-        raise ValidationError(
-            "expected close must look like YYYY-MM-DD", "expected_close"
-        ) from None
-    values["ext"] = ext_from_form(fields_for(ctx, service.KIND), data)
-    return values
-
-
-def _form(
-    request: Request,
-    ctx: Ctx,
-    *,
-    form: dict[str, Any],
-    errors: dict[str, str],
-    opportunity: Opportunity | None = None,
-    status_code: int = 200,
-) -> Template:
-    customer_id = form.get("customer_id")
-    return render(
-        request,
-        ctx,
-        "opportunities/form.html",
-        status_code=status_code,
-        form=form,
-        errors=errors,
-        opportunity=opportunity,
-        customer=customer_names(ctx, {customer_id}).get(customer_id or 0, ""),
-        contacts=contact_choices(ctx, customer_id),
-        lines=line_names(ctx),
-        processes=processes.list_processes(ctx, active_only=True),
-        forecast=FORECAST,
-        fields=fields_for(ctx, service.KIND),
-    )
-
-
-@get("/opportunities/new", sync_to_thread=True, include_in_schema=False)
-def new_opportunity(
-    request: Request, ctx: RequestCtx, customer_id: FromQuery[int | None] = None
-) -> Template:
-    require(ctx.user, service.MODULE, "create")
-    form = {"customer_id": customer_id, "amount": "0.00", "currency": "CNY", "ext": {}}
-    return _form(request, ctx, form=form, errors={})
-
-
-@post("/opportunities/new", sync_to_thread=True, include_in_schema=False)
-def create_opportunity(
-    request: Request, ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]
-) -> Template | Redirect:
-    form: dict[str, Any] = {key: text(data, key) for key in PLAIN}
-    try:
-        values = form = _form_values(ctx, data)
-        if values["customer_id"] is None:
-            raise ValidationError("choose a customer", "customer_id")
-        created = service.create_opportunity(ctx, to_struct(values, OpportunityCreate))
-    except (ValidationError, Conflict) as exc:
-        ctx.session.rollback()
-        errors = {exc.field or "": exc.message}
-        return _form(request, ctx, form=form, errors=errors, status_code=exc.status)
-    return Redirect(f"/opportunities/{created.id}", status_code=303)
-
-
-@get("/opportunities/{opportunity_id:int}/edit", sync_to_thread=True, include_in_schema=False)
-def edit_opportunity(request: Request, ctx: RequestCtx, opportunity_id: FromPath[int]) -> Template:
-    o = service.get_opportunity(ctx, opportunity_id)
-    form = {key: getattr(o, key) for key in PLAIN}
-    form.update(
-        customer_id=o.customer_id,
-        contact_id=o.contact_id,
-        product_line_id=o.product_line_id,
-        expected_close=o.expected_close,
-        ext=o.ext or {},
-        version=o.version,
-    )
-    return _form(request, ctx, form=form, errors={}, opportunity=o)
-
-
-@post("/opportunities/{opportunity_id:int}/edit", sync_to_thread=True, include_in_schema=False)
-def update_opportunity(
-    request: Request,
-    ctx: RequestCtx,
-    opportunity_id: FromPath[int],
-    data: URLEncodedBody[dict[str, Any]],
-) -> Template | Redirect:
-    """Save the form; it carries the version it was shown, so a stale save gets 409."""
-    o = service.get_opportunity(ctx, opportunity_id)
-    version = text(data, "version")
-    form: dict[str, Any] = {key: text(data, key) for key in PLAIN}
-    try:
-        values = form = _form_values(ctx, data)
-        values.pop("customer_id", None)
-        values.pop("process_id", None)
-        change = to_struct(
-            {**values, "version": int(version) if version.isdigit() else -1}, OpportunityUpdate
-        )
-        service.update_opportunity(ctx, opportunity_id, change)
-    except (ValidationError, Conflict) as exc:
-        ctx.session.rollback()
-        form.update(customer_id=o.customer_id, version=version)
-        errors = {exc.field or "": exc.message}
-        return _form(request, ctx, form=form, errors=errors, opportunity=o, status_code=exc.status)
-    return Redirect(f"/opportunities/{opportunity_id}", status_code=303)
-
-
-@get("/opportunities/customer-options", sync_to_thread=True, include_in_schema=False)
-def customer_options(ctx: RequestCtx, q: FromQuery[str] = "") -> list[dict[str, Any]]:
-    """Customers in the user's scope whose name matches `q` (the form's picker)."""
-    from kht.customers.service import list_customers
-
-    rows, _ = list_customers(ctx, q=q, page_size=20)
-    return [{"id": row.id, "name": row.name} for row in rows]
-
-
-def customer_panel_context(ctx: Ctx, customer: Any) -> dict[str, Any]:
+def customer_panel_context(ctx: Ctx, kind: str, customer: Any) -> dict[str, Any]:
     """The customer's opportunities (in scope), open first."""
     from kht.lists.engine import Filter
 
@@ -394,13 +249,8 @@ def customer_panel_context(ctx: Ctx, customer: Any) -> dict[str, Any]:
 
 
 ROUTES = [
-    customer_options,
+    customer_options("/opportunities/customer-options"),
     board_page,
     move_from_board,
-    opportunity_page,
     move_from_page,
-    new_opportunity,
-    create_opportunity,
-    edit_opportunity,
-    update_opportunity,
 ]

@@ -15,16 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, func, select
 
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import OrderPlaced, RecordUpdated
-from kht.fields import fields_for
-from kht.lists.engine import Column, Filter, custom_columns, tag_column
+from kht.fields import builtin
+from kht.lists.engine import Column, Filter
 from kht.plugin_types import RecordKind
+from kht.sales.fields import col, shared, with_common_columns
 from kht.sales.orders.models import STATUSES, Order, OrderLine, Payment, PaymentPlan
 from kht.sales.orders.schemas import (
     MonthPayments,
@@ -44,31 +45,22 @@ MODULE = "orders"
 NUMBER_LOCK = 7_510_002  # pg_advisory_xact_lock key for order numbers
 
 
-def _col(key: str, zh: str, en: str, type_: str, expr: Any, default: bool = False, **kw: Any):
-    return Column(key=key, label_zh=zh, label_en=en, type=type_, expr=expr, default=default, **kw)
-
-
 def columns(ctx: Ctx) -> dict[str, Column]:
     """Every column an order list can show, filter and sort by (custom fields included)."""
     o = Order
     built_in = [
-        _col("number", "订单编号", "Number", "text", o.number, True),
-        _col("customer_id", "客户", "Customer", "ref", o.customer_id, True),
-        _col("status", "状态", "Status", "choice", o.status, True, choices=STATUSES),
-        _col("order_date", "下单日期", "Order date", "date", o.order_date, True),
-        _col("total", "合计", "Total", "number", o.total, True),
-        _col("paid_total", "已回款", "Paid", "number", o.paid_total, True),
-        _col("currency", "币种", "Currency", "text", o.currency),
-        _col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
-        _col("quote_id", "报价", "Quote", "ref", o.quote_id),
-        _col("opportunity_id", "销售机会", "Opportunity", "ref", o.opportunity_id),
-        _col("created_at", "创建时间", "Created", "date", o.created_at),
-        _col("updated_at", "更新时间", "Updated", "date", o.updated_at),
-        _col("id", "编号", "ID", "number", o.id),
-        tag_column(o, KIND),
+        col("number", "订单编号", "Number", "text", o.number, True),
+        col("customer_id", "客户", "Customer", "ref", o.customer_id, True),
+        col("status", "状态", "Status", "choice", o.status, True, choices=STATUSES),
+        col("order_date", "下单日期", "Order date", "date", o.order_date, True),
+        col("total", "合计", "Total", "number", o.total, True),
+        col("paid_total", "已回款", "Paid", "number", o.paid_total, True),
+        col("currency", "币种", "Currency", "text", o.currency),
+        col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
+        col("quote_id", "报价", "Quote", "ref", o.quote_id),
+        col("opportunity_id", "销售机会", "Opportunity", "ref", o.opportunity_id),
     ]
-    every = built_in + custom_columns(o, fields_for(ctx, KIND))
-    return {column.key: column for column in every}
+    return with_common_columns(ctx, o, KIND, built_in)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -94,8 +86,8 @@ def get_order(ctx: Ctx, order_id: int, *, deleted: bool = False) -> Order:
 
 
 def lines_of(ctx: Ctx, order_id: int) -> list[OrderLine]:
-    query = select(OrderLine).where(OrderLine.order_id == order_id)
-    return list(ctx.session.scalars(query.order_by(OrderLine.position, OrderLine.id)))
+    """An order's lines in order."""
+    return line_rules.stored_lines(ctx, OrderLine, OrderLine.order_id, order_id)
 
 
 def plan_of(ctx: Ctx, order_id: int) -> list[PaymentPlan]:
@@ -117,12 +109,9 @@ def planned_total(ctx: Ctx, order_id: int) -> Decimal:
 
 def orders_of(ctx: Ctx, *, customer_id: int | None = None, opportunity_id: int | None = None):
     """Orders in scope of one customer or one opportunity, newest first."""
-    query = filtered(ctx)
-    if customer_id is not None:
-        query = query.where(Order.customer_id == customer_id)
-    if opportunity_id is not None:
-        query = query.where(Order.opportunity_id == opportunity_id)
-    return list(ctx.session.scalars(query.order_by(Order.order_date.desc(), Order.id.desc())))
+    return line_rules.documents_of(
+        ctx, filtered(ctx), Order.order_date, customer_id, opportunity_id
+    )
 
 
 # ---------------------------------------------------------------------------- placing
@@ -184,8 +173,7 @@ def order_from_quote(ctx: Ctx, quote: Any, quote_lines: list[Any]) -> Order:
 
 
 def _fresh(order: Order, version: int | None) -> None:
-    if version is not None and version != order.version:
-        raise Conflict(f"order {order.id} was changed by someone else; reload it", "version")
+    line_rules.fresh(order, version, "order")
 
 
 def _touch(ctx: Ctx, order: Order, label: str, old: Any, new: Any) -> None:
@@ -214,7 +202,7 @@ def update_order(ctx: Ctx, order_id: int, data: OrderUpdate) -> Order:
     raw_lines = line_rules.lines_to_replace(changes, bool(lines_of(ctx, order.id)))
     if "contact_id" in changes:
         line_rules.check_contact(ctx, changes["contact_id"], order.customer_id)
-    old_summary = new_summary = ""
+    summaries = ("", "")
     if raw_lines is not msgspec.UNSET:
         if order.status != "open":
             raise Conflict(f"order {order.number} is {order.status}: its lines are final", "lines")
@@ -227,27 +215,9 @@ def update_order(ctx: Ctx, order_id: int, data: OrderUpdate) -> Order:
                 f"the new total {totals.total} is below the planned or received payments ({floor})",
                 "lines",
             )
-        old_summary = line_rules.lines_summary(lines_of(ctx, order.id))
-        new_summary = line_rules.lines_summary(rows)
-        ctx.session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
-        ctx.session.add_all(OrderLine(order_id=order.id, **row) for row in rows)
+        summaries = line_rules.replace_lines(ctx, order, rows, OrderLine, "order_id")
         changes.update(line_rules.totals_values(totals))
-    version = order.version
-    with line_rules.service_write(ctx, KIND, order.id):
-        records.update_record(ctx, SPEC, order, data.version, changes)
-    if old_summary != new_summary:
-        if order.version == version:
-            order.updated_at = ctx.now()
-            ctx.session.flush()
-        ctx.fire(
-            RecordUpdated(
-                kind=KIND,
-                record_id=order.id,
-                user_id=ctx.user_id,
-                changes={"lines": [old_summary, new_summary]},
-            )
-        )
-    return order
+    return line_rules.save_document(ctx, SPEC, order, data.version, changes, summaries)
 
 
 def delete_order(ctx: Ctx, order_id: int) -> None:
@@ -263,79 +233,75 @@ def _payable(ctx: Ctx, order_id: int) -> Order:
     return order
 
 
-def add_plan(ctx: Ctx, order_id: int, data: PlanIn) -> PaymentPlan:
-    """Expect a payment on a date; the plan may add up to at most the order's total."""
-    order = _payable(ctx, order_id)
-    amount = check_money(data.amount, "amount", positive=True)
-    planned = planned_total(ctx, order.id)
-    if planned + amount > order.total:
+def _add_row(ctx: Ctx, order: Order, row: Any, so_far: Decimal, what: str) -> Any:
+    """Store a plan row or payment of `order` whose amounts, with those `so_far`, may add
+    up to at most the order's total (422 naming `amount`)."""
+    row.amount = check_money(row.amount, "amount", positive=True)
+    if so_far + row.amount > order.total:
         raise ValidationError(
-            f"the payment plan would add up to {planned + amount}, more than the order's "
+            f"{what} would add up to {so_far + row.amount}, more than the order's "
             f"total {order.total}",
             "amount",
         )
-    row = PaymentPlan(
-        order_id=order.id,
-        due_date=data.due_date,
-        amount=amount,
-        note=data.note.strip(),
-        created_by_id=ctx.user_id,
-        updated_by_id=ctx.user_id,
-    )
+    row.order_id = order.id
+    row.created_by_id = row.updated_by_id = ctx.user_id
     ctx.session.add(row)
     ctx.session.flush()
-    _touch(ctx, order, "payment_plan", None, f"{row.due_date} {amount}")
+    return row
+
+
+def _remove_row(ctx: Ctx, order: Order, model: Any, row_id: int, what: str) -> Any:
+    """Delete a plan row or payment of `order` (404 when it is not one of the order's)."""
+    row = ctx.session.get(model, row_id)
+    if row is None or row.order_id != order.id:
+        raise NotFound(f"{what} {row_id} not found")
+    ctx.session.delete(row)
+    ctx.session.flush()
+    return row
+
+
+def _repaid(ctx: Ctx, order: Order) -> None:
+    """Store the sum of the order's payments as its `paid_total` (audited)."""
+    with line_rules.service_write(ctx, KIND, order.id):
+        records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+
+
+def add_plan(ctx: Ctx, order_id: int, data: PlanIn) -> PaymentPlan:
+    """Expect a payment on a date; the plan may add up to at most the order's total."""
+    order = _payable(ctx, order_id)
+    values = {"due_date": data.due_date, "amount": data.amount, "note": data.note.strip()}
+    planned = planned_total(ctx, order.id)
+    row = _add_row(ctx, order, PaymentPlan(**values), planned, "the payment plan")
+    _touch(ctx, order, "payment_plan", None, f"{row.due_date} {row.amount}")
     return row
 
 
 def remove_plan(ctx: Ctx, order_id: int, plan_id: int) -> None:
     """Drop an expected payment."""
     order = _payable(ctx, order_id)
-    row = ctx.session.get(PaymentPlan, plan_id)
-    if row is None or row.order_id != order.id:
-        raise NotFound(f"payment plan {plan_id} not found")
-    label = f"{row.due_date} {row.amount}"
-    ctx.session.delete(row)
-    ctx.session.flush()
-    _touch(ctx, order, "payment_plan", label, None)
+    row = _remove_row(ctx, order, PaymentPlan, plan_id, "payment plan")
+    _touch(ctx, order, "payment_plan", f"{row.due_date} {row.amount}", None)
 
 
 def add_payment(ctx: Ctx, order_id: int, data: PaymentIn) -> Payment:
     """Record money received; payments may add up to at most the order's total (422)."""
     order = _payable(ctx, order_id)
-    amount = check_money(data.amount, "amount", positive=True)
-    if order.paid_total + amount > order.total:
-        raise ValidationError(
-            f"payments would add up to {order.paid_total + amount}, more than the order's "
-            f"total {order.total}",
-            "amount",
-        )
-    row = Payment(
-        order_id=order.id,
-        received_on=data.received_on,
-        amount=amount,
-        method=data.method.strip(),
-        reference=data.reference.strip(),
-        created_by_id=ctx.user_id,
-        updated_by_id=ctx.user_id,
-    )
-    ctx.session.add(row)
-    ctx.session.flush()
-    with line_rules.service_write(ctx, KIND, order.id):
-        records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+    values = {
+        "received_on": data.received_on,
+        "amount": data.amount,
+        "method": data.method.strip(),
+        "reference": data.reference.strip(),
+    }
+    row = _add_row(ctx, order, Payment(**values), order.paid_total, "payments")
+    _repaid(ctx, order)
     return row
 
 
 def remove_payment(ctx: Ctx, order_id: int, payment_id: int) -> None:
     """Take back a payment recorded by mistake."""
     order = _payable(ctx, order_id)
-    row = ctx.session.get(Payment, payment_id)
-    if row is None or row.order_id != order.id:
-        raise NotFound(f"payment {payment_id} not found")
-    ctx.session.delete(row)
-    ctx.session.flush()
-    with line_rules.service_write(ctx, KIND, order.id):
-        records.update_record(ctx, SPEC, order, None, {"paid_total": _paid(ctx, order.id)})
+    _remove_row(ctx, order, Payment, payment_id, "payment")
+    _repaid(ctx, order)
 
 
 def _paid(ctx: Ctx, order_id: int) -> Decimal:
@@ -452,6 +418,15 @@ def to_out(ctx: Ctx, order: Order, tags: list[str] | None = None) -> OrderOut:
     )
 
 
+FIELDS = (
+    builtin("number", "text", "订单编号", "Order number"),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    builtin("order_date", "date", "下单日期", "Order date"),
+    builtin("paid_total", "money", "已回款", "Paid"),
+    *shared("customer_id", "contact_id", "quote_id", "opportunity_id", "owner_id"),
+    *shared("currency", "total", "notes"),
+)
+
 SPEC = RecordKind(
     kind=KIND,
     model=Order,
@@ -459,6 +434,7 @@ SPEC = RecordKind(
     label_zh="订单",
     label_en="Orders",
     plural="orders",
+    fields=FIELDS,
     open_filter=lambda: Order.status == "open",
     columns=columns,
     query=filtered,

@@ -1,29 +1,35 @@
-"""Order UI pages: the shared list page, an order's page (lines, payment plan, payments,
-status), the form for an order entered directly, and the record panels."""
+"""Order UI pages: the shared record pages (kht.recordpages) with the order's own blocks
+(status buttons, lines, payment plan, payments, the line editor of its form), the handlers
+of those buttons, and the record panels."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from kht.auth.permissions import require
-from kht.contacts.service import customer_names
-from kht.contacts.ui import ext_from_form, history_rows, people, text, to_struct
+from kht.contacts.service import contact_choices
+from kht.contacts.ui import text, to_struct
 from kht.context import Ctx, RequestCtx
 from kht.errors import Conflict, KhtError, NotFound, ValidationError
-from kht.fields import fields_for
 from kht.plugin_types import RecordPages
+from kht.recordpages.views import refused_on_page
 from kht.sales.orders import service
 from kht.sales.orders.models import Order
-from kht.sales.orders.schemas import OrderCreate, OrderUpdate, PaymentIn, PlanIn
+from kht.sales.orders.schemas import OrderUpdate, PaymentIn, PlanIn
+from kht.sales.pages import (
+    customer_of,
+    customer_refs,
+    lines_form,
+    posted_lines,
+    references,
+    status_labels,
+)
 from kht.sales.quotes.pricing import amount_in_words
-from kht.sales.quotes.views import _editor_lines, _line_rows
-from kht.web.i18n import N_, translations
-from kht.web.pages import render
+from kht.web.i18n import N_
 
 STATUS_LABELS = {
     "open": N_("In progress"),
@@ -31,67 +37,67 @@ STATUS_LABELS = {
     "cancelled": N_("Cancelled"),
 }
 STATUS_COLOURS = {"open": "primary", "fulfilled": "success", "cancelled": "secondary"}
-FIELD_LABELS = {
-    "number": N_("Order number"),
-    "status": N_("Status"),
-    "order_date": N_("Order date"),
-    "notes": N_("Notes"),
-    "total": N_("Total"),
-    "paid_total": N_("Paid"),
-    "lines": N_("Lines"),
-    "payment_plan": N_("Payment plan"),
-    "owner_id": N_("Owner"),
-    "contact_id": N_("Contact"),
-}
 
 
-def _status(ctx: Ctx) -> dict[str, dict[Any, str]]:
-    gettext = translations(ctx.language).gettext
-    return {"status": {key: gettext(label) for key, label in STATUS_LABELS.items()}}
-
-
-def _customers(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
-    return {"refs": {"customer_id": customer_names(ctx, {row.customer_id for row in rows})}}
-
-
-# The list is the shared one; the form and the page are still the order's own.
-PAGES = RecordPages(labels=_status, list_context=_customers, own_pages=("form", "detail"))
-SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
-
-
-@get("/orders/{order_id:int}", sync_to_thread=True, include_in_schema=False)
-def order_page(request: Request, ctx: RequestCtx, order_id: FromPath[int]) -> Template:
-    """One order: lines and totals, the payment plan, the payments, status, history."""
-    from kht.sales.quotes.models import Quote
-
-    order = service.get_order(ctx, order_id)
+def _detail(ctx: Ctx, order: Order) -> dict[str, Any]:
+    """The lines and their total in words, the payment plan, the payments; an order is
+    edited (its lines) while it is open."""
     plan = service.plan_of(ctx, order.id)
-    quote = ctx.session.get(Quote, order.quote_id) if order.quote_id else None
-    fields = fields_for(ctx, service.KIND)
-    ext = order.ext or {}
-    can_edit = ctx.user is not None and ctx.user.can(service.MODULE, "edit")
-    return render(
-        request,
-        ctx,
-        "orders/detail.html",
-        order=order,
-        lines=service.lines_of(ctx, order.id),
-        plan=plan,
-        planned=sum((row.amount for row in plan), service.ZERO),
-        payments=service.payments_of(ctx, order.id),
-        in_words=amount_in_words(order.total),
-        customer=customer_names(ctx, {order.customer_id}).get(order.customer_id, ""),
-        owner=people(ctx, {order.owner_id}).get(order.owner_id or 0, "—"),
-        quote=quote,
-        status_labels=STATUS_LABELS,
-        colours=STATUS_COLOURS,
-        can_edit=can_edit,
-        custom=[(f, f.shown(ext.get(f.namespace, {}).get(f.name), ctx.language)) for f in fields],
-        history=history_rows(ctx, service.KIND, order.id, FIELD_LABELS, {"status": STATUS_LABELS}),
-        tz=ctx.zone,
-        today=ctx.today().isoformat(),
-        error=request.query_params.get("error", ""),
-    )
+    can_change = ctx.user is not None and ctx.user.can(service.MODULE, "edit")
+    return {
+        "refs": references(ctx, order),
+        "status_labels": STATUS_LABELS,
+        "colours": STATUS_COLOURS,
+        "lines": service.lines_of(ctx, order.id),
+        "in_words": amount_in_words(order.total),
+        "plan": plan,
+        "planned": sum((row.amount for row in plan), service.ZERO),
+        "payments": service.payments_of(ctx, order.id),
+        "can_change": can_change,
+        "can_edit": can_change and order.status == "open",
+        "today": ctx.today().isoformat(),
+    }
+
+
+def _form(ctx: Ctx, form: dict[str, Any], order: Order | None) -> dict[str, Any]:
+    """The customer's contacts and the editor's lines (an order entered directly)."""
+    return {
+        **lines_form(ctx, form, order, service.lines_of),
+        "refs": {"contact_id": dict(contact_choices(ctx, customer_of(form, order)))},
+        "picker_url": "/quotes/customer-options",
+        "restart_url": "/orders/new",
+    }
+
+
+def _new(ctx: Ctx) -> dict[str, Any]:
+    return {"order_date": ctx.today().isoformat(), "lines": []}
+
+
+# The shared list, form and page; the status buttons, lines, plan and payments are the
+# order's own blocks (orders/detail.html), the line editor its form's (quotes/lines_form.html).
+PAGES = RecordPages(
+    form_fields=("order_date", "contact_id", "notes"),
+    detail_fields=(
+        "customer_id",
+        "contact_id",
+        "quote_id",
+        "opportunity_id",
+        "order_date",
+        "owner_id",
+        "total",
+        "paid_total",
+        "notes",
+    ),
+    labels=status_labels(STATUS_LABELS),
+    list_context=customer_refs,
+    detail_context=_detail,
+    form_context=_form,
+    new_values=_new,
+    form_values=posted_lines,
+    form_template="orders/form.html",
+    detail_template="orders/detail.html",
+)
+SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
 def _on_page(request: Request, ctx: Ctx, order_id: int, run: Any) -> Template | Redirect:
@@ -99,11 +105,7 @@ def _on_page(request: Request, ctx: Ctx, order_id: int, run: Any) -> Template | 
     try:
         run()
     except (ValidationError, Conflict, NotFound) as exc:
-        ctx.session.rollback()
-        page = order_page.fn(request, ctx, order_id)
-        page.context["error"] = exc.message
-        page.status_code = exc.status
-        return page
+        return refused_on_page(request, ctx, SPEC, order_id, exc)
     return Redirect(f"/orders/{order_id}", status_code=303)
 
 
@@ -178,66 +180,6 @@ def remove_payment(
     )
 
 
-def _form_page(
-    request: Request,
-    ctx: Ctx,
-    *,
-    form: dict[str, Any],
-    errors: dict[str, str],
-    status_code: int = 200,
-) -> Template:
-    customer_id = form.get("customer_id")
-    return render(
-        request,
-        ctx,
-        "orders/form.html",
-        status_code=status_code,
-        form=form,
-        errors=errors,
-        customer=customer_names(ctx, {customer_id}).get(customer_id or 0, "")
-        if customer_id
-        else "",
-        editor_lines=_editor_lines(ctx, form.get("lines") or []),
-        fields=fields_for(ctx, service.KIND),
-    )
-
-
-@get("/orders/new", sync_to_thread=True, include_in_schema=False)
-def new_order(request: Request, ctx: RequestCtx) -> Template:
-    """The form for an order entered directly (most orders come from accepted quotes)."""
-    require(ctx.user, service.MODULE, "create")
-    customer = str(request.query_params.get("customer_id") or "")
-    form = {
-        "customer_id": int(customer) if customer.isdigit() else None,
-        "order_date": ctx.today().isoformat(),
-        "lines": [],
-        "ext": {},
-    }
-    return _form_page(request, ctx, form=form, errors={})
-
-
-@post("/orders/new", sync_to_thread=True, include_in_schema=False)
-def create_order(
-    request: Request, ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]
-) -> Template | Redirect:
-    customer = text(data, "customer_id")
-    values: dict[str, Any] = {
-        "customer_id": int(customer) if customer.isdigit() else 0,
-        "order_date": text(data, "order_date") or None,
-        "notes": text(data, "notes"),
-        "lines": [],
-        "ext": ext_from_form(fields_for(ctx, service.KIND), data),
-    }
-    try:
-        values["lines"] = _line_rows(text(data, "lines_json"))
-        order = service.create_order(ctx, to_struct(values, OrderCreate))
-    except (ValidationError, Conflict, NotFound) as exc:
-        ctx.session.rollback()
-        errors = {exc.field or "": exc.message}
-        return _form_page(request, ctx, form=values, errors=errors, status_code=exc.status)
-    return Redirect(f"/orders/{order.id}", status_code=303)
-
-
 def panel_context(ctx: Ctx, kind: str, record: Any) -> dict[str, Any]:
     """The orders panel of a customer or an opportunity (in scope)."""
     try:
@@ -266,13 +208,4 @@ def panel_context(ctx: Ctx, kind: str, record: Any) -> dict[str, Any]:
     }
 
 
-ROUTES = [
-    new_order,
-    create_order,
-    order_page,
-    change_status,
-    add_plan,
-    remove_plan,
-    add_payment,
-    remove_payment,
-]
+ROUTES = [change_status, add_plan, remove_plan, add_payment, remove_payment]

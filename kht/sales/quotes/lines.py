@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from kht.context import Ctx
 from kht.customers.models import Customer
@@ -271,3 +271,72 @@ def line_out(line: Any) -> LineOut:
         tax=line.tax,
         total=line.total,
     )
+
+
+def fresh(record: Any, version: int | None, noun: str) -> None:
+    """409 naming `version` when a person acted on a stale version of a quote or order."""
+    from kht.errors import Conflict
+
+    if version is not None and version != record.version:
+        raise Conflict(f"{noun} {record.id} was changed by someone else; reload it", "version")
+
+
+def replace_lines(
+    ctx: Ctx, record: Any, rows: list[dict[str, Any]], line_model: Any, key: str
+) -> tuple[str, str]:
+    """Put `rows` in place of a quote's or order's stored lines; the lines before and after
+    as audit text."""
+    column = getattr(line_model, key)
+    before = lines_summary(stored_lines(ctx, line_model, column, record.id))
+    ctx.session.execute(delete(line_model).where(column == record.id))
+    ctx.session.add_all(line_model(**{key: record.id}, **row) for row in rows)
+    ctx.session.flush()
+    return before, lines_summary(rows)
+
+
+def save_document(
+    ctx: Ctx, spec: Any, record: Any, version: int | None, changes: dict[str, Any], lines: Any
+) -> Any:
+    """Write a quote's or order's changes as its service (`service_write`); when its lines
+    changed (`lines`: the before and after of `replace_lines`) the version moves even if no
+    column did, and the change of lines is audited."""
+    from kht import record_service as records
+    from kht.events import RecordUpdated
+
+    before = record.version
+    with service_write(ctx, spec.kind, record.id):
+        records.update_record(ctx, spec, record, version, changes)
+    old, new = lines
+    if old != new:
+        if record.version == before:
+            record.updated_at = ctx.now()
+            record.updated_by_id = ctx.user_id
+            ctx.session.flush()
+        ctx.fire(
+            RecordUpdated(
+                kind=spec.kind,
+                record_id=record.id,
+                user_id=ctx.user_id,
+                changes={"lines": [old, new]},
+            )
+        )
+    return record
+
+
+def stored_lines(ctx: Ctx, line_model: Any, column: Any, record_id: int) -> list[Any]:
+    """A quote's or order's stored lines in order (`column`: the line's key to it)."""
+    query = select(line_model).where(column == record_id)
+    return list(ctx.session.scalars(query.order_by(line_model.position, line_model.id)))
+
+
+def documents_of(
+    ctx: Ctx, query: Any, dated: Any, customer_id: int | None, opportunity_id: int | None
+) -> list[Any]:
+    """The quotes or orders of `query` (scoped) of one customer or one opportunity, newest
+    (by the `dated` column) first."""
+    model = query.column_descriptions[0]["entity"]
+    if customer_id is not None:
+        query = query.where(model.customer_id == customer_id)
+    if opportunity_id is not None:
+        query = query.where(model.opportunity_id == opportunity_id)
+    return list(ctx.session.scalars(query.order_by(dated.desc(), model.id.desc())))

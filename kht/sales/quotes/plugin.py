@@ -6,48 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, Panel, Problem, RecordAction, RecordKind
+from kht.plugin_types import MenuItem, RecordAction
+from kht.sales import hooks
 
-
-@hookimpl
-def kht_register_routes() -> list[Any]:
-    from kht.sales.quotes import api, views
-
-    return [*api.ROUTES, *views.ROUTES]
-
-
-@hookimpl
-def kht_register_record_kinds() -> list[RecordKind]:
-    from kht.sales.quotes.views import SPEC  # the service's, with its list page
-
-    return [SPEC]
-
-
-@hookimpl
-def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> list[Problem] | None:
-    """Quote fields change only through the quotes service (totals, status, number...)."""
-    if kind != "quote":
-        return None
-    from kht.sales.quotes.lines import guard_problems
-
-    return guard_problems(ctx, kind, record, changes)
-
-
-@hookimpl
-def kht_menu_items(ctx: Any) -> list[MenuItem]:
-    if ctx.user is None or not ctx.user.can("quotes", "view"):
-        return []
-    return [
-        MenuItem(
-            key="quotes",
-            section="sales",
-            label_zh="报价",
-            label_en="Quotes",
-            url="/quotes",
-            icon="file-earmark-text",
-            order=42,
-        )
-    ]
+kht_register_routes = hookimpl(hooks.routes("kht.sales.quotes"))
+kht_register_record_kinds = hookimpl(hooks.record_kind("kht.sales.quotes"))
+kht_validate = hookimpl(hooks.service_only("quote"))
+item = MenuItem(
+    key="quotes",
+    section="sales",
+    label_zh="报价",
+    label_en="Quotes",
+    url="/quotes",
+    icon="file-earmark-text",
+    order=42,
+)
+kht_menu_items = hookimpl(hooks.menu("quotes", item))
 
 
 @hookimpl
@@ -58,25 +32,19 @@ def kht_on_schema_ready(ctx: Any) -> None:
     seed_templates(ctx)
 
 
-@hookimpl
-def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
-    """The quotes of a customer (on its 360 page) or of an opportunity."""
-    if kind not in ("customer", "opportunity") or ctx.user is None:
-        return None
-    if not ctx.user.can("quotes", "view"):
-        return None
-    from kht.sales.quotes.views import panel_context
-
-    return [
-        Panel(
-            key="quotes",
-            title_zh="报价",
-            title_en="Quotes",
-            template="quotes/panel.html",
-            order=40,
-            context=panel_context(ctx, kind, record),
-        )
-    ]
+# The quotes of a customer (on its 360 page) or of an opportunity.
+kht_record_panels = hookimpl(
+    hooks.panel(
+        "quotes",
+        ("customer", "opportunity"),
+        "kht.sales.quotes.views:panel_context",
+        key="quotes",
+        title_zh="报价",
+        title_en="Quotes",
+        template="quotes/panel.html",
+        order=40,
+    )
+)
 
 
 @hookimpl

@@ -15,16 +15,17 @@ from datetime import date, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, select
 
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import RecordUpdated
-from kht.fields import fields_for
-from kht.lists.engine import Column, Filter, custom_columns, tag_column
+from kht.fields import builtin
+from kht.lists.engine import Column, Filter
 from kht.plugin_types import RecordKind
+from kht.sales.fields import col, shared, with_common_columns
 from kht.sales.quotes import lines as line_rules
 from kht.sales.quotes.models import STATUSES, Quote, QuoteLine, QuoteTemplate
 from kht.sales.quotes.schemas import QuoteCreate, QuoteOut, QuoteUpdate
@@ -38,32 +39,23 @@ REVISABLE = ("sent", "rejected", "expired")
 ACCEPTABLE = ("draft", "sent")
 
 
-def _col(key: str, zh: str, en: str, type_: str, expr: Any, default: bool = False, **kw: Any):
-    return Column(key=key, label_zh=zh, label_en=en, type=type_, expr=expr, default=default, **kw)
-
-
 def columns(ctx: Ctx) -> dict[str, Column]:
     """Every column a quote list can show, filter and sort by (custom fields included)."""
     q = Quote
     built_in = [
-        _col("number", "报价编号", "Number", "text", q.number, True),
-        _col("title", "主题", "Title", "text", q.title, True),
-        _col("customer_id", "客户", "Customer", "ref", q.customer_id, True),
-        _col("status", "状态", "Status", "choice", q.status, True, choices=STATUSES),
-        _col("total", "合计", "Total", "number", q.total, True),
-        _col("revision", "版本", "Revision", "number", q.revision),
-        _col("quote_date", "报价日期", "Quote date", "date", q.quote_date, True),
-        _col("valid_until", "有效期至", "Valid until", "date", q.valid_until),
-        _col("currency", "币种", "Currency", "text", q.currency),
-        _col("owner_id", "负责人", "Owner", "ref", q.owner_id, True),
-        _col("opportunity_id", "销售机会", "Opportunity", "ref", q.opportunity_id),
-        _col("created_at", "创建时间", "Created", "date", q.created_at),
-        _col("updated_at", "更新时间", "Updated", "date", q.updated_at),
-        _col("id", "编号", "ID", "number", q.id),
-        tag_column(q, KIND),
+        col("number", "报价编号", "Number", "text", q.number, True),
+        col("title", "主题", "Title", "text", q.title, True),
+        col("customer_id", "客户", "Customer", "ref", q.customer_id, True),
+        col("status", "状态", "Status", "choice", q.status, True, choices=STATUSES),
+        col("total", "合计", "Total", "number", q.total, True),
+        col("revision", "版本", "Revision", "number", q.revision),
+        col("quote_date", "报价日期", "Quote date", "date", q.quote_date, True),
+        col("valid_until", "有效期至", "Valid until", "date", q.valid_until),
+        col("currency", "币种", "Currency", "text", q.currency),
+        col("owner_id", "负责人", "Owner", "ref", q.owner_id, True),
+        col("opportunity_id", "销售机会", "Opportunity", "ref", q.opportunity_id),
     ]
-    every = built_in + custom_columns(q, fields_for(ctx, KIND))
-    return {column.key: column for column in every}
+    return with_common_columns(ctx, q, KIND, built_in)
 
 
 def status_of(quote: Quote, on: date) -> str:
@@ -105,8 +97,7 @@ def get_quote(ctx: Ctx, quote_id: int, *, deleted: bool = False) -> Quote:
 
 def lines_of(ctx: Ctx, quote_id: int) -> list[QuoteLine]:
     """A quote's lines in order."""
-    query = select(QuoteLine).where(QuoteLine.quote_id == quote_id)
-    return list(ctx.session.scalars(query.order_by(QuoteLine.position, QuoteLine.id)))
+    return line_rules.stored_lines(ctx, QuoteLine, QuoteLine.quote_id, quote_id)
 
 
 def revisions_of(ctx: Ctx, quote: Quote) -> list[Quote]:
@@ -124,12 +115,9 @@ def order_id_of(ctx: Ctx, quote_id: int) -> int | None:
 
 def quotes_of(ctx: Ctx, *, customer_id: int | None = None, opportunity_id: int | None = None):
     """Latest revisions in scope of one customer's or one opportunity's quotes."""
-    query = filtered(ctx)
-    if customer_id is not None:
-        query = query.where(Quote.customer_id == customer_id)
-    if opportunity_id is not None:
-        query = query.where(Quote.opportunity_id == opportunity_id)
-    return list(ctx.session.scalars(query.order_by(Quote.quote_date.desc(), Quote.id.desc())))
+    return line_rules.documents_of(
+        ctx, filtered(ctx), Quote.quote_date, customer_id, opportunity_id
+    )
 
 
 # ---------------------------------------------------------------------------- writing
@@ -192,8 +180,7 @@ def create_quote(ctx: Ctx, data: QuoteCreate) -> Quote:
 
 
 def _fresh(ctx: Ctx, quote: Quote, version: int | None) -> None:
-    if version is not None and version != quote.version:
-        raise Conflict(f"quote {quote.id} was changed by someone else; reload it", "version")
+    line_rules.fresh(quote, version, "quote")
 
 
 def _draft(ctx: Ctx, quote: Quote) -> None:
@@ -203,13 +190,6 @@ def _draft(ctx: Ctx, quote: Quote) -> None:
             "(revise it to make a new draft)",
             "status",
         )
-
-
-def _touch(ctx: Ctx, quote: Quote) -> None:
-    """Bump the version of a quote whose lines changed but whose own row did not."""
-    quote.updated_at = ctx.now()
-    quote.updated_by_id = ctx.user_id
-    ctx.session.flush()
 
 
 def update_quote(ctx: Ctx, quote_id: int, data: QuoteUpdate) -> Quote:
@@ -232,31 +212,14 @@ def update_quote(ctx: Ctx, quote_id: int, data: QuoteUpdate) -> Quote:
     _check_dates(
         changes.get("quote_date", quote.quote_date), changes.get("valid_until", quote.valid_until)
     )
-    old_summary = new_summary = ""
+    summaries = ("", "")
     if raw_lines is not msgspec.UNSET:
         on = changes.get("quote_date", quote.quote_date)
         rows, price_list_id = line_rules.priced_lines(ctx, quote.customer_id, raw_lines, on)
-        old_summary = line_rules.lines_summary(lines_of(ctx, quote.id))
-        new_summary = line_rules.lines_summary(rows)
-        ctx.session.execute(delete(QuoteLine).where(QuoteLine.quote_id == quote.id))
-        _add_lines(ctx, quote.id, rows)
+        summaries = line_rules.replace_lines(ctx, quote, rows, QuoteLine, "quote_id")
         changes.update(line_rules.totals_values(line_rules.totals_of(rows)))
         changes["price_list_id"] = price_list_id
-    version = quote.version
-    with line_rules.service_write(ctx, KIND, quote.id):
-        records.update_record(ctx, SPEC, quote, data.version, changes)
-    if old_summary != new_summary:
-        if quote.version == version:
-            _touch(ctx, quote)
-        ctx.fire(
-            RecordUpdated(
-                kind=KIND,
-                record_id=quote.id,
-                user_id=ctx.user_id,
-                changes={"lines": [old_summary, new_summary]},
-            )
-        )
-    return quote
+    return line_rules.save_document(ctx, SPEC, quote, data.version, changes, summaries)
 
 
 def _set_status(ctx: Ctx, quote: Quote, version: int | None, **changes: Any) -> Quote:
@@ -420,6 +383,21 @@ def to_out(ctx: Ctx, quote: Quote, tags: list[str] | None = None) -> QuoteOut:
     )
 
 
+FIELDS = (
+    builtin("title", "text", "主题", "Subject", required=True),
+    builtin("number", "text", "报价单编号", "Quote number"),
+    builtin("revision", "number", "版本", "Revision"),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    builtin("quote_date", "date", "报价日期", "Quote date"),
+    builtin("valid_until", "date", "有效期至", "Valid until"),
+    builtin("template_id", "number", "模板", "Template"),
+    builtin("sent_at", "date", "发送时间", "Sent"),
+    builtin("decided_at", "date", "决定时间", "Decided"),
+    builtin("terms", "long_text", "条款", "Terms"),
+    *shared("customer_id", "contact_id", "opportunity_id", "owner_id"),
+    *shared("currency", "total", "notes"),
+)
+
 SPEC = RecordKind(
     kind=KIND,
     model=Quote,
@@ -427,6 +405,7 @@ SPEC = RecordKind(
     label_zh="报价",
     label_en="Quotes",
     plural="quotes",
+    fields=FIELDS,
     open_filter=lambda: Quote.status.in_(OPEN),
     columns=columns,
     query=filtered,

@@ -1,9 +1,9 @@
-"""Quote UI pages: the shared list page, a quote's page, the form with line editing, the
-status buttons, the printable quote (HTML and PDF) and the template editor."""
+"""Quote UI pages: the shared record pages (kht.recordpages) with the quote's own blocks
+(status buttons, revisions, lines, the line editor), the status buttons' handlers, the
+printable quote (HTML and PDF) and the template editor."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -13,16 +13,25 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht.auth.permissions import require
-from kht.contacts.service import contact_choices, customer_names
-from kht.contacts.ui import ext_from_form, history_rows, people, text, to_struct
+from kht.contacts.service import contact_choices
+from kht.contacts.ui import text, to_struct
 from kht.context import Ctx, RequestCtx
-from kht.errors import Conflict, KhtError, NotFound, ValidationError
-from kht.fields import fields_for
+from kht.errors import Conflict, KhtError, ValidationError
 from kht.plugin_types import RecordPages
 from kht.products.models import Product
+from kht.recordpages.views import refused_on_page
+from kht.sales.pages import (
+    customer_of,
+    customer_options,
+    customer_refs,
+    lines_form,
+    posted_lines,
+    references,
+    status_labels,
+)
 from kht.sales.quotes import printing, service
 from kht.sales.quotes.models import STATUSES, Quote
-from kht.sales.quotes.schemas import QuoteCreate, QuoteUpdate, TemplateCreate, TemplateUpdate
+from kht.sales.quotes.schemas import TemplateCreate, TemplateUpdate
 from kht.web.i18n import N_, translations
 from kht.web.pages import page_context, render
 
@@ -42,29 +51,16 @@ STATUS_COLOURS = {
     "expired": "warning",
     "superseded": "light",
 }
-FIELD_LABELS = {
-    "number": N_("Quote number"),
-    "title": N_("Subject"),
-    "status": N_("Status"),
-    "customer_id": N_("Customer"),
-    "contact_id": N_("Contact"),
-    "quote_date": N_("Quote date"),
-    "valid_until": N_("Valid until"),
-    "terms": N_("Terms"),
-    "notes": N_("Notes"),
-    "total": N_("Total"),
-    "lines": N_("Lines"),
-    "owner_id": N_("Owner"),
-}
-LINE_KEYS = ("product_id", "description", "unit", "quantity", "unit_price", "discount_rate")
-
-
-# ---------------------------------------------------------------------------- list
 
 
 def _status(ctx: Ctx) -> dict[str, dict[Any, str]]:
-    gettext = translations(ctx.language).gettext
-    return {"status": {key: gettext(label) for key, label in STATUS_LABELS.items()}}
+    return status_labels(STATUS_LABELS)(ctx)
+
+
+def _labels(ctx: Ctx) -> dict[str, dict[Any, str]]:
+    """Status labels, and the print templates' names for the page and the form's picker."""
+    templates = {t.id: t.name for t in printing.list_templates(ctx)}
+    return {**_status(ctx), "template_id": templates}
 
 
 def _list_extra(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
@@ -73,19 +69,10 @@ def _list_extra(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
     actions = []
     if ctx.user is not None and ctx.user.can(service.MODULE, "admin"):
         actions.append({"url": "/quotes/templates", "label": gettext(N_("Quote templates"))})
-    names = customer_names(ctx, {row.customer_id for row in rows})
-    return {"refs": {"customer_id": names}, "actions": actions}
+    return {**customer_refs(ctx, rows), "actions": actions}
 
 
-# The list (latest revisions) is the shared one; the form and the page are the quote's own.
-PAGES = RecordPages(labels=_status, list_context=_list_extra, own_pages=("form", "detail"))
-SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
-
-
-# ---------------------------------------------------------------------------- one quote
-
-
-def _actions(ctx: Ctx, quote: Quote, status: str) -> dict[str, bool]:
+def _buttons(ctx: Ctx, status: str) -> dict[str, bool]:
     user = ctx.user
     can_edit = user is not None and user.can(service.MODULE, "edit")
     return {
@@ -97,329 +84,123 @@ def _actions(ctx: Ctx, quote: Quote, status: str) -> dict[str, bool]:
     }
 
 
-@get("/quotes/{quote_id:int}", sync_to_thread=True, include_in_schema=False)
-def quote_page(request: Request, ctx: RequestCtx, quote_id: FromPath[int]) -> Template:
-    """One quote: header, lines, totals (and in words), status buttons, revisions, history."""
+def _detail(ctx: Ctx, quote: Quote) -> dict[str, Any]:
+    """Today's status and the buttons it allows, the lines and their total in words, the
+    revisions, the order it became."""
     from kht.sales.quotes.pricing import amount_in_words
 
-    quote = service.get_quote(ctx, quote_id)
     status = service.status_of(quote, ctx.today())
-    template = ctx.session.get(printing.QuoteTemplate, quote.template_id or 0)
-    actions = [
-        a
-        for batch in ctx.hook.kht_record_actions(ctx=ctx, kind=service.KIND, record=quote)
-        if batch
-        for a in batch
-    ]
-    fields = fields_for(ctx, service.KIND)
-    ext = quote.ext or {}
-    return render(
-        request,
-        ctx,
-        "quotes/detail.html",
-        quote=quote,
-        status=status,
-        status_labels=STATUS_LABELS,
-        colours=STATUS_COLOURS,
-        lines=service.lines_of(ctx, quote.id),
-        in_words=amount_in_words(quote.total),
-        customer=customer_names(ctx, {quote.customer_id}).get(quote.customer_id, ""),
-        owner=people(ctx, {quote.owner_id}).get(quote.owner_id or 0, "—"),
-        quote_template=template,
-        order_id=service.order_id_of(ctx, quote.id),
-        revisions=service.revisions_of(ctx, quote),
-        can=_actions(ctx, quote, status),
-        actions=actions,
-        custom=[(f, f.shown(ext.get(f.namespace, {}).get(f.name), ctx.language)) for f in fields],
-        history=history_rows(ctx, service.KIND, quote.id, FIELD_LABELS, {"status": STATUS_LABELS}),
-        tz=ctx.zone,
-        error=request.query_params.get("error", ""),
-    )
-
-
-def _status_action(request: Request, ctx: Ctx, quote_id: int, data: dict[str, Any], run: Any):
-    version = text(data, "version")
-    try:
-        if not version.isdigit():
-            raise ValidationError("version must be a number", "version")
-        result = run(ctx, quote_id, int(version))
-    except (ValidationError, Conflict) as exc:
-        ctx.session.rollback()
-        page = quote_page.fn(request, ctx, quote_id)
-        page.context["error"] = exc.message
-        page.status_code = exc.status
-        return page
-    return result
-
-
-@post("/quotes/{quote_id:int}/send", sync_to_thread=True, include_in_schema=False)
-def send_quote(
-    request: Request, ctx: RequestCtx, quote_id: FromPath[int], data: URLEncodedBody[dict]
-) -> Template | Redirect:
-    result = _status_action(request, ctx, quote_id, data, service.send_quote)
-    return (
-        result if isinstance(result, Template) else Redirect(f"/quotes/{quote_id}", status_code=303)
-    )
-
-
-@post("/quotes/{quote_id:int}/reject", sync_to_thread=True, include_in_schema=False)
-def reject_quote(
-    request: Request, ctx: RequestCtx, quote_id: FromPath[int], data: URLEncodedBody[dict]
-) -> Template | Redirect:
-    result = _status_action(request, ctx, quote_id, data, service.reject_quote)
-    return (
-        result if isinstance(result, Template) else Redirect(f"/quotes/{quote_id}", status_code=303)
-    )
-
-
-@post("/quotes/{quote_id:int}/revise", sync_to_thread=True, include_in_schema=False)
-def revise_quote(
-    request: Request, ctx: RequestCtx, quote_id: FromPath[int], data: URLEncodedBody[dict]
-) -> Template | Redirect:
-    """A new draft revision; the browser goes to its form."""
-    result = _status_action(request, ctx, quote_id, data, service.revise_quote)
-    if isinstance(result, Template):
-        return result
-    return Redirect(f"/quotes/{result.id}/edit", status_code=303)
-
-
-@post("/quotes/{quote_id:int}/accept", sync_to_thread=True, include_in_schema=False)
-def accept_quote(
-    request: Request, ctx: RequestCtx, quote_id: FromPath[int], data: URLEncodedBody[dict]
-) -> Template | Redirect:
-    """Accept: the browser goes to the new order."""
-    result = _status_action(request, ctx, quote_id, data, service.accept_quote)
-    if isinstance(result, Template):
-        return result
-    return Redirect(f"/orders/{result.id}", status_code=303)
-
-
-# ---------------------------------------------------------------------------- the form
-
-
-def _line_rows(raw: str) -> list[dict[str, Any]]:
-    """The lines the form's editor posts as JSON; blank optional values left out."""
-    try:
-        items = json.loads(raw or "[]")
-    except ValueError:
-        raise ValidationError("the lines could not be read", "lines") from None
-    if not isinstance(items, list):
-        raise ValidationError("the lines could not be read", "lines")
-    rows = []
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        row = {key: item.get(key) for key in (*LINE_KEYS, "tax_rate")}
-        row = {k: v for k, v in row.items() if v not in (None, "")}
-        if "product_id" in row:
-            row["product_id"] = int(row["product_id"]) if str(row["product_id"]).isdigit() else -1
-        for key in ("quantity", "unit_price", "discount_rate", "tax_rate"):
-            if key in row:
-                row[key] = str(row[key]).strip()
-        if not row.get("product_id") and not row.get("description") and "unit_price" not in row:
-            continue  # an empty row the user added and left
-        rows.append(row)
-    return rows
-
-
-def _posted_lines(data: dict[str, Any]) -> dict[str, Any]:
-    """The lines a form posted, as `lines` (and `clear_lines`) for the service.
-
-    No `lines_json` means the editor's script never ran: the lines are left as they are.
-    An empty list is a removal only when the editor says so (`clear_lines`); otherwise the
-    service refuses it rather than delete every line.
-    """
-    raw = text(data, "lines_json")
-    if not raw:
-        return {}
-    rows = _line_rows(raw)
-    if not rows and text(data, "clear_lines") == "1":
-        return {"lines": rows, "clear_lines": True}
-    return {"lines": rows}
-
-
-def _optional_int(data: dict[str, Any], key: str) -> int | None:
-    value = text(data, key)
-    return int(value) if value.isdigit() else None
-
-
-def _form_values(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "title": text(data, "title"),
-        "contact_id": _optional_int(data, "contact_id"),
-        "opportunity_id": _optional_int(data, "opportunity_id"),
-        "template_id": _optional_int(data, "template_id"),
-        "currency": text(data, "currency") or "CNY",
-        "terms": text(data, "terms"),
-        "notes": text(data, "notes"),
-        **_posted_lines(data),
-        "ext": ext_from_form(fields_for(ctx, service.KIND), data),
+    can = _buttons(ctx, status)
+    return {
+        "refs": references(ctx, quote),
+        "status": status,
+        "status_labels": STATUS_LABELS,
+        "colours": STATUS_COLOURS,
+        "lines": service.lines_of(ctx, quote.id),
+        "in_words": amount_in_words(quote.total),
+        "order_id": service.order_id_of(ctx, quote.id),
+        "revisions": service.revisions_of(ctx, quote),
+        "can": can,
+        "can_edit": can["edit"],
     }
-    for key in ("quote_date", "valid_until"):
-        values[key] = text(data, key) or None
+
+
+def _form(ctx: Ctx, form: dict[str, Any], quote: Quote | None) -> dict[str, Any]:
+    """The customer's contacts, the editor's lines; a quote no longer a draft says so."""
+    notice = ""
+    if quote is not None and quote.status != "draft":
+        gettext = translations(ctx.language).gettext
+        notice = gettext(N_("Only drafts can be edited; revise the quote to change it."))
+    return {
+        **lines_form(ctx, form, quote, service.lines_of),
+        "refs": {"contact_id": dict(contact_choices(ctx, customer_of(form, quote)))},
+        "picker_url": "/quotes/customer-options",
+        "restart_url": "/quotes/new",
+        "notice": notice,
+    }
+
+
+def _new(ctx: Ctx) -> dict[str, Any]:
+    return {"quote_date": ctx.today().isoformat(), "lines": []}
+
+
+def _posted(ctx: Ctx, data: dict[str, Any], quote: Quote | None) -> dict[str, Any]:
+    """The editor's lines; a new quote without terms takes its template's."""
+    values = posted_lines(ctx, data, quote)
+    if quote is None and not text(data, "terms"):
+        values["terms"] = None
     return values
 
 
-def _products(ctx: Ctx, ids: set[int]) -> dict[int, str]:
-    from kht.products.service import product_names
-
-    return {pid: f"{code} {name}" for pid, (code, name) in product_names(ctx, ids).items()}
-
-
-def _editor_lines(ctx: Ctx, rows: list[Any]) -> list[dict[str, Any]]:
-    """Lines as the editor (Alpine) holds them: strings, and the product's label."""
-
-    def get(row: Any, key: str) -> Any:
-        return row.get(key) if isinstance(row, dict) else getattr(row, key)
-
-    labels = _products(ctx, {get(r, "product_id") for r in rows if get(r, "product_id")})
-    lines = []
-    for row in rows:
-        product_id = get(row, "product_id")
-        keys = (*LINE_KEYS, "tax_rate")
-        line = {key: "" if get(row, key) is None else str(get(row, key)) for key in keys}
-        line["product_label"] = labels.get(product_id, "") if product_id else ""
-        lines.append(line)
-    return lines
-
-
-def _form_page(
-    request: Request,
-    ctx: Ctx,
-    *,
-    form: dict[str, Any],
-    errors: dict[str, str],
-    quote: Quote | None = None,
-    status_code: int = 200,
-) -> Template:
-    customer_id = form.get("customer_id")
-    return render(
-        request,
-        ctx,
-        "quotes/form.html",
-        status_code=status_code,
-        form=form,
-        errors=errors,
-        quote=quote,
-        customer=customer_names(ctx, {customer_id}).get(customer_id or 0, "")
-        if customer_id
-        else "",
-        contacts=contact_choices(ctx, customer_id),
-        templates=printing.list_templates(ctx, active_only=True),
-        editor_lines=_editor_lines(ctx, form.get("lines") or []),
-        fields=fields_for(ctx, service.KIND),
-    )
+# The shared list, form and page; the status buttons, revisions and lines are the quote's
+# own blocks (quotes/detail.html), the line editor its form's (quotes/lines_form.html).
+PAGES = RecordPages(
+    form_fields=(
+        "title",
+        "contact_id",
+        "quote_date",
+        "valid_until",
+        "template_id",
+        "terms",
+        "notes",
+    ),
+    detail_fields=(
+        "customer_id",
+        "contact_id",
+        "opportunity_id",
+        "quote_date",
+        "valid_until",
+        "owner_id",
+        "template_id",
+        "sent_at",
+        "decided_at",
+        "terms",
+        "notes",
+    ),
+    labels=_labels,
+    list_context=_list_extra,
+    detail_context=_detail,
+    form_context=_form,
+    new_values=_new,
+    form_values=_posted,
+    form_template="quotes/form.html",
+    detail_template="quotes/detail.html",
+)
+SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 
 
-@get("/quotes/new", sync_to_thread=True, include_in_schema=False)
-def new_quote(request: Request, ctx: RequestCtx) -> Template:
-    """The form for a new quote; `customer_id` (and `opportunity_id`) from the link."""
-    require(ctx.user, service.MODULE, "create")
-    params = request.query_params
-    customer = str(params.get("customer_id") or "")
-    opportunity = str(params.get("opportunity_id") or "")
-    form = {
-        "customer_id": int(customer) if customer.isdigit() else None,
-        "opportunity_id": int(opportunity) if opportunity.isdigit() else None,
-        "currency": "CNY",
-        "quote_date": ctx.today().isoformat(),
-        "lines": [],
-        "ext": {},
-    }
-    return _form_page(request, ctx, form=form, errors={})
+def _status_route(action: str, run: Any, then: Any) -> Any:
+    """The page's button `action`: `run(ctx, quote_id, version)`, then the browser goes to
+    `then(quote_id, result)`; a refusal shows the quote's page with why."""
+
+    @post(f"/quotes/{{quote_id:int}}/{action}", sync_to_thread=True, include_in_schema=False)
+    def pressed(
+        request: Request, ctx: RequestCtx, quote_id: FromPath[int], data: URLEncodedBody[dict]
+    ) -> Template | Redirect:
+        version = text(data, "version")
+        try:
+            if not version.isdigit():
+                raise ValidationError("version must be a number", "version")
+            result = run(ctx, quote_id, int(version))
+        except (ValidationError, Conflict) as exc:
+            return refused_on_page(request, ctx, SPEC, quote_id, exc)
+        return Redirect(then(quote_id, result), status_code=303)
+
+    return pressed
 
 
-@post("/quotes/new", sync_to_thread=True, include_in_schema=False)
-def create_quote(
-    request: Request, ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]
-) -> Template | Redirect:
-    values = _form_values(ctx, data)
-    customer = text(data, "customer_id")
-    values["customer_id"] = int(customer) if customer.isdigit() else 0
-    values.pop("clear_lines", None)  # a new quote has no lines to remove
-    if not values["terms"]:
-        values.pop("terms")
-    try:
-        quote = service.create_quote(ctx, to_struct(values, QuoteCreate))
-    except (ValidationError, Conflict, NotFound) as exc:
-        ctx.session.rollback()
-        errors = {exc.field or "": exc.message}
-        return _form_page(request, ctx, form=values, errors=errors, status_code=exc.status)
-    return Redirect(f"/quotes/{quote.id}", status_code=303)
+def _back(quote_id: int, _: Any) -> str:
+    return f"/quotes/{quote_id}"
 
 
-@get("/quotes/{quote_id:int}/edit", sync_to_thread=True, include_in_schema=False)
-def edit_quote(request: Request, ctx: RequestCtx, quote_id: FromPath[int]) -> Template:
-    quote = service.get_quote(ctx, quote_id)
-    form = {
-        key: getattr(quote, key)
-        for key in (
-            "title",
-            "customer_id",
-            "contact_id",
-            "opportunity_id",
-            "template_id",
-            "currency",
-            "terms",
-            "notes",
-            "version",
-        )
-    }
-    form.update(
-        quote_date=quote.quote_date.isoformat(),
-        valid_until=quote.valid_until.isoformat() if quote.valid_until else "",
-        lines=service.lines_of(ctx, quote.id),
-        ext=quote.ext or {},
-    )
-    errors = {}
-    if quote.status != "draft":
-        errors[""] = translations(ctx.language).gettext(
-            N_("Only drafts can be edited; revise the quote to change it.")
-        )
-    return _form_page(request, ctx, form=form, errors=errors, quote=quote)
-
-
-@post("/quotes/{quote_id:int}/edit", sync_to_thread=True, include_in_schema=False)
-def update_quote(
-    request: Request,
-    ctx: RequestCtx,
-    quote_id: FromPath[int],
-    data: URLEncodedBody[dict[str, Any]],
-) -> Template | Redirect:
-    """Save the form; it carries the version it was shown, so a stale save gets 409."""
-    quote = service.get_quote(ctx, quote_id)
-    values = _form_values(ctx, data)
-    version = text(data, "version")
-    try:
-        if not values["quote_date"]:
-            values.pop("quote_date")
-        change = to_struct(
-            {**values, "version": int(version) if version.isdigit() else -1}, QuoteUpdate
-        )
-        service.update_quote(ctx, quote_id, change)
-    except (ValidationError, Conflict) as exc:
-        ctx.session.rollback()
-        form = {**values, "customer_id": quote.customer_id, "version": version}
-        if not form.get("lines"):  # what is stored, not an empty editor
-            form["lines"] = service.lines_of(ctx, quote_id)
-        return _form_page(
-            request,
-            ctx,
-            form=form,
-            errors={exc.field or "": exc.message},
-            quote=quote,
-            status_code=exc.status,
-        )
-    return Redirect(f"/quotes/{quote_id}", status_code=303)
-
-
-@get("/quotes/customer-options", sync_to_thread=True, include_in_schema=False)
-def customer_options(ctx: RequestCtx, q: FromQuery[str] = "") -> list[dict[str, Any]]:
-    """Customers in the user's scope whose name matches `q` (the forms' picker)."""
-    from kht.customers.service import list_customers
-
-    rows, _ = list_customers(ctx, q=q, page_size=20)
-    return [{"id": row.id, "name": row.name} for row in rows]
+STATUS_ROUTES = [
+    _status_route("send", service.send_quote, _back),
+    _status_route("reject", service.reject_quote, _back),
+    # A new draft revision: the browser goes to its form.
+    _status_route("revise", service.revise_quote, lambda _, draft: f"/quotes/{draft.id}/edit"),
+    # Accepted: the browser goes to the new order.
+    _status_route("accept", service.accept_quote, lambda _, order: f"/orders/{order.id}"),
+]
 
 
 @get("/quotes/product-options", sync_to_thread=True, include_in_schema=False)
@@ -635,7 +416,7 @@ def panel_context(ctx: Ctx, kind: str, record: Any) -> dict[str, Any]:
 
 
 ROUTES = [
-    customer_options,
+    customer_options("/quotes/customer-options"),
     product_options,
     line_price,
     template_list,
@@ -643,15 +424,7 @@ ROUTES = [
     create_template,
     edit_template,
     update_template,
-    new_quote,
-    create_quote,
-    quote_page,
-    edit_quote,
-    update_quote,
-    send_quote,
-    reject_quote,
-    revise_quote,
-    accept_quote,
+    *STATUS_ROUTES,
     print_quote,
     quote_pdf,
 ]

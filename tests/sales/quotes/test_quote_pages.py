@@ -249,3 +249,60 @@ def test_the_default_template_is_seeded_once_and_plugins_add_theirs(shop):
         template.name = "改过的名字"
         assert seed_templates(ctx) == []  # nothing new, nothing overwritten
         assert ctx.session.scalar(select(QuoteTemplate.name)) == "改过的名字"
+
+
+def test_saving_the_form_keeps_the_quotes_opportunity_and_currency(shop):
+    customer = shop.customer("rep", "同方威视")
+    with shop.client("rep") as client:
+        body = {"name": "安检机会", "customer_id": customer}
+        opportunity = client.post("/api/v1/opportunities", json=body).json()
+        body = {"title": "美元报价", "customer_id": customer, "currency": "USD"}
+        quote = client.post("/api/v1/quotes", json={**body, "opportunity_id": opportunity["id"]})
+        quote = quote.json()
+    with shop.browser("rep") as client:
+        form = client.get(f"/quotes/{quote['id']}/edit").text
+        assert f'name="opportunity_id" value="{opportunity["id"]}"' in form
+        assert 'name="currency" value="USD"' in form
+        data = {
+            "_csrf_token": csrf_token(client),
+            "version": str(quote["version"]),
+            "title": "美元报价（改）",
+            "opportunity_id": str(opportunity["id"]),
+            "currency": "USD",
+        }
+        saved = client.post(f"/quotes/{quote['id']}/edit", data=data, follow_redirects=False)
+        assert saved.status_code == 303, saved.text
+        page = client.get(f"/quotes/{quote['id']}").text
+    assert f'href="/opportunities/{opportunity["id"]}">安检机会' in page
+    with shop.client("rep") as client:
+        stored = client.get(f"/api/v1/quotes/{quote['id']}").json()
+    assert stored["currency"] == "USD" and stored["opportunity_id"] == opportunity["id"]
+
+
+def test_an_open_order_is_edited_on_its_form_and_a_cancelled_one_is_not(shop):
+    customer = shop.customer("rep", "订单客户")
+    lines = [{"description": "维保服务", "quantity": "3", "unit_price": "200"}]
+    with shop.client("rep") as client:
+        order = client.post("/api/v1/orders", json={"customer_id": customer, "lines": lines})
+        order = order.json()
+    url = f"/orders/{order['id']}"
+    with shop.browser("rep") as client:
+        assert f'href="{url}/edit"' in client.get(url).text
+        form = client.get(f"{url}/edit")
+        assert form.status_code == 200 and json.dumps("维保服务")[1:-1] in form.text
+        data = {"_csrf_token": csrf_token(client), "version": str(order["version"])}
+        saved = client.post(
+            f"{url}/edit", data={**data, "notes": "只改备注"}, follow_redirects=False
+        )
+        assert saved.status_code == 303, saved.text
+        stale = client.post(f"{url}/edit", data={**data, "notes": "又改"})
+        assert stale.status_code == 409 and "stale-warning" in stale.text
+        version = str(order["version"] + 1)
+        cancelled = client.post(
+            f"{url}/status", data={**data, "version": version, "status": "cancelled"}
+        )
+        assert cancelled.status_code == 200 and f'href="{url}/edit"' not in cancelled.text
+    with shop.client("rep") as client:
+        stored = client.get(f"/api/v1/orders/{order['id']}").json()
+    assert stored["notes"] == "只改备注" and stored["total"] == "600.00"
+    assert stored["status"] == "cancelled"
