@@ -14,15 +14,30 @@ from kht.contacts.schemas import ContactCreate, ContactOut, ContactUpdate
 from kht.context import Ctx
 from kht.customers import service as customers
 from kht.customers.models import Customer
-from kht.emails import clean_email
 from kht.errors import NotFound, ValidationError
-from kht.fields import builtin
+from kht.fields import builtin, common
 from kht.lists.engine import Column
 from kht.plugin_types import KindMenu, RecordKind
 
 KIND = "contact"
 MODULE = "contacts"
 SPEC = RecordKind(kind=KIND, model=Contact, module=MODULE, label_zh="联系人", label_en="Contacts")
+
+
+# The built-in fields: their labels and types for pages, history and exports.
+FIELDS = (
+    builtin("name", "text", "姓名", "Name", required=True),
+    builtin("customer_id", "number", "客户", "Customer", required=True),
+    builtin("title", "text", "职务", "Title"),
+    builtin("department", "text", "部门", "Department"),
+    builtin("role", "single_choice", "角色", "Role", choices=ROLES),
+    builtin("influence", "single_choice", "影响力", "Influence", choices=INFLUENCE),
+    builtin("attitude", "single_choice", "态度", "Attitude", choices=ATTITUDES),
+    *common("phone", "mobile", "email"),
+    builtin("wechat", "text", "微信", "WeChat"),
+    builtin("birthday", "date", "生日", "Birthday"),
+    *common("owner_id", "notes"),
+)
 
 
 def _birthday_condition(op: str, value: Any) -> Any:
@@ -55,16 +70,6 @@ def _birthday_column(ctx: Ctx) -> list[Column]:
     ]
 
 
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    if "name" in values:
-        values["name"] = values["name"].strip()
-        if not values["name"]:
-            raise ValidationError("name is required", "name")
-    if "email" in values:
-        values["email"] = clean_email(values["email"])
-    return values
-
-
 def visible_customer(ctx: Ctx, customer_id: int) -> Customer:
     """The customer a contact is attached to: it must be in the caller's scope (else 422)."""
     customer = ctx.session.scalar(customers.scoped_query(ctx).where(Customer.id == customer_id))
@@ -82,7 +87,7 @@ def add_contact(
     itself; everyone else gets the scope check on `customer_id`.
     """
     require(ctx.user, MODULE, "create")
-    values = _clean(dict(values))
+    values = customers.clean(dict(values))
     if check_customer:
         visible_customer(ctx, values["customer_id"])
     return records.create_record(ctx, SPEC, values, owner_id=owner_id)
@@ -143,7 +148,7 @@ def check_contact_of(ctx: Ctx, contact_id: int | None, customer_id: int) -> None
 def update_contact(ctx: Ctx, contact_id: int, data: ContactUpdate) -> Contact:
     """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
     contact = get_contact(ctx, contact_id)
-    changes = _clean(records.changes_of(data))
+    changes = customers.clean(records.changes_of(data))
     return records.update_record(ctx, SPEC, contact, data.version, changes)
 
 
@@ -182,68 +187,19 @@ def find_contact(ctx: Ctx, contact_id: int) -> Contact | None:
         return None
 
 
-__all__ = [
-    "KIND",
-    "MODULE",
-    "SPEC",
-    "add_contact",
-    "check_contact_of",
-    "clean_email",
-    "contact_choices",
-    "contacts_of_customer",
-    "create_contact",
-    "customer_names",
-    "delete_contact",
-    "find_contact",
-    "get_contact",
-    "list_contacts",
-    "move_contact",
-    "update_contact",
-    "visible_customer",
-]
-
-
-# The built-in fields: their labels and types for pages, history and exports.
-FIELDS = (
-    builtin("name", "text", "姓名", "Name", required=True),
-    builtin("customer_id", "number", "客户", "Customer", required=True),
-    builtin("title", "text", "职务", "Title"),
-    builtin("department", "text", "部门", "Department"),
-    builtin("role", "single_choice", "角色", "Role", choices=ROLES),
-    builtin("influence", "single_choice", "影响力", "Influence", choices=INFLUENCE),
-    builtin("attitude", "single_choice", "态度", "Attitude", choices=ATTITUDES),
-    builtin("phone", "phone", "电话", "Phone"),
-    builtin("mobile", "phone", "手机", "Mobile"),
-    builtin("email", "email", "邮箱", "Email"),
-    builtin("wechat", "text", "微信", "WeChat"),
-    builtin("birthday", "date", "生日", "Birthday"),
-    builtin("owner_id", "user", "负责人", "Owner"),
-    builtin("notes", "long_text", "备注", "Notes"),
-)
-
-
-# With its columns and scoped query the kind gets saved views, segments and bulk operations.
+# With its functions the kind gets its API, pages, saved views, segments and bulk operations.
 SPEC = msgspec.structs.replace(
     SPEC,
     plural="contacts",
+    menu=KindMenu(section="customers", icon="person-lines-fill", order=25),
     fields=FIELDS,
     searchable=("name", "phone", "mobile", "email", "wechat", "title"),
-    list_defaults=(
-        "name",
-        "customer_id",
-        "title",
-        "role",
-        "influence",
-        "attitude",
-        "mobile",
-        "email",
-    ),
+    list_defaults=("name", "customer_id", "title", "role", "influence", "attitude")
+    + ("mobile", "email"),
     more_columns=_birthday_column,
     create=create_contact,
     create_schema=ContactCreate,
     update=update_contact,
     update_schema=ContactUpdate,
-    delete=delete_contact,
     out_schema=ContactOut,
-    menu=KindMenu(section="customers", icon="person-lines-fill", order=25),
 )

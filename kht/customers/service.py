@@ -14,7 +14,7 @@ from kht.customers.models import Customer
 from kht.customers.schemas import CustomerBulkRequest, CustomerCreate, CustomerOut, CustomerUpdate
 from kht.emails import clean_email
 from kht.errors import ValidationError
-from kht.fields import builtin
+from kht.fields import builtin, common
 from kht.lists.engine import Column
 from kht.plugin_types import KindMenu, RecordKind
 
@@ -67,36 +67,21 @@ def update_customer(ctx: Ctx, customer_id: int, data: CustomerUpdate) -> Custome
     return records.update_record(ctx, SPEC, customer, data.version, clean(records.changes_of(data)))
 
 
-__all__ = [
-    "KIND",
-    "MODULE",
-    "SPEC",
-    "create_customer",
-    "get_customer",
-    "list_customers",
-    "scoped_query",
-    "update_customer",
-]
-
-
 # The built-in fields: their labels and types for pages, history and exports.
 FIELDS = (
     builtin("name", "text", "名称", "Name", required=True),
     builtin("kind", "single_choice", "类型", "Type", choices=KINDS),
-    builtin("phone", "phone", "电话", "Phone"),
-    builtin("email", "email", "邮箱", "Email"),
+    *common("phone", "email"),
     builtin("website", "url", "网站", "Website"),
     builtin("address", "text", "地址", "Address"),
     builtin("source", "text", "来源", "Source"),
     builtin("stage", "text", "生命周期阶段", "Stage"),
     builtin("category_id", "number", "客户类别", "Category"),
-    builtin("owner_id", "user", "负责人", "Owner"),
+    *common("owner_id"),
     builtin("claimed_at", "date", "领取时间", "Claimed"),
     builtin("stage_changed_at", "date", "阶段变更时间", "Stage changed"),
     builtin("last_contact_at", "date", "最近联系", "Last contact"),
-    builtin("created_at", "date", "创建时间", "Created"),
-    builtin("updated_at", "date", "更新时间", "Updated"),
-    builtin("notes", "long_text", "备注", "Notes"),
+    *common("created_at", "updated_at", "notes"),
 )
 
 
@@ -116,6 +101,7 @@ SPEC = RecordKind(
     label_zh="客户",
     label_en="Customers",
     plural="customers",
+    menu=KindMenu(section="customers", icon="people", order=20),
     fields=FIELDS,
     searchable=("name", "phone", "email"),
     list_defaults=("name", "kind", "phone", "email", "stage", "owner_id", "updated_at"),
@@ -127,5 +113,4 @@ SPEC = RecordKind(
     out_schema=CustomerOut,
     bulk_schema=CustomerBulkRequest,
     bulk=bulk_group,
-    menu=KindMenu(section="customers", icon="people", order=20),
 )

@@ -15,7 +15,7 @@ from kht import record_service as records
 from kht.context import Ctx
 from kht.emails import clean_email
 from kht.errors import Conflict, ValidationError
-from kht.fields import builtin
+from kht.fields import builtin, common
 from kht.leads.models import STATUSES, Lead
 from kht.leads.schemas import LeadCreate, LeadOut, LeadUpdate
 from kht.lists.engine import Filter
@@ -24,9 +24,27 @@ from kht.plugin_types import KindMenu, RecordKind
 KIND = "lead"
 MODULE = "leads"
 SPEC = RecordKind(kind=KIND, model=Lead, module=MODULE, label_zh="线索", label_en="Leads")
+SOURCES = ("展会", "官网", "电话", "referral", "web form")
+
+# The built-in fields: their labels and types for pages, history and exports.
+FIELDS = (
+    builtin("name", "text", "姓名", "Name", required=True),
+    builtin("company", "text", "公司", "Company"),
+    builtin("title", "text", "职务", "Title"),
+    *common("phone", "email"),
+    # Suggestions, not a closed list: any source may be typed.
+    builtin("source", "text", "来源", "Source", choices=SOURCES),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    builtin("discard_reason", "text", "放弃原因", "Discard reason"),
+    *common("owner_id"),
+    builtin("customer_id", "number", "转化客户", "Customer"),
+    builtin("contact_id", "number", "联系人", "Contact"),
+    builtin("converted_at", "date", "转化时间", "Converted"),
+    *common("created_at", "notes"),
+)
+
 # Which status a lead may move to from each status. Converted is final; a discarded lead
 # must be reopened (to new or working) before anything else happens to it.
-SOURCES = ("展会", "官网", "电话", "referral", "web form")
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"working", "qualified", "discarded", "converted"}),
     "working": frozenset({"new", "qualified", "discarded", "converted"}),
@@ -128,65 +146,18 @@ def delete_lead(ctx: Ctx, lead_id: int) -> None:
     records.delete_record(ctx, SPEC, get_lead(ctx, lead_id))
 
 
-__all__ = [
-    "KIND",
-    "MODULE",
-    "SPEC",
-    "TRANSITIONS",
-    "check_transition",
-    "clean",
-    "create_lead",
-    "delete_lead",
-    "discard_lead",
-    "filtered",
-    "get_lead",
-    "list_leads",
-    "qualify_lead",
-    "reopen_lead",
-    "update_lead",
-]
-
-
-# The built-in fields: their labels and types for pages, history and exports.
-FIELDS = (
-    builtin("name", "text", "姓名", "Name", required=True),
-    builtin("company", "text", "公司", "Company"),
-    builtin("title", "text", "职务", "Title"),
-    builtin("phone", "phone", "电话", "Phone"),
-    builtin("email", "email", "邮箱", "Email"),
-    # Suggestions, not a closed list: any source may be typed.
-    builtin("source", "text", "来源", "Source", choices=SOURCES),
-    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
-    builtin("discard_reason", "text", "放弃原因", "Discard reason"),
-    builtin("owner_id", "user", "负责人", "Owner"),
-    builtin("customer_id", "number", "转化客户", "Customer"),
-    builtin("contact_id", "number", "联系人", "Contact"),
-    builtin("converted_at", "date", "转化时间", "Converted"),
-    builtin("created_at", "date", "创建时间", "Created"),
-    builtin("notes", "long_text", "备注", "Notes"),
-)
-
-# With its columns and scoped query the kind gets saved views, segments and bulk operations.
+# With its functions the kind gets its API, pages, saved views, segments and bulk operations.
 SPEC = msgspec.structs.replace(
     SPEC,
     plural="leads",
+    menu=KindMenu(section="customers", icon="funnel", order=15),
     fields=FIELDS,
     searchable=("name", "company", "phone", "email"),
-    list_defaults=(
-        "name",
-        "company",
-        "phone",
-        "email",
-        "source",
-        "status",
-        "owner_id",
-        "updated_at",
-    ),
+    list_defaults=("name", "company", "phone", "email", "source", "status")
+    + ("owner_id", "updated_at"),
     create=create_lead,
     create_schema=LeadCreate,
     update=update_lead,
     update_schema=LeadUpdate,
-    delete=delete_lead,
     out_schema=LeadOut,
-    menu=KindMenu(section="customers", icon="funnel", order=15),
 )

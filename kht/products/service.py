@@ -15,7 +15,7 @@ from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, ValidationError
-from kht.fields import builtin
+from kht.fields import builtin, common
 from kht.org.models import BusinessLine
 from kht.plugin_types import KindMenu, RecordKind
 from kht.products.models import Product, money_value, rate_value
@@ -109,9 +109,7 @@ FIELDS = (
     builtin("list_price", "money", "标准价", "List price"),
     builtin("tax_rate", "number", "税率", "Tax rate", help="0.13 = 13%"),
     builtin("active", "boolean", "在售", "On sale"),
-    builtin("owner_id", "user", "负责人", "Owner"),
-    builtin("created_at", "date", "创建时间", "Created"),
-    builtin("updated_at", "date", "更新时间", "Updated"),
+    *common("owner_id", "created_at", "updated_at"),
     builtin("description", "long_text", "说明", "Description"),
 )
 
@@ -122,6 +120,7 @@ SPEC = RecordKind(
     label_zh="产品",
     label_en="Products",
     plural="products",
+    menu=KindMenu(section="sales", icon="box-seam", order=45),
     fields=FIELDS,
     default_sort="code",
     open_filter=false,  # shared records: a hand-over never moves products
@@ -133,18 +132,4 @@ SPEC = RecordKind(
     update=update_product,
     update_schema=ProductUpdate,
     out_schema=ProductOut,
-    menu=KindMenu(section="sales", icon="box-seam", order=45),
 )
-
-__all__ = [
-    "KIND",
-    "MODULE",
-    "SPEC",
-    "clean",
-    "create_product",
-    "get_product",
-    "line_names",
-    "list_products",
-    "product_names",
-    "update_product",
-]
