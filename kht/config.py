@@ -56,6 +56,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_starttls: bool = True
+    # The company's time zone: automation's dates (birthdays, schedules) are days there.
+    company_time_zone: str = "Asia/Shanghai"
     # Webhooks (kht.webhooks): hosts (as written in a URL) an administrator allows to be
     # private, loopback or link-local addresses; everything else must resolve to public ones.
     webhook_allow_hosts: list[str] = msgspec.field(default_factory=list)
@@ -90,6 +92,7 @@ _ENV_FIELDS = {
     "KHT_SMTP_PASSWORD": "smtp_password",
     "KHT_SMTP_FROM": "smtp_from",
     "KHT_SMTP_STARTTLS": "smtp_starttls",
+    "KHT_COMPANY_TIME_ZONE": "company_time_zone",
     "KHT_WEBHOOK_ALLOW_HOSTS": "webhook_allow_hosts",
     "KHT_WEBHOOK_MAX_ATTEMPTS": "webhook_max_attempts",
     "KHT_WEBHOOK_DISABLE_AFTER": "webhook_disable_after",

@@ -113,6 +113,23 @@ def kht_register_value_models() -> Any:
 
 
 @hookspec
+def kht_register_reports() -> Any:
+    """Contribute reports to the catalogue (/reports, `GET /api/v1/reports`).
+
+    Returns: a list of `ReportDef` (kht.plugin_types), or None: data, not code -- a record
+    kind, at most two dimensions (rows, pivot columns) over its list columns, custom fields
+    included (dates bucketed by day ... year, users rolled up to departments, numbers in
+    ranges), measures (count, distinct, sum/avg/min/max, ratios of two measures), fixed
+    filters in the list grammar `field:op:value` and a default chart. The core compiles each
+    to one GROUP BY over the kind's scoped list query, so a reader sees only their scope and
+    every cell drills down to the kind's list. A `ReportDef` with a `url` lists a page of
+    its own. Keys are unique (`<plugin>.<name>` for a plugin's); a key given twice or a
+    definition naming an unknown category, kind, bucket, aggregate or chart is an error
+    naming it. Called: whenever the catalogue is built (cheap: no I/O).
+    """
+
+
+@hookspec
 def kht_register_permissions() -> Any:
     """Declare the permission modules the plugin checks (rows of the role matrix).
 
@@ -143,6 +160,18 @@ def kht_register_commands(cli: Any) -> None:
 
     Args: cli -- the root click group; add commands or groups to it.
     Called: once, when the `kht` command starts (enabled plugins only).
+    """
+
+
+@hookspec
+def kht_register_automation() -> Any:
+    """Contribute automation triggers and actions (care rules, pack-specific moments).
+
+    Returns: a list of `AutomationTrigger` and `AutomationAction` (kht.plugin_api); keys
+    must be unique over all plugins (the core's are plain words, a plugin's
+    `<plugin>.<name>`). A pack's care rule is typically a contributed trigger plus the
+    core's actions. Called: when the automation engine builds its registry (saving or
+    previewing a rule, each event, each worker tick); a key given twice is an error naming it.
     """
 
 

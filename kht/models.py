@@ -3,6 +3,8 @@
 from kht.actions.models import Action, Notification
 from kht.audit.models import AuditEntry
 from kht.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
+from kht.automation.models import Rule as AutomationRule
+from kht.automation.models import Run as AutomationRun
 from kht.contacts.models import Contact
 from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
 from kht.db.custom_fields import CustomField
@@ -11,7 +13,16 @@ from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
-from kht.mail.models import OutgoingMail
+from kht.mail.models import (
+    MailAccount,
+    MailAccountMember,
+    MailCopy,
+    MailFolderState,
+    MailLink,
+    MailMessage,
+    MailTemplate,
+    OutgoingMail,
+)
 from kht.org.models import (
     Branch,
     BusinessLine,
@@ -21,6 +32,7 @@ from kht.org.models import (
 )
 from kht.plugins import PluginState
 from kht.products.models import PriceList, PriceListItem, Product
+from kht.reports.models import ReportFavourite
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
 from kht.sales.processes.models import Process, ProcessStage
@@ -32,6 +44,7 @@ from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "ReportFavourite",
     "CompanySettings",
     "QuoteTemplate",
     "QuoteLine",
@@ -47,10 +60,19 @@ __all__ = [
     "Opportunity",
     "Notification",
     "OutgoingMail",
+    "MailAccount",
+    "MailAccountMember",
+    "MailCopy",
+    "MailFolderState",
+    "MailLink",
+    "MailMessage",
+    "MailTemplate",
     "Action",
     "ApiToken",
     "Attachment",
     "AuditEntry",
+    "AutomationRule",
+    "AutomationRun",
     "Branch",
     "BusinessLine",
     "Contact",

@@ -2,9 +2,10 @@
 
 A plugin (an industry pack, a third-party package) imports from the core only
 
-- this module, `kht.plugin_api`: hooks, the plain data types handed to the core, events,
+- this module, `kht.plugin_api`: hooks, the plain data types handed to the core (automation
+  triggers and actions included), events,
   errors, the context, the generic record service, the data scope, page rendering,
-  translations, chart and static helpers, and the migration helpers; and
+  translations, chart and static helpers, report definitions, and the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
   (e.g. `kht.leads.service.create_lead`, `kht.sales.orders.service.filtered`): the same
   functions the core's own API and pages call, with the same permission and scope checks.
@@ -51,6 +52,9 @@ from kht.events import (
 from kht.hookspecs import hookimpl
 from kht.plugin_types import (
     MENU_SECTIONS,
+    REPORT_CATEGORIES,
+    AutomationAction,
+    AutomationTrigger,
     KindMenu,
     MenuItem,
     Panel,
@@ -62,11 +66,16 @@ from kht.plugin_types import (
     RecordAction,
     RecordKind,
     RecordPages,
+    ReportDef,
+    ReportDimension,
+    ReportMeasure,
     Score,
     ScorePart,
     StageDef,
     ValueModel,
     admin_menu,
+    report,
+    report_page,
 )
 from kht.record_service import (
     changes_of,
@@ -84,7 +93,10 @@ from kht.web.pages import render
 __all__ = [
     "CORE_REVISION",
     "MENU_SECTIONS",
+    "REPORT_CATEGORIES",
     "ActionLogged",
+    "AutomationAction",
+    "AutomationTrigger",
     "Base",
     "BusinessRecord",
     "Choice",
@@ -116,6 +128,9 @@ __all__ = [
     "RecordDeleted",
     "RecordKind",
     "RecordPages",
+    "ReportDef",
+    "ReportDimension",
+    "ReportMeasure",
     "RecordRestored",
     "RecordUpdated",
     "RecordsMerged",
@@ -136,6 +151,8 @@ __all__ = [
     "hookimpl",
     "owned_by_visible",
     "render",
+    "report",
+    "report_page",
     "require",
     "restore_record",
     "translations",

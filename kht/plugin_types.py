@@ -397,6 +397,161 @@ class ValueModel(msgspec.Struct, frozen=True, kw_only=True):
         return self.label_zh if language.startswith("zh") else self.label_en
 
 
+# Report categories: a `ReportDef.category` names one; the catalogue shows them in this order.
+REPORT_CATEGORIES: dict[str, tuple[str, str]] = {
+    "customers": ("客户", "Customers"),
+    "leads": ("线索", "Leads"),
+    "contacts": ("联系人", "Contacts"),
+    "actions": ("行动", "Actions"),
+    "opportunities": ("销售机会", "Opportunities"),
+    "quotes": ("报价", "Quotes"),
+    "orders": ("订单", "Orders"),
+    "payments": ("回款", "Payments"),
+    "products": ("产品", "Products"),
+    "forecast": ("目标与预测", "Quotas and forecast"),
+    "lifecycle": ("生命周期", "Lifecycle"),
+    "pool": ("公海", "Pool"),
+    "marketing": ("市场", "Marketing"),
+    "service": ("服务", "Service"),
+    "membership": ("会员", "Membership"),
+    "promotion": ("促销", "Promotion"),
+    "projects": ("项目销售", "Project sales"),
+    "key_accounts": ("大客户", "Key accounts"),
+}
+# How a dimension groups its field: dates by period, users by their department (or the
+# top department of its tree), numbers by the `ranges` edges.
+REPORT_BUCKETS = (
+    "day",
+    "week",
+    "month",
+    "quarter",
+    "year",
+    "department",
+    "department_tree",
+    "range",
+)
+REPORT_AGGREGATES = ("count", "distinct", "sum", "avg", "min", "max", "ratio")
+REPORT_CHARTS = ("bar", "stacked", "line", "pie", "funnel", "table")
+
+
+class ReportDimension(msgspec.Struct, frozen=True, kw_only=True):
+    """What a report groups by: a field of its kind (a list column key such as `owner_id`,
+    `stage`, `created_at` or `ext.custom.level`), optionally bucketed (see REPORT_BUCKETS):
+    a date by `day` ... `year`, a user by `department` / `department_tree`, a number by
+    `range` with ascending `ranges` edges (`(0, 10000, 100000)`: below 0, 0 to 10000, ...)."""
+
+    field: str
+    bucket: str = ""
+    ranges: tuple[int | Decimal, ...] = ()
+
+
+class ReportMeasure(msgspec.Struct, frozen=True, kw_only=True):
+    """A number a report computes per group (see REPORT_AGGREGATES).
+
+    `count` counts records (`field` empty) or, with `distinct`, distinct values of `field`;
+    `sum`, `avg`, `min`, `max` need a number or money `field`; `weight` (a number field in
+    percent, such as `probability`) weighs a `sum`. `filters` (`field:op:value`) make any of
+    them conditional (count only the won ones). `ratio` is `numerator` / `denominator`, the
+    keys of two measures listed before it, as a percentage (a win rate)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    agg: str = "count"
+    field: str = ""
+    weight: str = ""
+    filters: tuple[str, ...] = ()
+    numerator: str = ""
+    denominator: str = ""
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+
+COUNT = ReportMeasure(key="count", label_zh="数量", label_en="Count")
+
+
+class ReportDef(msgspec.Struct, frozen=True, kw_only=True):
+    """A report, as data: what `kht_register_reports` returns, and what a saved report is.
+
+    The engine (kht.reports) compiles it to one GROUP BY over the kind's scoped list query
+    (`RecordKind.query`): `kind` is a declared record kind; `dimensions` (at most two: rows,
+    then the pivot's columns) and `measures` name its list columns (custom fields included);
+    `filters` are fixed `field:op:value` filters in the list grammar (a date may be `today`,
+    `today-30` or `today+30`: days from the reader's today); `chart` is the default chart
+    (REPORT_CHARTS). Every cell drills down to the kind's list page filtered to its records.
+    A report the engine cannot express (a funnel) gives the `url` of its own page instead,
+    guarded by `module` (the permission module whose view right it needs)."""
+
+    key: str
+    category: str
+    title_zh: str
+    title_en: str
+    description_zh: str = ""
+    description_en: str = ""
+    kind: str = ""
+    dimensions: tuple[ReportDimension, ...] = ()
+    measures: tuple[ReportMeasure, ...] = (COUNT,)
+    filters: tuple[str, ...] = ()
+    chart: str = "bar"
+    url: str = ""
+    module: str = ""
+
+    def title(self, language: str) -> str:
+        return self.title_zh if language.startswith("zh") else self.title_en
+
+    def description(self, language: str) -> str:
+        return self.description_zh if language.startswith("zh") else self.description_en
+
+
+def report(
+    kind: str,
+    category: str,
+    key: str,
+    title_zh: str,
+    title_en: str,
+    *dimensions: ReportDimension | str,
+    **more: Any,
+) -> ReportDef:
+    """A `ReportDef` in one line: each dimension a `ReportDimension` or `"field"` /
+    `"field:bucket"` (`"created_at:month"`, `"owner_id:department"`); `more` holds the
+    other fields (measures, filters, chart, descriptions)."""
+    dims = tuple(
+        item
+        if isinstance(item, ReportDimension)
+        else ReportDimension(field=item.partition(":")[0], bucket=item.partition(":")[2])
+        for item in dimensions
+    )
+    return ReportDef(
+        key=key,
+        category=category,
+        title_zh=title_zh,
+        title_en=title_en,
+        kind=kind,
+        dimensions=dims,
+        **more,
+    )
+
+
+def report_page(
+    key: str, category: str, module: str, url: str, *titles: str, chart: str = "bar"
+) -> ReportDef:
+    """A catalogue entry for a report with a page of its own (`url`), guarded by the view
+    right on `module`; `titles` are title_zh, title_en, description_zh, description_en."""
+    title_zh, title_en, description_zh, description_en = (*titles, "", "")[:4]
+    return ReportDef(
+        key=key,
+        category=category,
+        module=module,
+        url=url,
+        chart=chart,
+        title_zh=title_zh,
+        title_en=title_en,
+        description_zh=description_zh,
+        description_en=description_en,
+    )
+
+
 def admin_menu(ctx: Any, module: str, operation: str = "admin", **item: Any) -> list[MenuItem]:
     """An entry of the admin section (and so of /admin) for users whose role may do
     `operation` on `module`; none for the others. `item` holds MenuItem's other fields."""
@@ -404,3 +559,66 @@ def admin_menu(ctx: Any, module: str, operation: str = "admin", **item: Any) -> 
     if user is None or not user.can(module, operation):
         return []
     return [MenuItem(section="admin", **item)]
+
+
+class AutomationTrigger(msgspec.Struct, frozen=True, kw_only=True):
+    """A trigger automation rules can start from (`kht_register_automation`).
+
+    `key` is stored in rules (`<plugin>.<name>` for a plugin's own); `kinds` are the record
+    kinds it applies to (empty: every kind); `params` is a msgspec Struct type of the
+    trigger's settings (validated when a rule is saved: a bad one is a 422 naming
+    `trigger.params.<field>`). Exactly one of:
+
+    - `matches(event, params) -> bool`: an event trigger, asked about every lifecycle event
+      (`kht.plugin_api` events) of a record of the rule's kind, inside the transaction that
+      fired it; a match queues a run that the engine carries out after the commit;
+    - `due(ctx, spec, params, rule_zone, now) -> (condition, occurrence)`: a time trigger the
+      worker evaluates every minute. It returns a SQL condition on `spec.model` selecting the
+      records due at `now` (read in `rule_zone`, the company's time zone) and a function
+      `occurrence(record) -> str` naming the occurrence each is due for (e.g. the year of a
+      birthday), so a record fires once per occurrence. The preview uses the same function.
+
+    `describe(params, gettext) -> str` words the trigger for people (in their language).
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+    params: Any = None
+    kinds: tuple[str, ...] = ()
+    matches: Any = None
+    due: Any = None
+    describe: Any = None
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+    @property
+    def timed(self) -> bool:
+        return self.due is not None
+
+
+class AutomationAction(msgspec.Struct, frozen=True, kw_only=True):
+    """An action automation rules can take (`kht_register_automation`).
+
+    `params` is a msgspec Struct type of its settings (a bad one is a 422 naming
+    `actions[i].params.<field>` when the rule is saved); `check(ctx, spec, params)` may
+    refuse settings that need the database (an unknown user, a field the kind lacks) by
+    raising `ValidationError`. `run(ctx, spec, record, params, run) -> str` does the work
+    inside the run's transaction, acting as the rule's author, and returns a short note of
+    what it did (kept on the run); raising makes the run retry with backoff and, after the
+    last try, end as failed with every change of that try rolled back. `kinds` limits it
+    to record kinds (empty: every kind); `describe(params, gettext) -> str` words it.
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+    run: Any
+    params: Any = None
+    kinds: tuple[str, ...] = ()
+    check: Any = None
+    describe: Any = None
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en

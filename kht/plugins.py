@@ -48,6 +48,7 @@ CORE_PLUGINS = (
     "kht.importing.plugin",
     "kht.exporting.plugin",
     "kht.actions.plugin",
+    "kht.mail.plugin",
     "kht.merge.plugin",
     "kht.jobs.plugin",
     "kht.customfields.plugin",
@@ -58,8 +59,10 @@ CORE_PLUGINS = (
     "kht.sales.orders.plugin",
     "kht.sales.quotas.plugin",
     "kht.sales.analysis.plugin",
+    "kht.reports.plugin",
     "kht.value.plugin",
     "kht.admin.plugin",
+    "kht.automation.plugin",
     "kht.webhooks.plugin",
 )
 

@@ -83,3 +83,11 @@ def kht_demo_data(ctx: Any) -> None:
     from kht.actions.demo import load
 
     load(ctx)
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    """This module's reports (kht.actions.reports)."""
+    from kht.actions.reports import REPORTS
+
+    return REPORTS

@@ -17,10 +17,14 @@ from kht.auth.models import User
 from kht.auth.scope import owned_by_visible
 from kht.context import Ctx
 from kht.customers.models import Customer
+from kht.db.custom_fields import Choice
 from kht.errors import NotAuthenticated, NotFound, ValidationError
 from kht.events import ActionLogged, RecordUpdated
+from kht.fields import builtin
 from kht.lifecycle.models import LifecycleStage, StageChange
 from kht.lists.engine import count
+from kht.mail.archive import of_record as mail_of_record
+from kht.mail.models import MailMessage
 from kht.plugin_types import RecordKind
 from kht.records import record_kind
 from kht.sales.opportunities.models import OpportunityStageChange
@@ -35,6 +39,42 @@ SPEC = RecordKind(
     label_zh="行动",
     label_en="Actions",
     open_filter=lambda: Action.status == "planned",
+    # The fields give actions list columns and a scoped list query: what reports group by.
+    fields=(
+        builtin(
+            "type",
+            "single_choice",
+            "类型",
+            "Type",
+            choices=(
+                Choice(key="call", label_zh="电话", label_en="Call"),
+                Choice(key="visit", label_zh="拜访", label_en="Visit"),
+                Choice(key="meeting", label_zh="会议", label_en="Meeting"),
+                Choice(key="task", label_zh="任务", label_en="Task"),
+                Choice(key="note", label_zh="笔记", label_en="Note"),
+                Choice(key="email", label_zh="邮件", label_en="Email"),
+                Choice(key="sms", label_zh="短信", label_en="SMS"),
+            ),
+        ),
+        builtin("subject", "text", "主题", "Subject"),
+        builtin(
+            "status",
+            "single_choice",
+            "状态",
+            "Status",
+            choices=(
+                Choice(key="planned", label_zh="计划中", label_en="Planned"),
+                Choice(key="done", label_zh="已完成", label_en="Done"),
+                Choice(key="cancelled", label_zh="已取消", label_en="Cancelled"),
+            ),
+        ),
+        builtin("due_at", "date", "到期", "Due"),
+        builtin("done_at", "date", "完成时间", "Done at"),
+        builtin("outcome", "text", "结果", "Outcome"),
+        builtin("kind", "text", "关于", "About"),
+        builtin("customer_id", "user", "客户", "Customer"),
+    ),
+    searchable=("subject", "outcome"),
 )
 # The kinds of record an action can be about, and where their pages live.
 RECORD_PAGES = {
@@ -358,11 +398,13 @@ def _event(action: Action) -> CalendarEvent:
 def timeline(
     ctx: Ctx, kind: str, record_id: int, *, page: int = 1, page_size: int = 30
 ) -> list[TimelineItem]:
-    """Actions and stage changes of a visible record, newest first, one page.
+    """Actions, stage changes, mail and automation runs of a visible record, newest first,
+    one page.
 
     Whoever may see a record sees its whole timeline, whoever logged the entries: every
     department shares one picture of the customer. A customer's timeline includes the
     actions logged on its contacts and leads; an opportunity's includes its sales stages.
+    Mail matched to the record shows to those who may read it (kht.mail.archive).
     """
     _record(ctx, kind, record_id)
     wanted = page * page_size
@@ -394,8 +436,41 @@ def timeline(
             .limit(wanted)
         )
         items += [_sales_stage_item(s, ctx.language) for s in sales_stages]
+    items += automation_items(ctx, kind, record_id, wanted)
+    items += [_mail_item(m) for m in mail_of_record(ctx, kind, record_id, wanted)]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[(page - 1) * page_size : wanted]
+
+
+RUN_STATUS = {
+    "pending": N_("Waiting to run"),
+    "done": N_("Done"),
+    "failed": N_("Failed"),
+    "skipped": N_("Skipped"),
+}
+
+
+def automation_items(ctx: Ctx, kind: str, record_id: int, limit: int) -> list[TimelineItem]:
+    """The automation runs about a record: the rule's name, what came of it and why."""
+    from kht.automation.service import runs_on_record
+    from kht.web.i18n import translations
+
+    gettext = translations(ctx.language).gettext
+    items = []
+    for run, name in runs_on_record(ctx, kind, record_id, limit):
+        details = run.error or "; ".join(str(done.get("note", "")) for done in run.done or [])
+        body = gettext(RUN_STATUS.get(run.status, run.status))
+        items.append(
+            TimelineItem(
+                at=run.finished_at or run.created_at,
+                type="automation",
+                title=name,
+                body=f"{body}: {details}" if details else body,
+                ref_kind="automation_run",
+                ref_id=run.id,
+            )
+        )
+    return items
 
 
 def _action_item(action: Action) -> TimelineItem:
@@ -407,6 +482,18 @@ def _action_item(action: Action) -> TimelineItem:
         user_id=action.owner_id,
         ref_kind=KIND,
         ref_id=action.id,
+    )
+
+
+def _mail_item(message: MailMessage) -> TimelineItem:
+    """A mail matched to the record, for readers who may read it (kht.mail.archive)."""
+    return TimelineItem(
+        at=message.sent_at,
+        type="email",
+        title=message.subject,
+        body=" ".join(message.text_body.split())[:200],
+        ref_kind="mail",
+        ref_id=message.id,
     )
 
 

@@ -21,6 +21,7 @@ CONTRIBUTIONS = (
     ("kht_register_models", N_("tables")),
     ("kht_register_fields", N_("fields on core records")),
     ("kht_register_processes", N_("sales processes")),
+    ("kht_register_reports", N_("reports")),
     ("kht_register_value_models", N_("scoring models")),
     ("kht_register_quote_templates", N_("quote templates")),
     ("kht_register_permissions", N_("permissions")),

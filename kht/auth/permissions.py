@@ -21,6 +21,7 @@ MODULES: dict[str, tuple[str, str]] = {
     "contacts": ("联系人", "Contacts"),
     "leads": ("线索", "Leads"),
     "actions": ("行动", "Actions"),
+    "mail": ("邮件", "Mail"),
     "opportunities": ("销售机会", "Opportunities"),
     "products": ("产品", "Products"),
     "quotes": ("报价", "Quotes"),
@@ -33,7 +34,7 @@ MODULES: dict[str, tuple[str, str]] = {
     "users": ("用户与组织", "Users and organisation"),
 }
 
-SALES = ("customers", "contacts", "leads", "actions", "opportunities", "quotes", "orders")
+SALES = ("customers", "contacts", "leads", "actions", "mail", "opportunities", "quotes", "orders")
 EDIT_OPS = ("view", "create", "edit")
 MANAGE_OPS = ("view", "create", "edit", "delete", "import", "export", "assign")
 
@@ -83,7 +84,7 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
         "grants": {
             **_grant(("tickets", "knowledge"), EDIT_OPS, "all"),
             **_grant(("customers", "contacts", "products"), ("view",), "all"),
-            **_grant(("actions",), EDIT_OPS, "own"),
+            **_grant(("actions", "mail"), EDIT_OPS, "own"),
         },
     },
     "executive": {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from kht.auth.models import User
 from kht.auth.permissions import Principal
@@ -89,3 +89,10 @@ def scope_key(user: Principal | None, module: str) -> tuple[Any, ...] | None:
 def restrict(query: Select[T], user: Principal | None, model: Any, module: str) -> Select[T]:
     """`query` limited to records of `model` whose owner is in `user`'s scope on `module`."""
     return query.where(owned_by_visible(user, model.owner_id, module))
+
+
+def owner_in_scope(user: Principal | None, owner_column: Any, module: str) -> ColumnElement:
+    """A WHERE clause: the record has an owner, and that owner lies in `user`'s scope on
+    `module`. Unlike `owned_by_visible`, the shared pool (no owner) does not match: what is
+    reached through a record's owner (mail matched to a customer) is not everyone's."""
+    return and_(owner_column.is_not(None), owned_by_visible(user, owner_column, module))

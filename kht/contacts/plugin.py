@@ -192,3 +192,11 @@ def kht_demo_data(ctx: Any) -> None:
                     "wechat": wechat,
                 },
             )
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    """This module's reports (kht.contacts.reports)."""
+    from kht.contacts.reports import REPORTS
+
+    return REPORTS

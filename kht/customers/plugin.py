@@ -69,3 +69,11 @@ def kht_demo_data(ctx: Any) -> None:
             continue
         acting = act_as(ctx, owner) if find_user(ctx.session, owner) else ctx
         create_customer(acting, CustomerCreate(name=name, kind=kind, phone=phone))
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    """Customers, lifecycle and pool reports (kht.customers.reports)."""
+    from kht.customers.reports import REPORTS
+
+    return REPORTS

@@ -101,6 +101,23 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
 
         run_deliveries(runtime or _runtime(settings))
 
+    @huey.periodic_task(crontab(minute="*"), name="kht.fetch_mail")
+    def fetch_mail() -> None:
+        """Every minute: read the mail accounts whose poll interval has passed (IMAP)."""
+        from kht.db.base import utcnow
+        from kht.mail.fetch import fetch_due
+
+        current = runtime or _runtime(settings)
+        fetch_due(current.engine, current.settings, utcnow())
+
+    @huey.periodic_task(crontab(minute="*"), name="kht.automation")
+    def automation() -> None:
+        """Every minute: queue the time rules' runs and carry out every due run (retries,
+        runs a stopped server left)."""
+        from kht.automation.engine import tick
+
+        tick(runtime or _runtime(settings))
+
     @huey.periodic_task(crontab(hour="2", minute="30"), name="kht.reclaim_pool")
     def reclaim_pool() -> None:
         """Every night: customers nobody followed up go back to the shared pool."""

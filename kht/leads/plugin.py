@@ -136,3 +136,11 @@ def kht_demo_data(ctx: Any) -> None:
             create_lead(ctx, data, owner_id=None)  # in the pool, for any rep to pick up
         else:
             create_lead(act_as(ctx, owner) if find_user(ctx.session, owner) else ctx, data)
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    """This module's reports (kht.leads.reports)."""
+    from kht.leads.reports import REPORTS
+
+    return REPORTS

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
-from sqlalchemy import Numeric, Select, and_, cast, false, func, or_, select
+from sqlalchemy import Date, DateTime, Numeric, Select, and_, cast, false, func, or_, select
 
 from kht.db.custom_fields import ChoiceSpec, FieldDef, choice_for_text, choice_keys, choice_label
 from kht.errors import ValidationError
@@ -145,6 +145,11 @@ def _date(column: Column, value: Any) -> Any:
         raise ValidationError(f"{column.key} needs a date (YYYY-MM-DD)", column.key) from None
     if column.key.startswith("ext."):
         return parsed.isoformat()  # custom dates are stored as ISO strings
+    kind = getattr(column.expr, "type", None)
+    if isinstance(kind, Date) and not isinstance(kind, DateTime):
+        # A day column compares with a day: SQLite stores 2026-06-01, and a midnight
+        # datetime there ("2026-06-01 00:00:00") would sort after the same day.
+        return parsed
     return datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC)
 
 

@@ -1,10 +1,21 @@
-"""The mail outbox: one row per message, written in the transaction of what it reports."""
+"""Mail tables: the outbox, mail accounts, fetched and sent messages, their links to records
+and mail templates."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.db.base import Base, IdMixin, utcnow
@@ -31,3 +42,139 @@ class OutgoingMail(IdMixin, Base):
     last_error: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    # Mail written in the CRM: the account it goes out through (None: the KHT_SMTP_* server),
+    # its own Message-ID (also stored in mail_messages), copies and the thread it answers.
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mail_accounts.id", ondelete="SET NULL"), nullable=True, default=None
+    )
+    message_id: Mapped[str] = mapped_column(String(500), default="")
+    cc_addresses: Mapped[str] = mapped_column(Text, default="")
+    in_reply_to: Mapped[str] = mapped_column(String(500), default="")
+    refs: Mapped[str] = mapped_column(Text, default="")
+
+
+class MailAccount(IdMixin, Base):
+    """A mailbox kht sends from (SMTP) and reads (IMAP): a user's own (`personal`, `owner_id`)
+    or the company's (`shared`, read by its members). The password is stored encrypted with
+    the instance key (kht.mail.crypto) and never leaves the server."""
+
+    __tablename__ = "mail_accounts"
+
+    kind: Mapped[str] = mapped_column(String(10), default="personal")
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(320))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    login: Mapped[str] = mapped_column(String(320), default="")
+    password_secret: Mapped[str] = mapped_column(Text, default="")
+    smtp_host: Mapped[str] = mapped_column(String(255), default="")
+    smtp_port: Mapped[int] = mapped_column(Integer, default=587)
+    smtp_security: Mapped[str] = mapped_column(String(10), default="starttls")
+    imap_host: Mapped[str] = mapped_column(String(255), default="")
+    imap_port: Mapped[int] = mapped_column(Integer, default=993)
+    imap_security: Mapped[str] = mapped_column(String(10), default="ssl")
+    folders: Mapped[list[str]] = mapped_column(JSON, default=list)
+    match_domains: Mapped[bool] = mapped_column(Boolean, default=False)
+    poll_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_fetch_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    # A fetcher holds the account while `fetch_claimed_until` is ahead (one fetch at a time).
+    fetch_claimed_until: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailAccountMember(Base):
+    """A user who reads (and sends from) a shared mailbox."""
+
+    __tablename__ = "mail_account_members"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class MailFolderState(IdMixin, Base):
+    """How far a folder of an account has been read: its UIDVALIDITY and the last UID stored.
+    A new UIDVALIDITY (the server renumbered the folder) starts the folder again; the
+    Message-ID keeps what was stored from being stored twice."""
+
+    __tablename__ = "mail_folder_states"
+    __table_args__ = (UniqueConstraint("account_id", "folder"),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("mail_accounts.id", ondelete="CASCADE"))
+    folder: Mapped[str] = mapped_column(String(200))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class MailMessage(IdMixin, Base):
+    """One mail, stored once per Message-ID whichever mailboxes hold it (`MailCopy`)."""
+
+    __tablename__ = "mail_messages"
+
+    message_id: Mapped[str] = mapped_column(String(500), unique=True)
+    direction: Mapped[str] = mapped_column(String(3), default="in")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    from_address: Mapped[str] = mapped_column(String(320), default="", index=True)
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    to_addresses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cc_addresses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    in_reply_to: Mapped[str] = mapped_column(String(500), default="")
+    refs: Mapped[str] = mapped_column(Text, default="")
+    # The id of the first stored message of the conversation (itself when it starts one).
+    thread_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    text_body: Mapped[str] = mapped_column(Text, default="")
+    # Already sanitised with nh3 when stored; remote images are dropped again when shown.
+    html_body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailCopy(IdMixin, Base):
+    """A mailbox's copy of a message: where it was fetched (folder, UID) or sent from."""
+
+    __tablename__ = "mail_copies"
+    __table_args__ = (UniqueConstraint("account_id", "message_id"),)
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_accounts.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_messages.id", ondelete="CASCADE"), index=True
+    )
+    folder: Mapped[str] = mapped_column(String(200), default="")
+    uid: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class MailLink(IdMixin, Base):
+    """A message matched to a record (customer, contact, lead) by address or domain."""
+
+    __tablename__ = "mail_links"
+    __table_args__ = (
+        UniqueConstraint("message_id", "kind", "record_id"),
+        Index("ix_mail_links_record", "kind", "record_id"),
+    )
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("mail_messages.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+
+
+class MailTemplate(IdMixin, Base):
+    """A mail template with merge fields ({{ customer.name }}, {{ sender.name }}), rendered in
+    a Jinja2 sandbox (kht.mail.templating)."""
+
+    __tablename__ = "mail_templates"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,15 +7,21 @@ reminders), so what could not go out then goes later. `drain`:
 
 - claims a batch in a short transaction of its own: an UPDATE whose WHERE re-checks that no
   one holds the rows, so two senders never take the same message;
-- sends the batch over one SMTP connection with no transaction open (a slow server blocks
-  no writer);
+- sends the batch over one SMTP connection per server (the instance's KHT_SMTP_* server, or
+  the sending mail account's own, STARTTLS or SMTPS) with no transaction open (a slow
+  server blocks no writer);
 - records each outcome: `sent`; `refused` when the server refuses the recipient for good
   (5xx, not retried); otherwise back to the queue with a growing wait (server down, 4xx,
   timeout), so nothing is lost.
 
 A sender that dies after the server took a message but before recording it leaves its claim
 to expire (LEASE) and the message goes again: the one way a message can arrive twice. Its
-Message-ID stays the same (`<kht-outbox-<id>@…>`), so mail programs show it once.
+Message-ID stays the same (`<kht-outbox-<id>@…>`, or the one archived with a mail written
+in the CRM), so mail programs show it once.
+
+Sending uses the standard library's smtplib, not aiosmtplib: every sender here is
+synchronous (after a commit in a request's worker thread, the huey worker, the CLI), and an
+asyncio client would need an event loop started per drain for no gain.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import formataddr, formatdate
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -32,7 +40,8 @@ from sqlalchemy.orm import Session
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.outbox import claim, due, once_after_commit
-from kht.mail.models import OutgoingMail
+from kht.mail.crypto import UnreadableSecret, unseal
+from kht.mail.models import MailAccount, OutgoingMail
 
 log = logging.getLogger("kht.mail")
 BATCH = 200
@@ -44,13 +53,27 @@ SENT, REFUSED = "sent", "refused"
 
 
 def queue(
-    ctx: Ctx, to: str, subject: str, body: str, *, kind: str = "", record_id: int | None = None
+    ctx: Ctx,
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    kind: str = "",
+    record_id: int | None = None,
+    account_id: int | None = None,
+    cc: str = "",
+    message_id: str = "",
+    in_reply_to: str = "",
+    refs: str = "",
 ) -> OutgoingMail | None:
     """Queue a plain-text message in the caller's transaction; it is sent after the commit.
 
-    Without KHT_SMTP_HOST nothing is queued (no server, no mail).
+    `to` and `cc` are comma-separated addresses. With `account_id` it goes out through that
+    mail account's SMTP server (kht.mail.accounts), with `message_id` (also archived) and
+    the thread headers; without one through KHT_SMTP_*, and without KHT_SMTP_HOST nothing is
+    queued (no server, no mail).
     """
-    if not ctx.settings.smtp_host:
+    if account_id is None and not ctx.settings.smtp_host:
         return None
     mail = OutgoingMail(
         to_address=to,
@@ -58,6 +81,11 @@ def queue(
         body=body,
         kind=kind,
         record_id=record_id,
+        account_id=account_id,
+        cc_addresses=cc,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        refs=refs,
         created_at=ctx.now(),
     )
     ctx.session.add(mail)
@@ -71,26 +99,88 @@ def _drain_after_commit(ctx: Ctx) -> None:
     once_after_commit(ctx.session, _SCHEDULED, lambda: drain(engine, settings, clock()))
 
 
+def _claimable(settings: Settings, now: datetime) -> list:
+    conditions = due(OutgoingMail, now)
+    if not settings.smtp_host:  # instance mail waits for a server; account mail has its own
+        conditions.append(OutgoingMail.account_id.is_not(None))
+    return conditions
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where and how to hand mail over: host, port, `ssl` (SMTPS), `starttls` or `none`."""
+
+    host: str
+    port: int
+    security: str
+    user: str
+    password: str
+    sender: str
+
+    @classmethod
+    def of_settings(cls, settings: Settings) -> Server:
+        """The instance's server (KHT_SMTP_*): port 465 is SMTPS."""
+        security = "ssl" if settings.smtp_port == 465 else "none"
+        if security == "none" and settings.smtp_starttls:
+            security = "starttls"
+        sender = settings.smtp_from or settings.smtp_user or "kht@localhost"
+        return cls(
+            settings.smtp_host,
+            settings.smtp_port,
+            security,
+            settings.smtp_user,
+            settings.smtp_password,
+            sender,
+        )
+
+    @classmethod
+    def of_account(cls, settings: Settings, account: MailAccount) -> Server:
+        """A mail account's server, logging in with its unsealed password."""
+        sender = formataddr((account.name, account.email)) if account.name else account.email
+        password = unseal(settings, account.password_secret)
+        user = (account.login or account.email) if password else ""
+        return cls(
+            account.smtp_host, account.smtp_port, account.smtp_security, user, password, sender
+        )
+
+
 def drain(engine: Engine, settings: Settings, now: datetime) -> int:
-    """Send every queued message that is due; returns how many the server took."""
-    if not settings.smtp_host:
-        return 0
-    token = claim(engine, OutgoingMail, due(OutgoingMail, now), now, LEASE, BATCH)
+    """Send every queued message that is due; returns how many the servers took."""
+    token = claim(engine, OutgoingMail, _claimable(settings, now), now, LEASE, BATCH)
     with Session(engine) as session:
         claimed = select(OutgoingMail).where(OutgoingMail.claim == token)
         mails = list(session.scalars(claimed.order_by(OutgoingMail.id)))
+        accounts = {
+            a.id: a
+            for a in session.scalars(
+                select(MailAccount).where(MailAccount.id.in_({m.account_id for m in mails}))
+            )
+        }
     if not mails:
         return 0
-    outcomes = deliver(settings, [_message(settings, mail) for mail in mails])
+    outcomes: dict[int, str] = {}
+    for account_id in sorted({m.account_id or 0 for m in mails}):
+        batch = [m for m in mails if (m.account_id or 0) == account_id]
+        account = accounts.get(account_id)
+        try:
+            server = Server.of_account(settings, account) if account else None
+        except UnreadableSecret:
+            log.warning("mail account %s: password unreadable, mail stays queued", account_id)
+            outcomes.update((m.id, "UnreadableSecret") for m in batch)
+            continue
+        # An account removed since queueing leaves its mail to the instance's server.
+        server = server or Server.of_settings(settings)
+        sent = deliver(server, [_message(server, mail) for mail in batch])
+        outcomes.update(zip([m.id for m in batch], sent, strict=True))
     with Session(engine) as session, session.begin():
-        for mail, outcome in zip(mails, outcomes, strict=True):
+        for mail in mails:
             session.execute(
                 update(OutgoingMail)
                 .where(OutgoingMail.id == mail.id, OutgoingMail.claim == token)
-                .values(**_after(mail, outcome, now))
+                .values(**_after(mail, outcomes[mail.id], now))
                 .execution_options(synchronize_session=False)
             )
-    return outcomes.count(SENT)
+    return list(outcomes.values()).count(SENT)
 
 
 def _after(mail: OutgoingMail, outcome: str, now: datetime) -> dict:
@@ -104,44 +194,52 @@ def _after(mail: OutgoingMail, outcome: str, now: datetime) -> dict:
     return {**done, "next_attempt_at": now + wait, "last_error": outcome[:200]}
 
 
-def _message(settings: Settings, mail: OutgoingMail) -> EmailMessage:
-    sender = settings.smtp_from or settings.smtp_user or "kht@localhost"
+def _message(server: Server, mail: OutgoingMail) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = mail.subject
-    message["From"] = sender
+    message["From"] = server.sender
     message["To"] = mail.to_address
-    domain = sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = f"<kht-outbox-{mail.id}@{domain}>"
+    if mail.cc_addresses:
+        message["Cc"] = mail.cc_addresses
+    domain = server.sender.rpartition("@")[2].rstrip(">") or "localhost"
+    message["Message-ID"] = mail.message_id or f"<kht-outbox-{mail.id}@{domain}>"
+    if mail.in_reply_to:
+        message["In-Reply-To"] = mail.in_reply_to
+    if mail.refs:
+        message["References"] = mail.refs
+    message["Date"] = formatdate(localtime=False)
     message.set_content(mail.body)
     return message
 
 
-def _connect(settings: Settings) -> smtplib.SMTP:
-    if settings.smtp_port == 465:  # implicit TLS (SMTPS)
+def _connect(server: Server) -> smtplib.SMTP:
+    if server.security == "ssl":  # implicit TLS (SMTPS)
         return smtplib.SMTP_SSL(
-            settings.smtp_host, settings.smtp_port, timeout=30, context=ssl.create_default_context()
+            server.host, server.port, timeout=30, context=ssl.create_default_context()
         )
-    return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
+    return smtplib.SMTP(server.host, server.port, timeout=30)
 
 
-def deliver(settings: Settings, messages: list[EmailMessage]) -> list[str]:
+def deliver(server: Server, messages: list[EmailMessage]) -> list[str]:
     """Hand `messages` to the SMTP server over one connection; one outcome per message:
     SENT, REFUSED (permanent), or the name of the error that leaves it for a later try."""
     outcomes: list[str] = []
     try:
-        with _connect(settings) as smtp:
-            if settings.smtp_port != 465 and settings.smtp_starttls:
+        with _connect(server) as smtp:
+            if server.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
-            if settings.smtp_user:
-                smtp.login(settings.smtp_user, settings.smtp_password)
+            smtp.ehlo_or_helo_if_needed()
+            # An account's password serves IMAP too: log in where the server offers AUTH.
+            if server.user and smtp.has_extn("auth"):
+                smtp.login(server.user, server.password)
             for message in messages:
                 outcomes.append(_send_one(smtp, message))
     except (OSError, smtplib.SMTPException) as exc:
         # The exception's name only: its text may be the server's answer to our login.
         log.warning(
             "mail via %s:%s failed: %s; %d message(s) stay queued",
-            settings.smtp_host,
-            settings.smtp_port,
+            server.host,
+            server.port,
             type(exc).__name__,
             len(messages) - outcomes.count(SENT) - outcomes.count(REFUSED),
         )

@@ -39,3 +39,11 @@ def kht_demo_data(ctx: Any) -> None:
     from kht.products.demo import load
 
     load(ctx)
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    """This module's reports (kht.products.reports)."""
+    from kht.products.reports import REPORTS
+
+    return REPORTS

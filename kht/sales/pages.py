@@ -160,3 +160,15 @@ def references(ctx: Ctx, record: Any) -> dict[str, dict[Any, str]]:
         except NotFound:
             continue
     return refs
+
+
+def opportunity_choices(ctx: Ctx, customer_id: int | None) -> dict[int, str]:
+    """The customer's opportunities in the user's scope, newest first (a quote's form)."""
+    from kht.lists.engine import Filter
+    from kht.sales.opportunities.service import list_opportunities
+
+    if customer_id is None:
+        return {}
+    only = [Filter(field="customer_id", op="eq", value=customer_id)]
+    rows, _ = list_opportunities(ctx, page_size=200, sort="-created_at", filters=only)
+    return {row.id: row.name for row in rows}

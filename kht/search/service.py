@@ -47,9 +47,21 @@ from kht.search.models import SearchDocument
 from kht.search.schemas import SearchHit
 from kht.search.tokens import Query, fts5_expression, parse_query, tsquery_expression
 
-__all__ = ["KINDS", "matching_records", "on_event", "refresh", "reindex", "search", "sources"]
+__all__ = [
+    "KINDS",
+    "MAIL",
+    "mail_hits",
+    "matching_records",
+    "on_event",
+    "refresh",
+    "reindex",
+    "search",
+    "sources",
+]
 
 KINDS: tuple[str, ...] = tuple(SOURCES)
+# Mail is searched too, within the mail permissions (kht.mail.archive), but not indexed here.
+MAIL = "mail"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 BATCH = 1000
@@ -69,9 +81,32 @@ def sources(kind: str | None) -> list[Source]:
     """The searchable kinds: all of them, or `kind` alone (422 naming `kind` if unknown)."""
     if kind in (None, ""):
         return list(SOURCES.values())
+    if kind == MAIL:
+        return []
     if kind not in SOURCES:
-        raise ValidationError(f"kind must be one of: {', '.join(KINDS)}", "kind")
+        raise ValidationError(f"kind must be one of: {', '.join((*KINDS, MAIL))}", "kind")
     return [SOURCES[kind]]
+
+
+def mail_hits(ctx: Ctx, q: str, limit: int) -> tuple[list[SearchHit], int]:
+    """Mail the user may read matching `q` (subject, sender, text), newest first: mail outside
+    their permission is never found (kht.mail.archive.readable)."""
+    from kht.mail.archive import list_messages
+
+    if ctx.user is None or not ctx.user.can(MAIL, "view") or not q.strip():
+        return [], 0
+    rows, total = list_messages(ctx, q=q, page_size=limit)
+    hits = [
+        SearchHit(
+            kind=MAIL,
+            record_id=m.id,
+            title=m.subject,
+            subtitle=f"{m.from_name} <{m.from_address}>".strip(),
+            url=f"/mail/{m.id}",
+        )
+        for m in rows
+    ]
+    return hits, total
 
 
 def _in_scope(ctx: Ctx, kinds: list[Source]) -> ColumnElement[bool]:
@@ -132,7 +167,8 @@ def _ranking(query: Query) -> list[Any]:
 def search(
     ctx: Ctx, q: str, *, kind: str | None = None, limit: int = DEFAULT_LIMIT
 ) -> tuple[list[SearchHit], int]:
-    """Records in the user's scope matching `q` (best first, at most `limit`) and how many match.
+    """Records in the user's scope matching `q` (best first, at most `limit`) and how many match,
+    then (all kinds, or `kind="mail"`) the mail the user may read matching `q`.
 
     Chinese matches as a substring (同方 finds 清华同方威视), Latin words and digits by
     prefix, names also by pinyin (qinghua, qhtf). Any text is accepted: search syntax in
@@ -140,6 +176,16 @@ def search(
     """
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}", "limit")
+    if kind == MAIL:
+        return mail_hits(ctx, q, limit)
+    records, total = _records(ctx, q, kind, limit)
+    if kind not in (None, ""):
+        return records, total
+    mail, mail_total = mail_hits(ctx, q, max(1, limit - len(records)))
+    return records + mail[: limit - len(records)], total + mail_total
+
+
+def _records(ctx: Ctx, q: str, kind: str | None, limit: int) -> tuple[list[SearchHit], int]:
     scope = _in_scope(ctx, sources(kind))
     flush_pending(ctx.session)  # documents of this transaction's changes still waiting
     query = parse_query(q)

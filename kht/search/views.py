@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from litestar import Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
+from sqlalchemy import select
 
 from kht.context import RequestCtx
 from kht.search import service
@@ -15,6 +16,16 @@ from kht.search.schemas import SearchHit
 from kht.web.pages import render
 
 PER_GROUP = 20  # hits per kind on the page with every kind
+# The mail group of the results page (mail is searched by kht.mail, not indexed here).
+MAIL_SOURCE = Source(
+    kind=service.MAIL,
+    model=None,
+    module="mail",
+    url="/mail/{id}",
+    label_zh="邮件",
+    label_en="Mail",
+    columns=lambda: select(),
+)
 SUGGESTIONS = 8
 
 
@@ -34,6 +45,9 @@ def _groups(ctx: RequestCtx, q: str, kind: str) -> list[Group]:
         if ctx.user is not None and ctx.user.can(source.module, "view"):
             hits, total = service.search(ctx, q, kind=source.kind, limit=limit)
             groups.append(Group(source=source, hits=hits, total=total))
+    if kind in ("", service.MAIL):
+        hits, total = service.mail_hits(ctx, q, limit)
+        groups.append(Group(source=MAIL_SOURCE, hits=hits, total=total))
     return groups
 
 
@@ -59,7 +73,8 @@ def search_page(
 def search_suggest(request: Request, ctx: RequestCtx, q: FromQuery[str] = "") -> Template:
     """The dropdown under the navbar's search box: the best few hits and a link to all."""
     hits, total = service.search(ctx, q, limit=SUGGESTIONS) if q.strip() else ([], 0)
-    return render(request, ctx, "search/suggest.html", q=q, hits=hits, total=total, sources=SOURCES)
+    labels = {**SOURCES, service.MAIL: MAIL_SOURCE}
+    return render(request, ctx, "search/suggest.html", q=q, hits=hits, total=total, sources=labels)
 
 
 ROUTES = [search_page, search_suggest]

@@ -55,6 +55,7 @@ MODULES = {
     "products": N_("Products"),
     "quotas": N_("Quotas"),
     "actions": N_("Actions"),
+    "mail": N_("Mail"),
     "users": N_("Users"),
     "roles": N_("Roles"),
 }

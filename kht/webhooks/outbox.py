@@ -28,6 +28,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ from kht.config import Settings
 from kht.context import Ctx
 from kht.db.base import utcnow
 from kht.db.outbox import claim, due, once_after_commit
+from kht.errors import NotFound, ValidationError
 from kht.events import Event
 from kht.webhooks import net
 from kht.webhooks.catalogue import body, event_data, type_of
@@ -84,7 +86,12 @@ def on_event(ctx: Ctx, event: Event) -> None:
     ]
     if not wanted or event.kind not in record_kinds(ctx):
         return
-    payload = body(event_type, event_data(ctx, event), ctx.now())
+    try:
+        payload = body(event_type, event_data(ctx, event), ctx.now())
+    except (TypeError, ValueError, msgspec.EncodeError):
+        # A value that will not encode must not cost the user their save.
+        log.exception("webhook payload of %s %s could not be encoded", event.kind, event.record_id)
+        return
     for sub_id in wanted:
         add(ctx, sub_id, event_type, payload, kind=event.kind, record_id=event.record_id)
 
@@ -108,9 +115,9 @@ def enqueue(
     record as the API shows it. The subscription must exist (enabled or not: a disabled one
     keeps the message until it is enabled again).
     """
+    if not 0 < len(event_type) <= 60:
+        raise ValidationError("event_type must be 1 to 60 characters", "event_type")
     if ctx.session.get(WebhookSubscription, subscription_id) is None:
-        from kht.errors import NotFound
-
         raise NotFound(f"webhook {subscription_id} not found", "subscription_id")
     payload = body(event_type, data, ctx.now())
     delivery = add(ctx, subscription_id, event_type, payload, kind=kind, record_id=record_id)

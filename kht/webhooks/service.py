@@ -4,7 +4,9 @@ Every change is written to the audit log as kind `webhook` (never the secret). T
 secret (`whsec_` + base64 of 32 random bytes, the Standard Webhooks form) is returned by
 `create_subscription` only; it is kept to sign (an HMAC needs the secret itself, so it cannot
 be hashed like a token), loaded only by the sender and never shown again. Deliveries are the
-outbox's (`kht.webhooks.outbox`).
+outbox's (`kht.webhooks.outbox`); its `enqueue` and `deliver`, and `record_as_api`, are part of
+this module's public surface for other modules and plugins (an automation rule's "call a
+webhook" action).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.webhooks import outbox
-from kht.webhooks.catalogue import TEST_TYPE, body
+from kht.webhooks.catalogue import TEST_TYPE, body, record_as_api
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from kht.webhooks.net import check_url
+from kht.webhooks.outbox import deliver, enqueue
 from kht.webhooks.schemas import WebhookCreate, WebhookUpdate
 
 KIND = "webhook"
@@ -172,11 +175,14 @@ def deliveries(
 
 __all__ = [
     "create_subscription",
+    "deliver",
     "deliveries",
     "delete_subscription",
+    "enqueue",
     "get_subscription",
     "list_subscriptions",
     "new_secret",
+    "record_as_api",
     "send_test",
     "update_subscription",
 ]

@@ -62,7 +62,7 @@ def _choices(ctx: Ctx) -> dict[str, Any]:
         key=lambda item: item[1],
     )
     events = [(key, label) for key, (_, label) in EVENT_TYPES.items()]
-    return {"event_choices": events, "kind_choices": kinds}
+    return {"event_choices": events, "kind_choices": kinds, "kind_labels": dict(kinds)}
 
 
 def _form(data: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from kht.plugin_api import (
     QuoteTemplateDef,
     RecordRestored,
     RecordUpdated,
+    ReportDef,
     ScoreComputed,
     ValueModel,
     hookimpl,
@@ -194,3 +195,11 @@ def kht_demo_data(ctx: Ctx) -> None:
     from plugins.standard_product.demo import load_demo
 
     load_demo(ctx)
+
+
+@hookimpl
+def kht_register_reports() -> list[ReportDef]:
+    """The pack's report pages and its reports on its own fields (industry, size, province)."""
+    from plugins.standard_product.report_defs import REPORTS
+
+    return REPORTS

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import logging
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from email import message_from_bytes
-from email.policy import default
 
 import msgspec
 import pytest
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -24,33 +20,7 @@ from kht.mail.outbox import drain, queue
 from kht.runtime import Runtime
 from kht.web.i18n import translations
 from tests.actions.conftest import NOW, plan
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        message = message_from_bytes(envelope.content, policy=default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+from tests.mailservers import free_port
 
 
 def with_mail(team, controller, **extra) -> Runtime:
@@ -144,7 +114,7 @@ def test_a_mail_server_that_is_down_keeps_the_mail_queued_until_a_later_run_send
     customer = team.customer("Broken Mail Co", owner="rep1")
     plan(team, "rep1", customer, "call", NOW, remind_at=NOW - timedelta(minutes=5))
     down = with_mail(team, controller, smtp_user="crm", smtp_password="s3cret-pw")
-    down.settings.smtp_port = _free_port()  # nobody listens there
+    down.settings.smtp_port = free_port()  # nobody listens there
     with caplog.at_level(logging.WARNING, logger="kht.mail"), down.ctx() as ctx:
         ctx.clock = lambda: NOW
         assert send_due_reminders(ctx) == 1

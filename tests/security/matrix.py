@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from typing import Any
 
 from litestar.testing import TestClient
@@ -22,8 +23,12 @@ from sqlalchemy import select
 
 from kht.actions.models import Notification
 from kht.auth.models import Role, User
+from kht.automation.models import Rule as AutomationRule
 from kht.customers.models import CustomerCategory
 from kht.db.custom_fields import CustomField
+from kht.mail.archive import attachments, store
+from kht.mail.models import MailAccount, MailTemplate
+from kht.mail.parsing import parse
 from kht.org.models import Branch, Department
 from kht.sales.processes.models import Process
 from kht.sales.quotes.models import QuoteTemplate
@@ -174,6 +179,23 @@ def _quota(v: Victims, c: TestClient) -> None:
         v.made("quota", manager.post("/api/v1/quotas", json=body))
 
 
+def _mail(v: Victims, c: TestClient) -> None:
+    """rep1's mail account and a mail in it, with an attachment (fetching writes these)."""
+    body = {"name": _named("mailbox"), "email": "rep1@example.com", "smtp_host": "127.0.0.1"}
+    account_id = v.made("mail_account", c.post("/api/v1/mail/accounts", json=body))
+    raw = EmailMessage()
+    raw["From"], raw["To"], raw["Subject"] = "x@example.com", "rep1@example.com", _named("mail")
+    raw["Message-ID"] = "<victim@example.com>"
+    raw.set_content(LEAK)
+    raw.add_attachment(LEAK.encode(), maintype="text", subtype="plain", filename="leak.txt")
+    with v.team.ctx(None) as ctx:
+        account = ctx.session.get(MailAccount, account_id)
+        parsed = parse(raw.as_bytes(), received=ctx.now())
+        message, _ = store(ctx.session, parsed, account=account, direction="in", now=ctx.now())
+        v.ids["mail"] = message.id
+        v.ids["mail_attachment"] = attachments(ctx, message)[0].id
+
+
 def _people(v: Victims, c: TestClient) -> None:
     """rep1 themselves, their role and department: user administration's records."""
     with v.team.ctx(None) as ctx:
@@ -204,6 +226,9 @@ OTHERS: dict[str, str] = {
     "role_id": "role",
     "department_id": "department",
     "notification_id": "notification",
+    "account_id": "mail_account",
+    "message_id": "mail",
+    "attachment_id": "mail_attachment",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
 }
 
@@ -215,8 +240,10 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "list_id": "price lists: part of the catalogue",
     "item_id": "price list items: part of the catalogue",
     "template_id": "quote print templates: shared settings of the quotes module",
+    "mail_template_id": "mail templates: shared settings, mail administrators change them",
     "process_id": "sales processes: shared settings, administrators change them",
     "field_id": "custom field definitions: shared settings",
+    "rule_id": "automation rules: company settings, administrators only (users: admin)",
     "category_id": "customer categories: shared settings",
     "tag_id": "tag names are shared vocabulary; deleting one needs `admin` on customers",
     "group_id": "group names are shared vocabulary; members sent are the other team's",
@@ -235,23 +262,33 @@ WORDS = {"kind": "customer", "unit": "branches", "key": "name", "name": "members
 # Samples of the shared settings: the first row of each (seeded or made by `_shared`).
 SHARED_MODELS: dict[str, Any] = {
     "template_id": QuoteTemplate,
+    "mail_template_id": MailTemplate,
     "process_id": Process,
     "field_id": CustomField,
     "category_id": CustomerCategory,
     "tag_id": Tag,
     "unit_id": Branch,
+    "rule_id": AutomationRule,
     "webhook_id": WebhookSubscription,
 }
 
 
 def _shared(v: Victims, c: TestClient) -> None:
-    """A tag on rep1's customer, a branch and a custom field; the first row of each setting."""
+    """A tag on rep1's customer, a branch, a custom field and an automation rule; the first
+    row of each setting."""
     tagged = {"action": "tag", "add_tags": [f"{WORD}tag"], "ids": [v.ids["customer"]]}
     assert c.post("/api/v1/customers/bulk", json=tagged).status_code in (200, 201)
     with v.api("admin") as admin:
         admin.post("/api/v1/branches", json={"name": f"{WORD} branch"})
         field = {"kind": "customer", "name": "victim_note", "label_zh": "备注", "label_en": "Note"}
         admin.post("/api/v1/custom-fields", json={**field, "type": "text"})
+        rule = {
+            "name": f"{WORD} rule",
+            "kind": "customer",
+            "trigger": {"type": "record_created"},
+            "actions": [{"type": "notify", "params": {"title": "new"}}],
+        }
+        admin.post("/api/v1/automation/rules", json=rule)
         hook = {"name": f"{WORD} hook", "url": "https://example.com/h", "events": ["order.placed"]}
         admin.post("/api/v1/webhooks", json=hook)
     with v.team.ctx(None) as ctx:
@@ -269,6 +306,7 @@ BUILDERS: tuple[Callable[[Victims, TestClient], None], ...] = (
     _view,
     _token,
     _quota,
+    _mail,
     _people,
     _shared,
 )

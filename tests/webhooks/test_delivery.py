@@ -8,10 +8,12 @@ import json
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from kht.actions.models import Notification
 from kht.db.base import utcnow
+from kht.errors import NotFound, ValidationError
 from kht.webhooks import outbox
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tests.webhooks.conftest import send, verify
@@ -193,10 +195,10 @@ def test_enqueue_is_the_public_service_for_other_modules(team, receiver):
     webhook_id, secret = subscribe(team, receiver.url)
     customer_id = team.customer("甲", "rep1")
     with team.ctx("admin") as ctx:
-        from kht.webhooks.catalogue import record_as_api
+        from kht.webhooks.service import enqueue, record_as_api
 
         record = record_as_api(ctx, "customer", customer_id)
-        delivery = outbox.enqueue(
+        delivery = enqueue(
             ctx,
             webhook_id,
             "automation.rule",
@@ -205,6 +207,10 @@ def test_enqueue_is_the_public_service_for_other_modules(team, receiver):
             record_id=customer_id,
         )
         assert delivery.id is not None
+        with pytest.raises(NotFound):
+            outbox.enqueue(ctx, 999_999, "automation.rule", {})
+        with pytest.raises(ValidationError):
+            outbox.enqueue(ctx, webhook_id, "", {})
     send(team)
     message = receiver.requests[-1]
     assert verify(secret, message.headers, message.body)

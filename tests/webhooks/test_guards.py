@@ -172,3 +172,39 @@ def test_the_secret_is_never_shown_again_nor_logged_nor_audited(team, receiver, 
         audit = list(ctx.session.scalars(select(AuditEntry).where(AuditEntry.kind == "webhook")))
     assert [entry.action for entry in audit] == ["create", "update"]
     assert all(secret not in repr(entry.changes) for entry in audit)
+
+
+def test_the_pages_refuse_bad_input_next_to_what_was_typed(strict):
+    with strict.browser("admin") as page:
+        token = csrf_token(page)
+        form = {"_csrf_token": token, "name": "内网", "url": "http://10.0.0.1/h", "enabled": "1"}
+        refused = page.post("/admin/webhooks", data={**form, "events": "record.created"})
+        assert refused.status_code == 422
+        assert 'id="form-error"' in refused.text and "url 指向私有或本地地址" in refused.text
+        assert 'value="内网"' in refused.text
+        no_event = page.post("/admin/webhooks", data={**form, "url": "https://example.com/h"})
+        assert no_event.status_code == 422 and "请至少选择一个事件" in no_event.text
+        made = page.post(
+            "/admin/webhooks",
+            data={**form, "url": "https://example.com/h", "events": "record.created"},
+        )
+        assert made.status_code == 200 and 'id="new-secret-value"' in made.text
+        assert made.headers["cache-control"] == "no-store"
+        with strict.ctx("admin") as ctx:
+            from kht.webhooks.service import list_subscriptions
+
+            [row] = list_subscriptions(ctx)
+        edit = {**form, "url": "https://example.com/h2", "events": "order.placed"}
+        saved = page.post(
+            f"/admin/webhooks/{row.id}",
+            data={**edit, "version": str(row.version)},
+            follow_redirects=False,
+        )
+        assert saved.status_code == 303
+        stale = page.post(f"/admin/webhooks/{row.id}", data={**edit, "version": str(row.version)})
+        assert stale.status_code == 409 and "该 Webhook 已被他人修改" in stale.text
+        gone = page.post(
+            f"/admin/webhooks/{row.id}/delete", data={"_csrf_token": token}, follow_redirects=False
+        )
+        assert gone.status_code == 303
+        assert page.get(f"/admin/webhooks/{row.id}").status_code == 404

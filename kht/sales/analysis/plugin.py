@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem
+from kht.plugin_types import MenuItem, ReportDef, report_page
 
 
 @hookimpl
@@ -41,3 +41,45 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
             order=57,
         ),
     ]
+
+
+# The analyses a plain group-by cannot show keep their pages; the catalogue lists them.
+SPECIAL = [
+    report_page(
+        "analysis.funnel",
+        "opportunities",
+        "opportunities",
+        "/funnel",
+        "销售漏斗",
+        "Sales funnel",
+        "各阶段进入数、转化率与停留天数",
+        "Per stage: entered, converted to the next, days in it",
+        chart="funnel",
+    ),
+    report_page(
+        "analysis.forecast",
+        "forecast",
+        "opportunities",
+        "/forecast",
+        "销售预测与目标",
+        "Forecast against quota",
+        "各部门（及销售）的加权管道、承诺、最佳情况、赢单与目标",
+        "Weighted pipeline, commit, best case and won against quota per department and rep",
+    ),
+    report_page(
+        "analysis.payment_forecast",
+        "payments",
+        "orders",
+        "/forecast",
+        "回款预测",
+        "Payment forecast",
+        "按回款计划每月应收与已收",
+        "Receivables planned per month from payment plans, and what came in",
+    ),
+]
+
+
+@hookimpl
+def kht_register_reports() -> list[ReportDef]:
+    """The funnel, forecast and payment forecast pages, listed in the report catalogue."""
+    return SPECIAL

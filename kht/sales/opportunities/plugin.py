@@ -106,3 +106,11 @@ def kht_demo_data(ctx: Any) -> None:
     from kht.sales.opportunities.demo import load
 
     load(ctx)
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    """This module's reports (kht.sales.opportunities.reports)."""
+    from kht.sales.opportunities.reports import REPORTS
+
+    return REPORTS

@@ -69,6 +69,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         col("process_id", "销售流程", "Process", "ref", o.process_id),
         col("source", "来源", "Source", "text", o.source),
         col("competitors", "竞争对手", "Competitors", "text", o.competitors),
+        col("close_reason", "赢单/丢单原因", "Close reason", "text", o.close_reason),
         col("currency", "币种", "Currency", "text", o.currency),
         col("closed_at", "关闭时间", "Closed", "date", o.closed_at),
     ]
@@ -459,10 +460,12 @@ def to_out(ctx: Ctx, opportunity: Opportunity, tags: list[str] | None = None) ->
     return records.record_out(OpportunityOut, opportunity, tags, stage_key=stage_key)
 
 
+# In the order the page lists them; the form shows those a change may carry.
 FIELDS = (
     builtin("name", "text", "名称", "Name", required=True),
-    *shared("customer_id", "contact_id", "currency", "owner_id"),
+    *shared("customer_id", "contact_id"),
     builtin("amount", "money", "金额", "Amount", required=True),
+    *shared("currency"),
     builtin("probability", "number", "赢率%", "Probability %"),
     builtin("expected_close", "date", "预计成交", "Expected close"),
     builtin("stage_id", "number", "阶段", "Stage"),
@@ -474,6 +477,7 @@ FIELDS = (
         "Forecast category",
         choices=("pipeline", "best_case", "commit", "omitted"),
     ),
+    *shared("owner_id"),
     builtin("product_line_id", "number", "产品线", "Product line"),
     builtin("process_id", "number", "销售流程", "Process"),
     builtin("competitors", "text", "竞争对手", "Competitors"),

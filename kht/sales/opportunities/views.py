@@ -153,32 +153,6 @@ def _form(ctx: Ctx, form: dict[str, Any], opportunity: Opportunity | None) -> di
 # the opportunity's own blocks (opportunities/detail.html), the customer picker and the
 # process of a new one its form's (opportunities/form.html).
 PAGES = RecordPages(
-    form_fields=(
-        "name",
-        "contact_id",
-        "amount",
-        "currency",
-        "expected_close",
-        "product_line_id",
-        "forecast_category",
-        "source",
-        "competitors",
-        "description",
-    ),
-    detail_fields=(
-        "customer_id",
-        "contact_id",
-        "amount",
-        "currency",
-        "probability",
-        "expected_close",
-        "forecast_category",
-        "owner_id",
-        "product_line_id",
-        "competitors",
-        "source",
-        "description",
-    ),
     badge="status",
     list_actions=(
         RecordAction(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem
+from kht.plugin_types import MenuItem, ReportDef
 from kht.sales import hooks
 
 kht_register_routes = hookimpl(hooks.routes("kht.sales.orders"))
@@ -32,3 +32,11 @@ kht_record_panels = hookimpl(
         order=41,
     )
 )
+
+
+@hookimpl
+def kht_register_reports() -> list[ReportDef]:
+    """Orders' and payments' reports (kht.sales.orders.reports)."""
+    from kht.sales.orders.reports import REPORTS
+
+    return REPORTS

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from kht.sales.quotes.schemas import LineIn, LineOut
-from kht.types import Id, Version
+from kht.sales.quotes.schemas import LineIn, LineOut, LinesChange
+from kht.types import Id
 
 Text = Annotated[str, msgspec.Meta(max_length=20000)]
 Note = Annotated[str, msgspec.Meta(max_length=300)]
@@ -34,20 +34,11 @@ class OrderCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ext: dict[str, dict[str, Any]] = {}
 
 
-class OrderUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A partial change; `lines` (open orders only) replace every line
-    (an empty list only with `clear_lines: true`)."""
+class OrderUpdate(LinesChange, kw_only=True, forbid_unknown_fields=True):
+    """A partial change (see LinesChange); lines change while the order is open."""
 
-    version: Version
     status: Status | Unset = UNSET
-    contact_id: Id | None | Unset = UNSET
     order_date: date | Unset = UNSET
-    currency: Currency | Unset = UNSET
-    notes: Text | Unset = UNSET
-    lines: list[LineIn] | Unset = UNSET
-    # An empty `lines` removes every line only with this flag (a broken form must not).
-    clear_lines: bool = False
-    ext: dict[str, dict[str, Any]] | Unset = UNSET
 
 
 class PlanIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -54,6 +54,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         col("status", "状态", "Status", "choice", o.status, True, choices=STATUSES),
         col("order_date", "下单日期", "Order date", "date", o.order_date, True),
         col("total", "合计", "Total", "number", o.total, True),
+        col("discount_total", "折扣", "Discount", "number", o.discount_total),
         col("paid_total", "已回款", "Paid", "number", o.paid_total, True),
         col("currency", "币种", "Currency", "text", o.currency),
         col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
@@ -72,12 +73,6 @@ def filtered(
     """Orders in scope matching `q` (number, notes) and the filters."""
     search = (Order.number, Order.notes)
     return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
-
-
-def list_orders(ctx: Ctx, **options: Any) -> tuple[list[Order], int]:
-    """A page of orders in scope, filtered and sorted, and the total count (the options of
-    `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
-    return records.page_of(ctx, SPEC, **options)
 
 
 def get_order(ctx: Ctx, order_id: int, *, deleted: bool = False) -> Order:
@@ -418,13 +413,15 @@ def to_out(ctx: Ctx, order: Order, tags: list[str] | None = None) -> OrderOut:
     )
 
 
+# In the order the page lists them.
 FIELDS = (
     builtin("number", "text", "订单编号", "Order number"),
-    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    *shared("customer_id", "contact_id", "quote_id", "opportunity_id"),
     builtin("order_date", "date", "下单日期", "Order date"),
+    *shared("owner_id", "currency", "total"),
     builtin("paid_total", "money", "已回款", "Paid"),
-    *shared("customer_id", "contact_id", "quote_id", "opportunity_id", "owner_id"),
-    *shared("currency", "total", "notes"),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    *shared("notes"),
 )
 
 SPEC = RecordKind(
@@ -462,7 +459,6 @@ __all__ = [
     "filtered",
     "get_order",
     "lines_of",
-    "list_orders",
     "order_from_quote",
     "orders_of",
     "payments_of",

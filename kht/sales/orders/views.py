@@ -76,25 +76,16 @@ def _new(ctx: Ctx) -> dict[str, Any]:
 # The shared list, form and page; the status buttons, lines, plan and payments are the
 # order's own blocks (orders/detail.html), the line editor its form's (quotes/lines_form.html).
 PAGES = RecordPages(
-    form_fields=("order_date", "contact_id", "notes"),
-    detail_fields=(
-        "customer_id",
-        "contact_id",
-        "quote_id",
-        "opportunity_id",
-        "order_date",
-        "owner_id",
-        "total",
-        "paid_total",
-        "notes",
-    ),
+    # The status has its buttons on the page.
+    form_fields=("order_date", "contact_id", "currency", "notes"),
+    badge="status",
     labels=status_labels(STATUS_LABELS),
     list_context=customer_refs,
     detail_context=_detail,
     form_context=_form,
     new_values=_new,
     form_values=posted_lines,
-    form_template="orders/form.html",
+    form_template="quotes/lines_form.html",
     detail_template="orders/detail.html",
 )
 SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)

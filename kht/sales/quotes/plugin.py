@@ -85,3 +85,11 @@ def kht_demo_data(ctx: Any) -> None:
     from kht.sales.quotes.demo import load
 
     load(ctx)
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    """This module's reports (kht.sales.quotes.reports)."""
+    from kht.sales.quotes.reports import REPORTS
+
+    return REPORTS

@@ -53,24 +53,30 @@ class QuoteCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ext: dict[str, dict[str, Any]] = {}
 
 
-class QuoteUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A partial change of a draft; `lines`, when given, replace every line
-    (an empty list only with `clear_lines: true`)."""
+class LinesChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What a partial change of a quote or an order carries besides its own fields: the
+    version shown, its contact, currency and notes, its custom fields, and `lines`, which
+    when given replace every line (an empty list only with `clear_lines: true`)."""
 
     version: Version
-    title: Title | Unset = UNSET
     contact_id: Id | None | Unset = UNSET
-    opportunity_id: Id | None | Unset = UNSET
-    template_id: Id | None | Unset = UNSET
     currency: Currency | Unset = UNSET
-    quote_date: date | Unset = UNSET
-    valid_until: date | None | Unset = UNSET
-    terms: Text | Unset = UNSET
     notes: Text | Unset = UNSET
     lines: list[LineIn] | Unset = UNSET
     # An empty `lines` removes every line only with this flag (a broken form must not).
     clear_lines: bool = False
     ext: dict[str, dict[str, Any]] | Unset = UNSET
+
+
+class QuoteUpdate(LinesChange, kw_only=True, forbid_unknown_fields=True):
+    """A partial change of a draft (see LinesChange)."""
+
+    title: Title | Unset = UNSET
+    opportunity_id: Id | None | Unset = UNSET
+    template_id: Id | None | Unset = UNSET
+    quote_date: date | Unset = UNSET
+    valid_until: date | None | Unset = UNSET
+    terms: Text | Unset = UNSET
 
 
 class VersionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

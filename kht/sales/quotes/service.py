@@ -48,6 +48,7 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         col("customer_id", "客户", "Customer", "ref", q.customer_id, True),
         col("status", "状态", "Status", "choice", q.status, True, choices=STATUSES),
         col("total", "合计", "Total", "number", q.total, True),
+        col("discount_total", "折扣", "Discount", "number", q.discount_total),
         col("revision", "版本", "Revision", "number", q.revision),
         col("quote_date", "报价日期", "Quote date", "date", q.quote_date, True),
         col("valid_until", "有效期至", "Valid until", "date", q.valid_until),
@@ -81,13 +82,6 @@ def filtered(
     search = (Quote.number, Quote.title)
     query = records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
     return query.where(Quote.status != "superseded") if latest else query
-
-
-def list_quotes(ctx: Ctx, **options: Any) -> tuple[list[Quote], int]:
-    """A page of the latest quote revisions in scope, filtered and sorted, and the total
-    count (the options of `record_service.page_of`: page, page_size, q, sort, filters,
-    deleted)."""
-    return records.page_of(ctx, SPEC, **options)
 
 
 def get_quote(ctx: Ctx, quote_id: int, *, deleted: bool = False) -> Quote:
@@ -383,19 +377,21 @@ def to_out(ctx: Ctx, quote: Quote, tags: list[str] | None = None) -> QuoteOut:
     )
 
 
+# In the order the page lists them; the form shows those a change may carry.
 FIELDS = (
     builtin("title", "text", "主题", "Subject", required=True),
     builtin("number", "text", "报价单编号", "Quote number"),
-    builtin("revision", "number", "版本", "Revision"),
-    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    *shared("customer_id", "contact_id", "opportunity_id"),
     builtin("quote_date", "date", "报价日期", "Quote date"),
     builtin("valid_until", "date", "有效期至", "Valid until"),
     builtin("template_id", "number", "模板", "Template"),
+    *shared("currency", "owner_id"),  # the total stands under the lines
+    builtin("revision", "number", "版本", "Revision"),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
     builtin("sent_at", "date", "发送时间", "Sent"),
     builtin("decided_at", "date", "决定时间", "Decided"),
     builtin("terms", "long_text", "条款", "Terms"),
-    *shared("customer_id", "contact_id", "opportunity_id", "owner_id"),
-    *shared("currency", "total", "notes"),
+    *shared("notes"),
 )
 
 SPEC = RecordKind(
@@ -431,7 +427,6 @@ __all__ = [
     "filtered",
     "get_quote",
     "lines_of",
-    "list_quotes",
     "order_id_of",
     "quotes_of",
     "reject_quote",

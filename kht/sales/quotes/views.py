@@ -25,6 +25,7 @@ from kht.sales.pages import (
     customer_options,
     customer_refs,
     lines_form,
+    opportunity_choices,
     posted_lines,
     references,
     status_labels,
@@ -106,14 +107,19 @@ def _detail(ctx: Ctx, quote: Quote) -> dict[str, Any]:
 
 
 def _form(ctx: Ctx, form: dict[str, Any], quote: Quote | None) -> dict[str, Any]:
-    """The customer's contacts, the editor's lines; a quote no longer a draft says so."""
+    """The customer's contacts and opportunities, the editor's lines; a quote no longer a
+    draft says so."""
     notice = ""
     if quote is not None and quote.status != "draft":
         gettext = translations(ctx.language).gettext
         notice = gettext(N_("Only drafts can be edited; revise the quote to change it."))
+    customer_id = customer_of(form, quote)
     return {
         **lines_form(ctx, form, quote, service.lines_of),
-        "refs": {"contact_id": dict(contact_choices(ctx, customer_of(form, quote)))},
+        "refs": {
+            "contact_id": dict(contact_choices(ctx, customer_id)),
+            "opportunity_id": opportunity_choices(ctx, customer_id),
+        },
         "picker_url": "/quotes/customer-options",
         "restart_url": "/quotes/new",
         "notice": notice,
@@ -135,35 +141,14 @@ def _posted(ctx: Ctx, data: dict[str, Any], quote: Quote | None) -> dict[str, An
 # The shared list, form and page; the status buttons, revisions and lines are the quote's
 # own blocks (quotes/detail.html), the line editor its form's (quotes/lines_form.html).
 PAGES = RecordPages(
-    form_fields=(
-        "title",
-        "contact_id",
-        "quote_date",
-        "valid_until",
-        "template_id",
-        "terms",
-        "notes",
-    ),
-    detail_fields=(
-        "customer_id",
-        "contact_id",
-        "opportunity_id",
-        "quote_date",
-        "valid_until",
-        "owner_id",
-        "template_id",
-        "sent_at",
-        "decided_at",
-        "terms",
-        "notes",
-    ),
+    badge="status",
     labels=_labels,
     list_context=_list_extra,
     detail_context=_detail,
     form_context=_form,
     new_values=_new,
     form_values=_posted,
-    form_template="quotes/form.html",
+    form_template="quotes/lines_form.html",
     detail_template="quotes/detail.html",
 )
 SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)

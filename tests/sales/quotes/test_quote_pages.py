@@ -261,8 +261,9 @@ def test_saving_the_form_keeps_the_quotes_opportunity_and_currency(shop):
         quote = quote.json()
     with shop.browser("rep") as client:
         form = client.get(f"/quotes/{quote['id']}/edit").text
-        assert f'name="opportunity_id" value="{opportunity["id"]}"' in form
-        assert 'name="currency" value="USD"' in form
+        # the customer's opportunities to choose from, the quote's chosen
+        assert f'<option value="{opportunity["id"]}" selected>安检机会</option>' in form
+        assert 'value="USD"' in form
         data = {
             "_csrf_token": csrf_token(client),
             "version": str(quote["version"]),

@@ -1,0 +1,1 @@
+"""Automation: rules that turn events and dates into tasks, notifications and field changes."""

@@ -1,0 +1,195 @@
+"""Mail API types: accounts (never with their password), messages, sending, templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Address = Annotated[str, msgspec.Meta(min_length=3, max_length=320)]
+Host = Annotated[str, msgspec.Meta(max_length=255)]
+Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
+Folder = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Folders = Annotated[list[Folder], msgspec.Meta(max_length=20)]
+Password = Annotated[str, msgspec.Meta(max_length=500)]
+Security = Literal["ssl", "starttls", "none"]
+AccountKind = Literal["personal", "shared"]
+Addresses = Annotated[list[Address], msgspec.Meta(max_length=50)]
+Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+Body = Annotated[str, msgspec.Meta(max_length=200000)]
+Minutes = Annotated[int, msgspec.Meta(ge=1, le=1440)]
+UNSET = msgspec.UNSET
+Unset = msgspec.UnsetType
+
+
+class AccountIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new mail account. `shared` (a company mailbox) needs the mail `admin` operation;
+    `personal` belongs to the caller. `password` serves both SMTP and IMAP logins."""
+
+    kind: AccountKind = "personal"
+    name: Name
+    email: Address
+    login: Annotated[str, msgspec.Meta(max_length=320)] = ""
+    password: Password = ""
+    smtp_host: Host = ""
+    smtp_port: Port = 587
+    smtp_security: Security = "starttls"
+    imap_host: Host = ""
+    imap_port: Port = 993
+    imap_security: Security = "ssl"
+    folders: Folders = msgspec.field(default_factory=lambda: ["INBOX"])
+    match_domains: bool = False
+    poll_minutes: Minutes = 5
+    member_ids: Annotated[list[int], msgspec.Meta(max_length=200)] = []
+
+
+class AccountPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Changes to an account; a `password` left out keeps the stored one."""
+
+    name: Name | Unset = UNSET
+    email: Address | Unset = UNSET
+    login: Annotated[str, msgspec.Meta(max_length=320)] | Unset = UNSET
+    password: Password | Unset = UNSET
+    smtp_host: Host | Unset = UNSET
+    smtp_port: Port | Unset = UNSET
+    smtp_security: Security | Unset = UNSET
+    imap_host: Host | Unset = UNSET
+    imap_port: Port | Unset = UNSET
+    imap_security: Security | Unset = UNSET
+    folders: Folders | Unset = UNSET
+    match_domains: bool | Unset = UNSET
+    poll_minutes: Minutes | Unset = UNSET
+    active: bool | Unset = UNSET
+    member_ids: Annotated[list[int], msgspec.Meta(max_length=200)] | Unset = UNSET
+
+
+class AccountOut(msgspec.Struct, kw_only=True):
+    """A mail account as the API shows it: whether a password is set, never the password."""
+
+    id: int
+    kind: str
+    name: str
+    email: str
+    owner_id: int | None
+    login: str
+    has_password: bool
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str
+    imap_host: str
+    imap_port: int
+    imap_security: str
+    folders: list[str]
+    match_domains: bool
+    poll_minutes: int
+    active: bool
+    last_fetch_at: datetime | None
+    last_error: str
+    member_ids: list[int]
+
+
+class AccountList(msgspec.Struct, kw_only=True):
+    items: list[AccountOut]
+
+
+class LinkOut(msgspec.Struct, kw_only=True):
+    kind: str
+    record_id: int
+
+
+class AttachmentOut(msgspec.Struct, kw_only=True):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+class MessageOut(msgspec.Struct, kw_only=True):
+    """A stored mail in a list (no body)."""
+
+    id: int
+    message_id: str
+    direction: str
+    subject: str
+    from_address: str
+    from_name: str
+    to: list[str]
+    cc: list[str]
+    sent_at: datetime
+    thread_id: int | None
+
+
+class MessageDetail(MessageOut, kw_only=True):
+    """A stored mail with its bodies (HTML sanitised, remote images removed unless asked),
+    attachments, matched records and the other messages of its thread."""
+
+    text: str
+    html: str
+    remote_images_blocked: bool
+    in_reply_to: str
+    references: list[str]
+    attachments: list[AttachmentOut]
+    links: list[LinkOut]
+    thread: list[MessageOut]
+
+
+class MessageList(msgspec.Struct, kw_only=True):
+    items: list[MessageOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class Compose(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A mail written in the CRM; `reply_to_id` makes it an answer in that thread."""
+
+    account_id: int
+    to: Annotated[list[Address], msgspec.Meta(min_length=1, max_length=50)]
+    cc: Addresses = []
+    subject: Subject
+    body: Body = ""
+    reply_to_id: int | None = None
+
+
+class Draft(msgspec.Struct, kw_only=True):
+    """A reply, reply-all or forward prepared from a stored mail, with the thread quoted."""
+
+    to: list[str]
+    cc: list[str]
+    subject: str
+    body: str
+    reply_to_id: int | None
+
+
+class TemplateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Name
+    subject: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    body: Body = ""
+
+
+class TemplatePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Name | Unset = UNSET
+    subject: Annotated[str, msgspec.Meta(max_length=300)] | Unset = UNSET
+    body: Body | Unset = UNSET
+
+
+class TemplateOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    subject: str
+    body: str
+    created_by_id: int | None
+    created_at: datetime
+
+
+class TemplateList(msgspec.Struct, kw_only=True):
+    items: list[TemplateOut]
+
+
+class Rendered(msgspec.Struct, kw_only=True):
+    """A template rendered for one record."""
+
+    subject: str
+    body: str

@@ -1,0 +1,1 @@
+"""Reports: one engine every module and pack feeds through `kht_register_reports`."""

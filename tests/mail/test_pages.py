@@ -1,0 +1,118 @@
+"""The mail pages in Chinese: list and search, reading with blocked images, replying from
+the form, adding accounts (bad input kept with a 422), the mail on the customer's page."""
+
+from __future__ import annotations
+
+from kht.testing import page_client
+from tests.mail.conftest import customer, fetch, full_account, raw_mail
+
+
+def test_read_reply_and_the_timeline_link_in_the_pages(team, dovecot, smtp):
+    controller, inbox = smtp
+    buyer = customer(team, "页面客户", "rep1", email="buyer@pageco.cn")
+    box = dovecot.user()
+    account = full_account(team, "rep1", dovecot, box, controller)
+    html = '<p>你好<img src="http://pixel.example/t.gif"></p>'
+    dovecot.deliver(*box, raw_mail("buyer@pageco.cn", account["email"], "页面询价", html=html))
+    fetch(team, account["id"])
+    client = page_client(team.app, "rep1")
+    listing = client.get("/mail?q=询价")
+    assert listing.status_code == 200 and "页面询价" in listing.text and "邮件" in listing.text
+    [message_id] = [
+        int(line.split('data-mail="')[1].split('"')[0])
+        for line in listing.text.splitlines()
+        if 'data-mail="' in line
+    ]
+    page = client.get(f"/mail/{message_id}")
+    assert page.status_code == 200 and "pixel.example" not in page.text
+    assert 'id="show-images"' in page.text and "回复" in page.text
+    assert "pixel.example" in client.get(f"/mail/{message_id}?images=1").text
+    customer_page = client.get(f"/customers/{buyer}")
+    assert f'href="/mail/{message_id}"' in customer_page.text
+    form = client.get(f"/mail/compose?reply={message_id}&mode=reply")
+    assert form.status_code == 200 and "Re: 页面询价" in form.text
+    bad = client.post(
+        "/mail/compose",
+        data={"account_id": str(account["id"]), "to": "not-an-address", "subject": "Re"},
+    )
+    assert bad.status_code == 422 and 'id="form-error"' in bad.text
+    sent = client.post(
+        "/mail/compose",
+        data={
+            "account_id": str(account["id"]),
+            "to": "buyer@pageco.cn",
+            "subject": "Re: 页面询价",
+            "body": "好的\n> 你好",
+            "reply_to_id": str(message_id),
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code in (302, 303), sent.text
+    [(_, message)] = inbox.messages
+    assert message["In-Reply-To"]
+    assert message.get_content().replace("\r\n", "\n").startswith("好的\n> 你好")
+    # A colleague gets a 404 page for the mail.
+    assert page_client(team.app, "rep2").get(f"/mail/{message_id}").status_code == 404
+
+
+def test_the_accounts_page_adds_an_account_and_keeps_bad_input(team):
+    client = page_client(team.app, "rep1")
+    page = client.get("/mail/accounts")
+    assert page.status_code == 200 and "添加邮箱账户" in page.text
+    assert 'name="kind"' not in page.text  # company mailboxes are the administrators'
+    bad = client.post(
+        "/mail/accounts",
+        data={
+            "name": "我的邮箱",
+            "email": "nope",
+            "smtp_host": "smtp.example.com",
+            "password": "pw-9x",
+        },
+    )
+    assert bad.status_code == 422 and 'value="我的邮箱"' in bad.text and "pw-9x" not in bad.text
+    added = client.post(
+        "/mail/accounts",
+        data={
+            "name": "我的邮箱",
+            "email": "me@example.com",
+            "smtp_host": "smtp.example.com",
+            "password": "pw-9x",
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code in (302, 303)
+    listed = client.get("/mail/accounts")
+    assert "me@example.com" in listed.text and "pw-9x" not in listed.text
+    assert 'name="kind"' in page_client(team.app, "admin").get("/mail/accounts").text
+
+
+def test_the_templates_page_adds_previews_and_starts_a_mail(team):
+    buyer = customer(team, "模板客户", "rep1", email="t@template.cn")
+    admin = page_client(team.app, "admin")
+    added = admin.post(
+        "/mail/templates",
+        data={"name": "问候", "subject": "您好 {{ customer.name }}", "body": "{{ sender.name }}"},
+        follow_redirects=False,
+    )
+    assert added.status_code in (302, 303), added.text
+    broken = admin.post("/mail/templates", data={"name": "坏", "body": "{{ x "})
+    assert broken.status_code == 422 and 'id="form-error"' in broken.text
+    rep = page_client(team.app, "rep1")
+    page = rep.get("/mail/templates")
+    assert "问候" in page.text and 'id="template-form"' not in page.text
+    template_id = int(page.text.split('data-template="')[1].split('"')[0])
+    preview = rep.get(f"/mail/templates?template_id={template_id}&kind=customer&record_id={buyer}")
+    assert preview.status_code == 200 and "您好 模板客户" in preview.text
+    assert (
+        page_client(team.app, "rep2")
+        .get(f"/mail/templates?template_id={template_id}&kind=customer&record_id={buyer}")
+        .status_code
+        == 404
+    )
+    made = team.client("rep1").post(
+        "/api/v1/mail/accounts",
+        json={"name": "我", "email": "rep1@example.com", "smtp_host": "smtp.example.com"},
+    )
+    assert made.status_code == 201
+    compose = rep.get(f"/mail/compose?template_id={template_id}&kind=customer&record_id={buyer}")
+    assert compose.status_code == 200 and "您好 模板客户" in compose.text
