@@ -237,6 +237,7 @@ def build_app(engine: Engine, scopes: Scopes) -> Litestar:
             create_customer,
             update_customer,
             *sales_routes(engine, scopes),
+            *report_routes(engine, scopes),
         ],
         openapi_config=None,
         # Like kht: no logging set-up of its own. Litestar's default configures the root
@@ -440,3 +441,88 @@ def roll_up(sums: dict[int, Any], nodes: list[Any]) -> dict[int, dict[str, Any]]
         return figures
 
     return {node.id: {"name": node.name, **rolled(node.id)} for node in nodes}
+
+
+def report_routes(engine: Engine, scopes: Scopes) -> list[Any]:
+    """The five representative library reports as hand-written GROUP BYs over the same
+    tables: the manager's owners (and the pool), no labels, no drill-down, no exact cents."""
+    from kht.actions.models import Action
+    from kht.auth.models import User
+
+    reader = engine.execution_options(**{READONLY: True})
+    postgres = engine.dialect.name == "postgresql"
+    users, actions = User.__table__, Action.__table__
+
+    def owned(table: Any, who: str) -> Any:
+        owner = table.c.owner_id
+        return table.c.deleted_at.is_(None) & (owner.in_(scopes.owners[who]) | owner.is_(None))
+
+    def day(expr: Any, length: int) -> Any:
+        text_day = (
+            func.to_char(func.timezone("UTC", expr), "YYYY-MM-DD")
+            if postgres
+            else func.substr(expr, 1, 10)
+        )
+        return func.substr(text_day, 1, length)
+
+    def rows(query: Any) -> dict[str, Any]:
+        with reader.connect() as connection:
+            found = [list(row) for row in connection.execute(query)]
+        return {"rows": found, "total": sum(row[-1] or 0 for row in found)}
+
+    @get("/reports/customers-stage-department", sync_to_thread=True)
+    def customers_by_stage_and_department(who: FromQuery[str] = "mgr") -> dict[str, Any]:
+        c = customers.c
+        return rows(
+            select(users.c.department_id, c.stage, func.count(c.id))
+            .select_from(customers.outerjoin(users, users.c.id == c.owner_id))
+            .where(owned(customers, who))
+            .group_by(users.c.department_id, c.stage)
+        )
+
+    @get("/reports/pipeline-stage-quarter", sync_to_thread=True)
+    def pipeline_by_stage_and_quarter(who: FromQuery[str] = "mgr") -> dict[str, Any]:
+        o = opportunities.c
+        close = func.to_char(o.expected_close, "YYYY-Q") if postgres else o.expected_close
+        return rows(
+            select(o.stage_id, close, func.sum(o.amount))
+            .where(owned(opportunities, who), o.status == "open")
+            .group_by(o.stage_id, close)
+        )
+
+    @get("/reports/actions-type-rep", sync_to_thread=True)
+    def actions_by_type_and_rep(since: FromQuery[date], who: FromQuery[str] = "mgr") -> dict:
+        a = actions.c
+        low = datetime(since.year, since.month, since.day, tzinfo=UTC)
+        return rows(
+            select(a.owner_id, a.type, func.count(a.id))
+            .where(owned(actions, who), a.created_at >= low)
+            .group_by(a.owner_id, a.type)
+        )
+
+    @get("/reports/won-line-month", sync_to_thread=True)
+    def won_by_line_and_month(who: FromQuery[str] = "mgr") -> dict[str, Any]:
+        o = opportunities.c
+        month = day(o.closed_at, 7)
+        return rows(
+            select(o.product_line_id, month, func.sum(o.amount))
+            .where(owned(opportunities, who), o.status == "won")
+            .group_by(o.product_line_id, month)
+        )
+
+    @get("/reports/customers-industry", sync_to_thread=True)
+    def customers_by_industry(who: FromQuery[str] = "mgr") -> dict[str, Any]:
+        industry = customers.c.ext[("custom", "industry")].as_string()
+        return rows(
+            select(industry, func.count(customers.c.id))
+            .where(owned(customers, who))
+            .group_by(industry)
+        )
+
+    return [
+        customers_by_stage_and_department,
+        pipeline_by_stage_and_quarter,
+        actions_by_type_and_rep,
+        won_by_line_and_month,
+        customers_by_industry,
+    ]

@@ -15,13 +15,13 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from litestar.testing import TestClient
 from sqlalchemy import bindparam, delete, select, text, update
 
-from bench.bare import Scopes, build_app
+from bench.bare import ZONE, Scopes, build_app
 
 Call = Callable[[], Any]
 
@@ -311,6 +311,7 @@ def operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Operation
             lambda: update(bare, bare_ids, "/customers", {}),
         ),
         *sales_operations(kht, bare, fx),
+        *report_operations(kht, bare, fx),
     ]
 
 
@@ -355,6 +356,61 @@ def sales_operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Ope
             check=same_forecast,
         ),
     ]
+
+
+def report_operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Operation]:
+    """Five representative library reports (kht.reports) as the manager, each next to the
+    bare hand-written GROUP BY; both must find the same total."""
+    mgr = fx.headers["manager"]
+    since = (datetime.now(ZONE).date() - timedelta(days=30)).isoformat()  # the manager's today
+
+    def pair(name: str, key: str, query: str, bare_path: str) -> Operation:
+        return Operation(
+            f"report: {name}",
+            get_json(kht, f"/api/v1/reports/{key}?{query}", mgr),
+            get_json(bare, bare_path),
+            check=same_report_total,
+        )
+
+    return [
+        pair(
+            "customers by stage x department",
+            "customers.stage_by_department",
+            "",
+            "/reports/customers-stage-department",
+        ),
+        pair(
+            "pipeline by stage x quarter",
+            "opportunities.stage_by_quarter",
+            "",
+            "/reports/pipeline-stage-quarter",
+        ),
+        pair(
+            "actions by type x rep, 30 days",
+            "actions.type_by_owner",
+            "",
+            f"/reports/actions-type-rep?since={since}",
+        ),
+        pair(
+            "won by product line x month",
+            "forecast.won_by_line_quarter",
+            "d=product_line_id&d=closed_at:month",
+            "/reports/won-line-month",
+        ),
+        pair(
+            "customers by custom field",
+            "customers.by_stage",
+            "d=ext.custom.industry",
+            "/reports/customers-industry",
+        ),
+    ]
+
+
+def same_report_total(kht: Any, bare: Any) -> None:
+    """The report's total of its first measure must be the bare query's."""
+    mine, theirs = float(kht["totals"][0] or 0), float(bare["total"] or 0)
+    if abs(mine - theirs) > 0.5:
+        raise RuntimeError(f"report {kht['key']}: kht {mine}, bare {theirs}")
 
 
 def get_json(client: TestClient, path: str, headers: dict[str, str] | None = None) -> Call:

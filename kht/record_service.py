@@ -359,6 +359,13 @@ def list_query(
     return searched(ctx, spec, q=q, search=search, filters=filters, deleted=deleted)
 
 
+def declares_own(spec: RecordKind, name: str) -> bool:
+    """Whether a (completed) kind names its own service function `name` (`create`, ...)
+    rather than the generic record service's default."""
+    function = getattr(spec, name)
+    return function is not None and not getattr(function, "kht_generic", False)
+
+
 def with_defaults(spec: RecordKind) -> RecordKind:
     """`spec` with every service hook it leaves out filled by the generic record service:
     get, create, update (when it has an `update_schema`), delete, restore and, for a kind
@@ -401,6 +408,7 @@ def with_defaults(spec: RecordKind) -> RecordKind:
         defaults.update(columns=columns, query=query)
     for name, function in defaults.items():
         if getattr(spec, name) is None:
+            function.kht_generic = True  # type: ignore[attr-defined]
             filled[name] = function
     done = msgspec.structs.replace(spec, **filled) if filled else spec
     return done

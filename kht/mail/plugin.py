@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem
+from kht.plugin_types import MenuItem, RecordAction
 
 
 @hookimpl
@@ -30,6 +30,27 @@ def kht_menu_items(ctx: Any) -> list[MenuItem]:
             url="/mail",
             icon="envelope",
             order=35,
+        )
+    ]
+
+
+@hookimpl
+def kht_record_actions(ctx: Any, kind: str, record: Any) -> list[RecordAction] | None:
+    """ "Write a mail" on customers, contacts and leads with an email address."""
+    from urllib.parse import urlencode
+
+    from kht.mail.archive import LINKED
+
+    email = getattr(record, "email", "")
+    if kind not in LINKED or not email or ctx.user is None or not ctx.user.can("mail", "create"):
+        return None
+    query = urlencode({"to": email, "kind": kind, "record_id": record.id})
+    return [
+        RecordAction(
+            key="write-mail",
+            label_zh="写邮件",
+            label_en="Write a mail",
+            url=f"/mail/compose?{query}",
         )
     ]
 

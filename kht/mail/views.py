@@ -134,7 +134,7 @@ def compose_page(
     if template_id is not None:
         rendered = templating.render(ctx, template_id, kind, record_id)
         form.update(subject=rendered.subject, body=rendered.body + form["body"])
-    return _compose(request, ctx, form)
+    return _compose(request, ctx, form, kind=kind, record_id=record_id)
 
 
 def _addresses(raw: str) -> list[str]:

@@ -114,5 +114,12 @@ def test_the_templates_page_adds_previews_and_starts_a_mail(team):
         json={"name": "我", "email": "rep1@example.com", "smtp_host": "smtp.example.com"},
     )
     assert made.status_code == 201
-    compose = rep.get(f"/mail/compose?template_id={template_id}&kind=customer&record_id={buyer}")
+    record_page = rep.get(f"/customers/{buyer}").text
+    write = f"/mail/compose?to=t%40template.cn&amp;kind=customer&amp;record_id={buyer}"
+    assert write in record_page and "写邮件" in record_page
+    start = rep.get(f"/mail/compose?to=t%40template.cn&kind=customer&record_id={buyer}")
+    assert 'id="template-pick"' in start.text and 'value="t@template.cn"' in start.text
+    compose = rep.get(
+        f"/mail/compose?template_id={template_id}&kind=customer&record_id={buyer}&to=t%40template.cn"
+    )
     assert compose.status_code == 200 and "您好 模板客户" in compose.text

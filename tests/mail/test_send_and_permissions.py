@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from kht.db.base import utcnow
 from kht.mail.models import MailMessage, OutgoingMail
 from kht.mail.outbox import drain
 from tests.mail.conftest import customer, fetch, full_account, imap_account, raw_mail, timeline_mail
-from tests.mailservers import free_port
+from tests.mailservers import Inbox, free_port
 
 
 def smtp_account(team, login: str, controller, **more) -> dict:
@@ -71,9 +72,10 @@ def test_a_mail_sent_from_an_account_arrives_once_and_is_on_the_timeline(team, s
     assert theirs.status_code == 422 and theirs.json()["field"] == "account_id"
 
 
-def test_with_the_smtp_server_down_the_mail_waits_and_arrives_once_after(team, smtp):
-    controller, inbox = smtp
-    account = smtp_account(team, "rep1", controller, smtp_port=free_port(), password="pw-secret-1")
+def test_with_the_smtp_server_down_the_mail_waits_and_arrives_once_after(team):
+    inbox, port = Inbox(), free_port()  # nobody listens there yet: the server is down
+    down = Controller(inbox, hostname="127.0.0.1", port=port)
+    account = smtp_account(team, "rep1", down, password="pw-secret-1")
     sent = team.client("rep1").post(
         "/api/v1/mail/send",
         json={"account_id": account["id"], "to": ["a@example.com"], "subject": "稍后"},
@@ -82,19 +84,22 @@ def test_with_the_smtp_server_down_the_mail_waits_and_arrives_once_after(team, s
     [queued] = outbox(team)
     assert (queued.status, queued.attempts) == ("queued", 1) and inbox.messages == []
     assert "pw-secret-1" not in queued.last_error
-    # The server is back (the account points at it again): the next drain sends it, once.
-    moved = team.client("rep1").patch(
-        f"/api/v1/mail/accounts/{account['id']}",
-        json={"smtp_port": controller.port, "password": ""},
-    )
-    assert moved.status_code == 200 and moved.json()["has_password"] is False
-    runtime = team.runtime
-    later = queued.next_attempt_at
-    assert drain(runtime.engine, runtime.settings, later - timedelta(seconds=1)) == 0
-    assert drain(runtime.engine, runtime.settings, later) == 1
-    assert drain(runtime.engine, runtime.settings, later + timedelta(hours=1)) == 0
+    down.start()  # the server is back on its port: the next due drain sends it, once
+    try:
+        runtime = team.runtime
+        later = queued.next_attempt_at
+        assert drain(runtime.engine, runtime.settings, later - timedelta(seconds=1)) == 0
+        assert drain(runtime.engine, runtime.settings, later) == 1
+        assert drain(runtime.engine, runtime.settings, later + timedelta(hours=1)) == 0
+    finally:
+        down.stop()
     [(_, message)] = inbox.messages
     assert message["Message-ID"] == sent.json()["message_id"] and message["Subject"] == "稍后"
+    # A password change is sealed again; an empty one clears it.
+    cleared = team.client("rep1").patch(
+        f"/api/v1/mail/accounts/{account['id']}", json={"password": ""}
+    )
+    assert cleared.status_code == 200 and cleared.json()["has_password"] is False
 
 
 def test_reply_all_and_forward_quote_the_thread_and_answer_in_it(team, smtp, dovecot):

@@ -92,3 +92,19 @@ def test_template_syntax_errors_and_names_are_checked(team):
     assert first.status_code == 201
     again = team.client("admin").post("/api/v1/mail/templates", json={"name": "同名", "body": "b"})
     assert again.status_code == 422 and again.json()["field"] == "name"
+
+
+def test_custom_fields_are_merge_fields_too(team):
+    admin = team.client("admin")
+    field = {"kind": "customer", "name": "region", "label_zh": "区域", "label_en": "Region"}
+    assert admin.post("/api/v1/custom-fields", json={**field, "type": "text"}).status_code == 201
+    made = admin.post(
+        "/api/v1/customers", json={"name": "区域客户", "ext": {"custom": {"region": "华东"}}}
+    )
+    assert made.status_code == 201, made.text
+    template = make_template(team, "{{ customer.name }} / {{ record.custom.region }}")
+    preview = admin.get(
+        f"/api/v1/mail/templates/{template.json()['id']}/preview"
+        f"?kind=customer&record_id={made.json()['id']}"
+    )
+    assert preview.json()["body"] == "区域客户 / 华东"

@@ -5,9 +5,11 @@ Dates are query parameters in YYYY-MM-DD; a malformed one is a 422 naming the pa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery
 
 from kht.context import RequestCtx
@@ -64,56 +66,51 @@ class ForecastController(Controller):
         return payment_forecast(ctx, optional_date(start, "start"), months)
 
 
+@dataclass(frozen=True)
+class FunnelQuery:
+    """The funnel's and the conversion's shared parameters, read once for both."""
+
+    start: date
+    end: date
+    options: dict[str, int | None]
+
+
+def funnel_query(
+    ctx: RequestCtx,
+    start: FromQuery[str] = "",
+    end: FromQuery[str] = "",
+    owner_id: FromQuery[int | None] = None,
+    department_id: FromQuery[int | None] = None,
+    product_line_id: FromQuery[int | None] = None,
+    process_id: FromQuery[int | None] = None,
+) -> FunnelQuery:
+    first, last = date_range(ctx, start, end)
+    options = {
+        "owner_id": owner_id,
+        "department_id": department_id,
+        "product_line_id": product_line_id,
+        "process_id": process_id,
+    }
+    return FunnelQuery(start=first, end=last, options=options)
+
+
 class FunnelController(Controller):
     path = "/api/v1/funnel"
     tags = ["funnel"]
+    dependencies = {"chosen": Provide(funnel_query, sync_to_thread=False)}
 
     @get("/", sync_to_thread=True)
-    def get_funnel(
-        self,
-        ctx: RequestCtx,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        owner_id: FromQuery[int | None] = None,
-        department_id: FromQuery[int | None] = None,
-        product_line_id: FromQuery[int | None] = None,
-        process_id: FromQuery[int | None] = None,
-    ) -> Funnel:
+    def get_funnel(self, ctx: RequestCtx, chosen: NamedDependency[FunnelQuery]) -> Funnel:
         """Per stage: entered in the period, went further (conversion %), in it now, average
         days in it. Default period: the last 90 days."""
-        first, last = date_range(ctx, start, end)
-        return funnel(
-            ctx,
-            first,
-            last,
-            owner_id=owner_id,
-            department_id=department_id,
-            product_line_id=product_line_id,
-            process_id=process_id,
-        )
+        return funnel(ctx, chosen.start, chosen.end, **chosen.options)
 
     @get("/conversion", sync_to_thread=True)
     def get_conversion(
-        self,
-        ctx: RequestCtx,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        owner_id: FromQuery[int | None] = None,
-        department_id: FromQuery[int | None] = None,
-        product_line_id: FromQuery[int | None] = None,
-        process_id: FromQuery[int | None] = None,
+        self, ctx: RequestCtx, chosen: NamedDependency[FunnelQuery]
     ) -> ConversionOverTime:
         """Stage-to-next conversion per month of entry (at most 36 months)."""
-        first, last = date_range(ctx, start, end)
-        return stage_conversion_over_time(
-            ctx,
-            first,
-            last,
-            owner_id=owner_id,
-            department_id=department_id,
-            product_line_id=product_line_id,
-            process_id=process_id,
-        )
+        return stage_conversion_over_time(ctx, chosen.start, chosen.end, **chosen.options)
 
 
 ROUTES = [ForecastController, FunnelController]

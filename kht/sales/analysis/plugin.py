@@ -16,30 +16,20 @@ def kht_register_routes() -> list[Any]:
     return [*API, *ROUTES]
 
 
+MENU = (
+    ("forecast", "销售预测", "Forecast", "/forecast", "graph-up-arrow", 56),
+    ("funnel", "销售漏斗", "Funnel", "/funnel", "filter", 57),
+)
+
+
 @hookimpl
 def kht_menu_items(ctx: Any) -> list[MenuItem]:
     user = ctx.user
     if user is None or not user.can("opportunities", "view"):
         return []
     return [
-        MenuItem(
-            key="forecast",
-            section="analysis",
-            label_zh="销售预测",
-            label_en="Forecast",
-            url="/forecast",
-            icon="graph-up-arrow",
-            order=56,
-        ),
-        MenuItem(
-            key="funnel",
-            section="analysis",
-            label_zh="销售漏斗",
-            label_en="Funnel",
-            url="/funnel",
-            icon="filter",
-            order=57,
-        ),
+        MenuItem(key=key, section="analysis", label_zh=zh, label_en=en, url=url, icon=icon, order=n)
+        for key, zh, en, url, icon, n in MENU
     ]
 
 
