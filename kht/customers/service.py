@@ -17,6 +17,7 @@ from kht.errors import ValidationError
 from kht.fields import builtin, common
 from kht.lists.engine import Column
 from kht.plugin_types import KindMenu, RecordKind
+from kht.records import completed
 
 KIND = "customer"
 MODULE = "customers"
@@ -94,23 +95,26 @@ def bulk_group(ctx: Ctx, data: CustomerBulkRequest, ids: list[int]) -> int | Non
     return groups.add_members(ctx, data.group_id, ids)
 
 
-SPEC = RecordKind(
-    kind=KIND,
-    model=Customer,
-    module=MODULE,
-    label_zh="客户",
-    label_en="Customers",
-    plural="customers",
-    menu=KindMenu(section="customers", icon="people", order=20),
-    fields=FIELDS,
-    searchable=("name", "phone", "email"),
-    list_defaults=("name", "kind", "phone", "email", "stage", "owner_id", "updated_at"),
-    more_columns=_group_column,
-    create=create_customer,
-    create_schema=CustomerCreate,
-    update=update_customer,
-    update_schema=CustomerUpdate,
-    out_schema=CustomerOut,
-    bulk_schema=CustomerBulkRequest,
-    bulk=bulk_group,
+# Completed at once: other modules read its columns and list query from it directly.
+SPEC = completed(
+    RecordKind(
+        kind=KIND,
+        model=Customer,
+        module=MODULE,
+        label_zh="客户",
+        label_en="Customers",
+        plural="customers",
+        menu=KindMenu(section="customers", icon="people", order=20),
+        fields=FIELDS,
+        searchable=("name", "phone", "email"),
+        list_defaults=("name", "kind", "phone", "email", "stage", "owner_id", "updated_at"),
+        more_columns=_group_column,
+        create=create_customer,
+        create_schema=CustomerCreate,
+        update=update_customer,
+        update_schema=CustomerUpdate,
+        out_schema=CustomerOut,
+        bulk_schema=CustomerBulkRequest,
+        bulk=bulk_group,
+    )
 )
