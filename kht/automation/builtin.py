@@ -463,6 +463,7 @@ class PlanParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     user_id: int | None = None
     due_in_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 0
     due_in_hours: Annotated[int, msgspec.Meta(ge=0, le=23)] = 0
+    body: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
 class NotifyParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -522,6 +523,7 @@ def _run_plan(ctx: Ctx, spec: RecordKind, record: Any, params: PlanParams, run: 
         record_id=record.id,
         type=params.type,
         subject=params.subject,
+        body=params.body,
         status="planned",
         due_at=due,
     )
@@ -702,6 +704,47 @@ def _describe_stage_move(params: StageMoveParams, gettext: Gettext) -> str:
     return gettext(N_("Move the lifecycle stage to %(stage)s")) % {"stage": params.to_stage}
 
 
+class WebhookParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    webhook_id: int
+    event_type: Annotated[str, msgspec.Meta(min_length=1, max_length=60)] = "automation.rule"
+
+
+def _check_webhook(ctx: Ctx, spec: RecordKind, params: WebhookParams) -> None:
+    from kht.errors import NotFound
+    from kht.webhooks.service import get_subscription
+
+    try:
+        get_subscription(ctx, params.webhook_id)
+    except NotFound:
+        raise ValidationError(f"no webhook {params.webhook_id}", "webhook_id") from None
+
+
+def _run_webhook(ctx: Ctx, spec: RecordKind, record: Any, params: WebhookParams, run: Any) -> str:
+    # Queued in the run's own transaction (the webhooks' outbox): sent by the worker once
+    # the run has committed, signed and retried there; a run rolled back sends nothing.
+    from kht.webhooks.catalogue import record_as_api
+    from kht.webhooks.outbox import enqueue
+
+    data = {
+        "rule_id": run.rule_id,
+        "occurrence": run.occurrence,
+        "kind": spec.kind,
+        "record_id": record.id,
+        "record": record_as_api(ctx, spec.kind, record.id),
+    }
+    delivery = enqueue(
+        ctx, params.webhook_id, params.event_type, data, kind=spec.kind, record_id=record.id
+    )
+    return f"webhook delivery {delivery.id}"
+
+
+def _describe_webhook(params: WebhookParams, gettext: Gettext) -> str:
+    return gettext(N_("Call webhook %(id)s (%(type)s)")) % {
+        "id": params.webhook_id,
+        "type": params.event_type,
+    }
+
+
 ACTIONS = [
     AutomationAction(
         key="plan_action",
@@ -756,5 +799,14 @@ ACTIONS = [
         check=_check_stage,
         run=_run_stage,
         describe=_describe_stage_move,
+    ),
+    AutomationAction(
+        key="call_webhook",
+        label_zh="调用 Webhook",
+        label_en="Call a webhook",
+        params=WebhookParams,
+        check=_check_webhook,
+        run=_run_webhook,
+        describe=_describe_webhook,
     ),
 ]

@@ -42,6 +42,7 @@ from kht.automation.models import DONE, FAILED, PENDING, SKIPPED, Rule, Run
 from kht.automation.registry import params_of, registry
 from kht.config import Settings
 from kht.context import Ctx
+from kht.db.outbox import once_after_commit
 from kht.errors import KhtError, NotFound, ValidationError
 from kht.events import Event
 from kht.lists.engine import Filter, apply_filters, parse_filter
@@ -58,6 +59,7 @@ _TX = "kht_automation_tx"
 _RULES = "kht_automation_rules"
 _QUEUED = "kht_automation_queued"
 _WATCHED = "kht_automation_watched"
+_NEW = "kht_automation_new_runs"  # the runs a transaction queued, carried out after its commit
 
 
 def company_zone(settings: Settings) -> ZoneInfo:
@@ -211,6 +213,7 @@ def _queue_runs(ctx: Ctx, fired: Event, kind: str, record_id: int) -> None:
     depth = running["depth"] + 1 if running else 0
     queued = ctx.session.info.setdefault(_QUEUED, set())
     occurrence = f"event:{_token(ctx.session)}"
+    added: list[Run] = []
     for rule_id, key, raw in rules:
         trigger = triggers.get(key)
         if trigger is None or trigger.matches is None:
@@ -241,41 +244,22 @@ def _queue_runs(ctx: Ctx, fired: Event, kind: str, record_id: int) -> None:
             run.error = f"stopped: a chain of rules deeper than {MAX_DEPTH}"
             log.warning("automation rule %s on %s %s: %s", rule_id, kind, record_id, run.error)
         ctx.session.add(run)
+        added.append(run)
     ctx.session.flush()
+    ctx.session.info.setdefault(_NEW, []).extend(r.id for r in added if r.status == PENDING)
     if running is None:
         _process_after_commit(ctx)
 
 
 def _process_after_commit(ctx: Ctx) -> None:
     session = ctx.session
-    if session.info.get("kht_automation_scheduled"):
-        return
-    session.info["kht_automation_scheduled"] = True
     engine, settings, plugins, clock = session.get_bind(), ctx.settings, ctx.plugins, ctx.clock
-    token = session.info.get(_TX)
 
-    def after_commit(committed: Session) -> None:
-        committed.info.pop("kht_automation_scheduled", None)
-        try:
-            with Session(engine) as reader:
-                ids = list(
-                    reader.scalars(
-                        select(Run.id).where(
-                            Run.status == PENDING, Run.occurrence == f"event:{token}"
-                        )
-                    )
-                )
-            process(engine, settings, plugins, clock, ids)
-        except Exception:  # the change stands; the worker's tick runs what is left
-            log.exception("running automation after the commit failed")
+    def run() -> None:
+        # The change stands whatever happens here; the worker's tick runs what is left.
+        process(engine, settings, plugins, clock, session.info.pop(_NEW, []))
 
-    def after_rollback(rolled: Session) -> None:
-        # Nothing was queued after all; a later commit of this session looks for runs of
-        # its own token and finds none of this one's.
-        rolled.info.pop("kht_automation_scheduled", None)
-
-    event.listen(session, "after_commit", after_commit, once=True)
-    event.listen(session, "after_rollback", after_rollback, once=True)
+    once_after_commit(session, "kht_automation_process", run)
 
 
 # ------------------------------------------------------------------------ carrying it out

@@ -26,15 +26,18 @@ def kht_on_event(ctx: Any, event: Any) -> None:
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
+    from kht.automation import care_views
     from kht.automation.api import AutomationController
     from kht.automation.views import ROUTES
 
-    return [AutomationController, *ROUTES]
+    return [AutomationController, *ROUTES, *care_views.ROUTES]
 
 
 @hookimpl
 def kht_menu_items(ctx: Any) -> list[Any]:
-    return admin_menu(
+    from kht.plugin_types import MenuItem
+
+    items = admin_menu(
         ctx,
         "users",
         key="admin_automation",
@@ -44,3 +47,38 @@ def kht_menu_items(ctx: Any) -> list[Any]:
         icon="lightning",
         order=840,
     )
+    user = getattr(ctx, "user", None)
+    if user is not None and user.can("customers", "assign"):
+        items.append(
+            MenuItem(
+                key="care",
+                section="customers",
+                label_zh="客户关怀",
+                label_en="Customer care",
+                url="/care",
+                icon="heart",
+                order=60,
+            )
+        )
+    return items
+
+
+@hookimpl
+def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Any] | None:
+    """The care history of a customer or contact, on its page (its care runs)."""
+    if kind not in ("customer", "contact"):
+        return None
+    from kht.automation.care import care_history
+    from kht.automation.views import STATUS_LABELS
+    from kht.plugin_types import Panel
+
+    return [
+        Panel(
+            key="care",
+            title_zh="客户关怀",
+            title_en="Customer care",
+            template="automation/care_panel.html",
+            order=40,
+            context={"runs": care_history(ctx, kind, record.id), "status_labels": STATUS_LABELS},
+        )
+    ]

@@ -53,14 +53,18 @@ def params_of(schema: Any, raw: Any, field: str) -> Any:
     try:
         return msgspec.convert(raw or {}, schema, strict=False)
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        # msgspec says "... - at `$.days`" or "missing required field `subject`": name the
-        # field the client got wrong.
-        path = message.rpartition("at `$")[2].rstrip("`").lstrip(".") if "at `$" in message else ""
-        if not path and "required field `" in message:
-            path = message.split("required field `", 1)[1].split("`", 1)[0]
-        name = path.split("[")[0].split(".")[0]
-        raise ValidationError(message, f"{field}.{name}" if name else field) from None
+        name = field_of(exc)
+        raise ValidationError(str(exc), f"{field}.{name}" if name else field) from None
+
+
+def field_of(exc: msgspec.ValidationError) -> str:
+    """The top-level field a msgspec error names ("… - at `$.days`", "missing required
+    field `subject`"), or ""."""
+    message = str(exc)
+    path = message.rpartition("at `$")[2].rstrip("`").lstrip(".") if "at `$" in message else ""
+    if not path and "required field `" in message:
+        path = message.split("required field `", 1)[1].split("`", 1)[0]
+    return path.split("[")[0].split(".")[0]
 
 
 def params_out(params: Any) -> dict[str, Any]:

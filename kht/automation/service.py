@@ -114,8 +114,13 @@ def _values(rule: Rule) -> dict[str, Any]:
 def create_rule(ctx: Ctx, data: RuleCreate) -> Rule:
     """Save a new rule (checked; audited)."""
     _admin(ctx)
+    return saved_new(ctx, data)
+
+
+def saved_new(ctx: Ctx, data: RuleCreate, purpose: str = "") -> Rule:
+    """Check and store a new rule (the caller has checked the permission); audited."""
     values = checked(ctx, msgspec.structs.asdict(data))
-    rule = Rule(**values, created_by_id=ctx.user_id, updated_by_id=ctx.user_id)
+    rule = Rule(**values, purpose=purpose, created_by_id=ctx.user_id, updated_by_id=ctx.user_id)
     ctx.session.add(rule)
     ctx.session.flush()
     engine.forget_rules(ctx)
@@ -365,6 +370,7 @@ __all__ = [
     "rule_out",
     "run_out",
     "runs_of",
+    "saved_new",
     "runs_on_record",
     "update_rule",
 ]

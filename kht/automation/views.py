@@ -20,7 +20,7 @@ from kht.actions.service import TYPE_LABELS
 from kht.automation import service
 from kht.automation.builtin import WEEKDAYS, record_page
 from kht.automation.models import Rule
-from kht.automation.registry import registry
+from kht.automation.registry import field_of, registry
 from kht.automation.schemas import RuleCreate, RuleUpdate
 from kht.context import RequestCtx
 from kht.errors import Conflict, KhtError, ValidationError
@@ -60,6 +60,8 @@ PARAM_LABELS = {
     "remove": N_("Remove tags"),
     "mode": N_("How"),
     "message": N_("Message"),
+    "webhook_id": N_("Webhook"),
+    "event_type": N_("Event type"),
 }
 # Labels of the fixed choices among those settings.
 CHOICE_LABELS = {
@@ -112,6 +114,10 @@ def _options(ctx: Any, kind: str, name: str, annotation: Any) -> list[tuple[str,
         spec = record_kinds(ctx).get(kind)
         columns = spec.columns(ctx) if spec else {}
         return [(key, c.label(ctx.language)) for key, c in columns.items() if key != "tag"]
+    if name == "webhook_id":
+        from kht.webhooks.service import list_subscriptions
+
+        return [(str(row.id), row.name) for row in list_subscriptions(ctx)]
     if name == "action_types":
         return [(key, gettext(label)) for key, label in TYPE_LABELS.items()]
     if name == "weekday":
@@ -337,11 +343,7 @@ def _saved(ctx: RequestCtx, draft: Draft, rule: Rule | None) -> Rule:
         body["version"] = draft.version or 0
         return service.update_rule(ctx, rule.id, msgspec.convert(body, RuleUpdate))
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        field = message.rpartition("at `$")[2].rstrip("`").lstrip(".") if "at `$" in message else ""
-        if not field and "required field `" in message:
-            field = message.split("required field `", 1)[1].split("`", 1)[0]
-        raise ValidationError(message, field.split("[")[0] or "name") from None
+        raise ValidationError(str(exc), field_of(exc) or "name") from None
 
 
 def _save_or_refresh(

@@ -1,0 +1,113 @@
+"""The care page (/care): care strategies listed, switched on and off, and added."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, get, post
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from kht.automation import care, service
+from kht.automation.builtin import date_expr
+from kht.automation.registry import field_of
+from kht.context import RequestCtx
+from kht.errors import KhtError, ValidationError
+from kht.lists.service import visible_views
+from kht.records import record_kind
+from kht.web.pages import render
+
+
+def _date_fields(ctx: RequestCtx) -> list[tuple[str, str]]:
+    spec = record_kind(ctx, "customer")
+    found = []
+    for key, column in spec.columns(ctx).items():
+        try:
+            date_expr(ctx, spec, key, "field")
+        except ValidationError:
+            continue
+        found.append((key, column.label(ctx.language)))
+    return found
+
+
+def _page(
+    request: Request,
+    ctx: RequestCtx,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    error_field: str = "",
+    status: int = 200,
+) -> Template:
+    rules = care.strategies(ctx)
+    segments = {
+        kind: visible_views(ctx, kind, segments_only=True) for kind in ("customer", "contact")
+    }
+    return render(
+        request,
+        ctx,
+        "automation/care.html",
+        status_code=status,
+        strategies=[(rule, service.describe(ctx, rule)) for rule in rules],
+        moments=care.MOMENTS,
+        channels=care.CHANNELS,
+        segments=segments,
+        date_fields=_date_fields(ctx),
+        form=form or {},
+        error=error,
+        error_field=error_field,
+    )
+
+
+@get("/care", sync_to_thread=True, include_in_schema=False)
+def care_page(request: Request, ctx: RequestCtx) -> Template:
+    return _page(request, ctx)
+
+
+def _care_in(form: dict[str, Any]) -> care.CareIn:
+    moment = str(form.get("moment") or "")
+    segment = str(form.get(f"segment_{care.kind_of(moment)}") or "")
+    values: dict[str, Any] = {
+        "name": str(form.get("name") or "").strip(),
+        "moment": moment,
+        "channel": str(form.get("channel") or "task"),
+        "subject": str(form.get("subject") or "").strip(),
+        "message": str(form.get("message") or ""),
+        "segment_id": int(segment) if segment.isdigit() else None,
+        "filters": [line for line in str(form.get("filters") or "").splitlines() if line.strip()],
+        "days": str(form.get("days") or "0").strip() or "0",
+        "field": str(form.get("field") or ""),
+        "at": str(form.get("at") or "09:00"),
+    }
+    if str(form.get("on") or "").strip():
+        values["on"] = str(form.get("on")).strip()
+    try:
+        return msgspec.convert(values, care.CareIn, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ValidationError(str(exc), field_of(exc) or "name") from None
+
+
+@post("/care", sync_to_thread=True, include_in_schema=False)
+def add_care(
+    request: Request, ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]
+) -> Template | Redirect:
+    care.strategies(ctx)  # managers and administrators only
+    try:
+        care.create_care(ctx, _care_in(data))
+    except KhtError as exc:
+        if exc.status in (401, 403):
+            raise
+        ctx.session.rollback()
+        return _page(request, ctx, data, exc.message, exc.field or "", exc.status)
+    return Redirect("/care?saved=1")
+
+
+@post("/care/{rule_id:int}/switch", sync_to_thread=True, include_in_schema=False)
+def switch_care(
+    ctx: RequestCtx, rule_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+) -> Redirect:
+    care.set_enabled(ctx, rule_id, data.get("enabled") == "1")
+    return Redirect("/care")
+
+
+ROUTES = [care_page, add_care, switch_care]
