@@ -323,6 +323,13 @@ def columns_from_fields(ctx: Ctx, spec: RecordKind) -> dict[str, Column]:
     return {column.key: column for column in every}
 
 
+def declares_own(spec: RecordKind, name: str) -> bool:
+    """Whether a (completed) kind names its own service function `name` (`create`, ...)
+    rather than the generic record service's default."""
+    function = getattr(spec, name)
+    return function is not None and not getattr(function, "kht_generic", False)
+
+
 def with_defaults(spec: RecordKind) -> RecordKind:
     """`spec` with every service hook it leaves out filled by the generic record service:
     get, create, update (when it has an `update_schema`), delete, restore and, for a kind
@@ -368,6 +375,7 @@ def with_defaults(spec: RecordKind) -> RecordKind:
         defaults.update(columns=columns, query=query)
     for name, function in defaults.items():
         if getattr(spec, name) is None:
+            function.kht_generic = True  # type: ignore[attr-defined]
             filled[name] = function
     done = msgspec.structs.replace(spec, **filled) if filled else spec
     return done

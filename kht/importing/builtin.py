@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -9,7 +10,7 @@ import msgspec
 
 from kht import record_service as records
 from kht.context import Ctx
-from kht.errors import NotFound
+from kht.errors import Conflict, NotFound
 from kht.exporting.labels import label_values
 from kht.importing.extras import category_by_name, owner_target, tags_target
 from kht.importing.kinds import (
@@ -310,16 +311,44 @@ def declared_kind(spec: RecordKind) -> ImportKind:
         cleaned = plain_checks(spec, built_in, values, partial=False)
         if spec.create_schema is None:
             return cleaned
-        return records.changes_of(msgspec.convert(cleaned, spec.create_schema))
+        # Cells are text: "100" is the number a numeric field wants.
+        return records.changes_of(msgspec.convert(cleaned, spec.create_schema, strict=False))
 
+    own = records.declares_own(spec, "create") and spec.create_schema is not None
     return ImportKind(
         spec=spec,
         built_in=built_in,
         prepare=prepare,
-        create=generic_create(spec),
-        update=generic_update(spec, built_in),
+        # A kind with a create of its own (rules beyond storing the row: a member's number,
+        # a purchase's points) gets each row through it, one by one, never a bulk insert.
+        create=_own_create(spec) if own else generic_create(spec),
+        update=_own_update(spec, built_in) if own else generic_update(spec, built_in),
         dedupe=(spec.searchable or (spec.fields[0].name,))[:1],
+        bulk=not own,
     )
+
+
+def _own_create(spec: RecordKind) -> Callable[[Ctx, dict[str, Any]], Any]:
+    """The kind's own `create`, given the prepared row as its create schema."""
+    return lambda ctx, values: spec.create(ctx, msgspec.convert(values, spec.create_schema))
+
+
+def _own_update(
+    spec: RecordKind, targets: tuple[Target, ...]
+) -> Callable[[Ctx, Any, dict[str, Any]], Any]:
+    """Through the kind's `update` with what its update schema accepts of the row (a
+    purchase's amount is not changed by re-importing it); none: a 409 per row."""
+    accepted = set(spec.update_schema.__struct_fields__) if spec.update_schema else set()
+
+    def update(ctx: Ctx, record: Any, values: dict[str, Any]) -> Any:
+        if spec.update is None:
+            raise Conflict(f"{spec.label_en} cannot be changed by an import", "id")
+        changes = plain_checks(spec, targets, values, partial=True)
+        kept = {k: v for k, v in changes.items() if k in accepted}
+        data = msgspec.convert({**kept, "version": record.version}, spec.update_schema)
+        return spec.update(ctx, record.id, data)
+
+    return update
 
 
 def import_kinds(ctx: Ctx) -> dict[str, ImportKind]:

@@ -25,6 +25,7 @@ from kht.importing.mapping import Mapping, check_mapping, propose, remember, sig
 from kht.importing.readers import Table, open_table, read_table
 from kht.importing.report import ErrorReport
 from kht.importing.safety import Limits, Source
+from kht.importing.schemas import RunIn
 from kht.jobs import service as jobs
 from kht.jobs.models import Job
 from kht.jobs.stored_input import drop_input, input_size, open_input, store_input
@@ -197,7 +198,7 @@ def _editable(job: Job) -> None:
 def run(
     ctx: Ctx,
     import_id: int,
-    options: Options,
+    options: Options | RunIn,
     *,
     background: bool = False,
     here: bool = False,
@@ -205,8 +206,14 @@ def run(
 ) -> Job:
     """Run an import now, or in the worker when asked or when the file is big (unless `here`).
 
+    `options` may also be the API's `RunIn` (kht.importing.schemas), as a plugin passes it.
     Returns the job: `done` when it ran here, `queued` when the worker has it.
     """
+    if isinstance(options, RunIn):
+        background = background or options.background
+        options = Options(
+            dedupe=options.dedupe, dry_run=options.dry_run, commit_valid=options.commit_valid
+        )
     job = get_import(ctx, import_id)
     _editable(job)
     check_permissions(ctx, import_kind(ctx, job.params["kind"]), options)

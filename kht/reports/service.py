@@ -10,6 +10,7 @@ reader may narrow it with list filters (`field:op:value`) and regroup or re-meas
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -251,14 +252,50 @@ def shaped(
 
 
 def drill_url(compiled: engine.Compiled, keys: list[Any]) -> str | None:
-    """The kind's list page showing a group's records (None: no list page, or no filter)."""
+    """The kind's list page showing a group's records (a kind without one: the reports' own
+    records page); None when no list filter can pick the group."""
     spec = compiled.spec
-    if spec.pages is None or not spec.plural:
-        return None
     filters = engine.drill_filters(compiled, keys)
     if filters is None:
         return None
-    return f"/{spec.plural}?" + urlencode([("f", text) for text in filters])
+    page = (
+        f"/{spec.plural}"
+        if spec.pages is not None and spec.plural
+        else f"/reports/drill/{spec.kind}"
+    )
+    return f"{page}?" + urlencode([("f", text) for text in filters])
+
+
+DRILL_ROWS = 200
+
+
+def drilled(ctx: Ctx, kind: str, filters: list[str]) -> tuple[list[str], list[list[str]], int]:
+    """The records behind a cell of a kind without a list page of its own, in the reader's
+    scope: the kind's default columns as text (labels, names, local times), the newest
+    `DRILL_ROWS`, and how many there are in all."""
+    from kht.exporting.labels import expression, shower  # imports the web app
+    from kht.lists.engine import count, parse_filter
+
+    spec = record_kinds(ctx).get(kind)
+    if spec is None or spec.query is None:
+        raise NotFound(f"unknown record kind {kind!r}", "kind")
+    columns = [c for c in spec.columns(ctx).values() if c.default and c.expr is not None]
+    query = spec.query(ctx, filters=[parse_filter(engine.resolved(ctx, t)) for t in filters])
+    total = count(ctx.session, query)
+    exprs = [expression(ctx, kind, column, raw=False) for column in columns]
+    shows = [shower(ctx, kind, column, raw=False) for column in columns]
+    page = query.with_only_columns(*exprs).order_by(spec.model.id.desc()).limit(DRILL_ROWS)
+    rows = []
+    for row in ctx.session.execute(page):
+        line = []
+        for value, show in zip(row, shows, strict=True):
+            if show is not None:
+                value = show(value)
+            if isinstance(value, datetime):
+                value = ctx.local(value).strftime("%Y-%m-%d %H:%M")
+            line.append("—" if value in (None, "") else str(value))
+        rows.append(line)
+    return [column.label(ctx.language) for column in columns], rows, total
 
 
 def _pivot(compiled: engine.Compiled, groups: list[engine.Group]) -> Pivot:

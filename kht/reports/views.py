@@ -235,4 +235,23 @@ def report_favourite(
     return Redirect(back if back.startswith("/reports") else "/reports", status_code=303)
 
 
-ROUTES = [catalogue_page, report_page, report_export, report_favourite]
+@get("/reports/drill/{kind:str}", sync_to_thread=True, include_in_schema=False)
+def drill_page(request: Request, ctx: RequestCtx, kind: FromPath[str]) -> Template:
+    """The records behind a report's cell, for a kind without a list page (actions)."""
+    filters = [str(x) for x in request.query_params.getall("f", []) if str(x).strip()]
+    headers, rows, total = service.drilled(ctx, kind, filters)
+    spec = record_kinds(ctx)[kind]
+    labels = {field["key"]: field["label"] for field in _fields(ctx, kind)}
+    return render(
+        request,
+        ctx,
+        "reports/drill.html",
+        title=spec.label(ctx.language),
+        chips=[_chip(ctx, labels, text) for text in filters],
+        headers=headers,
+        rows=rows,
+        total=total,
+    )
+
+
+ROUTES = [catalogue_page, report_page, report_export, report_favourite, drill_page]

@@ -25,12 +25,12 @@ def kht_on_event(ctx: Any, event: Any) -> None:
 
 @hookimpl
 def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
-    """Each value model's score of the record, with the parts that explain it."""
-    if kind not in ("lead", "customer"):
-        return None
+    """Each value model's score of the record, with the parts that explain it (on the page
+    of any kind a value model scores: leads, customers, a plugin's own kinds)."""
+    from kht.records import record_kinds
     from kht.value.service import scores_of, value_models
 
-    if not value_models(ctx, kind):
+    if not value_models(ctx, kind) or kind not in record_kinds(ctx):
         return None
     return [
         Panel(
@@ -43,14 +43,11 @@ def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
                 "kind": kind,
                 "record_id": record.id,
                 "scores": scores_of(ctx, kind, record.id),
-                "can_recompute": ctx.user is not None and ctx.user.can(_module(kind), "edit"),
+                "can_recompute": ctx.user is not None
+                and ctx.user.can(record_kinds(ctx)[kind].module, "edit"),
             },
         )
     ]
-
-
-def _module(kind: str) -> str:
-    return {"lead": "leads", "customer": "customers"}.get(kind, kind)
 
 
 @hookimpl

@@ -134,3 +134,19 @@ def test_the_report_page_shows_chart_pivot_table_export_and_drill_down(demo):
     bad = client.get("/reports/customers.by_stage", params={"d": "nope"})
     assert bad.status_code == 422 and "nope" in bad.text
     assert client.get("/reports/analysis.funnel", follow_redirects=False).status_code == 303
+
+
+def test_actions_drill_down_to_the_reports_records_page(demo):
+    add_user(runtime_of(demo), "mgr", "sales_manager", department="销售部")
+    api = api_client(demo, "qian.rep")
+    body = api.get("/api/v1/reports/actions.by_type").json()
+    row = next(row for row in body["rows"] if row["values"][0])
+    assert row["drill"].startswith("/reports/drill/action?f=")
+    rep = page_client(demo, "mgr")
+    assert rep.get(row["drill"]).status_code == 200
+    mine = api_client(demo, "mgr").get("/api/v1/reports/actions.by_type").json()
+    theirs = next(r for r in mine["rows"] if r["keys"] == row["keys"])
+    shown = rep.get(theirs["drill"])
+    assert f'id="drill-total">{theirs["values"][0]}<' in shown.text
+    assert 'id="drill-table"' in shown.text
+    assert rep.get("/reports/drill/nothing").status_code == 404

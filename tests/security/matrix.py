@@ -118,6 +118,13 @@ def _price_list(v: Victims, c: TestClient) -> None:
         v.made("item", items)
 
 
+def _member(v: Victims, c: TestClient) -> None:
+    body = {"customer_id": v.ids["customer"], "wechat": LEAK}
+    member = v.made("membership_member", c.post("/api/v1/members", json=body))
+    txn = {"member_id": member, "external_id": _named("receipt"), "amount": "100.00"}
+    v.made("membership_transaction", c.post("/api/v1/member_transactions", json=txn))
+
+
 # One builder per registered record kind (the path parameter `<kind>_id`), in build order.
 KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "customer": _customer,
@@ -129,6 +136,8 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "order": _order,
     "product": _product,
     "price_list": _price_list,
+    "membership_member": _member,
+    "membership_transaction": lambda v, c: None,  # made with its member
 }
 
 
@@ -230,6 +239,7 @@ OTHERS: dict[str, str] = {
     "message_id": "mail",
     "attachment_id": "mail_attachment",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
+    "member_id": "membership_member",  # the membership pack's till and points routes
 }
 
 # Ids that are not owned records: settings and catalogue entries every role with the module

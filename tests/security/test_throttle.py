@@ -147,7 +147,9 @@ def test_forty_parallel_wrong_passwords_neither_fail_nor_stall_an_admins_write(a
     """
     runtime = runtime_of(app)
     admin = bearer(runtime, "boss")
-    short = {"KHT_SQLITE_BUSY_TIMEOUT_MS": "1000", "KHT_DB_LOCK_TIMEOUT_MS": "1000"}
+    # Short enough that the old bug (throttle sleeps of 1, 2, 4 … s holding the write lock,
+    # one after another) overruns it; long enough for 41 writers on a busy two-core machine.
+    short = {"KHT_SQLITE_BUSY_TIMEOUT_MS": "5000", "KHT_DB_LOCK_TIMEOUT_MS": "5000"}
     with (
         serving(runtime.settings.database_url, **short) as url,
         httpx.Client(base_url=url, timeout=20, limits=httpx.Limits(max_connections=50)) as client,
