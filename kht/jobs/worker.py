@@ -101,6 +101,13 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
 
         run_deliveries(runtime or _runtime(settings))
 
+    @huey.periodic_task(crontab(minute="*"), name="kht.send_sms")
+    def send_sms() -> None:
+        """Every minute: the queued SMS that are due (none during the quiet hours)."""
+        from kht.sms.service import run
+
+        run(runtime or _runtime(settings))
+
     @huey.periodic_task(crontab(minute="*"), name="kht.fetch_mail")
     def fetch_mail() -> None:
         """Every minute: read the mail accounts whose poll interval has passed (IMAP)."""

@@ -1,8 +1,8 @@
 """Distribution of shared mailboxes' incoming mail: per-mailbox rules, default assignee,
 round-robin turn and lead capture; one assignment row per (mailbox, message).
 
-Revision ID: 0017_core
-Revises: 0016_core
+Revision ID: 0018_core
+Revises: 0017_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0017_core"
-down_revision = "0016_core"
+revision = "0018_core"
+down_revision = "0017_core"
 branch_labels = None
 depends_on = None
 
