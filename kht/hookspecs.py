@@ -130,6 +130,18 @@ def kht_register_reports() -> Any:
 
 
 @hookspec
+def kht_register_sms_gateways() -> Any:
+    """Contribute SMS gateways (carriers kht can send template SMS through).
+
+    Returns: a list of `SmsGatewayDef` (key, zh/en labels, `send(config, secret, request)`
+    answering an `SmsResult`, and optionally `parse_receipts` / `parse_replies` for the
+    carrier's callbacks). The administrator picks one through /api/v1/sms/gateway;
+    its secret is sealed with the instance key. Called: when the SMS
+    module lists, configures or uses gateways; a key given twice is an error.
+    """
+
+
+@hookspec
 def kht_register_permissions() -> Any:
     """Declare the permission modules the plugin checks (rows of the role matrix).
 

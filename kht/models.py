@@ -39,11 +39,16 @@ from kht.sales.processes.models import Process, ProcessStage
 from kht.sales.quotas.models import Quota
 from kht.sales.quotes.models import Quote, QuoteLine, QuoteTemplate
 from kht.search.models import SearchDocument
+from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
 from kht.tags.models import RecordTag, Tag
 from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "SmsGateway",
+    "SmsMessage",
+    "SmsOptOut",
+    "SmsTemplate",
     "ReportFavourite",
     "CompanySettings",
     "QuoteTemplate",

@@ -622,3 +622,68 @@ class AutomationAction(msgspec.Struct, frozen=True, kw_only=True):
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class SmsRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """One template SMS for a gateway to send: the carrier's template `template_code`, its
+    `params` (parameter name -> text, already filled in from the record), the `signature`
+    name registered at the carrier, the number in E.164 form (`+8613800138000`) and
+    `reference`, kht's id of the message (a carrier that accepts an out-id gets it, so a
+    retried message can be recognised)."""
+
+    number: str
+    template_code: str
+    params: dict[str, str]
+    signature: str
+    reference: str
+
+
+class SmsResult(msgspec.Struct, frozen=True, kw_only=True):
+    """A gateway's answer to one `SmsRequest`. `accepted`: the carrier took it (its id in
+    `carrier_id`, the price in `cost` when the carrier says). Not accepted: `retry` True
+    when it may go through later (carrier down, throttled, a 5xx), False when it never
+    will (unknown number, template refused); `error` says why, without secrets."""
+
+    accepted: bool
+    carrier_id: str = ""
+    cost: Decimal | None = None
+    error: str = ""
+    retry: bool = True
+
+
+class SmsReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    """A delivery receipt: the carrier's id of a message, `delivered` or not, the cost
+    when reported and the carrier's error code."""
+
+    carrier_id: str
+    delivered: bool
+    cost: Decimal | None = None
+    error: str = ""
+
+
+class SmsReply(msgspec.Struct, frozen=True, kw_only=True):
+    """A message a recipient sent back (an opt-out when its text is TD, T or 退订)."""
+
+    number: str
+    text: str
+
+
+class SmsGatewayDef(msgspec.Struct, frozen=True, kw_only=True):
+    """An SMS gateway, contributed through `kht_register_sms_gateways`.
+
+    - `send(config, secret, request) -> SmsResult`: send one `SmsRequest`. `config` is the
+      administrator's non-secret settings (endpoint URL, access key id, region, signer...),
+      `secret` the unsealed access key secret (never log or return it). Called by the SMS
+      worker with no transaction open; it must not raise for carrier trouble (answer
+      `SmsResult(accepted=False, retry=True)`), and should time out within 30 seconds.
+    - `parse_receipts(payload) -> list[SmsReceipt]` and `parse_replies(payload) ->
+      list[SmsReply]`: the carrier's callback bodies (decoded JSON) read into receipts and
+      replies; a body they cannot read raises ValueError (the callback answers 422).
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+    send: Any
+    parse_receipts: Any = None
+    parse_replies: Any = None

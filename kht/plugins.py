@@ -49,6 +49,7 @@ CORE_PLUGINS = (
     "kht.exporting.plugin",
     "kht.actions.plugin",
     "kht.mail.plugin",
+    "kht.sms.plugin",
     "kht.merge.plugin",
     "kht.jobs.plugin",
     "kht.customfields.plugin",

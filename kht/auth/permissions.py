@@ -22,6 +22,7 @@ MODULES: dict[str, tuple[str, str]] = {
     "leads": ("线索", "Leads"),
     "actions": ("行动", "Actions"),
     "mail": ("邮件", "Mail"),
+    "sms": ("短信", "SMS"),
     "opportunities": ("销售机会", "Opportunities"),
     "products": ("产品", "Products"),
     "quotes": ("报价", "Quotes"),
@@ -34,7 +35,17 @@ MODULES: dict[str, tuple[str, str]] = {
     "users": ("用户与组织", "Users and organisation"),
 }
 
-SALES = ("customers", "contacts", "leads", "actions", "mail", "opportunities", "quotes", "orders")
+SALES = (
+    "customers",
+    "contacts",
+    "leads",
+    "actions",
+    "mail",
+    "sms",
+    "opportunities",
+    "quotes",
+    "orders",
+)
 EDIT_OPS = ("view", "create", "edit")
 MANAGE_OPS = ("view", "create", "edit", "delete", "import", "export", "assign")
 
@@ -73,7 +84,7 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
         "name_zh": "市场专员",
         "name_en": "Marketing",
         "grants": {
-            **_grant(("leads", "campaigns"), MANAGE_OPS, "all"),
+            **_grant(("leads", "campaigns", "sms"), MANAGE_OPS, "all"),
             **_grant(("customers", "contacts"), ("view", "export"), "all"),
             **_grant(("products", "knowledge", "reports"), ("view",), "all"),
         },

@@ -101,6 +101,13 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
 
         run_deliveries(runtime or _runtime(settings))
 
+    @huey.periodic_task(crontab(minute="*"), name="kht.send_sms")
+    def send_sms() -> None:
+        """Every minute: the queued SMS that are due (none during the quiet hours)."""
+        from kht.sms.service import run
+
+        run(runtime or _runtime(settings))
+
     @huey.periodic_task(crontab(minute="*"), name="kht.fetch_mail")
     def fetch_mail() -> None:
         """Every minute: read the mail accounts whose poll interval has passed (IMAP)."""
@@ -108,7 +115,7 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
         from kht.mail.fetch import fetch_due
 
         current = runtime or _runtime(settings)
-        fetch_due(current.engine, current.settings, utcnow())
+        fetch_due(current.engine, current.settings, utcnow(), plugins=current.plugins())
 
     @huey.periodic_task(crontab(minute="*"), name="kht.automation")
     def automation() -> None:

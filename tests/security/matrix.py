@@ -205,6 +205,16 @@ def _mail(v: Victims, c: TestClient) -> None:
         v.ids["mail_attachment"] = attachments(ctx, message)[0].id
 
 
+def _sms(v: Victims, c: TestClient) -> None:
+    """An SMS rep1 sent to their customer (through the default log gateway)."""
+    with v.api("admin") as admin:
+        # A shared setting everyone with the module reads: no LEAK in it.
+        body = {"name": "sms sample", "code": "SMS_1", "params": {"n": "{{ customer.name }}"}}
+        template_id = v.made("sms_template", admin.post("/api/v1/sms/templates", json=body))
+    send = {"template_id": template_id, "kind": "customer", "record_id": v.ids["customer"]}
+    v.made("sms", c.post("/api/v1/sms/send", json={**send, "number": "13800138000"}))
+
+
 def _people(v: Victims, c: TestClient) -> None:
     """rep1 themselves, their role and department: user administration's records."""
     with v.team.ctx(None) as ctx:
@@ -238,6 +248,7 @@ OTHERS: dict[str, str] = {
     "account_id": "mail_account",
     "message_id": "mail",
     "attachment_id": "mail_attachment",
+    "sms_id": "sms",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
 }
@@ -263,11 +274,20 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "key": "a list column's key (inline cell edits), not an id",
     "name": "an installed plugin's name (/admin/plugins, administrators only), not an id",
     "webhook_id": "webhook subscriptions: settings only administrators read or change",
+    "token": "an SMS callback's token, not an id (a wrong one is a 404)",
+    "number": "a phone number (SMS opt-outs, SMS administrators only), not an id",
     "file_path": "static files",
     "path": "the OpenAPI document",
 }
 # What the matrix puts in the parameters that are words, not ids.
-WORDS = {"kind": "customer", "unit": "branches", "key": "name", "name": "membership"}
+WORDS = {
+    "kind": "customer",
+    "unit": "branches",
+    "key": "name",
+    "name": "membership",
+    "token": "not-the-callback-token",
+    "number": "+8613800138000",
+}
 
 # Samples of the shared settings: the first row of each (seeded or made by `_shared`).
 SHARED_MODELS: dict[str, Any] = {
@@ -317,6 +337,7 @@ BUILDERS: tuple[Callable[[Victims, TestClient], None], ...] = (
     _token,
     _quota,
     _mail,
+    _sms,
     _people,
     _shared,
 )

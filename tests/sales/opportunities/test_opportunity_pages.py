@@ -145,3 +145,26 @@ def test_a_multi_choice_custom_field_reads_as_a_list_of_choices_on_the_page(team
     opportunity = created(team, ext={"custom": {"areas": ["医疗", "电力"]}})
     page = browser(team, "rep1").get(f"/opportunities/{opportunity['id']}")
     assert 'data-field="ext.custom.areas">医疗, 电力</dd>' in page.text
+
+
+def test_the_form_names_the_contact_and_emptying_it_clears_it(team):
+    from kht.contacts.schemas import ContactCreate
+    from kht.contacts.service import create_contact
+
+    with team.ctx("rep1") as ctx:
+        contact = create_contact(
+            ctx, ContactCreate(customer_id=team.customers["rep1"], name="王工")
+        ).id
+    opp = created(team, contact_id=contact)
+    client = browser(team, "rep1")
+    url = f"/opportunities/{opp['id']}"
+    page = client.get(url).text
+    assert f'<a href="/contacts/{contact}">王工</a>' in page
+    form = client.get(f"{url}/edit").text
+    assert f'<option value="{contact}" selected>王工</option>' in form
+    data = {"_csrf_token": csrf_token(client), "version": str(opp["version"]), "name": "扫描仪"}
+    saved = client.post(f"{url}/edit", data={**data, "contact_id": ""}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    stored = team.client("rep1").get(f"/api/v1/opportunities/{opp['id']}").json()
+    assert stored["contact_id"] is None and stored["name"] == "扫描仪"
+    assert stored["amount"] == "880.00"  # not on the post: unchanged
