@@ -142,7 +142,7 @@ def ensure_database(
         path = Path(url.removeprefix("sqlite:///"))
         found = counts(url) if path.exists() else None
         if complete(found, n):
-            return url
+            return _migrated(url)
         if _needs_sales_only(found, n) or _needs_documents_and_sales(found, n):
             _add_sales_only(url, n, seed, log, documents=found["search_documents"] == 0)
             return url
@@ -152,7 +152,7 @@ def ensure_database(
         url = postgres_url(n)
         found = counts(url)
         if complete(found, n):
-            return url
+            return _migrated(url)
         if _needs_sales_only(found, n) or _needs_documents_and_sales(found, n):
             _add_sales_only(url, n, seed, log, documents=found["search_documents"] == 0)
             return url
@@ -160,6 +160,16 @@ def ensure_database(
     started = time.perf_counter()
     generate(url, n, seed, log=log)
     log(f"generated {n:,} customers in {time.perf_counter() - started:.1f} s -> {url}")
+    return url
+
+
+def _migrated(url: str) -> str:
+    """A cached database brought to the current schema (tables added since it was made)."""
+    from kht.runtime import Runtime
+
+    runtime = Runtime.from_settings(settings(url))
+    runtime.migrate()
+    runtime.engine.dispose()
     return url
 
 

@@ -19,6 +19,24 @@ def builtin(name: str, type: str, label_zh: str, label_en: str, **more: Any) -> 
     )  # type: ignore[arg-type]
 
 
+# Built-in fields many kinds have, declared once: `common("phone", "email")`.
+_COMMON = {
+    "phone": ("phone", "电话", "Phone"),
+    "mobile": ("phone", "手机", "Mobile"),
+    "email": ("email", "邮箱", "Email"),
+    "owner_id": ("user", "负责人", "Owner"),
+    "created_at": ("date", "创建时间", "Created"),
+    "updated_at": ("date", "更新时间", "Updated"),
+    "notes": ("long_text", "备注", "Notes"),
+}
+
+
+def common(*names: str) -> tuple[FieldDef, ...]:
+    """The shared built-in fields `names` (phone, mobile, email, owner_id, created_at,
+    updated_at, notes), with the labels every kind gives them."""
+    return tuple(builtin(name, *_COMMON[name]) for name in names)
+
+
 def plugin_fields(ctx: Ctx, kind: str) -> list[FieldDef]:
     """Fields the enabled plugins declare for `kind`, each in its plugin's namespace."""
     fields: list[FieldDef] = []

@@ -125,6 +125,15 @@ class Permission(msgspec.Struct, frozen=True, kw_only=True):
     default_grants: dict[str, dict[str, Any]] = {}
 
 
+class KindMenu(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a record kind's list stands in the navigation: a `MENU_SECTIONS` key (empty: on
+    the bar by itself), a Bootstrap icon name and the order (lower first)."""
+
+    section: str = ""
+    icon: str = ""
+    order: int = 100
+
+
 class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     """How a record kind's web pages differ from the shared ones (kht.recordpages).
 
@@ -229,7 +238,17 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     # Whether a record has an owner to give it to (bulk "assign owner"); False for shared
     # records such as products, which the bulk bar then does not offer to assign.
     owned: bool = True
-    # `columns(ctx) -> {key: kht.lists.engine.Column}`: what a list shows, filters, sorts by.
+    # What a list shows, filters and sorts by. By default every built-in field is a column
+    # (its type, labels and choices from the `FieldDef`; a number field named `<thing>_id`
+    # holds a reference, filtered by id), then the standard columns `owner_id` (owned kinds),
+    # `created_at`, `updated_at`, `id` and `tag`, then the custom and plugin fields.
+    # `list_defaults`: the columns shown before a user chooses (default: the first four
+    # fields, the owner and the last update).
+    list_defaults: tuple[str, ...] = ()
+    # `more_columns(ctx) -> list[Column]`: the kind's own columns besides its fields (a
+    # computed column, a field filtered its own way); one with a field's key replaces it.
+    more_columns: Any = None
+    # `columns(ctx) -> {key: kht.lists.engine.Column}`: the whole list instead of the above.
     columns: Any = None
     # `query(ctx, q=, filters=, deleted=)` -> the scoped, filtered, unsorted SELECT behind the
     # list, export, bulk operations and saved views.
@@ -272,6 +291,9 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     # ---- web pages
     # The list, form and detail pages kht.recordpages builds (None: the kind has none).
     pages: RecordPages | None = None
+    # The kind's entry in the main navigation (its label, at `/<plural>`), shown to users
+    # whose role may view `module`.
+    menu: KindMenu | None = None
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en

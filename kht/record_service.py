@@ -18,7 +18,7 @@ from sqlalchemy import Select, bindparam, or_, select
 from kht.auth.permissions import require
 from kht.auth.scope import restrict, scope_key
 from kht.context import Ctx
-from kht.db.custom_fields import validate_ext
+from kht.db.custom_fields import FieldDef, validate_ext
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import RecordCreated, RecordDeleted, RecordRestored, RecordUpdated
 from kht.fields import fields_for
@@ -32,6 +32,8 @@ from kht.lists.engine import (
     tag_column,
 )
 from kht.plugin_types import Problem, RecordKind
+from kht.records import completed
+from kht.records.schemas import out_of
 from kht.search.service import matching_records
 
 R = TypeVar("R")
@@ -112,6 +114,7 @@ def searched(
     The query behind a kind's list page, export and bulk operations (`RecordKind.query`).
     """
     require(ctx.user, spec.module, "view")
+    spec = completed(spec)
     query = visible(ctx, spec, deleted=deleted)
     if q.strip() and search:
         query = query.where(quick_search(ctx, spec, q, search))
@@ -142,6 +145,7 @@ def page_of(
 ) -> tuple[list[Any], int]:
     """One sorted page of `spec`'s list (its `query`; `sort` by default its `default_sort`)
     and the total count."""
+    spec = completed(spec)
     query = spec.query(ctx, q=q, filters=filters, deleted=deleted)
     order = sort or spec.default_sort
     return one_page(ctx.session, query, spec.columns(ctx), order, spec.model.id, page, page_size)
@@ -261,17 +265,7 @@ def record_out(
 ) -> Any:
     """`schema` filled from `record`'s attributes of the same names: `ext` as a dict, `tags`
     as `tags`, and `computed` for what the record does not hold (a status, its lines)."""
-    values: dict[str, Any] = {}
-    for name in schema.__struct_fields__:
-        if name in computed:
-            values[name] = computed[name]
-        elif name == "tags":
-            values[name] = tags or []
-        elif name == "ext":
-            values[name] = record.ext or {}
-        else:
-            values[name] = getattr(record, name)
-    return schema(**values)
+    return out_of(schema, record, **{"tags": tags or [], "ext": record.ext or {}, **computed})
 
 
 def changes_of(data: msgspec.Struct) -> dict[str, Any]:
@@ -285,9 +279,9 @@ def changes_of(data: msgspec.Struct) -> dict[str, Any]:
 
 # ------------------------------------------------------------ a declared kind's defaults
 
-# Shown in a kind's list by default besides its first built-in fields.
+# Shown in a kind's list by default (when it names none): its first built-in fields.
 _DEFAULT_SHOWN = 4
-# The columns every owned record has: key, labels, list type, shown by default.
+# The columns every record has after its fields: key, labels, list type, shown by default.
 _STANDARD = (
     ("owner_id", "负责人", "Owner", "ref", True),
     ("created_at", "创建时间", "Created", "date", False),
@@ -296,31 +290,73 @@ _STANDARD = (
 )
 
 
+def _list_type(field: FieldDef) -> str:
+    # A number field named `<thing>_id` holds another record's id: filtered by id, its
+    # cell shows the record's name.
+    if field.type == "number" and field.name.endswith("_id"):
+        return "ref"
+    return FIELD_TYPE_TO_LIST[field.type]
+
+
+def _field_column(model: Any, field: FieldDef, shown: bool) -> Column:
+    kind = _list_type(field)
+    return Column(
+        key=field.name,
+        label_zh=field.label_zh,
+        label_en=field.label_en,
+        type=kind,
+        expr=getattr(model, field.name),
+        # A text field's choices are suggestions (any value may be typed), not a filter list.
+        choices=field.choices if kind in ("choice", "multi_choice") else (),
+        default=shown,
+    )
+
+
 def columns_from_fields(ctx: Ctx, spec: RecordKind) -> dict[str, Column]:
-    """The list columns of a kind declared by its `fields`: each built-in field (the first
-    few shown by default), owner, created, updated, id, tag and the custom fields."""
+    """The list columns of a kind declared by its `fields`: each built-in field, then owner
+    (owned kinds), created, updated, id and tag, then the kind's `more_columns`, then the
+    custom and plugin fields. `list_defaults` (else the first few fields, owner and updated)
+    are shown by default."""
     model = spec.model
-    built_in = [
-        Column(
-            key=field.name,
-            label_zh=field.label_zh,
-            label_en=field.label_en,
-            type=FIELD_TYPE_TO_LIST[field.type],
-            expr=getattr(model, field.name),
-            choices=field.choices,
-            default=position < _DEFAULT_SHOWN,
-        )
-        for position, field in enumerate(spec.fields)
+    defaults = set(spec.list_defaults) or {
+        *(field.name for field in spec.fields[:_DEFAULT_SHOWN]),
+        *(key for key, *_, shown in _STANDARD if shown),
+    }
+    standard = [s for s in _STANDARD if spec.owned or s[0] != "owner_id"]
+    every = [
+        _field_column(model, field, field.name in defaults)
+        for field in spec.fields
+        if spec.owned or field.name != "owner_id"
     ]
-    standard = [
+    every += [
         Column(
-            key=key, label_zh=zh, label_en=en, type=type_, expr=getattr(model, key), default=shown
+            key=key,
+            label_zh=zh,
+            label_en=en,
+            type=type_,
+            expr=getattr(model, key),
+            default=key in defaults,
         )
-        for key, zh, en, type_, shown in _STANDARD
+        for key, zh, en, type_, _ in standard
     ]
-    standard.append(tag_column(model, spec.kind))
-    every = built_in + standard + custom_columns(model, fields_for(ctx, spec.kind))
+    every.append(tag_column(model, spec.kind))
+    every += spec.more_columns(ctx) if spec.more_columns is not None else []
+    every += custom_columns(model, fields_for(ctx, spec.kind))
     return {column.key: column for column in every}
+
+
+def list_query(
+    ctx: Ctx,
+    spec: RecordKind,
+    *,
+    q: str = "",
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+) -> Select[Any]:
+    """The list query of a kind declared by its fields: records in scope with `q` in one
+    of its `searchable` columns, matching `filters` (unsorted)."""
+    search = tuple(getattr(spec.model, name) for name in spec.searchable)
+    return searched(ctx, spec, q=q, search=search, filters=filters, deleted=deleted)
 
 
 def declares_own(spec: RecordKind, name: str) -> bool:
@@ -339,11 +375,8 @@ def with_defaults(spec: RecordKind) -> RecordKind:
     def columns(ctx: Ctx) -> dict[str, Column]:
         return columns_from_fields(ctx, done)
 
-    def query(
-        ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
-    ) -> Select[Any]:
-        search = tuple(getattr(spec.model, name) for name in spec.searchable)
-        return searched(ctx, done, q=q, search=search, filters=filters, deleted=deleted)
+    def query(ctx: Ctx, **options: Any) -> Select[Any]:
+        return list_query(ctx, done, **options)
 
     def get(ctx: Ctx, record_id: int) -> Any:
         return get_record(ctx, done, record_id)

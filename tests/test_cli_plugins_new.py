@@ -113,7 +113,7 @@ def test_a_new_pack_installs_enables_and_passes_its_own_tests(tmp_path, kht_new)
 
     tested = run(python, "-P", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=pack)
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    assert "4 passed" in tested.stdout
+    assert "8 passed" in tested.stdout
 
 
 @pytest.mark.parametrize(

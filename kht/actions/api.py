@@ -18,31 +18,11 @@ from kht.actions.schemas import (
     TimelineItem,
 )
 from kht.context import Ctx, RequestCtx
+from kht.records.schemas import out_of
 
 
 def to_out(action: Action, participant_ids: list[int] | None = None) -> ActionOut:
-    return ActionOut(
-        id=action.id,
-        kind=action.kind,
-        record_id=action.record_id,
-        customer_id=action.customer_id,
-        type=action.type,
-        subject=action.subject,
-        body=action.body,
-        status=action.status,
-        due_at=action.due_at,
-        done_at=action.done_at,
-        outcome=action.outcome,
-        next_step=action.next_step,
-        meeting_url=action.meeting_url,
-        remind_at=action.remind_at,
-        reminded_at=action.reminded_at,
-        participant_ids=participant_ids or [],
-        owner_id=action.owner_id,
-        version=action.version,
-        ext=action.ext or {},
-        created_at=action.created_at,
-    )
+    return out_of(ActionOut, action, participant_ids=participant_ids or [], ext=action.ext or {})
 
 
 def outs(ctx: Ctx, actions: list[Action]) -> list[ActionOut]:
@@ -136,16 +116,7 @@ def calendar(
 
 
 def notification_out(row: Notification) -> NotificationOut:
-    return NotificationOut(
-        id=row.id,
-        title=row.title,
-        body=row.body,
-        url=row.url,
-        kind=row.kind,
-        record_id=row.record_id,
-        created_at=row.created_at,
-        read_at=row.read_at,
-    )
+    return out_of(NotificationOut, row)
 
 
 class NotificationController(Controller):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
-from kht.types import AwareDateTime, Id, Version
+from kht.records.schemas import page_schema, update_schema
+from kht.types import AwareDateTime, Ext, Id
 
 ActionType = Literal["call", "visit", "meeting", "task", "note", "email", "sms"]
 ActionStatus = Literal["planned", "done", "cancelled"]
@@ -16,8 +17,6 @@ Text = Annotated[str, msgspec.Meta(max_length=20000)]
 Short = Annotated[str, msgspec.Meta(max_length=300)]
 # Users taking part besides the owner; they see the action in their agenda and calendar.
 ParticipantIds = Annotated[list[int], msgspec.Meta(max_length=50)]
-Unset = msgspec.UnsetType
-UNSET = msgspec.UNSET
 
 
 class ActionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -35,22 +34,15 @@ class ActionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     meeting_url: Annotated[str, msgspec.Meta(max_length=500)] = ""
     remind_at: AwareDateTime | None = None
     participant_ids: ParticipantIds = []
-    ext: dict[str, dict[str, Any]] = {}
+    ext: Ext = {}
 
 
-class ActionUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    version: Version
-    type: ActionType | Unset = UNSET
-    subject: Subject | Unset = UNSET
-    body: Text | Unset = UNSET
-    status: ActionStatus | Unset = UNSET
-    due_at: AwareDateTime | None | Unset = UNSET
-    outcome: Short | Unset = UNSET
-    next_step: Short | Unset = UNSET
-    meeting_url: Annotated[str, msgspec.Meta(max_length=500)] | Unset = UNSET
-    remind_at: AwareDateTime | None | Unset = UNSET
-    participant_ids: ParticipantIds | Unset = UNSET
-    ext: dict[str, dict[str, Any]] | Unset = UNSET
+ActionUpdate = update_schema(
+    ActionCreate,
+    "ActionUpdate",
+    "A partial update of an action (what it is about stays); `version` as shown.",
+    drop=("kind", "record_id"),
+)
 
 
 class ActionOut(msgspec.Struct, kw_only=True):
@@ -72,15 +64,11 @@ class ActionOut(msgspec.Struct, kw_only=True):
     participant_ids: list[int]
     owner_id: int | None
     version: int
-    ext: dict[str, dict[str, Any]]
+    ext: Ext
     created_at: datetime
 
 
-class ActionPage(msgspec.Struct, kw_only=True):
-    items: list[ActionOut]
-    total: int
-    page: int
-    page_size: int
+ActionPage = page_schema(ActionOut)
 
 
 class TimelineItem(msgspec.Struct, kw_only=True):

@@ -11,6 +11,7 @@ from litestar.params import FromQuery
 
 from kht.audit.service import history
 from kht.context import RequestCtx
+from kht.records.schemas import out_of
 
 
 class AuditOut(msgspec.Struct, kw_only=True):
@@ -32,15 +33,4 @@ class AuditController(Controller):
         self, ctx: RequestCtx, kind: FromQuery[str], record_id: FromQuery[int]
     ) -> list[AuditOut]:
         """The history of one record (field, old and new value, who, when), newest first."""
-        return [
-            AuditOut(
-                id=e.id,
-                at=e.at,
-                user_id=e.user_id,
-                kind=e.kind,
-                record_id=e.record_id,
-                action=e.action,
-                changes=e.changes,
-            )
-            for e in history(ctx, kind, record_id)
-        ]
+        return [out_of(AuditOut, entry) for entry in history(ctx, kind, record_id)]

@@ -34,6 +34,7 @@ from kht.auth.schemas import (
 )
 from kht.context import Ctx, RequestCtx
 from kht.errors import NotAuthenticated
+from kht.records.schemas import out_of
 
 PAGE = Parameter(ge=1, default=1)
 PAGE_SIZE = Parameter(ge=1, le=500, default=50)
@@ -48,45 +49,16 @@ def window(items: list[T], page: int, page_size: int) -> list[T]:
 
 def user_out(session: Session, user: User) -> UserOut:
     role = session.get(Role, user.role_id) if user.role_id else None
-    return UserOut(
-        id=user.id,
-        login=user.login,
-        name=user.name,
-        email=user.email,
-        phone=user.phone,
-        role=role.key if role else None,
-        department_id=user.department_id,
-        branch_id=user.branch_id,
-        business_line_ids=service.business_line_ids(session, user.id),
-        language=user.language,
-        time_zone=user.time_zone,
-        active=user.active,
-        totp_enabled=user.totp_enabled,
-        created_at=user.created_at,
-    )
+    lines = service.business_line_ids(session, user.id)
+    return out_of(UserOut, user, role=role.key if role else None, business_line_ids=lines)
 
 
 def token_out(row: ApiToken) -> TokenOut:
-    return TokenOut(
-        id=row.id,
-        name=row.name,
-        prefix=row.prefix,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        revoked_at=row.revoked_at,
-    )
+    return out_of(TokenOut, row)
 
 
 def role_out(role: Role) -> RoleOut:
-    return RoleOut(
-        id=role.id,
-        key=role.key,
-        name_zh=role.name_zh,
-        name_en=role.name_en,
-        builtin=role.builtin,
-        require_2fa=role.require_2fa,
-        grants=role.grants or {},
-    )
+    return out_of(RoleOut, role, grants=role.grants or {})
 
 
 def acting(ctx: Ctx) -> Principal:

@@ -17,6 +17,7 @@ from kht.auth.models import ApiToken, Role, User, UserSession
 from kht.auth.permissions import Principal
 from kht.auth.secrets import digest
 from kht.org.models import Department, user_business_lines
+from kht.records.schemas import out_of
 
 _users = User.__table__
 _lines = user_business_lines.c
@@ -54,18 +55,11 @@ def _principal(rows: list[Any], **extra: Any) -> Principal | None:
     if not rows:
         return None
     first = rows[0]
-    return Principal(
-        id=first.id,
-        login=first.login,
-        name=first.name,
-        language=first.language,
-        time_zone=first.time_zone,
-        is_admin=first.is_admin,
-        role_key=first.role_key,
+    return out_of(
+        Principal,
+        first,
         grants=first.grants or {},
-        department_id=first.department_id,
         department_path=first.path,
-        branch_id=first.branch_id,
         business_line_ids=tuple(r.business_line_id for r in rows if r.business_line_id),
         **extra,
     )

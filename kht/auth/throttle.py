@@ -21,7 +21,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kht.auth.models import LoginAttempt
-from kht.errors import KhtError
+from kht.errors import TooManyRequests
 from kht.web.i18n import N_
 
 log = logging.getLogger("kht.auth")
@@ -34,11 +34,8 @@ LOCKED_MESSAGE = N_("too many failed logins; try again in 15 minutes")
 WAIT_MESSAGE = N_("too many failed logins; wait a few seconds before trying again")
 
 
-class TooManyAttempts(KhtError):
+class TooManyAttempts(TooManyRequests):
     """Too many failed logins for this account from this address: wait, then try again."""
-
-    status = 429
-    code = "too_many_requests"
 
 
 def backoff(failures: int) -> timedelta:

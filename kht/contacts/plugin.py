@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, Panel, RecordKind
+from kht.plugin_types import Panel, RecordKind
 
 
 @hookimpl
@@ -20,23 +20,6 @@ def kht_register_record_kinds() -> list[RecordKind]:
     from kht.contacts.views import SPEC  # the service's, with its pages
 
     return [SPEC]
-
-
-@hookimpl
-def kht_menu_items(ctx: Any) -> list[MenuItem]:
-    if ctx.user is None or not ctx.user.can("contacts", "view"):
-        return []
-    return [
-        MenuItem(
-            key="contacts",
-            section="customers",
-            label_zh="联系人",
-            label_en="Contacts",
-            url="/contacts",
-            icon="person-lines-fill",
-            order=25,
-        )
-    ]
 
 
 @hookimpl

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from datetime import date
+from typing import Annotated, Literal
 
 import msgspec
 
-from kht.types import Id, Version
+from kht.records.schemas import RecordOut, update_schema
+from kht.types import Ext, Id, Notes, Phone, Version
 
 Role = Literal["decision_maker", "influencer", "user", "gatekeeper", "other"]
 Influence = Literal["low", "medium", "high"]
 Attitude = Literal["supportive", "neutral", "opposed", "unknown"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Short = Annotated[str, msgspec.Meta(max_length=100)]
-Phone = Annotated[str, msgspec.Meta(max_length=40)]
 Email = Annotated[str, msgspec.Meta(max_length=200)]
-Notes = Annotated[str, msgspec.Meta(max_length=20000)]
-Ext = dict[str, dict[str, Any]]
-UNSET = msgspec.UNSET
-Unset = msgspec.UnsetType
 
 
 class ContactCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -41,23 +37,12 @@ class ContactCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ext: Ext = {}
 
 
-class ContactUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A partial update carrying the `version` shown; moving customers is `ContactMove`."""
-
-    version: Version
-    name: Name | Unset = UNSET
-    title: Short | Unset = UNSET
-    department: Short | Unset = UNSET
-    role: Role | Unset = UNSET
-    influence: Influence | Unset = UNSET
-    attitude: Attitude | Unset = UNSET
-    phone: Phone | Unset = UNSET
-    mobile: Phone | Unset = UNSET
-    email: Email | Unset = UNSET
-    wechat: Short | Unset = UNSET
-    birthday: date | None | Unset = UNSET
-    notes: Notes | Unset = UNSET
-    ext: Ext | Unset = UNSET
+ContactUpdate = update_schema(
+    ContactCreate,
+    "ContactUpdate",
+    "A partial update carrying the `version` shown; moving customers is `ContactMove`.",
+    drop=("customer_id",),
+)
 
 
 class ContactMove(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -67,10 +52,9 @@ class ContactMove(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     customer_id: Id
 
 
-class ContactOut(msgspec.Struct, kw_only=True):
+class ContactOut(RecordOut, kw_only=True):
     """A contact as the API returns it."""
 
-    id: int
     customer_id: int | None
     name: str
     title: str
@@ -85,7 +69,3 @@ class ContactOut(msgspec.Struct, kw_only=True):
     birthday: date | None
     notes: str
     owner_id: int | None
-    version: int
-    ext: Ext
-    created_at: datetime
-    updated_at: datetime

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select
 
 from kht import record_service as records
 from kht.auth.permissions import require
@@ -15,20 +14,30 @@ from kht.contacts.schemas import ContactCreate, ContactOut, ContactUpdate
 from kht.context import Ctx
 from kht.customers import service as customers
 from kht.customers.models import Customer
-from kht.emails import clean_email
 from kht.errors import NotFound, ValidationError
-from kht.fields import builtin, fields_for
-from kht.lists.engine import (
-    Column,
-    Filter,
-    custom_columns,
-    tag_column,
-)
-from kht.plugin_types import RecordKind
+from kht.fields import builtin, common
+from kht.lists.engine import Column
+from kht.plugin_types import KindMenu, RecordKind
 
 KIND = "contact"
 MODULE = "contacts"
 SPEC = RecordKind(kind=KIND, model=Contact, module=MODULE, label_zh="联系人", label_en="Contacts")
+
+
+# The built-in fields: their labels and types for pages, history and exports.
+FIELDS = (
+    builtin("name", "text", "姓名", "Name", required=True),
+    builtin("customer_id", "number", "客户", "Customer", required=True),
+    builtin("title", "text", "职务", "Title"),
+    builtin("department", "text", "部门", "Department"),
+    builtin("role", "single_choice", "角色", "Role", choices=ROLES),
+    builtin("influence", "single_choice", "影响力", "Influence", choices=INFLUENCE),
+    builtin("attitude", "single_choice", "态度", "Attitude", choices=ATTITUDES),
+    *common("phone", "mobile", "email"),
+    builtin("wechat", "text", "微信", "WeChat"),
+    builtin("birthday", "date", "生日", "Birthday"),
+    *common("owner_id", "notes"),
+)
 
 
 def _birthday_condition(op: str, value: Any) -> Any:
@@ -47,76 +56,18 @@ def _birthday_condition(op: str, value: Any) -> Any:
     return getattr(column, compare[op])(day)
 
 
-def _text(key: str, zh: str, en: str, expr: Any, default: bool = False) -> Column:
-    return Column(key=key, label_zh=zh, label_en=en, type="text", expr=expr, default=default)
-
-
-def _choice(key: str, zh: str, en: str, expr: Any, choices: tuple[str, ...]) -> Column:
-    return Column(
-        key=key, label_zh=zh, label_en=en, type="choice", expr=expr, choices=choices, default=True
-    )
-
-
-def columns(ctx: Ctx) -> dict[str, Column]:
-    """Every column a contact list can show, filter and sort by (custom fields included)."""
-    c = Contact
-    built_in = [
-        _text("name", "姓名", "Name", c.name, True),
-        Column(
-            key="customer_id",
-            label_zh="客户",
-            label_en="Customer",
-            type="ref",
-            expr=c.customer_id,
-            default=True,
-        ),
-        _text("title", "职务", "Title", c.title, True),
-        _text("department", "部门", "Department", c.department),
-        _choice("role", "角色", "Role", c.role, ROLES),
-        _choice("influence", "影响力", "Influence", c.influence, INFLUENCE),
-        _choice("attitude", "态度", "Attitude", c.attitude, ATTITUDES),
-        _text("phone", "电话", "Phone", c.phone),
-        _text("mobile", "手机", "Mobile", c.mobile, True),
-        _text("email", "邮箱", "Email", c.email, True),
-        _text("wechat", "微信", "WeChat", c.wechat),
+def _birthday_column(ctx: Ctx) -> list[Column]:
+    # Declared as a date field; filtered as the plain date it is.
+    return [
         Column(
             key="birthday",
             label_zh="生日",
             label_en="Birthday",
             type="date",
-            expr=c.birthday,
+            expr=Contact.birthday,
             condition=_birthday_condition,
-        ),
-        Column(key="owner_id", label_zh="负责人", label_en="Owner", type="ref", expr=c.owner_id),
-        Column(
-            key="created_at",
-            label_zh="创建时间",
-            label_en="Created",
-            type="date",
-            expr=c.created_at,
-        ),
-        Column(
-            key="updated_at",
-            label_zh="更新时间",
-            label_en="Updated",
-            type="date",
-            expr=c.updated_at,
-        ),
-        Column(key="id", label_zh="编号", label_en="ID", type="number", expr=c.id),
-        tag_column(c, KIND),
+        )
     ]
-    every = built_in + custom_columns(c, fields_for(ctx, KIND))
-    return {column.key: column for column in every}
-
-
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    if "name" in values:
-        values["name"] = values["name"].strip()
-        if not values["name"]:
-            raise ValidationError("name is required", "name")
-    if "email" in values:
-        values["email"] = clean_email(values["email"])
-    return values
 
 
 def visible_customer(ctx: Ctx, customer_id: int) -> Customer:
@@ -136,7 +87,7 @@ def add_contact(
     itself; everyone else gets the scope check on `customer_id`.
     """
     require(ctx.user, MODULE, "create")
-    values = _clean(dict(values))
+    values = customers.clean(dict(values))
     if check_customer:
         visible_customer(ctx, values["customer_id"])
     return records.create_record(ctx, SPEC, values, owner_id=owner_id)
@@ -150,15 +101,6 @@ def create_contact(ctx: Ctx, data: ContactCreate) -> Contact:
 def get_contact(ctx: Ctx, contact_id: int) -> Contact:
     """One contact in scope, or NotFound."""
     return records.get_record(ctx, SPEC, contact_id)
-
-
-def filtered(
-    ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
-) -> Select[tuple[Contact]]:
-    """Contacts in scope matching the quick search `q` and the filters (unsorted)."""
-    c = Contact
-    search = (c.name, c.phone, c.mobile, c.email, c.wechat, c.title)
-    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
 
 
 def list_contacts(ctx: Ctx, **options: Any) -> tuple[list[Contact], int]:
@@ -206,7 +148,7 @@ def check_contact_of(ctx: Ctx, contact_id: int | None, customer_id: int) -> None
 def update_contact(ctx: Ctx, contact_id: int, data: ContactUpdate) -> Contact:
     """Apply a partial update; a stale `version` raises Conflict and changes nothing."""
     contact = get_contact(ctx, contact_id)
-    changes = _clean(records.changes_of(data))
+    changes = customers.clean(records.changes_of(data))
     return records.update_record(ctx, SPEC, contact, data.version, changes)
 
 
@@ -245,59 +187,19 @@ def find_contact(ctx: Ctx, contact_id: int) -> Contact | None:
         return None
 
 
-__all__ = [
-    "KIND",
-    "MODULE",
-    "SPEC",
-    "add_contact",
-    "check_contact_of",
-    "clean_email",
-    "columns",
-    "contact_choices",
-    "contacts_of_customer",
-    "create_contact",
-    "customer_names",
-    "delete_contact",
-    "filtered",
-    "find_contact",
-    "get_contact",
-    "list_contacts",
-    "move_contact",
-    "update_contact",
-    "visible_customer",
-]
-
-
-# The built-in fields: their labels and types for pages, history and exports.
-FIELDS = (
-    builtin("name", "text", "姓名", "Name", required=True),
-    builtin("customer_id", "number", "客户", "Customer", required=True),
-    builtin("title", "text", "职务", "Title"),
-    builtin("department", "text", "部门", "Department"),
-    builtin("role", "single_choice", "角色", "Role", choices=ROLES),
-    builtin("influence", "single_choice", "影响力", "Influence", choices=INFLUENCE),
-    builtin("attitude", "single_choice", "态度", "Attitude", choices=ATTITUDES),
-    builtin("phone", "phone", "电话", "Phone"),
-    builtin("mobile", "phone", "手机", "Mobile"),
-    builtin("email", "email", "邮箱", "Email"),
-    builtin("wechat", "text", "微信", "WeChat"),
-    builtin("birthday", "date", "生日", "Birthday"),
-    builtin("owner_id", "user", "负责人", "Owner"),
-    builtin("notes", "long_text", "备注", "Notes"),
-)
-
-
-# With its columns and scoped query the kind gets saved views, segments and bulk operations.
+# With its functions the kind gets its API, pages, saved views, segments and bulk operations.
 SPEC = msgspec.structs.replace(
     SPEC,
     plural="contacts",
+    menu=KindMenu(section="customers", icon="person-lines-fill", order=25),
     fields=FIELDS,
-    columns=columns,
-    query=filtered,
+    searchable=("name", "phone", "mobile", "email", "wechat", "title"),
+    list_defaults=("name", "customer_id", "title", "role", "influence", "attitude")
+    + ("mobile", "email"),
+    more_columns=_birthday_column,
     create=create_contact,
     create_schema=ContactCreate,
     update=update_contact,
     update_schema=ContactUpdate,
-    delete=delete_contact,
     out_schema=ContactOut,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, RecordAction, RecordKind
+from kht.plugin_types import RecordAction, RecordKind
 
 
 @hookimpl
@@ -39,23 +39,6 @@ def kht_record_actions(ctx: Any, kind: str, record: Any) -> list[RecordAction] |
             0, RecordAction(key="edit", label_zh="编辑", label_en="Edit", url=f"{base}/edit")
         )
     return buttons
-
-
-@hookimpl
-def kht_menu_items(ctx: Any) -> list[MenuItem]:
-    if ctx.user is None or not ctx.user.can("customers", "view"):
-        return []
-    return [
-        MenuItem(
-            key="customers",
-            section="customers",
-            label_zh="客户",
-            label_en="Customers",
-            url="/customers",
-            icon="people",
-            order=20,
-        )
-    ]
 
 
 # (name, kind, phone, owner login): owners are kht.demo's accounts.

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
-from kht.records.schemas import BulkRequest
-from kht.types import Id, Version
+from kht.records.schemas import BulkRequest, RecordOut, update_schema
+from kht.types import Ext, Id, Notes, Phone
 
 CustomerKind = Literal["company", "person"]
 CustomerBulkAction = Literal["assign", "tag", "set", "group", "delete", "restore"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
-Phone = Annotated[str, msgspec.Meta(max_length=40)]
 Long = Annotated[str, msgspec.Meta(max_length=300)]
-Notes = Annotated[str, msgspec.Meta(max_length=20000)]
 Source = Annotated[str, msgspec.Meta(max_length=50)]
-Unset = msgspec.UnsetType
-UNSET = msgspec.UNSET
 
 
 class CustomerCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -34,29 +30,19 @@ class CustomerCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     notes: Notes = ""
     source: Source = ""
     category_id: Id | None = None
-    ext: dict[str, dict[str, Any]] = {}
+    ext: Ext = {}
 
 
-class CustomerUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A partial update; `version` is the one the client was shown (409 when stale)."""
-
-    version: Version
-    name: Name | Unset = UNSET
-    kind: CustomerKind | Unset = UNSET
-    phone: Phone | Unset = UNSET
-    email: Short | Unset = UNSET
-    website: Long | Unset = UNSET
-    address: Long | Unset = UNSET
-    notes: Notes | Unset = UNSET
-    source: Source | Unset = UNSET
-    category_id: Id | None | Unset = UNSET
-    ext: dict[str, dict[str, Any]] | Unset = UNSET
+CustomerUpdate = update_schema(
+    CustomerCreate,
+    "CustomerUpdate",
+    "A partial update; `version` is the one the client was shown (409 when stale).",
+)
 
 
-class CustomerOut(msgspec.Struct, kw_only=True):
+class CustomerOut(RecordOut, kw_only=True):
     """A customer as the API returns it."""
 
-    id: int
     name: str
     kind: str
     phone: str
@@ -69,11 +55,7 @@ class CustomerOut(msgspec.Struct, kw_only=True):
     stage: str
     last_contact_at: datetime | None
     owner_id: int | None
-    version: int
-    ext: dict[str, dict[str, Any]]
     tags: list[str]
-    created_at: datetime
-    updated_at: datetime
     deleted_at: datetime | None
 
 

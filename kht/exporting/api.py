@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery
 from litestar.response import Stream
 
@@ -18,24 +19,37 @@ from kht.jobs.schemas import JobOut
 FormatParam = FromQuery[Literal["csv", "xlsx"]]
 
 
-def export_request(
-    kind: str,
-    format_: str,
-    q: str,
-    f: list[str] | None,
-    sort: str,
-    columns: list[str] | None,
-    raw: bool = False,
+def plural_of(request: Request) -> str:
+    """`customers` from /api/v1/customers/export or /customers/export."""
+    return request.url.path.rstrip("/").split("/")[-2]
+
+
+def wanted_export(
+    request: Request,
+    ctx: RequestCtx,
+    format: FormatParam = "csv",  # noqa: A002 - the query parameter's name
+    q: FromQuery[str] = "",
+    f: FromQuery[list[str] | None] = None,
+    sort: FromQuery[str] = "-updated_at",
+    columns: FromQuery[list[str] | None] = None,
+    raw: FromQuery[bool] = False,
 ) -> ExportRequest:
+    """The export a request asks for: the kind its path names, the list's search `q`,
+    filters `f=field:op:value`, `sort` and `columns`, as `format`; `raw` for keys."""
     return ExportRequest(
-        kind=kind,
-        format=format_,  # type: ignore[arg-type]
+        kind=kind_of_plural(ctx, plural_of(request)),
+        format=format,  # type: ignore[arg-type]
         q=q,
         filters=list(f or []),
         sort=sort,
         columns=list(columns or []),
         raw=raw,
     )
+
+
+# The export handlers' parameter `wanted` (the API's and the pages' alike).
+WANTED = {"wanted": Provide(wanted_export, sync_to_thread=False)}
+Wanted = NamedDependency[ExportRequest]
 
 
 def file_response(request: Request, ctx: Ctx, wanted: ExportRequest) -> Stream:
@@ -54,29 +68,15 @@ def file_response(request: Request, ctx: Ctx, wanted: ExportRequest) -> Stream:
     )
 
 
-def plural_of(request: Request) -> str:
-    """`customers` from /api/v1/customers/export or /customers/export."""
-    return request.url.path.rstrip("/").split("/")[-2]
-
-
 class ExportController(Controller):
     """Export of one list; one subclass per exportable kind (see `export_controller`)."""
 
     path = "/api/v1/customers/export"
     tags = ["export"]
+    dependencies = WANTED
 
     @get("/", sync_to_thread=True)
-    def export_list(
-        self,
-        request: Request,
-        ctx: RequestCtx,
-        format: FormatParam = "csv",  # noqa: A002 - the query parameter's name
-        q: FromQuery[str] = "",
-        f: FromQuery[list[str] | None] = None,
-        sort: FromQuery[str] = "-updated_at",
-        columns: FromQuery[list[str] | None] = None,
-        raw: FromQuery[bool] = False,
-    ) -> Stream:
+    def export_list(self, request: Request, ctx: RequestCtx, wanted: Wanted) -> Stream:
         """Customers, contacts or leads in scope matching `q` and `f=field:op:value`, as a file.
 
         `columns=name,phone` picks columns (default: the list's default columns). Values are
@@ -84,26 +84,13 @@ class ExportController(Controller):
         lines by name); `raw=true` exports the keys and ids instead (users by login), for
         re-import. Needs the `export` permission. The file streams: memory stays flat.
         """
-        kind = kind_of_plural(ctx, plural_of(request))
-        wanted = export_request(kind, format, q, f, sort, columns, raw)
         return file_response(request, ctx, wanted)
 
     @post("/", sync_to_thread=True, status_code=202)
     def start_export(
-        self,
-        request: Request,
-        ctx: RequestCtx,
-        format: FormatParam = "csv",  # noqa: A002 - the query parameter's name
-        q: FromQuery[str] = "",
-        f: FromQuery[list[str] | None] = None,
-        sort: FromQuery[str] = "-updated_at",
-        columns: FromQuery[list[str] | None] = None,
-        background: FromQuery[bool] = True,
-        raw: FromQuery[bool] = False,
+        self, ctx: RequestCtx, wanted: Wanted, background: FromQuery[bool] = True
     ) -> Response[JobOut]:
         """The same export as a background job (`?background=1`): 202 and the job to poll."""
-        kind = kind_of_plural(ctx, plural_of(request))
-        wanted = export_request(kind, format, q, f, sort, columns, raw)
         return Response(to_out(ctx, start_job(ctx, wanted)), status_code=202)
 
 

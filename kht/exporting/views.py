@@ -6,12 +6,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from kht.context import RequestCtx
-from kht.exporting.api import FormatParam, export_request, file_response, plural_of
-from kht.exporting.service import ExportRequest, kind_of_plural, plan, start_job
+from kht.exporting.api import WANTED, Wanted, file_response, plural_of
+from kht.exporting.service import ExportRequest, plan, start_job
 from kht.importing.safety import Limits
 from kht.web.pages import render
 
@@ -30,26 +29,15 @@ class ExportPage(Controller):
 
     path = "/customers/export"
     include_in_schema = False
+    dependencies = WANTED
 
     @get("/", sync_to_thread=True)
-    def export_list(
-        self,
-        request: Request,
-        ctx: RequestCtx,
-        format: FormatParam = "csv",  # noqa: A002 - the query parameter's name
-        q: FromQuery[str] = "",
-        f: FromQuery[list[str] | None] = None,
-        sort: FromQuery[str] = "-updated_at",
-        columns: FromQuery[list[str] | None] = None,
-        raw: FromQuery[bool] = False,
-    ) -> Response[Any]:
+    def export_list(self, request: Request, ctx: RequestCtx, wanted: Wanted) -> Response[Any]:
         """?format=csv|xlsx&q=&f=field:op:value&sort=&columns=&raw=1 (keys, for re-import)
 
         Small exports download at once; above the background threshold the page offers to
         prepare the file in the background (a job, started by POSTing the same query string).
         """
-        plural = plural_of(request)
-        wanted = export_request(kind_of_plural(ctx, plural), format, q, f, sort, columns, raw)
         checked = plan(ctx, wanted)
         if checked.total <= Limits.of(ctx.settings).background_rows:
             return file_response(request, ctx, wanted)
@@ -59,24 +47,12 @@ class ExportPage(Controller):
             "exporting/confirm.html",
             total=checked.total,
             query=_query(wanted),
-            plural=plural,
+            plural=plural_of(request),
         )
 
     @post("/", sync_to_thread=True)
-    def start_export(
-        self,
-        request: Request,
-        ctx: RequestCtx,
-        format: FormatParam = "csv",  # noqa: A002 - the query parameter's name
-        q: FromQuery[str] = "",
-        f: FromQuery[list[str] | None] = None,
-        sort: FromQuery[str] = "-updated_at",
-        columns: FromQuery[list[str] | None] = None,
-        raw: FromQuery[bool] = False,
-    ) -> Redirect:
+    def start_export(self, ctx: RequestCtx, wanted: Wanted) -> Redirect:
         """Start the export as a job and show its page (the file is offered there when ready)."""
-        kind = kind_of_plural(ctx, plural_of(request))
-        wanted = export_request(kind, format, q, f, sort, columns, raw)
         return Redirect(f"/jobs/{start_job(ctx, wanted).id}", status_code=303)
 
 

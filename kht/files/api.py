@@ -15,6 +15,7 @@ from kht.errors import ValidationError
 from kht.files import service
 from kht.files.models import Attachment
 from kht.files.schemas import FileList, FileOut
+from kht.records.schemas import out_of
 
 # Room above the 10 MB cap for the multipart framing, so the service can answer a slightly
 # bigger file with its own message; anything bigger is cut off by litestar with a 413.
@@ -23,16 +24,7 @@ Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_
 
 
 def file_out(file: Attachment) -> FileOut:
-    return FileOut(
-        id=file.id,
-        kind=file.kind,
-        record_id=file.record_id,
-        filename=file.filename,
-        content_type=file.content_type,
-        size=file.size,
-        uploaded_by_id=file.uploaded_by_id,
-        uploaded_at=file.uploaded_at,
-    )
+    return out_of(FileOut, file)
 
 
 def read_upload(data: dict[str, Any]) -> tuple[str, int, str, bytes]:

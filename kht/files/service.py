@@ -30,11 +30,8 @@ DEFAULT_TYPE = "application/octet-stream"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"\\/:*?<>|]+")
 
 
-class TooLarge(KhtError):
+class TooLarge(KhtError, status=413, code="too_large"):
     """The upload is bigger than the cap (HTTP 413)."""
-
-    status = 413
-    code = "too_large"
 
 
 def clean_filename(name: str) -> str:

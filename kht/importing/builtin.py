@@ -20,9 +20,10 @@ from kht.importing.kinds import (
     customer_by_name,
     email_target,
     generic_create,
+    generic_kind,
     generic_update,
     plain_checks,
-    plain_prepare,
+    ref_target,
     text_target,
 )
 from kht.plugin_types import RecordKind
@@ -125,12 +126,8 @@ def customer_kind() -> ImportKind:
             text_target("address", "地址", "Address", "公司地址", "详细地址", "联系地址"),
             text_target("notes", "备注", "Notes", "说明", "描述", "note", "remarks", "description"),
             text_target("source", "来源", "Source", "客户来源", "渠道", "channel"),
-            Target(
-                key="category_id",
-                label_zh="客户类别",
-                label_en="Category",
-                type="ref",
-                aliases=("类别", "客户分类", "分类", "category"),
+            ref_target(
+                "category_id", "客户类别", "Category", "类别", "客户分类", "分类", "category"
             ),
             owner_target(),
             tags_target(),
@@ -224,26 +221,15 @@ def contact_kind() -> ImportKind:
         ),
         email_target("email", "邮箱", "Email", "电子邮箱", "电子邮件", "邮件", "e-mail", "mail"),
         text_target("wechat", "微信", "WeChat", "微信号", "weixin"),
-        Target(
-            key="birthday",
-            label_zh="生日",
-            label_en="Birthday",
-            type="date",
-            aliases=("出生日期", "birth date", "date of birth"),
+        text_target(
+            "birthday", "生日", "Birthday", "出生日期", "birth date", "date of birth", type="date"
         ),
         text_target("notes", "备注", "Notes", "说明", "note", "remarks"),
         owner_target(),
         tags_target(),
     )
-    return ImportKind(
-        spec=spec,
-        built_in=built_in,
-        prepare=plain_prepare(spec, built_in),
-        create=generic_create(spec),
-        update=generic_update(spec, built_in),
-        dedupe=("mobile", "email"),
-        resolvers={"customer_id": customer_by_name},
-    )
+    resolvers = {"customer_id": customer_by_name}
+    return generic_kind(spec, built_in, ("mobile", "email"), resolvers=resolvers)
 
 
 @cache
@@ -271,14 +257,7 @@ def lead_kind() -> ImportKind:
         owner_target(),
         tags_target(),
     )
-    return ImportKind(
-        spec=spec,
-        built_in=built_in,
-        prepare=plain_prepare(spec, built_in),
-        create=generic_create(spec),
-        update=generic_update(spec, built_in),
-        dedupe=("phone", "email"),
-    )
+    return generic_kind(spec, built_in, ("phone", "email"))
 
 
 # How a declared built-in field's value is read from a cell (other types: as text).

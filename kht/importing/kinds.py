@@ -26,6 +26,7 @@ from kht.errors import NotFound, ValidationError
 from kht.fields import fields_for
 from kht.normalise import phone_digits_sql, phone_forms, phone_key
 from kht.plugin_types import RecordKind
+from kht.records.schemas import out_of
 
 
 class Target(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,12 +76,9 @@ class ImportKind:
 
 
 def custom_target(definition: FieldDef) -> Target:
-    return Target(
-        key=definition.key,
-        label_zh=definition.label_zh,
-        label_en=definition.label_en,
-        type=definition.type,
-        required=definition.required,
+    return out_of(
+        Target,
+        definition,
         choices=definition.choice_keys,
         aliases=(definition.name,),
         custom=definition,
@@ -117,13 +115,21 @@ def key_forms(name: str, key: str) -> set[str]:
 # ---------------------------------------------------------------------- shared helpers
 
 
-def text_target(key: str, zh: str, en: str, *aliases: str, required: bool = False) -> Target:
-    return Target(key=key, label_zh=zh, label_en=en, aliases=aliases, required=required)
+def text_target(
+    key: str, zh: str, en: str, *aliases: str, required: bool = False, type: str = "text"
+) -> Target:
+    """A column read as text, or as `type` (`ref`: a name or id, `date`, `email`)."""
+    return Target(key=key, label_zh=zh, label_en=en, aliases=aliases, required=required, type=type)
+
+
+def ref_target(key: str, zh: str, en: str, *aliases: str) -> Target:
+    """A column naming another record, by its name (the kind's resolver) or its id."""
+    return text_target(key, zh, en, *aliases, type="ref")
 
 
 def email_target(key: str, zh: str, en: str, *aliases: str) -> Target:
     """A text column checked as an email address (the services' rule for forms and the API)."""
-    return Target(key=key, label_zh=zh, label_en=en, aliases=aliases, type="email")
+    return text_target(key, zh, en, *aliases, type="email")
 
 
 def choice_target(key: str, zh: str, en: str, labels: dict[str, str], *aliases: str) -> Target:
@@ -193,6 +199,26 @@ def generic_update(
         return records.update_record(ctx, spec, record, record.version, changes)
 
     return update
+
+
+def generic_kind(
+    spec: RecordKind,
+    built_in: tuple[Target, ...],
+    dedupe: tuple[str, ...],
+    prepare: Prepare | None = None,
+    **more: Any,
+) -> ImportKind:
+    """An import through kht.record_service: `built_in` columns, checked by `plain_checks`
+    unless the kind gives its own `prepare`; `more` are ImportKind's other fields."""
+    return ImportKind(
+        spec=spec,
+        built_in=built_in,
+        prepare=prepare or plain_prepare(spec, built_in),
+        create=generic_create(spec),
+        update=generic_update(spec, built_in),
+        dedupe=dedupe,
+        **more,
+    )
 
 
 def customer_by_name(ctx: Ctx, text: str) -> int:

@@ -22,11 +22,8 @@ _XML_PARTS = (".xml", ".rels", ".vml")
 _CHUNK = 64 * 1024
 
 
-class FileTooLarge(KhtError):
+class FileTooLarge(KhtError, status=413, code="too_large"):
     """The upload is over the size limit."""
-
-    status = 413
-    code = "too_large"
 
 
 class Limits(msgspec.Struct, frozen=True, kw_only=True):

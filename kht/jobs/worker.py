@@ -115,7 +115,7 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
         from kht.mail.fetch import fetch_due
 
         current = runtime or _runtime(settings)
-        fetch_due(current.engine, current.settings, utcnow())
+        fetch_due(current.engine, current.settings, utcnow(), plugins=current.plugins())
 
     @huey.periodic_task(crontab(minute="*"), name="kht.automation")
     def automation() -> None:

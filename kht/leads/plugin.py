@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, RecordKind
+from kht.plugin_types import RecordKind
 
 
 @hookimpl
@@ -20,23 +20,6 @@ def kht_register_record_kinds() -> list[RecordKind]:
     from kht.leads.views import SPEC  # the service's, with its pages
 
     return [SPEC]
-
-
-@hookimpl
-def kht_menu_items(ctx: Any) -> list[MenuItem]:
-    if ctx.user is None or not ctx.user.can("leads", "view"):
-        return []
-    return [
-        MenuItem(
-            key="leads",
-            section="customers",
-            label_zh="线索",
-            label_en="Leads",
-            url="/leads",
-            icon="funnel",
-            order=15,
-        )
-    ]
 
 
 # (name, company, title, phone, email, source, notes, owner login or None for the pool).

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
-from kht.types import Id, Version
+from kht.records.schemas import RecordOut, update_schema
+from kht.types import Email, Ext, Id, Notes, Phone, Version
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Company = Annotated[str, msgspec.Meta(max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=100)]
-Phone = Annotated[str, msgspec.Meta(max_length=40)]
-Email = Annotated[str, msgspec.Meta(max_length=200)]
 Source = Annotated[str, msgspec.Meta(max_length=50)]
-Notes = Annotated[str, msgspec.Meta(max_length=20000)]
 Reason = Annotated[str, msgspec.Meta(max_length=300)]
-Ext = dict[str, dict[str, Any]]
 # Statuses an edit may set; qualify, discard and convert have their own endpoints.
 OpenStatus = Literal["new", "working"]
-UNSET = msgspec.UNSET
-Unset = msgspec.UnsetType
 
 
 class LeadCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -37,19 +32,12 @@ class LeadCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ext: Ext = {}
 
 
-class LeadUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A partial update carrying the `version` shown (409 when stale)."""
-
-    version: Version
-    name: Name | Unset = UNSET
-    company: Company | Unset = UNSET
-    title: Short | Unset = UNSET
-    phone: Phone | Unset = UNSET
-    email: Email | Unset = UNSET
-    source: Source | Unset = UNSET
-    status: OpenStatus | Unset = UNSET
-    notes: Notes | Unset = UNSET
-    ext: Ext | Unset = UNSET
+LeadUpdate = update_schema(
+    LeadCreate,
+    "LeadUpdate",
+    "A partial update carrying the `version` shown (409 when stale).",
+    more=(("status", OpenStatus),),
+)
 
 
 class LeadQualify(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -89,10 +77,9 @@ class WebLead(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     message: Notes = ""
 
 
-class LeadOut(msgspec.Struct, kw_only=True):
+class LeadOut(RecordOut, kw_only=True):
     """A lead as the API returns it."""
 
-    id: int
     name: str
     company: str
     title: str
@@ -106,10 +93,6 @@ class LeadOut(msgspec.Struct, kw_only=True):
     contact_id: int | None
     converted_at: datetime | None
     owner_id: int | None
-    version: int
-    ext: Ext
-    created_at: datetime
-    updated_at: datetime
 
 
 class DuplicateOut(msgspec.Struct, kw_only=True):

@@ -15,23 +15,36 @@ from kht import record_service as records
 from kht.context import Ctx
 from kht.emails import clean_email
 from kht.errors import Conflict, ValidationError
-from kht.fields import builtin, fields_for
+from kht.fields import builtin, common
 from kht.leads.models import STATUSES, Lead
 from kht.leads.schemas import LeadCreate, LeadOut, LeadUpdate
-from kht.lists.engine import (
-    Column,
-    Filter,
-    custom_columns,
-    tag_column,
-)
-from kht.plugin_types import RecordKind
+from kht.lists.engine import Filter
+from kht.plugin_types import KindMenu, RecordKind
 
 KIND = "lead"
 MODULE = "leads"
 SPEC = RecordKind(kind=KIND, model=Lead, module=MODULE, label_zh="线索", label_en="Leads")
+SOURCES = ("展会", "官网", "电话", "referral", "web form")
+
+# The built-in fields: their labels and types for pages, history and exports.
+FIELDS = (
+    builtin("name", "text", "姓名", "Name", required=True),
+    builtin("company", "text", "公司", "Company"),
+    builtin("title", "text", "职务", "Title"),
+    *common("phone", "email"),
+    # Suggestions, not a closed list: any source may be typed.
+    builtin("source", "text", "来源", "Source", choices=SOURCES),
+    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
+    builtin("discard_reason", "text", "放弃原因", "Discard reason"),
+    *common("owner_id"),
+    builtin("customer_id", "number", "转化客户", "Customer"),
+    builtin("contact_id", "number", "联系人", "Contact"),
+    builtin("converted_at", "date", "转化时间", "Converted"),
+    *common("created_at", "notes"),
+)
+
 # Which status a lead may move to from each status. Converted is final; a discarded lead
 # must be reopened (to new or working) before anything else happens to it.
-SOURCES = ("展会", "官网", "电话", "referral", "web form")
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"working", "qualified", "discarded", "converted"}),
     "working": frozenset({"new", "qualified", "discarded", "converted"}),
@@ -39,34 +52,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "discarded": frozenset({"new", "working"}),
     "converted": frozenset(),
 }
-
-
-def _column(key: str, zh: str, en: str, expr: Any, kind: str = "text", **more: Any) -> Column:
-    return Column(key=key, label_zh=zh, label_en=en, type=kind, expr=expr, **more)
-
-
-def columns(ctx: Ctx) -> dict[str, Column]:
-    """Every column a lead list can show, filter and sort by (custom fields included)."""
-    c = Lead
-    built_in = [
-        _column("name", "姓名", "Name", c.name, default=True),
-        _column("company", "公司", "Company", c.company, default=True),
-        _column("title", "职务", "Title", c.title),
-        _column("phone", "电话", "Phone", c.phone, default=True),
-        _column("email", "邮箱", "Email", c.email, default=True),
-        _column("source", "来源", "Source", c.source, default=True),
-        _column("status", "状态", "Status", c.status, "choice", choices=STATUSES, default=True),
-        _column("discard_reason", "放弃原因", "Discard reason", c.discard_reason),
-        _column("owner_id", "负责人", "Owner", c.owner_id, "ref", default=True),
-        _column("customer_id", "转化客户", "Customer", c.customer_id, "ref"),
-        _column("converted_at", "转化时间", "Converted", c.converted_at, "date"),
-        _column("created_at", "创建时间", "Created", c.created_at, "date"),
-        _column("updated_at", "更新时间", "Updated", c.updated_at, "date", default=True),
-        _column("id", "编号", "ID", c.id, "number"),
-        tag_column(c, KIND),
-    ]
-    every = built_in + custom_columns(c, fields_for(ctx, KIND))
-    return {column.key: column for column in every}
 
 
 def clean(values: dict[str, Any]) -> dict[str, Any]:
@@ -96,8 +81,7 @@ def filtered(
     ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
 ) -> Select[tuple[Lead]]:
     """Leads in scope matching the quick search `q` and the filters (unsorted)."""
-    search = (Lead.name, Lead.company, Lead.phone, Lead.email)
-    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
+    return records.list_query(ctx, SPEC, q=q, filters=filters, deleted=deleted)
 
 
 def list_leads(ctx: Ctx, **options: Any) -> tuple[list[Lead], int]:
@@ -162,56 +146,18 @@ def delete_lead(ctx: Ctx, lead_id: int) -> None:
     records.delete_record(ctx, SPEC, get_lead(ctx, lead_id))
 
 
-__all__ = [
-    "KIND",
-    "MODULE",
-    "SPEC",
-    "TRANSITIONS",
-    "check_transition",
-    "clean",
-    "columns",
-    "create_lead",
-    "delete_lead",
-    "discard_lead",
-    "filtered",
-    "get_lead",
-    "list_leads",
-    "qualify_lead",
-    "reopen_lead",
-    "update_lead",
-]
-
-
-# The built-in fields: their labels and types for pages, history and exports.
-FIELDS = (
-    builtin("name", "text", "姓名", "Name", required=True),
-    builtin("company", "text", "公司", "Company"),
-    builtin("title", "text", "职务", "Title"),
-    builtin("phone", "phone", "电话", "Phone"),
-    builtin("email", "email", "邮箱", "Email"),
-    # Suggestions, not a closed list: any source may be typed.
-    builtin("source", "text", "来源", "Source", choices=SOURCES),
-    builtin("status", "single_choice", "状态", "Status", choices=STATUSES),
-    builtin("discard_reason", "text", "放弃原因", "Discard reason"),
-    builtin("owner_id", "user", "负责人", "Owner"),
-    builtin("customer_id", "number", "转化客户", "Customer"),
-    builtin("contact_id", "number", "联系人", "Contact"),
-    builtin("converted_at", "date", "转化时间", "Converted"),
-    builtin("created_at", "date", "创建时间", "Created"),
-    builtin("notes", "long_text", "备注", "Notes"),
-)
-
-# With its columns and scoped query the kind gets saved views, segments and bulk operations.
+# With its functions the kind gets its API, pages, saved views, segments and bulk operations.
 SPEC = msgspec.structs.replace(
     SPEC,
     plural="leads",
+    menu=KindMenu(section="customers", icon="funnel", order=15),
     fields=FIELDS,
-    columns=columns,
-    query=filtered,
+    searchable=("name", "company", "phone", "email"),
+    list_defaults=("name", "company", "phone", "email", "source", "status")
+    + ("owner_id", "updated_at"),
     create=create_lead,
     create_schema=LeadCreate,
     update=update_lead,
     update_schema=LeadUpdate,
-    delete=delete_lead,
     out_schema=LeadOut,
 )

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from kht.context import Ctx
-from kht.errors import KhtError
+from kht.errors import KhtError, TooManyRequests
 from kht.events import RecordCreated
 from kht.leads.models import Lead
 from kht.leads.schemas import WebLead
@@ -41,15 +41,9 @@ _PURPOSE = "kht-lead-form"
 class FormRefused(KhtError):
     """The submission does not look like a person filling in the form."""
 
-    status = 400
-    code = "bad_request"
 
-
-class TooManySubmissions(KhtError):
+class TooManySubmissions(TooManyRequests):
     """Too many submissions from one address within the window."""
-
-    status = 429
-    code = "too_many_requests"
 
 
 def _signature(secret: str, issued: int, nonce: str) -> str:

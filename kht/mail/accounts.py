@@ -19,8 +19,9 @@ from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.emails import clean_email
 from kht.errors import NotAuthenticated, NotFound, ValidationError
+from kht.mail import distribution
 from kht.mail.models import MailAccount, MailAccountMember
-from kht.mail.schemas import AccountIn, AccountOut, AccountPatch
+from kht.mail.schemas import AccountIn, AccountOut, AccountPatch, AssignRule
 
 MODULE = "mail"
 
@@ -75,8 +76,13 @@ def _members(ctx: Ctx, user_ids: list[int]) -> list[int]:
     return wanted
 
 
-def _check(account: MailAccount) -> None:
+def _check(ctx: Ctx, account: MailAccount) -> None:
     account.email = clean_email(account.email, "email")
+    distributing = account.assign_rules or account.default_assignee_id or account.lead_capture
+    if distributing and account.kind != "shared":
+        raise ValidationError("only a shared mailbox distributes its mail", "kind")
+    account.assign_rules = distribution.clean_rules(ctx.session, account.assign_rules or [])
+    distribution.check_assignee(ctx.session, account.default_assignee_id)
     if not account.email:
         raise ValidationError("email is required", "email")
     if not account.smtp_host and not account.imap_host:
@@ -94,6 +100,7 @@ def create_account(ctx: Ctx, data: AccountIn) -> MailAccount:
         raise ValidationError("only a shared mailbox has members", "member_ids")
     values = msgspec.structs.asdict(data)
     password, member_ids = values.pop("password"), values.pop("member_ids")
+    values["assign_rules"] = [msgspec.structs.asdict(r) for r in data.assign_rules]
     account = MailAccount(
         **values,
         owner_id=user.id if data.kind == "personal" else None,
@@ -101,7 +108,7 @@ def create_account(ctx: Ctx, data: AccountIn) -> MailAccount:
         created_at=ctx.now(),
     )
     account.login = account.login or account.email
-    _check(account)
+    _check(ctx, account)
     ctx.session.add(account)
     ctx.session.flush()
     for member in _members(ctx, member_ids):
@@ -118,11 +125,13 @@ def update_account(ctx: Ctx, account_id: int, data: AccountPatch) -> MailAccount
     if "password" in changes:
         account.password_secret = crypto.seal(ctx.settings, changes.pop("password"))
     member_ids = changes.pop("member_ids", None)
+    if "assign_rules" in changes:
+        changes["assign_rules"] = [msgspec.structs.asdict(r) for r in changes["assign_rules"]]
     for name, value in changes.items():
         setattr(account, name, value)
     if {"imap_host", "imap_port", "login", "folders"} & set(changes):
         account.last_error = ""
-    _check(account)
+    _check(ctx, account)
     if member_ids is not None:
         if account.kind != "shared":
             raise ValidationError("only a shared mailbox has members", "member_ids")
@@ -179,6 +188,10 @@ def account_out(account: MailAccount, members: list[int]) -> AccountOut:
         last_fetch_at=account.last_fetch_at,
         last_error=account.last_error,
         member_ids=members,
+        assign_rules=[AssignRule(**r) for r in account.assign_rules or []],
+        default_assignee_id=account.default_assignee_id,
+        round_robin=account.round_robin,
+        lead_capture=account.lead_capture,
     )
 
 

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from kht.context import Ctx, RequestCtx
 from kht.files.api import download_response
 from kht.mail import accounts, archive, sending, templating
+from kht.mail.distribution import assignments_of
 from kht.mail.fetch import fetch_after_commit
 from kht.mail.models import MailAccount, MailMessage, MailTemplate
 from kht.mail.schemas import (
@@ -16,6 +17,7 @@ from kht.mail.schemas import (
     AccountList,
     AccountOut,
     AccountPatch,
+    AssignmentOut,
     AttachmentOut,
     Compose,
     Draft,
@@ -68,6 +70,16 @@ def message_detail(ctx: Ctx, message: MailMessage, *, images: bool) -> MessageDe
             LinkOut(kind=link.kind, record_id=link.record_id)
             for link in archive.links(ctx, message)
         ],
+        assignments=[
+            AssignmentOut(
+                account_id=a.account_id,
+                user_id=a.user_id,
+                how=a.how,
+                lead_id=a.lead_id,
+                assigned_at=a.assigned_at,
+            )
+            for a in assignments_of(ctx.session, message.id)
+        ],
         thread=[message_out(m) for m in archive.thread(ctx, message)],
     )
 
@@ -116,6 +128,21 @@ class AccountController(Controller):
         """Read the account's folders right after this request (the worker also polls every
         few minutes); the account's `last_fetch_at` and `last_error` tell how it went."""
         fetch_after_commit(ctx, accounts.get_account(ctx, account_id).id)
+
+    @get("/{account_id:int}/queue", sync_to_thread=True)
+    def queue(
+        self,
+        ctx: RequestCtx,
+        account_id: FromPath[int],
+        page: int = Parameter(ge=1, default=1),
+        page_size: int = Parameter(ge=1, le=200, default=50),
+    ) -> MessageList:
+        """A shared mailbox's unassigned mail (nobody matched, no rule, no members), newest
+        first; for its members and mail administrators."""
+        rows, total = archive.queue(ctx, account_id, page=page, page_size=page_size)
+        return MessageList(
+            items=[message_out(m) for m in rows], total=total, page=page, page_size=page_size
+        )
 
 
 class MessageController(Controller):

@@ -28,8 +28,8 @@ from kht.errors import NotAuthenticated, NotFound, ValidationError
 from kht.files.models import Attachment
 from kht.files.service import MAX_SIZE, clean_filename, content_type_of
 from kht.leads.models import Lead
-from kht.mail.accounts import MODULE, usable_accounts
-from kht.mail.models import MailAccount, MailCopy, MailLink, MailMessage
+from kht.mail.accounts import MODULE, get_account, usable_accounts
+from kht.mail.models import MailAccount, MailAssignment, MailCopy, MailLink, MailMessage
 from kht.mail.parsing import Parsed, block_remote_images
 
 # The record kinds mail is matched to, and their tables.
@@ -231,11 +231,13 @@ def list_messages(
     account_id: int | None = None,
     kind: str | None = None,
     record_id: int | None = None,
+    queued: bool = False,
     page: int = 1,
     page_size: int = 50,
 ) -> tuple[list[MailMessage], int]:
     """Readable messages, newest first: of one account, one record, or matching `q` (words
-    in the subject, sender or text)."""
+    in the subject, sender or text); `queued` keeps those waiting unassigned in
+    `account_id`'s queue."""
     if page < 1:
         raise ValidationError("page must be 1 or more", "page")
     if not 1 <= page_size <= 200:
@@ -248,6 +250,16 @@ def list_messages(
             exists(
                 select(MailCopy.id).where(
                     MailCopy.message_id == MailMessage.id, MailCopy.account_id == account_id
+                )
+            )
+        )
+    if queued:
+        query = query.where(
+            exists(
+                select(MailAssignment.id).where(
+                    MailAssignment.message_id == MailMessage.id,
+                    MailAssignment.account_id == account_id,
+                    MailAssignment.user_id.is_(None),
                 )
             )
         )
@@ -270,6 +282,15 @@ def list_messages(
         .limit(page_size)
     )
     return list(rows), total
+
+
+def queue(ctx: Ctx, account_id: int, *, page: int = 1, page_size: int = 50) -> Any:
+    """The mail waiting unassigned in a shared mailbox's queue, for its members (and mail
+    administrators); anyone else gets NotFound."""
+    account = get_account(ctx, account_id)
+    if account.kind != "shared":
+        raise NotFound(f"mail account {account_id} has no queue")
+    return list_messages(ctx, account_id=account_id, queued=True, page=page, page_size=page_size)
 
 
 _SEARCHED = (

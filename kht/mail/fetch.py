@@ -20,6 +20,7 @@ import imaplib
 import logging
 import ssl
 from datetime import datetime, timedelta
+from typing import Any
 
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, UidRange
 from imap_tools.errors import ImapToolsError
@@ -32,6 +33,7 @@ from kht.crypto import unseal
 from kht.db.outbox import once_after_commit
 from kht.errors import KhtError
 from kht.mail.archive import store
+from kht.mail.distribution import distribute
 from kht.mail.models import MailAccount, MailFolderState
 from kht.mail.parsing import parse
 
@@ -90,7 +92,13 @@ def _state(session: Session, account_id: int, folder: str) -> MailFolderState:
 
 
 def _fetch_folder(
-    engine: Engine, box: BaseMailBox, account_id: int, folder: str, now: datetime
+    engine: Engine,
+    box: BaseMailBox,
+    account_id: int,
+    folder: str,
+    now: datetime,
+    settings: Settings,
+    plugins: Any,
 ) -> int:
     status = box.folder.status(folder, ["UIDVALIDITY"])
     box.folder.set(folder, readonly=True)
@@ -108,10 +116,11 @@ def _fetch_folder(
         fetched = box.fetch(AND(uid=[str(u) for u in chunk]), mark_seen=False, bulk=True)
         raws = sorted((int(m.uid or 0), m.obj.as_bytes()) for m in fetched)
         with Session(engine) as session, session.begin():
+            ctx = Ctx(session=session, settings=settings, plugins=plugins, clock=lambda: now)
             account = session.get(MailAccount, account_id)
             for uid, raw in raws:
                 parsed = parse(raw, received=now)
-                _, created = store(
+                message, created = store(
                     session,
                     parsed,
                     account=account,
@@ -121,19 +130,22 @@ def _fetch_folder(
                     now=now,
                 )
                 stored += created
+                distribute(ctx, account, message)
             state = _state(session, account_id, folder)
             state.last_uid = max(chunk[-1], state.last_uid)
     return stored
 
 
 def fetch_account(
-    engine: Engine, settings: Settings, account_id: int, now: datetime
+    engine: Engine, settings: Settings, account_id: int, now: datetime, *, plugins: Any
 ) -> tuple[int, str]:
     """Read the account's folders into the archive; returns (new messages, error name).
 
     An account another fetcher holds is skipped (0, ""). A server that is down, refuses the
     login or breaks off leaves what was stored stored and the rest for the next fetch; the
     error's name (never its text, which may echo the login) is kept on the account.
+    A shared mailbox's incoming mail is distributed in the same transaction as it is stored
+    (kht.mail.distribution; `plugins` serve the leads it captures).
     """
     if not _claim(engine, account_id, now):
         return 0, ""
@@ -147,7 +159,7 @@ def fetch_account(
         password = unseal(settings, account.password_secret)
         with _mailbox(account).login(account.login or account.email, password, None) as box:
             for folder in account.folders or ["INBOX"]:
-                stored += _fetch_folder(engine, box, account_id, folder, now)
+                stored += _fetch_folder(engine, box, account_id, folder, now, settings, plugins)
     except (OSError, imaplib.IMAP4.error, ImapToolsError, KhtError) as exc:
         error = type(exc).__name__
         log.warning("fetching mail account %s failed: %s", account_id, error)
@@ -166,15 +178,15 @@ def fetch_after_commit(ctx: Ctx, account_id: int) -> None:
     """Fetch the account once the caller's transaction has committed (a request cannot read
     mail inside its own transaction: SQLite's write lock is held until the commit). A
     failure leaves the commit standing; the worker's next poll fetches."""
-    engine, settings, clock = ctx.session.get_bind(), ctx.settings, ctx.now
+    engine, settings, clock, plugins = ctx.session.get_bind(), ctx.settings, ctx.now, ctx.plugins
     once_after_commit(
         ctx.session,
         f"kht_mail_fetch_{account_id}",
-        lambda: fetch_account(engine, settings, account_id, clock()),
+        lambda: fetch_account(engine, settings, account_id, clock(), plugins=plugins),
     )
 
 
-def fetch_due(engine: Engine, settings: Settings, now: datetime) -> int:
+def fetch_due(engine: Engine, settings: Settings, now: datetime, *, plugins: Any) -> int:
     """Fetch every active IMAP account whose poll interval has passed; returns new messages."""
     with Session(engine) as session:
         accounts = session.execute(
@@ -185,5 +197,5 @@ def fetch_due(engine: Engine, settings: Settings, now: datetime) -> int:
     stored = 0
     for account_id, last, minutes in accounts:
         if last is None or last + timedelta(minutes=minutes) <= now:
-            stored += fetch_account(engine, settings, account_id, now)[0]
+            stored += fetch_account(engine, settings, account_id, now, plugins=plugins)[0]
     return stored

@@ -83,6 +83,17 @@ class MailAccount(IdMixin, Base):
     # A fetcher holds the account while `fetch_claimed_until` is ahead (one fetch at a time).
     fetch_claimed_until: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Distribution of a shared mailbox's incoming mail (kht.mail.distribution): sender-domain
+    # rules [{"domain": "acme.cn", "user_id": 3}], then the default assignee, then (with
+    # `round_robin`) the members in turn (`turn` counts), else the mailbox's queue.
+    assign_rules: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    default_assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, default=None
+    )
+    round_robin: Mapped[bool] = mapped_column(Boolean, default=True)
+    turn: Mapped[int] = mapped_column(Integer, default=0)
+    # A mail from an unknown sender creates a lead owned by its assignee.
+    lead_capture: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class MailAccountMember(Base):
@@ -149,6 +160,28 @@ class MailCopy(IdMixin, Base):
     )
     folder: Mapped[str] = mapped_column(String(200), default="")
     uid: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class MailAssignment(IdMixin, Base):
+    """Who a shared mailbox's incoming mail went to, decided once per (mailbox, message):
+    `user_id` None is the mailbox's queue. `how`: owner, rule, default, round_robin, queue.
+    `lead_id` is the lead the mail created (lead capture)."""
+
+    __tablename__ = "mail_assignments"
+    __table_args__ = (UniqueConstraint("account_id", "message_id"),)
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_accounts.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_messages.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    how: Mapped[str] = mapped_column(String(12), default="queue")
+    lead_id: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MailLink(IdMixin, Base):

@@ -69,6 +69,6 @@ def kht_register_commands(cli: Any) -> None:
         from kht.mail.outbox import drain
 
         runtime = click.get_current_context().obj
-        stored = fetch_due(runtime.engine, runtime.settings, utcnow())
+        stored = fetch_due(runtime.engine, runtime.settings, utcnow(), plugins=runtime.plugins())
         sent = drain(runtime.engine, runtime.settings, utcnow())
         click.echo(f"mail stored: {stored}, sent: {sent}")

@@ -24,6 +24,16 @@ UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
 
 
+class AssignRule(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A shared mailbox's rule: mail from `domain` goes to `user_id`."""
+
+    domain: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+    user_id: int
+
+
+AssignRules = Annotated[list[AssignRule], msgspec.Meta(max_length=200)]
+
+
 class AccountIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new mail account. `shared` (a company mailbox) needs the mail `admin` operation;
     `personal` belongs to the caller. `password` serves both SMTP and IMAP logins."""
@@ -43,6 +53,10 @@ class AccountIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     match_domains: bool = False
     poll_minutes: Minutes = 5
     member_ids: Annotated[list[int], msgspec.Meta(max_length=200)] = []
+    assign_rules: AssignRules = []
+    default_assignee_id: int | None = None
+    round_robin: bool = True
+    lead_capture: bool = False
 
 
 class AccountPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -63,6 +77,10 @@ class AccountPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     poll_minutes: Minutes | Unset = UNSET
     active: bool | Unset = UNSET
     member_ids: Annotated[list[int], msgspec.Meta(max_length=200)] | Unset = UNSET
+    assign_rules: AssignRules | Unset = UNSET
+    default_assignee_id: int | None | Unset = UNSET
+    round_robin: bool | Unset = UNSET
+    lead_capture: bool | Unset = UNSET
 
 
 class AccountOut(msgspec.Struct, kw_only=True):
@@ -88,6 +106,10 @@ class AccountOut(msgspec.Struct, kw_only=True):
     last_fetch_at: datetime | None
     last_error: str
     member_ids: list[int]
+    assign_rules: list[AssignRule]
+    default_assignee_id: int | None
+    round_robin: bool
+    lead_capture: bool
 
 
 class AccountList(msgspec.Struct, kw_only=True):
@@ -121,9 +143,20 @@ class MessageOut(msgspec.Struct, kw_only=True):
     thread_id: int | None
 
 
+class AssignmentOut(msgspec.Struct, kw_only=True):
+    """Who a shared mailbox gave the mail to (`user_id` None: its queue) and why."""
+
+    account_id: int
+    user_id: int | None
+    how: str
+    lead_id: int | None
+    assigned_at: datetime
+
+
 class MessageDetail(MessageOut, kw_only=True):
     """A stored mail with its bodies (HTML sanitised, remote images removed unless asked),
-    attachments, matched records and the other messages of its thread."""
+    attachments, matched records, its assignments in shared mailboxes and the other messages
+    of its thread."""
 
     text: str
     html: str
@@ -132,6 +165,7 @@ class MessageDetail(MessageOut, kw_only=True):
     references: list[str]
     attachments: list[AttachmentOut]
     links: list[LinkOut]
+    assignments: list[AssignmentOut]
     thread: list[MessageOut]
 
 

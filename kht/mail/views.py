@@ -16,7 +16,7 @@ from kht.auth.models import User
 from kht.contacts.ui import text, to_struct, values
 from kht.context import Ctx, RequestCtx
 from kht.errors import KhtError, ValidationError
-from kht.mail import accounts, archive, sending, templating
+from kht.mail import accounts, archive, distribution, sending, templating
 from kht.mail.fetch import fetch_after_commit
 from kht.mail.schemas import AccountIn, Compose, TemplateIn
 from kht.records import record_kinds
@@ -34,11 +34,17 @@ def mail_page(
     ctx: RequestCtx,
     q: FromQuery[str] = "",
     account_id: FromQuery[int | None] = None,
+    queued: FromQuery[bool] = False,
     page: FromQuery[int] = 1,
 ) -> Template:
-    """The mail the user may read, newest first, with search and a mailbox filter."""
+    """The mail the user may read, newest first, with search and a mailbox filter; `queued`
+    with a shared mailbox shows its unassigned mail (members only)."""
     page = max(page, 1)
-    rows, total = archive.list_messages(ctx, q=q, account_id=account_id, page=page)
+    if queued and account_id is not None:
+        rows, total = archive.queue(ctx, account_id, page=page)
+    else:
+        queued = False
+        rows, total = archive.list_messages(ctx, q=q, account_id=account_id, page=page)
     return render(
         request,
         ctx,
@@ -49,6 +55,7 @@ def mail_page(
         page=page,
         has_more=page * 50 < total,
         account_id=account_id,
+        queued=queued,
         accounts=accounts.list_accounts(ctx),
     )
 
@@ -87,6 +94,8 @@ def message_page(
         files=archive.attachments(ctx, message),
         records=_record_names(ctx, archive.links(ctx, message)),
         thread=archive.thread(ctx, message),
+        assigned=distribution.described(ctx.session, message.id),
+        how_labels=distribution.HOW_LABELS,
         modes=MODES,
     )
 

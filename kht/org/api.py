@@ -23,6 +23,7 @@ from kht.org.schemas import (
     UnitPage,
     UnitUpdate,
 )
+from kht.records.schemas import out_of
 
 OrgRecord = TypeVar("OrgRecord", Department, Branch, BusinessLine)
 PAGE = Parameter(ge=1, default=1)
@@ -30,13 +31,11 @@ PAGE_SIZE = Parameter(ge=1, le=500, default=50)
 
 
 def department_out(department: Department) -> DepartmentOut:
-    return DepartmentOut(
-        id=department.id, name=department.name, parent_id=department.parent_id, path=department.path
-    )
+    return out_of(DepartmentOut, department)
 
 
 def unit_out(unit: Branch | BusinessLine) -> UnitOut:
-    return UnitOut(id=unit.id, name=unit.name, code=unit.code)
+    return out_of(UnitOut, unit)
 
 
 def _viewer(ctx: Ctx) -> None:

@@ -18,39 +18,19 @@ from kht.pool.schemas import (
     PoolPage,
     ReleaseIn,
 )
+from kht.records.schemas import out_of
 
 
 def pool_out(customer: Customer) -> PoolCustomerOut:
-    return PoolCustomerOut(
-        id=customer.id,
-        name=customer.name,
-        kind=customer.kind,
-        phone=customer.phone,
-        email=customer.email,
-        category_id=customer.category_id,
-        stage=customer.stage,
-        last_contact_at=customer.last_contact_at,
-        version=customer.version,
-        updated_at=customer.updated_at,
-    )
+    return out_of(PoolCustomerOut, customer)
 
 
 def claim_out(customer: Customer) -> ClaimOut:
-    return ClaimOut(
-        id=customer.id,
-        owner_id=customer.owner_id,
-        version=customer.version,
-        claimed_at=customer.claimed_at,
-    )
+    return out_of(ClaimOut, customer)
 
 
 def category_out(category: CustomerCategory) -> CategoryOut:
-    return CategoryOut(
-        id=category.id,
-        name=category.name,
-        reclaim_days=category.reclaim_days,
-        position=category.position,
-    )
+    return out_of(CategoryOut, category)
 
 
 class PoolController(Controller):

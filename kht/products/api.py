@@ -20,39 +20,18 @@ from kht.products.schemas import (
     PriceListUpdate,
     PriceOut,
 )
+from kht.records.schemas import out_of
 
 
 def list_out(ctx: Ctx, price_list: PriceList) -> PriceListOut:
     items = pricing.items_of(ctx, price_list.id)
     names = service.product_names(ctx, {item.product_id for item in items})
-    return PriceListOut(
-        id=price_list.id,
-        name=price_list.name,
-        currency=price_list.currency,
-        valid_from=price_list.valid_from,
-        valid_to=price_list.valid_to,
-        customer_category_id=price_list.customer_category_id,
-        branch_id=price_list.branch_id,
-        active=price_list.active,
-        description=price_list.description,
-        version=price_list.version,
-        items=[item_out(item, names) for item in items],
-        created_at=price_list.created_at,
-        updated_at=price_list.updated_at,
-        deleted_at=price_list.deleted_at,
-    )
+    return out_of(PriceListOut, price_list, items=[item_out(item, names) for item in items])
 
 
 def item_out(item: PriceListItem, names: dict[int, tuple[str, str]]) -> ItemOut:
     code, name = names.get(item.product_id, ("", ""))
-    return ItemOut(
-        id=item.id,
-        product_id=item.product_id,
-        product_code=code,
-        product_name=name,
-        price=item.price,
-        min_quantity=item.min_quantity,
-    )
+    return out_of(ItemOut, item, product_code=code, product_name=name)
 
 
 def _date(text: str, today: dt.date) -> dt.date:

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from kht import record_service as records
 from kht.context import Ctx
 from kht.errors import NotFound
-from kht.importing.kinds import ImportKind, Target, choice_target, text_target
+from kht.importing.kinds import ImportKind, choice_target, ref_target, text_target
 from kht.org.models import BusinessLine
 from kht.products import service
 from kht.products.schemas import ProductCreate, ProductUpdate
@@ -100,12 +100,8 @@ def product_kind() -> ImportKind:
             ),
             text_target("unit", "单位", "Unit", "计量单位", "uom"),
             text_target("category", "类别", "Category", "产品类别", "分类", "产品分类"),
-            Target(
-                key="product_line_id",
-                label_zh="产品线",
-                label_en="Product line",
-                type="ref",
-                aliases=("业务线", "product line", "line"),
+            ref_target(
+                "product_line_id", "产品线", "Product line", "业务线", "product line", "line"
             ),
             text_target("list_price", "标准价", "List price", "价格", "单价", "售价", "price"),
             text_target("tax_rate", "税率", "Tax rate", "tax", "vat"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, RecordAction, RecordKind
+from kht.plugin_types import RecordAction, RecordKind
 
 
 @hookimpl
@@ -22,23 +22,6 @@ def kht_register_record_kinds() -> list[RecordKind]:
     from kht.products.views import SPEC  # the service's, with its pages
 
     return [SPEC, PRICE_LISTS]
-
-
-@hookimpl
-def kht_menu_items(ctx: Any) -> list[MenuItem]:
-    if ctx.user is None or not ctx.user.can("products", "view"):
-        return []
-    return [
-        MenuItem(
-            key="products",
-            section="sales",
-            label_zh="产品",
-            label_en="Products",
-            url="/products",
-            icon="box-seam",
-            order=45,
-        )
-    ]
 
 
 @hookimpl

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
-from kht.types import Id, Version
+from kht.records.schemas import RecordOut, update_schema
+from kht.types import Ext, Id
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -17,8 +18,6 @@ Unit = Annotated[str, msgspec.Meta(max_length=20)]
 Category = Annotated[str, msgspec.Meta(max_length=100)]
 Text = Annotated[str, msgspec.Meta(max_length=20000)]
 Currency = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
-Unset = msgspec.UnsetType
-UNSET = msgspec.UNSET
 
 
 class ProductCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -33,29 +32,19 @@ class ProductCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     tax_rate: Decimal = Decimal("0.13")
     active: bool = True
     description: Text = ""
-    ext: dict[str, dict[str, Any]] = {}
+    ext: Ext = {}
 
 
-class ProductUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A partial update; `version` is the one the client was shown (409 when stale)."""
-
-    version: Version
-    code: Code | Unset = UNSET
-    name: Name | Unset = UNSET
-    unit: Unit | Unset = UNSET
-    category: Category | Unset = UNSET
-    product_line_id: Id | None | Unset = UNSET
-    list_price: Decimal | Unset = UNSET
-    tax_rate: Decimal | Unset = UNSET
-    active: bool | Unset = UNSET
-    description: Text | Unset = UNSET
-    ext: dict[str, dict[str, Any]] | Unset = UNSET
+ProductUpdate = update_schema(
+    ProductCreate,
+    "ProductUpdate",
+    "A partial update; `version` is the one the client was shown (409 when stale).",
+)
 
 
-class ProductOut(msgspec.Struct, kw_only=True):
+class ProductOut(RecordOut, kw_only=True):
     """A product as the API returns it."""
 
-    id: int
     code: str
     name: str
     unit: str
@@ -65,11 +54,7 @@ class ProductOut(msgspec.Struct, kw_only=True):
     tax_rate: Decimal
     active: bool
     description: str
-    version: int
-    ext: dict[str, dict[str, Any]]
     tags: list[str]
-    created_at: datetime
-    updated_at: datetime
     deleted_at: datetime | None
 
 
@@ -86,16 +71,11 @@ class PriceListCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     description: Text = ""
 
 
-class PriceListUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    version: Version
-    name: ListName | Unset = UNSET
-    currency: Currency | Unset = UNSET
-    valid_from: date | None | Unset = UNSET
-    valid_to: date | None | Unset = UNSET
-    customer_category_id: Id | None | Unset = UNSET
-    branch_id: Id | None | Unset = UNSET
-    active: bool | Unset = UNSET
-    description: Text | Unset = UNSET
+PriceListUpdate = update_schema(
+    PriceListCreate,
+    "PriceListUpdate",
+    "A partial update of a price list's heading; its items are replaced on their own.",
+)
 
 
 class ItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -9,52 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import false, func, select
 
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, ValidationError
-from kht.fields import builtin, fields_for
-from kht.lists.engine import (
-    Column,
-    Filter,
-    custom_columns,
-    tag_column,
-)
+from kht.fields import builtin, common
 from kht.org.models import BusinessLine
-from kht.plugin_types import RecordKind
+from kht.plugin_types import KindMenu, RecordKind
 from kht.products.models import Product, money_value, rate_value
 from kht.products.schemas import ProductCreate, ProductOut, ProductUpdate
 
 KIND = "product"
 MODULE = "products"
-
-
-def _col(key: str, zh: str, en: str, type_: str, expr: Any, default: bool = False) -> Column:
-    return Column(key=key, label_zh=zh, label_en=en, type=type_, expr=expr, default=default)
-
-
-def columns(ctx: Ctx) -> dict[str, Column]:
-    """Every column a product list can show, filter and sort by (custom fields included)."""
-    p = Product
-    built_in = [
-        _col("code", "编码", "Code", "text", p.code, True),
-        _col("name", "名称", "Name", "text", p.name, True),
-        _col("unit", "单位", "Unit", "text", p.unit, True),
-        _col("category", "类别", "Category", "text", p.category, True),
-        _col("product_line_id", "产品线", "Product line", "ref", p.product_line_id, True),
-        _col("list_price", "标准价", "List price", "number", p.list_price, True),
-        _col("tax_rate", "税率", "Tax rate", "number", p.tax_rate),
-        _col("active", "在售", "Active", "boolean", p.active, True),
-        _col("description", "说明", "Description", "text", p.description),
-        _col("created_at", "创建时间", "Created", "date", p.created_at),
-        _col("updated_at", "更新时间", "Updated", "date", p.updated_at),
-        _col("id", "编号", "ID", "number", p.id),
-        tag_column(p, KIND),
-    ]
-    every = built_in + custom_columns(p, fields_for(ctx, KIND))
-    return {column.key: column for column in every}
 
 
 def _text(values: dict[str, Any], key: str) -> None:
@@ -99,14 +67,6 @@ def get_product(ctx: Ctx, product_id: int, *, deleted: bool = False) -> Product:
     return records.get_record(ctx, SPEC, product_id, deleted=deleted)
 
 
-def filtered(
-    ctx: Ctx, *, q: str = "", filters: list[Filter] | None = None, deleted: bool = False
-) -> Select[tuple[Product]]:
-    """Products matching the quick search `q` (code, name, category) and the filters."""
-    search = (Product.code, Product.name, Product.category)
-    return records.searched(ctx, SPEC, q=q, search=search, filters=filters, deleted=deleted)
-
-
 def list_products(ctx: Ctx, **options: Any) -> tuple[list[Product], int]:
     """A page of products, filtered and sorted, and the total count (the options of
     `record_service.page_of`: page, page_size, q, sort, filters, deleted)."""
@@ -149,9 +109,7 @@ FIELDS = (
     builtin("list_price", "money", "标准价", "List price"),
     builtin("tax_rate", "number", "税率", "Tax rate", help="0.13 = 13%"),
     builtin("active", "boolean", "在售", "On sale"),
-    builtin("owner_id", "user", "负责人", "Owner"),
-    builtin("created_at", "date", "创建时间", "Created"),
-    builtin("updated_at", "date", "更新时间", "Updated"),
+    *common("owner_id", "created_at", "updated_at"),
     builtin("description", "long_text", "说明", "Description"),
 )
 
@@ -162,30 +120,16 @@ SPEC = RecordKind(
     label_zh="产品",
     label_en="Products",
     plural="products",
+    menu=KindMenu(section="sales", icon="box-seam", order=45),
     fields=FIELDS,
     default_sort="code",
     open_filter=false,  # shared records: a hand-over never moves products
     owned=False,
-    columns=columns,
-    query=filtered,
+    searchable=("code", "name", "category"),
+    list_defaults=("code", "name", "unit", "category", "product_line_id", "list_price", "active"),
     create=create_product,
     create_schema=ProductCreate,
     update=update_product,
     update_schema=ProductUpdate,
     out_schema=ProductOut,
 )
-
-__all__ = [
-    "KIND",
-    "MODULE",
-    "SPEC",
-    "clean",
-    "columns",
-    "create_product",
-    "filtered",
-    "get_product",
-    "line_names",
-    "list_products",
-    "product_names",
-    "update_product",
-]

@@ -11,7 +11,7 @@ from typing import Any
 
 from kht.context import Ctx
 from kht.errors import NotFound, PluginError
-from kht.plugin_types import RecordKind
+from kht.plugin_types import MenuItem, RecordKind
 
 # Declared kind -> the kind with its defaults; declarations are immutable and few.
 _COMPLETED: dict[int, tuple[RecordKind, RecordKind]] = {}
@@ -51,3 +51,24 @@ def record_kind(ctx: Ctx, kind: str) -> RecordKind:
     if found is None:
         raise NotFound(f"unknown record kind {kind!r}", "kind")
     return found
+
+
+def kind_menu_items(ctx: Ctx) -> list[MenuItem]:
+    """The navigation entries kinds declare (`RecordKind.menu`), for a user whose role may
+    view the kind's module."""
+    user = ctx.user
+    if user is None:
+        return []
+    return [
+        MenuItem(
+            key=kind.plural,
+            label_zh=kind.label_zh,
+            label_en=kind.label_en,
+            url=f"/{kind.plural}",
+            section=kind.menu.section,
+            icon=kind.menu.icon,
+            order=kind.menu.order,
+        )
+        for kind in record_kinds(ctx).values()
+        if kind.menu is not None and user.can(kind.module, "view")
+    ]

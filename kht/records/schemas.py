@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any, Literal, Union
 
 import msgspec
 
-from kht.types import Id
+from kht.types import UNSET, Ext, Id, Unset, Version
 
 BulkAction = Literal["assign", "tag", "set", "delete", "restore"]
 
@@ -66,3 +67,46 @@ def page_schema(out: type[msgspec.Struct]) -> type[msgspec.Struct]:
         kw_only=True,
         module=out.__module__,
     )
+
+
+class RecordOut(msgspec.Struct, kw_only=True):
+    """What every record's API answer carries; a kind's `out_schema` adds its own fields."""
+
+    id: int
+    version: int
+    ext: Ext
+    created_at: datetime
+    updated_at: datetime
+
+
+def update_schema(
+    create: type[msgspec.Struct],
+    name: str,
+    doc: str,
+    *,
+    drop: tuple[str, ...] = (),
+    more: tuple[tuple[str, Any], ...] = (),
+) -> type[msgspec.Struct]:
+    """The partial update of a kind whose new records are `create`: the `version` the client
+    was shown (409 when stale), then each field of `create` but `drop` and each `(name,
+    type)` of `more`, with the same limits, every one optional (UNSET: left as it is)."""
+    fields: list[Any] = [("version", Version)]
+    kept = [(f.name, f.type) for f in msgspec.structs.fields(create) if f.name not in drop]
+    fields += [(key, Union[hint, Unset], UNSET) for key, hint in (*kept, *more)]  # noqa: UP007
+    schema = msgspec.defstruct(
+        name, fields, kw_only=True, forbid_unknown_fields=True, module=create.__module__
+    )
+    schema.__doc__ = doc
+    return schema
+
+
+def out_of(schema: type[msgspec.Struct], source: Any, **computed: Any) -> Any:
+    """`schema` filled from `source`'s attributes of the same names, and from `computed`
+    for what `source` does not hold as it is (a role's key, a list of ids); a field that
+    neither gives keeps its default."""
+    values = {n: getattr(source, n, _MISSING) for n in schema.__struct_fields__}
+    values.update((n, v) for n, v in computed.items() if n in values)
+    return schema(**{n: v for n, v in values.items() if v is not _MISSING})
+
+
+_MISSING = object()

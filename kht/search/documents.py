@@ -53,81 +53,43 @@ class Source:
         return self.label_zh if language.startswith("zh") else self.label_en
 
 
-def _customer_columns() -> Select[Any]:
-    c = Customer
+def _document_columns(model: Any, *, mobile: Any = None, company: Any = None) -> Select[Any]:
+    """What a search document is built from; a kind without a mobile or a company gives ''."""
+    blank = literal("")
     return select(
-        c.id,
-        c.owner_id,
-        c.deleted_at,
-        c.name,
-        c.phone,
-        literal("").label("mobile"),
-        c.email,
-        literal("").label("company"),
-        c.ext,
+        model.id,
+        model.owner_id,
+        model.deleted_at,
+        model.name,
+        model.phone,
+        (blank if mobile is None else mobile).label("mobile"),
+        model.email,
+        (blank if company is None else company).label("company"),
+        model.ext,
     )
 
 
-def _contact_columns() -> Select[Any]:
-    c = Contact
-    return select(
-        c.id,
-        c.owner_id,
-        c.deleted_at,
-        c.name,
-        c.phone,
-        c.mobile,
-        c.email,
-        Customer.name.label("company"),
-        c.ext,
-    ).outerjoin(Customer, c.customer_id == Customer.id)
+def _customers() -> Select[Any]:
+    return _document_columns(Customer)
 
 
-def _lead_columns() -> Select[Any]:
-    c = Lead
-    return select(
-        c.id,
-        c.owner_id,
-        c.deleted_at,
-        c.name,
-        c.phone,
-        literal("").label("mobile"),
-        c.email,
-        c.company,
-        c.ext,
-    )
+def _contacts() -> Select[Any]:
+    columns = _document_columns(Contact, mobile=Contact.mobile, company=Customer.name)
+    return columns.outerjoin(Customer, Contact.customer_id == Customer.id)
+
+
+def _leads() -> Select[Any]:
+    return _document_columns(Lead, company=Lead.company)
 
 
 SOURCES: dict[str, Source] = {
     source.kind: source
     for source in (
         Source(
-            kind="customer",
-            model=Customer,
-            module="customers",
-            url="/customers/{id}",
-            label_zh="客户",
-            label_en="Customers",
-            columns=_customer_columns,
+            "customer", Customer, "customers", "/customers/{id}", "客户", "Customers", _customers
         ),
-        Source(
-            kind="contact",
-            model=Contact,
-            module="contacts",
-            url="/contacts/{id}",
-            label_zh="联系人",
-            label_en="Contacts",
-            columns=_contact_columns,
-        ),
-        Source(
-            kind="lead",
-            model=Lead,
-            module="leads",
-            url="/leads/{id}",
-            label_zh="线索",
-            label_en="Leads",
-            columns=_lead_columns,
-        ),
+        Source("contact", Contact, "contacts", "/contacts/{id}", "联系人", "Contacts", _contacts),
+        Source("lead", Lead, "leads", "/leads/{id}", "线索", "Leads", _leads),
     )
 }
 

@@ -30,6 +30,7 @@ from kht.errors import Forbidden, NotAuthenticated, PluginError, ValidationError
 from kht.events import RecordUpdated
 from kht.plugin_types import Score, ScorePart, ValueModel
 from kht.records import record_kind
+from kht.records.schemas import out_of
 from kht.tags.models import RecordTag, Tag
 from kht.tags.service import ensure_tags, tags_of
 from kht.value.models import ValueScore
@@ -155,15 +156,13 @@ def score_record(ctx: Ctx, kind: str, record_id: int) -> list[ValueScore]:
 
 
 def _out(model: ValueModel, row: ValueScore) -> ScoreOut:
-    return ScoreOut(
-        kind=row.kind,
-        record_id=row.record_id,
-        model_key=row.model_key,
+    return out_of(
+        ScoreOut,
+        row,
         label_zh=model.label_zh,
         label_en=model.label_en,
         score=str(Decimal(row.score).quantize(CENT)),
         parts=[msgspec.convert(part, ScorePartOut) for part in row.parts or []],
-        computed_at=row.computed_at,
     )
 
 

@@ -9,6 +9,7 @@ from litestar.response import Template
 
 from kht.context import Ctx
 from kht.plugin_types import MENU_SECTIONS, MenuItem
+from kht.records import kind_menu_items
 from kht.web.deps import language_of
 from kht.web.error_text import translated
 from kht.web.i18n import translations
@@ -19,6 +20,7 @@ DENSITY_COOKIE = "kht_density"
 def menu_items(ctx: Ctx) -> list[MenuItem]:
     """Navigation from every enabled plugin (core included), in display order."""
     items = [item for batch in ctx.hook.kht_menu_items(ctx=ctx) if batch for item in batch]
+    items += kind_menu_items(ctx)
     return sorted(items, key=lambda item: (item.order, item.key))
 
 

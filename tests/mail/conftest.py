@@ -95,7 +95,9 @@ def raw_mail(
 def fetch(team: Team, account_id: int) -> dict:
     """Fetch an account now, as the worker does: {"stored": new messages, "error": name}."""
     runtime = team.runtime
-    stored, error = fetch_account(runtime.engine, runtime.settings, account_id, utcnow())
+    stored, error = fetch_account(
+        runtime.engine, runtime.settings, account_id, utcnow(), plugins=runtime.plugins()
+    )
     return {"stored": stored, "error": error}
 
 

@@ -61,7 +61,7 @@ def test_a_secret_sealed_under_another_instance_key_fails_the_try_with_a_reason(
 def test_the_migration_seals_the_secrets_stored_in_plain_before(kht_databases):
     runtime = Runtime.from_settings(settings_for(empty_database_url(kht_databases, "unsealed")))
     config = alembic_config(runtime.engine, migration_dirs(runtime.found), runtime.settings)
-    command.upgrade(config, "0017_core")
+    command.upgrade(config, "0018_core")
     plain = "whsec_" + "B" * 44
     table = sa.table(
         "webhook_subscriptions",

@@ -1,7 +1,7 @@
 """Webhook signing secrets sealed at rest with the instance key (kht.crypto).
 
-Revision ID: 0018_core
-Revises: 0017_core
+Revision ID: 0019_core
+Revises: 0018_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import context, op
 from kht import crypto
 from kht.config import load_settings
 
-revision = "0018_core"
-down_revision = "0017_core"
+revision = "0019_core"
+down_revision = "0018_core"
 branch_labels = None
 depends_on = None
 
