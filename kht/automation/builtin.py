@@ -745,6 +745,71 @@ def _describe_webhook(params: WebhookParams, gettext: Gettext) -> str:
     }
 
 
+class MailParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    template_id: int
+    # The record's own email address, or its owner's.
+    to: Literal["record", "owner"] = "record"
+    # A mail account to send from; without one the instance's server (KHT_SMTP_*).
+    account_id: int | None = None
+
+
+MAIL_KINDS = ("customer", "contact", "lead")
+
+
+def _check_mail(ctx: Ctx, spec: RecordKind, params: MailParams) -> None:
+    from kht.mail.models import MailAccount, MailTemplate
+
+    if ctx.session.get(MailTemplate, params.template_id) is None:
+        raise ValidationError(f"no mail template {params.template_id}", "template_id")
+    if params.account_id is not None:
+        account = ctx.session.get(MailAccount, params.account_id)
+        if account is None or not account.smtp_host or not account.active:
+            raise ValidationError(f"no mail account {params.account_id} to send with", "account_id")
+
+
+def _mail_address(ctx: Ctx, record: Any, params: MailParams) -> str:
+    from kht.auth.models import User
+
+    if params.to == "owner":
+        owner = ctx.session.get(User, record.owner_id) if record.owner_id else None
+        return owner.email if owner is not None and owner.active else ""
+    return (getattr(record, "email", "") or "").strip()
+
+
+def _run_mail(ctx: Ctx, spec: RecordKind, record: Any, params: MailParams, run: Any) -> str:
+    # Queued through the mail outbox in the run's own transaction: it goes out once, after
+    # the run has committed; a run rolled back (and tried again) leaves no mail behind.
+    from kht.automation.engine import ActionFailed
+    from kht.mail.models import MailTemplate
+    from kht.mail.outbox import queue
+    from kht.mail.templating import merge_values, render_text
+    from kht.web.i18n import translations
+
+    gettext = translations(ctx.language or "en").gettext
+    to = _mail_address(ctx, record, params)
+    if not to:
+        raise ActionFailed(gettext(N_("No email address to send the mail to")))
+    template = ctx.session.get(MailTemplate, params.template_id)
+    if template is None:
+        raise ActionFailed(gettext(N_("The mail template no longer exists")))
+    values = merge_values(ctx, spec.kind, record.id)
+    subject = render_text(template.subject, values, "subject").replace("\n", " ")
+    body = render_text(template.body, values, "body")
+    mail = queue(
+        ctx, to, subject, body, kind=spec.kind, record_id=record.id, account_id=params.account_id
+    )
+    if mail is None:
+        raise ActionFailed(gettext(N_("No mail server is configured to send with")))
+    ctx.session.flush()
+    return f"mail {mail.id} to {to}"
+
+
+def _describe_mail(params: MailParams, gettext: Gettext) -> str:
+    if params.to == "owner":
+        return gettext(N_("Mail template %(id)s to the owner")) % {"id": params.template_id}
+    return gettext(N_("Mail template %(id)s to the record")) % {"id": params.template_id}
+
+
 ACTIONS = [
     AutomationAction(
         key="plan_action",
@@ -808,5 +873,15 @@ ACTIONS = [
         check=_check_webhook,
         run=_run_webhook,
         describe=_describe_webhook,
+    ),
+    AutomationAction(
+        key="send_mail",
+        label_zh="发送邮件模板",
+        label_en="Send a mail template",
+        params=MailParams,
+        kinds=MAIL_KINDS,
+        check=_check_mail,
+        run=_run_mail,
+        describe=_describe_mail,
     ),
 ]

@@ -14,7 +14,8 @@ How the guarantee is kept:
   actions, and commits them together with the run. A worker that dies mid-run rolls all of
   it back, and the run is still pending for the next tick: never half done, never twice.
 - **Failures.** An action that raises rolls the try back; the run is retried with a
-  doubling wait (1, 2, 4 minutes) and after MAX_ATTEMPTS tries ends `failed` with the error.
+  doubling wait (1, 2, 4 minutes) and after MAX_ATTEMPTS tries ends `failed` with the error
+  (at once for ActionFailed: an action that trying again cannot help).
   The user's own change committed before any of this, so it is never blocked or lost.
 - **No loops.** Events fired by a run's actions never queue a run of the same rule; runs of
   other rules they queue are one level deeper, and beyond MAX_DEPTH they are recorded as
@@ -308,6 +309,11 @@ class RunError(KhtError):
     """A run that cannot go on (its author left, its rule changed shape)."""
 
 
+class ActionFailed(KhtError):
+    """Raised by an action that trying again cannot help (a record without an email
+    address): the run ends `failed` at once with this message (worded for the reader)."""
+
+
 def execute(
     engine: Any, settings: Settings, plugins: Any, clock: Callable[[], datetime], run_id: int
 ) -> tuple[str, list[int]]:
@@ -408,7 +414,7 @@ def _failed(engine: Any, run_id: int, now: datetime, exc: Exception) -> str:
             return ""
         run.attempts += 1
         run.error = message[:500]
-        if run.attempts >= MAX_ATTEMPTS:
+        if run.attempts >= MAX_ATTEMPTS or isinstance(exc, ActionFailed):
             run.status, run.finished_at = FAILED, now
             return FAILED
         run.next_attempt_at = now + FIRST_WAIT * 2 ** (run.attempts - 1)
