@@ -2,11 +2,12 @@
 
 A manager picks the customers (a saved segment and/or filters), the moment (birthday,
 anniversary, N days without contact, renewal due, after a purchase, a holiday on a
-configured date) and the channel (a task or a call for the owner, or a notification to
-the owner) with its text. The strategy is stored as an automation rule with purpose
-`care`, checked and audited like any rule, and runs with the scope of the manager who saved
-it: a department manager's strategy cares for the department's customers. Managing them
-takes `assign` on customers (managers and administrators).
+configured date) and the channel (a task or a call for the owner, a notification to the
+owner, or an email from a mail template to the customer or contact) with its text. The
+strategy is stored as an automation rule with purpose `care`, checked and audited like any
+rule, and runs with the scope of the manager who saved it: a department manager's strategy
+cares for the department's customers. Managing them takes `assign` on customers (managers
+and administrators).
 
 The segment's filters are copied into the rule's conditions when it is saved (the
 description shows them), so a later change of the segment does not change who is cared for.
@@ -31,7 +32,7 @@ from kht.web.i18n import N_
 
 PURPOSE = "care"
 Moment = Literal["birthday", "anniversary", "dormant", "renewal", "after_purchase", "holiday"]
-Channel = Literal["task", "call", "notify"]
+Channel = Literal["task", "call", "notify", "email"]
 MOMENTS: dict[str, str] = {
     "birthday": N_("A contact's birthday"),
     "anniversary": N_("Anniversary of a date (signing, first order …)"),
@@ -44,6 +45,7 @@ CHANNELS: dict[str, str] = {
     "task": N_("A task for the owner"),
     "call": N_("A call for the owner"),
     "notify": N_("A notification to the owner"),
+    "email": N_("An email to the customer or contact (a mail template)"),
 }
 
 
@@ -53,7 +55,9 @@ class CareIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     moment: Moment
     channel: Channel = "task"
-    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    # Every channel but email (which takes the template's subject) needs a subject.
+    subject: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    template_id: int | None = None  # email
     message: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     segment_id: int | None = None
     filters: list[Annotated[str, msgspec.Meta(min_length=3, max_length=300)]] = []
@@ -98,6 +102,12 @@ def _trigger(data: CareIn) -> dict[str, Any]:
 
 
 def _action(data: CareIn) -> dict[str, Any]:
+    if data.channel == "email":
+        if data.template_id is None:
+            raise ValidationError("pick a mail template", "template_id")
+        return {"type": "send_mail", "params": {"template_id": data.template_id}}
+    if not data.subject.strip():
+        raise ValidationError("subject is required", "subject")
     if data.channel == "notify":
         return {
             "type": "notify",
@@ -158,6 +168,8 @@ def _form_field(field: str) -> str:
         return "at"
     if field == "conditions":
         return "filters"
+    if field.startswith("actions[0].params.template_id"):
+        return "template_id"
     if field.startswith("actions"):
         return "subject"
     return field

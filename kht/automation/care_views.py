@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from kht.automation import care, service
 from kht.automation.builtin import date_expr
 from kht.automation.registry import field_of
-from kht.context import RequestCtx
+from kht.context import Ctx, RequestCtx
 from kht.errors import KhtError, ValidationError
 from kht.lists.service import visible_views
 from kht.records import record_kind
@@ -51,12 +51,19 @@ def _page(
         strategies=[(rule, service.describe(ctx, rule)) for rule in rules],
         moments=care.MOMENTS,
         channels=care.CHANNELS,
+        mail_templates=_mail_templates(ctx),
         segments=segments,
         date_fields=_date_fields(ctx),
         form=form or {},
         error=error,
         error_field=error_field,
     )
+
+
+def _mail_templates(ctx: Ctx) -> list[Any]:
+    from kht.mail.templating import list_templates
+
+    return list_templates(ctx) if ctx.user is not None and ctx.user.can("mail", "view") else []
 
 
 @get("/care", sync_to_thread=True, include_in_schema=False)
@@ -67,11 +74,13 @@ def care_page(request: Request, ctx: RequestCtx) -> Template:
 def _care_in(form: dict[str, Any]) -> care.CareIn:
     moment = str(form.get("moment") or "")
     segment = str(form.get(f"segment_{care.kind_of(moment)}") or "")
+    template = str(form.get("template_id") or "")
     values: dict[str, Any] = {
         "name": str(form.get("name") or "").strip(),
         "moment": moment,
         "channel": str(form.get("channel") or "task"),
         "subject": str(form.get("subject") or "").strip(),
+        "template_id": int(template) if template.isdigit() else None,
         "message": str(form.get("message") or ""),
         "segment_id": int(segment) if segment.isdigit() else None,
         "filters": [line for line in str(form.get("filters") or "").splitlines() if line.strip()],

@@ -5,12 +5,17 @@ unknown template is a 422 naming the action's setting."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import msgspec
+from sqlalchemy import update
 
 from kht.auth.models import User
 from kht.automation.engine import FAILED
+from kht.customers.models import Customer
 from kht.mail.schemas import TemplateIn
 from kht.mail.templating import create_template
+from kht.testing import page_client
 from tests.automation.conftest import FLAKY, rule, runs, worker_tick
 from tests.mailservers import smtp  # noqa: F401 - the aiosmtpd fixture
 from tests.team import build_team
@@ -109,3 +114,31 @@ def test_an_unknown_template_or_account_is_refused_when_the_rule_is_saved(kht_ap
         )
         assert answer.status_code == 422, answer.text
         assert answer.json()["field"] == field
+
+
+def test_a_care_strategy_mails_the_dormant_customer_once(kht_app, smtp):  # noqa: F811
+    controller, inbox = smtp
+    team = _team(kht_app, controller)
+    template_id = _template(team)
+    quiet = team.customer("沉睡客户", owner="rep1", email="old@example.com")
+    with team.ctx(None) as ctx:
+        ctx.session.execute(
+            update(Customer)
+            .where(Customer.id == quiet)
+            .values(last_contact_at=ctx.now() - timedelta(days=100))
+        )
+    manager = page_client(team.app, "admin")
+    assert 'id="care-template"' in manager.get("/care").text
+    unpicked = {"name": "邮件关怀", "moment": "dormant", "days": "90", "channel": "email"}
+    missing = manager.post("/care", data=unpicked)
+    assert missing.status_code == 422 and "care-template" in missing.text
+    unknown = manager.post("/care", data={**unpicked, "template_id": "999"})
+    assert unknown.status_code == 422
+    saved = manager.post(
+        "/care", data={**unpicked, "template_id": str(template_id)}, follow_redirects=False
+    )
+    assert saved.status_code in (302, 303), saved.text
+    worker_tick(team)
+    worker_tick(team)
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["old@example.com"] and message["Subject"] == "欢迎 沉睡客户"
