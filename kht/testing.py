@@ -477,6 +477,11 @@ def _wait_until_healthy(url: str, process: Any, log: Any, seconds: float = 120) 
     raise RuntimeError(f"server did not become healthy in time: {log.read()}")
 
 
+# The instance key of servers started by `serving`: a `kht worker` beside one needs the same
+# to read what the server sealed (webhook secrets, mail passwords).
+LIVE_SERVER_SECRET_KEY = "live-server-test-secret"  # noqa: S105 - test servers only
+
+
 @contextmanager
 def serving(database_url: str, **env: str) -> Iterator[str]:
     """Run `kht serve` on `database_url` in its own process (extra KHT_* `env` given); yields
@@ -492,7 +497,7 @@ def serving(database_url: str, **env: str) -> Iterator[str]:
         "PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])),
         "KHT_DATABASE_URL": database_url,
         "KHT_SECURE_COOKIES": "0",
-        "KHT_SECRET_KEY": "live-server-test-secret",
+        "KHT_SECRET_KEY": LIVE_SERVER_SECRET_KEY,
         **env,
     }
     # The log goes to a file: a pipe nobody reads would block a busy server once it is full.

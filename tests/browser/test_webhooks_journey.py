@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from kht.testing import TEST_PASSWORD, add_user, serving
+from kht.testing import LIVE_SERVER_SECRET_KEY, TEST_PASSWORD, add_user, serving
 from kht.webhooks.models import WebhookDelivery
 from tests.browser.conftest import log_in_as, open_menu
 from tests.webhooks.conftest import receiver, verify  # noqa: F401 - the receiver fixture
@@ -29,6 +29,9 @@ def site(kht_db_url, live_runtime, tmp_path) -> Iterator[str]:
     env = {
         "KHT_HUEY_PATH": str(tmp_path / "huey.db"),
         "KHT_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
+        # The server seals each subscription's secret with its instance key; the worker
+        # unseals it to sign, so both run with the same key.
+        "KHT_SECRET_KEY": LIVE_SERVER_SECRET_KEY,
     }
     worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "kht", "worker", "--workers", "1"],
