@@ -41,10 +41,12 @@ from kht.sales.quotes.models import Quote, QuoteLine, QuoteTemplate
 from kht.search.models import SearchDocument
 from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
 from kht.tags.models import RecordTag, Tag
+from kht.teams.models import TeamMember
 from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "TeamMember",
     "SmsGateway",
     "SmsMessage",
     "SmsOptOut",

@@ -4,7 +4,9 @@ A plugin (an industry pack, a third-party package) imports from the core only
 
 - this module, `kht.plugin_api`: hooks, the plain data types handed to the core (automation
   triggers and actions included), events,
-  errors, the context, the generic record service, the data scope, page rendering,
+  errors, the context, the generic record service, the data scope (record teams included:
+  `add_team_member`, `remove_team_member`, `team_of`, and `on_team` / `scoped` for a
+  plugin's own queries), page rendering,
   translations, chart and static helpers, report definitions, and the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
   (e.g. `kht.leads.service.create_lead`, `kht.sales.orders.service.filtered`): the same
@@ -22,7 +24,7 @@ Migrations of a plugin use `UtcDateTime` for times and `depends_on = CORE_REVISI
 """
 
 from kht.auth.permissions import require
-from kht.auth.scope import owned_by_visible
+from kht.auth.scope import on_team, owned_by_visible
 from kht.context import Ctx, RequestCtx
 from kht.db.base import (
     Base,
@@ -87,10 +89,16 @@ from kht.record_service import (
     create_record,
     delete_record,
     get_record,
+    require_change,
     restore_record,
+    scoped,
+    shared_of,
     update_record,
     visible,
 )
+from kht.teams.service import add_member as add_team_member
+from kht.teams.service import remove_member as remove_team_member
+from kht.teams.service import team_of
 from kht.value.schemas import ScoreComputed
 from kht.web.i18n import N_, translations
 from kht.web.pages import render
@@ -153,18 +161,25 @@ __all__ = [
     "UtcDateTime",
     "ValidationError",
     "ValueModel",
+    "add_team_member",
     "admin_menu",
     "changes_of",
     "create_record",
     "delete_record",
     "get_record",
     "hookimpl",
+    "on_team",
     "owned_by_visible",
     "render",
     "report",
+    "remove_team_member",
     "report_page",
     "require",
+    "require_change",
     "restore_record",
+    "scoped",
+    "shared_of",
+    "team_of",
     "translations",
     "update_record",
     "utcnow",

@@ -238,6 +238,11 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     # Whether a record has an owner to give it to (bulk "assign owner"); False for shared
     # records such as products, which the bulk bar then does not offer to assign.
     owned: bool = True
+    # Whose record teams (kht.teams) open this kind's records besides each record's own:
+    # (parent kind, name of the column holding the parent's id), e.g. a quote's
+    # ("opportunity", "opportunity_id"); the parent kind "*" means the record names its
+    # parent's kind in its `kind` column (an action's `kind` + `record_id`).
+    team_parents: tuple[tuple[str, str], ...] = ()
     # What a list shows, filters and sorts by. By default every built-in field is a column
     # (its type, labels and choices from the `FieldDef`; a number field named `<thing>_id`
     # holds a reference, filtered by id), then the standard columns `owner_id` (owned kinds),

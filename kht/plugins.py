@@ -44,6 +44,7 @@ CORE_PLUGINS = (
     "kht.lifecycle.plugin",
     "kht.pool.plugin",
     "kht.files.plugin",
+    "kht.teams.plugin",
     "kht.search.plugin",
     "kht.importing.plugin",
     "kht.exporting.plugin",

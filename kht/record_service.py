@@ -16,10 +16,10 @@ import msgspec
 from sqlalchemy import Select, bindparam, or_, select
 
 from kht.auth.permissions import require
-from kht.auth.scope import restrict, scope_key
+from kht.auth.scope import Access, Shared, restrict, scope_key
 from kht.context import Ctx
 from kht.db.custom_fields import FieldDef, validate_ext
-from kht.errors import Conflict, NotFound, ValidationError
+from kht.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationError
 from kht.events import RecordCreated, RecordDeleted, RecordRestored, RecordUpdated
 from kht.fields import fields_for
 from kht.lists.engine import (
@@ -66,6 +66,63 @@ def check_with_plugins(ctx: Ctx, kind: str, record: Any, changes: dict[str, Any]
         raise ValidationError(message, problems[0].field)
 
 
+def shared_of(spec: RecordKind) -> Shared:
+    """Whose record teams open a record of `spec`: its own, then its declared parents'."""
+    model = spec.model
+    parents = [
+        (model.kind if parent == "*" else parent, getattr(model, column))
+        for parent, column in spec.team_parents
+    ]
+    return [(spec.kind, model.id), *parents]
+
+
+def scoped(
+    ctx: Ctx, spec: RecordKind, query: Select[Any], *, access: Access = "read"
+) -> Select[Any]:
+    """`query` over `spec`'s model limited to records in the acting user's scope, their own
+    or a parent's record team included (`access="edit"`: only teams that give edit)."""
+    model = spec.model
+    return restrict(query, ctx.user, model, spec.module, shared=shared_of(spec), access=access)
+
+
+def _reaches(ctx: Ctx, spec: RecordKind, record: Any, team: Access | None) -> bool:
+    """Whether the user's scope reaches `record`'s owner, or (`team`) a team with that access."""
+    model = spec.model
+    query = select(model.id)
+    if team is None:
+        query = restrict(query, ctx.user, model, spec.module)
+    else:
+        query = scoped(ctx, spec, query, access=team)
+    return ctx.session.scalar(query.where(model.id == record.id)) is not None
+
+
+def require_change(
+    ctx: Ctx, spec: RecordKind, record: Any, operation: str = "edit", *, by_team: bool = True
+) -> None:
+    """Refuse (403) a change to a visible record the user may not make: the role must grant
+    `operation`, and the owner must be in the user's scope, or (an edit, `by_team`) the user
+    be on an edit-access team of the record or a parent. Read access never changes a record;
+    delete, hand-over and managing the team itself need the owner in scope.
+    """
+    user = require(ctx.user, spec.module, operation)
+    owner = getattr(record, "owner_id", None)
+    if user.scope(spec.module) == "all" or owner is None or owner == user.id:
+        return  # no query needed: the scope reaches it whatever the teams say
+    team: Access | None = "edit" if operation == "edit" and by_team else None
+    if not _reaches(ctx, spec, record, team):
+        raise Forbidden(f"you may not {operation} {spec.kind} {record.id}")
+
+
+def may_change(ctx: Ctx, spec: RecordKind, record: Any, operation: str = "edit") -> bool:
+    """Whether `require_change` lets the acting user make `operation` on `record` (for
+    offering a button only when it would work)."""
+    try:
+        require_change(ctx, spec, record, operation)
+    except (Forbidden, NotAuthenticated):
+        return False
+    return True
+
+
 # Scoped base queries, kept by (model, module, deleted, scope key, variant): statements are
 # immutable, and most requests of a user ask for the same few. Cleared when it grows large.
 _KEPT: dict[tuple[Any, ...], Select[Any]] = {}
@@ -85,7 +142,7 @@ def _kept(
     if query is None:
         model = spec.model
         live = model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None)
-        query = restrict(select(model, *columns()).where(live), ctx.user, model, spec.module)
+        query = scoped(ctx, spec, select(model, *columns()).where(live))
         if variant != "all":
             query = query.where(model.id == bindparam("record_id"))
         if key is not None:
@@ -221,7 +278,7 @@ def update_record(
     `version=None` is for internal moves (assignment, pool, lifecycle) that lock with the
     version column alone. Returns the record; fires RecordUpdated with [old, new] per field.
     """
-    require(ctx.user, spec.module, operation)
+    require_change(ctx, spec, record, operation)
     if version is not None and version != record.version:
         raise Conflict(f"{spec.kind} {record.id} was changed by someone else; reload it", "version")
     changes = dict(changes)
@@ -243,8 +300,8 @@ def update_record(
 
 
 def delete_record(ctx: Ctx, spec: RecordKind, record: Any) -> None:
-    """Move a record to the recycle bin."""
-    require(ctx.user, spec.module, "delete")
+    """Move a record to the recycle bin (never through a record team)."""
+    require_change(ctx, spec, record, "delete")
     record.deleted_at = ctx.now()
     record.updated_by_id = ctx.user_id
     ctx.session.flush()

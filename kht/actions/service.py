@@ -39,6 +39,8 @@ SPEC = RecordKind(
     label_zh="行动",
     label_en="Actions",
     open_filter=lambda: Action.status == "planned",
+    # The team of the record an action is logged on sees the action.
+    team_parents=(("*", "record_id"),),
     # The fields give actions list columns and a scoped list query: what reports group by.
     fields=(
         builtin(
@@ -216,7 +218,7 @@ def reachable(ctx: Ctx) -> Select[Any]:
     """Live actions in the user's scope on actions, plus those they take part in."""
     if ctx.user is None:
         raise NotAuthenticated("log in first")
-    visible = owned_by_visible(ctx.user, Action.owner_id, MODULE)
+    visible = owned_by_visible(ctx.user, Action.owner_id, MODULE, shared=records.shared_of(SPEC))
     return select(Action).where(
         Action.deleted_at.is_(None), or_(visible, _participating(ctx.user_id))
     )

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from kht.audit.deferred import BATCH, buffer_of, flush_pending
 from kht.audit.models import AuditEntry
 from kht.auth.permissions import require
-from kht.auth.scope import restrict
 from kht.context import Ctx
 from kht.errors import NotFound
 from kht.events import (
@@ -33,6 +32,7 @@ from kht.events import (
     StageChanged,
 )
 from kht.lists.engine import count
+from kht.record_service import scoped
 from kht.records import record_kind
 
 _SKIPPED = {"version", "updated_at", "updated_by_id"}
@@ -126,9 +126,7 @@ def record_action(
 def history(ctx: Ctx, kind: str, record_id: int) -> list[AuditEntry]:
     """The audit trail of one record the acting user may see, newest first."""
     spec = record_kind(ctx, kind)
-    query = restrict(
-        select(spec.model.id).where(spec.model.id == record_id), ctx.user, spec.model, spec.module
-    )
+    query = scoped(ctx, spec, select(spec.model.id).where(spec.model.id == record_id))
     if ctx.session.scalar(query) is None:
         raise NotFound(f"{kind} {record_id} not found")
     rows = select(AuditEntry).where(AuditEntry.kind == kind, AuditEntry.record_id == record_id)

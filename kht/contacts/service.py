@@ -21,7 +21,15 @@ from kht.plugin_types import KindMenu, RecordKind
 
 KIND = "contact"
 MODULE = "contacts"
-SPEC = RecordKind(kind=KIND, model=Contact, module=MODULE, label_zh="联系人", label_en="Contacts")
+SPEC = RecordKind(
+    kind=KIND,
+    model=Contact,
+    module=MODULE,
+    label_zh="联系人",
+    label_en="Contacts",
+    # A customer's team sees its contacts.
+    team_parents=(("customer", "customer_id"),),
+)
 
 
 # The built-in fields: their labels and types for pages, history and exports.

@@ -55,6 +55,7 @@ COMMON_LABELS = {
     "tags": N_("Tags"),
     "reason": N_("Reason"),
     "attachment": N_("Attachment"),
+    "team": N_("Team"),
     "ext": N_("Custom fields"),
 }
 _ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")

@@ -34,7 +34,10 @@ def kht_record_actions(ctx: Any, kind: str, record: Any) -> list[RecordAction] |
         RecordAction(key="print", label_zh="打印", label_en="Print", url=f"{base}/print"),
         RecordAction(key="pdf", label_zh="PDF", label_en="PDF", url=f"{base}/pdf"),
     ]
-    if ctx.user is not None and ctx.user.can("customers", "edit"):
+    from kht import record_service as records
+    from kht.customers.service import SPEC
+
+    if ctx.user is not None and records.may_change(ctx, SPEC, record):
         buttons.insert(
             0, RecordAction(key="edit", label_zh="编辑", label_en="Edit", url=f"{base}/edit")
         )

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import select
 
 from kht import record_service as records
-from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import KhtError, NotFound, ValidationError
 from kht.events import RecordUpdated
@@ -78,7 +77,7 @@ def upload(ctx: Ctx, kind: str, record_id: int, filename: str, data: bytes) -> A
     attachments, so an uploaded HTML page is never rendered by the browser.
     """
     spec, record = _record_of(ctx, kind, record_id)
-    require(ctx.user, spec.module, "edit")
+    records.require_change(ctx, spec, record)  # a read-only team member may not
     if not data:
         raise ValidationError("the file is empty", "file")
     if len(data) > MAX_SIZE:
@@ -131,7 +130,7 @@ def delete_file(ctx: Ctx, file_id: int) -> None:
     """Remove a file: its uploader may, and so may anyone allowed to edit the record."""
     file, spec = get_file(ctx, file_id)
     if file.uploaded_by_id != ctx.user_id:
-        require(ctx.user, spec.module, "edit")
+        records.require_change(ctx, spec, records.get_record(ctx, spec, file.record_id))
     ctx.session.delete(file)
     ctx.session.flush()
     _announce(ctx, file, file.filename, None)

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kht import record_service as records
-from kht.auth.scope import restrict
 from kht.context import Ctx
 from kht.errors import NotFound, ValidationError
 from kht.events import StageChanged
@@ -178,7 +177,7 @@ def stage_conversion(
         )
         .group_by(StageChange.from_stage, StageChange.to_stage)
     )
-    query = restrict(query, ctx.user, model, spec.module)
+    query = records.scoped(ctx, spec, query)
     rows = ctx.session.execute(query).all()
     counts = [StageCount(from_stage=r.from_stage, to_stage=r.to_stage, count=r.n) for r in rows]
     return sorted(counts, key=lambda c: (-c.count, c.from_stage or "", c.to_stage))

@@ -200,8 +200,8 @@ def detail_page(
         "panels": record_panels(ctx, spec.kind, record),
         "actions": actions,
         "history": history,
-        "can_edit": bool(ctx.user and ctx.user.can(spec.module, "edit")),
-        "can_delete": bool(ctx.user and ctx.user.can(spec.module, "delete")),
+        "can_edit": records.may_change(ctx, spec, record, "edit"),
+        "can_delete": records.may_change(ctx, spec, record, "delete"),
         "tz": ctx.zone,
     }
     context.update(_with_refs(shown, _extra(spec, "detail_context", ctx, record)))

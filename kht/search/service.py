@@ -122,7 +122,13 @@ def _in_scope(ctx: Ctx, kinds: list[Source]) -> ColumnElement[bool]:
     clauses += [
         and_(
             documents.c.kind == s.kind,
-            owned_by_visible(ctx.user, documents.c.owner_id, s.module, owner_index=False),
+            owned_by_visible(
+                ctx.user,
+                documents.c.owner_id,
+                s.module,
+                owner_index=False,
+                shared=[(s.kind, documents.c.record_id)],
+            ),
         )
         for s in viewable
         if s.kind not in everything

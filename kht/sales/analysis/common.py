@@ -56,9 +56,13 @@ class Sums:
 
 
 def in_scope(ctx: Ctx) -> ColumnElement[bool]:
-    """Live opportunities whose owner lies in the user's scope on opportunities."""
+    """Live opportunities whose owner lies in the user's scope on opportunities (or whose
+    record team, or their customer's, has the user on it)."""
+    from kht.record_service import shared_of
+    from kht.sales.opportunities.service import SPEC
+
     return Opportunity.deleted_at.is_(None) & owned_by_visible(
-        ctx.user, Opportunity.owner_id, MODULE
+        ctx.user, Opportunity.owner_id, MODULE, shared=shared_of(SPEC)
     )
 
 

@@ -21,9 +21,11 @@ from kht.auth.permissions import require
 from kht.auth.scope import owned_by_visible
 from kht.context import Ctx
 from kht.errors import ValidationError
+from kht.record_service import shared_of
 from kht.sales.analysis import common
 from kht.sales.analysis.schemas import PaymentForecast, PaymentMonth
 from kht.sales.orders.models import Order, Payment, PaymentPlan
+from kht.sales.orders.service import SPEC as ORDERS
 from kht.sales.quotas import periods
 
 MODULE = "orders"
@@ -78,7 +80,7 @@ def _own_forecast(ctx: Ctx, start: date, months: int, end: date) -> PaymentForec
     orders = select(Order.id).where(
         Order.deleted_at.is_(None),
         Order.status != "cancelled",
-        owned_by_visible(ctx.user, Order.owner_id, MODULE),
+        owned_by_visible(ctx.user, Order.owner_id, MODULE, shared=shared_of(ORDERS)),
     )
     paid = {
         row.order_id: sums.value(row.total)

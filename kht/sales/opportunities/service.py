@@ -505,6 +505,8 @@ SPEC = RecordKind(
     out_schema=OpportunityOut,
     to_out=to_out,
     create=create_opportunity,
+    # A customer's team sees its opportunities.
+    team_parents=(("customer", "customer_id"),),
 )
 
 # ---------------------------------------------------------------------------- for reports

@@ -433,6 +433,8 @@ SPEC = RecordKind(
     plural="orders",
     fields=FIELDS,
     open_filter=lambda: Order.status == "open",
+    # The customer's and the opportunity's teams see the orders.
+    team_parents=(("customer", "customer_id"), ("opportunity", "opportunity_id")),
     columns=columns,
     query=filtered,
     update=update_order,

@@ -61,16 +61,16 @@ def check_opportunity(ctx: Ctx, opportunity_id: int | None, customer_id: int) ->
     """An opportunity given must be visible to the caller and be the same customer's."""
     if opportunity_id is None:
         return
-    from kht.auth.scope import restrict
+    from kht.record_service import scoped
     from kht.sales.opportunities.models import Opportunity
+    from kht.sales.opportunities.service import SPEC
 
-    query = restrict(
+    query = scoped(
+        ctx,
+        SPEC,
         select(Opportunity.customer_id).where(
             Opportunity.id == opportunity_id, Opportunity.deleted_at.is_(None)
         ),
-        ctx.user,
-        Opportunity,
-        "opportunities",
     )
     found = ctx.session.scalar(query)
     if found is None:

@@ -403,6 +403,8 @@ SPEC = RecordKind(
     plural="quotes",
     fields=FIELDS,
     open_filter=lambda: Quote.status.in_(OPEN),
+    # The customer's and the opportunity's teams see the quotes.
+    team_parents=(("customer", "customer_id"), ("opportunity", "opportunity_id")),
     columns=columns,
     query=filtered,
     update=update_quote,
