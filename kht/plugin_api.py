@@ -6,7 +6,8 @@ A plugin (an industry pack, a third-party package) imports from the core only
   triggers and actions included), events,
   errors, the context, the generic record service, the data scope (record teams included:
   `add_team_member`, `remove_team_member`, `team_of`, and `on_team` / `scoped` for a
-  plugin's own queries), page rendering,
+  plugin's own queries), the customer hierarchy (`customer_tree`, `customers_below`,
+  `customer_group_of`, `customer_group_column`), page rendering,
   translations, chart and static helpers, report definitions, and the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
   (e.g. `kht.leads.service.create_lead`, `kht.sales.orders.service.filtered`): the same
@@ -26,6 +27,10 @@ Migrations of a plugin use `UtcDateTime` for times and `depends_on = CORE_REVISI
 from kht.auth.permissions import require
 from kht.auth.scope import on_team, owned_by_visible
 from kht.context import Ctx, RequestCtx
+from kht.customers.hierarchy import below as customers_below
+from kht.customers.hierarchy import customer_group_column
+from kht.customers.hierarchy import group_of as customer_group_of
+from kht.customers.hierarchy import tree as customer_tree
 from kht.db.base import (
     Base,
     BusinessRecord,
@@ -165,6 +170,10 @@ __all__ = [
     "admin_menu",
     "changes_of",
     "create_record",
+    "customer_group_column",
+    "customer_group_of",
+    "customer_tree",
+    "customers_below",
     "delete_record",
     "get_record",
     "hookimpl",

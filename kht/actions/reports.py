@@ -12,6 +12,9 @@ DONE = "status:eq:done"
 
 REPORTS = [
     actions("actions.by_type", "行动类型", "Actions by type", "type", chart="pie"),
+    actions(
+        "actions.by_group", "各集团客户行动量", "Actions per group company", "customer_group_id"
+    ),
     actions("actions.by_owner", "各销售行动量", "Actions per rep", "owner_id"),
     actions(
         "actions.by_department", "各部门行动量", "Actions per department", "owner_id:department"

@@ -16,6 +16,7 @@ from kht.actions.schemas import ActionCreate, ActionUpdate, CalendarEvent, Timel
 from kht.auth.models import User
 from kht.auth.scope import owned_by_visible
 from kht.context import Ctx
+from kht.customers.hierarchy import customer_group_column
 from kht.customers.models import Customer
 from kht.db.custom_fields import Choice
 from kht.errors import NotAuthenticated, NotFound, ValidationError
@@ -39,6 +40,8 @@ SPEC = RecordKind(
     label_zh="行动",
     label_en="Actions",
     open_filter=lambda: Action.status == "planned",
+    # Activity rolls up to the customer's group company (kht.customers.hierarchy).
+    more_columns=lambda ctx: [customer_group_column(Action.customer_id)],
     # The team of the record an action is logged on sees the action.
     team_parents=(("*", "record_id"),),
     # The fields give actions list columns and a scoped list query: what reports group by.

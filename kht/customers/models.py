@@ -54,6 +54,12 @@ class Customer(BusinessRecord, ExtensibleMixin, Base):
     stage_changed_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
     last_contact_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
     claimed_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    # The customer hierarchy (kht.customers.hierarchy): the parent company (group ->
+    # subsidiary -> branch) and the group at the top, kept by the service so reports can
+    # roll up with a plain GROUP BY; both NULL for a customer outside any hierarchy. No
+    # foreign key (SQLite cannot add one to a big table in place): the service checks it.
+    parent_id: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None, index=True)
+    group_id: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None, index=True)
 
 
 class CustomerGroup(IdMixin, Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import RecordAction, RecordKind
+from kht.plugin_types import Panel, Problem, RecordAction, RecordKind
 
 
 @hookimpl
@@ -42,6 +42,64 @@ def kht_record_actions(ctx: Any, kind: str, record: Any) -> list[RecordAction] |
             0, RecordAction(key="edit", label_zh="编辑", label_en="Edit", url=f"{base}/edit")
         )
     return buttons
+
+
+@hookimpl
+def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> list[Problem] | None:
+    """A customer's parent: in scope, no cycle, not too deep (on every write path)."""
+    if kind != "customer" or changes.get("parent_id") is None:
+        return None
+    from kht.customers.hierarchy import check_parent
+    from kht.errors import ValidationError
+
+    try:
+        check_parent(ctx, record.id if record is not None else None, changes["parent_id"])
+    except ValidationError as exc:
+        return [Problem(field=exc.field or "parent_id", message=exc.message)]
+    return None
+
+
+@hookimpl
+def kht_on_event(ctx: Any, event: Any) -> None:
+    """Keep the group of a customer and everything below it when its parent changes."""
+    from kht.events import RecordCreated, RecordUpdated
+
+    if getattr(event, "kind", None) != "customer":
+        return
+    if isinstance(event, RecordCreated) and event.values.get("parent_id") is not None:
+        old = None
+    elif isinstance(event, RecordUpdated) and "parent_id" in event.changes:
+        old = event.changes["parent_id"][0]
+    else:
+        return
+    from kht.customers.hierarchy import regroup
+    from kht.customers.models import Customer
+
+    customer = ctx.session.get(Customer, event.record_id)
+    if customer is not None:
+        regroup(ctx, customer, old)
+
+
+@hookimpl
+def kht_record_panels(ctx: Any, kind: str, record: Any) -> list[Panel] | None:
+    """The group tree (parent line and companies below) on a customer's 360 page."""
+    if kind != "customer" or ctx.user is None:
+        return None
+    if record.parent_id is None and record.group_id is None:
+        return None
+    from kht.customers.hierarchy import tree
+
+    path, root = tree(ctx, record.id)
+    return [
+        Panel(
+            key="hierarchy",
+            title_zh="集团结构",
+            title_en="Group structure",
+            template="customers/hierarchy.html",
+            order=15,
+            context={"path": path, "root": root},
+        )
+    ]
 
 
 # (name, kind, phone, owner login): owners are kht.demo's accounts.

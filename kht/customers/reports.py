@@ -17,6 +17,7 @@ REPORTS = [
         "customers.by_category", "客户类别分布", "Customers by category", "category_id", chart="pie"
     ),
     customers("customers.by_stage", "客户阶段分布", "Customers by stage", "stage"),
+    customers("customers.by_group", "各集团客户数", "Customers per group company", "group_id"),
     customers("customers.by_source", "客户来源分布", "Customers by source", "source", chart="pie"),
     customers("customers.by_kind", "企业与个人客户", "Companies and people", "kind", chart="pie"),
     customers("customers.by_owner", "各负责人客户数", "Customers per owner", "owner_id"),

@@ -30,6 +30,8 @@ class CustomerCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     notes: Notes = ""
     source: Source = ""
     category_id: Id | None = None
+    # The parent company (group -> subsidiary -> branch); see kht.customers.hierarchy.
+    parent_id: Id | None = None
     ext: Ext = {}
 
 
@@ -52,6 +54,8 @@ class CustomerOut(RecordOut, kw_only=True):
     notes: str
     source: str
     category_id: int | None
+    parent_id: int | None
+    group_id: int | None
     stage: str
     last_contact_at: datetime | None
     owner_id: int | None

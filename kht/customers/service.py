@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 
 from kht import record_service as records
 from kht.context import Ctx
-from kht.customers import groups
+from kht.customers import groups, hierarchy
 from kht.customers.groups import group_column
 from kht.customers.models import Customer
 from kht.customers.schemas import CustomerBulkRequest, CustomerCreate, CustomerOut, CustomerUpdate
@@ -25,7 +25,16 @@ KINDS = ("company", "person")
 
 
 def _group_column(ctx: Ctx) -> list[Column]:
-    return [group_column(Customer)]
+    """The static-group filter, the "this group and below" filter, and the group (the top
+    of a customer's hierarchy, or the customer itself) that reports roll up by."""
+    top = Column(
+        key="group_id",
+        label_zh="所属集团",
+        label_en="Group",
+        type="ref",
+        expr=func.coalesce(Customer.group_id, Customer.id),
+    )
+    return [group_column(Customer), hierarchy.group_tree_column(), top]
 
 
 def clean(values: dict) -> dict:
@@ -78,6 +87,7 @@ FIELDS = (
     builtin("source", "text", "来源", "Source"),
     builtin("stage", "text", "生命周期阶段", "Stage"),
     builtin("category_id", "number", "客户类别", "Category"),
+    builtin("parent_id", "number", "上级公司", "Parent company"),
     *common("owner_id"),
     builtin("claimed_at", "date", "领取时间", "Claimed"),
     builtin("stage_changed_at", "date", "阶段变更时间", "Stage changed"),

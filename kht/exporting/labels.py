@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from kht.context import Ctx
 from kht.lists.engine import Column
@@ -87,9 +88,12 @@ def _ref_names(language: str) -> dict[str, Callable[[Any], Any]]:
     from kht.sales.quotes.models import Quote
 
     zh = language.startswith("zh")
+    other = aliased(Customer)
     return {
         **{key: _named(User, User.name) for key in USER_COLUMNS},
         "customer_id": _named(Customer, Customer.name),
+        # A customer's parent: an alias, not correlated to the customer's own row.
+        "parent_id": _named(other, other.name),
         "contact_id": _named(Contact, Contact.name),
         "category_id": _named(CustomerCategory, CustomerCategory.name),
         "product_line_id": _named(BusinessLine, BusinessLine.name),
@@ -131,10 +135,37 @@ def expression(ctx: Ctx, kind: str, column: Column, raw: bool) -> Any:
     return column.expr
 
 
+# Computed references to a customer (its group, kht.customers.hierarchy): named after the
+# query, since PostgreSQL cannot name a computed GROUP BY key inside the same statement.
+NAMED_AFTER = frozenset({"group_id", "customer_group_id"})
+
+
+def _customer_names(ctx: Ctx) -> Callable[[Any], Any]:
+    """A customer id -> its name, if the reader can see that customer (else `#id`)."""
+    from kht import record_service as records
+    from kht.customers.models import Customer
+    from kht.customers.service import SPEC
+
+    names: dict[Any, str] = {}
+
+    def show(value: Any) -> Any:
+        if value is None:
+            return ""
+        if value not in names:
+            query = records.visible(ctx, SPEC).where(Customer.id == value)
+            name = ctx.session.scalar(query.with_only_columns(Customer.name))
+            names[value] = name if name is not None else f"#{value}"
+        return names[value]
+
+    return show
+
+
 def shower(ctx: Ctx, kind: str, column: Column, raw: bool) -> Callable[[Any], Any] | None:
     """How a value is turned into text after the query (None: as it is)."""
     if raw:
         return None
+    if column.type == "ref" and column.key in NAMED_AFTER:
+        return _customer_names(ctx)
     gettext = translations(ctx.language).gettext
     if column.type == "boolean":
         yes, no = gettext("Yes"), gettext("No")

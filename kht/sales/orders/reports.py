@@ -34,6 +34,14 @@ AVERAGE = ReportMeasure(
 
 REPORTS = [
     orders(
+        "orders.revenue_by_group",
+        "各集团客户销售额",
+        "Revenue per group company",
+        "customer_group_id",
+        filters=(VALID,),
+        measures=(COUNT, REVENUE),
+    ),
+    orders(
         "orders.revenue_month",
         "每月销售额",
         "Revenue per month",

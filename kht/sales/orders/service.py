@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, select
 from kht import record_service as records
 from kht.auth.permissions import require
 from kht.context import Ctx
+from kht.customers.hierarchy import customer_group_column
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import OrderPlaced, RecordUpdated
 from kht.fields import builtin
@@ -60,6 +61,8 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         col("owner_id", "负责人", "Owner", "ref", o.owner_id, True),
         col("quote_id", "报价", "Quote", "ref", o.quote_id),
         col("opportunity_id", "销售机会", "Opportunity", "ref", o.opportunity_id),
+        # Revenue rolls up to the customer's group company.
+        customer_group_column(o.customer_id),
     ]
     return with_common_columns(ctx, o, KIND, built_in)
 
