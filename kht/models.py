@@ -9,6 +9,7 @@ from kht.contacts.models import Contact
 from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
 from kht.db.custom_fields import CustomField
 from kht.files.models import Attachment
+from kht.instance_key import InstanceKey
 from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.knowledge.models import Article, ArticleCategory, ArticleVersion
 from kht.leads.models import Lead
@@ -50,6 +51,7 @@ __all__ = [
     "ArticleCategory",
     "ArticleVersion",
     "MeetingInvitation",
+    "InstanceKey",
     "SmsGateway",
     "SmsMessage",
     "SmsOptOut",

@@ -1,8 +1,8 @@
 """Knowledge base (kht.knowledge): categories, articles, published versions; meeting
 invitations (kht.actions.invitations) and the iCalendar part of outgoing mail.
 
-Revision ID: 0020_core
-Revises: 0019_core
+Revision ID: 0021_core
+Revises: 0020_core
 Create Date: 2026-12-07
 """
 
@@ -12,8 +12,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from kht.db.base import UtcDateTime
 
-revision = "0020_core"
-down_revision = "0019_core"
+revision = "0021_core"
+down_revision = "0020_core"
 branch_labels = None
 depends_on = None
 
