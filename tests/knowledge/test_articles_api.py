@@ -93,3 +93,28 @@ def test_a_reader_cannot_write(library):
     with library.client("reader") as reader:
         answer = reader.post("/api/v1/knowledge", json={"title": "x"})
     assert answer.status_code == 403
+
+
+def test_articles_take_core_tags_and_attachments(library):
+    article = library.article(title="安装手册", status="published")
+    with library.client("editor") as editor:
+        tagged = editor.post(
+            "/api/v1/knowledge/bulk",
+            json={"action": "tag", "ids": [article["id"]], "add_tags": ["安装", "FAQ"]},
+        )
+        assert tagged.status_code == 201, tagged.text
+        seen = editor.get(f"/api/v1/knowledge/{article['id']}").json()
+        by_tag = editor.get("/api/v1/knowledge", params={"f": "tag:eq:FAQ"}).json()
+        uploaded = editor.post(
+            "/api/v1/files",
+            data={"kind": "article", "record_id": str(article["id"])},
+            files={"file": ("手册.pdf", b"%PDF-1.4 test", "application/pdf")},
+        )
+    assert sorted(seen["tags"]) == ["FAQ", "安装"]
+    assert [a["id"] for a in by_tag["items"]] == [article["id"]]
+    assert uploaded.status_code == 201, uploaded.text
+    with library.client("reader") as reader:
+        files = reader.get(
+            "/api/v1/files", params={"kind": "article", "record_id": article["id"]}
+        ).json()
+    assert [f["filename"] for f in files["items"]] == ["手册.pdf"]
