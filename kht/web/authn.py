@@ -3,8 +3,9 @@
 API requests authenticate with `Authorization: Bearer <token>` only (no cookies, so no
 CSRF exposure); UI requests with the server-side session cookie. Both resolve to a
 `Principal` in `scope["user"]`. Everything needs authentication except the login pages,
-`/healthz`, static files, the OpenAPI document, the language switch and public web forms
-(`/forms/`, protected by signed tokens instead).
+`/healthz`, static files, the OpenAPI document, the language switch, public web forms
+(`/forms/`, protected by signed tokens instead) and the public knowledge base (`/kb`, which
+shows published public articles only).
 """
 
 from __future__ import annotations
