@@ -48,14 +48,11 @@ from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
-<<<<<<< HEAD
     "TeamMember",
-=======
     "Article",
     "ArticleCategory",
     "ArticleVersion",
     "MeetingInvitation",
->>>>>>> main
     "InstanceKey",
     "SmsGateway",
     "SmsMessage",
