@@ -7,6 +7,7 @@ from kht.automation.models import Rule as AutomationRule
 from kht.automation.models import Run as AutomationRun
 from kht.contacts.models import Contact
 from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
+from kht.dashboards.models import Dashboard
 from kht.db.custom_fields import CustomField
 from kht.files.models import Attachment
 from kht.jobs.models import ImportMapping, Job, JobInput
@@ -45,6 +46,7 @@ from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "Dashboard",
     "SmsGateway",
     "SmsMessage",
     "SmsOptOut",

@@ -61,6 +61,7 @@ CORE_PLUGINS = (
     "kht.sales.quotas.plugin",
     "kht.sales.analysis.plugin",
     "kht.reports.plugin",
+    "kht.dashboards.plugin",
     "kht.value.plugin",
     "kht.admin.plugin",
     "kht.automation.plugin",
