@@ -541,9 +541,7 @@ def dashboard_route(engine: Engine, scopes: Scopes) -> Any:
 
     def owned(table: Any) -> Any:
         owner = table.c.owner_id
-        return table.c.deleted_at.is_(None) & (
-            owner.in_(scopes.owners["mgr"]) | owner.is_(None)
-        )
+        return table.c.deleted_at.is_(None) & (owner.in_(scopes.owners["mgr"]) | owner.is_(None))
 
     def utc(day: date) -> datetime:
         return datetime(day.year, day.month, day.day, tzinfo=UTC)

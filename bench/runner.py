@@ -421,10 +421,10 @@ ROLE_DASHBOARD = [
 def set_role_dashboard(runtime: Any) -> None:
     """Make ROLE_DASHBOARD the sales managers' default, as an administrator would."""
     from kht.dashboards import service
-    from kht.dashboards.schemas import DashboardIn, WidgetIn
+    from kht.dashboards.schemas import DashboardIn, Widget
     from kht.testing import acting_as
 
-    widgets = [WidgetIn(**widget) for widget in ROLE_DASHBOARD]
+    widgets = [Widget(**widget) for widget in ROLE_DASHBOARD]
     with acting_as(runtime, "admin") as ctx:
         service.set_role_default(ctx, "sales_manager", DashboardIn(widgets=widgets))
 

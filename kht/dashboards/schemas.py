@@ -10,14 +10,13 @@ import msgspec
 from kht.reports.schemas import ReportResult
 
 
-class WidgetIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """One widget as a client sends it. `type`: `report` (a report's chart or table, `view`),
-    `kpi` (a report's first measure this period against the previous one: `period` week,
-    month, quarter or year; `date_field` the report kind's date that places a record in a
-    period, default the report's date dimension or `created_at`) or `list` (`key`:
-    overdue_actions, biggest_deals, quotes_waiting). `w`: grid columns of 12 (3, 4, 6, 8,
-    12); `h`: height in rows (1-3). `id` keeps a widget's identity across saves (new
-    widgets get one)."""
+class Widget(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One widget. `type`: `report` (a report's chart or table, `view`), `kpi` (a report's
+    first measure this period against the previous one: `period` week, month, quarter or
+    year; `date_field` the report kind's date that places a record in a period, default the
+    report's date dimension or `created_at`) or `list` (`key`: overdue_actions,
+    biggest_deals, quotes_waiting). `w`: grid columns of 12 (3, 4, 6, 8, 12); `h`: height in
+    rows (1-3). `id` keeps a widget's identity across saves (a new widget gets one)."""
 
     type: str
     key: str
@@ -30,24 +29,10 @@ class WidgetIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     id: str = ""
 
 
-class Widget(msgspec.Struct, kw_only=True):
-    """A stored, checked widget (see WidgetIn)."""
-
-    id: str
-    type: str
-    key: str
-    w: int = 6
-    h: int = 1
-    view: str = "chart"
-    period: str = "month"
-    date_field: str = ""
-    title: str = ""
-
-
 class DashboardIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A whole layout, in display order; `version` as read (a stale one is a 409)."""
 
-    widgets: list[WidgetIn]
+    widgets: list[Widget]
     version: int | None = None
 
 

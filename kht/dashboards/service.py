@@ -22,7 +22,7 @@ from kht.context import Ctx
 from kht.dashboards import defaults, lists
 from kht.dashboards.kpi import KPI_PERIODS, date_field, kpi
 from kht.dashboards.models import Dashboard
-from kht.dashboards.schemas import DashboardIn, DashboardOut, Widget, WidgetData, WidgetIn
+from kht.dashboards.schemas import DashboardIn, DashboardOut, Widget, WidgetData
 from kht.errors import Conflict, KhtError, NotAuthenticated, NotFound, ValidationError
 from kht.reports import service as reports
 from kht.web.i18n import translations
@@ -45,7 +45,7 @@ def _choice(value: Any, allowed: tuple[Any, ...], index: int, name: str) -> None
         raise ValidationError(f"{name} must be one of {shown}, not {value!r}", _field(index, name))
 
 
-def _check_report(ctx: Ctx, widget: WidgetIn, index: int) -> None:
+def _check_report(ctx: Ctx, widget: Widget, index: int) -> None:
     try:
         item = reports.report_def(ctx, widget.key)
     except (NotFound, KhtError) as exc:
@@ -65,7 +65,7 @@ def _check_report(ctx: Ctx, widget: WidgetIn, index: int) -> None:
             raise ValidationError(exc.message, _field(index, "date_field")) from None
 
 
-def checked(ctx: Ctx, given: list[WidgetIn]) -> list[Widget]:
+def checked(ctx: Ctx, given: list[Widget]) -> list[Widget]:
     """`given` widgets checked for `ctx`'s user: known types, reports they may open, list
     keys, sizes; each keeps its id (a new widget gets one). A 422 names the field, e.g.
     `widgets[2].w`."""
@@ -86,7 +86,7 @@ def checked(ctx: Ctx, given: list[WidgetIn]) -> list[Widget]:
             raise ValidationError("a title has at most 100 characters", _field(index, "title"))
         wid = widget.id if _ID.match(widget.id) and widget.id not in seen else _new_id()
         seen.add(wid)
-        out.append(Widget(**{**msgspec.structs.asdict(widget), "id": wid}))
+        out.append(msgspec.structs.replace(widget, id=wid))
     return out
 
 
@@ -200,8 +200,7 @@ def ship_standard_defaults(ctx: Ctx) -> list[str]:
         exists = ctx.session.scalar(select(Role.id).where(Role.key == role_key))
         if exists is None or _of_role(ctx, role_key) is not None:
             continue
-        given = [msgspec.convert(row, WidgetIn) for row in rows]
-        set_role_default(ctx, role_key, DashboardIn(widgets=given))
+        set_role_default(ctx, role_key, DashboardIn(widgets=_stored(rows)))
         done.append(role_key)
     return done
 

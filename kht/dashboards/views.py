@@ -16,7 +16,7 @@ from kht.auth.models import Role
 from kht.context import Ctx, RequestCtx
 from kht.dashboards import lists, service
 from kht.dashboards.kpi import KPI_PERIODS
-from kht.dashboards.schemas import DashboardIn, Widget, WidgetIn
+from kht.dashboards.schemas import DashboardIn, Widget
 from kht.errors import KhtError, NotFound, ValidationError
 from kht.reports import service as reports
 from kht.reports.views import chart_data
@@ -67,8 +67,7 @@ def _text(data: dict[str, Any], key: str) -> str:
 
 
 def _saved(ctx: RequestCtx, widgets: list[Widget]) -> None:
-    given = [msgspec.convert(msgspec.structs.asdict(w), WidgetIn) for w in widgets]
-    service.save_mine(ctx, DashboardIn(widgets=given))
+    service.save_mine(ctx, DashboardIn(widgets=widgets))
 
 
 def _find(widgets: list[Widget], widget_id: str) -> int:
@@ -157,8 +156,7 @@ def reset(ctx: RequestCtx) -> Redirect:
 def publish(ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]) -> Redirect:
     """An administrator makes the dashboard they see the default of a role."""
     widgets = service.mine(ctx).widgets
-    given = [msgspec.convert(msgspec.structs.asdict(w), WidgetIn) for w in widgets]
-    service.set_role_default(ctx, _text(data, "role"), DashboardIn(widgets=given))
+    service.set_role_default(ctx, _text(data, "role"), DashboardIn(widgets=widgets))
     return Redirect("/", status_code=303)
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from kht import record_service as records
 from kht.customers.service import SPEC
 from kht.dashboards import service
-from kht.dashboards.schemas import DashboardIn, WidgetIn
+from kht.dashboards.schemas import DashboardIn, Widget
 from kht.testing import TEST_PASSWORD, acting_as, add_user
 from tests.browser.conftest import drag, log_in_as
 
@@ -20,9 +20,9 @@ def _arranged(live_runtime) -> list[str]:
     add_user(live_runtime, "rep", "sales_rep", department="Sales")
     with acting_as(live_runtime, "rep") as ctx:
         widgets = [
-            WidgetIn(type="list", key="overdue_actions", w=6),
-            WidgetIn(type="kpi", key="customers.growth_month", w=6),
-            WidgetIn(type="report", key="customers.by_source", w=12),
+            Widget(type="list", key="overdue_actions", w=6),
+            Widget(type="kpi", key="customers.growth_month", w=6),
+            Widget(type="report", key="customers.by_source", w=12),
         ]
         records.create_record(ctx, SPEC, {"name": "杭州电子", "source": "web"})
         return [w.id for w in service.save_mine(ctx, DashboardIn(widgets=widgets)).widgets]

@@ -37,7 +37,7 @@ def test_a_second_demo_run_keeps_what_the_administrator_changed(runtime):
         service.set_role_default(
             ctx,
             "sales_rep",
-            service.DashboardIn(widgets=[service.WidgetIn(type="list", key="overdue_actions")]),
+            service.DashboardIn(widgets=[service.Widget(type="list", key="overdue_actions")]),
         )
     load_demo(runtime, size=30)
     with acting_as(runtime, "qian.rep") as ctx:
