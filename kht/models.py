@@ -10,6 +10,7 @@ from kht.customers.models import Customer, CustomerCategory, CustomerGroup, cust
 from kht.dashboards.models import Dashboard
 from kht.db.custom_fields import CustomField
 from kht.files.models import Attachment
+from kht.instance_key import InstanceKey
 from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
@@ -47,6 +48,7 @@ from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscrip
 
 __all__ = [
     "Dashboard",
+    "InstanceKey",
     "SmsGateway",
     "SmsMessage",
     "SmsOptOut",
