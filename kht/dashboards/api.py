@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, delete, get, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, Parameter
 
 from kht.context import RequestCtx
 from kht.dashboards import service
 from kht.dashboards.schemas import DashboardIn, DashboardOut, WidgetData
+
+# A role's key (kht.auth.models.Role.key): documented, so bad ones are refused before a lookup.
+RoleKey = Annotated[str, Parameter(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
 class DashboardController(Controller):
@@ -38,13 +43,13 @@ class DashboardController(Controller):
         return service.reset_mine(ctx)
 
     @get("/roles/{role:str}", sync_to_thread=True)
-    def get_role(self, ctx: RequestCtx, role: FromPath[str]) -> DashboardOut:
+    def get_role(self, ctx: RequestCtx, role: FromPath[RoleKey]) -> DashboardOut:
         """A role's default layout (administrators)."""
         return service.role_default(ctx, role)
 
     @put("/roles/{role:str}", sync_to_thread=True)
     def put_role(
-        self, ctx: RequestCtx, role: FromPath[str], data: JSONBody[DashboardIn]
+        self, ctx: RequestCtx, role: FromPath[RoleKey], data: JSONBody[DashboardIn]
     ) -> DashboardOut:
         """Set a role's default layout (administrators); users of the role without their own
         layout see it at once."""

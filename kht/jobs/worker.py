@@ -125,6 +125,13 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
 
         tick(runtime or _runtime(settings))
 
+    @huey.periodic_task(crontab(minute="*/5"), name="kht.deliver_reports")
+    def deliver_reports() -> None:
+        """Every five minutes: the scheduled reports and dashboards that are due."""
+        from kht.delivery.run import run_due
+
+        run_due(runtime or _runtime(settings))
+
     @huey.periodic_task(crontab(hour="2", minute="30"), name="kht.reclaim_pool")
     def reclaim_pool() -> None:
         """Every night: customers nobody followed up go back to the shared pool."""
