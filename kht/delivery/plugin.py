@@ -1,4 +1,4 @@
-"""The delivery module's hook implementations: its API."""
+"""The delivery module's hook implementations: its API and the home page's mail form."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from kht.hookspecs import hookimpl
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    from kht.delivery.api import ROUTES
+    from kht.delivery.api import ROUTES as API
+    from kht.delivery.views import ROUTES
 
-    return ROUTES
+    return [*API, *ROUTES]

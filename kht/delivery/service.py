@@ -22,6 +22,7 @@ from kht.web.i18n import N_, translations
 # frequency -> the period a delivery covers (kht.clock periods)
 FREQUENCIES = {"daily": "day", "weekly": "week", "monthly": "month"}
 DASHBOARD = N_("My dashboard")
+FREQUENCY_LABELS = {"daily": N_("Daily"), "weekly": N_("Weekly"), "monthly": N_("Monthly")}
 
 
 def _me(ctx: Ctx) -> int:
@@ -119,4 +120,4 @@ def unsubscribe(ctx: Ctx, subscription_id: int) -> None:
     ctx.session.flush()
 
 
-__all__ = ["FREQUENCIES", "subscribe", "subscriptions", "title", "unsubscribe"]
+__all__ = ["FREQUENCIES", "FREQUENCY_LABELS", "subscribe", "subscriptions", "title", "unsubscribe"]

@@ -25,9 +25,11 @@ def home(request: Request, ctx: RequestCtx) -> Template:
     deals closing this month, recent customers."""
     from kht.actions.service import record_url
     from kht.dashboards.views import home_context
+    from kht.delivery.service import FREQUENCY_LABELS, subscriptions
 
     plugins = [ctx.plugins.info(name) for name in ctx.plugins.enabled]
     board = home_context(ctx) if ctx.user is not None else {}
+    mails = subscriptions(ctx) if ctx.user is not None else []
     return render(
         request,
         ctx,
@@ -36,6 +38,8 @@ def home(request: Request, ctx: RequestCtx) -> Template:
         day=my_day(ctx),
         record_url=record_url,
         board=board,
+        subscriptions=mails,
+        frequency_labels=FREQUENCY_LABELS,
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from kht.delivery.run import run_due
+from kht.testing import csrf_token
 from tests.actions.test_reminders import set_emails, with_mail
 from tests.team import build_team
 
@@ -208,3 +209,23 @@ def test_the_worker_delivers_reports_every_five_minutes(team):
     finally:
         forget_queues()
     assert "kht.deliver_reports" in names
+
+
+def test_the_home_page_mails_me_my_dashboard_and_stops_it(team):
+    with team.browser("rep1") as client:
+        headers = {"x-csrftoken": csrf_token(client)}
+        made = client.post("/subscriptions", data={"frequency": "weekly"}, headers=headers)
+        assert made.status_code in (200, 303)
+        page = client.get("/").text
+        (mine,) = team.client("rep1").get("/api/v1/subscriptions").json()
+        assert (mine["report_key"], mine["frequency"], mine["user_id"]) == (
+            "",
+            "weekly",
+            team.users["rep1"],
+        )
+        assert f'data-subscription="{mine["id"]}"' in page and "我的仪表盘 · 每周" in page
+        bad = client.post("/subscriptions", data={"frequency": "hourly"}, headers=headers)
+        assert bad.status_code == 422
+        client.post(f"/subscriptions/{mine['id']}/end", headers=headers)
+        assert 'data-subscription="' not in client.get("/").text
+    assert team.client("rep1").get("/api/v1/subscriptions").json() == []
