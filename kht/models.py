@@ -1,6 +1,6 @@
 """Every core table, imported together so foreign keys between domains resolve."""
 
-from kht.actions.models import Action, Notification
+from kht.actions.models import Action, MeetingInvitation, Notification
 from kht.audit.models import AuditEntry
 from kht.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
 from kht.automation.models import Rule as AutomationRule
@@ -13,6 +13,7 @@ from kht.delivery.models import Delivery, Subscription
 from kht.files.models import Attachment
 from kht.instance_key import InstanceKey
 from kht.jobs.models import ImportMapping, Job, JobInput
+from kht.knowledge.models import Article, ArticleCategory, ArticleVersion
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
@@ -52,6 +53,10 @@ __all__ = [
     "Delivery",
     "Subscription",
     "Dashboard",
+    "Article",
+    "ArticleCategory",
+    "ArticleVersion",
+    "MeetingInvitation",
     "InstanceKey",
     "SmsGateway",
     "SmsMessage",

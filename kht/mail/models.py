@@ -52,6 +52,8 @@ class OutgoingMail(IdMixin, Base):
     cc_addresses: Mapped[str] = mapped_column(Text, default="")
     in_reply_to: Mapped[str] = mapped_column(String(500), default="")
     refs: Mapped[str] = mapped_column(Text, default="")
+    # An iCalendar invitation (METHOD REQUEST or CANCEL) sent along as text/calendar.
+    calendar: Mapped[str] = mapped_column(Text, default="")
     # An HTML version of `body` (sent as multipart/alternative); empty: plain text only.
     html_body: Mapped[str] = mapped_column(Text, default="")
 
