@@ -200,15 +200,11 @@ def test_subscriptions_are_listed_and_ended_by_their_people(team):
 
 
 def test_the_worker_delivers_reports_every_five_minutes(team):
-    from kht.jobs.worker import forget_queues, queue_for
+    from kht.jobs.periodic import registered
 
-    forget_queues()
-    try:
-        huey, _ = queue_for(team.runtime.settings, team.runtime)
-        names = {task.__name__ for task in huey._registry._periodic_tasks}
-    finally:
-        forget_queues()
-    assert "kht.deliver_reports" in names
+    with team.ctx(None) as ctx:
+        task = registered(ctx.hook)["kht.deliver_reports"]
+    assert task.cron == "*/5 * * * *"
 
 
 def test_the_home_page_mails_me_my_dashboard_and_stops_it(team):

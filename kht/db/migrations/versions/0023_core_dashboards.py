@@ -1,7 +1,7 @@
 """Dashboards (kht.dashboards): users' own widget layouts and the role defaults.
 
-Revision ID: 0022_core
-Revises: 0021_core
+Revision ID: 0023_core
+Revises: 0022_core
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0022_core"
-down_revision = "0021_core"
+revision = "0023_core"
+down_revision = "0022_core"
 branch_labels = None
 depends_on = None
 
