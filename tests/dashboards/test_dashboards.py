@@ -236,3 +236,30 @@ def test_home_page_is_the_dashboard_and_its_edits_persist(team):
     assert [w["id"] for w in again["widgets"]] == order
     assert next(w for w in again["widgets"] if w["id"] == first)["w"] == 12
     assert f'data-id="{first}" data-type' in page.text and "col-lg-12" in page.text
+
+
+def test_an_administrator_publishes_their_dashboard_as_a_roles_default(team):
+    widgets = [{"type": "list", "key": "quotes_waiting", "w": 12}]
+    assert (
+        team.client("admin").put("/api/v1/dashboards/mine", json={"widgets": widgets}).status_code
+        == 200
+    )
+    with team.browser("admin") as client:
+        page = client.get("/").text
+        assert 'id="dashboard-publish"' in page
+        published = client.post(
+            "/dashboard/publish",
+            data={"role": "sales_rep"},
+            headers={"x-csrftoken": csrf_token(client)},
+        )
+        assert published.status_code in (200, 303)
+    mine = team.client("rep2").get("/api/v1/dashboards/mine").json()
+    assert mine["source"] == "role" and [w["key"] for w in mine["widgets"]] == ["quotes_waiting"]
+    with team.browser("rep2") as client:
+        assert 'id="dashboard-publish"' not in client.get("/").text
+        refused = client.post(
+            "/dashboard/publish",
+            data={"role": "sales_rep"},
+            headers={"x-csrftoken": csrf_token(client)},
+        )
+        assert refused.status_code == 403
