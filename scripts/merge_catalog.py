@@ -63,7 +63,12 @@ def main(base_path: str, ours_path: str, theirs_path: str) -> int:
     header = Path(ours_path).read_text("utf-8").startswith(("#", 'msgid ""'))
     out = io.BytesIO()
     write_po(
-        out, merged, omit_header=not header, sort_output=True, no_location=True, ignore_obsolete=True
+        out,
+        merged,
+        omit_header=not header,
+        sort_output=True,
+        no_location=True,
+        ignore_obsolete=True,
     )
     Path(ours_path).write_bytes(out.getvalue())
     return 0

@@ -22,7 +22,9 @@ def test_neighbouring_additions_removals_and_translations_merge_entry_by_entry(t
     ours = tmp_path / "ours.po"
     theirs = tmp_path / "theirs.po"
     base.write_text(entries(("Apple", "苹果"), ("Old", "旧"), ("Pear", "")), "utf-8")
-    ours.write_text(entries(("Apple", "苹果"), ("Banana", "香蕉"), ("Old", "旧"), ("Pear", "")), "utf-8")
+    ours.write_text(
+        entries(("Apple", "苹果"), ("Banana", "香蕉"), ("Old", "旧"), ("Pear", "")), "utf-8"
+    )
     theirs.write_text(entries(("Apple", "苹果"), ("Cherry", ""), ("Pear", "梨")), "utf-8")
 
     done = subprocess.run([sys.executable, SCRIPT, base, ours, theirs], check=False)
