@@ -42,6 +42,7 @@ class PluginInfo(msgspec.Struct, frozen=True, kw_only=True):
 MENU_SECTIONS: dict[str, tuple[str, str]] = {
     "customers": ("客户", "Customers"),
     "sales": ("销售", "Sales"),
+    "service": ("服务", "Service"),
     "analysis": ("分析", "Analysis"),
     "admin": ("管理", "Admin"),
 }
