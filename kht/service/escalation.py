@@ -106,7 +106,8 @@ class NoParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     pass
 
 
-def _notify_lead(ctx: Ctx, spec: RecordKind, ticket: Any, params: Any, run: Any) -> str:
+def _notify_lead(ctx: Ctx, spec: RecordKind, record: Any, params: Any, run: Any) -> str:
+    ticket = record
     from kht.actions.models import Notification
     from kht.automation.builtin import record_page
 
@@ -124,7 +125,8 @@ def _notify_lead(ctx: Ctx, spec: RecordKind, ticket: Any, params: Any, run: Any)
     return f"team lead {queue.lead_id} notified"
 
 
-def _raise_priority(ctx: Ctx, spec: RecordKind, ticket: Any, params: Any, run: Any) -> str:
+def _raise_priority(ctx: Ctx, spec: RecordKind, record: Any, params: Any, run: Any) -> str:
+    ticket = record
     from kht import record_service as records
     from kht.service import sla
 
@@ -137,7 +139,8 @@ def _raise_priority(ctx: Ctx, spec: RecordKind, ticket: Any, params: Any, run: A
     return f"priority {higher}"
 
 
-def _reassign(ctx: Ctx, spec: RecordKind, ticket: Any, params: Any, run: Any) -> str:
+def _reassign(ctx: Ctx, spec: RecordKind, record: Any, params: Any, run: Any) -> str:
+    ticket = record
     from kht import record_service as records
 
     others = [m for m in queues.members(ctx, ticket.queue_id or 0) if m != ticket.owner_id]

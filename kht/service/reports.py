@@ -10,6 +10,9 @@ for the customer left out), and whether each deadline was met.
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
+
+from sqlalchemy import case
 
 from kht.context import Ctx
 from kht.lists.engine import Column
@@ -18,6 +21,11 @@ from kht.service.models import Ticket
 
 tickets = partial(report, "ticket", "service")
 OPEN = "status:in:new,assigned,in_progress,waiting"
+
+
+def _one_or_zero(flag: Any) -> Any:
+    # 1 met, 0 missed, NULL not measured (no policy, or not there yet): countable both ways.
+    return case((flag.is_(True), 1), (flag.is_(False), 0), else_=None)
 
 
 def report_columns(ctx: Ctx) -> list[Column]:
@@ -39,17 +47,17 @@ def report_columns(ctx: Ctx) -> list[Column]:
         ),
         Column(
             key="response_met",
-            label_zh="首次响应达标",
-            label_en="First response on time",
-            type="boolean",
-            expr=Ticket.response_met,
+            label_zh="首次响应达标（1 达标 / 0 超时）",
+            label_en="First response on time (1 yes / 0 no)",
+            type="number",
+            expr=_one_or_zero(Ticket.response_met),
         ),
         Column(
             key="resolution_met",
-            label_zh="解决达标",
-            label_en="Resolved on time",
-            type="boolean",
-            expr=Ticket.resolution_met,
+            label_zh="解决达标（1 达标 / 0 超时）",
+            label_en="Resolved on time (1 yes / 0 no)",
+            type="number",
+            expr=_one_or_zero(Ticket.resolution_met),
         ),
     ]
 
@@ -66,7 +74,7 @@ def _attainment(prefix: str, zh: str, en: str) -> tuple[ReportMeasure, ...]:
             key=f"{prefix}_on_time",
             label_zh=f"{zh}达标数",
             label_en=f"{en} on time",
-            filters=(f"{prefix}_met:eq:true",),
+            filters=(f"{prefix}_met:eq:1",),
         ),
         ReportMeasure(
             key=f"{prefix}_rate",

@@ -32,7 +32,7 @@ def new_nonce() -> str:
 def link(ctx: Ctx, ticket: Ticket) -> str:
     """The survey's address for `ticket` (its current nonce)."""
     token = _signature(ctx.settings.secret_key, ticket.id, ticket.survey_nonce)
-    return f"{ctx.settings.public_url.rstrip('/')}/survey/{ticket.id}/{token}"
+    return f"{ctx.settings.public_url.rstrip('/')}/forms/survey/{ticket.id}/{token}"
 
 
 def open_survey(ctx: Ctx, ticket_id: int, token: str) -> Ticket:

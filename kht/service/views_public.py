@@ -1,5 +1,6 @@
-"""Pages without a login: the public service form (`/forms/ticket`) and the satisfaction
-survey behind its signed link (`/survey/{ticket}/{token}`)."""
+"""Pages without a login (public like every `/forms/` page): the service request form
+(`/forms/ticket`) and the satisfaction survey behind its signed link
+(`/forms/survey/{ticket}/{token}`)."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def _survey_page(request: Request, ctx: RequestCtx, **values: Any) -> Template:
     return render(request, ctx, "service/survey.html", status_code=status, **values)
 
 
-@get("/survey/{ticket_id:int}/{token:str}", sync_to_thread=True, include_in_schema=False)
+@get("/forms/survey/{ticket_id:int}/{token:str}", sync_to_thread=True, include_in_schema=False)
 def survey_page(
     request: Request, ctx: RequestCtx, ticket_id: FromPath[int], token: FromPath[str]
 ) -> Template:
@@ -80,7 +81,7 @@ def survey_page(
     return _survey_page(request, ctx, state="ask", ticket=ticket, token=token, error="")
 
 
-@post("/survey/{ticket_id:int}/{token:str}", sync_to_thread=True, include_in_schema=False)
+@post("/forms/survey/{ticket_id:int}/{token:str}", sync_to_thread=True, include_in_schema=False)
 def answer_survey(
     request: Request,
     ctx: RequestCtx,

@@ -102,7 +102,9 @@ def test_round_robin_hands_tickets_out_in_turn_and_a_rep_sees_only_their_queues(
     # svc3 works Software only: Hardware's tickets are not there for them.
     svc3 = desk.client("svc3")
     assert svc3.get("/api/v1/tickets/1").status_code == 404
-    assert svc3.patch("/api/v1/tickets/1", json={"version": 1, "priority": "low"}).status_code == 404
+    assert (
+        svc3.patch("/api/v1/tickets/1", json={"version": 1, "priority": "low"}).status_code == 404
+    )
     assert [t["id"] for t in svc3.get("/api/v1/tickets").json()["items"]] == [software["id"]]
     # svc2 sees the whole Hardware queue (svc1's tickets too), not Software's.
     listed = desk.client("svc2").get("/api/v1/tickets?sort=id").json()["items"]
@@ -142,5 +144,8 @@ def test_replies_and_notes_make_the_timeline(desk):
     assert svc1.post(f"{url}/replies", json={"body": "已安排上门"}).status_code == 201
     assert svc1.post(f"{url}/replies", json={"body": ""}).json()["field"] == "body"
     entries = svc1.get(f"{url}/entries").json()
-    assert [(e["kind"], e["body"]) for e in entries] == [("note", "先查保修"), ("reply", "已安排上门")]
+    assert [(e["kind"], e["body"]) for e in entries] == [
+        ("note", "先查保修"),
+        ("reply", "已安排上门"),
+    ]
     assert desk.get(ticket["id"])["status"] == "in_progress"
