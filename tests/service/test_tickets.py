@@ -94,9 +94,10 @@ def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(desk):
 
 def test_round_robin_hands_tickets_out_in_turn_and_a_rep_sees_only_their_queues(desk):
     u, q = desk.users, desk.queues
-    owners = [desk.ticket(queue_id=q["Hardware"])["owner_id"] for _ in range(3)]
-    assert owners == [u["svc1"], u["svc2"], u["svc1"]]
-    assert desk.get(1)["status"] == "assigned"
+    made = [desk.ticket(queue_id=q["Hardware"]) for _ in range(3)]
+    ids = [t["id"] for t in made]
+    assert [t["owner_id"] for t in made] == [u["svc1"], u["svc2"], u["svc1"]]
+    assert desk.get(ids[0])["status"] == "assigned"
     software = desk.ticket(queue_id=q["Software"])  # manual: waits to be taken
     assert software["owner_id"] is None and software["status"] == "new"
     # svc3 works Software only: Hardware's tickets are not there for them.
@@ -108,7 +109,7 @@ def test_round_robin_hands_tickets_out_in_turn_and_a_rep_sees_only_their_queues(
     assert [t["id"] for t in svc3.get("/api/v1/tickets").json()["items"]] == [software["id"]]
     # svc2 sees the whole Hardware queue (svc1's tickets too), not Software's.
     listed = desk.client("svc2").get("/api/v1/tickets?sort=id").json()["items"]
-    assert [t["id"] for t in listed] == [1, 2, 3]
+    assert [t["id"] for t in listed] == ids
     assert desk.client("svc2").get(f"/api/v1/tickets/{software['id']}").status_code == 404
     # svc3 takes the Software ticket; a second take by someone else is refused.
     taken = svc3.post(f"/api/v1/tickets/{software['id']}/take", json={})
