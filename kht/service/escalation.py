@@ -19,7 +19,7 @@ from sqlalchemy import and_
 
 from kht.context import Ctx
 from kht.plugin_types import AutomationAction, AutomationTrigger, RecordKind
-from kht.service import queues
+from kht.service import queues, tickets
 from kht.service.models import PRIORITIES, Queue, Ticket
 from kht.service.sla import settings_of
 from kht.web.i18n import N_
@@ -127,7 +127,6 @@ def _notify_lead(ctx: Ctx, spec: RecordKind, record: Any, params: Any, run: Any)
 
 def _raise_priority(ctx: Ctx, spec: RecordKind, record: Any, params: Any, run: Any) -> str:
     ticket = record
-    from kht import record_service as records
     from kht.service import sla
 
     at = PRIORITIES.index(ticket.priority) if ticket.priority in PRIORITIES else 1
@@ -135,13 +134,12 @@ def _raise_priority(ctx: Ctx, spec: RecordKind, record: Any, params: Any, run: A
     if higher == ticket.priority:
         return "priority unchanged"
     changes = {"priority": higher, **sla.schedule(ctx, ticket, priority=higher)}
-    records.update_record(ctx, spec, ticket, None, changes)
+    tickets.save(ctx, ticket, None, changes)
     return f"priority {higher}"
 
 
 def _reassign(ctx: Ctx, spec: RecordKind, record: Any, params: Any, run: Any) -> str:
     ticket = record
-    from kht import record_service as records
 
     others = [m for m in queues.members(ctx, ticket.queue_id or 0) if m != ticket.owner_id]
     owner = queues.least_open(ctx, others)
@@ -150,7 +148,7 @@ def _reassign(ctx: Ctx, spec: RecordKind, record: Any, params: Any, run: Any) ->
     changes: dict[str, Any] = {"owner_id": owner}
     if ticket.status == "new":
         changes["status"] = "assigned"
-    records.update_record(ctx, spec, ticket, None, changes, operation="assign")
+    tickets.save(ctx, ticket, None, changes, "assign")
     return f"owner {owner}"
 
 

@@ -34,6 +34,14 @@ def kht_on_event(ctx: Any, event: Any) -> None:
 
 
 @hookimpl
+def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> Any:
+    """A ticket's flow, clocks and survey change only through its own steps."""
+    from kht.service.tickets import guard
+
+    return guard(ctx, kind, record, changes)
+
+
+@hookimpl
 def kht_register_automation() -> list[Any]:
     from kht.service.escalation import ACTIONS, TRIGGERS
 

@@ -15,7 +15,7 @@ from kht import record_service as records
 from kht.context import Ctx
 from kht.emails import clean_email
 from kht.errors import Conflict, ValidationError
-from kht.plugin_types import RecordKind
+from kht.plugin_types import Problem, RecordKind
 from kht.service import mailing, queues, sla, survey
 from kht.service.models import Ticket, TicketEntry
 from kht.service.schemas import TicketCreate
@@ -33,6 +33,62 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "resolved": frozenset({"closed", "in_progress"}),
     "closed": frozenset({"in_progress"}),
 }
+
+
+# Columns only the ticket's rules move (the flow, the SLA clocks, the survey, the number):
+# a generic writer (bulk "set a field") is refused them; see `guard` and `save`.
+FLOW_FIELDS = frozenset(
+    {
+        "status",
+        "priority",
+        "number",
+        "sla_policy_id",
+        "response_due_at",
+        "resolution_due_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "paused_at",
+        "paused_seconds",
+        "response_seconds",
+        "resolution_seconds",
+        "response_met",
+        "resolution_met",
+        "satisfaction",
+        "satisfaction_comment",
+        "satisfaction_at",
+        "survey_nonce",
+        "mail_thread_id",
+    }
+)
+_WRITING = "kht.service.ticket_write"
+
+
+def save(
+    ctx: Ctx,
+    ticket: Ticket,
+    version: int | None,
+    changes: dict[str, Any],
+    operation: str | None = "edit",
+) -> Ticket:
+    """Write `changes` through the record service as the ticket's own rules (the guard lets
+    the flow's columns through)."""
+    ctx.extra[_WRITING] = ticket.id
+    try:
+        return records.update_record(ctx, SPEC, ticket, version, changes, operation=operation)
+    finally:
+        ctx.extra.pop(_WRITING, None)
+
+
+def guard(ctx: Ctx, kind: str, record: Any, changes: dict[str, Any]) -> list[Problem] | None:
+    """`kht_validate`: a change to a ticket's flow columns must come through its rules."""
+    if kind != KIND or record is None or ctx.extra.get(_WRITING) == record.id:
+        return None
+    locked = sorted(set(changes) & FLOW_FIELDS)
+    return [
+        Problem(field=name, message=f"change a ticket's {name} through its own steps")
+        for name in locked
+    ] or None
 
 
 def clean(values: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +118,7 @@ def _after_create(ctx: Ctx, ticket: Ticket, operation: str | None) -> Ticket:
         member = queues.pick(ctx, ticket.queue_id)
         if member is not None:
             changes = {"owner_id": member, "status": "assigned"}
-            records.update_record(ctx, SPEC, ticket, None, changes, operation=operation)
+            save(ctx, ticket, None, changes, operation)
     mailing.acknowledge(ctx, ticket)
     return ticket
 
@@ -97,7 +153,7 @@ def get_ticket(ctx: Ctx, ticket_id: int) -> Ticket:
 
 def system_update(ctx: Ctx, ticket: Ticket, changes: dict[str, Any]) -> Ticket:
     """A change nobody logged in made (mail intake, a survey answer), audited as the system."""
-    return records.update_record(ctx, SPEC, ticket, None, changes, operation=None)
+    return save(ctx, ticket, None, changes, None)
 
 
 def check_transition(ticket: Ticket, to: str) -> None:
@@ -140,7 +196,7 @@ def move(
     resolving mails the satisfaction survey."""
     ticket = get_ticket(ctx, ticket_id)
     changes = moved(ctx, ticket, to, resolution)
-    records.update_record(ctx, SPEC, ticket, version, changes)
+    save(ctx, ticket, version, changes)
     _survey_after(ctx, ticket, changes)
     return ticket
 
@@ -157,7 +213,7 @@ def update_ticket(ctx: Ctx, ticket_id: int, data: Any) -> Ticket:
         changes.update(moved(ctx, ticket, to, changes.get("resolution", "")))
     if changes.get("priority", ticket.priority) != ticket.priority:
         changes.update(sla.schedule(ctx, ticket, priority=changes["priority"]))
-    records.update_record(ctx, SPEC, ticket, data.version, changes)
+    save(ctx, ticket, data.version, changes)
     _survey_after(ctx, ticket, changes)
     return ticket
 
@@ -189,7 +245,7 @@ def assign(
         changes["status"] = "assigned"
     if owner_id is None and ticket.status == "assigned":
         changes["status"] = "new"
-    return records.update_record(ctx, SPEC, ticket, version, changes, operation="edit")
+    return save(ctx, ticket, version, changes)
 
 
 def take(ctx: Ctx, ticket_id: int, version: int | None = None) -> Ticket:
@@ -240,7 +296,7 @@ def add_reply(ctx: Ctx, ticket_id: int, body: str, *, wait: bool = False) -> Tic
     )
     if target != ticket.status:
         changes.update(moved(ctx, ticket, target))
-    records.update_record(ctx, SPEC, ticket, None, changes)
+    save(ctx, ticket, None, changes)
     entry = _entry(ctx, ticket, "reply", body)
     mailing.reply(ctx, ticket, body)
     return entry

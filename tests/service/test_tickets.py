@@ -150,3 +150,17 @@ def test_replies_and_notes_make_the_timeline(desk):
         ("reply", "已安排上门"),
     ]
     assert desk.get(ticket["id"])["status"] == "in_progress"
+
+
+def test_bulk_edits_may_not_skip_the_flow_or_touch_the_clocks(desk):
+    ticket = desk.ticket()
+    admin = desk.client("admin")
+    for field, value in (("status", "closed"), ("response_due_at", "2030-01-01")):
+        body = {"action": "set", "ids": [ticket["id"]], "field": field, "value": value}
+        refused = admin.post("/api/v1/tickets/bulk", json=body)
+        assert refused.status_code == 422, (field, refused.text)
+    shown = desk.get(ticket["id"])
+    assert shown["status"] == "new" and shown["response_due_at"] == ticket["response_due_at"]
+    body = {"action": "set", "ids": [ticket["id"]], "field": "category", "value": "保修"}
+    assert admin.post("/api/v1/tickets/bulk", json=body).status_code == 201
+    assert desk.get(ticket["id"])["category"] == "保修"
