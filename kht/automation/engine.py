@@ -33,7 +33,6 @@ import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 from sqlalchemy import Select, event, or_, select, update
@@ -42,10 +41,11 @@ from sqlalchemy.orm import Session
 from kht import turns
 from kht.automation.models import DONE, FAILED, PENDING, SKIPPED, Rule, Run
 from kht.automation.registry import params_of, registry
+from kht.clock import company_zone
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.outbox import once_after_commit
-from kht.errors import KhtError, NotFound, ValidationError
+from kht.errors import ActionFailed, KhtError, NotFound, ValidationError
 from kht.events import Event
 from kht.lists.engine import Filter, apply_filters, parse_filter
 from kht.plugin_types import RecordKind
@@ -62,14 +62,6 @@ _RULES = "kht_automation_rules"
 _QUEUED = "kht_automation_queued"
 _WATCHED = "kht_automation_watched"
 _NEW = "kht_automation_new_runs"  # the runs a transaction queued, carried out after its commit
-
-
-def company_zone(settings: Settings) -> ZoneInfo:
-    """The company's time zone (KHT_COMPANY_TIME_ZONE; Asia/Shanghai when unknown)."""
-    try:
-        return ZoneInfo(settings.company_time_zone or "Asia/Shanghai")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
 
 
 # ------------------------------------------------------------------------------ conditions
@@ -109,7 +101,7 @@ def filtered(ctx: Ctx, spec: RecordKind, query: Select[Any], filters: list[Filte
             query = query.where(_department_condition(ctx, spec, item.value))
         else:
             plain.append(item)
-    return apply_filters(query, spec.columns(ctx), plain)
+    return apply_filters(query, spec.columns(ctx), plain, zone=ctx.zone)
 
 
 def _scoped(ctx: Ctx, spec: RecordKind) -> Select[Any]:
@@ -308,11 +300,6 @@ def _due_ids(engine: Any, now: datetime) -> list[int]:
 
 class RunError(KhtError):
     """A run that cannot go on (its author left, its rule changed shape)."""
-
-
-class ActionFailed(KhtError):
-    """Raised by an action that trying again cannot help (a record without an email
-    address): the run ends `failed` at once with this message (worded for the reader)."""
 
 
 def execute(

@@ -1,8 +1,8 @@
 """Service: tickets and their conversation, queues and members, SLA policies, company days
 and the service settings (issue #19).
 
-Revision ID: 0021_core
-Revises: 0020_core
+Revision ID: 0025_core
+Revises: 0024_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from kht.db.base import JSONType, UtcDateTime
 
-revision = "0021_core"
-down_revision = "0020_core"
+revision = "0025_core"
+down_revision = "0024_core"
 branch_labels = None
 depends_on = None
 
