@@ -80,11 +80,17 @@ def owned_by_visible(
     module: str,
     *,
     owner_index: bool = True,
+    team_clause: Any = None,
     shared: Shared = (),
     access: Access = "read",
 ) -> ColumnElement:
     """A WHERE clause: the record's owner lies in `user`'s scope on `module` (or the pool),
-    or `user` is on the team of the record or a parent named in `shared` (see `on_team`).
+    or `user` is on the record team of the record or a parent named in `shared` (see
+    `on_team`).
+
+    The `team` scope gives the user's own records and, for a model that says who works on a
+    record (`team_clause(user_id) -> clause`, e.g. a ticket's queue members), those of the
+    user's teams; the pool is not included (a team's unassigned records are its queue).
 
     With `owner_index` (lists, counts) a team's owners are matched so that PostgreSQL can
     probe the owner index (`in_subquery`). Without it (full-text search, where the text
@@ -99,10 +105,12 @@ def owned_by_visible(
         return false()
     if scope == "all":
         return true()
+    shared_with = [on_team(user.id, shared, access=access, index=owner_index)] if shared else []
+    if scope == "team":
+        team = team_clause(user.id) if team_clause is not None else false()
+        return or_(owner_column == user.id, team, *shared_with)
     owners = _owners_in_scope(user, scope)
-    mine = or_(owner_column == user.id, owner_column.is_(None))
-    if shared:
-        mine = or_(mine, on_team(user.id, shared, access=access, index=owner_index))
+    mine = or_(owner_column == user.id, owner_column.is_(None), *shared_with)
     if owners is None:
         return mine
     team = in_subquery(owner_column, owners) if owner_index else owner_column.in_(owners)
@@ -141,8 +149,12 @@ def restrict(
     access: Access = "read",
 ) -> Select[T]:
     """`query` limited to records of `model` whose owner is in `user`'s scope on `module`,
-    or whose team (or a parent's, `shared`) has `user` on it."""
-    return query.where(owned_by_visible(user, model.owner_id, module, shared=shared, access=access))
+    or whose record team (or a parent's, `shared`) has `user` on it."""
+    team = getattr(model, "team_clause", None)
+    clause = owned_by_visible(
+        user, model.owner_id, module, team_clause=team, shared=shared, access=access
+    )
+    return query.where(clause)
 
 
 def owner_in_scope(user: Principal | None, owner_column: Any, module: str) -> ColumnElement:
