@@ -10,13 +10,12 @@ from litestar.response import Redirect
 
 from kht.contacts.ui import text
 from kht.context import RequestCtx
-from kht.errors import ValidationError
 from kht.teams import service
 from kht.web.i18n import N_
 
 BASE = "/record-teams/{kind:str}/{record_id:int}"
 # Service messages the error page shows, so the catalog translates them.
-MESSAGES = (N_("access must be read or edit"), N_("choose a user"))
+MESSAGES = (N_("access must be read or edit"),)
 
 
 def _back(data: dict[str, Any]) -> str:
@@ -28,11 +27,12 @@ def _back(data: dict[str, Any]) -> str:
 def add_from_panel(
     ctx: RequestCtx, kind: FromPath[str], record_id: FromPath[int], data: URLEncodedBody[dict]
 ) -> Redirect:
-    user_id = text(data, "user_id")
-    if not user_id.isdigit():
-        raise ValidationError("choose a user", "user_id")
+    # No user chosen is 0, which the service refuses (422 user_id) after checking the
+    # record: out of scope stays a 404 whatever the form holds.
+    chosen = text(data, "user_id")
+    user_id = int(chosen) if chosen.isdigit() else 0
     role, access = text(data, "role"), text(data, "access") or "read"
-    service.add_member(ctx, kind, record_id, int(user_id), role=role, access=access)
+    service.add_member(ctx, kind, record_id, user_id, role=role, access=access)
     return Redirect(_back(data), status_code=303)
 
 
