@@ -69,10 +69,12 @@ def kht_register_fields(kind: str) -> Any:
 
 @hookspec
 def kht_register_processes() -> Any:
-    """Contribute default processes (stages, probabilities, gates).
+    """Contribute default processes (stages, probabilities, gates, approvals).
 
-    Returns: a list of `ProcessDef` (kht.plugin_types) for opportunities (later also leads,
-    campaigns, projects, tickets), or None. Called: when the schema is ready (see
+    Returns: a list of `ProcessDef` (kht.plugin_types), each for one record kind (`kind`:
+    opportunity, campaign, or a kind a plugin declares whose model has `process_id` and
+    `stage_id`, such as a pack's project), or None; the first `is_default` one per kind
+    becomes that kind's default. Called: when the schema is ready (see
     `kht_on_schema_ready`); a process is seeded once by key, then administrators own it.
     """
 

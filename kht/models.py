@@ -32,6 +32,7 @@ from kht.org.models import (
     user_business_lines,
 )
 from kht.plugins import PluginState
+from kht.processes.models import ProcessApproval
 from kht.products.models import PriceList, PriceListItem, Product
 from kht.reports.models import ReportFavourite
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
@@ -58,6 +59,7 @@ __all__ = [
     "Quote",
     "Quota",
     "ProcessStage",
+    "ProcessApproval",
     "Process",
     "PaymentPlan",
     "Payment",

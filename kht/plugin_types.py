@@ -300,7 +300,8 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class StageDef(msgspec.Struct, frozen=True, kw_only=True):
-    """A stage of a contributed process. `outcome` is open, won or lost; leaving the stage
+    """A stage of a contributed process. `outcome` is open, won, lost (opportunities) or
+    closed (other kinds); leaving the stage
     needs every action type in `required_actions` logged on the record and every field in
     `required_fields` filled (built-in names like `amount`, or `<namespace>.<field>`)."""
 
@@ -311,6 +312,8 @@ class StageDef(msgspec.Struct, frozen=True, kw_only=True):
     outcome: str = "open"
     required_actions: tuple[str, ...] = ()
     required_fields: tuple[str, ...] = ()
+    # A role key: leaving the stage needs a user with that role to approve ("" = none).
+    approval_role: str = ""
 
 
 class ProcessDef(msgspec.Struct, frozen=True, kw_only=True):
