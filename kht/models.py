@@ -24,6 +24,7 @@ from kht.mail.models import (
     MailTemplate,
     OutgoingMail,
 )
+from kht.marketing.models import Campaign, CampaignAttribution, CampaignCost, CampaignMember
 from kht.org.models import (
     Branch,
     BusinessLine,
@@ -60,6 +61,10 @@ __all__ = [
     "Quota",
     "ProcessStage",
     "ProcessApproval",
+    "Campaign",
+    "CampaignAttribution",
+    "CampaignCost",
+    "CampaignMember",
     "Process",
     "PaymentPlan",
     "Payment",

@@ -75,6 +75,8 @@ class WebLead(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     phone: Phone = ""
     email: Email = ""
     message: Notes = ""
+    # The code of the campaign whose page links to the form (`/forms/lead?campaign=CODE`).
+    campaign: Annotated[str, msgspec.Meta(max_length=40)] = ""
 
 
 class LeadOut(RecordOut, kw_only=True):

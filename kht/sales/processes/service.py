@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, insert, select
+from sqlalchemy import bindparam, case, delete, exists, insert, select
 
 from kht.auth.permissions import require
 from kht.context import Ctx
@@ -168,7 +168,9 @@ def list_processes(
     query = (
         select(Process)
         .where(Process.kind.in_(kinds))
-        .order_by(Process.kind, Process.is_default.desc(), Process.id)
+        # Opportunities' processes first (as before processes had kinds), then by kind.
+        .order_by(case((Process.kind == KIND, 0), else_=1), Process.kind)
+        .order_by(Process.is_default.desc(), Process.id)
     )
     if active_only:
         query = query.where(Process.active)

@@ -1,0 +1,48 @@
+"""The marketing module's hook implementations: the campaign kind, its process, routes, and
+the attribution of new opportunities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kht.hookspecs import hookimpl
+from kht.plugin_types import ProcessDef, RecordKind
+
+
+@hookimpl
+def kht_register_record_kinds() -> list[RecordKind]:
+    from kht.marketing.views import SPEC  # the service's, with its pages
+
+    return [SPEC]
+
+
+@hookimpl
+def kht_register_processes() -> list[ProcessDef]:
+    from kht.marketing.service import CAMPAIGN_PROCESS
+
+    return [CAMPAIGN_PROCESS]
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    from kht.marketing import api, views
+
+    return [*api.ROUTES, *views.ROUTES]
+
+
+@hookimpl
+def kht_on_event(ctx: Any, event: Any) -> None:
+    """A new opportunity is attributed to the campaigns that touched its customer."""
+    from kht.events import RecordCreated
+
+    if isinstance(event, RecordCreated) and event.kind == "lead":
+        from kht.marketing.attribution import lead_from_form
+
+        lead_from_form(ctx, event.record_id)
+    if isinstance(event, RecordCreated) and event.kind == "opportunity":
+        from kht.marketing.attribution import attribute
+        from kht.sales.opportunities.models import Opportunity
+
+        opportunity = ctx.session.get(Opportunity, event.record_id)
+        if opportunity is not None:
+            attribute(ctx, opportunity)
