@@ -24,6 +24,14 @@ def kht_register_processes() -> list[ProcessDef]:
 
 
 @hookimpl
+def kht_register_reports() -> list[Any]:
+    """This module's reports (kht.marketing.reports)."""
+    from kht.marketing.reports import REPORTS
+
+    return REPORTS
+
+
+@hookimpl
 def kht_register_routes() -> list[Any]:
     from kht.marketing import api, views
 

@@ -238,6 +238,12 @@ def to_out(ctx: Ctx, campaign: Campaign, tags: list[str] | None = None) -> Campa
     )
 
 
+def _more_columns(ctx: Ctx) -> list[Any]:
+    from kht.marketing.columns import more_columns
+
+    return more_columns(ctx)
+
+
 FIELDS = (
     builtin("name", "text", "名称", "Name", required=True),
     builtin("code", "text", "活动代码", "Campaign code"),
@@ -273,4 +279,5 @@ SPEC = RecordKind(
     update_schema=CampaignUpdate,
     out_schema=CampaignOut,
     to_out=to_out,
+    more_columns=_more_columns,
 )

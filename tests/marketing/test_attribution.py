@@ -99,3 +99,36 @@ def test_first_and_last_touch_revenue_each_add_up_to_the_won_amounts(team):
     # Spring: (1,000 − 500) / 500 = 1, a 100 % return.
     assert Decimal(spring_r["roi"]) == Decimal("1.0000")
     assert spring_r["opportunities"] == 1 and expo_r["opportunities"] == 1
+
+
+def test_the_library_reports_effect_and_roi_per_channel(team):
+    spring = create(team, name="春季邮件", channel="email")
+    create(team, name="空活动", channel="sms")
+    client = team.client("mkt")
+    responded = {"kind": "customer", "record_id": team.customers["rep1"], "status": "clicked"}
+    client.post(f"/api/v1/campaigns/{spring['id']}/members", json=responded)
+    responded = {"kind": "customer", "record_id": team.customers["rep2"], "status": "responded"}
+    client.post(f"/api/v1/campaigns/{spring['id']}/members", json=responded)
+    _won(team, "rep2", "3000.00")
+    client.post(
+        f"/api/v1/campaigns/{spring['id']}/costs",
+        json={"category": "media", "amount": "1200.00", "spent_on": "2026-03-01"},
+    )
+    listed = {item["key"] for item in client.get("/api/v1/reports").json()}
+    assert "marketing.effect_by_channel" in listed
+    answer = client.get("/api/v1/reports/marketing.effect_by_channel")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    keys = [m["key"] for m in body["measures"]]
+    email = next(row for row in body["rows"] if row["keys"][0] == "email")
+    values = dict(zip(keys, email["values"], strict=True))
+    assert Decimal(str(values["cost"])) == Decimal("1200.00")
+    assert Decimal(str(values["won_revenue"])) == Decimal("3000.00")
+    assert Decimal(values["reached"]) == 2 and Decimal(values["responded"]) == 1
+    # ROI: (3,000 − 1,200) / 1,200 = 1.5, shown as 150 %.
+    assert Decimal(str(values["roi"])) == Decimal("150")
+    # Reps have no campaigns: the report is closed to them.
+    assert team.client("rep1").get("/api/v1/reports/marketing.effect_by_channel").status_code in (
+        403,
+        404,
+    )
