@@ -63,6 +63,8 @@ def _check_scope_and_drill(ctx) -> int:
         if not _plain_count(item):
             continue
         spec = kinds[item.kind]
+        if not ctx.user.can(spec.module, "view"):
+            continue  # a reader without the kind's module (a rep and campaigns) cannot open it
         result = service.run_report(ctx, item.key)
         filters = [parse_filter(text) for text in result.filters]
         listed = count(ctx.session, spec.query(ctx, filters=filters))
