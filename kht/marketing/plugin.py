@@ -23,6 +23,15 @@ def kht_register_processes() -> list[ProcessDef]:
     return [CAMPAIGN_PROCESS]
 
 
+@hookimpl(trylast=True)
+def kht_demo_data(ctx: Any) -> None:
+    """Campaigns across channels with costs, members, leads and revenue (after the
+    customers, leads and opportunities; skipped when campaigns exist)."""
+    from kht.marketing.demo import load
+
+    load(ctx)
+
+
 @hookimpl
 def kht_register_reports() -> list[Any]:
     """This module's reports (kht.marketing.reports)."""
