@@ -65,6 +65,23 @@ def user_by_login_or_name(ctx: Ctx, text: str) -> int:
     return ids[0]
 
 
+def campaign_by_code(ctx: Ctx, text: str) -> int:
+    """A live campaign by its code, its name (any case) or its id."""
+    from kht.marketing.models import Campaign
+
+    text = text.strip()
+    live = Campaign.deleted_at.is_(None)
+    found = ctx.session.scalar(select(Campaign.id).where(Campaign.code == text, live))
+    if found is None:
+        by_name = select(Campaign.id).where(func.lower(Campaign.name) == text.lower(), live)
+        found = ctx.session.scalar(by_name.order_by(Campaign.id))
+    if found is None and text.isdigit():
+        found = ctx.session.scalar(select(Campaign.id).where(Campaign.id == int(text), live))
+    if found is None:
+        raise NotFound(f"no campaign with the code or name {text!r}")
+    return found
+
+
 def category_by_name(ctx: Ctx, text: str) -> int:
     """A customer category by its name (any case) or its id."""
     from kht.customers.models import CustomerCategory

@@ -132,3 +132,22 @@ def test_the_library_reports_effect_and_roi_per_channel(team):
         403,
         404,
     )
+
+
+def test_leads_imported_with_a_campaign_column_are_the_campaigns_leads(team):
+    from tests.importing.conftest import csv_bytes, run, upload
+
+    campaign = create(team, name="行业峰会", channel="event", code="SUMMIT")
+    rows = [
+        ["姓名", "公司", "营销活动"],
+        ["王建国", "同方", "SUMMIT"],
+        ["李四", "乙", ""],
+    ]
+    client = team.client("mkt")
+    import_id = upload(client, "峰会线索.csv", csv_bytes(rows), kind="lead").json()["id"]
+    job = run(client, import_id).json()
+    assert job["result"]["created"] == 2, job
+    results = client.get(f"/api/v1/campaigns/{campaign['id']}/results").json()
+    assert results["leads"] == 1
+    refused = client.post("/api/v1/leads", json={"name": "X", "campaign_id": 999999})
+    assert refused.status_code == 422 and refused.json()["field"] == "campaign_id"
