@@ -8,27 +8,30 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
-from litestar import Request, post
-from litestar.params import FromPath, URLEncodedBody
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
+from kht.auth.permissions import require
 from kht.contacts.ui import text
 from kht.context import Ctx, RequestCtx
 from kht.errors import KhtError, ValidationError
 from kht.lists.service import visible_views
 from kht.marketing import costs, members, service
+from kht.marketing.calendar import calendar_events
 from kht.marketing.models import Campaign
 from kht.marketing.results import results
 from kht.marketing.schemas import CostIn
 from kht.org.models import Department
-from kht.plugin_types import RecordPages
+from kht.plugin_types import RecordAction, RecordPages
 from kht.processes import approvals
 from kht.processes.api import decide
 from kht.recordpages.views import detail_page
 from kht.sales.processes import service as processes
 from kht.sales.processes.models import Process, ProcessStage
 from kht.web.i18n import N_
+from kht.web.pages import render
 
 COST_CATEGORIES = {
     "venue": N_("Venue"),
@@ -114,6 +117,11 @@ def _detail(ctx: Ctx, campaign: Any) -> dict[str, Any]:
 
 PAGES = RecordPages(
     badge="status",
+    list_actions=(
+        RecordAction(
+            key="calendar", label_zh="活动日历", label_en="Calendar", url="/campaigns/calendar"
+        ),
+    ),
     subtitle="code",
     form_fields=(
         "name",
@@ -231,4 +239,33 @@ def add_cost(
     return _done(campaign_id)
 
 
-ROUTES = [move_stage, approve, launch, add_cost]
+@get("/campaigns/calendar", sync_to_thread=True, include_in_schema=False)
+def calendar_page(request: Request, ctx: RequestCtx) -> Template:
+    """Campaigns over their periods (FullCalendar)."""
+    require(ctx.user, service.MODULE, "view")
+    wall_now = ctx.local().replace(tzinfo=None)
+    return render(request, ctx, "campaigns/calendar.html", now=wall_now.isoformat("T", "seconds"))
+
+
+def _day(raw: str, field: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip()[:10])
+    except ValueError:
+        raise ValidationError(f"{field} must be a date (YYYY-MM-DD)", field) from None
+
+
+@get("/campaigns/calendar/events", sync_to_thread=True, include_in_schema=False)
+def calendar_feed(
+    ctx: RequestCtx, start: FromQuery[str] = "", end: FromQuery[str] = ""
+) -> Response[Any]:
+    """The calendar's feed: campaigns in scope meeting [start, end) (FullCalendar's range)."""
+    require(ctx.user, service.MODULE, "view")
+    try:
+        events = calendar_events(ctx, _day(start, "start"), _day(end, "end"))
+    except KhtError as exc:
+        body = {"status": exc.status, "message": exc.message, "field": exc.field}
+        return Response(body, status_code=exc.status)
+    return Response(events)
+
+
+ROUTES = [calendar_page, calendar_feed, move_stage, approve, launch, add_cost]

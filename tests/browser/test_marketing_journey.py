@@ -130,3 +130,9 @@ def test_create_a_campaign_add_costs_launch_it_and_read_its_roi(live_server, liv
     assert page.inner_text("#money-roi") == "233.3%"
     unfold(page, "#campaign-funnel")
     assert page.inner_text("#funnel-responded").startswith("1")
+
+    # The campaign calendar shows it over its period.
+    page.goto(f"{live_server}/campaigns/calendar")
+    page.wait_for_selector("#calendar .fc-toolbar")
+    page.evaluate("window.khtCalendar.gotoDate('2026-03-10')")
+    page.locator("#calendar").get_by_text("新品邮件推广").first.wait_for()

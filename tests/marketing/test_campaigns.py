@@ -160,3 +160,23 @@ def test_launching_freezes_the_segment_into_members_once(team):
     )
     assert again.status_code == 409
     assert client.get(f"/api/v1/campaigns/{campaign['id']}/members").json()["total"] == 2
+
+
+def test_the_calendar_feed_lists_campaigns_in_scope_over_their_period(team):
+    create(team, name="三月展会", start_date="2026-03-10", end_date="2026-03-12")
+    create(team, name="五月活动", start_date="2026-05-01")
+    with team.browser("mkt") as browser:
+        march = browser.get(
+            "/campaigns/calendar/events", params={"start": "2026-03-01", "end": "2026-04-01"}
+        )
+        assert [(e["title"], e["start"], e["end"]) for e in march.json()] == [
+            ("三月展会", "2026-03-10", "2026-03-13")
+        ]
+        bad = browser.get("/campaigns/calendar/events", params={"start": "x", "end": "y"})
+        assert bad.status_code == 422 and bad.json()["field"] == "start"
+        assert browser.get("/campaigns/calendar").status_code == 200
+    with team.browser("rep1") as browser:
+        refused = browser.get(
+            "/campaigns/calendar/events", params={"start": "2026-03-01", "end": "2026-04-01"}
+        )
+        assert refused.status_code == 403
