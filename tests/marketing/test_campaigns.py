@@ -180,3 +180,19 @@ def test_the_calendar_feed_lists_campaigns_in_scope_over_their_period(team):
             "/campaigns/calendar/events", params={"start": "2026-03-01", "end": "2026-04-01"}
         )
         assert refused.status_code == 403
+
+
+def test_the_process_pages_show_and_edit_campaign_processes(team):
+    with team.browser("admin") as browser:
+        page = browser.get("/admin/processes")
+        assert page.status_code == 200
+        assert "营销活动流程" in page.text and "营销活动" in page.text
+        campaign = next(
+            p
+            for p in team.client("admin").get("/api/v1/processes").json()
+            if p["kind"] == "campaign"
+        )
+        edit = browser.get(f"/admin/processes/{campaign['id']}")
+        assert edit.status_code == 200
+        assert 'name="s-1-approval_role"' in edit.text
+        assert '<option value="administrator" selected>' in edit.text
