@@ -51,6 +51,8 @@ class OutgoingMail(IdMixin, Base):
     cc_addresses: Mapped[str] = mapped_column(Text, default="")
     in_reply_to: Mapped[str] = mapped_column(String(500), default="")
     refs: Mapped[str] = mapped_column(Text, default="")
+    # An iCalendar invitation (METHOD REQUEST or CANCEL) sent along as text/calendar.
+    calendar: Mapped[str] = mapped_column(Text, default="")
 
 
 class MailAccount(IdMixin, Base):

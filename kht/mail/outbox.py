@@ -65,13 +65,15 @@ def queue(
     message_id: str = "",
     in_reply_to: str = "",
     refs: str = "",
+    calendar: str = "",
 ) -> OutgoingMail | None:
     """Queue a plain-text message in the caller's transaction; it is sent after the commit.
 
     `to` and `cc` are comma-separated addresses. With `account_id` it goes out through that
     mail account's SMTP server (kht.mail.accounts), with `message_id` (also archived) and
     the thread headers; without one through KHT_SMTP_*, and without KHT_SMTP_HOST nothing is
-    queued (no server, no mail).
+    queued (no server, no mail). `calendar` is an iCalendar text (a meeting invitation, its
+    update or cancellation) sent along as a text/calendar part and as invite.ics.
     """
     if account_id is None and not ctx.settings.smtp_host:
         return None
@@ -86,6 +88,7 @@ def queue(
         message_id=message_id,
         in_reply_to=in_reply_to,
         refs=refs,
+        calendar=calendar,
         created_at=ctx.now(),
     )
     ctx.session.add(mail)
@@ -209,7 +212,26 @@ def _message(server: Server, mail: OutgoingMail) -> EmailMessage:
         message["References"] = mail.refs
     message["Date"] = formatdate(localtime=False)
     message.set_content(mail.body)
+    if mail.calendar:
+        _add_calendar(message, mail.calendar)
     return message
+
+
+def _add_calendar(message: EmailMessage, calendar: str) -> None:
+    """The invitation twice, as mail programs expect: a text/calendar alternative carrying
+    its METHOD (what Outlook and Apple Mail act on) and an invite.ics attachment."""
+    method = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in calendar.splitlines()
+            if line.startswith("METHOD:")
+        ),
+        "PUBLISH",
+    )
+    message.add_alternative(calendar, subtype="calendar", params={"method": method})
+    message.add_attachment(
+        calendar.encode(), maintype="application", subtype="ics", filename="invite.ics"
+    )
 
 
 def _connect(server: Server) -> smtplib.SMTP:
