@@ -18,7 +18,8 @@ def calendar_events(ctx: Ctx, start: date, end: date) -> list[dict[str, Any]]:
     start, end (exclusive, as FullCalendar wants), the campaign's page and its channel."""
     last = func.coalesce(Campaign.end_date, Campaign.start_date)
     query = (
-        completed(SPEC).query(ctx)
+        completed(SPEC)
+        .query(ctx)
         .where(Campaign.start_date.is_not(None), Campaign.start_date < end)
         .where(last >= start)
         .order_by(Campaign.start_date, Campaign.id)

@@ -28,6 +28,7 @@ from kht.plugin_types import RecordAction, RecordPages
 from kht.processes import approvals
 from kht.processes.api import decide
 from kht.recordpages.views import detail_page
+from kht.records import completed
 from kht.sales.processes import service as processes
 from kht.sales.processes.models import Process, ProcessStage
 from kht.web.i18n import N_
@@ -65,9 +66,9 @@ def _labels(ctx: Ctx) -> dict[str, dict[Any, str]]:
         .join(Process, Process.id == ProcessStage.process_id)
         .where(Process.kind == service.KIND)
     )
-    parents = ctx.session.execute(
-        select(Campaign.id, Campaign.name).where(Campaign.deleted_at.is_(None))
-    )
+    # Only campaigns the reader may see: a label must not reveal one out of scope.
+    in_scope = completed(service.SPEC).query(ctx).with_only_columns(Campaign.id, Campaign.name)
+    parents = ctx.session.execute(in_scope)
     teams = ctx.session.execute(select(Department.id, Department.name))
     return {
         "stage_id": {row.id: row.name_zh if zh else row.name_en for row in stages},
