@@ -93,9 +93,11 @@ class CampaignController(Controller):
         campaign_id: FromPath[int],
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
+        q: FromQuery[str] = "",
     ) -> MemberPage:
+        """The members (`q`: name or address contains), with the campaign's member count."""
         rows, total = members.members_of(
-            ctx, campaign_id, page=max(page, 1), page_size=min(max(page_size, 1), 500)
+            ctx, campaign_id, page=max(page, 1), page_size=min(max(page_size, 1), 500), q=q
         )
         return MemberPage(items=[_member(row) for row in rows], total=total)
 

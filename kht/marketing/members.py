@@ -150,11 +150,17 @@ def advance(ctx: Ctx, campaign_id: int, email: str, status: str) -> int:
 
 
 def members_of(
-    ctx: Ctx, campaign_id: int, *, page: int = 1, page_size: int = 50
+    ctx: Ctx, campaign_id: int, *, page: int = 1, page_size: int = 50, q: str = ""
 ) -> tuple[list[CampaignMember], int]:
-    """A page of a campaign's members (in the caller's scope of the campaign)."""
+    """A page of a campaign's members (in the caller's scope of the campaign), those whose
+    name or address contains `q` when given (the check-in desk's search)."""
     get_campaign(ctx, campaign_id)
     query = select(CampaignMember).where(CampaignMember.campaign_id == campaign_id)
+    if q.strip():
+        like = f"%{q.strip().lower()}%"
+        query = query.where(
+            func.lower(CampaignMember.name).like(like) | func.lower(CampaignMember.email).like(like)
+        )
     rows = ctx.session.scalars(
         query.order_by(CampaignMember.id).offset((page - 1) * page_size).limit(page_size)
     )

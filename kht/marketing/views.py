@@ -109,6 +109,7 @@ def _detail(ctx: Ctx, campaign: Any) -> dict[str, Any]:
         "may_approve": may_approve,
         "decisions": approvals.decisions_of(ctx, service.KIND, campaign.id)[:5],
         "costs": costs.costs_of(ctx, campaign.id),
+        "members": members.members_of(ctx, campaign.id, page_size=100)[0],
         "results": results(ctx, campaign.id),
         "categories": COST_CATEGORIES,
         "status_labels": MEMBER_STATUS_LABELS,
@@ -269,4 +270,21 @@ def calendar_feed(
     return Response(events)
 
 
-ROUTES = [calendar_page, calendar_feed, move_stage, approve, launch, add_cost]
+@post("/campaigns/{campaign_id:int}/members", sync_to_thread=True, include_in_schema=False)
+def set_member(
+    request: Request,
+    ctx: RequestCtx,
+    campaign_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    """Set a member's status by hand (check-in at an event, a call's answer)."""
+    record = text(data, "record_id")
+    try:
+        record_id = int(record) if record.isdigit() else 0
+        members.set_member(ctx, campaign_id, text(data, "kind"), record_id, text(data, "status"))
+    except KhtError as exc:
+        return _refused(request, ctx, campaign_id, exc)
+    return _done(campaign_id)
+
+
+ROUTES = [calendar_page, calendar_feed, move_stage, approve, launch, add_cost, set_member]

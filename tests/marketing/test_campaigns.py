@@ -196,3 +196,37 @@ def test_the_process_pages_show_and_edit_campaign_processes(team):
         assert edit.status_code == 200
         assert 'name="s-1-approval_role"' in edit.text
         assert '<option value="administrator" selected>' in edit.text
+
+
+def test_members_are_found_and_checked_in_by_hand_on_the_campaign_page(team):
+    from kht.testing import csrf_token
+
+    admin = team.client("admin")
+    view = admin.post(
+        "/api/v1/views",
+        json={"kind": "customer", "name": "全部", "segment": True, "shared": True},
+    ).json()
+    campaign = create(team, segment_view_id=view["id"])
+    client = team.client("mkt")
+    client.post(f"/api/v1/campaigns/{campaign['id']}/launch", json={"version": campaign["version"]})
+    found = client.get(f"/api/v1/campaigns/{campaign['id']}/members", params={"q": "acme"}).json()
+    assert [m["name"] for m in found["items"]] == ["Acme Trading"]
+    with team.browser("mkt") as browser:
+        page = browser.get(f"/campaigns/{campaign['id']}")
+        assert 'id="member-table"' in page.text and "Acme Trading" in page.text
+        form = {
+            "_csrf_token": csrf_token(browser),
+            "kind": "customer",
+            "record_id": str(team.customers["rep2"]),
+            "status": "attended",
+        }
+        saved = browser.post(
+            f"/campaigns/{campaign['id']}/members", data=form, follow_redirects=False
+        )
+        assert saved.status_code == 303
+        bad = browser.post(
+            f"/campaigns/{campaign['id']}/members", data={**form, "status": "nonsense"}
+        )
+        assert bad.status_code == 422
+    after = client.get(f"/api/v1/campaigns/{campaign['id']}/members", params={"q": "acme"}).json()
+    assert after["items"][0]["status"] == "attended"
