@@ -33,7 +33,6 @@ import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 from sqlalchemy import Select, event, or_, select, update
@@ -41,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from kht.automation.models import DONE, FAILED, PENDING, SKIPPED, Rule, Run
 from kht.automation.registry import params_of, registry
+from kht.clock import company_zone
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.outbox import once_after_commit
@@ -61,14 +61,6 @@ _RULES = "kht_automation_rules"
 _QUEUED = "kht_automation_queued"
 _WATCHED = "kht_automation_watched"
 _NEW = "kht_automation_new_runs"  # the runs a transaction queued, carried out after its commit
-
-
-def company_zone(settings: Settings) -> ZoneInfo:
-    """The company's time zone (KHT_COMPANY_TIME_ZONE; Asia/Shanghai when unknown)."""
-    try:
-        return ZoneInfo(settings.company_time_zone or "Asia/Shanghai")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
 
 
 # ------------------------------------------------------------------------------ conditions
