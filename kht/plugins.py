@@ -63,6 +63,8 @@ CORE_PLUGINS = (
     "kht.sales.analysis.plugin",
     "kht.marketing.plugin",
     "kht.reports.plugin",
+    "kht.dashboards.plugin",
+    "kht.delivery.plugin",
     "kht.value.plugin",
     "kht.admin.plugin",
     "kht.automation.plugin",

@@ -44,7 +44,7 @@ from kht.clock import company_zone
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.outbox import once_after_commit
-from kht.errors import KhtError, NotFound, ValidationError
+from kht.errors import ActionFailed, KhtError, NotFound, ValidationError
 from kht.events import Event
 from kht.lists.engine import Filter, apply_filters, parse_filter
 from kht.plugin_types import RecordKind
@@ -299,11 +299,6 @@ def _due_ids(engine: Any, now: datetime) -> list[int]:
 
 class RunError(KhtError):
     """A run that cannot go on (its author left, its rule changed shape)."""
-
-
-class ActionFailed(KhtError):
-    """Raised by an action that trying again cannot help (a record without an email
-    address): the run ends `failed` at once with this message (worded for the reader)."""
 
 
 def execute(

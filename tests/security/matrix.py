@@ -223,6 +223,12 @@ def _sms(v: Victims, c: TestClient) -> None:
     v.made("sms", c.post("/api/v1/sms/send", json={**send, "number": "13800138000"}))
 
 
+def _subscription(v: Victims, c: TestClient) -> None:
+    """rep1's daily mail of a report (kht.delivery)."""
+    body = {"report_key": "customers.by_stage", "frequency": "daily"}
+    v.made("subscription", c.post("/api/v1/subscriptions", json=body))
+
+
 def _people(v: Victims, c: TestClient) -> None:
     """rep1 themselves, their role and department: user administration's records."""
     with v.team.ctx(None) as ctx:
@@ -257,6 +263,7 @@ OTHERS: dict[str, str] = {
     "message_id": "mail",
     "attachment_id": "mail_attachment",
     "sms_id": "sms",
+    "subscription_id": "subscription",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
 }
@@ -287,6 +294,8 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "number": "a phone number (SMS opt-outs, SMS administrators only), not an id",
     "file_path": "static files",
     "path": "the OpenAPI document",
+    "role": "a role's key (its default dashboard, administrators only), not an id",
+    "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",
 }
 # What the matrix puts in the parameters that are words, not ids.
 WORDS = {
@@ -296,6 +305,8 @@ WORDS = {
     "name": "membership",
     "token": "not-the-callback-token",
     "number": "+8613800138000",
+    "role": "sales_rep",
+    "widget_id": "gone0",  # no such widget in anyone's layout: a 404 like a missing id
 }
 
 # Samples of the shared settings: the first row of each (seeded or made by `_shared`).
@@ -347,6 +358,7 @@ BUILDERS: tuple[Callable[[Victims, TestClient], None], ...] = (
     _quota,
     _mail,
     _sms,
+    _subscription,
     _people,
     _shared,
 )
