@@ -75,14 +75,17 @@ def create_lead(ctx: Ctx, data: LeadCreate, *, owner_id: Any = ...) -> Lead:
 
 
 def _campaign_known(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
-    """A lead's campaign must exist (a 422 naming `campaign_id` otherwise)."""
-    from kht.marketing.models import Campaign
+    """A lead's campaign must be one the user can see (a 422 naming `campaign_id`
+    otherwise, the same for a missing one and one out of scope)."""
+    from kht.errors import Forbidden, NotFound
+    from kht.marketing.service import get_campaign
 
     campaign_id = values.get("campaign_id")
     if campaign_id is not None:
-        campaign = ctx.session.get(Campaign, campaign_id)
-        if campaign is None or campaign.deleted_at is not None:
-            raise ValidationError(f"campaign {campaign_id} not found", "campaign_id")
+        try:
+            get_campaign(ctx, campaign_id)
+        except (NotFound, Forbidden):
+            raise ValidationError(f"campaign {campaign_id} not found", "campaign_id") from None
     return values
 
 

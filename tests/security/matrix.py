@@ -117,6 +117,15 @@ def _article(v: Victims, c: TestClient) -> None:
         v.made("article", admin.post("/api/v1/knowledge", json=body))
 
 
+def _campaign(v: Victims, c: TestClient) -> None:
+    # Reps have no campaigns module: an administrator plans it for rep1, with a cost line.
+    with v.api("admin") as admin:
+        body = {"name": _named("campaign"), "owner_id": v.team.users["rep1"]}
+        campaign = v.made("campaign", admin.post("/api/v1/campaigns", json=body))
+        cost = {"category": "venue", "amount": "1.00", "spent_on": "2026-01-01", "supplier": LEAK}
+        v.made("cost", admin.post(f"/api/v1/campaigns/{campaign}/costs", json=cost))
+
+
 def _price_list(v: Victims, c: TestClient) -> None:
     with v.api("admin") as admin:
         v.made("price_list", admin.post("/api/v1/price-lists", json={"name": f"{WORD} list"}))
@@ -144,6 +153,7 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "product": _product,
     "price_list": _price_list,
     "article": _article,
+    "campaign": _campaign,
     "membership_member": _member,
     "membership_transaction": lambda v, c: None,  # made with its member
 }
@@ -264,6 +274,7 @@ OTHERS: dict[str, str] = {
     "attachment_id": "mail_attachment",
     "sms_id": "sms",
     "subscription_id": "subscription",
+    "cost_id": "cost",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
 }
