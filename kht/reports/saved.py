@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
 from kht.auth.permissions import require
 from kht.context import Ctx
@@ -22,7 +22,7 @@ from kht.lists.engine import Column, parse_filter
 from kht.plugin_types import REPORT_CATEGORIES, REPORT_CHARTS, ReportDef
 from kht.records import record_kinds
 from kht.reports import engine
-from kht.reports.models import SavedReport
+from kht.reports.models import ReportFavourite, SavedReport
 from kht.reports.schemas import SavedReportIn, SavedReportOut
 from kht.web.i18n import translations
 
@@ -92,18 +92,12 @@ def definition(ctx: Ctx, data: SavedReportIn, key: str = f"{PREFIX}new") -> Repo
         parse_dimension(text)
     for text in data.measures or ["count"]:
         parse_measure(ctx, text)
-    item = ReportDef(
-        key=key,
-        category=category,
-        title_zh=data.title,
-        title_en=data.title,
-        description_zh=data.description,
-        description_en=data.description,
-        kind=data.kind,
-        filters=tuple(data.filters),
-    )
     item = shaped(
-        ctx, item, dimensions=data.dimensions, measures=data.measures or ["count"], chart=data.chart
+        ctx,
+        _plain_def(key, category, data),
+        dimensions=data.dimensions,
+        measures=data.measures or ["count"],
+        chart=data.chart,
     )
     # compiled once: every field, bucket and aggregate is one the engine can run
     engine.compile_report(ctx, item, record_kinds(ctx)[data.kind])
@@ -170,21 +164,23 @@ def visible_definitions(ctx: Ctx) -> list[tuple[SavedReport, ReportDef]]:
         spec = kinds.get(report.kind)
         if spec is None or not ctx.user.can(spec.module, "view"):
             continue
-        found.append((report, _plain_def(report)))
+        found.append((report, _plain_def(f"{PREFIX}{report.id}", report.category, report)))
     return found
 
 
-def _plain_def(report: SavedReport) -> ReportDef:
-    """The catalogue's view of a saved report (no checks: they run when it is opened)."""
+def _plain_def(key: str, category: str, data: SavedReport | SavedReportIn) -> ReportDef:
+    """A saved report's (or the builder's) title, kind, filters and chart as a definition
+    without dimensions (the catalogue's view; `definition` adds and checks the rest)."""
     return ReportDef(
-        key=f"{PREFIX}{report.id}",
-        category=report.category,
-        title_zh=report.title,
-        title_en=report.title,
-        description_zh=report.description,
-        description_en=report.description,
-        kind=report.kind,
-        chart=report.chart,
+        key=key,
+        category=category,
+        title_zh=data.title,
+        title_en=data.title,
+        description_zh=data.description,
+        description_en=data.description,
+        kind=data.kind,
+        filters=tuple(data.filters),
+        chart=data.chart,
     )
 
 
@@ -250,6 +246,8 @@ def update_saved(ctx: Ctx, report_id: int, data: SavedReportIn, version: int) ->
 def delete_saved(ctx: Ctx, report_id: int) -> None:
     """Delete a saved report (its owner, or an administrator of reports)."""
     report = changeable(ctx, report_id)
+    starred = ReportFavourite.report_key == f"{PREFIX}{report.id}"
+    ctx.session.execute(delete(ReportFavourite).where(starred))
     ctx.session.delete(report)
     ctx.session.flush()
 

@@ -60,6 +60,7 @@ def test_a_report_is_built_previewed_saved_run_edited_copied_and_deleted(demo):
     assert copy.json()["title"] == "我的商机看板（副本）"
     assert copy.json()["dimensions"] == ["owner_id"]
 
+    assert client.put(f"/api/v1/reports/{report['key']}/favourite", json={}).status_code == 204
     assert client.delete(f"{SAVED}/{report['id']}").status_code == 204
     assert client.get(f"/api/v1/reports/{report['key']}").status_code == 404
     assert client.get(f"/api/v1/reports/{copy.json()['key']}").status_code == 200
@@ -102,6 +103,20 @@ def test_sharing_needs_the_right_and_others_never_see_a_private_report(demo):
     # someone who may not view opportunities: refused
     add_user(runtime_of(demo), "helper", "service")
     assert api_client(demo, "helper").get(f"/api/v1/reports/{shared['key']}").status_code == 403
+
+
+def test_a_reps_saved_report_counts_only_the_reps_records(demo):
+    rep = api_client(demo, "qian.rep")
+    mine = rep.post(SAVED, json={**PIPELINE, "filters": []}).json()
+    ran = rep.get(f"/api/v1/reports/{mine['key']}").json()
+    with acting_as(runtime_of(demo), "qian.rep") as ctx:
+        spec = record_kinds(ctx)["opportunity"]
+        assert ran["totals"][0] == count(ctx.session, spec.query(ctx)) > 0
+    everyone = api_client(demo, "admin").get("/api/v1/opportunities").json()["total"]
+    assert ran["totals"][0] < everyone
+    schema = rep.get("/api/schema/openapi.json").json()["paths"]
+    assert {"/api/v1/reports/saved", "/api/v1/reports/saved/preview"} <= set(schema)
+    assert "/api/v1/reports/saved/{report_id}" in schema
 
 
 def test_a_shared_report_shows_each_reader_their_own_scope_and_drills_to_its_cells(demo):
