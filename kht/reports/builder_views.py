@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from kht.context import Ctx, RequestCtx
-from kht.errors import KhtError
+from kht.errors import Forbidden, KhtError, ValidationError
 from kht.plugin_types import REPORT_CATEGORIES, REPORT_CHARTS
 from kht.records import record_kinds
 from kht.reports import saved, service
@@ -116,6 +116,8 @@ def _measure_options(offered: list[dict[str, Any]], gettext: Any) -> list[tuple[
 def builder_page(request: Request, ctx: RequestCtx, kind: FromQuery[str] = "") -> Template:
     """A new report: the first kind the user may view unless one is asked for."""
     kinds = [key for key, _ in _kinds(ctx)]
+    if not kinds:
+        raise Forbidden("there are no records you may view to report on")
     chosen = kind if kind in kinds else ("customer" if "customer" in kinds else kinds[0])
     draft = SavedReportIn(title="", kind=chosen, dimensions=[])
     return _page(request, ctx, draft, None)
@@ -157,12 +159,19 @@ def _submit(
         if report is None:
             report = saved.create_saved(ctx, draft)
         else:
-            version = int(str(data.get("version") or 0) or 0)
+            version = _version(data)
             report = saved.update_saved(ctx, report.id, draft, version)
     except KhtError as exc:
         ctx.session.rollback()
         return _page(request, ctx, draft, report, error=exc)
     return Redirect(f"/reports/{saved.PREFIX}{report.id}", status_code=303)
+
+
+def _version(data: dict[str, Any]) -> int:
+    try:
+        return int(str(data.get("version") or ""))
+    except ValueError:
+        raise ValidationError("the version of the report edited is missing", "version") from None
 
 
 @post("/reports/{key:str}/copy", sync_to_thread=True, include_in_schema=False)

@@ -311,9 +311,10 @@ def saved_out(ctx: Ctx, report: SavedReport) -> SavedReportOut:
 
 def editable_id(ctx: Ctx, key: str) -> int | None:
     """The id of saved report `key` when the user may change it (for its page's buttons)."""
-    if not key.startswith(PREFIX):
+    number = key[len(PREFIX) :]
+    if not key.startswith(PREFIX) or not number.isdigit():
         return None
-    report = ctx.session.get(SavedReport, int(key[len(PREFIX) :]))
+    report = ctx.session.get(SavedReport, int(number))
     if report is None:
         return None
     if report.owner_id == ctx.user_id or ctx.user.can("reports", "admin"):

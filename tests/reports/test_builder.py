@@ -231,6 +231,8 @@ def test_the_builder_pages_preview_save_edit_copy_and_delete(demo):
     report_id = int(url.rsplit(".", 1)[1])
     editing = client.get(f"/reports/builder/{report_id}")
     assert editing.status_code == 200 and 'value="季度商机"' in editing.text
+    unversioned = client.post(f"/reports/builder/{report_id}", data={**form, "action": "save"})
+    assert unversioned.status_code == 422 and 'id="builder-error"' in unversioned.text
     changed = client.post(
         f"/reports/builder/{report_id}",
         data={**form, "title": "季度商机 2", "version": "1", "shared": "1", "action": "save"},
