@@ -1,16 +1,19 @@
 """Every core table, imported together so foreign keys between domains resolve."""
 
-from kht.actions.models import Action, Notification
+from kht.actions.models import Action, MeetingInvitation, Notification
 from kht.audit.models import AuditEntry
 from kht.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
 from kht.automation.models import Rule as AutomationRule
 from kht.automation.models import Run as AutomationRun
 from kht.contacts.models import Contact
 from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
+from kht.dashboards.models import Dashboard
 from kht.db.custom_fields import CustomField
+from kht.delivery.models import Delivery, Subscription
 from kht.files.models import Attachment
 from kht.instance_key import InstanceKey
 from kht.jobs.models import ImportMapping, Job, JobInput
+from kht.knowledge.models import Article, ArticleCategory, ArticleVersion
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
@@ -22,6 +25,7 @@ from kht.mail.models import (
     MailLink,
     MailMessage,
     MailTemplate,
+    OutgoingFile,
     OutgoingMail,
 )
 from kht.org.models import (
@@ -46,6 +50,13 @@ from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "Delivery",
+    "Subscription",
+    "Dashboard",
+    "Article",
+    "ArticleCategory",
+    "ArticleVersion",
+    "MeetingInvitation",
     "InstanceKey",
     "SmsGateway",
     "SmsMessage",
@@ -67,6 +78,7 @@ __all__ = [
     "Opportunity",
     "Notification",
     "OutgoingMail",
+    "OutgoingFile",
     "MailAccount",
     "MailAccountMember",
     "MailCopy",

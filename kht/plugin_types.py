@@ -42,6 +42,7 @@ class PluginInfo(msgspec.Struct, frozen=True, kw_only=True):
 MENU_SECTIONS: dict[str, tuple[str, str]] = {
     "customers": ("客户", "Customers"),
     "sales": ("销售", "Sales"),
+    "service": ("服务", "Service"),
     "analysis": ("分析", "Analysis"),
     "admin": ("管理", "Admin"),
 }
@@ -50,8 +51,8 @@ MENU_SECTIONS: dict[str, tuple[str, str]] = {
 class MenuItem(msgspec.Struct, frozen=True, kw_only=True):
     """One entry of the main navigation; lower `order` comes first.
 
-    `section` (a key of `MENU_SECTIONS`: customers, sales, analysis, admin) puts the entry in
-    that drop-down; without one it stands on the bar by itself.
+    `section` (a key of `MENU_SECTIONS`: customers, sales, service, analysis, admin) puts
+    the entry in that drop-down; without one it stands on the bar by itself.
     """
 
     key: str
@@ -622,6 +623,26 @@ class AutomationAction(msgspec.Struct, frozen=True, kw_only=True):
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class PeriodicTask(msgspec.Struct, frozen=True, kw_only=True):
+    """Work the worker does on a schedule (`kht_register_periodic_tasks`).
+
+    `key` names it (`<plugin>.<name>` for a plugin's own; unique); `cron` is a five-field
+    cron expression (minute hour day month weekday) read in the company's time zone
+    (KHT_COMPANY_TIME_ZONE), so "30 2 * * *" is 02:30 there. `run(runtime)` does the work
+    with a `kht.runtime.Runtime` (open `runtime.ctx()` for a system context) and may return
+    a short note. Each scheduled minute runs once however many workers there are (claimed
+    in `periodic_runs`); a minute missed while no worker ran is caught up within
+    `catch_up_minutes` (only the latest one), later ones are skipped. An exception is logged
+    and kept on the claim; the next scheduled minute runs again.
+    """
+
+    key: str
+    cron: str
+    run: Any
+    description: str = ""
+    catch_up_minutes: int = 10
 
 
 class SmsRequest(msgspec.Struct, frozen=True, kw_only=True):

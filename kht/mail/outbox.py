@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -41,7 +42,7 @@ from kht.config import Settings
 from kht.context import Ctx
 from kht.crypto import UnreadableSecret, unseal
 from kht.db.outbox import claim, due, once_after_commit
-from kht.mail.models import MailAccount, OutgoingMail
+from kht.mail.models import MailAccount, OutgoingFile, OutgoingMail
 
 log = logging.getLogger("kht.mail")
 BATCH = 200
@@ -50,6 +51,7 @@ FIRST_WAIT = timedelta(minutes=1)
 MAX_WAIT = timedelta(hours=1)
 _SCHEDULED = "kht_mail_drain"
 SENT, REFUSED = "sent", "refused"
+Attached = tuple[str, str, bytes]  # file name, content type, content
 
 
 def queue(
@@ -65,13 +67,20 @@ def queue(
     message_id: str = "",
     in_reply_to: str = "",
     refs: str = "",
+    calendar: str = "",
+    html: str = "",
+    files: Sequence[Attached] = (),
 ) -> OutgoingMail | None:
     """Queue a plain-text message in the caller's transaction; it is sent after the commit.
+
+    `html` is an HTML version of `body` (the message becomes multipart/alternative); `files`
+    are attachments, (file name, content type, bytes).
 
     `to` and `cc` are comma-separated addresses. With `account_id` it goes out through that
     mail account's SMTP server (kht.mail.accounts), with `message_id` (also archived) and
     the thread headers; without one through KHT_SMTP_*, and without KHT_SMTP_HOST nothing is
-    queued (no server, no mail).
+    queued (no server, no mail). `calendar` is an iCalendar text (a meeting invitation, its
+    update or cancellation) sent along as a text/calendar part and as invite.ics.
     """
     if account_id is None and not ctx.settings.smtp_host:
         return None
@@ -86,9 +95,17 @@ def queue(
         message_id=message_id,
         in_reply_to=in_reply_to,
         refs=refs,
+        calendar=calendar,
+        html_body=html,
         created_at=ctx.now(),
     )
     ctx.session.add(mail)
+    if files:
+        ctx.session.flush()  # the files need the message's id
+        for name, content_type, data in files:
+            ctx.session.add(
+                OutgoingFile(mail_id=mail.id, filename=name, content_type=content_type, data=data)
+            )
     _drain_after_commit(ctx)
     return mail
 
@@ -150,6 +167,7 @@ def drain(engine: Engine, settings: Settings, now: datetime) -> int:
     with Session(engine) as session:
         claimed = select(OutgoingMail).where(OutgoingMail.claim == token)
         mails = list(session.scalars(claimed.order_by(OutgoingMail.id)))
+        files = _files(session, [m.id for m in mails])
         accounts = {
             a.id: a
             for a in session.scalars(
@@ -170,7 +188,7 @@ def drain(engine: Engine, settings: Settings, now: datetime) -> int:
             continue
         # An account removed since queueing leaves its mail to the instance's server.
         server = server or Server.of_settings(settings)
-        sent = deliver(server, [_message(server, mail) for mail in batch])
+        sent = deliver(server, [_message(server, mail, files.get(mail.id, [])) for mail in batch])
         outcomes.update(zip([m.id for m in batch], sent, strict=True))
     with Session(engine) as session, session.begin():
         for mail in mails:
@@ -194,7 +212,17 @@ def _after(mail: OutgoingMail, outcome: str, now: datetime) -> dict:
     return {**done, "next_attempt_at": now + wait, "last_error": outcome[:200]}
 
 
-def _message(server: Server, mail: OutgoingMail) -> EmailMessage:
+def _files(session: Session, mail_ids: list[int]) -> dict[int, list[OutgoingFile]]:
+    """The attachments of the claimed messages, by message id."""
+    found: dict[int, list[OutgoingFile]] = {}
+    if mail_ids:
+        query = select(OutgoingFile).where(OutgoingFile.mail_id.in_(mail_ids))
+        for item in session.scalars(query.order_by(OutgoingFile.id)):
+            found.setdefault(item.mail_id, []).append(item)
+    return found
+
+
+def _message(server: Server, mail: OutgoingMail, files: list[OutgoingFile]) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = mail.subject
     message["From"] = server.sender
@@ -209,7 +237,31 @@ def _message(server: Server, mail: OutgoingMail) -> EmailMessage:
         message["References"] = mail.refs
     message["Date"] = formatdate(localtime=False)
     message.set_content(mail.body)
+    if mail.html_body:
+        message.add_alternative(mail.html_body, subtype="html")
+    if mail.calendar:
+        _add_calendar(message, mail.calendar)
+    for item in files:
+        main, _, sub = item.content_type.partition("/")
+        message.add_attachment(item.data, maintype=main, subtype=sub, filename=item.filename)
     return message
+
+
+def _add_calendar(message: EmailMessage, calendar: str) -> None:
+    """The invitation twice, as mail programs expect: a text/calendar alternative carrying
+    its METHOD (what Outlook and Apple Mail act on) and an invite.ics attachment."""
+    method = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in calendar.splitlines()
+            if line.startswith("METHOD:")
+        ),
+        "PUBLISH",
+    )
+    message.add_alternative(calendar, subtype="calendar", params={"method": method})
+    message.add_attachment(
+        calendar.encode(), maintype="application", subtype="ics", filename="invite.ics"
+    )
 
 
 def _connect(server: Server) -> smtplib.SMTP:

@@ -3,8 +3,9 @@
 API requests authenticate with `Authorization: Bearer <token>` only (no cookies, so no
 CSRF exposure); UI requests with the server-side session cookie. Both resolve to a
 `Principal` in `scope["user"]`. Everything needs authentication except the login pages,
-`/healthz`, static files, the OpenAPI document, the language switch and public web forms
-(`/forms/`, protected by signed tokens instead).
+`/healthz`, static files, the OpenAPI document, the language switch, public web forms
+(`/forms/`, protected by signed tokens instead) and the public knowledge base (`/kb`, which
+shows published public articles only).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from kht.db.engine import open_session
 from kht.web.deps import SAFE_METHODS, SESSION_KEY
 
 # /api/v1/sms/callbacks/<token>/...: the carrier calls them; the token authenticates.
-PUBLIC_PREFIXES = ("/static/", "/api/schema", "/forms/", "/api/v1/sms/callbacks/")
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/language", "/favicon.ico"})
+PUBLIC_PREFIXES = ("/static/", "/api/schema", "/forms/", "/api/v1/sms/callbacks/", "/kb/")
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/language", "/favicon.ico", "/kb"})
 # Pages a half-logged-in session (second factor pending or to be set up) may reach.
 STAGE_PATHS = {
     "totp": frozenset({"/login/totp", "/logout"}),

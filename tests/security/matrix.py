@@ -110,6 +110,13 @@ def _product(v: Victims, c: TestClient) -> None:
         v.made("product", admin.post("/api/v1/products", json=body))
 
 
+def _article(v: Victims, c: TestClient) -> None:
+    # A shared record (no owner): a draft, which only knowledge editors may read.
+    with v.api("admin") as admin:
+        body = {"title": f"{WORD} article", "status": "draft"}
+        v.made("article", admin.post("/api/v1/knowledge", json=body))
+
+
 def _price_list(v: Victims, c: TestClient) -> None:
     with v.api("admin") as admin:
         v.made("price_list", admin.post("/api/v1/price-lists", json={"name": f"{WORD} list"}))
@@ -136,6 +143,7 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "order": _order,
     "product": _product,
     "price_list": _price_list,
+    "article": _article,
     "membership_member": _member,
     "membership_transaction": lambda v, c: None,  # made with its member
 }
@@ -220,6 +228,12 @@ def _sms(v: Victims, c: TestClient) -> None:
     v.made("sms", c.post("/api/v1/sms/send", json={**send, "number": "13800138000"}))
 
 
+def _subscription(v: Victims, c: TestClient) -> None:
+    """rep1's daily mail of a report (kht.delivery)."""
+    body = {"report_key": "customers.by_stage", "frequency": "daily"}
+    v.made("subscription", c.post("/api/v1/subscriptions", json=body))
+
+
 def _people(v: Victims, c: TestClient) -> None:
     """rep1 themselves, their role and department: user administration's records."""
     with v.team.ctx(None) as ctx:
@@ -255,6 +269,7 @@ OTHERS: dict[str, str] = {
     "message_id": "mail",
     "attachment_id": "mail_attachment",
     "sms_id": "sms",
+    "subscription_id": "subscription",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
 }
@@ -265,6 +280,7 @@ OTHERS: dict[str, str] = {
 NOT_RECORD_SCOPED: dict[str, str] = {
     "product_id": "the product catalogue: every role with products sees all of it",
     "list_id": "price lists: part of the catalogue",
+    "article_id": "knowledge articles: shared; readers see the published ones, editors all",
     "item_id": "price list items: part of the catalogue",
     "template_id": "quote print templates: shared settings of the quotes module",
     "mail_template_id": "mail templates: shared settings, mail administrators change them",
@@ -284,6 +300,8 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "number": "a phone number (SMS opt-outs, SMS administrators only), not an id",
     "file_path": "static files",
     "path": "the OpenAPI document",
+    "role": "a role's key (its default dashboard, administrators only), not an id",
+    "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",
 }
 # What the matrix puts in the parameters that are words, not ids.
 WORDS = {
@@ -293,6 +311,8 @@ WORDS = {
     "name": "membership",
     "token": "not-the-callback-token",
     "number": "+8613800138000",
+    "role": "sales_rep",
+    "widget_id": "gone0",  # no such widget in anyone's layout: a 404 like a missing id
 }
 
 # Samples of the shared settings: the first row of each (seeded or made by `_shared`).
@@ -345,6 +365,7 @@ BUILDERS: tuple[Callable[[Victims, TestClient], None], ...] = (
     _quota,
     _mail,
     _sms,
+    _subscription,
     _people,
     _shared,
 )
