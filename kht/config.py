@@ -67,6 +67,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     webhook_max_attempts: Positive = 8
     webhook_disable_after: Positive = 20
     webhook_timeout_seconds: Positive = 10
+    # The address customers reach this server at (`https://crm.example.cn`): links in mail
+    # to people without a login (the service satisfaction survey) start with it.
+    public_url: str = "http://127.0.0.1:8000"
 
 
 _ENV_FIELDS = {
@@ -98,6 +101,7 @@ _ENV_FIELDS = {
     "KHT_WEBHOOK_MAX_ATTEMPTS": "webhook_max_attempts",
     "KHT_WEBHOOK_DISABLE_AFTER": "webhook_disable_after",
     "KHT_WEBHOOK_TIMEOUT_SECONDS": "webhook_timeout_seconds",
+    "KHT_PUBLIC_URL": "public_url",
 }
 _INT_FIELDS = {
     "sqlite_busy_timeout_ms",
