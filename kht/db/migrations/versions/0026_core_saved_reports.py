@@ -1,7 +1,7 @@
 """Saved reports (kht.reports.saved): reports users build in the report builder.
 
-Revision ID: 0025_core
-Revises: 0024_core
+Revision ID: 0026_core
+Revises: 0025_core
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from kht.db.base import JSONType, UtcDateTime
 
-revision = "0025_core"
-down_revision = "0024_core"
+revision = "0026_core"
+down_revision = "0025_core"
 branch_labels = None
 depends_on = None
 
