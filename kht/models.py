@@ -21,7 +21,10 @@ from kht.mail.models import (
     MailLink,
     MailMessage,
     MailTemplate,
+    MassRecipient,
+    MassSend,
     OutgoingMail,
+    Suppression,
 )
 from kht.org.models import (
     Branch,
@@ -72,6 +75,9 @@ __all__ = [
     "MailLink",
     "MailMessage",
     "MailTemplate",
+    "MassRecipient",
+    "MassSend",
+    "Suppression",
     "Action",
     "ApiToken",
     "Attachment",

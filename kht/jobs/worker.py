@@ -117,6 +117,14 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
         current = runtime or _runtime(settings)
         fetch_due(current.engine, current.settings, utcnow(), plugins=current.plugins())
 
+    @huey.periodic_task(crontab(minute="*"), name="kht.mass_mail")
+    def mass_mail() -> None:
+        """Every minute: the next batch of each mass send (its rate per minute), sent."""
+        from kht.mail.mass_batches import run
+
+        current = runtime or _runtime(settings)
+        run(current.engine, current.settings, current.plugins())
+
     @huey.periodic_task(crontab(minute="*"), name="kht.automation")
     def automation() -> None:
         """Every minute: queue the time rules' runs and carry out every due run (retries,

@@ -65,13 +65,17 @@ def queue(
     message_id: str = "",
     in_reply_to: str = "",
     refs: str = "",
+    html_body: str = "",
+    headers: dict[str, str] | None = None,
+    envelope_from: str = "",
 ) -> OutgoingMail | None:
     """Queue a plain-text message in the caller's transaction; it is sent after the commit.
 
     `to` and `cc` are comma-separated addresses. With `account_id` it goes out through that
     mail account's SMTP server (kht.mail.accounts), with `message_id` (also archived) and
     the thread headers; without one through KHT_SMTP_*, and without KHT_SMTP_HOST nothing is
-    queued (no server, no mail).
+    queued (no server, no mail). Mass mail adds an HTML alternative, extra `headers` and the
+    `envelope_from` its bounces go back to.
     """
     if account_id is None and not ctx.settings.smtp_host:
         return None
@@ -86,6 +90,9 @@ def queue(
         message_id=message_id,
         in_reply_to=in_reply_to,
         refs=refs,
+        html_body=html_body,
+        headers=headers or {},
+        envelope_from=envelope_from,
         created_at=ctx.now(),
     )
     ctx.session.add(mail)
@@ -170,7 +177,8 @@ def drain(engine: Engine, settings: Settings, now: datetime) -> int:
             continue
         # An account removed since queueing leaves its mail to the instance's server.
         server = server or Server.of_settings(settings)
-        sent = deliver(server, [_message(server, mail) for mail in batch])
+        messages = [_message(server, mail) for mail in batch]
+        sent = deliver(server, messages, [m.envelope_from for m in batch])
         outcomes.update(zip([m.id for m in batch], sent, strict=True))
     with Session(engine) as session, session.begin():
         for mail in mails:
@@ -208,7 +216,11 @@ def _message(server: Server, mail: OutgoingMail) -> EmailMessage:
     if mail.refs:
         message["References"] = mail.refs
     message["Date"] = formatdate(localtime=False)
+    for name, value in (mail.headers or {}).items():
+        message[name] = value
     message.set_content(mail.body)
+    if mail.html_body:
+        message.add_alternative(mail.html_body, subtype="html")
     return message
 
 
@@ -220,9 +232,13 @@ def _connect(server: Server) -> smtplib.SMTP:
     return smtplib.SMTP(server.host, server.port, timeout=30)
 
 
-def deliver(server: Server, messages: list[EmailMessage]) -> list[str]:
+def deliver(
+    server: Server, messages: list[EmailMessage], envelopes: list[str] | None = None
+) -> list[str]:
     """Hand `messages` to the SMTP server over one connection; one outcome per message:
-    SENT, REFUSED (permanent), or the name of the error that leaves it for a later try."""
+    SENT, REFUSED (permanent), or the name of the error that leaves it for a later try.
+    `envelopes` gives each message's envelope sender ('' : its From), where bounces go."""
+    envelopes = envelopes or [""] * len(messages)
     outcomes: list[str] = []
     try:
         with _connect(server) as smtp:
@@ -232,8 +248,8 @@ def deliver(server: Server, messages: list[EmailMessage]) -> list[str]:
             # An account's password serves IMAP too: log in where the server offers AUTH.
             if server.user and smtp.has_extn("auth"):
                 smtp.login(server.user, server.password)
-            for message in messages:
-                outcomes.append(_send_one(smtp, message))
+            for message, envelope in zip(messages, envelopes, strict=True):
+                outcomes.append(_send_one(smtp, message, envelope))
     except (OSError, smtplib.SMTPException) as exc:
         # The exception's name only: its text may be the server's answer to our login.
         log.warning(
@@ -247,9 +263,9 @@ def deliver(server: Server, messages: list[EmailMessage]) -> list[str]:
     return outcomes
 
 
-def _send_one(smtp: smtplib.SMTP, message: EmailMessage) -> str:
+def _send_one(smtp: smtplib.SMTP, message: EmailMessage, envelope: str) -> str:
     try:
-        smtp.send_message(message)
+        smtp.send_message(message, from_addr=envelope or None)
     except smtplib.SMTPRecipientsRefused:
         log.warning("mail refused for %s", message["To"])
         return REFUSED

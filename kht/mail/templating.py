@@ -2,7 +2,8 @@
 
 A template sees plain data only: `record` (and the same under the record's kind, e.g.
 `customer`) with the kind's built-in fields as text and its custom fields under
-`record.custom`, and `sender` (the writing user's name and email). Nothing else is offered:
+`record.custom`, `sender` (the writing user's name and email) and `unsubscribe_url` (a mass
+mail recipient's signed link, empty elsewhere). Nothing else is offered:
 no objects, no settings, no functions. The sandbox refuses underscore attributes and
 unsafe calls (the classic server-side template injection payloads), and this environment
 also refuses `*`/`**` that would build huge strings or numbers; a refused template is a 422
@@ -93,7 +94,9 @@ def merge_values(ctx: Ctx, kind: str | None, record_id: int | None) -> dict[str,
     sender; plain strings, numbers and dicts only."""
     user = ctx.session.get(User, ctx.user_id) if ctx.user_id else None
     values: dict[str, Any] = {
-        "sender": {"name": user.name if user else "", "email": user.email if user else ""}
+        "sender": {"name": user.name if user else "", "email": user.email if user else ""},
+        # Mass mail fills in the recipient's own link; elsewhere there is no list to leave.
+        "unsubscribe_url": "",
     }
     if kind is None:
         return values
