@@ -94,7 +94,6 @@ def serve(host: str, port: int, workers: int) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     runtime = _runtime()
-    os.environ.setdefault("KHT_SECRET_KEY", runtime.settings.secret_key)  # shared by workers
     if workers == 1:
         from kht.web import create_app
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +19,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Everything that can be configured; one instance per app, passed down in ctx."""
 
     database_url: str = DEFAULT_DATABASE_URL
+    # Signs sessions, CSRF and web-form tokens and seals stored secrets; empty: the key the
+    # database keeps (kht.instance_key).
     secret_key: str = ""
     default_language: str = "zh_CN"
     debug: bool = False
@@ -144,7 +145,6 @@ def load_settings(environ: dict[str, str] | None = None, toml_path: Path | None 
         settings = msgspec.convert(values, Settings)
     except msgspec.ValidationError as exc:
         raise KhtError(f"bad setting: {exc}") from None
-    if not settings.secret_key:
-        # A per-process random key still works for one worker; several workers need KHT_SECRET_KEY.
-        settings.secret_key = secrets.token_urlsafe(32)
+    # No KHT_SECRET_KEY: the instance key kept in the database is filled in once an engine
+    # exists (kht.instance_key.resolve_secret_key).
     return settings

@@ -1,9 +1,9 @@
 """Secrets kept at rest (mail account passwords, webhook signing secrets), sealed with the
-instance key (KHT_SECRET_KEY) by Fernet.
+instance key (KHT_SECRET_KEY, else the one the database keeps: kht.instance_key) by Fernet.
 
 Each use derives its own key from the secret key (SHA-256 with a purpose label), so a value
-sealed for one purpose, or under one instance key, is unreadable with another: set
-KHT_SECRET_KEY, or sealed values must be given again after a restart. Plain secrets never
+sealed for one purpose, or under one instance key, is unreadable with another (changing
+KHT_SECRET_KEY means entering the sealed values again). Plain secrets never
 reach the database, the logs, the pages or the API.
 """
 
@@ -27,6 +27,8 @@ class UnreadableSecret(KhtError):
 
 
 def _fernet(settings: Settings, purpose: str) -> Fernet:
+    if not settings.secret_key:  # a database not migrated yet has no instance key
+        raise KhtError("no instance key: run `kht init` first")
     digest = hashlib.sha256(purpose.encode() + b"\0" + settings.secret_key.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 

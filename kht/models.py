@@ -9,6 +9,7 @@ from kht.contacts.models import Contact
 from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
 from kht.db.custom_fields import CustomField
 from kht.files.models import Attachment
+from kht.instance_key import InstanceKey
 from kht.jobs.models import ImportMapping, Job, JobInput
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
@@ -48,6 +49,7 @@ from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "InstanceKey",
     "SmsGateway",
     "SmsMessage",
     "SmsOptOut",

@@ -16,6 +16,7 @@ from kht.config import Settings
 from kht.context import Ctx
 from kht.db import migrate
 from kht.db.engine import make_engine
+from kht.instance_key import resolve_secret_key
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Runtime:
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
         engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        resolve_secret_key(settings, engine)
         return cls(
             settings=settings, engine=engine, found=plugin_manager.discover(settings.extra_plugins)
         )
@@ -56,6 +58,7 @@ class Runtime:
         migrate.upgrade(
             self.engine, plugin_manager.migration_dirs(self.found), [], self.settings
         )
+        resolve_secret_key(self.settings, self.engine)  # a fresh database has one now
         with Session(self.engine) as session, session.begin():
             ensure_builtin_roles(session)
             enabled = plugin_manager.enabled_names(session)

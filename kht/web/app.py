@@ -27,6 +27,7 @@ from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.engine import make_server_engine, make_session_factory, read_only
+from kht.instance_key import require_secret_key, resolve_secret_key
 from kht.records import declared_kinds
 from kht.records.api import record_routes
 from kht.web.authn import AuthenticationMiddleware
@@ -115,6 +116,7 @@ def load_plugins(engine: Engine, settings: Settings) -> plugin_manager.Plugins:
 def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     """Build the app: JSON API under /api/v1, OpenAPI at /api/schema, the UI, static files."""
     engine = engine or make_server_engine(settings)
+    resolve_secret_key(settings, engine)
     plugins = load_plugins(engine, settings)
     env = build_jinja_env(plugins)
     handlers = [
@@ -149,7 +151,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(env)),
         csrf_config=CSRFConfig(
-            secret=settings.secret_key,
+            secret=require_secret_key(settings),
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
             cookie_samesite="lax",

@@ -58,28 +58,21 @@ def test_a_secret_sealed_under_another_instance_key_fails_the_try_with_a_reason(
     assert attempt.error == "secret unreadable with this instance key"
 
 
-def test_the_migration_seals_the_secrets_stored_in_plain_before(kht_databases):
-    runtime = Runtime.from_settings(settings_for(empty_database_url(kht_databases, "unsealed")))
+def migrated_with_a_plain_secret(kht_databases, name: str, secret_key: str) -> Runtime:
+    """A database at 0018 (secrets were plain) with one subscription, then migrated to head."""
+    url = empty_database_url(kht_databases, name)
+    runtime = Runtime.from_settings(settings_for(url, secret_key=secret_key))
     config = alembic_config(runtime.engine, migration_dirs(runtime.found), runtime.settings)
     command.upgrade(config, "0018_core")
-    plain = "whsec_" + "B" * 44
-    table = sa.table(
-        "webhook_subscriptions",
-        *(sa.column(name) for name in ("name", "url", "secret")),
-        sa.column("events", sa.JSON),
-        sa.column("kinds", sa.JSON),
-        *(sa.column(name) for name in ("enabled", "failures", "disabled_reason")),
-        *(sa.column(name) for name in ("created_at", "updated_at", "version")),
-    )
     now = utcnow()
     with runtime.engine.begin() as connection:
         connection.execute(
-            table.insert().values(
+            SUBSCRIPTIONS.insert().values(
                 name="ERP",
                 url="https://erp.example.com/hook",
                 events=[],
                 kinds=[],
-                secret=plain,
+                secret=PLAIN,
                 enabled=True,
                 failures=0,
                 disabled_reason="",
@@ -88,11 +81,44 @@ def test_the_migration_seals_the_secrets_stored_in_plain_before(kht_databases):
                 version=1,
             )
         )
-
     runtime.migrate()
+    return runtime
 
+
+PLAIN = "whsec_" + "B" * 44
+SUBSCRIPTIONS = sa.table(
+    "webhook_subscriptions",
+    *(sa.column(name) for name in ("name", "url", "secret")),
+    sa.column("events", sa.JSON),
+    sa.column("kinds", sa.JSON),
+    *(sa.column(name) for name in ("enabled", "failures", "disabled_reason")),
+    *(sa.column(name) for name in ("created_at", "updated_at", "version")),
+)
+
+
+def stored_plain_secret(runtime: Runtime) -> str:
     with runtime.engine.connect() as connection:
-        [stored] = connection.execute(sa.select(table.c.secret)).scalars()
-    assert stored != plain and not stored.startswith("whsec_")
-    assert crypto.unseal(runtime.settings, stored, crypto.WEBHOOK_SECRET) == plain
+        [stored] = connection.execute(sa.select(SUBSCRIPTIONS.c.secret)).scalars()
+    return stored
+
+
+def test_the_migration_seals_the_secrets_stored_in_plain_before(kht_databases):
+    runtime = migrated_with_a_plain_secret(kht_databases, "unsealed", "explicit-key-0123456789")
+
+    stored = stored_plain_secret(runtime)
+    assert stored != PLAIN and not stored.startswith("whsec_")
+    assert crypto.unseal(runtime.settings, stored, crypto.WEBHOOK_SECRET) == PLAIN
     runtime.engine.dispose()
+
+
+def test_without_kht_secret_key_they_are_sealed_with_the_key_the_database_keeps(kht_databases):
+    runtime = migrated_with_a_plain_secret(kht_databases, "unsealed_nokey", "")
+
+    stored = stored_plain_secret(runtime)
+    assert not stored.startswith("whsec_")
+    # Another process without KHT_SECRET_KEY (the worker, the server after a restart) reads it.
+    url = runtime.engine.url.render_as_string(hide_password=False)
+    later = Runtime.from_settings(settings_for(url, secret_key=""))
+    assert crypto.unseal(later.settings, stored, crypto.WEBHOOK_SECRET) == PLAIN
+    runtime.engine.dispose()
+    later.engine.dispose()

@@ -34,6 +34,8 @@ def upgrade() -> None:
     bind = op.get_bind()
     rows = bind.execute(sa.select(subscriptions.c.id, subscriptions.c.secret)).all()
     settings = _settings() if rows else None
+    if settings is None or not settings.secret_key:
+        return  # no KHT_SECRET_KEY: 0020 seals them with the instance key it makes
     for row_id, secret in rows:
         if secret.startswith("whsec_"):  # plain: not sealed yet
             sealed = crypto.seal(settings, secret, crypto.WEBHOOK_SECRET)
@@ -47,6 +49,8 @@ def downgrade() -> None:
     rows = bind.execute(sa.select(subscriptions.c.id, subscriptions.c.secret)).all()
     settings = _settings() if rows else None
     for row_id, sealed in rows:
+        if sealed.startswith("whsec_"):
+            continue  # plain already (0020's downgrade unsealed it)
         plain = crypto.unseal(settings, sealed, crypto.WEBHOOK_SECRET, "secret")
         bind.execute(
             subscriptions.update().where(subscriptions.c.id == row_id).values(secret=plain)
