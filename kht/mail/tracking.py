@@ -17,6 +17,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 from kht.config import Settings
+from kht.errors import KhtError
 
 PURPOSE = b"kht mail tracking"
 # A URL in the text: up to a space, a quote, an angle bracket; trailing punctuation is the
@@ -26,6 +27,8 @@ _TRAILING = ".,;:!?)]}。，；：！？"
 
 
 def _key(settings: Settings) -> bytes:
+    if not settings.secret_key:  # an empty key would let anyone sign links
+        raise KhtError("no instance key: run `kht init` first")
     return hashlib.sha256(PURPOSE + b"\0" + settings.secret_key.encode()).digest()
 
 
