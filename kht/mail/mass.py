@@ -23,44 +23,24 @@ from kht.auth.permissions import require
 from kht.auth.scope import owner_in_scope
 from kht.context import Ctx
 from kht.errors import NotFound, ValidationError
-from kht.lists.engine import Filter, parse_filter
-from kht.lists.service import get_view, view_filters
+from kht.lists.engine import Filter
+from kht.lists.segments import segment_columns, segment_filters
 from kht.mail.accounts import MODULE, sending_account
 from kht.mail.models import MassRecipient, MassSend
 from kht.mail.schemas import MassCount, MassSendIn, MassStats
 from kht.mail.suppression import suppressed
 from kht.mail.templating import get_template, merge_values, render_text
-from kht.records import record_kind
 
 CHUNK = 1000
 
 
 def _filters(ctx: Ctx, data: MassSendIn) -> list[Filter]:
-    saved: list[Filter] = []
-    if data.view_id is not None:
-        try:
-            view = get_view(ctx, data.view_id)
-        except NotFound:
-            raise ValidationError("no such segment or saved view", "view_id") from None
-        if view.kind != data.kind:
-            raise ValidationError("that segment is not one of these records", "view_id")
-        saved = view_filters(view)
-    try:
-        return saved + [parse_filter(text) for text in data.filters if text.strip()]
-    except (ValueError, ValidationError) as exc:
-        raise ValidationError(f"bad filter: {exc}", "filters") from None
+    return segment_filters(ctx, data.kind, data.view_id, data.filters)
 
 
 def _addresses(ctx: Ctx, data: MassSendIn) -> Select[Any]:
     """(id, email) of the records the sender may see that match, oldest first."""
-    spec = record_kind(ctx, data.kind)
-    try:
-        matched = spec.query(ctx, filters=_filters(ctx, data))
-    except ValidationError as exc:
-        raise ValidationError(exc.message, "filters") from None
-    model = spec.model
-    ids = matched.with_only_columns(model.id).scalar_subquery()
-    return select(model.id, model.email).where(model.id.in_(ids)).order_by(model.id)
+    return segment_columns(ctx, data.kind, _filters(ctx, data), "email")
 
 
 def _distinct(ctx: Ctx, query: Select[Any]) -> Iterator[list[tuple[int, str]]]:
