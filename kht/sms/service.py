@@ -41,6 +41,7 @@ from kht.errors import NotFound, ValidationError
 from kht.mail.templating import check_syntax, merge_values, render_text
 from kht.plugin_types import SmsGatewayDef, SmsRequest, SmsResult
 from kht.records import record_kind
+from kht.sms.limits import DAILY_LIMIT, OPTED_OUT, over_daily_limit
 from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
 from kht.sms.schemas import GatewayIn, TemplateIn, TemplatePatch
 
@@ -298,10 +299,35 @@ def send_template(
     raw = number if number is not None else _record_number(ctx, kind, record_id)
     gateway = settings_row(ctx.session)
     normal = normalise_number(raw, gateway.default_region)
-    if is_opted_out(ctx.session, normal):
-        raise ValidationError("number: this number opted out of SMS", "number")
+    refusal = refused(ctx, gateway, normal)
+    if refusal is not None:
+        raise ValidationError(f"number: {refusal}", "number")
+    return queue_message(ctx, gateway, template, params, normal, kind, record_id)
+
+
+def refused(ctx: Ctx, gateway: SmsGateway, number: str) -> str | None:
+    """Why nothing may be queued to `number` now (opted out, or its daily limit reached),
+    else None."""
+    if is_opted_out(ctx.session, number):
+        return OPTED_OUT
+    if over_daily_limit(ctx, gateway, number):
+        return DAILY_LIMIT
+    return None
+
+
+def queue_message(
+    ctx: Ctx,
+    gateway: SmsGateway,
+    template: SmsTemplate,
+    params: dict[str, str],
+    number: str,
+    kind: str,
+    record_id: int,
+) -> SmsMessage:
+    """Write one checked message (E.164 `number`, filled `params`); it leaves after the
+    caller's commit."""
     message = SmsMessage(
-        number=normal,
+        number=number,
         template_id=template.id,
         template_code=template.code,
         params=params,
