@@ -265,9 +265,7 @@ def test_the_log_gateway_accepts_and_logs_without_parameter_values(team, caplog)
     assert "SMS_123456" in caplog.text and "华东电器" not in caplog.text
 
 
-def test_the_gateway_secret_is_sealed_under_its_own_label_and_older_ones_still_read(
-    team, carrier
-):
+def test_the_gateway_secret_is_sealed_under_its_own_label_and_older_ones_still_read(team, carrier):
     from kht import crypto
     from kht.sms.service import gateway_secret
 
