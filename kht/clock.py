@@ -7,7 +7,8 @@ period asks `Ctx.today()` / `Ctx.period()`, which use the functions here.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -54,7 +55,7 @@ def period_after(period: Period, start: date) -> date:
     return add_months(start, MONTHS_IN[period])
 
 
-def midnight(day: date, zone: ZoneInfo) -> datetime:
+def midnight(day: date, zone: tzinfo) -> datetime:
     """The instant `day` begins in `zone`, in UTC (the value to compare stored times with)."""
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
@@ -64,3 +65,25 @@ def local(value: datetime, zone: ZoneInfo) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(zone)
+
+
+@lru_cache(maxsize=64)
+def fixed_offset(zone: ZoneInfo) -> timedelta | None:
+    """The zone's UTC offset when it has kept one since 1992 (Asia/Shanghai: +8 h), else
+    None (a zone with summer time): SQL can then shift stored times by a constant."""
+    offsets = {
+        datetime(year, month, 1, 12, tzinfo=zone).utcoffset()
+        for year in range(1992, 2101)
+        for month in (1, 7)
+    }
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def local_day_text(stored: Any, zone_name: str) -> str | None:
+    """A UTC time as SQLite stores it ("2026-03-31 17:00:00.000000") as the day in the named
+    zone ("2026-04-01" in Asia/Shanghai): the SQL function `kht_local_day` on SQLite, for
+    zones whose offset changes (summer time)."""
+    if stored is None:
+        return None
+    value = datetime.fromisoformat(str(stored)).replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(zone_name)).date().isoformat()

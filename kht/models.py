@@ -1,6 +1,6 @@
 """Every core table, imported together so foreign keys between domains resolve."""
 
-from kht.actions.models import Action, Notification
+from kht.actions.models import Action, MeetingInvitation, Notification
 from kht.audit.models import AuditEntry
 from kht.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
 from kht.automation.models import Rule as AutomationRule
@@ -11,6 +11,7 @@ from kht.db.custom_fields import CustomField
 from kht.files.models import Attachment
 from kht.instance_key import InstanceKey
 from kht.jobs.models import ImportMapping, Job, JobInput
+from kht.knowledge.models import Article, ArticleCategory, ArticleVersion
 from kht.leads.models import Lead
 from kht.lifecycle.models import LifecycleStage, LifecycleTransition, StageChange
 from kht.lists.models import SavedView
@@ -49,6 +50,10 @@ from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "Article",
+    "ArticleCategory",
+    "ArticleVersion",
+    "MeetingInvitation",
     "InstanceKey",
     "SmsGateway",
     "SmsMessage",

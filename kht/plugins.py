@@ -54,6 +54,7 @@ CORE_PLUGINS = (
     "kht.jobs.plugin",
     "kht.customfields.plugin",
     "kht.products.plugin",
+    "kht.knowledge.plugin",
     "kht.sales.processes.plugin",
     "kht.sales.opportunities.plugin",
     "kht.sales.quotes.plugin",

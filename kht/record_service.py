@@ -118,7 +118,7 @@ def searched(
     query = visible(ctx, spec, deleted=deleted)
     if q.strip() and search:
         query = query.where(quick_search(ctx, spec, q, search))
-    return apply_filters(query, spec.columns(ctx), filters or [])
+    return apply_filters(query, spec.columns(ctx), filters or [], zone=ctx.zone)
 
 
 def quick_search(ctx: Ctx, spec: RecordKind, q: str, search: tuple[Any, ...]) -> Any:

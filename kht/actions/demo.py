@@ -1,5 +1,6 @@
-"""Demo agenda: planned calls, visits and meetings (with reminders and participants) for the
-demo customers, spread over yesterday (overdue), today and the coming week."""
+"""Demo agenda: planned calls, visits and meetings (with reminders, participants and, for
+online meetings, their links) for the demo customers, spread over yesterday (overdue), today
+and the coming week."""
 
 from __future__ import annotations
 
@@ -49,7 +50,24 @@ DEMO_PLANS = (
     ),
     ("北京中关村科技发展有限公司", "sun.rep", "task", "发送复印机方案与报价", 0, 17, 30, ()),
     ("Northwind Traders Ltd.", "zhao.manager", "call", "Follow up on the tender", 3, 16, 15, ()),
+    (
+        "清华同方威视技术股份有限公司",
+        "sun.rep",
+        "meeting",
+        "线上方案评审会",
+        1,
+        14,
+        15,
+        ("li.director",),
+    ),
+    ("Northwind Traders Ltd.", "zhao.manager", "meeting", "Online demo", 4, 9, 15, ()),
 )
+# Online meetings: their links (the join button on the agenda and the action's page).
+DEMO_LINKS = {
+    "年度采购计划沟通会": "https://meeting.tencent.com/dm/demo2026",
+    "线上方案评审会": "https://meeting.dingtalk.com/j/demo-review",
+    "Online demo": "https://zoom.us/j/1234567890",
+}
 
 
 def load(ctx: Ctx) -> None:
@@ -76,5 +94,6 @@ def load(ctx: Ctx) -> None:
                 due_at=due,
                 remind_at=due - timedelta(minutes=before),
                 participant_ids=participants,
+                meeting_url=DEMO_LINKS.get(subject, ""),
             ),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.db.base import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
@@ -64,3 +64,22 @@ class Notification(IdMixin, Base):
     record_id: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+
+
+class MeetingInvitation(Base):
+    """The iCalendar invitation of a meeting: its stable UID and the SEQUENCE last mailed, so
+    an update or a cancellation supersedes what calendars already hold."""
+
+    __tablename__ = "meeting_invitations"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True
+    )
+    uid: Mapped[str] = mapped_column(String(200))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # What was last mailed: start, link and subject, to tell a real change from an edit of notes.
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    # The addresses it was last mailed to (one a line): someone taken off gets a cancellation.
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select,
 
 from kht import record_service as records
 from kht.actions.checks import check_action
+from kht.actions.invitations import sync_invitation
 from kht.actions.models import Action, action_participants
 from kht.actions.schemas import ActionCreate, ActionUpdate, CalendarEvent, TimelineItem
 from kht.auth.models import User
@@ -180,6 +181,7 @@ def log_action(ctx: Ctx, data: ActionCreate) -> Action:
     if data.status == "done":
         _touch_customer(ctx, customer_id)
     _announce(ctx, action)
+    sync_invitation(ctx, action)
     return action
 
 
@@ -263,6 +265,7 @@ def update_action(ctx: Ctx, action_id: int, data: ActionUpdate) -> Action:
     if completing:
         _touch_customer(ctx, action.customer_id)
         _announce(ctx, action)
+    sync_invitation(ctx, action)
     return action
 
 
@@ -282,8 +285,11 @@ def complete_action(
 
 
 def delete_action(ctx: Ctx, action_id: int) -> None:
-    """Move an action to the recycle bin (scope only: taking part is not enough)."""
-    records.delete_record(ctx, SPEC, records.get_record(ctx, SPEC, action_id))
+    """Move an action to the recycle bin (scope only: taking part is not enough); a meeting's
+    people get its cancellation."""
+    action = records.get_record(ctx, SPEC, action_id)
+    records.delete_record(ctx, SPEC, action)
+    sync_invitation(ctx, action)
 
 
 def list_actions(

@@ -108,7 +108,7 @@ def filtered(ctx: Ctx, spec: RecordKind, query: Select[Any], filters: list[Filte
             query = query.where(_department_condition(ctx, spec, item.value))
         else:
             plain.append(item)
-    return apply_filters(query, spec.columns(ctx), plain)
+    return apply_filters(query, spec.columns(ctx), plain, zone=ctx.zone)
 
 
 def _scoped(ctx: Ctx, spec: RecordKind) -> Select[Any]:

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kht import clock
 from kht.config import Settings
 from kht.db.text import refuse_nul_text
 
@@ -81,6 +82,11 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # large file, and a bulk import ran 5x slower with the default.
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
+        # SQLite has no time zones: a report bucketing stored UTC times by a user's day in a
+        # zone with summer time asks Python (kht.reports.engine).
+        dbapi_connection.create_function(
+            "kht_local_day", 2, clock.local_day_text, deterministic=True
+        )
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # noqa: ANN001

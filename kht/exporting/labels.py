@@ -81,6 +81,7 @@ def _ref_names(language: str) -> dict[str, Callable[[Any], Any]]:
     from kht.auth.models import User
     from kht.contacts.models import Contact
     from kht.customers.models import Customer, CustomerCategory
+    from kht.knowledge.models import ArticleCategory
     from kht.org.models import BusinessLine
     from kht.sales.opportunities.models import Opportunity
     from kht.sales.processes.models import Process, ProcessStage
@@ -92,6 +93,7 @@ def _ref_names(language: str) -> dict[str, Callable[[Any], Any]]:
         "customer_id": _named(Customer, Customer.name),
         "contact_id": _named(Contact, Contact.name),
         "category_id": _named(CustomerCategory, CustomerCategory.name),
+        "article_category_id": _named(ArticleCategory, ArticleCategory.name),
         "product_line_id": _named(BusinessLine, BusinessLine.name),
         "process_id": _named(Process, Process.name_zh if zh else Process.name_en),
         "stage_id": _named(ProcessStage, ProcessStage.name_zh if zh else ProcessStage.name_en),

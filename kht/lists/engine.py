@@ -9,13 +9,14 @@ segments; every bad field, operator or value is a ValidationError naming it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
 from sqlalchemy import Date, DateTime, Numeric, Select, and_, cast, false, func, or_, select
 
+from kht.clock import midnight
 from kht.db.custom_fields import ChoiceSpec, FieldDef, choice_for_text, choice_keys, choice_label
 from kht.errors import ValidationError
 from kht.tags.models import RecordTag, Tag
@@ -138,7 +139,7 @@ def _number(column: Column, value: Any) -> Decimal:
         raise ValidationError(f"{column.key} needs a number, not {value!r}", column.key) from None
 
 
-def _date(column: Column, value: Any) -> Any:
+def _date(column: Column, value: Any, zone: tzinfo) -> Any:
     try:
         parsed = date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -150,14 +151,16 @@ def _date(column: Column, value: Any) -> Any:
         # A day column compares with a day: SQLite stores 2026-06-01, and a midnight
         # datetime there ("2026-06-01 00:00:00") would sort after the same day.
         return parsed
-    return datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC)
+    # A stored time compares with the instant the reader's day begins: `gte:2026-04-01` in
+    # Beijing starts at 2026-03-31 16:00 UTC, as a report's April bucket does.
+    return midnight(parsed, zone)
 
 
-def _coerce(column: Column, value: Any) -> Any:
+def _coerce(column: Column, value: Any, zone: tzinfo = UTC) -> Any:
     if column.type == "number":
         return _number(column, value)
     if column.type == "date":
-        return _date(column, value)
+        return _date(column, value, zone)
     if column.type == "boolean":
         return str(value).lower() in {"1", "true", "yes", "on"}
     if column.type == "ref":
@@ -181,8 +184,9 @@ def _values(column: Column, value: Any) -> list[Any]:
     return [_coerce(column, item) for item in items if str(item) != ""]
 
 
-def condition(column: Column, op: str, value: Any) -> Any:
-    """The SQL condition for one filter on one column."""
+def condition(column: Column, op: str, value: Any, *, zone: tzinfo = UTC) -> Any:
+    """The SQL condition for one filter on one column; a date means that day in `zone` (the
+    reader's: `ctx.zone`)."""
     if op not in OPS[column.type]:
         raise ValidationError(
             f"{column.key} cannot be filtered with {op!r} "
@@ -204,7 +208,7 @@ def condition(column: Column, op: str, value: Any) -> Any:
         return expr.like(pattern) if needle else false()
     if op == "starts":
         return expr.like(f"{value}%")
-    target = _coerce(column, value)
+    target = _coerce(column, value, zone)
     compare = {
         "eq": expr.__eq__,
         "ne": expr.__ne__,
@@ -217,14 +221,19 @@ def condition(column: Column, op: str, value: Any) -> Any:
 
 
 def apply_filters(
-    query: Select[Any], columns: dict[str, Column], filters: list[Filter]
+    query: Select[Any],
+    columns: dict[str, Column],
+    filters: list[Filter],
+    *,
+    zone: tzinfo = UTC,
 ) -> Select[Any]:
-    """`query` narrowed by every filter (they combine with AND)."""
+    """`query` narrowed by every filter (they combine with AND); dates are days in `zone`,
+    the reader's (`ctx.zone`), as the list shows times."""
     for item in filters:
         column = columns.get(item.field)
         if column is None:
             raise ValidationError(f"unknown field {item.field!r} in filter", item.field)
-        query = query.where(condition(column, item.op, item.value))
+        query = query.where(condition(column, item.op, item.value, zone=zone))
     return query
 
 

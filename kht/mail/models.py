@@ -56,6 +56,8 @@ class OutgoingMail(IdMixin, Base):
     html_body: Mapped[str] = mapped_column(Text, default="")
     headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     envelope_from: Mapped[str] = mapped_column(String(320), default="")
+    # An iCalendar invitation (METHOD REQUEST or CANCEL) sent along as text/calendar.
+    calendar: Mapped[str] = mapped_column(Text, default="")
 
 
 class MailAccount(IdMixin, Base):

@@ -70,6 +70,7 @@ def queue(
     html_body: str = "",
     headers: dict[str, str] | None = None,
     envelope_from: str = "",
+    calendar: str = "",
 ) -> OutgoingMail | None:
     """Queue a plain-text message in the caller's transaction; it is sent after the commit.
 
@@ -77,7 +78,9 @@ def queue(
     mail account's SMTP server (kht.mail.accounts), with `message_id` (also archived) and
     the thread headers; without one through KHT_SMTP_*, and without KHT_SMTP_HOST nothing is
     queued (no server, no mail). Mass mail adds an HTML alternative, extra `headers` and the
-    `envelope_from` its bounces go back to.
+    `envelope_from` its bounces go back to. `calendar` is an iCalendar text (a meeting
+    invitation, its update or cancellation) sent along as a text/calendar part and as
+    invite.ics.
     """
     if account_id is None and not ctx.settings.smtp_host:
         return None
@@ -95,6 +98,7 @@ def queue(
         html_body=html_body,
         headers=headers or {},
         envelope_from=envelope_from,
+        calendar=calendar,
         created_at=ctx.now(),
     )
     ctx.session.add(mail)
@@ -242,7 +246,26 @@ def _message(server: Server, mail: OutgoingMail) -> EmailMessage:
     message.set_content(mail.body)
     if mail.html_body:
         message.add_alternative(mail.html_body, subtype="html")
+    if mail.calendar:
+        _add_calendar(message, mail.calendar)
     return message
+
+
+def _add_calendar(message: EmailMessage, calendar: str) -> None:
+    """The invitation twice, as mail programs expect: a text/calendar alternative carrying
+    its METHOD (what Outlook and Apple Mail act on) and an invite.ics attachment."""
+    method = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in calendar.splitlines()
+            if line.startswith("METHOD:")
+        ),
+        "PUBLISH",
+    )
+    message.add_alternative(calendar, subtype="calendar", params={"method": method})
+    message.add_attachment(
+        calendar.encode(), maintype="application", subtype="ics", filename="invite.ics"
+    )
 
 
 def _connect(server: Server) -> smtplib.SMTP:

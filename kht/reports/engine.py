@@ -6,8 +6,9 @@ query (`RecordKind.query`), which applies the permission scope and the filters. 
 shows exactly what the reader's list would count, and every cell drills down to that list
 with the filters that pick the cell's records (`Cell.filters`).
 
-Dates are bucketed by their UTC day, as the list's date filters compare them, so a bucket's
-drill-down finds the same records on both databases.
+Dates are bucketed by the reader's day (their time zone: 17:00 UTC on 31 March is 1 April
+in Beijing), as the list's date filters read a date, so a bucket's drill-down finds the
+same records on both databases.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from kht import clock
 from kht.auth.models import User
 from kht.context import Ctx
 from kht.errors import ValidationError
@@ -111,16 +113,27 @@ class Dim:
         return str(key)
 
 
-def _utc_day(ctx: Ctx, column: Column) -> Any:
-    """The field's UTC day as text YYYY-MM-DD (custom dates are stored so already)."""
+def _day_only(column: Column) -> bool:
+    kind = getattr(column.expr, "type", None)
+    return isinstance(kind, Date) and not isinstance(kind, DateTime)
+
+
+def _local_day(ctx: Ctx, column: Column) -> Any:
+    """The field's day in the reader's zone as text YYYY-MM-DD (custom dates and day
+    columns are days already; stored times are UTC)."""
     expr = column.expr
     if column.key.startswith("ext."):
         return func.substr(expr, 1, 10)
     if ctx.session.get_bind().dialect.name == "postgresql":
-        if isinstance(expr.type, Date) and not isinstance(expr.type, DateTime):
-            return func.to_char(expr, "YYYY-MM-DD")
-        return func.to_char(func.timezone("UTC", expr), "YYYY-MM-DD")
-    return func.substr(cast(expr, String), 1, 10)
+        local = expr if _day_only(column) else func.timezone(ctx.zone.key, expr)
+        return func.to_char(local, "YYYY-MM-DD")
+    if _day_only(column):
+        return func.substr(cast(expr, String), 1, 10)
+    offset = clock.fixed_offset(ctx.zone)
+    if offset is None:  # summer time: the offset depends on the instant (kht.db.engine)
+        return func.kht_local_day(expr, ctx.zone.key)
+    minutes = int(offset.total_seconds()) // 60
+    return func.substr(func.datetime(expr, f"{minutes:+d} minutes"), 1, 10)
 
 
 # PostgreSQL formats each bucket with one to_char (cheaper per row than cutting the day).
@@ -135,12 +148,11 @@ _PG_FORMATS = {
 def _date_key(ctx: Ctx, column: Column, bucket: str) -> Any:
     expr = column.expr
     if ctx.session.get_bind().dialect.name == "postgresql" and not column.key.startswith("ext."):
-        day_only = isinstance(expr.type, Date) and not isinstance(expr.type, DateTime)
-        utc = expr if day_only else func.timezone("UTC", expr)
+        local = expr if _day_only(column) else func.timezone(ctx.zone.key, expr)
         if bucket == "week":
-            return func.to_char(func.date_trunc("week", utc), "YYYY-MM-DD")
-        return func.to_char(utc, _PG_FORMATS[bucket])
-    day = _utc_day(ctx, column)
+            return func.to_char(func.date_trunc("week", local), "YYYY-MM-DD")
+        return func.to_char(local, _PG_FORMATS[bucket])
+    day = _local_day(ctx, column)
     if bucket == "day":
         return day
     if bucket == "month":
@@ -350,7 +362,8 @@ def _conditional(columns: dict[str, Column], ctx: Ctx, texts: tuple[str, ...]) -
     found = []
     for text in texts:
         item = parse_filter(resolved(ctx, text))
-        found.append(condition(_column(columns, item.field, "measure filter"), item.op, item.value))
+        column = _column(columns, item.field, "measure filter")
+        found.append(condition(column, item.op, item.value, zone=ctx.zone))
     return and_(*found)
 
 

@@ -1,8 +1,10 @@
-"""What a search document says about a customer, contact or lead.
+"""What a search document says about a customer, contact, lead or knowledge article.
 
 Each searchable kind has a `Source`: the permission module that scopes it, its page URL, and
 one Core select of the columns a document is built from (the same select serves the event
-listener and the batch reindex, so both build identical documents).
+listener and the batch reindex, so both build identical documents). A kind whose records
+are not people or companies (an article) names its own `document` builder, the changes that
+alter its document, and `visible`: who may find which of its documents beyond the scope.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, literal, select
+from sqlalchemy import ColumnElement, Select, literal, select
 
 from kht.contacts.models import Contact
 from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.db.custom_fields import FieldDef
 from kht.fields import fields_for
+from kht.knowledge.documents import article_columns, article_document, articles_visible
+from kht.knowledge.models import Article
 from kht.leads.models import Lead
 from kht.search.tokens import phone_tokens, pinyin_tokens, text_tokens
 
@@ -41,6 +45,13 @@ class Source:
     label_zh: str
     label_en: str
     columns: Callable[[], Select[Any]]
+    # `document(row) -> {title, subtitle, tokens}` for a kind that is not a person or company.
+    document: Callable[[Any], dict[str, str]] | None = None
+    # The changed fields that alter a document (None: the people/company fields, INDEXED).
+    changes: frozenset[str] | None = None
+    # `visible(ctx, record_id_column) -> condition | None`: which documents the user may
+    # find beyond the module's scope (an article's drafts only by its editors); None: all.
+    visible: Callable[[Ctx, Any], ColumnElement[bool] | None] | None = None
 
     def select(self) -> Select[Any]:
         """id, owner_id, deleted_at, name, phone, mobile, email, company, ext of each record."""
@@ -90,6 +101,18 @@ SOURCES: dict[str, Source] = {
         ),
         Source("contact", Contact, "contacts", "/contacts/{id}", "联系人", "Contacts", _contacts),
         Source("lead", Lead, "leads", "/leads/{id}", "线索", "Leads", _leads),
+        Source(
+            "article",
+            Article,
+            "knowledge",
+            "/knowledge/{id}",
+            "知识库",
+            "Knowledge",
+            article_columns,
+            document=article_document,
+            changes=frozenset({"title", "body", "status", "ext"}),
+            visible=articles_visible,
+        ),
     )
 }
 
@@ -118,6 +141,18 @@ def _joined(tokens: list[str]) -> str:
 
 def build_document(kind: str, row: Any, fields: list[FieldDef]) -> dict[str, Any]:
     """The search_documents row of one record (a row of its Source's select)."""
+    source = SOURCES[kind]
+    if source.document is not None:
+        own = source.document(row)
+        tokens = own["tokens"].split() + _custom_tokens(row.ext, fields)
+        return {
+            "kind": kind,
+            "record_id": row.id,
+            "owner_id": row.owner_id,
+            "title": own["title"][:TITLE_CHARS],
+            "subtitle": own["subtitle"][:TITLE_CHARS],
+            "tokens": _joined(tokens),
+        }
     name = row.name or ""
     tokens = (
         text_tokens(name)

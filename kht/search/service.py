@@ -1,4 +1,4 @@
-"""Global search over customers, contacts and leads, and the upkeep of its index.
+"""Global search over customers, contacts, leads and articles, and the upkeep of its index.
 
 Searching goes through the data scope per kind, so the search box can never show a record
 its user could not open. The index (`search_documents`, plus FTS5 on SQLite or a GIN
@@ -55,6 +55,7 @@ __all__ = [
     "on_event",
     "refresh",
     "reindex",
+    "related_records",
     "search",
     "sources",
 ]
@@ -63,6 +64,7 @@ KINDS: tuple[str, ...] = tuple(SOURCES)
 # Mail is searched too, within the mail permissions (kht.mail.archive), but not indexed here.
 MAIL = "mail"
 DEFAULT_LIMIT = 20
+CANDIDATES = 200  # documents a `related_records` ranks
 MAX_LIMIT = 100
 BATCH = 1000
 # Changes that alter a document; anything else (stage, notes...) leaves it as it is.
@@ -114,7 +116,12 @@ def _in_scope(ctx: Ctx, kinds: list[Source]) -> ColumnElement[bool]:
     if ctx.user is None:
         raise NotAuthenticated("log in first")
     viewable = [s for s in kinds if ctx.user.can(s.module, "view")]
-    everything = [s.kind for s in viewable if ctx.user.scope(s.module) == "all"]
+    # A kind's own visibility (an article's drafts): None when this user sees all of them.
+    narrowed = {s.kind: s.visible(ctx, documents.c.record_id) for s in viewable if s.visible}
+    narrowed = {kind: clause for kind, clause in narrowed.items() if clause is not None}
+    everything = [
+        s.kind for s in viewable if ctx.user.scope(s.module) == "all" and s.kind not in narrowed
+    ]
     if len(everything) == len(SOURCES):
         # No condition at all: a kind filter would steer SQLite onto the (kind, owner) index.
         return true()
@@ -123,6 +130,7 @@ def _in_scope(ctx: Ctx, kinds: list[Source]) -> ColumnElement[bool]:
         and_(
             documents.c.kind == s.kind,
             owned_by_visible(ctx.user, documents.c.owner_id, s.module, owner_index=False),
+            narrowed.get(s.kind, true()),
         )
         for s in viewable
         if s.kind not in everything
@@ -223,6 +231,38 @@ def matching_records(ctx: Ctx, kind: str, q: str) -> Select[Any] | None:
     return _matching(ctx, query, ids)
 
 
+def related_records(ctx: Ctx, kind: str, about: str, limit: int) -> list[int]:
+    """Ids of `kind`'s records sharing the most words with `about` (any of them, not all),
+    best first, at most `limit`: "articles about this ticket's subject". Unscoped: the
+    caller narrows the ids to what its user may see."""
+    query = parse_query(about)
+    terms = sorted({t for phrase in query.phrases for t in phrase} | set(query.words))
+    if kind not in SOURCES or not terms:
+        return []
+    flush_pending(ctx.session)
+    stmt = select(documents.c.record_id, documents.c.tokens).where(documents.c.kind == kind)
+    if ctx.session.get_bind().dialect.name == "sqlite":
+        any_term = " OR ".join(fts5_expression(Query(words=[t])) or "" for t in terms)
+        stmt = stmt.join(_fts, _fts.c.rowid == documents.c.id).where(
+            text("search_fts MATCH :fts_query").bindparams(fts_query=any_term)
+        )
+    else:
+        any_term = " | ".join(tsquery_expression(Query(words=[t])) or "" for t in terms)
+        stmt = stmt.where(
+            text(
+                "to_tsvector('simple', search_documents.tokens) @@ to_tsquery('simple', :ts_query)"
+            ).bindparams(ts_query=any_term)
+        )
+    rows = ctx.session.execute(stmt.limit(CANDIDATES)).all()
+    scored = [(_shared(terms, row.tokens), row.record_id) for row in rows]
+    return [rid for score, rid in sorted(scored, key=lambda p: (-p[0], p[1]))[:limit]]
+
+
+def _shared(terms: list[str], tokens: str) -> int:
+    have = tokens.split()
+    return sum(1 for term in terms if any(token.startswith(term) for token in have))
+
+
 # ---------------------------------------------------------------- keeping the index
 
 
@@ -236,7 +276,7 @@ def refresh(ctx: Ctx, kind: str, record_ids: Iterable[int]) -> None:
 
 
 def _on_update(queue: IndexQueue, event: RecordUpdated) -> None:
-    changed = set(event.changes) & INDEXED_CHANGES
+    changed = set(event.changes) & (SOURCES[event.kind].changes or INDEXED_CHANGES)
     if not changed:
         return
     if changed == {"owner_id"}:
@@ -248,7 +288,7 @@ def _on_update(queue: IndexQueue, event: RecordUpdated) -> None:
 
 
 def on_event(ctx: Ctx, event: Event) -> None:
-    """Keep the documents of customers, contacts and leads in step with their records.
+    """Keep the documents of customers, contacts, leads and articles in step with their records.
 
     The index is written in batches (kht/search/index.py); a search in the same
     transaction writes what is waiting first.

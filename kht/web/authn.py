@@ -3,8 +3,9 @@
 API requests authenticate with `Authorization: Bearer <token>` only (no cookies, so no
 CSRF exposure); UI requests with the server-side session cookie. Both resolve to a
 `Principal` in `scope["user"]`. Everything needs authentication except the login pages,
-`/healthz`, static files, the OpenAPI document, the language switch and public web forms
-(`/forms/`, protected by signed tokens instead).
+`/healthz`, static files, the OpenAPI document, the language switch, public web forms
+(`/forms/`, protected by signed tokens instead) and the public knowledge base (`/kb`, which
+shows published public articles only).
 """
 
 from __future__ import annotations
@@ -28,8 +29,15 @@ from kht.web.deps import SAFE_METHODS, SESSION_KEY
 
 # /api/v1/sms/callbacks/<token>/...: the carrier calls them; the token authenticates.
 # /m/...: mass mail's pixel, tracked links and unsubscribe; their signed token authenticates.
-PUBLIC_PREFIXES = ("/static/", "/api/schema", "/forms/", "/api/v1/sms/callbacks/", "/m/")
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/language", "/favicon.ico"})
+PUBLIC_PREFIXES = (
+    "/static/",
+    "/api/schema",
+    "/forms/",
+    "/api/v1/sms/callbacks/",
+    "/kb/",
+    "/m/",
+)
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/language", "/favicon.ico", "/kb"})
 # Pages a half-logged-in session (second factor pending or to be set up) may reach.
 STAGE_PATHS = {
     "totp": frozenset({"/login/totp", "/logout"}),

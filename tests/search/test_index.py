@@ -111,7 +111,7 @@ def test_reindex_rebuilds_every_document_after_the_table_was_wiped(team):
     _wipe(team)
     assert team.find("同方") == []
     with team.as_user(None) as ctx:
-        assert service.reindex(ctx) == {"customer": 1, "contact": 1, "lead": 1}
+        assert service.reindex(ctx) == {"customer": 1, "contact": 1, "lead": 1, "article": 0}
     assert set(team.find("同方")) == {"清华同方威视技术股份有限公司", "韩梅梅"}
     assert team.find("0909") == ["清华同方威视技术股份有限公司"]
     with team.as_user("admin") as ctx:

@@ -110,6 +110,13 @@ def _product(v: Victims, c: TestClient) -> None:
         v.made("product", admin.post("/api/v1/products", json=body))
 
 
+def _article(v: Victims, c: TestClient) -> None:
+    # A shared record (no owner): a draft, which only knowledge editors may read.
+    with v.api("admin") as admin:
+        body = {"title": f"{WORD} article", "status": "draft"}
+        v.made("article", admin.post("/api/v1/knowledge", json=body))
+
+
 def _price_list(v: Victims, c: TestClient) -> None:
     with v.api("admin") as admin:
         v.made("price_list", admin.post("/api/v1/price-lists", json={"name": f"{WORD} list"}))
@@ -136,6 +143,7 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "order": _order,
     "product": _product,
     "price_list": _price_list,
+    "article": _article,
     "membership_member": _member,
     "membership_transaction": lambda v, c: None,  # made with its member
 }
@@ -259,6 +267,7 @@ OTHERS: dict[str, str] = {
 NOT_RECORD_SCOPED: dict[str, str] = {
     "product_id": "the product catalogue: every role with products sees all of it",
     "list_id": "price lists: part of the catalogue",
+    "article_id": "knowledge articles: shared; readers see the published ones, editors all",
     "item_id": "price list items: part of the catalogue",
     "template_id": "quote print templates: shared settings of the quotes module",
     "mail_template_id": "mail templates: shared settings, mail administrators change them",

@@ -49,6 +49,7 @@ CATALOGUE = {
     "list_id": "price_list",
     "item_id": "item",
     "group_id": "group",
+    "article_id": "article",
 }
 # The form a UI post sends: the fields most forms check before they read the record.
 FORM = {"version": "1", "reason": "x", "stage_id": "1", "name": "x"}

@@ -1,8 +1,8 @@
 """Mass mail: sends, their recipients, the suppression list, and the outbox's HTML part,
 extra headers and envelope sender.
 
-Revision ID: 0021_core
-Revises: 0020_core
+Revision ID: 0022_core
+Revises: 0021_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0021_core"
-down_revision = "0020_core"
+revision = "0022_core"
+down_revision = "0021_core"
 branch_labels = None
 depends_on = None
 
