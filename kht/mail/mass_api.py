@@ -3,8 +3,10 @@ and /api/v1/mail/suppressions. Thin over kht.mail.mass and kht.mail.suppression.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from kht.context import Ctx, RequestCtx
 from kht.mail import mass, suppression
@@ -87,7 +89,9 @@ class SuppressionController(Controller):
         return SuppressionList(items=items, total=total)
 
     @delete("/{email:str}", sync_to_thread=True)
-    def lift(self, ctx: RequestCtx, email: FromPath[str]) -> None:
+    def lift(
+        self, ctx: RequestCtx, email: Annotated[str, Parameter(min_length=3, max_length=320)]
+    ) -> None:
         """Take an address off the list."""
         suppression.lift(ctx, email)
 
