@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from kht.context import Ctx
 from kht.errors import NotFound, ValidationError
 from kht.lists.engine import Filter, parse_filter
-from kht.lists.service import get_view, view_filters
+from kht.lists.service import get_view, view_filters, visible_views
 from kht.records import record_kind
 
 
@@ -45,3 +45,13 @@ def segment_columns(ctx: Ctx, kind: str, filters: list[Filter], *columns: str) -
     ids = matched.with_only_columns(model.id).scalar_subquery()
     wanted = [getattr(model, name) for name in columns]
     return select(model.id, *wanted).where(model.id.in_(ids)).order_by(model.id)
+
+
+def segment_choices(ctx: Ctx, kinds: tuple[str, ...] | list[str]) -> list[tuple[str, Any]]:
+    """(kind, view) of every saved view and segment the user may use, for the kinds whose
+    records they may see (a send form's picker)."""
+    found = []
+    for kind in kinds:
+        if ctx.user.can(record_kind(ctx, kind).module, "view"):
+            found += [(kind, view) for view in visible_views(ctx, kind)]
+    return found

@@ -13,25 +13,15 @@ from litestar.response import Redirect, Template
 from kht.contacts.ui import text, to_struct, values
 from kht.context import Ctx, RequestCtx
 from kht.errors import ValidationError
-from kht.lists.service import visible_views
+from kht.lists.segments import segment_choices
 from kht.mail import accounts, mass, templating
 from kht.mail.archive import LINKED
 from kht.mail.mass_api import send_outs
 from kht.mail.schemas import MassSendIn
 from kht.mail.views import kind_choices
-from kht.records import record_kind
 from kht.web.pages import render
 
 FIELDS = ("template_id", "kind", "view_id", "account_id", "name", "rate_per_minute")
-
-
-def _views(ctx: Ctx) -> list[tuple[str, Any]]:
-    """(kind, view) of every saved view and segment the user may use, by kind."""
-    found = []
-    for kind in LINKED:
-        if ctx.user.can(record_kind(ctx, kind).module, "view"):
-            found += [(kind, view) for view in visible_views(ctx, kind)]
-    return found
 
 
 def _page(request: Request, ctx: Ctx, status_code: int = 200, **more: Any) -> Template:
@@ -42,7 +32,7 @@ def _page(request: Request, ctx: Ctx, status_code: int = 200, **more: Any) -> Te
         status_code=status_code,
         templates=templating.list_templates(ctx),
         kinds=kind_choices(ctx),
-        views=_views(ctx),
+        views=segment_choices(ctx, LINKED),
         accounts=accounts.list_accounts(ctx),
         instance_server=bool(ctx.settings.smtp_host),
         sends=send_outs(ctx, mass.list_sends(ctx)),

@@ -17,7 +17,7 @@ from kht.auth.permissions import require
 from kht.contacts.ui import text, to_struct, values
 from kht.context import Ctx, RequestCtx
 from kht.errors import KhtError, NotFound, ValidationError
-from kht.lists.service import visible_views
+from kht.lists.segments import segment_choices
 from kht.mail.views import kind_choices
 from kht.records import record_kind
 from kht.sms import service
@@ -40,14 +40,6 @@ GATEWAY_FIELDS = (
 CONFIG_FIELDS = ("endpoint", "access_key_id", "region", "signer")
 
 
-def _views(ctx: Ctx) -> list[tuple[str, Any]]:
-    found = []
-    for kind in service.PHONE_FIELDS:
-        if ctx.user.can(record_kind(ctx, kind).module, "view"):
-            found += [(kind, view) for view in visible_views(ctx, kind)]
-    return found
-
-
 def _admin_page(request: Request, ctx: Ctx, status_code: int = 200, **more: Any) -> Template:
     gateway = service.get_gateway(ctx)
     messages = service.list_messages(ctx)[:100]
@@ -67,7 +59,7 @@ def _admin_page(request: Request, ctx: Ctx, status_code: int = 200, **more: Any)
         cost=cost,
         statuses=STATUS,
         kinds=kind_choices(ctx),
-        views=_views(ctx),
+        views=segment_choices(ctx, tuple(service.PHONE_FIELDS)),
         form=more.pop("form", {}),
         error_field=more.pop("error_field", ""),
         **more,
