@@ -238,6 +238,7 @@ def build_app(engine: Engine, scopes: Scopes) -> Litestar:
             update_customer,
             *sales_routes(engine, scopes),
             *report_routes(engine, scopes),
+            dashboard_route(engine, scopes),
         ],
         openapi_config=None,
         # Like kht: no logging set-up of its own. Litestar's default configures the root
@@ -526,3 +527,61 @@ def report_routes(engine: Engine, scopes: Scopes) -> list[Any]:
         won_by_line_and_month,
         customers_by_industry,
     ]
+
+
+def dashboard_route(engine: Engine, scopes: Scopes) -> Any:
+    """The sales managers' role dashboard of the benchmark (bench.runner.ROLE_DASHBOARD) as
+    hand-written queries: new customers this month and last (by UTC day, as the reports
+    compare), the open pipeline per owner, customers per stage, the manager's biggest open
+    deals."""
+    from kht.sales.opportunities.models import Opportunity
+
+    reader = engine.execution_options(**{READONLY: True})
+    deals = Opportunity.__table__
+
+    def owned(table: Any) -> Any:
+        owner = table.c.owner_id
+        return table.c.deleted_at.is_(None) & (owner.in_(scopes.owners["mgr"]) | owner.is_(None))
+
+    def utc(day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+    @get("/dashboards/manager", sync_to_thread=True)
+    def manager_dashboard(manager_id: FromQuery[int]) -> dict[str, Any]:
+        today = datetime.now(ZONE).date()
+        start = today.replace(day=1)
+        before = (start - timedelta(days=1)).replace(day=1)
+        after = (start + timedelta(days=32)).replace(day=1)
+        c, o = customers.c, deals.c
+
+        def new(first: date, end: date) -> Any:
+            return (
+                select(func.count(c.id))
+                .where(owned(customers), c.created_at >= utc(first), c.created_at < utc(end))
+                .scalar_subquery()
+            )
+
+        with reader.connect() as connection:
+            kpi = connection.execute(select(new(start, after), new(before, start))).one()
+            pipeline = connection.execute(
+                select(o.owner_id, func.count(o.id), func.sum(o.amount))
+                .where(owned(deals), o.status == "open")
+                .group_by(o.owner_id)
+            ).all()
+            stages = connection.execute(
+                select(c.stage, func.count(c.id)).where(owned(customers)).group_by(c.stage)
+            ).all()
+            biggest = connection.execute(
+                select(o.id, o.name, o.amount)
+                .where(o.deleted_at.is_(None), o.owner_id == manager_id, o.status == "open")
+                .order_by(o.amount.desc(), o.id)
+                .limit(8)
+            ).all()
+        return {
+            "kpi": list(kpi),
+            "pipeline": sum(row[1] for row in pipeline),
+            "stages": sum(row[1] for row in stages),
+            "biggest": [row[1] for row in biggest],
+        }
+
+    return manager_dashboard

@@ -50,6 +50,7 @@ class Fixture:
     industry: str = "金融"
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     department_id: int = 0  # the manager's department (funnel and forecast root)
+    manager_id: int = 0
     # The rep's open opportunities: id -> [stage id, version]; the open stages in order.
     opportunities: dict[int, list[int]] = field(default_factory=dict)
     open_stages: list[int] = field(default_factory=list)
@@ -204,6 +205,7 @@ def _sales_fixture(runtime: Any, found: Fixture, manager: str) -> None:
         found.department_id = connection.scalar(
             select(User.department_id).where(User.login == manager)
         )
+        found.manager_id = connection.scalar(select(User.id).where(User.login == manager))
         found.open_stages = list(
             connection.scalars(
                 select(ProcessStage.id)
@@ -312,6 +314,7 @@ def operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Operation
         ),
         *sales_operations(kht, bare, fx),
         *report_operations(kht, bare, fx),
+        dashboard_operation(kht, bare, fx),
     ]
 
 
@@ -406,6 +409,51 @@ def report_operations(kht: TestClient, bare: TestClient, fx: Fixture) -> list[Op
     ]
 
 
+# The sales managers' role dashboard: a KPI, two reports and a short list (bare.dashboard_route).
+ROLE_DASHBOARD = [
+    {"type": "kpi", "key": "customers.growth_month", "period": "month", "w": 4},
+    {"type": "report", "key": "opportunities.pipeline_by_owner", "w": 8},
+    {"type": "report", "key": "customers.by_stage", "w": 6},
+    {"type": "list", "key": "biggest_deals", "w": 6},
+]
+
+
+def set_role_dashboard(runtime: Any) -> None:
+    """Make ROLE_DASHBOARD the sales managers' default, as an administrator would."""
+    from kht.dashboards import service
+    from kht.dashboards.schemas import DashboardIn, Widget
+    from kht.testing import acting_as
+
+    widgets = [Widget(**widget) for widget in ROLE_DASHBOARD]
+    with acting_as(runtime, "admin") as ctx:
+        service.set_role_default(ctx, "sales_manager", DashboardIn(widgets=widgets))
+
+
+def dashboard_operation(kht: TestClient, bare: TestClient, fx: Fixture) -> Operation:
+    """The manager's home dashboard data (their role's default, every widget in their scope)
+    next to the same figures from hand-written queries."""
+    return Operation(
+        "dashboard: sales manager's role default (KPI, 2 reports, list)",
+        get_json(kht, "/api/v1/dashboards/mine/data", fx.headers["manager"]),
+        get_json(bare, f"/dashboards/manager?manager_id={fx.manager_id}"),
+        check=same_dashboard,
+    )
+
+
+def same_dashboard(kht: Any, bare: Any) -> None:
+    """Each widget must show the bare queries' figures."""
+    kpi, pipeline, stages, biggest = kht
+    found = [
+        [kpi["kpi"]["value"], kpi["kpi"]["previous"]],
+        pipeline["report"]["totals"][0],
+        stages["report"]["totals"][0],
+        [item["title"] for item in biggest["items"]],
+    ]
+    wanted = [bare["kpi"], bare["pipeline"], bare["stages"], bare["biggest"]]
+    if found != wanted:
+        raise RuntimeError(f"dashboard: kht {found}, bare {wanted}")
+
+
 def same_report_total(kht: Any, bare: Any) -> None:
     """The report's total of its first measure must be the bare query's."""
     mine, theirs = float(kht["totals"][0] or 0), float(bare["total"] or 0)
@@ -482,6 +530,7 @@ def run(
     runtime = Runtime.from_settings(settings(url))
     cleanup(runtime.engine, n)
     fx = fixture(runtime, n)
+    set_role_dashboard(runtime)
     snapshot = SalesSnapshot(runtime.engine, fx.rep_id)
     app = create_app(runtime.settings, engine=runtime.engine)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise

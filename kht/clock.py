@@ -27,6 +27,15 @@ def zone_of(user: Any) -> ZoneInfo:
         return ZoneInfo(DEFAULT_ZONE)
 
 
+def company_zone(settings: Any) -> ZoneInfo:
+    """The company's time zone (KHT_COMPANY_TIME_ZONE; Asia/Shanghai when unknown): the days
+    of schedules, birthdays and nightly work."""
+    try:
+        return ZoneInfo(getattr(settings, "company_time_zone", "") or DEFAULT_ZONE)
+    except (KeyError, ValueError):
+        return ZoneInfo(DEFAULT_ZONE)
+
+
 def add_months(day: date, months: int) -> date:
     """The first day of the month `months` after `day`'s month."""
     index = day.year * 12 + day.month - 1 + months

@@ -10,6 +10,7 @@ from kht.auth.passwords import generate_password, hash_password
 from kht.auth.principal import load_principal
 from kht.auth.service import create_user, find_user
 from kht.context import Ctx
+from kht.dashboards.service import ship_standard_defaults
 from kht.demo_company import DEFAULT_SIZE, load_company
 from kht.org import service as org
 from kht.org.models import Branch, BusinessLine
@@ -117,6 +118,7 @@ def load_demo(
             logins.append((spec[0], user_password, spec[2]))
         ctx.user = load_principal(ctx.session, admin_id)
         ctx.hook.kht_demo_data(ctx=ctx)
+        ship_standard_defaults(ctx)  # the role dashboards an administrator can then change
         load_company(ctx, size)
     return logins
 

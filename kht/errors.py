@@ -61,3 +61,9 @@ class TooManyRequests(KhtError, status=429, code="too_many_requests"):
 
 class PluginError(KhtError, code="plugin_error"):
     """A plugin cannot be enabled, disabled or loaded."""
+
+
+class ActionFailed(KhtError):
+    """Raised by an automation action (`AutomationAction.run`) that trying again cannot help
+    (a record without an email address or mobile number): the run ends `failed` at once,
+    without retries, with this message (worded in the reader's language)."""

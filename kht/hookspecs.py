@@ -187,6 +187,18 @@ def kht_register_automation() -> Any:
     """
 
 
+@hookspec
+def kht_register_periodic_tasks() -> Any:
+    """Contribute work the worker does on a schedule (nightly recalculations, reminders).
+
+    Returns: a list of `PeriodicTask` (kht.plugin_api): a key (`<plugin>.<name>`), a cron
+    expression read in the company's time zone and `run(runtime)`. Called: every minute by
+    `kht worker` (enabled plugins only), which runs each task whose schedule matches,
+    once per scheduled minute over all workers (kht.jobs.periodic); a key given twice or a
+    bad cron expression is an error naming it.
+    """
+
+
 # ---------------------------------------------------------------- preparing objects
 
 

@@ -7,7 +7,9 @@ from kht.automation.models import Rule as AutomationRule
 from kht.automation.models import Run as AutomationRun
 from kht.contacts.models import Contact
 from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
+from kht.dashboards.models import Dashboard
 from kht.db.custom_fields import CustomField
+from kht.delivery.models import Delivery, Subscription
 from kht.files.models import Attachment
 from kht.instance_key import InstanceKey
 from kht.jobs.models import ImportMapping, Job, JobInput
@@ -25,6 +27,7 @@ from kht.mail.models import (
     MailTemplate,
     MassRecipient,
     MassSend,
+    OutgoingFile,
     OutgoingMail,
     Suppression,
 )
@@ -50,6 +53,9 @@ from kht.value.models import ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "Delivery",
+    "Subscription",
+    "Dashboard",
     "Article",
     "ArticleCategory",
     "ArticleVersion",
@@ -75,6 +81,7 @@ __all__ = [
     "Opportunity",
     "Notification",
     "OutgoingMail",
+    "OutgoingFile",
     "MailAccount",
     "MailAccountMember",
     "MailCopy",

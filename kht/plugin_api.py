@@ -36,7 +36,15 @@ from kht.db.base import (
 )
 from kht.db.custom_fields import Choice, FieldDef
 from kht.db.migrate import CORE_REVISION
-from kht.errors import Conflict, Forbidden, KhtError, NotAuthenticated, NotFound, ValidationError
+from kht.errors import (
+    ActionFailed,
+    Conflict,
+    Forbidden,
+    KhtError,
+    NotAuthenticated,
+    NotFound,
+    ValidationError,
+)
 from kht.events import (
     ActionLogged,
     Event,
@@ -59,6 +67,7 @@ from kht.plugin_types import (
     MailRecipientStatus,
     MenuItem,
     Panel,
+    PeriodicTask,
     Permission,
     PluginInfo,
     Problem,
@@ -97,6 +106,7 @@ from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
 __all__ = [
+    "ActionFailed",
     "CORE_REVISION",
     "MENU_SECTIONS",
     "REPORT_CATEGORIES",
@@ -144,6 +154,7 @@ __all__ = [
     "Score",
     "ScoreComputed",
     "ScorePart",
+    "PeriodicTask",
     "SmsGatewayDef",
     "SmsReceipt",
     "SmsReply",

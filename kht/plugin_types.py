@@ -645,6 +645,26 @@ class MailRecipientStatus(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
+class PeriodicTask(msgspec.Struct, frozen=True, kw_only=True):
+    """Work the worker does on a schedule (`kht_register_periodic_tasks`).
+
+    `key` names it (`<plugin>.<name>` for a plugin's own; unique); `cron` is a five-field
+    cron expression (minute hour day month weekday) read in the company's time zone
+    (KHT_COMPANY_TIME_ZONE), so "30 2 * * *" is 02:30 there. `run(runtime)` does the work
+    with a `kht.runtime.Runtime` (open `runtime.ctx()` for a system context) and may return
+    a short note. Each scheduled minute runs once however many workers there are (claimed
+    in `periodic_runs`); a minute missed while no worker ran is caught up within
+    `catch_up_minutes` (only the latest one), later ones are skipped. An exception is logged
+    and kept on the claim; the next scheduled minute runs again.
+    """
+
+    key: str
+    cron: str
+    run: Any
+    description: str = ""
+    catch_up_minutes: int = 10
+
+
 class SmsRequest(msgspec.Struct, frozen=True, kw_only=True):
     """One template SMS for a gateway to send: the carrier's template `template_code`, its
     `params` (parameter name -> text, already filled in from the record), the `signature`

@@ -62,6 +62,8 @@ CORE_PLUGINS = (
     "kht.sales.quotas.plugin",
     "kht.sales.analysis.plugin",
     "kht.reports.plugin",
+    "kht.dashboards.plugin",
+    "kht.delivery.plugin",
     "kht.value.plugin",
     "kht.admin.plugin",
     "kht.automation.plugin",

@@ -55,9 +55,7 @@ class Runtime:
         """Bring the core and every enabled plugin to head; create missing built-in roles."""
         from kht.auth.service import ensure_builtin_roles
 
-        migrate.upgrade(
-            self.engine, plugin_manager.migration_dirs(self.found), [], self.settings
-        )
+        migrate.upgrade(self.engine, plugin_manager.migration_dirs(self.found), [], self.settings)
         resolve_secret_key(self.settings, self.engine)  # a fresh database has one now
         with Session(self.engine) as session, session.begin():
             ensure_builtin_roles(session)

@@ -30,6 +30,7 @@ CONTRIBUTIONS = (
     ("kht_on_event", N_("reactions to events")),
     ("kht_validate", N_("checks on saving")),
     ("kht_register_commands", N_("commands")),
+    ("kht_register_periodic_tasks", N_("scheduled tasks")),
     ("kht_demo_data", N_("demo data")),
 )
 

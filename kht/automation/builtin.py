@@ -810,6 +810,51 @@ def _describe_mail(params: MailParams, gettext: Gettext) -> str:
     return gettext(N_("Mail template %(id)s to the record")) % {"id": params.template_id}
 
 
+class SmsParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    template_id: int
+
+
+def _check_sms(ctx: Ctx, spec: RecordKind, params: SmsParams) -> None:
+    from kht.sms.models import SmsTemplate
+
+    if ctx.session.get(SmsTemplate, params.template_id) is None:
+        raise ValidationError(f"no SMS template {params.template_id}", "template_id")
+
+
+def _run_sms(ctx: Ctx, spec: RecordKind, record: Any, params: SmsParams, run: Any) -> str:
+    # Queued through the SMS outbox in the run's own transaction, like a mail: sent once
+    # after the run commits (quiet hours respected by the outbox). A record without a valid
+    # number, or one that opted out, will not get one however often the run is tried, so
+    # the run fails at once with the reason.
+    from kht.automation.engine import ActionFailed
+    from kht.sms.models import SmsTemplate
+    from kht.sms.service import send_template
+    from kht.web.i18n import translations
+
+    gettext = translations(ctx.language or "en").gettext
+    template = ctx.session.get(SmsTemplate, params.template_id)
+    if template is None:
+        raise ActionFailed(gettext(N_("The SMS template no longer exists")))
+    try:
+        message = send_template(ctx, template, spec.kind, record.id)
+    except ValidationError as exc:
+        if exc.field != "number":
+            raise
+        if "opted out" in exc.message:
+            reason = N_("The number opted out of SMS")
+        elif "no phone" in exc.message:
+            reason = N_("No mobile number to send the SMS to")
+        else:
+            reason = N_("The record's number cannot receive SMS")
+        raise ActionFailed(gettext(reason)) from None
+    ctx.session.flush()
+    return f"sms {message.id} to {message.number}"
+
+
+def _describe_sms(params: SmsParams, gettext: Gettext) -> str:
+    return gettext(N_("SMS template %(id)s to the record's mobile")) % {"id": params.template_id}
+
+
 ACTIONS = [
     AutomationAction(
         key="plan_action",
@@ -883,5 +928,15 @@ ACTIONS = [
         check=_check_mail,
         run=_run_mail,
         describe=_describe_mail,
+    ),
+    AutomationAction(
+        key="send_sms",
+        label_zh="发送短信模板",
+        label_en="Send an SMS template",
+        params=SmsParams,
+        kinds=MAIL_KINDS,
+        check=_check_sms,
+        run=_run_sms,
+        describe=_describe_sms,
     ),
 ]

@@ -32,7 +32,7 @@ from kht.web.i18n import N_
 
 PURPOSE = "care"
 Moment = Literal["birthday", "anniversary", "dormant", "renewal", "after_purchase", "holiday"]
-Channel = Literal["task", "call", "notify", "email"]
+Channel = Literal["task", "call", "notify", "email", "sms"]
 MOMENTS: dict[str, str] = {
     "birthday": N_("A contact's birthday"),
     "anniversary": N_("Anniversary of a date (signing, first order …)"),
@@ -46,6 +46,7 @@ CHANNELS: dict[str, str] = {
     "call": N_("A call for the owner"),
     "notify": N_("A notification to the owner"),
     "email": N_("An email to the customer or contact (a mail template)"),
+    "sms": N_("An SMS to the customer or contact (an SMS template)"),
 }
 
 
@@ -55,9 +56,10 @@ class CareIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     moment: Moment
     channel: Channel = "task"
-    # Every channel but email (which takes the template's subject) needs a subject.
+    # Every channel but email and SMS (which take their template's text) needs a subject.
     subject: Annotated[str, msgspec.Meta(max_length=200)] = ""
-    template_id: int | None = None  # email
+    template_id: int | None = None  # email: the mail template
+    sms_template_id: int | None = None  # sms: the SMS template
     message: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     segment_id: int | None = None
     filters: list[Annotated[str, msgspec.Meta(min_length=3, max_length=300)]] = []
@@ -106,6 +108,10 @@ def _action(data: CareIn) -> dict[str, Any]:
         if data.template_id is None:
             raise ValidationError("pick a mail template", "template_id")
         return {"type": "send_mail", "params": {"template_id": data.template_id}}
+    if data.channel == "sms":
+        if data.sms_template_id is None:
+            raise ValidationError("pick an SMS template", "sms_template_id")
+        return {"type": "send_sms", "params": {"template_id": data.sms_template_id}}
     if not data.subject.strip():
         raise ValidationError("subject is required", "subject")
     if data.channel == "notify":

@@ -52,6 +52,7 @@ def _page(
         moments=care.MOMENTS,
         channels=care.CHANNELS,
         mail_templates=_mail_templates(ctx),
+        sms_templates=_sms_templates(ctx),
         segments=segments,
         date_fields=_date_fields(ctx),
         form=form or {},
@@ -66,6 +67,12 @@ def _mail_templates(ctx: Ctx) -> list[Any]:
     return list_templates(ctx) if ctx.user is not None and ctx.user.can("mail", "view") else []
 
 
+def _sms_templates(ctx: Ctx) -> list[Any]:
+    from kht.sms.service import list_templates
+
+    return list_templates(ctx) if ctx.user is not None and ctx.user.can("sms", "view") else []
+
+
 @get("/care", sync_to_thread=True, include_in_schema=False)
 def care_page(request: Request, ctx: RequestCtx) -> Template:
     return _page(request, ctx)
@@ -75,12 +82,14 @@ def _care_in(form: dict[str, Any]) -> care.CareIn:
     moment = str(form.get("moment") or "")
     segment = str(form.get(f"segment_{care.kind_of(moment)}") or "")
     template = str(form.get("template_id") or "")
+    sms_template = str(form.get("sms_template_id") or "")
     values: dict[str, Any] = {
         "name": str(form.get("name") or "").strip(),
         "moment": moment,
         "channel": str(form.get("channel") or "task"),
         "subject": str(form.get("subject") or "").strip(),
         "template_id": int(template) if template.isdigit() else None,
+        "sms_template_id": int(sms_template) if sms_template.isdigit() else None,
         "message": str(form.get("message") or ""),
         "segment_id": int(segment) if segment.isdigit() else None,
         "filters": [line for line in str(form.get("filters") or "").splitlines() if line.strip()],

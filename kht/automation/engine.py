@@ -33,7 +33,6 @@ import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 from sqlalchemy import Select, event, or_, select, update
@@ -41,10 +40,11 @@ from sqlalchemy.orm import Session
 
 from kht.automation.models import DONE, FAILED, PENDING, SKIPPED, Rule, Run
 from kht.automation.registry import params_of, registry
+from kht.clock import company_zone
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db.outbox import once_after_commit
-from kht.errors import KhtError, NotFound, ValidationError
+from kht.errors import ActionFailed, KhtError, NotFound, ValidationError
 from kht.events import Event
 from kht.lists.engine import Filter, apply_filters, parse_filter
 from kht.plugin_types import RecordKind
@@ -61,14 +61,6 @@ _RULES = "kht_automation_rules"
 _QUEUED = "kht_automation_queued"
 _WATCHED = "kht_automation_watched"
 _NEW = "kht_automation_new_runs"  # the runs a transaction queued, carried out after its commit
-
-
-def company_zone(settings: Settings) -> ZoneInfo:
-    """The company's time zone (KHT_COMPANY_TIME_ZONE; Asia/Shanghai when unknown)."""
-    try:
-        return ZoneInfo(settings.company_time_zone or "Asia/Shanghai")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
 
 
 # ------------------------------------------------------------------------------ conditions
@@ -307,11 +299,6 @@ def _due_ids(engine: Any, now: datetime) -> list[int]:
 
 class RunError(KhtError):
     """A run that cannot go on (its author left, its rule changed shape)."""
-
-
-class ActionFailed(KhtError):
-    """Raised by an action that trying again cannot help (a record without an email
-    address): the run ends `failed` at once with this message (worded for the reader)."""
 
 
 def execute(

@@ -209,9 +209,61 @@ def describe(ctx: Ctx, rule: Rule) -> str:
     values = {"kind": kind_label, "trigger": worded, "actions": "; ".join(done)}
     if not rule.conditions:
         return gettext(N_("For %(kind)s: %(trigger)s, then %(actions)s")) % values
-    values["conditions"] = gettext(N_(" and ")).join(rule.conditions)
+    worded_conditions = [_condition(ctx, kind, text, labels, gettext) for text in rule.conditions]
+    values["conditions"] = gettext(N_(" and ")).join(worded_conditions)
     text = N_("For %(kind)s: %(trigger)s, if %(conditions)s, then %(actions)s")
     return gettext(text) % values
+
+
+# How a condition's operator reads ("status:eq:planned" -> "Status is Planned").
+OPERATOR_WORDS = {
+    "eq": N_("%(field)s is %(value)s"),
+    "ne": N_("%(field)s is not %(value)s"),
+    "contains": N_("%(field)s contains %(value)s"),
+    "starts": N_("%(field)s starts with %(value)s"),
+    "gt": N_("%(field)s is more than %(value)s"),
+    "gte": N_("%(field)s is at least %(value)s"),
+    "lt": N_("%(field)s is less than %(value)s"),
+    "lte": N_("%(field)s is at most %(value)s"),
+    "in": N_("%(field)s is one of %(value)s"),
+    "empty": N_("%(field)s is empty"),
+    "not_empty": N_("%(field)s is not empty"),
+}
+
+
+def _condition(
+    ctx: Ctx, spec: RecordKind | None, text: str, labels: dict[str, str], gettext: Any
+) -> str:
+    """One stored condition (`field:op:value`) in words: the field's label, the operator
+    and, for choice and yes/no fields, the value's label. One that no longer parses (a
+    field removed since) is shown as stored."""
+    from kht.exporting.labels import choice_options
+    from kht.lists.engine import parse_filter
+
+    try:
+        found = parse_filter(text)
+    except ValidationError:
+        return text
+    wording = OPERATOR_WORDS.get(found.op)
+    if wording is None:
+        return text
+    column = spec.columns(ctx).get(found.field) if spec is not None else None
+    names: dict[str, str] = {}
+    if column is not None and column.choice_keys:
+        zh = ctx.language.startswith("zh")
+        names = {
+            key: (label_zh if zh else label_en)
+            for key, label_zh, label_en in choice_options(spec.kind, column)
+        }
+    if column is not None and column.type == "boolean":
+        names = {"true": gettext(N_("yes")), "false": gettext(N_("no"))}
+    raw = "" if found.value is None else str(found.value)
+    value = (
+        gettext(N_(", ")).join(names.get(part, part) for part in raw.split(","))
+        if found.op == "in"
+        else names.get(raw, raw)
+    )
+    return gettext(wording) % {"field": labels.get(found.field, found.field), "value": value}
 
 
 def _field_labels(ctx: Ctx, spec: RecordKind | None) -> dict[str, str]:

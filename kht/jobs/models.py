@@ -53,3 +53,17 @@ class ImportMapping(IdMixin, Base):
     signature: Mapped[str] = mapped_column(String(64), index=True)
     mapping: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PeriodicRun(Base):
+    """One scheduled minute of a periodic task, claimed by the worker that runs it: the
+    primary key makes a second worker's claim of the same minute fail, so it runs once."""
+
+    __tablename__ = "periodic_runs"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    slot: Mapped[datetime] = mapped_column(primary_key=True)  # the scheduled minute, UTC
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ log = logging.getLogger("kht.jobs")
 QUEUE = "kht"
 TASK_NAME = "kht.run_job"
 WEBHOOKS_TASK = "kht.deliver_webhooks"
+PERIODIC_TASK = "kht.periodic"  # the dispatcher (kht.jobs.periodic)
+PERIODIC_RUN_TASK = "kht.run_periodic"
 # One huey per queue location and process; each holds the `run_job` task bound to settings.
 _QUEUES: dict[str, tuple[Huey, Any]] = {}
 _RUNTIMES: dict[str, Any] = {}
@@ -78,13 +81,6 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
     def run_job(job_id: int) -> str:
         return run(runtime or _runtime(settings), job_id)
 
-    @huey.periodic_task(crontab(minute="*"), name="kht.send_reminders")
-    def send_reminders() -> None:
-        """Every minute: notify (and mail) the reminders of planned actions that are due."""
-        from kht.actions.reminders import run_reminders
-
-        run_reminders(runtime or _runtime(settings))
-
     @huey.task(name=WEBHOOKS_TASK)
     def deliver_webhooks() -> int:
         """Send the webhook deliveries that are due (handed over after each commit)."""
@@ -94,58 +90,23 @@ def _register(huey: Huey, settings: Settings, runtime: Any) -> Any:
 
     _WEBHOOK_TASKS[id(huey)] = deliver_webhooks
 
-    @huey.periodic_task(crontab(minute="*"), name="kht.retry_webhooks")
-    def retry_webhooks() -> None:
-        """Every minute: webhook retries whose wait is over, and what a hand-over missed."""
-        from kht.webhooks.outbox import run_deliveries
+    @huey.task(name=PERIODIC_RUN_TASK)
+    def run_periodic(key: str, slot: str) -> str:
+        """One periodic task for the scheduled minute this worker claimed."""
+        from kht.jobs.periodic import run_claimed
 
-        run_deliveries(runtime or _runtime(settings))
+        return run_claimed(runtime or _runtime(settings), key, datetime.fromisoformat(slot))
 
-    @huey.periodic_task(crontab(minute="*"), name="kht.send_sms")
-    def send_sms() -> None:
-        """Every minute: the queued SMS that are due (none during the quiet hours)."""
-        from kht.sms.service import run
+    @huey.periodic_task(crontab(minute="*"), name=PERIODIC_TASK)
+    def periodic() -> None:
+        """Every minute: claim the periodic tasks that are due (`kht_register_periodic_tasks`)
+        and queue each on the worker's threads."""
+        from kht.jobs.periodic import tick
 
-        run(runtime or _runtime(settings))
-
-    @huey.periodic_task(crontab(minute="*"), name="kht.fetch_mail")
-    def fetch_mail() -> None:
-        """Every minute: read the mail accounts whose poll interval has passed (IMAP)."""
-        from kht.db.base import utcnow
-        from kht.mail.fetch import fetch_due
-
-        current = runtime or _runtime(settings)
-        fetch_due(current.engine, current.settings, utcnow(), plugins=current.plugins())
-
-    @huey.periodic_task(crontab(minute="*"), name="kht.mass_mail")
-    def mass_mail() -> None:
-        """Every minute: the next batch of each mass send (its rate per minute), sent."""
-        from kht.mail.mass_batches import run
-
-        current = runtime or _runtime(settings)
-        run(current.engine, current.settings, current.plugins())
-
-    @huey.periodic_task(crontab(minute="*"), name="kht.automation")
-    def automation() -> None:
-        """Every minute: queue the time rules' runs and carry out every due run (retries,
-        runs a stopped server left)."""
-        from kht.automation.engine import tick
-
-        tick(runtime or _runtime(settings))
-
-    @huey.periodic_task(crontab(hour="2", minute="30"), name="kht.reclaim_pool")
-    def reclaim_pool() -> None:
-        """Every night: customers nobody followed up go back to the shared pool."""
-        from kht.pool.service import run_reclaim
-
-        run_reclaim(runtime or _runtime(settings))
-
-    @huey.periodic_task(crontab(hour="3", minute="0"), name="kht.rescore")
-    def rescore() -> None:
-        """Every night: recompute value scores (engagement decays with time, not events)."""
-        from kht.value.service import run_rescore
-
-        run_rescore(runtime or _runtime(settings))
+        tick(
+            runtime or _runtime(settings),
+            hand_over=lambda key, slot: run_periodic(key, slot.isoformat()),
+        )
 
     return run_job
 

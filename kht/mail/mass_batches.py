@@ -165,7 +165,7 @@ def _queue_one(ctx: Ctx, send: MassSend, recipient: MassRecipient, envelope: str
         kind="mass",
         record_id=recipient.id,
         account_id=send.account_id,
-        html_body=tracked_html(body, links),
+        html=tracked_html(body, links),
         headers=headers,
         envelope_from=envelope,
     )

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -51,13 +52,27 @@ class OutgoingMail(IdMixin, Base):
     cc_addresses: Mapped[str] = mapped_column(Text, default="")
     in_reply_to: Mapped[str] = mapped_column(String(500), default="")
     refs: Mapped[str] = mapped_column(Text, default="")
-    # Mass mail (kht.mail.mass): an HTML alternative, extra headers (List-Unsubscribe, the
-    # recipient's tracking token) and the envelope sender bounces go back to.
-    html_body: Mapped[str] = mapped_column(Text, default="")
+    # Mass mail (kht.mail.mass): extra headers (List-Unsubscribe, the recipient's tracking
+    # token) and the envelope sender bounces go back to.
     headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     envelope_from: Mapped[str] = mapped_column(String(320), default="")
     # An iCalendar invitation (METHOD REQUEST or CANCEL) sent along as text/calendar.
     calendar: Mapped[str] = mapped_column(Text, default="")
+    # An HTML version of `body` (sent as multipart/alternative); empty: plain text only.
+    html_body: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutgoingFile(IdMixin, Base):
+    """A file attached to a queued message (a scheduled report's spreadsheet)."""
+
+    __tablename__ = "mail_outbox_files"
+
+    mail_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_outbox.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class MailAccount(IdMixin, Base):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import HeaderRegistry
@@ -43,7 +44,7 @@ from kht.config import Settings
 from kht.context import Ctx
 from kht.crypto import UnreadableSecret, unseal
 from kht.db.outbox import claim, due, once_after_commit
-from kht.mail.models import MailAccount, OutgoingMail
+from kht.mail.models import MailAccount, OutgoingFile, OutgoingMail
 
 log = logging.getLogger("kht.mail")
 BATCH = 200
@@ -52,6 +53,7 @@ FIRST_WAIT = timedelta(minutes=1)
 MAX_WAIT = timedelta(hours=1)
 _SCHEDULED = "kht_mail_drain"
 SENT, REFUSED = "sent", "refused"
+Attached = tuple[str, str, bytes]  # file name, content type, content
 
 
 def queue(
@@ -67,18 +69,22 @@ def queue(
     message_id: str = "",
     in_reply_to: str = "",
     refs: str = "",
-    html_body: str = "",
     headers: dict[str, str] | None = None,
     envelope_from: str = "",
     calendar: str = "",
+    html: str = "",
+    files: Sequence[Attached] = (),
 ) -> OutgoingMail | None:
     """Queue a plain-text message in the caller's transaction; it is sent after the commit.
+
+    `html` is an HTML version of `body` (the message becomes multipart/alternative); `files`
+    are attachments, (file name, content type, bytes).
 
     `to` and `cc` are comma-separated addresses. With `account_id` it goes out through that
     mail account's SMTP server (kht.mail.accounts), with `message_id` (also archived) and
     the thread headers; without one through KHT_SMTP_*, and without KHT_SMTP_HOST nothing is
-    queued (no server, no mail). Mass mail adds an HTML alternative, extra `headers` and the
-    `envelope_from` its bounces go back to. `calendar` is an iCalendar text (a meeting
+    queued (no server, no mail). Mass mail adds extra `headers` and the `envelope_from` its
+    bounces go back to. `calendar` is an iCalendar text (a meeting
     invitation, its update or cancellation) sent along as a text/calendar part and as
     invite.ics.
     """
@@ -95,13 +101,19 @@ def queue(
         message_id=message_id,
         in_reply_to=in_reply_to,
         refs=refs,
-        html_body=html_body,
         headers=headers or {},
         envelope_from=envelope_from,
         calendar=calendar,
+        html_body=html,
         created_at=ctx.now(),
     )
     ctx.session.add(mail)
+    if files:
+        ctx.session.flush()  # the files need the message's id
+        for name, content_type, data in files:
+            ctx.session.add(
+                OutgoingFile(mail_id=mail.id, filename=name, content_type=content_type, data=data)
+            )
     _drain_after_commit(ctx)
     return mail
 
@@ -163,6 +175,7 @@ def drain(engine: Engine, settings: Settings, now: datetime) -> int:
     with Session(engine) as session:
         claimed = select(OutgoingMail).where(OutgoingMail.claim == token)
         mails = list(session.scalars(claimed.order_by(OutgoingMail.id)))
+        files = _files(session, [m.id for m in mails])
         accounts = {
             a.id: a
             for a in session.scalars(
@@ -183,7 +196,7 @@ def drain(engine: Engine, settings: Settings, now: datetime) -> int:
             continue
         # An account removed since queueing leaves its mail to the instance's server.
         server = server or Server.of_settings(settings)
-        messages = [_message(server, mail) for mail in batch]
+        messages = [_message(server, mail, files.get(mail.id, [])) for mail in batch]
         sent = deliver(server, messages, [m.envelope_from for m in batch])
         outcomes.update(zip([m.id for m in batch], sent, strict=True))
     with Session(engine) as session, session.begin():
@@ -227,7 +240,17 @@ class _Headers(HeaderRegistry):
 POLICY = default_policy.clone(header_factory=_Headers())
 
 
-def _message(server: Server, mail: OutgoingMail) -> EmailMessage:
+def _files(session: Session, mail_ids: list[int]) -> dict[int, list[OutgoingFile]]:
+    """The attachments of the claimed messages, by message id."""
+    found: dict[int, list[OutgoingFile]] = {}
+    if mail_ids:
+        query = select(OutgoingFile).where(OutgoingFile.mail_id.in_(mail_ids))
+        for item in session.scalars(query.order_by(OutgoingFile.id)):
+            found.setdefault(item.mail_id, []).append(item)
+    return found
+
+
+def _message(server: Server, mail: OutgoingMail, files: list[OutgoingFile]) -> EmailMessage:
     message = EmailMessage(policy=POLICY)
     message["Subject"] = mail.subject
     message["From"] = server.sender
@@ -248,6 +271,9 @@ def _message(server: Server, mail: OutgoingMail) -> EmailMessage:
         message.add_alternative(mail.html_body, subtype="html")
     if mail.calendar:
         _add_calendar(message, mail.calendar)
+    for item in files:
+        main, _, sub = item.content_type.partition("/")
+        message.add_attachment(item.data, maintype=main, subtype=sub, filename=item.filename)
     return message
 
 

@@ -131,6 +131,11 @@ def _chart(result: ReportResult) -> dict[str, Any]:
     }
 
 
+def chart_data(result: ReportResult) -> dict[str, Any]:
+    """What charts.js's `reportOption` draws for `result` (report pages, dashboard widgets)."""
+    return _chart(result)
+
+
 def _chip(ctx: Ctx, labels: dict[str, str], text: str) -> str:
     """A filter as the reader reads it: "Stage is 目标客户" rather than `stage:eq:target`."""
     field, _, rest = text.partition(":")

@@ -1,4 +1,4 @@
-"""UI shell pages: home ("my day"), language switch, health check."""
+"""UI shell pages: home (the dashboard and "my day"), language switch, health check."""
 
 from __future__ import annotations
 
@@ -21,12 +21,25 @@ from kht.web.pages import render
 
 @get("/", sync_to_thread=True, include_in_schema=False)
 def home(request: Request, ctx: RequestCtx) -> Template:
-    """ "My day": overdue and today's actions, deals closing this month, recent customers."""
+    """The user's dashboard (kht.dashboards), then "my day": overdue and today's actions,
+    deals closing this month, recent customers."""
     from kht.actions.service import record_url
+    from kht.dashboards.views import home_context
+    from kht.delivery.service import FREQUENCY_LABELS, subscriptions
 
     plugins = [ctx.plugins.info(name) for name in ctx.plugins.enabled]
+    board = home_context(ctx) if ctx.user is not None else {}
+    mails = subscriptions(ctx) if ctx.user is not None else []
     return render(
-        request, ctx, "home.html", plugins=plugins, day=my_day(ctx), record_url=record_url
+        request,
+        ctx,
+        "home.html",
+        plugins=plugins,
+        day=my_day(ctx),
+        record_url=record_url,
+        board=board,
+        subscriptions=mails,
+        frequency_labels=FREQUENCY_LABELS,
     )
 
 

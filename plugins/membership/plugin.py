@@ -17,6 +17,7 @@ from kht.plugin_api import (
     MenuItem,
     OrderPlaced,
     Panel,
+    PeriodicTask,
     Permission,
     PluginInfo,
     RecordDeleted,
@@ -158,6 +159,25 @@ def kht_record_panels(ctx: Ctx, kind: str, record: Any) -> list[Panel] | None:
     if kind == MEMBER_KIND:
         return pages.member_panels(ctx, record)
     return None
+
+
+def _nightly(runtime: Any) -> str:
+    from plugins.membership.value import run_nightly
+
+    with runtime.ctx() as ctx:
+        done = run_nightly(ctx)
+    return ", ".join(f"{key}: {count}" for key, count in done.items())
+
+
+@hookimpl
+def kht_register_periodic_tasks() -> list[PeriodicTask]:
+    """The nightly run (statuses, points expiry, birthday bonuses, tier reviews, RFM) at 01:15
+    company time, caught up for six hours after a stopped worker."""
+    return [
+        PeriodicTask(
+            key="membership.nightly", cron="15 1 * * *", run=_nightly, catch_up_minutes=360
+        )
+    ]
 
 
 @hookimpl

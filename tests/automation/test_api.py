@@ -30,7 +30,7 @@ def test_rules_round_trip_and_run(team):
     body = created.json()
     assert body["trigger"] == {"type": "record_created", "params": {}}
     assert body["actions"][0]["params"]["assignee"] == "owner"  # defaults filled in
-    assert "欢迎电话" in body["description"] and "name:contains:科技" in body["description"]
+    assert "欢迎电话" in body["description"] and "名称 包含 科技" in body["description"]
     rule_id = body["id"]
     assert [r["id"] for r in api.get("/api/v1/automation/rules").json()] == [rule_id]
     hit = team.customer("同方科技", owner="rep1")
@@ -161,3 +161,23 @@ def test_round_robin_assigns_in_turn(team):
         api_client(team.app, "admin").get(f"/api/v1/customers/{i}").json()["owner_id"] for i in ids
     ]
     assert owners == [users[0], users[1], users[0]]
+
+
+def test_conditions_read_as_words_with_field_and_choice_labels(team):
+    conditions = ["kind:eq:company", "name:contains:科技", "phone:empty", "kind:in:company,person"]
+    created = team.client("admin").post(
+        "/api/v1/automation/rules", json=_with(conditions=conditions)
+    )
+    assert created.status_code == 201, created.text
+    with team.ctx("admin") as ctx:
+        rule = service.get_rule(ctx, created.json()["id"])
+        ctx.language = "zh_CN"
+        chinese = service.describe(ctx, rule)
+        ctx.language = "en"
+        english = service.describe(ctx, rule)
+
+    assert "条件：类型 为 企业 且 名称 包含 科技 且 电话 为空 且 类型 为 企业、个人 之一" in chinese
+    assert (
+        "if Type is Company and Name contains 科技 and Phone is empty "
+        "and Type is one of Company, Person" in english
+    )

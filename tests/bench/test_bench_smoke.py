@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, select
 from bench.__main__ import main
 from bench.generate import complete, counts, ensure_database
 
-OPERATIONS = 18
+OPERATIONS = 19
 N = 1000
 
 

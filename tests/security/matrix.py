@@ -238,6 +238,12 @@ def _mass_mail(v: Victims, c: TestClient) -> None:
         v.ids["mass_mail"] = send.id
 
 
+def _subscription(v: Victims, c: TestClient) -> None:
+    """rep1's daily mail of a report (kht.delivery)."""
+    body = {"report_key": "customers.by_stage", "frequency": "daily"}
+    v.made("subscription", c.post("/api/v1/subscriptions", json=body))
+
+
 def _people(v: Victims, c: TestClient) -> None:
     """rep1 themselves, their role and department: user administration's records."""
     with v.team.ctx(None) as ctx:
@@ -273,6 +279,7 @@ OTHERS: dict[str, str] = {
     "attachment_id": "mail_attachment",
     "sms_id": "sms",
     "send_id": "mass_mail",
+    "subscription_id": "subscription",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
 }
@@ -304,6 +311,8 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "email": "an address on the mail suppression list (mail administrators only), not an id",
     "file_path": "static files",
     "path": "the OpenAPI document",
+    "role": "a role's key (its default dashboard, administrators only), not an id",
+    "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",
 }
 # What the matrix puts in the parameters that are words, not ids.
 WORDS = {
@@ -314,6 +323,8 @@ WORDS = {
     "token": "not-the-callback-token",
     "number": "+8613800138000",
     "email": "victim@example.com",
+    "role": "sales_rep",
+    "widget_id": "gone0",  # no such widget in anyone's layout: a 404 like a missing id
 }
 
 # Samples of the shared settings: the first row of each (seeded or made by `_shared`).
@@ -366,6 +377,7 @@ BUILDERS: tuple[Callable[[Victims, TestClient], None], ...] = (
     _mail,
     _sms,
     _mass_mail,
+    _subscription,
     _people,
     _shared,
 )

@@ -144,13 +144,10 @@ def test_the_worker_entry_and_the_cli_rescore_every_kind(team):
     assert result.output.strip() == "lead: 1 scored"
 
 
-def test_the_nightly_rescore_task_is_on_the_queue(team):
-    from kht.jobs.worker import forget_queues, queue_for
+def test_the_worker_rescores_every_night(team):
+    from kht.jobs.periodic import registered
 
-    forget_queues()
-    huey, _ = queue_for(team.runtime.settings, team.runtime)
-    assert "kht.rescore" in {task.__name__ for task in huey._registry._periodic_tasks}
-    forget_queues()
+    assert registered(team.runtime.plugins().pm.hook)["kht.rescore"].cron == "0 3 * * *"
 
 
 def test_the_lead_page_shows_the_scores_panel(team):

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from kht.web.i18n import LANGUAGES, LOCALE_DIR, translations
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_TRANSLATED = {"API"}  # the same word in Chinese
+NOT_TRANSLATED = {"API", ", "}  # the same word in Chinese; a list separator (、)
 REFRESH = "run `python scripts/update_translations.py` and translate the new zh_CN entries"
 
 

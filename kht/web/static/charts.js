@@ -28,6 +28,32 @@
     };
   }
 
+  /* The option drawing a report's chart data (kht.reports.views.chart_data): bar, stacked,
+     line, pie or funnel; the report page and dashboard widgets draw with it. */
+  function reportOption(d) {
+    const pairs = d.categories.map((name, i) => ({name: name, value: d.totals[i]}));
+    let option;
+    if (d.type === "pie") {
+      option = {tooltip: {trigger: "item"}, legend: {type: "scroll", bottom: 0},
+                series: [{type: "pie", radius: ["30%", "65%"], data: pairs}]};
+    } else if (d.type === "funnel") {
+      option = {tooltip: {trigger: "item"},
+                series: [{type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "5%",
+                          label: {show: true, position: "inside", formatter: "{b}: {c}"}, data: pairs}]};
+    } else {
+      const kind = d.type === "line" ? "line" : "bar";
+      option = {
+        tooltip: {trigger: "axis"}, legend: {type: "scroll", top: 0},
+        grid: {top: 40, left: 70, right: 20, bottom: 60, containLabel: true},
+        xAxis: {type: "category", data: d.categories, axisLabel: {rotate: d.categories.length > 8 ? 30 : 0}},
+        yAxis: {type: "value"},
+        series: d.series.map((s) => ({name: s.name, type: kind, data: s.data, connectNulls: true,
+                                      stack: d.type === "stacked" ? "all" : undefined})),
+      };
+    }
+    return option;
+  }
+
   const funnel = data("funnel-data");
   if (funnel) {
     const labels = data("funnel-labels");
@@ -54,5 +80,5 @@
     draw("payments-chart", bars(payments, ["planned", "received", "expected"], labels));
   }
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
-  window.khtCharts = {data: data, draw: draw};
+  window.khtCharts = {data: data, draw: draw, reportOption: reportOption};
 })();

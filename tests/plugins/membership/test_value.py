@@ -105,3 +105,20 @@ def test_the_birthday_bonus_comes_on_the_lunar_birthday_once(club):
     with club.on(date(2026, 10, 3)) as ctx:
         assert run_nightly(ctx)["birthdays"] == 1
         assert points.ledger_sum(ctx, solar) == (200, 200)
+
+
+def test_the_worker_runs_the_nightly_run_at_a_quarter_past_one_company_time(club):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from kht.jobs.periodic import tick
+
+    solar = club.member("公历生日", birthday=date(1990, 10, 3))
+    # 01:15 on 3 October in Shanghai is 17:15 UTC on 2 October.
+    at = datetime(2026, 10, 2, 17, 15, 20, tzinfo=UTC)
+    with time_machine.travel(at, tick=False):
+        assert "membership.nightly" in tick(club.runtime, at)
+        assert "membership.nightly" not in tick(club.runtime, at)  # that minute ran once
+
+    assert club.get(solar, date(2026, 10, 3)).points_balance == 200

@@ -1,8 +1,8 @@
-"""Mass mail: sends, their recipients, the suppression list, and the outbox's HTML part,
-extra headers and envelope sender.
+"""Mass mail: sends, their recipients, the suppression list, and the outbox's extra headers
+and envelope sender.
 
-Revision ID: 0022_core
-Revises: 0021_core
+Revision ID: 0025_core
+Revises: 0024_core
 Create Date: 2026-12-07
 """
 
@@ -11,15 +11,14 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0022_core"
-down_revision = "0021_core"
+revision = "0025_core"
+down_revision = "0024_core"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table("mail_outbox") as batch:
-        batch.add_column(sa.Column("html_body", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("headers", sa.JSON(), nullable=False, server_default="{}"))
         batch.add_column(
             sa.Column("envelope_from", sa.String(length=320), nullable=False, server_default="")
@@ -118,4 +117,3 @@ def downgrade() -> None:
     with op.batch_alter_table("mail_outbox") as batch:
         batch.drop_column("envelope_from")
         batch.drop_column("headers")
-        batch.drop_column("html_body")

@@ -1,0 +1,1 @@
+"""Dashboards: each user's grid of report, KPI and short-list widgets, and role defaults."""

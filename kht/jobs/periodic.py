@@ -1,0 +1,125 @@
+"""Periodic tasks: the work modules and plugins contribute with `kht_register_periodic_tasks`,
+run by `kht worker` on their cron schedules in the company's time zone.
+
+Every minute the worker's dispatcher claims, for each task, its latest scheduled minute (a
+row in `periodic_runs` keyed by task and minute) and hands the claimed ones to its threads.
+A second worker's claim of the same minute fails on the primary key, so a scheduled minute
+runs once however many workers share the queue; a minute missed while no worker ran is
+caught up within the task's `catch_up_minutes`, once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from croniter import croniter
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kht.clock import company_zone
+from kht.db.base import utcnow
+from kht.errors import KhtError
+from kht.jobs.models import PeriodicRun
+from kht.plugin_types import PeriodicTask
+
+log = logging.getLogger("kht.jobs.periodic")
+KEEP_CLAIMS = timedelta(days=7)
+
+
+def registered(hook: Any) -> dict[str, PeriodicTask]:
+    """Every periodic task of the enabled plugins and core modules, by key.
+
+    A key given twice or a cron expression croniter cannot read is an error naming it.
+    """
+    found: dict[str, PeriodicTask] = {}
+    for batch in hook.kht_register_periodic_tasks():
+        for task in batch or []:
+            if task.key in found:
+                raise KhtError(f"periodic task {task.key!r} is registered twice", "key")
+            if not croniter.is_valid(task.cron):
+                raise KhtError(f"periodic task {task.key!r}: bad cron {task.cron!r}", "cron")
+            found[task.key] = task
+    return found
+
+
+def latest_slot(task: PeriodicTask, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """The latest minute `task` is scheduled for at or before `now` (UTC), or None when that
+    minute is further back than the task catches up."""
+    local = now.astimezone(zone).replace(second=0, microsecond=0)
+    if croniter.match(task.cron, local):
+        slot = local
+    else:
+        slot = croniter(task.cron, local).get_prev(datetime)
+    if local - slot > timedelta(minutes=task.catch_up_minutes):
+        return None
+    return slot.astimezone(UTC)
+
+
+def _claim(session: Session, key: str, slot: datetime, now: datetime) -> bool:
+    session.add(PeriodicRun(key=key, slot=slot, started_at=now, note="", error=""))
+    try:
+        session.commit()
+    except IntegrityError:  # claimed already (an earlier tick, or another worker)
+        session.rollback()
+        return False
+    return True
+
+
+def claim_due(runtime: Any, now: datetime | None = None) -> list[tuple[str, datetime]]:
+    """Claim the scheduled minute of every task that is due at `now`: (key, slot) pairs this
+    caller now owns and must run. Claims older than a week are dropped on the way."""
+    now = now or utcnow()
+    zone = company_zone(runtime.settings)
+    tasks = registered(runtime.plugins().pm.hook)
+    claimed = []
+    with Session(runtime.engine) as session:
+        for key, task in tasks.items():
+            slot = latest_slot(task, now, zone)
+            if slot is not None and _claim(session, key, slot, now):
+                claimed.append((key, slot))
+        session.execute(delete(PeriodicRun).where(PeriodicRun.slot < now - KEEP_CLAIMS))
+        session.commit()
+    return claimed
+
+
+def run_claimed(runtime: Any, key: str, slot: datetime) -> str:
+    """Run the task `key` for its claimed minute `slot`; its note or error is kept on the
+    claim. A task that is no longer registered (its plugin was disabled) is skipped."""
+    task = registered(runtime.plugins().pm.hook).get(key)
+    note, error = "", ""
+    if task is None:
+        note = "skipped: not registered any more"
+    else:
+        try:
+            note = str(task.run(runtime) or "")
+        except Exception as exc:  # one task's failure must not stop the others
+            log.exception("periodic task %s failed", key)
+            error = f"{type(exc).__name__}: {exc}"
+    with Session(runtime.engine) as session:
+        row = session.get(PeriodicRun, (key, slot))
+        if row is not None:
+            row.finished_at = utcnow()
+            row.note, row.error = note[:1000], error[:2000]
+            session.commit()
+    return error or note
+
+
+def tick(
+    runtime: Any,
+    now: datetime | None = None,
+    hand_over: Callable[[str, datetime], Any] | None = None,
+) -> list[str]:
+    """Claim what is due and run it: through `hand_over(key, slot)` (the worker queues each
+    on its threads), else here one after another. The keys claimed."""
+    claimed = claim_due(runtime, now)
+    for key, slot in claimed:
+        if hand_over is not None:
+            hand_over(key, slot)
+        else:
+            run_claimed(runtime, key, slot)
+    return [key for key, _ in claimed]
