@@ -57,8 +57,6 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_starttls: bool = True
-    # Where the server is reached from outside: mass mail's tracking and unsubscribe links.
-    public_url: str = "http://127.0.0.1:8000"
     # Mass mail's envelope sender (bounces go there; read it as a mail account), else the From.
     mail_bounce_address: str = ""
     # The company's time zone: automation's dates (birthdays, schedules) are days there.
@@ -71,6 +69,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     webhook_max_attempts: Positive = 8
     webhook_disable_after: Positive = 20
     webhook_timeout_seconds: Positive = 10
+    # The address customers reach this server at (`https://crm.example.cn`): links in mail
+    # to people without a login (the service satisfaction survey) start with it.
+    public_url: str = "http://127.0.0.1:8000"
 
 
 _ENV_FIELDS = {

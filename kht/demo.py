@@ -42,6 +42,7 @@ DEMO_USERS = (
     ("li.director", "李总监", "sales_manager", ("销售部",), "北京分公司", ()),
     ("zhou.marketing", "周市场", "marketing", ("市场部",), "北京分公司", ()),
     ("wu.service", "吴客服", "service", ("客服部",), "上海分公司", ()),
+    ("zhang.service", "张客服", "service", ("客服部",), "北京分公司", ()),
     ("zheng.ceo", "郑总", "executive", ("总经办",), "北京分公司", ()),
 )
 

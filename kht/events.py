@@ -84,6 +84,13 @@ class RecordsMerged(Event, tag=True):
     merged_ids: tuple[int, ...] = ()
 
 
+class MailReceived(Event, tag=True):
+    """A shared mailbox (`account_id`) received a mail (`record_id`: the stored message, kind
+    `mail`), once per mailbox and message, in the fetch's transaction."""
+
+    account_id: int = 0
+
+
 AnyEvent = (
     RecordCreated
     | RecordUpdated
@@ -94,4 +101,5 @@ AnyEvent = (
     | LeadConverted
     | OrderPlaced
     | RecordsMerged
+    | MailReceived
 )

@@ -47,6 +47,15 @@ from kht.sales.processes.models import Process, ProcessStage
 from kht.sales.quotas.models import Quota
 from kht.sales.quotes.models import Quote, QuoteLine, QuoteTemplate
 from kht.search.models import SearchDocument
+from kht.service.models import (
+    Queue,
+    QueueMember,
+    ServiceDay,
+    ServiceSettings,
+    SlaPolicy,
+    Ticket,
+    TicketEntry,
+)
 from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
 from kht.tags.models import RecordTag, Tag
 from kht.value.models import ValueScore
@@ -61,6 +70,13 @@ __all__ = [
     "ArticleVersion",
     "MeetingInvitation",
     "InstanceKey",
+    "Queue",
+    "QueueMember",
+    "ServiceDay",
+    "ServiceSettings",
+    "SlaPolicy",
+    "Ticket",
+    "TicketEntry",
     "SmsGateway",
     "SmsMessage",
     "SmsOptOut",

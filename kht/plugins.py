@@ -68,6 +68,7 @@ CORE_PLUGINS = (
     "kht.admin.plugin",
     "kht.automation.plugin",
     "kht.webhooks.plugin",
+    "kht.service.plugin",
 )
 
 

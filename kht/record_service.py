@@ -183,10 +183,20 @@ def get_record_with(
 
 
 def create_record(
-    ctx: Ctx, spec: RecordKind, values: dict[str, Any], *, owner_id: Any = ...
+    ctx: Ctx,
+    spec: RecordKind,
+    values: dict[str, Any],
+    *,
+    owner_id: Any = ...,
+    operation: str | None = "create",
 ) -> Any:
-    """Create a record owned by the acting user (or `owner_id`), validated and announced."""
-    require(ctx.user, spec.module, "create")
+    """Create a record owned by the acting user (or `owner_id`), validated and announced.
+
+    `operation=None` is a write with no acting user (a public form, mail intake): no
+    permission check, the event's `user_id` None; everything else is the same.
+    """
+    if operation is not None:
+        require(ctx.user, spec.module, operation)
     values = dict(values)
     values["ext"] = validate_ext(fields_for(ctx, spec.kind), {}, values.get("ext") or {})
     check_with_plugins(ctx, spec.kind, None, values)
@@ -214,14 +224,16 @@ def update_record(
     version: int | None,
     changes: dict[str, Any],
     *,
-    operation: str = "edit",
+    operation: str | None = "edit",
 ) -> Any:
     """Apply `changes` if `version` is the one the client was shown (else 409, nothing saved).
 
     `version=None` is for internal moves (assignment, pool, lifecycle) that lock with the
-    version column alone. Returns the record; fires RecordUpdated with [old, new] per field.
+    version column alone; `operation=None` for a write with no acting user (mail intake, a
+    survey answer). Returns the record; fires RecordUpdated with [old, new] per field.
     """
-    require(ctx.user, spec.module, operation)
+    if operation is not None:
+        require(ctx.user, spec.module, operation)
     if version is not None and version != record.version:
         raise Conflict(f"{spec.kind} {record.id} was changed by someone else; reload it", "version")
     changes = dict(changes)

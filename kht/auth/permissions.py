@@ -12,7 +12,9 @@ from kht.errors import Forbidden, NotAuthenticated
 Operation = Literal["view", "create", "edit", "delete", "import", "export", "assign", "admin"]
 OPERATIONS: tuple[str, ...] = Operation.__args__  # type: ignore[attr-defined]
 
-Scope = Literal["own", "department", "department_tree", "branch", "business_line", "all"]
+# `team`: the user's own records and those of a work group they belong to (a service
+# queue), for kinds whose model says who is in the group (`team_clause`).
+Scope = Literal["own", "team", "department", "department_tree", "branch", "business_line", "all"]
 SCOPES: tuple[str, ...] = Scope.__args__  # type: ignore[attr-defined]
 
 # Core modules a role can grant; plugins add theirs through `kht_register_permissions`.
@@ -93,7 +95,9 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
         "name_zh": "客服专员",
         "name_en": "Service",
         "grants": {
-            **_grant(("tickets", "knowledge"), EDIT_OPS, "all"),
+            # A service rep works the tickets of their queues (the `team` scope).
+            **_grant(("tickets",), EDIT_OPS, "team"),
+            **_grant(("knowledge",), EDIT_OPS, "all"),
             **_grant(("customers", "contacts", "products"), ("view",), "all"),
             **_grant(("actions", "mail"), EDIT_OPS, "own"),
         },

@@ -40,9 +40,18 @@ def _owners_in_scope(user: Principal, scope: str) -> Select[tuple[int]] | None:
 
 
 def owned_by_visible(
-    user: Principal | None, owner_column: Any, module: str, *, owner_index: bool = True
+    user: Principal | None,
+    owner_column: Any,
+    module: str,
+    *,
+    owner_index: bool = True,
+    team_clause: Any = None,
 ) -> ColumnElement:
     """A WHERE clause: the record's owner lies in `user`'s scope on `module` (or the pool).
+
+    The `team` scope gives the user's own records and, for a model that says who works on a
+    record (`team_clause(user_id) -> clause`, e.g. a ticket's queue members), those of the
+    user's teams; the pool is not included (a team's unassigned records are its queue).
 
     With `owner_index` (lists, counts) a team's owners are matched so that PostgreSQL can
     probe the owner index (`in_subquery`). Without it (full-text search, where the text
@@ -56,6 +65,9 @@ def owned_by_visible(
         return false()
     if scope == "all":
         return true()
+    if scope == "team":
+        team = team_clause(user.id) if team_clause is not None else false()
+        return or_(owner_column == user.id, team)
     owners = _owners_in_scope(user, scope)
     mine = or_(owner_column == user.id, owner_column.is_(None))
     if owners is None:
@@ -88,7 +100,8 @@ def scope_key(user: Principal | None, module: str) -> tuple[Any, ...] | None:
 
 def restrict(query: Select[T], user: Principal | None, model: Any, module: str) -> Select[T]:
     """`query` limited to records of `model` whose owner is in `user`'s scope on `module`."""
-    return query.where(owned_by_visible(user, model.owner_id, module))
+    team = getattr(model, "team_clause", None)
+    return query.where(owned_by_visible(user, model.owner_id, module, team_clause=team))
 
 
 def owner_in_scope(user: Principal | None, owner_column: Any, module: str) -> ColumnElement:

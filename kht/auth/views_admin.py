@@ -42,6 +42,7 @@ OPERATION_LABELS = {
 }
 SCOPE_LABELS = {
     "own": N_("Own records"),
+    "team": N_("Own records and own teams' (queues)"),
     "department": N_("Own department"),
     "department_tree": N_("Department and sub-departments"),
     "branch": N_("Own branch"),

@@ -38,6 +38,7 @@ import msgspec
 from sqlalchemy import Select, event, or_, select, update
 from sqlalchemy.orm import Session
 
+from kht import turns
 from kht.automation.models import DONE, FAILED, PENDING, SKIPPED, Rule, Run
 from kht.automation.registry import params_of, registry
 from kht.clock import company_zone
@@ -409,17 +410,9 @@ def _failed(engine: Any, run_id: int, now: datetime, exc: Exception) -> str:
 
 
 def next_in_turn(ctx: Ctx, rule_id: int, user_ids: list[int]) -> int:
-    """The next of `user_ids` for a round-robin rule. The rule's turn is locked until the
-    run commits (PostgreSQL: FOR UPDATE; SQLite: the writer's lock), so two runs at once
-    get consecutive users; a plain UPDATE, so the rule's version (an open editor) stays."""
-    turn = ctx.session.scalar(select(Rule.turn).where(Rule.id == rule_id).with_for_update()) or 0
-    ctx.session.execute(
-        update(Rule)
-        .where(Rule.id == rule_id)
-        .values(turn=turn + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return user_ids[turn % len(user_ids)]
+    """The next of `user_ids` for a round-robin rule (kht.turns: the turn is locked until
+    the run commits, so two runs at once get consecutive users)."""
+    return turns.next_in_turn(ctx.session, Rule.turn, rule_id, user_ids)  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------- time triggers

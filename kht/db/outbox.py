@@ -27,14 +27,23 @@ def once_after_commit(session: Session, key: str, run: Callable[[], None]) -> No
         return
     session.info[key] = True
 
+    done = False
+
     def after_commit(committed: Session) -> None:
+        nonlocal done
+        # Releasing a SAVEPOINT (asked for inside `begin_nested`) also reports a commit, while
+        # the outer transaction still holds its locks: wait for the real one. (A listener
+        # cannot remove itself while the commit's listeners run: it stays, spent.)
+        if done or committed.in_nested_transaction():
+            return
+        done = True
         committed.info.pop(key, None)
         try:
             run()
         except Exception:
             log.exception("after-commit work %s failed", key)
 
-    event.listen(session, "after_commit", after_commit, once=True)
+    event.listen(session, "after_commit", after_commit)
 
 
 def due(model: Any, now: datetime) -> list[Any]:

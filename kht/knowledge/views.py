@@ -52,7 +52,6 @@ PAGES = RecordPages(
     ),
     labels=_labels,
     detail_context=_detail_context,
-    form_context=lambda ctx, form, record: {},
     detail_template="knowledge/detail.html",
 )
 SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kht.actions.models import Notification
@@ -35,7 +35,9 @@ from kht.auth.models import User
 from kht.auth.principal import load_principal
 from kht.context import Ctx
 from kht.errors import KhtError, ValidationError
+from kht.events import MailReceived
 from kht.mail.models import MailAccount, MailAccountMember, MailAssignment, MailLink, MailMessage
+from kht.turns import next_in_turn
 from kht.web.i18n import N_, translations
 
 log = logging.getLogger("kht.mail")
@@ -117,21 +119,7 @@ def _next_member(session: Session, account: MailAccount) -> int | None:
         .where(MailAccountMember.account_id == account.id, User.active)
         .order_by(MailAccountMember.user_id)
     ).all()
-    if not members:
-        return None
-    turn = (
-        session.scalar(
-            select(MailAccount.turn).where(MailAccount.id == account.id).with_for_update()
-        )
-        or 0
-    )
-    session.execute(
-        update(MailAccount)
-        .where(MailAccount.id == account.id)
-        .values(turn=turn + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return members[turn % len(members)]
+    return next_in_turn(session, MailAccount.turn, account.id, members)
 
 
 def choose(session: Session, account: MailAccount, message: MailMessage) -> tuple[int | None, str]:
@@ -318,6 +306,8 @@ def distribute(ctx: Ctx, account: MailAccount, message: MailMessage) -> MailAssi
     if user_id is not None:
         _notify(session, user_id, account, message)
     session.flush()
+    # Listeners (service intake) react in the same transaction: once per mailbox and mail.
+    ctx.fire(MailReceived(kind="mail", record_id=message.id, account_id=account.id))
     return assignment
 
 

@@ -259,8 +259,14 @@ def related_records(ctx: Ctx, kind: str, about: str, limit: int) -> list[int]:
 
 
 def _shared(terms: list[str], tokens: str) -> int:
-    have = tokens.split()
-    return sum(1 for term in terms if any(token.startswith(term) for token in have))
+    """How many of `terms` a document's tokens hold (Chinese bigrams exactly, words as a
+    prefix of one of its words)."""
+    have = set(tokens.split())
+    return sum(
+        1
+        for term in terms
+        if term in have or (term.isascii() and any(t.startswith(term) for t in have))
+    )
 
 
 # ---------------------------------------------------------------- keeping the index

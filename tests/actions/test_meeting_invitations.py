@@ -3,7 +3,7 @@ at a real SMTP server (aiosmtpd); updates raise SEQUENCE, cancelling sends METHO
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
@@ -162,3 +162,21 @@ def test_a_meeting_link_must_be_a_web_address(team):
     assert made.status_code == 201
     page = page_client(team.app, "rep1").get(f"/actions/{made.json()['id']}").text
     assert f'href="{LINK}"' in page and "data-join=" in page
+
+
+def test_the_agenda_shows_a_join_button_for_an_online_meeting(team):
+    customer = team.customer("议程检查", owner="rep1")
+    api = api_client(team.app, "rep1")
+    soon = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    body = {
+        "kind": "customer",
+        "record_id": customer,
+        "type": "meeting",
+        "status": "planned",
+        "subject": "线上周会",
+        "due_at": soon,
+        "meeting_url": LINK,
+    }
+    made = api.post("/api/v1/actions", json=body).json()
+    agenda = page_client(team.app, "rep1").get("/actions").text
+    assert f'data-join="{made["id"]}"' in agenda and f'href="{LINK}"' in agenda

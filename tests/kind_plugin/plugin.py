@@ -1,10 +1,10 @@
 """helpdesk: a plugin that keeps tickets in its own table, declared as a record kind.
 
 The declaration is all it writes: the core gives the kind its JSON API
-(`/api/v1/tickets`: list with filters, search and saved views, create, get, update with
-version checks, delete, restore, columns, bulk), its pages (`/tickets`: the list, the form,
-the record page with its history), its import and export, audit history, tags, hand-over and
-the data scope. Everything it imports comes from `kht.plugin_api`.
+(`/api/v1/helpdesk-tickets`: list with filters, search and saved views, create, get, update
+with version checks, delete, restore, columns, bulk), its pages (`/helpdesk-tickets`: the
+list, the form, the record page with its history), its import and export, audit history,
+tags, hand-over and the data scope. Everything it imports comes from `kht.plugin_api`.
 """
 
 from __future__ import annotations
@@ -45,14 +45,14 @@ class Ticket(BusinessRecord, ExtensibleMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class TicketCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class HelpdeskTicketCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     subject: Subject
     status: Status = "open"
     notes: str = ""
     ext: dict[str, dict[str, Any]] = {}
 
 
-class TicketUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class HelpdeskTicketUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     version: int
     subject: Subject | msgspec.UnsetType = msgspec.UNSET
     status: Status | msgspec.UnsetType = msgspec.UNSET
@@ -60,7 +60,7 @@ class TicketUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ext: dict[str, dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
 
 
-class TicketOut(msgspec.Struct, kw_only=True):
+class HelpdeskTicketOut(msgspec.Struct, kw_only=True):
     id: int
     subject: str
     status: str
@@ -75,12 +75,12 @@ class TicketOut(msgspec.Struct, kw_only=True):
 
 
 TICKETS = RecordKind(
-    kind="ticket",
+    kind="helpdesk_ticket",
     model=Ticket,
     module=NAME,
     label_zh="工单",
     label_en="Tickets",
-    plural="tickets",
+    plural="helpdesk-tickets",
     fields=(
         FieldDef(
             name="subject",
@@ -105,10 +105,10 @@ TICKETS = RecordKind(
         FieldDef(name="notes", type="long_text", label_zh="备注", label_en="Notes", namespace=""),
     ),
     searchable=("subject", "notes"),
-    create_schema=TicketCreate,
-    update_schema=TicketUpdate,
-    out_schema=TicketOut,
-    # The list, form and record pages at /tickets, built from the fields above.
+    create_schema=HelpdeskTicketCreate,
+    update_schema=HelpdeskTicketUpdate,
+    out_schema=HelpdeskTicketOut,
+    # The list, form and record pages at /helpdesk-tickets, built from the fields above.
     pages=RecordPages(badge="status"),
 )
 

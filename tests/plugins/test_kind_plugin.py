@@ -15,7 +15,7 @@ import pytest
 from tests.team import build_team
 
 PLUGIN = "tests.kind_plugin.plugin"
-URL = "/api/v1/tickets"
+URL = "/api/v1/helpdesk-tickets"
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_filters_search_sort_and_saved_views(team):
         view = rep.post(
             "/api/v1/views",
             json={
-                "kind": "ticket",
+                "kind": "helpdesk_ticket",
                 "name": "Closed",
                 "filters": [{"field": "status", "op": "eq", "value": "closed"}],
             },
@@ -158,7 +158,7 @@ def test_a_csv_file_imports_through_the_declared_fields(team):
         upload = rep.post(
             "/api/v1/imports",
             files={"file": ("tickets.csv", data, "text/csv")},
-            data={"kind": "ticket"},
+            data={"kind": "helpdesk_ticket"},
         )
         assert upload.status_code == 201, upload.text
         assert upload.json()["mapping"] == {"主题": "subject", "状态": "status"}
@@ -178,13 +178,13 @@ def test_the_openapi_document_describes_the_kind_with_its_own_schemas(team):
         document = admin.get("/api/schema/openapi.json").json()
     paths = document["paths"]
     assert {"get", "post"} <= set(paths[URL])
-    assert {"get", "patch", "delete"} <= set(paths[URL + "/{ticket_id}"])
-    assert {URL + "/{ticket_id}/restore", URL + "/columns", URL + "/bulk"} <= set(paths)
+    assert {"get", "patch", "delete"} <= set(paths[URL + "/{helpdesk_ticket_id}"])
+    assert {URL + "/{helpdesk_ticket_id}/restore", URL + "/columns", URL + "/bulk"} <= set(paths)
     body = paths[URL]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    assert body["$ref"].endswith("/TicketCreate")
+    assert body["$ref"].endswith("/HelpdeskTicketCreate")
     answer = paths[URL]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    assert answer["$ref"].endswith("/TicketPage")
-    assert paths[URL]["get"]["tags"] == ["tickets"]
+    assert answer["$ref"].endswith("/HelpdeskTicketPage")
+    assert paths[URL]["get"]["tags"] == ["helpdesk-tickets"]
 
 
 def test_the_readme_example_is_this_plugin():

@@ -1,9 +1,10 @@
 """A plugin's own record kind gets its web pages from its declaration alone.
 
 `tests/kind_plugin/plugin.py` declares tickets with `pages=RecordPages(badge="status")` and
-writes no page code or template: the core serves the list at `/tickets`, the form at
-`/tickets/new` and `/tickets/{id}/edit` (409 when stale, 422 next to the field) and the
-record page at `/tickets/{id}` with its history, in Chinese and English, labels not keys.
+writes no page code or template: the core serves the list at `/helpdesk-tickets`, the form
+at `/helpdesk-tickets/new` and `/helpdesk-tickets/{id}/edit` (409 when stale, 422 next to the
+field) and the record page at `/helpdesk-tickets/{id}` with its history, in Chinese and
+English, labels not keys.
 """
 
 from __future__ import annotations
@@ -34,26 +35,26 @@ def _english(client):
 
 
 def _ticket(client, **values) -> str:
-    created = _post(client, "/tickets/new", {"subject": "打印机卡纸", **values})
+    created = _post(client, "/helpdesk-tickets/new", {"subject": "打印机卡纸", **values})
     assert created.status_code == 303, created.text
     return created.headers["location"]
 
 
 def test_the_form_creates_a_ticket_shown_on_its_page_and_in_the_list(team):
     with team.browser("rep1") as rep:
-        form = rep.get("/tickets/new")
+        form = rep.get("/helpdesk-tickets/new")
         assert form.status_code == 200
-        assert 'name="subject"' in form.text and 'id="ticket-form"' in form.text
+        assert 'name="subject"' in form.text and 'id="helpdesk_ticket-form"' in form.text
         assert '<option value="waiting">等待客户</option>' in form.text
         url = _ticket(rep, status="waiting", notes="三楼")
         page = rep.get(url).text
-        listed = rep.get("/tickets").text
-    assert re.fullmatch(r"/tickets/\d+", url)
-    assert 'id="ticket-name">打印机卡纸' in page
-    assert 'data-ticket-status="waiting">等待客户<' in page
+        listed = rep.get("/helpdesk-tickets").text
+    assert re.fullmatch(r"/helpdesk-tickets/\d+", url)
+    assert 'id="helpdesk_ticket-name">打印机卡纸' in page
+    assert 'data-helpdesk_ticket-status="waiting">等待客户<' in page
     assert "三楼" in page and 'data-history-action="创建"' in page
     assert f'<a href="{url}">打印机卡纸</a>' in listed
-    assert 'href="/tickets/new"' in listed and 'id="list-total">1<' in listed
+    assert 'href="/helpdesk-tickets/new"' in listed and 'id="list-total">1<' in listed
 
 
 def test_editing_saves_a_stale_form_says_reload_and_bad_input_is_named(team):
@@ -76,9 +77,11 @@ def test_editing_saves_a_stale_form_says_reload_and_bad_input_is_named(team):
 
 def test_a_new_ticket_with_bad_input_shows_the_form_again(team):
     with team.browser("rep1") as rep:
-        refused = _post(rep, "/tickets/new", {"subject": "", "notes": "写了一半"})
-        wrong = _post(rep, "/tickets", {"subject": "x", "status": "lost"})
-        assert rep.get("/tickets").text.count('href="/tickets/') == 1  # only "new"
+        refused = _post(rep, "/helpdesk-tickets/new", {"subject": "", "notes": "写了一半"})
+        wrong = _post(rep, "/helpdesk-tickets", {"subject": "x", "status": "lost"})
+        assert (
+            rep.get("/helpdesk-tickets").text.count('href="/helpdesk-tickets/') == 1
+        )  # only "new"
     assert refused.status_code == 422 and 'data-error-for="subject"' in refused.text
     assert "写了一半" in refused.text
     assert wrong.status_code == 422 and 'data-error-for="status"' in wrong.text
@@ -91,7 +94,7 @@ def test_the_pages_speak_english_without_raw_keys(team):
         _post(rep, url, {"subject": "打印机卡纸", "status": "open", "version": "1"})
         page = rep.get(url).text
         form = rep.get(f"{url}/edit").text
-        listed = rep.get("/tickets").text
+        listed = rep.get("/helpdesk-tickets").text
     assert "Tickets" in listed and "Subject" in form and "History" in page
     assert re.search(r"Status</th><td><del>Waiting</del> → <ins>Open</ins>", page)
     assert '<option value="waiting">Waiting</option>' in form
@@ -106,4 +109,4 @@ def test_another_departments_ticket_has_no_page_and_no_form(team):
         assert other.get(url).status_code == 404
         assert other.get(f"{url}/edit").status_code == 404
         assert _post(other, f"{url}/edit", {"subject": "x", "version": "1"}).status_code == 404
-        assert "打印机卡纸" not in other.get("/tickets").text
+        assert "打印机卡纸" not in other.get("/helpdesk-tickets").text

@@ -32,6 +32,7 @@ from kht.mail.parsing import parse
 from kht.org.models import Branch, Department
 from kht.sales.processes.models import Process
 from kht.sales.quotes.models import QuoteTemplate
+from kht.service.models import Queue, SlaPolicy
 from kht.tags.models import Tag
 from kht.testing import add_user, bearer, log_in
 from kht.webhooks.models import WebhookSubscription
@@ -132,6 +133,16 @@ def _member(v: Victims, c: TestClient) -> None:
     v.made("membership_transaction", c.post("/api/v1/member_transactions", json=txn))
 
 
+def _ticket(v: Victims, c: TestClient) -> None:
+    """A ticket in no queue assigned to rep1 (reps do not work tickets; the administrator
+    files it and hands it to them)."""
+    with v.api("admin") as admin:
+        ticket = v.made("ticket", admin.post("/api/v1/tickets", json={"subject": _named("ticket")}))
+        handed = {"owner_id": v.team.users["rep1"]}
+        assert admin.post(f"/api/v1/tickets/{ticket}/assign", json=handed).status_code == 200
+        admin.post(f"/api/v1/tickets/{ticket}/notes", json={"body": LEAK})
+
+
 # One builder per registered record kind (the path parameter `<kind>_id`), in build order.
 KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "customer": _customer,
@@ -146,6 +157,7 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "article": _article,
     "membership_member": _member,
     "membership_transaction": lambda v, c: None,  # made with its member
+    "ticket": _ticket,
 }
 
 
@@ -311,6 +323,9 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "email": "an address on the mail suppression list (mail administrators only), not an id",
     "file_path": "static files",
     "path": "the OpenAPI document",
+    "queue_id": "service queues: settings every role with tickets reads, administrators change",
+    "policy_id": "SLA policies: settings every role with tickets reads, administrators change",
+    "to": "a ticket status to move to, not an id",
     "role": "a role's key (its default dashboard, administrators only), not an id",
     "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",
 }
@@ -323,6 +338,7 @@ WORDS = {
     "token": "not-the-callback-token",
     "number": "+8613800138000",
     "email": "victim@example.com",
+    "to": "closed",
     "role": "sales_rep",
     "widget_id": "gone0",  # no such widget in anyone's layout: a 404 like a missing id
 }
@@ -338,6 +354,8 @@ SHARED_MODELS: dict[str, Any] = {
     "unit_id": Branch,
     "rule_id": AutomationRule,
     "webhook_id": WebhookSubscription,
+    "queue_id": Queue,
+    "policy_id": SlaPolicy,
 }
 
 

@@ -1,0 +1,62 @@
+"""The service module's hook implementations: the ticket kind and its routes, mail intake,
+the SLA escalation triggers and actions, reports and demo data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kht.hookspecs import hookimpl
+from kht.plugin_types import RecordKind
+
+
+@hookimpl
+def kht_register_routes() -> list[Any]:
+    from kht.service import api, views, views_public
+
+    return [*api.ROUTES, *views.ROUTES, *views_public.ROUTES]
+
+
+@hookimpl
+def kht_register_record_kinds() -> list[RecordKind]:
+    from kht.service.views import SPEC  # the declaration, with its pages
+
+    return [SPEC]
+
+
+@hookimpl
+def kht_on_event(ctx: Any, event: Any) -> None:
+    """A mail arriving in the service mailbox opens a ticket or threads onto one."""
+    from kht.events import MailReceived
+    from kht.service.intake import on_mail
+
+    if isinstance(event, MailReceived):
+        on_mail(ctx, event)
+
+
+@hookimpl
+def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> Any:
+    """A ticket's flow, clocks and survey change only through its own steps."""
+    from kht.service.tickets import guard
+
+    return guard(ctx, kind, record, changes)
+
+
+@hookimpl
+def kht_register_automation() -> list[Any]:
+    from kht.service.escalation import ACTIONS, TRIGGERS
+
+    return [*TRIGGERS, *ACTIONS]
+
+
+@hookimpl
+def kht_register_reports() -> list[Any]:
+    from kht.service.reports import REPORTS
+
+    return REPORTS
+
+
+@hookimpl
+def kht_demo_data(ctx: Any) -> None:
+    from kht.service.demo import demo
+
+    demo(ctx)
