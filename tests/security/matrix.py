@@ -190,6 +190,11 @@ def _view(v: Victims, c: TestClient) -> None:
     v.made("view", c.post("/api/v1/views", json=body))
 
 
+def _saved_report(v: Victims, c: TestClient) -> None:
+    body = {"title": _named("report"), "kind": "customer", "dimensions": ["stage"]}
+    v.made("saved_report", c.post("/api/v1/reports/saved", json=body))
+
+
 def _token(v: Victims, c: TestClient) -> None:
     created = c.post("/api/v1/tokens", json={"name": _named("token")})
     assert created.status_code == 201, created.text
@@ -278,6 +283,7 @@ OTHERS: dict[str, str] = {
     "import_id": "import",
     "job_id": "job",
     "view_id": "view",
+    "report_id": "saved_report",
     "token_id": "token",
     "quota_id": "quota",
     "plan_id": "plan",
@@ -390,6 +396,7 @@ BUILDERS: tuple[Callable[[Victims, TestClient], None], ...] = (
     _import,
     _job,
     _view,
+    _saved_report,
     _token,
     _quota,
     _mail,
