@@ -1,15 +1,15 @@
 """The SMS gateway's per-number daily limit.
 
-Revision ID: 0027_core
-Revises: 0026_core
+Revision ID: 0028_core
+Revises: 0027_core
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027_core"
-down_revision = "0026_core"
+revision = "0028_core"
+down_revision = "0027_core"
 branch_labels = None
 depends_on = None
 

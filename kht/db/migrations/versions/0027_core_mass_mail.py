@@ -1,8 +1,8 @@
 """Mass mail: sends, their recipients, the suppression list, and the outbox's extra headers
 and envelope sender.
 
-Revision ID: 0026_core
-Revises: 0025_core
+Revision ID: 0027_core
+Revises: 0026_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0026_core"
-down_revision = "0025_core"
+revision = "0027_core"
+down_revision = "0026_core"
 branch_labels = None
 depends_on = None
 
