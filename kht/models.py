@@ -25,8 +25,11 @@ from kht.mail.models import (
     MailLink,
     MailMessage,
     MailTemplate,
+    MassRecipient,
+    MassSend,
     OutgoingFile,
     OutgoingMail,
+    Suppression,
 )
 from kht.org.models import (
     Branch,
@@ -102,6 +105,9 @@ __all__ = [
     "MailLink",
     "MailMessage",
     "MailTemplate",
+    "MassRecipient",
+    "MassSend",
+    "Suppression",
     "Action",
     "ApiToken",
     "Attachment",
