@@ -259,6 +259,20 @@ def kht_on_event(ctx: Any, event: Any) -> None:
 
 
 @hookspec
+def kht_on_mail_status(ctx: Any, change: Any) -> None:
+    """React to a mass mail recipient's status change (a campaign updating its member).
+
+    Args: ctx -- a context in the transaction that records the change (acting as the
+    send's sender when the worker moves a batch, as nobody for opens, clicks, unsubscribes
+    and bounces); change -- a `MailRecipientStatus` from `kht.plugin_api` (send id, the
+    `origin` given to `kht.mail.mass.send_mass`, recipient, record, address, status, time).
+    Called: once per change, inside that transaction (an exception rolls it back and the
+    change is tried again later). Opens and clicks are reported the first time only.
+    Return values are ignored.
+    """
+
+
+@hookspec
 def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> Any:
     """Check a write before it happens.
 

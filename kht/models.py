@@ -25,8 +25,11 @@ from kht.mail.models import (
     MailLink,
     MailMessage,
     MailTemplate,
+    MassRecipient,
+    MassSend,
     OutgoingFile,
     OutgoingMail,
+    Suppression,
 )
 from kht.marketing.models import Campaign, CampaignAttribution, CampaignCost, CampaignMember
 from kht.org.models import (
@@ -109,6 +112,9 @@ __all__ = [
     "MailLink",
     "MailMessage",
     "MailTemplate",
+    "MassRecipient",
+    "MassSend",
+    "Suppression",
     "Action",
     "ApiToken",
     "Attachment",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -626,6 +627,25 @@ class AutomationAction(msgspec.Struct, frozen=True, kw_only=True):
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class MailRecipientStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """A mass mail recipient's status changed (`kht_on_mail_status`).
+
+    `status`: `sent` (the SMTP server took it), `refused` (refused for good), `failed` (its
+    merge fields could not be filled), `suppressed` (skipped: on the suppression list),
+    `bounced`, `complained`, `opened`, `clicked`, `unsubscribed`. `origin` is what the sender
+    passed to `kht.mail.mass.send_mass` (a campaign: `campaign:12`); `kind` and `record_id`
+    the record the mail went to; `at` the instant (UTC)."""
+
+    send_id: int
+    origin: str
+    recipient_id: int
+    kind: str
+    record_id: int
+    email: str
+    status: str
+    at: datetime
 
 
 class PeriodicTask(msgspec.Struct, frozen=True, kw_only=True):
