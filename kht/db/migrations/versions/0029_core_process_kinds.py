@@ -1,8 +1,8 @@
 """Processes for any record kind: a stage may need an approval by a role, and the approvals
 (process_approvals) are kept. Existing processes keep their kind (opportunity).
 
-Revision ID: 0026_core
-Revises: 0025_core
+Revision ID: 0029_core
+Revises: 0028_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0026_core"
-down_revision = "0025_core"
+revision = "0029_core"
+down_revision = "0028_core"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Marketing (kht.marketing): campaigns, their members, cost lines and the first/last-touch
 attribution of opportunities; leads remember the campaign they came from.
 
-Revision ID: 0027_core
-Revises: 0026_core
+Revision ID: 0030_core
+Revises: 0029_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from kht.db.base import JSONType, UtcDateTime
 
-revision = "0027_core"
-down_revision = "0026_core"
+revision = "0030_core"
+down_revision = "0029_core"
 branch_labels = None
 depends_on = None
 
