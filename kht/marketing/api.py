@@ -7,10 +7,13 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from kht.context import RequestCtx
+from kht.mail.mass_api import send_outs
+from kht.mail.schemas import MassSendOut
 from kht.marketing import costs, members, service
 from kht.marketing.models import CampaignCost, CampaignMember
 from kht.marketing.results import results
 from kht.marketing.schemas import (
+    CampaignMailIn,
     CampaignOut,
     CostIn,
     CostOut,
@@ -68,6 +71,15 @@ class CampaignController(Controller):
         """Freeze the target segment into the member list (once; again is a 409)."""
         members.launch(ctx, campaign_id, version=data.version)
         return service.to_out(ctx, service.get_campaign(ctx, campaign_id))
+
+    @post("/mail", sync_to_thread=True, status_code=202)
+    def send_mail(
+        self, ctx: RequestCtx, campaign_id: FromPath[int], data: JSONBody[CampaignMailIn]
+    ) -> MassSendOut:
+        """Mail the launched campaign's segment through mass mail; its sends, opens, clicks,
+        bounces and unsubscribes move the members (202: the worker sends in batches)."""
+        send = members.send_mail(ctx, campaign_id, data.template_id, data.account_id)
+        return send_outs(ctx, [send])[0]
 
     @get("/costs", sync_to_thread=True)
     def list_costs(self, ctx: RequestCtx, campaign_id: FromPath[int]) -> list[CostOut]:

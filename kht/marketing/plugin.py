@@ -63,3 +63,12 @@ def kht_on_event(ctx: Any, event: Any) -> None:
         opportunity = ctx.session.get(Opportunity, event.record_id)
         if opportunity is not None:
             attribute(ctx, opportunity)
+
+
+@hookimpl
+def kht_on_mail_status(ctx: Any, change: Any) -> None:
+    """A campaign's mass mail moves its members: sent, opened, clicked, bounced,
+    unsubscribed (kht.marketing.members.on_mail_status)."""
+    from kht.marketing.members import on_mail_status
+
+    on_mail_status(ctx, change)

@@ -96,6 +96,14 @@ class Launch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     version: Version
 
 
+class CampaignMailIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Mail the launched campaign's segment: a mail template and the account to send from
+    (None: the instance's KHT_SMTP_* server)."""
+
+    template_id: int
+    account_id: int | None = None
+
+
 class CostIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A cost line: amount ≥ 0 (a negative one is a 422 naming `amount`)."""
 
