@@ -19,10 +19,14 @@ def _path(url: str) -> str:
 
 
 def _launched(team) -> dict:
-    view = team.client("admin").post(
-        "/api/v1/views",
-        json={"kind": "customer", "name": "全部客户", "segment": True, "shared": True},
-    ).json()
+    view = (
+        team.client("admin")
+        .post(
+            "/api/v1/views",
+            json={"kind": "customer", "name": "全部客户", "segment": True, "shared": True},
+        )
+        .json()
+    )
     campaign = create(team, login="admin", channel="email", segment_view_id=view["id"])
     launched = team.client("admin").post(
         f"/api/v1/campaigns/{campaign['id']}/launch", json={"version": campaign["version"]}
@@ -40,10 +44,14 @@ def test_mailing_a_campaign_moves_its_members_from_the_tracking(team, smtp):  # 
     controller, inbox = smtp
     campaign = _launched(team)
     account = smtp_account(team, "admin", controller)
-    template = team.client("admin").post(
-        "/api/v1/mail/templates",
-        json={"name": "春季", "subject": "春季展会", "body": "详见 https://example.com/expo"},
-    ).json()
+    template = (
+        team.client("admin")
+        .post(
+            "/api/v1/mail/templates",
+            json={"name": "春季", "subject": "春季展会", "body": "详见 https://example.com/expo"},
+        )
+        .json()
+    )
 
     sent = team.client("admin").post(
         f"/api/v1/campaigns/{campaign['id']}/mail",
