@@ -57,6 +57,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_starttls: bool = True
+    # Mass mail's envelope sender (bounces go there; read it as a mail account), else the From.
+    mail_bounce_address: str = ""
     # The company's time zone: automation's dates (birthdays, schedules) are days there.
     company_time_zone: str = "Asia/Shanghai"
     # Webhooks (kht.webhooks): hosts (as written in a URL) an administrator allows to be
@@ -96,12 +98,13 @@ _ENV_FIELDS = {
     "KHT_SMTP_PASSWORD": "smtp_password",
     "KHT_SMTP_FROM": "smtp_from",
     "KHT_SMTP_STARTTLS": "smtp_starttls",
+    "KHT_PUBLIC_URL": "public_url",
+    "KHT_MAIL_BOUNCE_ADDRESS": "mail_bounce_address",
     "KHT_COMPANY_TIME_ZONE": "company_time_zone",
     "KHT_WEBHOOK_ALLOW_HOSTS": "webhook_allow_hosts",
     "KHT_WEBHOOK_MAX_ATTEMPTS": "webhook_max_attempts",
     "KHT_WEBHOOK_DISABLE_AFTER": "webhook_disable_after",
     "KHT_WEBHOOK_TIMEOUT_SECONDS": "webhook_timeout_seconds",
-    "KHT_PUBLIC_URL": "public_url",
 }
 _INT_FIELDS = {
     "sqlite_busy_timeout_ms",

@@ -20,6 +20,7 @@ from kht.errors import KhtError
 # Purpose labels; changing one makes every value sealed under it unreadable.
 MAIL_PASSWORD = "kht mail password"  # noqa: S105 - a key-derivation label
 WEBHOOK_SECRET = "kht webhook secret"  # noqa: S105 - a key-derivation label
+SMS_SECRET = "kht sms secret"  # noqa: S105 - a key-derivation label
 
 
 class UnreadableSecret(KhtError):

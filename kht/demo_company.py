@@ -135,10 +135,11 @@ def _insert_people(
 
 
 def _pipelines(connection: Connection) -> list[fake.Pipeline]:
-    """Every active process with a won and a lost stage, its active stages in order."""
+    """Every opportunity process with a won and a lost stage, its active stages in order."""
     s = ProcessStage
     pipelines = []
-    for process_id in connection.scalars(select(Process.id).order_by(Process.id)):
+    of_opportunities = select(Process.id).where(Process.kind == "opportunity")
+    for process_id in connection.scalars(of_opportunities.order_by(Process.id)):
         rows = connection.execute(
             select(s.id, s.key, s.name_zh, s.name_en, s.position, s.probability, s.outcome)
             .where(s.process_id == process_id, s.active)

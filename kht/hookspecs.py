@@ -69,10 +69,12 @@ def kht_register_fields(kind: str) -> Any:
 
 @hookspec
 def kht_register_processes() -> Any:
-    """Contribute default processes (stages, probabilities, gates).
+    """Contribute default processes (stages, probabilities, gates, approvals).
 
-    Returns: a list of `ProcessDef` (kht.plugin_types) for opportunities (later also leads,
-    campaigns, projects, tickets), or None. Called: when the schema is ready (see
+    Returns: a list of `ProcessDef` (kht.plugin_types), each for one record kind (`kind`:
+    opportunity, campaign, or a kind a plugin declares whose model has `process_id` and
+    `stage_id`, such as a pack's project), or None; the first `is_default` one per kind
+    becomes that kind's default. Called: when the schema is ready (see
     `kht_on_schema_ready`); a process is seeded once by key, then administrators own it.
     """
 
@@ -253,6 +255,20 @@ def kht_on_event(ctx: Any, event: Any) -> None:
     ...).
     Called: by services inside their transaction, after the change is flushed; an exception
     rolls the whole change back. Return values are ignored.
+    """
+
+
+@hookspec
+def kht_on_mail_status(ctx: Any, change: Any) -> None:
+    """React to a mass mail recipient's status change (a campaign updating its member).
+
+    Args: ctx -- a context in the transaction that records the change (acting as the
+    send's sender when the worker moves a batch, as nobody for opens, clicks, unsubscribes
+    and bounces); change -- a `MailRecipientStatus` from `kht.plugin_api` (send id, the
+    `origin` given to `kht.mail.mass.send_mass`, recipient, record, address, status, time).
+    Called: once per change, inside that transaction (an exception rolls it back and the
+    change is tried again later). Opens and clicks are reported the first time only.
+    Return values are ignored.
     """
 
 

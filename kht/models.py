@@ -25,9 +25,13 @@ from kht.mail.models import (
     MailLink,
     MailMessage,
     MailTemplate,
+    MassRecipient,
+    MassSend,
     OutgoingFile,
     OutgoingMail,
+    Suppression,
 )
+from kht.marketing.models import Campaign, CampaignAttribution, CampaignCost, CampaignMember
 from kht.org.models import (
     Branch,
     BusinessLine,
@@ -36,6 +40,7 @@ from kht.org.models import (
     user_business_lines,
 )
 from kht.plugins import PluginState
+from kht.processes.models import ProcessApproval
 from kht.products.models import PriceList, PriceListItem, Product
 from kht.reports.models import ReportFavourite
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
@@ -87,6 +92,11 @@ __all__ = [
     "Quote",
     "Quota",
     "ProcessStage",
+    "ProcessApproval",
+    "Campaign",
+    "CampaignAttribution",
+    "CampaignCost",
+    "CampaignMember",
     "Process",
     "PaymentPlan",
     "Payment",
@@ -104,6 +114,9 @@ __all__ = [
     "MailLink",
     "MailMessage",
     "MailTemplate",
+    "MassRecipient",
+    "MassSend",
+    "Suppression",
     "Action",
     "ApiToken",
     "Attachment",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -306,7 +307,8 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class StageDef(msgspec.Struct, frozen=True, kw_only=True):
-    """A stage of a contributed process. `outcome` is open, won or lost; leaving the stage
+    """A stage of a contributed process. `outcome` is open, won, lost (opportunities) or
+    closed (other kinds); leaving the stage
     needs every action type in `required_actions` logged on the record and every field in
     `required_fields` filled (built-in names like `amount`, or `<namespace>.<field>`)."""
 
@@ -317,6 +319,8 @@ class StageDef(msgspec.Struct, frozen=True, kw_only=True):
     outcome: str = "open"
     required_actions: tuple[str, ...] = ()
     required_fields: tuple[str, ...] = ()
+    # A role key: leaving the stage needs a user with that role to approve ("" = none).
+    approval_role: str = ""
 
 
 class ProcessDef(msgspec.Struct, frozen=True, kw_only=True):
@@ -628,6 +632,25 @@ class AutomationAction(msgspec.Struct, frozen=True, kw_only=True):
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
+
+
+class MailRecipientStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """A mass mail recipient's status changed (`kht_on_mail_status`).
+
+    `status`: `sent` (the SMTP server took it), `refused` (refused for good), `failed` (its
+    merge fields could not be filled), `suppressed` (skipped: on the suppression list),
+    `bounced`, `complained`, `opened`, `clicked`, `unsubscribed`. `origin` is what the sender
+    passed to `kht.mail.mass.send_mass` (a campaign: `campaign:12`); `kind` and `record_id`
+    the record the mail went to; `at` the instant (UTC)."""
+
+    send_id: int
+    origin: str
+    recipient_id: int
+    kind: str
+    record_id: int
+    email: str
+    status: str
+    at: datetime
 
 
 class PeriodicTask(msgspec.Struct, frozen=True, kw_only=True):

@@ -62,6 +62,7 @@ CORE_PLUGINS = (
     "kht.sales.orders.plugin",
     "kht.sales.quotas.plugin",
     "kht.sales.analysis.plugin",
+    "kht.marketing.plugin",
     "kht.reports.plugin",
     "kht.dashboards.plugin",
     "kht.delivery.plugin",

@@ -30,6 +30,7 @@ from kht.mail.models import MailMessage
 from kht.plugin_types import RecordKind
 from kht.records import record_kind
 from kht.sales.opportunities.models import OpportunityStageChange
+from kht.sms.timeline import sms_items
 from kht.web.i18n import N_
 
 KIND = "action"
@@ -409,7 +410,7 @@ def _event(action: Action) -> CalendarEvent:
 def timeline(
     ctx: Ctx, kind: str, record_id: int, *, page: int = 1, page_size: int = 30
 ) -> list[TimelineItem]:
-    """Actions, stage changes, mail and automation runs of a visible record, newest first,
+    """Actions, stage changes, mail, SMS and automation runs of a visible record, newest first,
     one page.
 
     Whoever may see a record sees its whole timeline, whoever logged the entries: every
@@ -449,6 +450,7 @@ def timeline(
         items += [_sales_stage_item(s, ctx.language) for s in sales_stages]
     items += automation_items(ctx, kind, record_id, wanted)
     items += [_mail_item(m) for m in mail_of_record(ctx, kind, record_id, wanted)]
+    items += sms_items(ctx, kind, record_id, wanted)
     items.sort(key=lambda item: item.at, reverse=True)
     return items[(page - 1) * page_size : wanted]
 

@@ -12,7 +12,7 @@ from kht import record_service as records
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound
 from kht.exporting.labels import label_values
-from kht.importing.extras import category_by_name, owner_target, tags_target
+from kht.importing.extras import campaign_by_code, category_by_name, owner_target, tags_target
 from kht.importing.kinds import (
     ImportKind,
     Target,
@@ -254,10 +254,13 @@ def lead_kind() -> ImportKind:
             "线索状态",
         ),
         text_target("notes", "备注", "Notes", "说明", "note", "remarks"),
+        # The campaign the lead came from: its code, name or id.
+        ref_target("campaign_id", "营销活动", "Campaign", "活动", "活动代码", "campaign"),
         owner_target(),
         tags_target(),
     )
-    return generic_kind(spec, built_in, ("phone", "email"))
+    resolvers = {"campaign_id": campaign_by_code}
+    return generic_kind(spec, built_in, ("phone", "email"), resolvers=resolvers)
 
 
 # How a declared built-in field's value is read from a cell (other types: as text).

@@ -65,6 +65,27 @@ def user_by_login_or_name(ctx: Ctx, text: str) -> int:
     return ids[0]
 
 
+def campaign_by_code(ctx: Ctx, text: str) -> int:
+    """A campaign the importing user can see, by its code, its name (any case) or its id."""
+    from kht.marketing.models import Campaign
+    from kht.records import record_kind
+
+    text = text.strip()
+    spec = record_kind(ctx, "campaign")
+    if ctx.user is None or not ctx.user.can(spec.module, "view"):
+        raise NotFound(f"no campaign with the code or name {text!r}")
+    visible = spec.query(ctx).with_only_columns(Campaign.id)
+    found = ctx.session.scalar(visible.where(Campaign.code == text))
+    if found is None:
+        by_name = visible.where(func.lower(Campaign.name) == text.lower())
+        found = ctx.session.scalar(by_name.order_by(Campaign.id))
+    if found is None and text.isdigit():
+        found = ctx.session.scalar(visible.where(Campaign.id == int(text)))
+    if found is None:
+        raise NotFound(f"no campaign with the code or name {text!r}")
+    return found
+
+
 def category_by_name(ctx: Ctx, text: str) -> int:
     """A customer category by its name (any case) or its id."""
     from kht.customers.models import CustomerCategory

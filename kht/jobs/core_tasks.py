@@ -34,6 +34,12 @@ def _fetch_mail(runtime: Any) -> None:
     fetch_due(runtime.engine, runtime.settings, utcnow(), plugins=runtime.plugins())
 
 
+def _mass_mail(runtime: Any) -> str:
+    from kht.mail.mass_batches import run
+
+    return f"mass mail queued: {run(runtime.engine, runtime.settings, runtime.plugins())}"
+
+
 def _automation(runtime: Any) -> None:
     from kht.automation.engine import tick
 
@@ -76,6 +82,12 @@ CORE_TASKS = [
         cron="* * * * *",
         run=_fetch_mail,
         description="read the mail accounts whose poll interval has passed (IMAP)",
+    ),
+    PeriodicTask(
+        key="kht.mass_mail",
+        cron="* * * * *",
+        run=_mass_mail,
+        description="the next batch of each mass send (its rate per minute), sent",
     ),
     PeriodicTask(
         key="kht.automation",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.db.base import Base, BusinessRecord, ExtensibleMixin
@@ -35,3 +35,6 @@ class Lead(BusinessRecord, ExtensibleMixin, Base):
         ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True, index=True
     )
     converted_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    # The campaign the lead came from (its web form's code, an import's campaign column, a
+    # responding member): kht.marketing counts it as that campaign's lead.
+    campaign_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)

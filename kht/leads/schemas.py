@@ -29,6 +29,8 @@ class LeadCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     email: Email = ""
     source: Source = ""
     notes: Notes = ""
+    # The campaign the lead came from (an import's campaign column).
+    campaign_id: Id | None = None
     ext: Ext = {}
 
 
@@ -75,6 +77,8 @@ class WebLead(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     phone: Phone = ""
     email: Email = ""
     message: Notes = ""
+    # The code of the campaign whose page links to the form (`/forms/lead?campaign=CODE`).
+    campaign: Annotated[str, msgspec.Meta(max_length=40)] = ""
 
 
 class LeadOut(RecordOut, kw_only=True):
@@ -93,6 +97,7 @@ class LeadOut(RecordOut, kw_only=True):
     contact_id: int | None
     converted_at: datetime | None
     owner_id: int | None
+    campaign_id: int | None = None
 
 
 class DuplicateOut(msgspec.Struct, kw_only=True):

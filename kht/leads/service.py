@@ -40,6 +40,8 @@ FIELDS = (
     builtin("customer_id", "number", "转化客户", "Customer"),
     builtin("contact_id", "number", "联系人", "Contact"),
     builtin("converted_at", "date", "转化时间", "Converted"),
+    # The campaign the lead came from (an import's campaign column, a web form's code).
+    builtin("campaign_id", "number", "营销活动", "Campaign"),
     *common("created_at", "notes"),
 )
 
@@ -68,8 +70,23 @@ def clean(values: dict[str, Any]) -> dict[str, Any]:
 
 def create_lead(ctx: Ctx, data: LeadCreate, *, owner_id: Any = ...) -> Lead:
     """Create a lead (status new) owned by the acting user, or by `owner_id` (None: pool)."""
-    values = clean(records.changes_of(data))
+    values = _campaign_known(ctx, clean(records.changes_of(data)))
     return records.create_record(ctx, SPEC, {**values, "status": "new"}, owner_id=owner_id)
+
+
+def _campaign_known(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    """A lead's campaign must be one the user can see (a 422 naming `campaign_id`
+    otherwise, the same for a missing one and one out of scope)."""
+    from kht.errors import Forbidden, NotFound
+    from kht.marketing.service import get_campaign
+
+    campaign_id = values.get("campaign_id")
+    if campaign_id is not None:
+        try:
+            get_campaign(ctx, campaign_id)
+        except (NotFound, Forbidden):
+            raise ValidationError(f"campaign {campaign_id} not found", "campaign_id") from None
+    return values
 
 
 def get_lead(ctx: Ctx, lead_id: int) -> Lead:
@@ -112,7 +129,7 @@ def _set_status(
 def update_lead(ctx: Ctx, lead_id: int, data: LeadUpdate) -> Lead:
     """Apply a partial update; a status change must be allowed (409), a stale version too."""
     lead = get_lead(ctx, lead_id)
-    changes = clean(records.changes_of(data))
+    changes = _campaign_known(ctx, clean(records.changes_of(data)))
     to = changes.pop("status", lead.status)
     if to != lead.status:
         return _set_status(ctx, lead, data.version, to, changes)

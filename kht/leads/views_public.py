@@ -16,7 +16,7 @@ from kht.leads import webform
 from kht.leads.schemas import WebLead
 from kht.web.pages import render
 
-FIELDS = ("name", "company", "title", "phone", "email", "message")
+FIELDS = ("name", "company", "title", "phone", "email", "message", "campaign")
 
 
 def _form(
@@ -42,8 +42,11 @@ def _form(
 
 @get("/forms/lead", sync_to_thread=True, include_in_schema=False)
 def lead_form(request: Request, ctx: RequestCtx) -> Template:
-    """The form a website links to or embeds; it carries a signed, timed token."""
-    return _form(request, ctx, values={})
+    """The form a website links to or embeds; it carries a signed, timed token and, from
+    `?campaign=CODE`, the campaign whose lead it captures."""
+    return _form(
+        request, ctx, values={"campaign": str(request.query_params.get("campaign", ""))[:40]}
+    )
 
 
 @post("/forms/lead", sync_to_thread=True, include_in_schema=False)

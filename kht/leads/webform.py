@@ -121,7 +121,11 @@ def capture_web_lead(ctx: Ctx, data: WebLead, ip: str) -> Lead:
         }
     )
     check_with_plugins(ctx, KIND, None, values)
-    values["ext"] = {METADATA_NAMESPACE: {"ip": ip[:64]}}
+    metadata = {"ip": ip[:64]}
+    if data.campaign.strip():
+        # kht.marketing attributes the lead to the campaign with this code (if any).
+        metadata["campaign"] = data.campaign.strip()
+    values["ext"] = {METADATA_NAMESPACE: metadata}
     lead = Lead(**values, owner_id=None, created_by_id=None, updated_by_id=None)
     ctx.session.add(lead)
     ctx.session.flush()

@@ -11,7 +11,8 @@ the same mail add nothing but a copy record.
 Folders are opened read-only (EXAMINE) and read with BODY.PEEK: fetching never marks mail
 as read in the user's mail program. One fetch per account runs at a time (a lease on the
 account row, like the outbox's claims). The worker polls every account that is due
-(`poll_minutes`) every minute.
+(`poll_minutes`) every minute. Bounces and complaints about mass mail are recorded
+(kht.mail.bounces) instead of archived.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from kht.crypto import unseal
 from kht.db.outbox import once_after_commit
 from kht.errors import KhtError
 from kht.mail.archive import store
+from kht.mail.bounces import handle as handle_bounce
 from kht.mail.distribution import distribute
 from kht.mail.models import MailAccount, MailFolderState
 from kht.mail.parsing import parse
@@ -119,6 +121,8 @@ def _fetch_folder(
             ctx = Ctx(session=session, settings=settings, plugins=plugins, clock=lambda: now)
             account = session.get(MailAccount, account_id)
             for uid, raw in raws:
+                if handle_bounce(ctx, raw):  # a bounce of a mass mail: recorded, not archived
+                    continue
                 parsed = parse(raw, received=now)
                 message, created = store(
                     session,

@@ -52,6 +52,10 @@ class OutgoingMail(IdMixin, Base):
     cc_addresses: Mapped[str] = mapped_column(Text, default="")
     in_reply_to: Mapped[str] = mapped_column(String(500), default="")
     refs: Mapped[str] = mapped_column(Text, default="")
+    # Mass mail (kht.mail.mass): extra headers (List-Unsubscribe, the recipient's tracking
+    # token) and the envelope sender bounces go back to.
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    envelope_from: Mapped[str] = mapped_column(String(320), default="")
     # An iCalendar invitation (METHOD REQUEST or CANCEL) sent along as text/calendar.
     calendar: Mapped[str] = mapped_column(Text, default="")
     # An HTML version of `body` (sent as multipart/alternative); empty: plain text only.
@@ -228,4 +232,72 @@ class MailTemplate(IdMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MassSend(IdMixin, Base):
+    """A template sent to every address of a segment (kht.mail.mass): `preparing` while its
+    recipients are moved to the outbox `rate_per_minute` at a time, then `done`."""
+
+    __tablename__ = "mail_mass_sends"
+
+    name: Mapped[str] = mapped_column(String(200), default="")
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mail_templates.id", ondelete="SET NULL"), nullable=True
+    )
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mail_accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    view_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The filters the recipients were chosen by (the segment's, copied when sent).
+    filters: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    # Who asked for it (a campaign: "campaign:12"): hooks tell their changes apart by it.
+    origin: Mapped[str] = mapped_column(String(100), default="", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="preparing")
+    rate_per_minute: Mapped[int] = mapped_column(Integer, default=600)
+    next_batch_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MassRecipient(IdMixin, Base):
+    """One address of a mass send and how far it got: `pending` (not yet in the outbox),
+    `queued`, `sent` (the server took it), `refused`, `bounced`, `suppressed` (skipped),
+    `failed` (its merge fields could not be filled); opens, clicks and the unsubscribe are
+    stamped beside the status."""
+
+    __tablename__ = "mail_mass_recipients"
+    __table_args__ = (
+        UniqueConstraint("send_id", "email"),
+        Index("ix_mail_mass_recipients_send_status", "send_id", "status"),
+    )
+
+    send_id: Mapped[int] = mapped_column(ForeignKey("mail_mass_sends.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    outbox_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    error: Mapped[str] = mapped_column(String(200), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    opened_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    clicked_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    bounced_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+
+
+class Suppression(IdMixin, Base):
+    """An address no mass mail goes to: `unsubscribed`, `bounced` (hard) or `complained`."""
+
+    __tablename__ = "mail_suppressions"
+
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    reason: Mapped[str] = mapped_column(String(12))
+    send_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

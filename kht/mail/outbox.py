@@ -32,7 +32,9 @@ import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import formataddr, formatdate
 
 from sqlalchemy import Engine, select, update
@@ -67,6 +69,8 @@ def queue(
     message_id: str = "",
     in_reply_to: str = "",
     refs: str = "",
+    headers: dict[str, str] | None = None,
+    envelope_from: str = "",
     calendar: str = "",
     html: str = "",
     files: Sequence[Attached] = (),
@@ -79,8 +83,10 @@ def queue(
     `to` and `cc` are comma-separated addresses. With `account_id` it goes out through that
     mail account's SMTP server (kht.mail.accounts), with `message_id` (also archived) and
     the thread headers; without one through KHT_SMTP_*, and without KHT_SMTP_HOST nothing is
-    queued (no server, no mail). `calendar` is an iCalendar text (a meeting invitation, its
-    update or cancellation) sent along as a text/calendar part and as invite.ics.
+    queued (no server, no mail). Mass mail adds extra `headers` and the `envelope_from` its
+    bounces go back to. `calendar` is an iCalendar text (a meeting
+    invitation, its update or cancellation) sent along as a text/calendar part and as
+    invite.ics.
     """
     if account_id is None and not ctx.settings.smtp_host:
         return None
@@ -95,6 +101,8 @@ def queue(
         message_id=message_id,
         in_reply_to=in_reply_to,
         refs=refs,
+        headers=headers or {},
+        envelope_from=envelope_from,
         calendar=calendar,
         html_body=html,
         created_at=ctx.now(),
@@ -188,7 +196,8 @@ def drain(engine: Engine, settings: Settings, now: datetime) -> int:
             continue
         # An account removed since queueing leaves its mail to the instance's server.
         server = server or Server.of_settings(settings)
-        sent = deliver(server, [_message(server, mail, files.get(mail.id, [])) for mail in batch])
+        messages = [_message(server, mail, files.get(mail.id, [])) for mail in batch]
+        sent = deliver(server, messages, [m.envelope_from for m in batch])
         outcomes.update(zip([m.id for m in batch], sent, strict=True))
     with Session(engine) as session, session.begin():
         for mail in mails:
@@ -212,6 +221,25 @@ def _after(mail: OutgoingMail, outcome: str, now: datetime) -> dict:
     return {**done, "next_attempt_at": now + wait, "last_error": outcome[:200]}
 
 
+class _Headers(HeaderRegistry):
+    """The standard header registry, keeping the class it builds per header name: the
+    registry builds a new class for every header it is asked for, which was most of the
+    time spent making a mass mail."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        if key not in self._made:
+            self._made[key] = super().__getitem__(key)
+        return self._made[key]
+
+
+POLICY = default_policy.clone(header_factory=_Headers())
+
+
 def _files(session: Session, mail_ids: list[int]) -> dict[int, list[OutgoingFile]]:
     """The attachments of the claimed messages, by message id."""
     found: dict[int, list[OutgoingFile]] = {}
@@ -223,7 +251,7 @@ def _files(session: Session, mail_ids: list[int]) -> dict[int, list[OutgoingFile
 
 
 def _message(server: Server, mail: OutgoingMail, files: list[OutgoingFile]) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["Subject"] = mail.subject
     message["From"] = server.sender
     message["To"] = mail.to_address
@@ -236,6 +264,8 @@ def _message(server: Server, mail: OutgoingMail, files: list[OutgoingFile]) -> E
     if mail.refs:
         message["References"] = mail.refs
     message["Date"] = formatdate(localtime=False)
+    for name, value in (mail.headers or {}).items():
+        message[name] = value
     message.set_content(mail.body)
     if mail.html_body:
         message.add_alternative(mail.html_body, subtype="html")
@@ -272,9 +302,13 @@ def _connect(server: Server) -> smtplib.SMTP:
     return smtplib.SMTP(server.host, server.port, timeout=30)
 
 
-def deliver(server: Server, messages: list[EmailMessage]) -> list[str]:
+def deliver(
+    server: Server, messages: list[EmailMessage], envelopes: list[str] | None = None
+) -> list[str]:
     """Hand `messages` to the SMTP server over one connection; one outcome per message:
-    SENT, REFUSED (permanent), or the name of the error that leaves it for a later try."""
+    SENT, REFUSED (permanent), or the name of the error that leaves it for a later try.
+    `envelopes` gives each message's envelope sender ('' : its From), where bounces go."""
+    envelopes = envelopes or [""] * len(messages)
     outcomes: list[str] = []
     try:
         with _connect(server) as smtp:
@@ -284,8 +318,8 @@ def deliver(server: Server, messages: list[EmailMessage]) -> list[str]:
             # An account's password serves IMAP too: log in where the server offers AUTH.
             if server.user and smtp.has_extn("auth"):
                 smtp.login(server.user, server.password)
-            for message in messages:
-                outcomes.append(_send_one(smtp, message))
+            for message, envelope in zip(messages, envelopes, strict=True):
+                outcomes.append(_send_one(smtp, message, envelope))
     except (OSError, smtplib.SMTPException) as exc:
         # The exception's name only: its text may be the server's answer to our login.
         log.warning(
@@ -299,9 +333,9 @@ def deliver(server: Server, messages: list[EmailMessage]) -> list[str]:
     return outcomes
 
 
-def _send_one(smtp: smtplib.SMTP, message: EmailMessage) -> str:
+def _send_one(smtp: smtplib.SMTP, message: EmailMessage, envelope: str) -> str:
     try:
-        smtp.send_message(message)
+        smtp.send_message(message, from_addr=envelope or None)
     except smtplib.SMTPRecipientsRefused:
         log.warning("mail refused for %s", message["To"])
         return REFUSED

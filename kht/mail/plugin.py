@@ -12,9 +12,15 @@ from kht.plugin_types import MenuItem, RecordAction
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    from kht.mail import api, views
+    from kht.mail import api, mass_api, mass_views, tracking_views, views
 
-    return [*api.ROUTES, *views.ROUTES]
+    return [
+        *api.ROUTES,
+        *views.ROUTES,
+        *mass_api.ROUTES,
+        *mass_views.ROUTES,
+        *tracking_views.ROUTES,
+    ]
 
 
 @hookimpl
@@ -72,3 +78,12 @@ def kht_register_commands(cli: Any) -> None:
         stored = fetch_due(runtime.engine, runtime.settings, utcnow(), plugins=runtime.plugins())
         sent = drain(runtime.engine, runtime.settings, utcnow())
         click.echo(f"mail stored: {stored}, sent: {sent}")
+
+    @mail_group.command("mass")
+    def mail_mass() -> None:
+        """Move the due mass sends' next batches to the outbox and send them."""
+        from kht.mail.mass_batches import run
+
+        runtime = click.get_current_context().obj
+        moved = run(runtime.engine, runtime.settings, runtime.plugins())
+        click.echo(f"mass mail queued: {moved}")

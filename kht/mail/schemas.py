@@ -227,3 +227,78 @@ class Rendered(msgspec.Struct, kw_only=True):
 
     subject: str
     body: str
+
+
+MassKind = Literal["customer", "contact", "lead"]
+
+
+class MassSendIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A mass send: the template, the records (`kind` with a saved view or segment
+    `view_id` and/or `filters` as `field:op:value`), the account to send from (None: the
+    instance's KHT_SMTP_* server) and how many mails may leave per minute."""
+
+    template_id: int
+    kind: MassKind
+    view_id: int | None = None
+    filters: Annotated[list[str], msgspec.Meta(max_length=50)] = []
+    account_id: int | None = None
+    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    rate_per_minute: Annotated[int, msgspec.Meta(ge=1, le=10000)] = 600
+
+
+class MassCount(msgspec.Struct, kw_only=True):
+    """Who a send would reach: records matched, with an address, of those suppressed."""
+
+    records: int
+    addresses: int
+    suppressed: int
+
+
+class MassStats(msgspec.Struct, kw_only=True):
+    """Per-send figures. `delivered`: taken by the server and not bounced back."""
+
+    recipients: int
+    pending: int
+    queued: int
+    sent: int
+    delivered: int
+    refused: int
+    failed: int
+    suppressed: int
+    bounced: int
+    opened: int
+    clicked: int
+    unsubscribed: int
+    complained: int
+
+
+class MassSendOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    template_id: int | None
+    subject: str
+    kind: str
+    view_id: int | None
+    account_id: int | None
+    origin: str
+    status: str
+    rate_per_minute: int
+    created_by_id: int | None
+    created_at: datetime
+    stats: MassStats
+
+
+class MassSendList(msgspec.Struct, kw_only=True):
+    items: list[MassSendOut]
+
+
+class SuppressionOut(msgspec.Struct, kw_only=True):
+    email: str
+    reason: str
+    send_id: int | None
+    created_at: datetime
+
+
+class SuppressionList(msgspec.Struct, kw_only=True):
+    items: list[SuppressionOut]
+    total: int

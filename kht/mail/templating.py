@@ -2,7 +2,8 @@
 
 A template sees plain data only: `record` (and the same under the record's kind, e.g.
 `customer`) with the kind's built-in fields as text and its custom fields under
-`record.custom`, and `sender` (the writing user's name and email). Nothing else is offered:
+`record.custom`, `sender` (the writing user's name and email) and `unsubscribe_url` (a mass
+mail recipient's signed link, empty elsewhere). Nothing else is offered:
 no objects, no settings, no functions. The sandbox refuses underscore attributes and
 unsafe calls (the classic server-side template injection payloads), and this environment
 also refuses `*`/`**` that would build huge strings or numbers; a refused template is a 422
@@ -13,10 +14,11 @@ named `{{ 7*7 }}` stays `{{ 7*7 }}`.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import msgspec
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from sqlalchemy import select
 
@@ -54,11 +56,17 @@ class MergeEnvironment(SandboxedEnvironment):
 _ENV = MergeEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    # Compiling costs milliseconds; a mass send fills the same template thousands of times.
+    return _ENV.from_string(source)
+
+
 def render_text(source: str, values: dict[str, Any], field: str) -> str:
     """`source` rendered with `values`; a 422 naming `field` for a syntax error, an unknown
     merge field or anything the sandbox refuses."""
     try:
-        output = _ENV.from_string(source).render(values)
+        output = _compiled(source).render(values)
     except TemplateSyntaxError as exc:
         raise ValidationError(
             f"{field}: template syntax error on line {exc.lineno}", field
@@ -74,6 +82,17 @@ def render_text(source: str, values: dict[str, Any], field: str) -> str:
     if len(output) > MAX_OUTPUT:
         raise ValidationError(f"{field}: the rendered text is too long", field)
     return output
+
+
+def check_syntax(source: str, field: str) -> None:
+    """Refuse merge text that does not compile (a 422 naming `field`); what the sandbox
+    refuses shows when it is rendered, once the record's values are known."""
+    try:
+        _ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        raise ValidationError(
+            f"{field}: template syntax error on line {exc.lineno}", field
+        ) from None
 
 
 def _plain(value: Any) -> Any:
@@ -93,7 +112,9 @@ def merge_values(ctx: Ctx, kind: str | None, record_id: int | None) -> dict[str,
     sender; plain strings, numbers and dicts only."""
     user = ctx.session.get(User, ctx.user_id) if ctx.user_id else None
     values: dict[str, Any] = {
-        "sender": {"name": user.name if user else "", "email": user.email if user else ""}
+        "sender": {"name": user.name if user else "", "email": user.email if user else ""},
+        # Mass mail fills in the recipient's own link; elsewhere there is no list to leave.
+        "unsubscribe_url": "",
     }
     if kind is None:
         return values
@@ -130,12 +151,7 @@ def _check(ctx: Ctx, template: MailTemplate) -> None:
     """Refuse a template that does not compile (422 naming the field) or a taken name; what
     the sandbox refuses shows at rendering, when the record's fields are known."""
     for field in ("subject", "body"):
-        try:
-            _ENV.parse(getattr(template, field))
-        except TemplateSyntaxError as exc:
-            raise ValidationError(
-                f"{field}: template syntax error on line {exc.lineno}", field
-            ) from None
+        check_syntax(getattr(template, field), field)
     clash = ctx.session.scalar(
         select(MailTemplate.id).where(
             MailTemplate.name == template.name, MailTemplate.id != (template.id or 0)

@@ -273,14 +273,14 @@ def _templates_page(request: Request, ctx: Ctx, status_code: int = 200, **more: 
         "mail/templates.html",
         status_code=status_code,
         rows=templating.list_templates(ctx),
-        kinds=_kinds(ctx),
+        kinds=kind_choices(ctx),
         may_admin=ctx.user.can(accounts.MODULE, "admin"),
         form=more.pop("form", {}),
         **more,
     )
 
 
-def _kinds(ctx: Ctx) -> list[tuple[str, str]]:
+def kind_choices(ctx: Ctx) -> list[tuple[str, str]]:
     """The kinds a template can be filled from, with their names in the reader's language."""
     kinds = record_kinds(ctx)
     zh = ctx.language.startswith("zh")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, put
+from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from kht.context import RequestCtx
-from kht.reports import service
-from kht.reports.schemas import FavouriteIn, ReportInfo, ReportResult
+from kht.reports import saved, service
+from kht.reports.schemas import (
+    FavouriteIn,
+    ReportInfo,
+    ReportResult,
+    SavedReportIn,
+    SavedReportOut,
+    SavedReportUpdate,
+)
 
 
 class ReportController(Controller):
@@ -46,5 +53,55 @@ class ReportController(Controller):
         """Mark (`favourite: true`) or unmark a report as one of the caller's favourites."""
         service.set_favourite(ctx, key, data.favourite)
 
+    @post("/{key:str}/copy", sync_to_thread=True, status_code=201)
+    def copy_report(self, ctx: RequestCtx, key: FromPath[str]) -> SavedReportOut:
+        """A private saved copy of report `key` (a library report or a saved one), to change
+        in the builder."""
+        return saved.saved_out(ctx, saved.copy_report(ctx, key))
 
-ROUTES = [ReportController]
+
+class SavedReportController(Controller):
+    """Reports users build: saved definitions run like library reports (`saved.<id>`)."""
+
+    path = "/api/v1/reports/saved"
+    tags = ["reports"]
+
+    @get("/", sync_to_thread=True)
+    def list_saved(self, ctx: RequestCtx) -> list[SavedReportOut]:
+        """The caller's own saved reports and the shared ones they may open."""
+        return [saved.saved_out(ctx, report) for report in saved.visible_saved(ctx)]
+
+    @post("/preview", sync_to_thread=True, status_code=200)
+    def preview(self, ctx: RequestCtx, data: JSONBody[SavedReportIn]) -> ReportResult:
+        """Run a report as the builder describes it, without saving it. A field that is
+        unknown or the caller may not see, or an aggregate on a field that is not a number,
+        is a 422 naming it."""
+        return service.execute(ctx, saved.definition(ctx, data))
+
+    @post("/", sync_to_thread=True, status_code=201)
+    def create_saved(self, ctx: RequestCtx, data: JSONBody[SavedReportIn]) -> SavedReportOut:
+        """Save a built report: private, or `shared` (needs the Reports create right, else
+        403). Checked as the preview is."""
+        return saved.saved_out(ctx, saved.create_saved(ctx, data))
+
+    @get("/{report_id:int}", sync_to_thread=True)
+    def get_saved(self, ctx: RequestCtx, report_id: FromPath[int]) -> SavedReportOut:
+        """One saved report: the caller's or a shared one (someone else's private: 404)."""
+        return saved.saved_out(ctx, saved.get_saved(ctx, report_id))
+
+    @patch("/{report_id:int}", sync_to_thread=True)
+    def update_saved(
+        self, ctx: RequestCtx, report_id: FromPath[int], data: JSONBody[SavedReportUpdate]
+    ) -> SavedReportOut:
+        """Replace a saved report's definition (its owner; `version` as read, 409 when
+        stale)."""
+        report = saved.update_saved(ctx, report_id, data, data.version)
+        return saved.saved_out(ctx, report)
+
+    @delete("/{report_id:int}", sync_to_thread=True, status_code=204)
+    def delete_saved(self, ctx: RequestCtx, report_id: FromPath[int]) -> None:
+        """Delete a saved report (its owner, or an administrator of reports)."""
+        saved.delete_saved(ctx, report_id)
+
+
+ROUTES = [ReportController, SavedReportController]

@@ -11,9 +11,10 @@ from kht.plugin_types import MenuItem
 @hookimpl
 def kht_register_routes() -> list[Any]:
     from kht.reports.api import ROUTES as API
+    from kht.reports.builder_views import ROUTES as BUILDER
     from kht.reports.views import ROUTES
 
-    return [*API, *ROUTES]
+    return [*API, *BUILDER, *ROUTES]
 
 
 @hookimpl

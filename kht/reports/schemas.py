@@ -20,6 +20,10 @@ class ReportInfo(msgspec.Struct, kw_only=True):
     chart: str
     url: str
     favourite: bool = False
+    # a saved report (kht.reports.saved): shared with everyone, or the reader's own
+    saved: bool = False
+    shared: bool = False
+    mine: bool = False
 
 
 class DimensionOut(msgspec.Struct, kw_only=True):
@@ -93,3 +97,50 @@ class FavouriteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Mark (or unmark) a report as one of the user's favourites."""
 
     favourite: bool = True
+
+
+class SavedReportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A report built in the builder: a record `kind`, one or two `dimensions` (rows, then
+    the pivot's columns: `field`, `field:bucket` such as `created_at:month` or
+    `owner_id:department`, `field:range:0,1000`), `measures` (`count`, `distinct:field`,
+    `sum:field`, `avg:field`, `min:field`, `max:field`), `filters` in the list grammar
+    (`field:op:value`; a date may be `today-30`), a `chart` and the catalogue `category`
+    (default: the kind's). `shared` shows it to everyone who may view the kind (needs the
+    Reports module's create right)."""
+
+    title: str
+    kind: str
+    dimensions: list[str]
+    measures: list[str] = msgspec.field(default_factory=lambda: ["count"])
+    filters: list[str] = []
+    chart: str = "bar"
+    category: str = ""
+    description: str = ""
+    shared: bool = False
+
+
+class SavedReportUpdate(SavedReportIn, kw_only=True, forbid_unknown_fields=True):
+    """The whole saved report again, with the `version` the user edited (409 when stale)."""
+
+    version: int
+
+
+class SavedReportOut(msgspec.Struct, kw_only=True):
+    """A saved report: its definition, its key (run it at `/api/v1/reports/{key}`), owner
+    and version."""
+
+    id: int
+    key: str
+    url: str
+    title: str
+    description: str
+    kind: str
+    category: str
+    dimensions: list[str]
+    measures: list[str]
+    filters: list[str]
+    chart: str
+    shared: bool
+    owner_id: int
+    mine: bool
+    version: int

@@ -32,7 +32,7 @@ from kht.plugin_types import (
     ReportMeasure,
 )
 from kht.records import record_kinds
-from kht.reports import engine
+from kht.reports import engine, saved
 from kht.reports.models import ReportFavourite
 from kht.reports.schemas import (
     DimensionOut,
@@ -104,7 +104,10 @@ def _may_open(ctx: Ctx, item: ReportDef) -> bool:
 
 
 def report_def(ctx: Ctx, key: str) -> ReportDef:
-    """One report the reader may open: 404 when there is none, 403 without the view right."""
+    """One report the reader may open (a library report or a saved one, `saved.<id>`): 404
+    when there is none, 403 without the view right."""
+    if key.startswith(saved.PREFIX):
+        return saved.report_def(ctx, key)
     item = report_defs(ctx).get(key)
     if item is None:
         raise NotFound(f"report {key!r} not found", "key")
@@ -150,6 +153,8 @@ def catalogue(ctx: Ctx, q: str = "") -> list[ReportInfo]:
         for item in report_defs(ctx).values()
         if _may_open(ctx, item) and (not words or _matches(item, words))
     ]
+    own = {} if ctx.user is None else dict(_saved_entries(ctx, words))
+    found += [item for item, _ in own.values()]
     found.sort(key=lambda item: order.index(item.category))
     language = ctx.language
     zh = language.startswith("zh")
@@ -164,8 +169,19 @@ def catalogue(ctx: Ctx, q: str = "") -> list[ReportInfo]:
             chart=item.chart,
             url=page_url(item),
             favourite=item.key in marked,
+            saved=item.key in own,
+            shared=item.key in own and own[item.key][1].shared,
+            mine=item.key in own and own[item.key][1].owner_id == ctx.user_id,
         )
         for item in found
+    ]
+
+
+def _saved_entries(ctx: Ctx, words: list[str]) -> list[tuple[str, tuple[ReportDef, Any]]]:
+    return [
+        (item.key, (item, report))
+        for report, item in saved.visible_definitions(ctx)
+        if not words or _matches(item, words)
     ]
 
 
@@ -399,7 +415,17 @@ def run_report(
     optionally regrouped (`dimensions`) or re-measured (`measures`). An unknown field, an
     aggregate on a field that is not a number, a bad bucket is a 422 naming it; a report
     on records the reader may not view is a 403."""
-    item = shaped(ctx, report_def(ctx, key), dimensions=dimensions, measures=measures, chart=chart)
+    item = report_def(ctx, key)
+    if item.kind and (filters or dimensions or measures):
+        asked = saved.SavedReportIn(
+            title="",
+            kind=item.kind,
+            dimensions=list(dimensions or []),
+            measures=list(measures or []),
+            filters=list(filters or []),
+        )
+        saved.check_fields(ctx, item.kind, asked)  # the reader's own: fields they may see
+    item = shaped(ctx, item, dimensions=dimensions, measures=measures, chart=chart)
     return execute(ctx, item, filters)
 
 

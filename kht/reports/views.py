@@ -17,7 +17,7 @@ from kht.jobs.api import download
 from kht.lists.engine import OPS
 from kht.plugin_types import REPORT_BUCKETS, REPORT_CATEGORIES, REPORT_CHARTS
 from kht.records import record_kinds
-from kht.reports import service
+from kht.reports import saved, service
 from kht.reports.schemas import ReportResult
 from kht.web.i18n import N_, translations
 from kht.web.pages import render
@@ -98,7 +98,7 @@ def _query(params: dict[str, Any], **more: str) -> str:
     return urlencode(pairs)
 
 
-def _chart(result: ReportResult) -> dict[str, Any]:
+def chart_data(result: ReportResult) -> dict[str, Any]:
     """What reports.js draws: categories and series of numbers (floats: the chart only;
     the table shows the exact decimals)."""
 
@@ -131,11 +131,6 @@ def _chart(result: ReportResult) -> dict[str, Any]:
     }
 
 
-def chart_data(result: ReportResult) -> dict[str, Any]:
-    """What charts.js's `reportOption` draws for `result` (report pages, dashboard widgets)."""
-    return _chart(result)
-
-
 def _chip(ctx: Ctx, labels: dict[str, str], text: str) -> str:
     """A filter as the reader reads it: "Stage is 目标客户" rather than `stage:eq:target`."""
     field, _, rest = text.partition(":")
@@ -144,13 +139,13 @@ def _chip(ctx: Ctx, labels: dict[str, str], text: str) -> str:
     return " ".join(part for part in (labels.get(field, field), shown_op, value) if part)
 
 
-def _fields(ctx: Ctx, kind: str) -> list[dict[str, Any]]:
-    """The kind's fields for the filter bar: key, label, type, operators and choices."""
-    spec = record_kinds(ctx)[kind]
+def fields(ctx: Ctx, kind: str) -> list[dict[str, Any]]:
+    """The kind's fields the user may see (kht.reports.saved.builder_columns) for the filter
+    bar and the builder: key, label, type, operators and choices."""
     gettext = translations(ctx.language).gettext
-    fields = []
-    for column in spec.columns(ctx).values():
-        fields.append(
+    found = []
+    for column in saved.builder_columns(ctx, kind).values():
+        found.append(
             {
                 "key": column.key,
                 "label": column.label(ctx.language),
@@ -165,7 +160,7 @@ def _fields(ctx: Ctx, kind: str) -> list[dict[str, Any]]:
                 "groupable": column.expr is not None and column.type != "multi_choice",
             }
         )
-    return fields
+    return found
 
 
 @get("/reports/{key:str}", sync_to_thread=True, include_in_schema=False)
@@ -182,9 +177,10 @@ def report_page(request: Request, ctx: RequestCtx, key: FromPath[str]) -> Templa
         ctx.session.rollback()
         error, status = exc.message, exc.status
     definition = service.shaped(ctx, item) if result is None else item
-    fields = _fields(ctx, item.kind)
-    labels = {field["key"]: field["label"] for field in fields}
+    offered = fields(ctx, item.kind)
+    labels = {field["key"]: field["label"] for field in offered}
     favourite = key in service.favourites(ctx)
+    own = saved.editable_id(ctx, key)
     return render(
         request,
         ctx,
@@ -194,7 +190,7 @@ def report_page(request: Request, ctx: RequestCtx, key: FromPath[str]) -> Templa
         title=definition.title(ctx.language),
         description=definition.description(ctx.language),
         result=result,
-        chart=_chart(result) if result else None,
+        chart=chart_data(result) if result else None,
         error=error,
         params=params,
         fixed=[
@@ -203,7 +199,8 @@ def report_page(request: Request, ctx: RequestCtx, key: FromPath[str]) -> Templa
             if text not in params["filters"]
         ],
         chips=[(text, _chip(ctx, labels, text)) for text in params["filters"]],
-        fields=fields,
+        fields=offered,
+        editable=own,
         charts=CHART_LABELS,
         buckets=BUCKET_LABELS,
         all_buckets=REPORT_BUCKETS,
@@ -246,7 +243,7 @@ def drill_page(request: Request, ctx: RequestCtx, kind: FromPath[str]) -> Templa
     filters = [str(x) for x in request.query_params.getall("f", []) if str(x).strip()]
     headers, rows, total = service.drilled(ctx, kind, filters)
     spec = record_kinds(ctx)[kind]
-    labels = {field["key"]: field["label"] for field in _fields(ctx, kind)}
+    labels = {field["key"]: field["label"] for field in fields(ctx, kind)}
     return render(
         request,
         ctx,

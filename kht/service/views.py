@@ -65,7 +65,18 @@ def _detail_context(ctx: Ctx, ticket: Any) -> dict[str, Any]:
         "response_left": _hours(response),
         "resolution_left": _hours(resolution),
         "can_take": ticket.owner_id is None and ticket.status not in ("resolved", "closed"),
+        "articles": _related_articles(ctx, ticket),
     }
+
+
+def _related_articles(ctx: Ctx, ticket: Any) -> list[Any]:
+    """Published knowledge articles sharing words with the ticket's subject (kht.knowledge),
+    for those who may read the knowledge base."""
+    from kht.knowledge.usage import suggest_articles
+
+    if ctx.user is None or not ctx.user.can("knowledge", "view"):
+        return []
+    return suggest_articles(ctx, ticket.subject, 5)
 
 
 PAGES = RecordPages(

@@ -18,6 +18,8 @@ from kht.sms.schemas import (
     CallbackAnswer,
     GatewayIn,
     GatewayOut,
+    MassIn,
+    MassOut,
     MessageList,
     MessageOut,
     OptOutIn,
@@ -46,6 +48,7 @@ def gateway_out(ctx: Ctx, row: SmsGateway) -> GatewayOut:
         quiet_end=row.quiet_end,
         time_zone=row.time_zone,
         rate_per_minute=row.rate_per_minute,
+        per_number_per_day=row.per_number_per_day,
         receipts_path=f"{CALLBACKS}/{row.callback_token}/receipts",
         replies_path=f"{CALLBACKS}/{row.callback_token}/replies",
     )
@@ -136,6 +139,15 @@ class SmsController(Controller):
             ctx, data.template_id, data.kind, data.record_id, number=data.number
         )
         return message_out(message)
+
+    @post("/mass", sync_to_thread=True, status_code=202)
+    def send_mass(self, ctx: RequestCtx, data: JSONBody[MassIn]) -> MassOut:
+        """Queue a template SMS to every number of a segment's records the caller may see
+        (opted-out numbers and those at their daily limit skipped); sent by the worker at
+        the gateway's rate, outside the quiet hours."""
+        from kht.sms.mass import send_mass
+
+        return send_mass(ctx, data)
 
     @get("/messages", sync_to_thread=True)
     def list_messages(

@@ -33,6 +33,8 @@ class SmsGateway(IdMixin, Base):
     quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
     time_zone: Mapped[str] = mapped_column(String(60), default="Asia/Shanghai")
     rate_per_minute: Mapped[int] = mapped_column(Integer, default=60)
+    # At most this many messages to one number per day (the gateway's clock); 0: no limit.
+    per_number_per_day: Mapped[int] = mapped_column(Integer, default=5)
     callback_token: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -1,4 +1,5 @@
-"""The SMS module's hook implementations: routes and `kht sms send`."""
+"""The SMS module's hook implementations: routes, the admin page's menu entry, the record
+button and `kht sms send`."""
 
 from __future__ import annotations
 
@@ -7,13 +8,51 @@ from typing import Any
 import click
 
 from kht.hookspecs import hookimpl
+from kht.plugin_types import RecordAction, admin_menu
 
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
     from kht.sms.api import SmsCallbackController, SmsController
+    from kht.sms.views import ROUTES
 
-    return [SmsController, SmsCallbackController]
+    return [SmsController, SmsCallbackController, *ROUTES]
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[Any]:
+    return admin_menu(
+        ctx,
+        "sms",
+        key="admin_sms",
+        label_zh="短信",
+        label_en="SMS",
+        url="/admin/sms",
+        icon="chat-dots",
+        order=845,
+    )
+
+
+@hookimpl
+def kht_record_actions(ctx: Any, kind: str, record: Any) -> list[RecordAction] | None:
+    """ "Send an SMS" on customers, contacts and leads with a phone number."""
+    from urllib.parse import urlencode
+
+    from kht.sms.service import PHONE_FIELDS
+
+    fields = PHONE_FIELDS.get(kind, ())
+    if not any(getattr(record, f, "") for f in fields):
+        return None
+    if ctx.user is None or not ctx.user.can("sms", "create"):
+        return None
+    return [
+        RecordAction(
+            key="send-sms",
+            label_zh="发短信",
+            label_en="Send an SMS",
+            url=f"/sms/send?{urlencode({'kind': kind, 'record_id': record.id})}",
+        )
+    ]
 
 
 @hookimpl

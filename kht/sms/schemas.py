@@ -34,6 +34,7 @@ class GatewayIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     quiet_end: Clock = "08:00"
     time_zone: Annotated[str, msgspec.Meta(min_length=1, max_length=60)] = "Asia/Shanghai"
     rate_per_minute: Annotated[int, msgspec.Meta(ge=1, le=6000)] = 60
+    per_number_per_day: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 5
 
 
 class GatewayOut(msgspec.Struct, kw_only=True):
@@ -50,6 +51,7 @@ class GatewayOut(msgspec.Struct, kw_only=True):
     quiet_end: str
     time_zone: str
     rate_per_minute: int
+    per_number_per_day: int
     receipts_path: str
     replies_path: str
 
@@ -143,3 +145,26 @@ class CallbackAnswer(msgspec.Struct, kw_only=True):
     code: int = 0
     msg: str = "OK"
     count: int = 0
+
+
+class MassIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A template SMS to the records of a saved view or segment (`view_id`) and/or
+    `filters` (`field:op:value`), those the sender may see."""
+
+    template_id: int
+    kind: Kind
+    view_id: int | None = None
+    filters: Annotated[list[str], msgspec.Meta(max_length=50)] = []
+
+
+class MassOut(msgspec.Struct, kw_only=True):
+    """What a mass SMS did: messages queued, and records skipped by reason."""
+
+    records: int
+    queued: int
+    no_number: int
+    invalid: int
+    duplicate: int
+    opted_out: int
+    limited: int
+    failed: int

@@ -35,12 +35,13 @@ from kht.auth.permissions import require
 from kht.auth.scope import owned_by_visible
 from kht.config import Settings
 from kht.context import Ctx
-from kht.crypto import UnreadableSecret, seal, unseal
+from kht.crypto import MAIL_PASSWORD, SMS_SECRET, UnreadableSecret, seal, unseal
 from kht.db.outbox import claim, due, once_after_commit
 from kht.errors import NotFound, ValidationError
-from kht.mail.templating import _ENV, merge_values, render_text
+from kht.mail.templating import check_syntax, merge_values, render_text
 from kht.plugin_types import SmsGatewayDef, SmsRequest, SmsResult
 from kht.records import record_kind
+from kht.sms.limits import DAILY_LIMIT, OPTED_OUT, over_daily_limit
 from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
 from kht.sms.schemas import GatewayIn, TemplateIn, TemplatePatch
 
@@ -119,12 +120,22 @@ def configure_gateway(ctx: Ctx, data: GatewayIn) -> SmsGateway:
     for name, value in msgspec.structs.asdict(data).items():
         if name == "secret":
             if value is not msgspec.UNSET:
-                row.secret = seal(ctx.settings, value)
+                row.secret = seal(ctx.settings, value, SMS_SECRET)
         else:
             setattr(row, name, value)
     row.updated_at = ctx.now()
     ctx.session.flush()
     return row
+
+
+def gateway_secret(settings: Settings, sealed: str) -> str:
+    """The gateway's secret unsealed. Secrets saved before SMS had its own key label were
+    sealed under the mail passwords' label: those are still read (and sealed under the SMS
+    label the next time the administrator saves the gateway)."""
+    try:
+        return unseal(settings, sealed, SMS_SECRET, "secret")
+    except UnreadableSecret:
+        return unseal(settings, sealed, MAIL_PASSWORD, "secret")
 
 
 def has_secret(session: Session, row: SmsGateway) -> bool:
@@ -201,10 +212,7 @@ def _check_template(ctx: Ctx, template: SmsTemplate) -> None:
         field = f"params.{name}"
         if not isinstance(source, str):
             raise ValidationError(f"{field}: give the merge text", field)
-        try:
-            _ENV.parse(source)
-        except Exception:
-            raise ValidationError(f"{field}: template syntax error", field) from None
+        check_syntax(source, field)
     clash = ctx.session.scalar(
         select(SmsTemplate.id).where(
             SmsTemplate.name == template.name, SmsTemplate.id != (template.id or 0)
@@ -291,10 +299,35 @@ def send_template(
     raw = number if number is not None else _record_number(ctx, kind, record_id)
     gateway = settings_row(ctx.session)
     normal = normalise_number(raw, gateway.default_region)
-    if is_opted_out(ctx.session, normal):
-        raise ValidationError("number: this number opted out of SMS", "number")
+    refusal = refused(ctx, gateway, normal)
+    if refusal is not None:
+        raise ValidationError(f"number: {refusal}", "number")
+    return queue_message(ctx, gateway, template, params, normal, kind, record_id)
+
+
+def refused(ctx: Ctx, gateway: SmsGateway, number: str) -> str | None:
+    """Why nothing may be queued to `number` now (opted out, or its daily limit reached),
+    else None."""
+    if is_opted_out(ctx.session, number):
+        return OPTED_OUT
+    if over_daily_limit(ctx, gateway, number):
+        return DAILY_LIMIT
+    return None
+
+
+def queue_message(
+    ctx: Ctx,
+    gateway: SmsGateway,
+    template: SmsTemplate,
+    params: dict[str, str],
+    number: str,
+    kind: str,
+    record_id: int,
+) -> SmsMessage:
+    """Write one checked message (E.164 `number`, filled `params`); it leaves after the
+    caller's commit."""
     message = SmsMessage(
-        number=normal,
+        number=number,
         template_id=template.id,
         template_code=template.code,
         params=params,
@@ -378,7 +411,7 @@ def drain(engine: Engine, settings: Settings, plugins: Any, now: datetime) -> in
         gateway = gateways(plugins).get(row.gateway)
         config, signature = dict(row.config or {}), row.signature
         try:
-            secret = unseal(settings, row.secret)
+            secret = gateway_secret(settings, row.secret)
         except UnreadableSecret:
             log.warning("SMS gateway secret unreadable with this instance key: SMS stay queued")
             return 0

@@ -157,7 +157,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
             cookie_samesite="lax",
             cookie_name="kht_csrf",
             header_name="x-csrftoken",
-            exclude=["/api/", "/healthz", "/forms/"],
+            # /m/u/: a mail program's one-click unsubscribe (RFC 8058) carries no CSRF token.
+            exclude=["/api/", "/healthz", "/forms/", "/m/u/"],
         ),
         openapi_config=OpenAPIConfig(
             title="kht API",

@@ -28,7 +28,15 @@ from kht.db.engine import open_session
 from kht.web.deps import SAFE_METHODS, SESSION_KEY
 
 # /api/v1/sms/callbacks/<token>/...: the carrier calls them; the token authenticates.
-PUBLIC_PREFIXES = ("/static/", "/api/schema", "/forms/", "/api/v1/sms/callbacks/", "/kb/")
+# /m/...: mass mail's pixel, tracked links and unsubscribe; their signed token authenticates.
+PUBLIC_PREFIXES = (
+    "/static/",
+    "/api/schema",
+    "/forms/",
+    "/api/v1/sms/callbacks/",
+    "/kb/",
+    "/m/",
+)
 PUBLIC_PATHS = frozenset({"/login", "/healthz", "/language", "/favicon.ico", "/kb"})
 # Pages a half-logged-in session (second factor pending or to be set up) may reach.
 STAGE_PATHS = {

@@ -27,6 +27,13 @@ def _prepare(runtime) -> None:
                 create_customer(ctx, CustomerCreate(name=name, kind=kind))
 
 
+def _only_companies(page) -> None:
+    """Fill the filter bar (the report page's and the builder's): kind is company."""
+    page.select_option("#filter-field", "kind")
+    page.select_option("#filter-op", "eq")
+    page.fill("#filter-value", "company")
+
+
 def test_catalogue_report_chart_filter_and_drill_down(live_server, live_runtime, page):
     _prepare(live_runtime)
     log_in_as(page, live_server, "boss", TEST_PASSWORD)
@@ -48,9 +55,7 @@ def test_catalogue_report_chart_filter_and_drill_down(live_server, live_runtime,
     assert "Rep" in page.inner_text("#report-pivot")
 
     # a filter from the bar: only companies
-    page.select_option("#filter-field", "kind")
-    page.select_option("#filter-op", "eq")
-    page.fill("#filter-value", "company")
+    _only_companies(page)
     page.click("#report-apply")
     page.wait_for_selector(".report-chip")
     assert "3" in page.inner_text("#report-pivot tfoot")
@@ -62,3 +67,40 @@ def test_catalogue_report_chart_filter_and_drill_down(live_server, live_runtime,
     page.wait_for_selector("text=清华同方")
     assert page.locator("text=张伟").count() == 0
     assert page.locator("text=北方工业").count() == 0
+
+
+def test_build_preview_and_save_a_report_then_find_it_in_the_catalogue(
+    live_server, live_runtime, page
+):
+    _prepare(live_runtime)
+    log_in_as(page, live_server, "boss", TEST_PASSWORD)
+
+    page.goto(f"{live_server}/reports")
+    page.click("#report-new")
+    page.wait_for_url("**/reports/builder")
+    page.select_option("#builder-kind-choice", "customer")
+    page.click("#builder-kind-apply")
+    page.wait_for_selector("#builder-rows")
+    page.fill("#builder-title", "公司客户按负责人")
+    page.select_option("#builder-rows", "owner_id")
+    page.select_option("#builder-columns", "created_at:month")
+    page.select_option("#builder-measure-0", "count")
+    _only_companies(page)
+    page.select_option("#builder-chart", "stacked")
+    page.click("#builder-preview")
+    page.wait_for_selector("#builder-result #report-pivot")
+    page.wait_for_selector("#report-chart canvas")
+    assert "3" in page.inner_text("#report-pivot tfoot")
+    assert page.locator("#builder-filters input[value='kind:eq:company']").is_checked()
+
+    page.click("#builder-save")
+    page.wait_for_url("**/reports/saved.*")
+    page.wait_for_selector("#report-pivot")
+    assert page.inner_text("#report-title") == "公司客户按负责人"
+
+    page.goto(f"{live_server}/reports")
+    entry = page.locator("#category-customers li", has_text="公司客户按负责人")
+    entry.wait_for()
+    assert "私有" in entry.inner_text()
+    entry.locator("a.report-link").click()
+    page.wait_for_selector("#report-edit")

@@ -27,7 +27,7 @@ from kht.automation.models import Rule as AutomationRule
 from kht.customers.models import CustomerCategory
 from kht.db.custom_fields import CustomField
 from kht.mail.archive import attachments, store
-from kht.mail.models import MailAccount, MailTemplate
+from kht.mail.models import MailAccount, MailTemplate, MassSend
 from kht.mail.parsing import parse
 from kht.org.models import Branch, Department
 from kht.sales.processes.models import Process
@@ -118,6 +118,15 @@ def _article(v: Victims, c: TestClient) -> None:
         v.made("article", admin.post("/api/v1/knowledge", json=body))
 
 
+def _campaign(v: Victims, c: TestClient) -> None:
+    # Reps have no campaigns module: an administrator plans it for rep1, with a cost line.
+    with v.api("admin") as admin:
+        body = {"name": _named("campaign"), "owner_id": v.team.users["rep1"]}
+        campaign = v.made("campaign", admin.post("/api/v1/campaigns", json=body))
+        cost = {"category": "venue", "amount": "1.00", "spent_on": "2026-01-01", "supplier": LEAK}
+        v.made("cost", admin.post(f"/api/v1/campaigns/{campaign}/costs", json=cost))
+
+
 def _price_list(v: Victims, c: TestClient) -> None:
     with v.api("admin") as admin:
         v.made("price_list", admin.post("/api/v1/price-lists", json={"name": f"{WORD} list"}))
@@ -155,6 +164,7 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "product": _product,
     "price_list": _price_list,
     "article": _article,
+    "campaign": _campaign,
     "membership_member": _member,
     "membership_transaction": lambda v, c: None,  # made with its member
     "ticket": _ticket,
@@ -188,6 +198,11 @@ def _job(v: Victims, c: TestClient) -> None:
 def _view(v: Victims, c: TestClient) -> None:
     body = {"kind": "customer", "name": _named("view")}
     v.made("view", c.post("/api/v1/views", json=body))
+
+
+def _saved_report(v: Victims, c: TestClient) -> None:
+    body = {"title": _named("report"), "kind": "customer", "dimensions": ["stage"]}
+    v.made("saved_report", c.post("/api/v1/reports/saved", json=body))
 
 
 def _token(v: Victims, c: TestClient) -> None:
@@ -235,6 +250,21 @@ def _sms(v: Victims, c: TestClient) -> None:
     v.made("sms", c.post("/api/v1/sms/send", json={**send, "number": "13800138000"}))
 
 
+def _mass_mail(v: Victims, c: TestClient) -> None:
+    """A mass send rep1 started (as `send_mass` stores it, without a mail server to reach)."""
+    with v.team.ctx(None) as ctx:
+        send = MassSend(
+            name=_named("mass mail"),
+            subject=LEAK,
+            body=LEAK,
+            kind="customer",
+            created_by_id=v.team.users["rep1"],
+        )
+        ctx.session.add(send)
+        ctx.session.flush()
+        v.ids["mass_mail"] = send.id
+
+
 def _subscription(v: Victims, c: TestClient) -> None:
     """rep1's daily mail of a report (kht.delivery)."""
     body = {"report_key": "customers.by_stage", "frequency": "daily"}
@@ -263,6 +293,7 @@ OTHERS: dict[str, str] = {
     "import_id": "import",
     "job_id": "job",
     "view_id": "view",
+    "report_id": "saved_report",
     "token_id": "token",
     "quota_id": "quota",
     "plan_id": "plan",
@@ -275,7 +306,9 @@ OTHERS: dict[str, str] = {
     "message_id": "mail",
     "attachment_id": "mail_attachment",
     "sms_id": "sms",
+    "send_id": "mass_mail",
     "subscription_id": "subscription",
+    "cost_id": "cost",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
 }
@@ -304,6 +337,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "webhook_id": "webhook subscriptions: settings only administrators read or change",
     "token": "an SMS callback's token, not an id (a wrong one is a 404)",
     "number": "a phone number (SMS opt-outs, SMS administrators only), not an id",
+    "email": "an address on the mail suppression list (mail administrators only), not an id",
     "file_path": "static files",
     "path": "the OpenAPI document",
     "queue_id": "service queues: settings every role with tickets reads, administrators change",
@@ -320,6 +354,7 @@ WORDS = {
     "name": "membership",
     "token": "not-the-callback-token",
     "number": "+8613800138000",
+    "email": "victim@example.com",
     "to": "closed",
     "role": "sales_rep",
     "widget_id": "gone0",  # no such widget in anyone's layout: a 404 like a missing id
@@ -372,10 +407,12 @@ BUILDERS: tuple[Callable[[Victims, TestClient], None], ...] = (
     _import,
     _job,
     _view,
+    _saved_report,
     _token,
     _quota,
     _mail,
     _sms,
+    _mass_mail,
     _subscription,
     _people,
     _shared,

@@ -123,3 +123,16 @@ def test_service_reports_are_in_the_library_and_scoped(desk):
     ):
         answer = admin.get(f"/api/v1/reports/{key}")
         assert answer.status_code == 200, (key, answer.text)
+
+
+def test_the_ticket_page_suggests_published_articles_about_its_subject(desk):
+    admin = desk.client("admin")
+    for title, status in (("打印机无法开机的排查", "published"), ("打印机草稿", "draft")):
+        made = admin.post("/api/v1/knowledge", json={"title": title, "status": status})
+        assert made.status_code == 201, made.text
+    ticket = desk.ticket(subject="客户的打印机无法开机", queue_id=desk.queues["Hardware"])
+    with TestClient(desk.app) as browser:
+        log_in(browser, "svc1")
+        page = browser.get(f"/tickets/{ticket['id']}").text
+    assert 'id="ticket-articles"' in page and "打印机无法开机的排查" in page
+    assert "打印机草稿" not in page

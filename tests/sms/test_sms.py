@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -262,3 +263,24 @@ def test_the_log_gateway_accepts_and_logs_without_parameter_values(team, caplog)
     [message] = messages(team)
     assert message.status == "sent" and message.cost == 0
     assert "SMS_123456" in caplog.text and "华东电器" not in caplog.text
+
+
+def test_the_gateway_secret_is_sealed_under_its_own_label_and_older_ones_still_read(team, carrier):
+    from kht import crypto
+    from kht.sms.service import gateway_secret
+
+    configure(team, carrier)
+    settings = team.runtime.settings
+    with team.ctx(None) as ctx:
+        row = ctx.session.scalar(select(SmsGateway))
+        assert crypto.unseal(settings, row.secret, crypto.SMS_SECRET) == SECRET
+        with pytest.raises(crypto.UnreadableSecret):
+            crypto.unseal(settings, row.secret, crypto.MAIL_PASSWORD)
+        # A secret saved before SMS had its own label (sealed as mail passwords are).
+        row.secret = crypto.seal(settings, SECRET, crypto.MAIL_PASSWORD)
+    with team.ctx(None) as ctx:
+        assert gateway_secret(settings, ctx.session.scalar(select(SmsGateway.secret))) == SECRET
+    customer = team.customer("华东电器", owner="rep1", phone="13800138000")
+    assert send(team, "rep1", template(team), customer).status_code == 202
+    [request] = carrier.requests
+    assert request["Signature"] == aliyun_signature(request, SECRET)

@@ -28,6 +28,7 @@ from kht.fields import builtin
 from kht.lists.engine import Column, Filter
 from kht.org.models import BusinessLine, Department
 from kht.plugin_types import RecordKind
+from kht.processes import approvals
 from kht.sales.fields import col, shared, with_common_columns
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.opportunities.schemas import (
@@ -281,6 +282,7 @@ def _move(
         ctx.extra.pop(MOVING, None)
     _leave(ctx, opportunity, entered_at, now)
     _enter(ctx, opportunity, target, now, cause=cause or reason)
+    approvals.ask_approvers(ctx, KIND, opportunity, target, url=f"/opportunities/{opportunity.id}")
     ctx.fire(
         StageChanged(
             kind=KIND,

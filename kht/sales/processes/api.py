@@ -35,6 +35,7 @@ def to_out(ctx: RequestCtx, process: Process) -> ProcessOut:
                 outcome=s.outcome,
                 required_actions=list(s.required_actions),
                 required_fields=list(s.required_fields),
+                approval_role=s.approval_role,
                 active=s.active,
             )
             for s in process.stages

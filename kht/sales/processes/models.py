@@ -1,4 +1,4 @@
-"""Sales processes: ordered stages with win probability and exit gates."""
+"""Processes (of opportunities, campaigns, projects …): ordered stages with exit gates."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kht.db.base import Base, IdMixin, JSONType, TimestampMixin, VersionMixin
 
-OUTCOMES = ("open", "won", "lost")
+OUTCOMES = ("open", "won", "lost", "closed")
 
 
 class Process(IdMixin, TimestampMixin, VersionMixin, Base):
-    """A named sales process; `plugin` names the pack that contributed it ('' = administrator)."""
+    """A named process for records of `kind`; `plugin` names the pack that contributed it
+    ('' = administrator). The table keeps its historical `sales_` name."""
 
     __tablename__ = "sales_processes"
 
@@ -64,6 +65,8 @@ class ProcessStage(IdMixin, Base):
     outcome: Mapped[str] = mapped_column(String(10), default="open")
     required_actions: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     required_fields: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    # A role key: leaving the stage needs a user with that role to approve (kht.processes).
+    approval_role: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     process: Mapped[Process] = relationship(back_populates="stages")

@@ -25,10 +25,11 @@ def kht_on_schema_ready(ctx: Any) -> None:
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
+    from kht.processes.api import ROUTES as APPROVALS
     from kht.sales.processes.api import ROUTES as API
     from kht.sales.processes.views import ROUTES
 
-    return [*API, *ROUTES]
+    return [*API, *APPROVALS, *ROUTES]
 
 
 @hookimpl

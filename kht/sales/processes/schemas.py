@@ -11,7 +11,9 @@ from kht.types import Id, Version
 Key = Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9_.]{0,59}$")]
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Percent = Annotated[int, msgspec.Meta(ge=0, le=100)]
-Outcome = Literal["open", "won", "lost"]
+# An opportunity ends won or lost; other kinds (a campaign) end closed.
+Outcome = Literal["open", "won", "lost", "closed"]
+RoleKey = Annotated[str, msgspec.Meta(max_length=40)]
 
 
 class StageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -24,6 +26,8 @@ class StageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     outcome: Outcome = "open"
     required_actions: list[str] = []
     required_fields: list[str] = []
+    # A role key: leaving the stage needs a user with that role to approve ("" = none).
+    approval_role: RoleKey = ""
     active: bool = True
 
 
@@ -34,6 +38,8 @@ class ProcessIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name_zh: Label
     name_en: Label
     stages: list[StageIn]
+    # The record kind whose records follow the process (opportunity, campaign, …).
+    kind: Annotated[str, msgspec.Meta(max_length=40)] = "opportunity"
     description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     is_default: bool = False
     active: bool = True
@@ -51,6 +57,7 @@ class StageOut(msgspec.Struct, kw_only=True):
     outcome: str
     required_actions: list[str]
     required_fields: list[str]
+    approval_role: str
     active: bool
 
 

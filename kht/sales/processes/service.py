@@ -1,41 +1,54 @@
-"""Sales processes: the stages an opportunity goes through and the gates between them.
+"""Processes: the stages a record goes through and the gates between them.
 
-Administrators define processes in the UI; plugins contribute defaults through
+A process belongs to a record kind (`kind`: opportunity, campaign, a pack's project …);
+the gates (kht.processes.gates) work the same for every kind. Administrators of the kind's
+module define processes in the UI; plugins contribute defaults through
 `kht_register_processes`, seeded once by key (afterwards administrators own them). A stage is
-never deleted once an opportunity has been in it: it is retired (`active` false), so open
-opportunities and their stage history stay intact when a process changes.
+never deleted once a record has been in it: it is retired (`active` false), so open
+records and their stage history stay intact when a process changes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, insert, select
+from sqlalchemy import bindparam, case, delete, exists, insert, select
 
-from kht.actions.models import Action
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound, ValidationError
-from kht.fields import fields_for
 from kht.org.models import BusinessLine
 from kht.plugin_types import ProcessDef, StageDef
+from kht.processes import gates
+from kht.processes.gates import ACTION_TYPES
+from kht.processes.gates import OPPORTUNITY_GATE_FIELDS as GATE_FIELDS
+from kht.processes.models import ProcessApproval
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.processes.models import Process, ProcessStage, process_business_lines
 from kht.sales.processes.schemas import ProcessIn, StageIn
 
 MODULE = "opportunities"
+KIND = "opportunity"
 _STAGES = "kht.sales.stages"  # ctx.extra: the stages looked up in this request, by id
-ACTION_TYPES = ("call", "visit", "meeting", "task", "note", "email", "sms")
-# Built-in opportunity fields a gate may require (custom fields: "<namespace>.<name>").
-GATE_FIELDS = (
-    "amount",
-    "expected_close",
-    "contact_id",
-    "competitors",
-    "product_line_id",
-    "description",
-    "source",
-)
+__all__ = ["ACTION_TYPES", "GATE_FIELDS"]
+
+
+def process_kinds(ctx: Ctx) -> dict[str, Any]:
+    """The record kinds a process may belong to: declared kinds whose model has a stage."""
+    from kht.records import record_kinds
+
+    return {
+        name: kind for name, kind in record_kinds(ctx).items() if hasattr(kind.model, "stage_id")
+    }
+
+
+def module_of(ctx: Ctx, kind: str) -> str:
+    """The permission module guarding the processes of `kind` (422 naming `kind` if none)."""
+    found = process_kinds(ctx).get(kind)
+    if found is None:
+        raise ValidationError(f"records of kind {kind!r} have no process", "kind")
+    return str(found.module)
+
 
 CORE_PROCESS = ProcessDef(
     key="standard",
@@ -67,14 +80,15 @@ def seed_processes(ctx: Ctx) -> list[str]:
     """
     contributed = [d for batch in ctx.hook.kht_register_processes() if batch for d in batch]
     existing = set(ctx.session.scalars(select(Process.key)))
-    has_default = ctx.session.scalar(select(exists().where(Process.is_default)))
+    has_default = set(ctx.session.scalars(select(Process.kind).where(Process.is_default)))
     created: list[str] = []
     for definition in contributed:
         if definition.key in existing:
             continue
-        make_default = definition.is_default and not has_default
+        make_default = definition.is_default and definition.kind not in has_default
         _create_from_def(ctx, definition, make_default)
-        has_default = has_default or make_default
+        if make_default:
+            has_default.add(definition.kind)
         existing.add(definition.key)
         created.append(definition.key)
     return created
@@ -115,6 +129,7 @@ def _stage_row(process_id: int, position: int, stage: StageDef | StageIn) -> Pro
         outcome=stage.outcome,
         required_actions=list(stage.required_actions),
         required_fields=list(stage.required_fields),
+        approval_role=stage.approval_role,
         active=getattr(stage, "active", True),
     )
 
@@ -130,21 +145,45 @@ def _set_lines(ctx: Ctx, process_id: int, line_ids: list[int]) -> None:
         )
 
 
-def list_processes(ctx: Ctx, *, active_only: bool = False) -> list[Process]:
-    """Every process (the default first), for anyone who may view opportunities."""
-    require(ctx.user, MODULE, "view")
-    query = select(Process).order_by(Process.is_default.desc(), Process.id)
+def _visible_kinds(ctx: Ctx) -> list[str]:
+    user = ctx.user
+    return [
+        name
+        for name, kind in process_kinds(ctx).items()
+        if user is not None and user.can(kind.module, "view")
+    ]
+
+
+def list_processes(
+    ctx: Ctx, *, active_only: bool = False, kind: str | None = None
+) -> list[Process]:
+    """The processes of `kind` (default: of every kind the user may view), defaults first."""
+    if kind is not None:
+        require(ctx.user, module_of(ctx, kind), "view")
+        kinds = [kind]
+    else:
+        kinds = _visible_kinds(ctx)
+        if not kinds:
+            require(ctx.user, MODULE, "view")  # 401 / 403 as before
+    query = (
+        select(Process)
+        .where(Process.kind.in_(kinds))
+        # Opportunities' processes first (as before processes had kinds), then by kind.
+        .order_by(case((Process.kind == KIND, 0), else_=1), Process.kind)
+        .order_by(Process.is_default.desc(), Process.id)
+    )
     if active_only:
         query = query.where(Process.active)
     return list(ctx.session.scalars(query))
 
 
-def get_process(ctx: Ctx, process_id: int) -> Process:
-    """One process with its stages (404 when missing)."""
-    require(ctx.user, MODULE, "view")
+def get_process(ctx: Ctx, process_id: int, *, kind: str | None = None) -> Process:
+    """One process with its stages (404 when missing or, given `kind`, of another kind)."""
     process = ctx.session.get(Process, process_id)
-    if process is None:
+    if process is None or (kind is not None and process.kind != kind):
+        require(ctx.user, MODULE if kind is None else module_of(ctx, kind), "view")
         raise NotFound(f"process {process_id} not found")
+    require(ctx.user, module_of(ctx, process.kind), "view")
     return process
 
 
@@ -159,22 +198,26 @@ def product_lines_of(ctx: Ctx, process_id: int) -> list[int]:
     )
 
 
-def default_process(ctx: Ctx, product_line_id: int | None = None) -> Process:
-    """The process a new opportunity uses: the one for its product line, else the default."""
+def default_process(ctx: Ctx, product_line_id: int | None = None, *, kind: str = KIND) -> Process:
+    """The process a new record of `kind` uses: the one for its product line, else the
+    kind's default."""
+    live = (Process.active, Process.kind == kind)
     if product_line_id is not None:
         process = ctx.session.scalar(
             select(Process)
             .join(process_business_lines, process_business_lines.c.process_id == Process.id)
-            .where(process_business_lines.c.business_line_id == product_line_id, Process.active)
+            .where(process_business_lines.c.business_line_id == product_line_id, *live)
             .order_by(Process.id)
         )
         if process is not None:
             return process
     process = ctx.session.scalar(
-        select(Process).where(Process.active).order_by(Process.is_default.desc(), Process.id)
+        select(Process).where(*live).order_by(Process.is_default.desc(), Process.id)
     )
     if process is None:
-        raise ValidationError("no active sales process exists; an administrator must add one")
+        raise ValidationError(
+            f"no active {kind} process exists; an administrator must add one", "process_id"
+        )
     return process
 
 
@@ -220,52 +263,9 @@ def closing_stage(process: Process, outcome: str) -> ProcessStage:
     raise ValidationError(f"process {process.key} has no active {outcome} stage", "stage_id")
 
 
-def _filled(opportunity: Opportunity, field: str) -> bool:
-    if "." in field:
-        namespace, name = field.split(".", 1)
-        value = (opportunity.ext or {}).get(namespace, {}).get(name)
-    else:
-        value = getattr(opportunity, field, None)
-    if value is None or value == "" or value == []:
-        return False
-    return not (field == "amount" and value <= 0)
-
-
 def gate_problems(ctx: Ctx, opportunity: Opportunity, stage: ProcessStage) -> list[str]:
-    """What is missing before `opportunity` may leave `stage` (empty when the gate is open).
-
-    Required actions count when an action of that type about the opportunity is done;
-    required fields count when filled (an amount must be above zero). A required
-    `<namespace>.<field>` that is no longer a field of opportunities (its plugin disabled, the
-    field retired) is no gate.
-    """
-    problems: list[str] = []
-    for action_type in stage.required_actions:
-        logged = ctx.session.scalar(
-            select(
-                exists().where(
-                    Action.kind == "opportunity",
-                    Action.record_id == opportunity.id,
-                    Action.type == action_type,
-                    Action.status == "done",
-                    Action.deleted_at.is_(None),
-                )
-            )
-        )
-        if not logged:
-            problems.append(f"a {action_type} action must be logged before leaving {stage.name_en}")
-    known = None
-    for field in stage.required_fields:
-        if "." in field:
-            if known is None:
-                known = {f"{f.namespace}.{f.name}" for f in fields_for(ctx, "opportunity")}
-            if field not in known:
-                # The field's plugin was disabled (or the field retired): nobody can fill it
-                # any more, so it must not hold opportunities back.
-                continue
-        if not _filled(opportunity, field):
-            problems.append(f"{field} must be filled before leaving {stage.name_en}")
-    return problems
+    """What is missing before `opportunity` may leave `stage` (kht.processes.gates)."""
+    return gates.gate_problems(ctx, KIND, opportunity, stage)
 
 
 def _check(ctx: Ctx, data: ProcessIn, process_id: int | None) -> None:
@@ -275,10 +275,8 @@ def _check(ctx: Ctx, data: ProcessIn, process_id: int | None) -> None:
     active = [stage for stage in data.stages if stage.active]
     if not any(stage.outcome == "open" for stage in active):
         raise ValidationError("a process needs at least one open stage in use", "stages")
-    for outcome in ("won", "lost"):
-        if not any(stage.outcome == outcome for stage in active):
-            raise ValidationError(f"a process needs a {outcome} stage in use", "stages")
-    _check_gates(data.stages)
+    _check_outcomes(data.kind, {stage.outcome for stage in active})
+    gates.check_gates(ctx, data.kind, data.stages)
     same_key = select(Process.id).where(Process.key == data.key)
     if process_id is not None:
         same_key = same_key.where(Process.id != process_id)
@@ -289,35 +287,31 @@ def _check(ctx: Ctx, data: ProcessIn, process_id: int | None) -> None:
             raise ValidationError(f"product line {line_id} does not exist", "product_line_ids")
 
 
-def _check_gates(stages: list[StageIn]) -> None:
-    for stage in stages:
-        for action_type in stage.required_actions:
-            if action_type not in ACTION_TYPES:
-                raise ValidationError(
-                    f"unknown action type {action_type!r} (one of {', '.join(ACTION_TYPES)})",
-                    "required_actions",
-                )
-        for field in stage.required_fields:
-            if "." not in field and field not in GATE_FIELDS:
-                raise ValidationError(
-                    f"unknown field {field!r} (one of {', '.join(GATE_FIELDS)}, or namespace.name)",
-                    "required_fields",
-                )
+def _check_outcomes(kind: str, outcomes: set[str]) -> None:
+    # An opportunity is won or lost; other kinds (a campaign) end in a closed stage.
+    needed = ("won", "lost") if kind == KIND else ("closed",)
+    for outcome in needed:
+        if outcome not in outcomes:
+            raise ValidationError(f"a process needs a {outcome} stage in use", "stages")
+    if kind == KIND and "closed" in outcomes:
+        raise ValidationError("an opportunity ends won or lost, not closed", "stages")
 
 
 def _clear_other_defaults(ctx: Ctx, process: Process) -> None:
     if process.is_default:
-        for other in ctx.session.scalars(select(Process).where(Process.is_default)):
+        same_kind = select(Process).where(Process.is_default, Process.kind == process.kind)
+        for other in ctx.session.scalars(same_kind):
             if other.id != process.id:
                 other.is_default = False
 
 
 def create_process(ctx: Ctx, data: ProcessIn) -> Process:
-    """Add a process (administrators of opportunities only)."""
-    require(ctx.user, MODULE, "admin")
+    """Add a process of `data.kind` (administrators of that kind's module only)."""
+    require(ctx.user, module_of(ctx, data.kind), "admin")
     _check(ctx, data, None)
     process = Process(
         key=data.key,
+        kind=data.kind,
         name_zh=data.name_zh.strip(),
         name_en=data.name_en.strip(),
         description=data.description,
@@ -337,10 +331,14 @@ def create_process(ctx: Ctx, data: ProcessIn) -> Process:
     return process
 
 
-def _in_use(ctx: Ctx, stage_id: int) -> bool:
-    used = exists().where(Opportunity.stage_id == stage_id)
-    visited = exists().where(OpportunityStageChange.stage_id == stage_id)
-    return bool(ctx.session.scalar(select(used | visited)))
+def _in_use(ctx: Ctx, kind: str, stage_id: int) -> bool:
+    model = process_kinds(ctx)[kind].model
+    used = exists().where(model.stage_id == stage_id) | exists().where(
+        ProcessApproval.stage_id == stage_id
+    )
+    if kind == KIND:
+        used = used | exists().where(OpportunityStageChange.stage_id == stage_id)
+    return bool(ctx.session.scalar(select(used)))
 
 
 def update_process(ctx: Ctx, process_id: int, data: ProcessIn) -> Process:
@@ -350,8 +348,10 @@ def update_process(ctx: Ctx, process_id: int, data: ProcessIn) -> Process:
     otherwise refused (retire it with `active: false` instead). Opportunities sitting in a
     retired stage stay there and can still move on.
     """
-    require(ctx.user, MODULE, "admin")
     process = get_process(ctx, process_id)
+    require(ctx.user, module_of(ctx, process.kind), "admin")
+    if data.kind != process.kind:
+        raise ValidationError("a process keeps the kind of records it was made for", "kind")
     if data.version is not None and data.version != process.version:
         raise Conflict(f"process {process_id} was changed by someone else; reload it", "version")
     _check(ctx, data, process_id)
@@ -359,9 +359,9 @@ def update_process(ctx: Ctx, process_id: int, data: ProcessIn) -> Process:
     wanted = {stage.key for stage in data.stages}
     for key, stage in existing.items():
         if key not in wanted:
-            if _in_use(ctx, stage.id):
+            if _in_use(ctx, process.kind, stage.id):
                 raise Conflict(
-                    f"stage {key} has opportunities or history; retire it instead of removing it",
+                    f"stage {key} has records or history; retire it instead of removing it",
                     "stages",
                 )
             ctx.session.delete(stage)
@@ -376,7 +376,7 @@ def update_process(ctx: Ctx, process_id: int, data: ProcessIn) -> Process:
             list(item.required_actions),
             list(item.required_fields),
         )
-        row.active = item.active
+        row.approval_role, row.active = item.approval_role, item.active
     process.key = data.key
     process.name_zh, process.name_en = data.name_zh.strip(), data.name_en.strip()
     process.description, process.active = data.description, data.active
@@ -395,6 +395,7 @@ def process_input(process: Process, line_ids: list[int]) -> dict[str, Any]:
     """A process as the editable input structure (for forms and round trips)."""
     return {
         "key": process.key,
+        "kind": process.kind,
         "name_zh": process.name_zh,
         "name_en": process.name_en,
         "description": process.description,
@@ -411,6 +412,7 @@ def process_input(process: Process, line_ids: list[int]) -> dict[str, Any]:
                 "outcome": s.outcome,
                 "required_actions": list(s.required_actions),
                 "required_fields": list(s.required_fields),
+                "approval_role": s.approval_role,
                 "active": s.active,
             }
             for s in process.stages

@@ -8,11 +8,14 @@ import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
+from sqlalchemy import select
 
 from kht.actions.service import TYPE_LABELS as ACTION_TYPE_LABELS
+from kht.auth.models import Role
 from kht.auth.permissions import require
 from kht.context import Ctx, RequestCtx
-from kht.errors import Conflict, ValidationError
+from kht.errors import Conflict, KhtError, ValidationError
+from kht.processes.gates import gate_fields
 from kht.products.service import line_names
 from kht.sales.processes import service
 from kht.sales.processes.schemas import ProcessIn
@@ -64,6 +67,7 @@ def _stages_from(data: dict[str, Any]) -> list[dict[str, Any]]:
                         for f in _one(data, prefix + "required_fields").split(",")
                         if f.strip()
                     ],
+                    "approval_role": _one(data, prefix + "approval_role"),
                     "active": bool(_one(data, prefix + "active")),
                 },
             )
@@ -75,6 +79,7 @@ def _form_input(data: dict[str, Any]) -> dict[str, Any]:
     version = _one(data, "version")
     return {
         "key": _one(data, "key"),
+        "kind": _one(data, "kind") or "opportunity",
         "name_zh": _one(data, "name_zh"),
         "name_en": _one(data, "name_en"),
         "description": _one(data, "description"),
@@ -115,20 +120,50 @@ def _edit_page(
         lines=line_names(ctx),
         action_types=service.ACTION_TYPES,
         action_labels=dict(ACTION_TYPE_LABELS),
-        gate_fields=service.GATE_FIELDS,
+        gate_fields=_gate_fields(ctx, form.get("kind") or "opportunity"),
+        kinds=_kinds(request, ctx),
+        roles=_roles(request, ctx),
         blank_rows=BLANK_ROWS,
     )
+
+
+def _kinds(request: Request, ctx: Ctx) -> dict[str, str]:
+    """The record kinds that have processes, by their label in the user's language."""
+    language = ctx.user.language if ctx.user else "zh_CN"
+    return {name: kind.label(language) for name, kind in service.process_kinds(ctx).items()}
+
+
+def _roles(request: Request, ctx: Ctx) -> dict[str, str]:
+    language = ctx.user.language if ctx.user else "zh_CN"
+    rows = ctx.session.scalars(select(Role).order_by(Role.id))
+    return {role.key: role.name(language) for role in rows}
+
+
+def _require_admin(ctx: Ctx) -> None:
+    """Administrators of any kind that has processes may open these pages; saving a process
+    checks the module of its own kind."""
+    modules = {kind.module for kind in service.process_kinds(ctx).values()}
+    if not any(ctx.user is not None and ctx.user.can(m, "admin") for m in modules):
+        require(ctx.user, service.MODULE, "admin")
+
+
+def _gate_fields(ctx: Ctx, kind: str) -> tuple[str, ...]:
+    try:
+        return gate_fields(ctx, kind)
+    except KhtError:
+        return ()
 
 
 @get("/admin/processes", sync_to_thread=True, include_in_schema=False)
 def process_list(request: Request, ctx: RequestCtx) -> Template:
     """Every sales process with its stages at a glance."""
-    require(ctx.user, service.MODULE, "admin")
+    _require_admin(ctx)
     return render(
         request,
         ctx,
         "processes/list.html",
         processes=service.list_processes(ctx),
+        kinds=_kinds(request, ctx),
         lines=line_names(ctx),
         product_lines={
             p.id: service.product_lines_of(ctx, p.id) for p in service.list_processes(ctx)
@@ -138,7 +173,7 @@ def process_list(request: Request, ctx: RequestCtx) -> Template:
 
 @get("/admin/processes/new", sync_to_thread=True, include_in_schema=False)
 def new_process(request: Request, ctx: RequestCtx) -> Template:
-    require(ctx.user, service.MODULE, "admin")
+    _require_admin(ctx)
     stages = [
         {
             "key": s.key,
@@ -148,12 +183,14 @@ def new_process(request: Request, ctx: RequestCtx) -> Template:
             "outcome": s.outcome,
             "required_actions": [],
             "required_fields": [],
+            "approval_role": "",
             "active": True,
         }
         for s in service.CORE_PROCESS.stages
     ]
     form = {
         "key": "",
+        "kind": "opportunity",
         "name_zh": "",
         "name_en": "",
         "description": "",
@@ -182,7 +219,7 @@ def create_process(
 
 @get("/admin/processes/{process_id:int}", sync_to_thread=True, include_in_schema=False)
 def edit_process(request: Request, ctx: RequestCtx, process_id: FromPath[int]) -> Template:
-    require(ctx.user, service.MODULE, "admin")
+    _require_admin(ctx)
     process = service.get_process(ctx, process_id)
     form = service.process_input(process, service.product_lines_of(ctx, process_id))
     page = _edit_page(request, ctx, form=form, process_id=process_id)

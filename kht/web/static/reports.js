@@ -1,5 +1,6 @@
 /* A report page: draws its chart from #report-data (bar, stacked, line, pie, funnel) with
-   window.khtCharts, and builds the filter bar's `field:op:value` from its three inputs. */
+   window.khtCharts, and builds the filter bar's `field:op:value` from its three inputs (the
+   report page's filter bar and the report builder alike). */
 "use strict";
 (function () {
   const charts = window.khtCharts;
@@ -22,7 +23,7 @@
     value.type = found && found.type === "date" ? "date" : "text";
   }
   field.addEventListener("change", fill);
-  document.getElementById("report-filters").addEventListener("submit", () => {
+  field.closest("form").addEventListener("submit", () => {
     if (!field.value) { return; }
     const needs = !["empty", "not_empty"].includes(op.value);
     target.value = `${field.value}:${op.value}${needs ? ":" + value.value : ""}`;

@@ -1,7 +1,7 @@
 """Record teams (kht.teams): users with read or edit access on one record beyond the scope.
 
-Revision ID: 0026_core
-Revises: 0025_core
+Revision ID: 0031_core
+Revises: 0030_core
 Create Date: 2026-12-07
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0026_core"
-down_revision = "0025_core"
+revision = "0031_core"
+down_revision = "0030_core"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Customer hierarchy (kht.customers.hierarchy): a customer's parent company and its group.
 
-Revision ID: 0027_core
-Revises: 0026_core
+Revision ID: 0032_core
+Revises: 0031_core
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027_core"
-down_revision = "0026_core"
+revision = "0032_core"
+down_revision = "0031_core"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Marketing (市场营销): campaigns with a process, costs, members, attribution and ROI."""
