@@ -213,7 +213,7 @@ def _title(ctx: Ctx, widget: Widget) -> tuple[str, str]:
     if widget.type == "list":
         label, _, url, _ = lists.LISTS.get(widget.key, (widget.key, "", "", None))
         return widget.title or translations(ctx.language).gettext(label), url
-    item = reports.report_defs(ctx).get(widget.key)
+    item = reports.find_report(ctx, widget.key)
     title = item.title(ctx.language) if item else widget.key
     return widget.title or title, reports.page_url(item) if item else ""
 

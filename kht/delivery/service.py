@@ -58,7 +58,7 @@ def title(ctx: Ctx, key: str) -> str:
     """What a subscription mails, in the reader's language."""
     if not key:
         return translations(ctx.language).gettext(DASHBOARD)
-    item = reports.report_defs(ctx).get(key)
+    item = reports.find_report(ctx, key)
     return item.title(ctx.language) if item else key
 
 

@@ -21,7 +21,7 @@ from pypinyin import lazy_pinyin
 from sqlalchemy import delete, select
 
 from kht.context import Ctx
-from kht.errors import Forbidden, NotFound, PluginError, ValidationError
+from kht.errors import Forbidden, KhtError, NotFound, PluginError, ValidationError
 from kht.plugin_types import (
     REPORT_AGGREGATES,
     REPORT_BUCKETS,
@@ -114,6 +114,17 @@ def report_def(ctx: Ctx, key: str) -> ReportDef:
     if not _may_open(ctx, item):
         raise Forbidden(f"report {key!r} needs the right to view {_module(ctx, item)}")
     return item
+
+
+def find_report(ctx: Ctx, key: str) -> ReportDef | None:
+    """A report by key to name it (a widget's or a mail's title): a library report, or a
+    saved one (`saved.<id>`) the reader may open; None when there is none."""
+    if key.startswith(saved.PREFIX):
+        try:
+            return saved.report_def(ctx, key)
+        except KhtError:
+            return None
+    return report_defs(ctx).get(key)
 
 
 def _reading(text: str) -> str:

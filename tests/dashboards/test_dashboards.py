@@ -263,3 +263,16 @@ def test_an_administrator_publishes_their_dashboard_as_a_roles_default(team):
             headers={"x-csrftoken": csrf_token(client)},
         )
         assert refused.status_code == 403
+
+
+def test_a_saved_reports_widget_is_titled_and_linked_like_a_library_one(team):
+    client = team.client("rep1")
+    copy = client.post("/api/v1/reports/customers.by_owner/copy")
+    assert copy.status_code == 201, copy.text
+    key = copy.json()["key"]
+
+    shown = _data(team, "rep1", type="report", key=key)
+
+    assert shown.error == ""
+    assert shown.title == copy.json()["title"] and shown.title != key
+    assert shown.url.endswith(key)
