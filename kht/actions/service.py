@@ -522,13 +522,25 @@ def _stage_item(change: StageChange, names: dict[str, str]) -> TimelineItem:
     )
 
 
+# Causes the sales service records by key (a user's own reason is shown as written).
+STAGE_CAUSES = {
+    "created": N_("Created"),
+    "won": N_("Won"),
+    "lost": N_("Lost"),
+    "reopen": N_("Reopened"),
+}
+
+
 def _sales_stage_item(change: OpportunityStageChange, language: str) -> TimelineItem:
+    from kht.web.i18n import translations
+
     name = change.stage_name_zh if language.startswith("zh") else change.stage_name_en
+    cause = STAGE_CAUSES.get(change.cause)
     return TimelineItem(
         at=change.entered_at,
         type="sales_stage",
         title=f"→ {name}",
-        body=change.cause,
+        body=translations(language).gettext(cause) if cause else change.cause,
         user_id=change.user_id,
         ref_kind="opportunity_stage",
         ref_id=change.id,

@@ -47,8 +47,11 @@ def _process(ctx: Ctx, process_id: int | None) -> Process:
         if process is None:
             raise NotFound(f"process {process_id} not found", "process_id")
         return process
+    # The default *sales* process: campaigns and packs' projects have processes of their own.
     process = ctx.session.scalar(
-        select(Process).where(Process.active).order_by(Process.is_default.desc(), Process.id)
+        select(Process)
+        .where(Process.active, Process.kind == "opportunity")
+        .order_by(Process.is_default.desc(), Process.id)
     )
     if process is None:
         raise NotFound("no sales process exists", "process_id")
