@@ -678,6 +678,10 @@ class MailRecipientStatus(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
+# A nightly task's catch-up window: six hours after a worker that was stopped over night.
+NIGHTLY_CATCH_UP = 6 * 60
+
+
 class PeriodicTask(msgspec.Struct, frozen=True, kw_only=True):
     """Work the worker does on a schedule (`kht_register_periodic_tasks`).
 
