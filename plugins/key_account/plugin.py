@@ -37,6 +37,7 @@ def kht_register_plugin() -> PluginInfo:
         version="0.2.0",
         migrations=HERE / "migrations",
         templates=HERE / "templates",
+        static=HERE / "static",
         locale=HERE / "locale",
         description_zh="按贡献识别大客户（帕累托 ABC）、协议与续签、消费、客户计划、"
         "健康度与流失预警",

@@ -261,7 +261,7 @@ ACCOUNT_FIELDS = (
     field_def("quarter_revenue", "money", "近一季度", "Last quarter"),
     field_def("previous_quarter_revenue", "money", "上一季度", "Quarter before"),
     field_def("estimated_budget", "money", "预估年度预算（钱包）", "Estimated budget (wallet)"),
-    field_def("flagged", "checkbox", "手工指定为大客户", "Flagged as key account"),
+    field_def("flagged", "boolean", "手工指定为大客户", "Flagged as key account"),
     field_def("flag_reason", "text", "指定原因", "Reason"),
     field_def("class_since", "date", "分类起始", "Class since"),
     field_def("computed_on", "date", "计算日期", "Computed on"),

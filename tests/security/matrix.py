@@ -364,6 +364,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "policy_id": "SLA policies: settings every role with tickets reads, administrators change",
     "to": "a ticket status to move to, not an id",
     "role": "a role's key (its default dashboard, administrators only), not an id",
+    "objective_id": "an objective of the key account plan in the path, whose scope decides",
     "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",
 }
 # What the matrix puts in the parameters that are words, not ids.
