@@ -165,7 +165,10 @@ def _key_account(v: Victims, c: TestClient) -> None:
     v.made("key_account_consumption", c.post("/api/v1/key-account-consumption", json=body))
     body = {"customer_id": customer, "title": _named("plan")}
     body |= {"period_start": "2026-01-01", "period_end": "2026-12-31"}
-    v.made("key_account_plan", c.post("/api/v1/key-account-plans", json=body))
+    plan = v.made("key_account_plan", c.post("/api/v1/key-account-plans", json=body))
+    goal = {"name": _named("objective"), "target": "100"}
+    answer = c.post(f"/api/v1/key-account-plans/{plan}/objectives", json=goal)
+    v.made("key_account_objective", answer)
 
 
 # One builder per registered record kind (the path parameter `<kind>_id`), in build order.
@@ -331,6 +334,7 @@ OTHERS: dict[str, str] = {
     "cost_id": "cost",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
+    "objective_id": "key_account_objective",  # an objective of a key account plan
 }
 
 # Ids that are not owned records: settings and catalogue entries every role with the module
@@ -364,7 +368,6 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "policy_id": "SLA policies: settings every role with tickets reads, administrators change",
     "to": "a ticket status to move to, not an id",
     "role": "a role's key (its default dashboard, administrators only), not an id",
-    "objective_id": "an objective of the key account plan in the path, whose scope decides",
     "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",
 }
 # What the matrix puts in the parameters that are words, not ids.
