@@ -64,6 +64,8 @@ def _bounds(ctx: Ctx, since: date, until: date) -> tuple[datetime, datetime]:
     """The UTC instants of the reader's days `since` to `until` (both included)."""
     if until < since:
         raise ValidationError("the period ends before it starts", "until")
+    if not (date(1900, 1, 1) <= since and until <= date(9000, 1, 1)):
+        raise ValidationError("a day between 1900 and 9000", "since")
     if (until - since).days > 3660:
         raise ValidationError("at most ten years at once", "since")
     start = datetime.combine(since, time(), tzinfo=ctx.zone)

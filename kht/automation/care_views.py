@@ -132,7 +132,9 @@ def switch_care(
 def _period(ctx: Ctx, since: date | None, until: date | None) -> tuple[date, date]:
     """The report's days: by default the reader's last 90 days."""
     until = until or ctx.today()
-    return since or until - timedelta(days=89), until
+    if since is None:
+        since = until - timedelta(days=89) if until > date(1900, 4, 1) else until
+    return since, until
 
 
 class CareReportOut(msgspec.Struct, kw_only=True):

@@ -158,6 +158,7 @@ def send_from_form(
     form = {k: text(data, k) for k in ("account_id", "to", "cc", "subject", "body", "reply_to_id")}
     # Kept as typed (quoted lines start with ">"), with the browser's CRLF line ends as LF.
     form["body"] = str(data.get("body", "")).replace("\r\n", "\n")
+    form["track"] = text(data, "track")
     try:
         account_id, reply_to = form["account_id"], form["reply_to_id"]
         raw = {
@@ -167,6 +168,7 @@ def send_from_form(
             "subject": form["subject"],
             "body": form["body"],
             "reply_to_id": int(reply_to) if reply_to.isdigit() else None,
+            "track": form["track"] == "1",
         }
         message = sending.send(ctx, to_struct(raw, Compose))
     except ValidationError as exc:
