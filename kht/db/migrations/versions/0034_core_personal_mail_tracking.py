@@ -1,8 +1,8 @@
 """One-to-one tracking of personal mails (kht.mail.sending): whether a mail written in the
 CRM was sent tracked, and its first open and click with their counts.
 
-Revision ID: 0033_core
-Revises: 0032_core
+Revision ID: 0034_core
+Revises: 0033_core
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0033_core"
-down_revision = "0032_core"
+revision = "0034_core"
+down_revision = "0033_core"
 branch_labels = None
 depends_on = None
 
