@@ -31,7 +31,6 @@ from kht.mail.schemas import (
     TemplateOut,
     TemplatePatch,
 )
-from kht.records.schemas import out_of
 
 
 def account_outs(ctx: Ctx, rows: list[MailAccount]) -> list[AccountOut]:
@@ -40,11 +39,22 @@ def account_outs(ctx: Ctx, rows: list[MailAccount]) -> list[AccountOut]:
 
 
 def message_out(message: MailMessage) -> MessageOut:
-    return out_of(
-        MessageOut,
-        message,
+    return MessageOut(
+        id=message.id,
+        message_id=message.message_id,
+        direction=message.direction,
+        subject=message.subject,
+        from_address=message.from_address,
+        from_name=message.from_name,
         to=list(message.to_addresses or []),
         cc=list(message.cc_addresses or []),
+        sent_at=message.sent_at,
+        thread_id=message.thread_id,
+        tracked=bool(message.tracked),
+        opened_at=message.opened_at,
+        opens=message.opens or 0,
+        clicked_at=message.clicked_at,
+        clicks=message.clicks or 0,
     )
 
 
@@ -65,13 +75,29 @@ def message_detail(ctx: Ctx, message: MailMessage, *, images: bool) -> MessageDe
             LinkOut(kind=link.kind, record_id=link.record_id)
             for link in archive.links(ctx, message)
         ],
-        assignments=[out_of(AssignmentOut, a) for a in assignments_of(ctx.session, message.id)],
+        assignments=[
+            AssignmentOut(
+                account_id=a.account_id,
+                user_id=a.user_id,
+                how=a.how,
+                lead_id=a.lead_id,
+                assigned_at=a.assigned_at,
+            )
+            for a in assignments_of(ctx.session, message.id)
+        ],
         thread=[message_out(m) for m in archive.thread(ctx, message)],
     )
 
 
 def template_out(template: MailTemplate) -> TemplateOut:
-    return out_of(TemplateOut, template)
+    return TemplateOut(
+        id=template.id,
+        name=template.name,
+        subject=template.subject,
+        body=template.body,
+        created_by_id=template.created_by_id,
+        created_at=template.created_at,
+    )
 
 
 class AccountController(Controller):

@@ -3,7 +3,7 @@ and /api/v1/mail/suppressions. Thin over kht.mail.mass and kht.mail.suppression.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
@@ -19,13 +19,37 @@ from kht.mail.schemas import (
     SuppressionList,
     SuppressionOut,
 )
-from kht.records.schemas import out_of
+
+
+def _filter_text(item: dict[str, Any]) -> str:
+    value = item.get("value")
+    if isinstance(value, list):
+        value = ",".join(map(str, value))
+    return f"{item.get('field')}:{item.get('op')}" + ("" if value is None else f":{value}")
 
 
 def send_outs(ctx: Ctx, sends: list[MassSend]) -> list[MassSendOut]:
     """Sends as the API shows them, with their figures."""
     figures = mass.stats(ctx, [s.id for s in sends])
-    return [out_of(MassSendOut, s, stats=figures[s.id]) for s in sends]
+    return [
+        MassSendOut(
+            id=s.id,
+            name=s.name,
+            template_id=s.template_id,
+            subject=s.subject,
+            kind=s.kind,
+            view_id=s.view_id,
+            filters=[_filter_text(f) for f in s.filters or []],
+            account_id=s.account_id,
+            origin=s.origin,
+            status=s.status,
+            rate_per_minute=s.rate_per_minute,
+            created_by_id=s.created_by_id,
+            created_at=s.created_at,
+            stats=figures[s.id],
+        )
+        for s in sends
+    ]
 
 
 class MassController(Controller):
