@@ -192,16 +192,16 @@ def read_upload(data: dict[str, Any]) -> tuple[str, bytes]:
 
 
 @post(
-    f"{BASE}/documents",
+    "/api/v1/project_sales/documents",
     sync_to_thread=True,
     tags=TAGS,
     request_max_body_size=MAX_UPLOAD + 2 * 1024 * 1024,
 )
-def upload_document(
-    ctx: RequestCtx, opportunity_id: FromPath[int], data: Multipart
-) -> list[DocumentOut]:
-    """Upload a version (multipart: `file`, and `document_id` for a new version of a
-    document, or `title` and `doc_type` for a new document; `note`)."""
+def upload_document(ctx: RequestCtx, data: Multipart) -> list[DocumentOut]:
+    """Upload a version (multipart: `opportunity_id`, `file`, and `document_id` for a new
+    version of a document, or `title` and `doc_type` for a new document; `note`). Answers
+    the project's folder."""
+    opportunity_id = _number(data, "opportunity_id") or 0
     opportunities.get_opportunity(ctx, opportunity_id)  # out of scope: 404 whatever is sent
     filename, content = read_upload(data)
     documents.upload(

@@ -93,6 +93,8 @@ def close(
     """Close a project as won or lost with a reason from the pack's list (required on a
     loss: 422 naming `reason`) and, on a loss, the competitor who won (joins its
     competitors). The opportunity is closed by the core (gates, version, history)."""
+    opportunity_of = opportunities.get_opportunity(ctx, opportunity_id)  # out of scope: 404
+    access.require_edit(ctx, opportunity_of)
     allowed = WIN_REASONS if won else LOSS_REASONS
     if reason not in allowed:
         raise ValidationError(f"reason must be one of {', '.join(allowed)}", "reason")

@@ -101,6 +101,13 @@ def kht_register_value_models() -> list[ValueModel]:
 
 
 @hookimpl
+def kht_register_reports() -> list[Any]:
+    from plugins.project_sales.report_defs import REPORTS
+
+    return REPORTS
+
+
+@hookimpl
 def kht_gate_problems(ctx: Ctx, kind: str, record: Any, stage: Any) -> list[str] | None:
     from plugins.project_sales.gates import problems
 
@@ -140,3 +147,11 @@ def kht_record_panels(ctx: Ctx, kind: str, record: Any) -> list[Panel] | None:
     from plugins.project_sales.views import project_panels
 
     return project_panels(ctx, record)
+
+
+@hookimpl(trylast=True)
+def kht_demo_data(ctx: Ctx) -> None:
+    """华信智联's dozen projects (after the core's demo users and competitors)."""
+    from plugins.project_sales.demo import load
+
+    load(ctx)

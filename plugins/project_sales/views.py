@@ -161,13 +161,14 @@ def remove_member_from_page(
 
 
 @post(
-    f"{FORMS}/documents",
+    "/project_sales/documents",
     sync_to_thread=True,
     include_in_schema=False,
     request_max_body_size=12 * 1024 * 1024,
 )
-def document_from_page(ctx: RequestCtx, opportunity_id: FromPath[int], data: Multipart) -> Redirect:
-    """Upload a new document, or a new version of one."""
+def document_from_page(ctx: RequestCtx, data: Multipart) -> Redirect:
+    """Upload a new document, or a new version of one (the form names its project)."""
+    opportunity_id = _int(data, "opportunity_id", 0) or 0
     opportunities.get_opportunity(ctx, opportunity_id)
     filename, content = read_upload(data)
     documents.upload(

@@ -42,6 +42,12 @@ class Sales(Team):
         with self.client(login) as client:
             return client.post(f"/api/v1/opportunities/{project}/stage", json=body)
 
+    def upload(self, login: str, project: int, *, data: dict, files: dict) -> Any:
+        """A document version uploaded through the API (multipart, naming the project)."""
+        with self.client(login) as client:
+            form = {**data, "opportunity_id": str(project)}
+            return client.post("/api/v1/project_sales/documents", data=form, files=files)
+
     def api(self, login: str, method: str, path: str, **kwargs: Any) -> Any:
         with self.client(login) as client:
             return client.request(method, f"/api/v1/project_sales/projects/{path}", **kwargs)

@@ -10,7 +10,7 @@ def upload(sales, project, login="rep1", **form):
     name = form.pop("filename", "proposal.docx")
     content = form.pop("content", b"the proposal")
     files = {"file": (name, content, "application/octet-stream")}
-    return sales.api(login, "POST", f"{project}/documents", data=form, files=files)
+    return sales.upload(login, project, data=form, files=files)
 
 
 def test_a_new_version_keeps_the_old_ones_with_who_and_when(sales):

@@ -134,18 +134,12 @@ def test_leaving_the_proposal_needs_the_proposal_uploaded_and_a_visit(sales):
         assert rep.post("/api/v1/actions", json=visit).status_code == 201
     other = {"title": "技术白皮书", "doc_type": "technical"}
     files = {"file": ("white.pdf", b"%PDF-1.4 white", "application/pdf")}
-    assert (
-        sales.api("rep1", "POST", f"{project}/documents", data=other, files=files).status_code
-        == 201
-    )
+    assert sales.upload("rep1", project, data=other, files=files).status_code == 201
     still = sales.move(project, "negotiation")
     assert still.json()["message"] == "a proposal document must be uploaded before leaving Proposal"
     proposal = {"title": "技术方案建议书", "doc_type": "proposal"}
     files = {"file": ("proposal.docx", b"v1 of the proposal", "application/octet-stream")}
-    assert (
-        sales.api("rep1", "POST", f"{project}/documents", data=proposal, files=files).status_code
-        == 201
-    )
+    assert sales.upload("rep1", project, data=proposal, files=files).status_code == 201
     assert sales.move(project, "negotiation").status_code == 200
 
 
