@@ -30,5 +30,6 @@
     }],
   });
   node.dataset.drawn = "1";
-  window.addEventListener("resize", () => chart.resize());
+  // A folded section (on a phone) gives the chart no size until it is opened.
+  new ResizeObserver(() => chart.resize()).observe(node);
 })();
