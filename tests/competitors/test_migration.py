@@ -1,4 +1,4 @@
-"""Migration 0034: the free-text competitors of existing opportunities become links to
+"""Migration 0035: the free-text competitors of existing opportunities become links to
 competitor records, one per distinct name (ignoring case)."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def test_free_text_competitors_become_links(kht_databases):
     runtime.migrate()
     first, second, third = _opportunities(runtime, 3)
     config = alembic_config(runtime.engine, migration_dirs(runtime.found), runtime.settings)
-    command.downgrade(config, "0033_core")  # as it was: text only
+    command.downgrade(config, "0034_core")  # as it was: text only
     texts = {first: "华为, Cisco；华为", second: "cisco、 浪潮 ", third: ""}
     with runtime.engine.begin() as connection:
         for opportunity_id, text in texts.items():

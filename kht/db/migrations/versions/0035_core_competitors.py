@@ -3,8 +3,8 @@ opportunity's free-text `competitors` becomes links to competitor records (one p
 name, ignoring case), and the text keeps their names; built-in roles get their default grant
 on the new `competitors` module.
 
-Revision ID: 0034_core
-Revises: 0033_core
+Revision ID: 0035_core
+Revises: 0034_core
 Create Date: 2026-12-07
 """
 
@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from kht.db.base import UtcDateTime
 
-revision = "0034_core"
-down_revision = "0033_core"
+revision = "0035_core"
+down_revision = "0034_core"
 branch_labels = None
 depends_on = None
 
