@@ -141,13 +141,6 @@ def _delivered(ctx: Ctx, runs: list[Run]) -> int:
     return count
 
 
-def _moments(ctx: Ctx, column: Any, customer: Any, ids: set[int], low: datetime, high: datetime):
-    """(customer id, instant) of the actions done or orders placed between low and high."""
-    return ctx.session.execute(
-        select(customer, column).where(customer.in_(ids), column >= low, column < high)
-    ).all()
-
-
 def _next_steps(
     ctx: Ctx, starts: dict[int, datetime], window: timedelta
 ) -> tuple[set[int], set[int]]:
@@ -185,7 +178,9 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _strategy_row(ctx: Ctx, rule: Rule, start: datetime, end: datetime, window: timedelta):
+def _strategy_row(
+    ctx: Ctx, rule: Rule, start: datetime, end: datetime, window: timedelta
+) -> tuple[CareRow, set[int]]:
     row = CareRow(rule_id=rule.id, name=rule.name, channel=_channel(rule))
     cared: dict[int, datetime] = {}
     for chunk in _runs(ctx, rule, start, end):
@@ -234,6 +229,8 @@ def effectiveness(ctx: Ctx, since: date, until: date, window_days: int = 30) -> 
     rules = ctx.session.scalars(select(Rule).where(Rule.purpose == PURPOSE).order_by(Rule.name))
     rows, cared = [], set()
     for rule in rules:
+        if not ctx.user.can(record_kind(ctx, rule.kind).module, "view"):
+            continue  # a strategy about records the reader may not see at all (contacts)
         row, reached = _strategy_row(ctx, rule, start, end, window)
         rows.append(row)
         cared |= reached
