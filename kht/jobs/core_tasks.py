@@ -58,6 +58,12 @@ def _rescore(runtime: Any) -> None:
     run_rescore(runtime)
 
 
+def _customer_value(runtime: Any) -> str:
+    from kht.value.customer import run_nightly
+
+    return run_nightly(runtime)
+
+
 CORE_TASKS = [
     PeriodicTask(
         key="kht.send_reminders",
@@ -107,6 +113,13 @@ CORE_TASKS = [
         cron="0 3 * * *",
         run=_rescore,
         description="recompute value scores (engagement decays with time, not events)",
+        catch_up_minutes=NIGHTLY_CATCH_UP,
+    ),
+    PeriodicTask(
+        key="kht.customer_value",
+        cron="30 3 * * *",
+        run=_customer_value,
+        description="recompute every customer's established, potential and model value",
         catch_up_minutes=NIGHTLY_CATCH_UP,
     ),
 ]
