@@ -6,7 +6,7 @@ and the sell-through trend, each part explained in points of 100.
   wholesalers most, hospitals least), up to 25;
 - location: the outlet's territory's average daily sell-through per outlet against the
   average of all outlets (the same: 10; twice or more: 20);
-- trend: the last 28 days' sell-through against the 28 days before (flat: 10, doubled or
+- trend: the last 28 whole days' sell-through against the 28 days before (flat: 10, doubled or
   more: 20, halved or worse: 0; no sales reported: 5).
 """
 
@@ -79,10 +79,11 @@ def _location(ctx: Ctx, outlet: Outlet, today: Any) -> ScorePart:
 
 
 def _trend(ctx: Ctx, outlet: Outlet, today: Any) -> ScorePart:
-    mine = Outlet.id == outlet.id
-    recent = _per_outlet_day(ctx, mine, today - timedelta(days=WINDOW - 1), today)
+    # Whole days only: the windows end yesterday.
+    mine, end = Outlet.id == outlet.id, today - timedelta(days=1)
+    recent = _per_outlet_day(ctx, mine, end - timedelta(days=WINDOW - 1), end)
     before = _per_outlet_day(
-        ctx, mine, today - timedelta(days=2 * WINDOW - 1), today - timedelta(days=WINDOW)
+        ctx, mine, end - timedelta(days=2 * WINDOW - 1), end - timedelta(days=WINDOW)
     )
     if recent is None and before is None:
         return ScorePart(
