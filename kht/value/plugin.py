@@ -6,7 +6,7 @@ from typing import Any
 
 from kht.events import ActionLogged, RecordCreated, RecordsMerged, RecordUpdated
 from kht.hookspecs import hookimpl
-from kht.plugin_types import Panel
+from kht.plugin_types import NIGHTLY_CATCH_UP, Panel, PeriodicTask
 
 # The events after which a record's scores may have changed.
 RESCORE_ON = (RecordCreated, RecordUpdated, ActionLogged)
@@ -117,6 +117,39 @@ def kht_register_routes() -> list[Any]:
     from kht.value import api, views
 
     return [*api.ROUTES, *views.ROUTES]
+
+
+def _rescore(runtime: Any) -> None:
+    from kht.value.service import run_rescore
+
+    run_rescore(runtime)
+
+
+def _customer_value(runtime: Any) -> str:
+    from kht.value.customer import run_nightly
+
+    return run_nightly(runtime)
+
+
+@hookimpl
+def kht_register_periodic_tasks() -> list[PeriodicTask]:
+    # At night in the company's time zone, caught up for six hours after a stopped worker.
+    return [
+        PeriodicTask(
+            key="kht.rescore",
+            cron="0 3 * * *",
+            run=_rescore,
+            description="recompute value scores (engagement decays with time, not events)",
+            catch_up_minutes=NIGHTLY_CATCH_UP,
+        ),
+        PeriodicTask(
+            key="kht.customer_value",
+            cron="30 3 * * *",
+            run=_customer_value,
+            description="recompute every customer's established, potential and model value",
+            catch_up_minutes=NIGHTLY_CATCH_UP,
+        ),
+    ]
 
 
 @hookimpl

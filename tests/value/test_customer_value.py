@@ -15,7 +15,7 @@ from kht.customers.models import CustomerCategory
 from kht.customfields.service import add_field
 from kht.db.custom_fields import FieldDef
 from kht.errors import ValidationError
-from kht.jobs.core_tasks import CORE_TASKS
+from kht.jobs.periodic import registered
 from kht.lists.engine import count, parse_filter
 from kht.records import record_kinds
 from kht.reports import service as reports
@@ -270,7 +270,7 @@ def test_the_360_page_shows_the_values_with_their_parts(example):
 
 
 def test_the_nightly_task_recomputes_every_customer(example):
-    task = next(t for t in CORE_TASKS if t.key == "kht.customer_value")
+    task = registered(example.team.runtime.plugins().pm.hook)["kht.customer_value"]
     assert task.cron == "30 3 * * *"
     with example.team.ctx("admin") as ctx:
         ctx.session.query(CustomerValue).delete()
