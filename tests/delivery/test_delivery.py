@@ -257,3 +257,79 @@ def test_the_home_page_mails_me_my_dashboard_and_stops_it(team):
         client.post(f"/subscriptions/{mine['id']}/end", headers=headers)
         assert 'data-subscription="' not in client.get("/").text
     assert team.client("rep1").get("/api/v1/subscriptions").json() == []
+
+
+def test_a_report_page_subscribes_me_and_stops_the_mail(team):
+    with team.browser("rep1") as client:
+        headers = {"x-csrftoken": csrf_token(client)}
+        page = client.get("/reports/customers.by_stage").text
+        assert 'id="report-subscribe-form"' in page
+        made = client.post(
+            "/subscriptions",
+            data={
+                "frequency": "monthly",
+                "report_key": "customers.by_stage",
+                "next": "/reports/customers.by_stage",
+            },
+            headers=headers,
+            follow_redirects=False,
+        )
+        assert made.status_code == 303
+        assert made.headers["location"] == "/reports/customers.by_stage"
+        (mine,) = team.client("rep1").get("/api/v1/subscriptions").json()
+        assert (mine["report_key"], mine["frequency"]) == ("customers.by_stage", "monthly")
+        page = client.get("/reports/customers.by_stage").text
+        assert f'data-subscription="{mine["id"]}"' in page and "每月" in page
+        assert 'id="report-subscribe-form"' not in page
+        # Another report's page offers its own subscription.
+        assert 'id="report-subscribe-form"' in client.get("/reports/customers.by_owner").text
+        client.post(
+            f"/subscriptions/{mine['id']}/end",
+            data={"next": "/reports/customers.by_stage"},
+            headers=headers,
+        )
+        assert 'id="report-subscribe-form"' in client.get("/reports/customers.by_stage").text
+        # A rep may not mail a role.
+        refused = client.post(
+            "/subscriptions",
+            data={"frequency": "daily", "report_key": "customers.by_stage", "role": "sales_rep"},
+            headers=headers,
+        )
+        assert refused.status_code == 403
+    assert team.client("rep1").get("/api/v1/subscriptions").json() == []
+
+
+def test_the_role_subscriptions_page_adds_lists_and_stops_them(team):
+    with team.browser("rep1") as client:
+        assert client.get("/admin/subscriptions").status_code == 403
+    with team.browser("east_mgr") as client:
+        headers = {"x-csrftoken": csrf_token(client)}
+        page = client.get("/admin/subscriptions").text
+        assert 'id="no-role-subscriptions"' in page and 'value="customers.by_owner"' in page
+        added = client.post(
+            "/admin/subscriptions",
+            data={"report_key": "customers.by_owner", "role": "sales_rep", "frequency": "weekly"},
+            headers=headers,
+            follow_redirects=False,
+        )
+        assert added.status_code == 303
+        (made,) = team.client("east_mgr").get("/api/v1/subscriptions").json()
+        assert (made["report_key"], made["role"], made["frequency"]) == (
+            "customers.by_owner",
+            "sales_rep",
+            "weekly",
+        )
+        page = client.get("/admin/subscriptions").text
+        assert f'data-subscription="{made["id"]}"' in page and "各负责人客户数" in page
+        bad = client.post(
+            "/admin/subscriptions",
+            data={"report_key": "customers.by_owner", "role": "nobody", "frequency": "weekly"},
+            headers=headers,
+        )
+        assert bad.status_code == 422 and 'id="form-error"' in bad.text
+        client.post(
+            f"/subscriptions/{made['id']}/end",
+            data={"next": "/admin/subscriptions"},
+            headers=headers,
+        )
+        assert 'id="no-role-subscriptions"' in client.get("/admin/subscriptions").text
