@@ -18,6 +18,7 @@ from kht.plugin_api import Ctx, NotFound, Panel, RequestCtx, ValidationError, ma
 from plugins.project_sales import committee, competition, documents, scorecard
 from plugins.project_sales.api import read_upload
 from plugins.project_sales.defs import PROCESS_KEY
+from plugins.project_sales.labels import label
 
 PAGE = "/opportunities/{opportunity_id}"
 FORMS = "/project_sales/projects/{opportunity_id:int}"
@@ -57,6 +58,7 @@ def project_panels(ctx: Ctx, opportunity: Any) -> list[Panel] | None:
         "version": opportunity.version,
         "status": opportunity.status,
         "can_edit": may_change(ctx, opportunities.SPEC, opportunity),
+        "label": label,
     }
     panel = _panel_maker(base)
     rivals = competition.rivals(ctx, opportunity.id)

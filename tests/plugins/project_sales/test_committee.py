@@ -115,3 +115,16 @@ def test_the_project_page_draws_the_committee_chart_with_its_gaps(sales):
     assert 'id="committee-chart"' in page and 'id="committee-data"' in page
     assert 'data-gap="no_decision_maker"' in page
     assert "/static/plugins/project_sales/committee.js" in page
+
+
+def test_the_page_names_roles_attitudes_and_document_types_in_words_never_keys(sales):
+    project = sales.project()
+    member(sales, project, "李主任", "decision_maker", attitude="supporter")
+    with page_client(sales.app, "rep1") as rep:
+        page = rep.get(f"/opportunities/{project}").text
+    row = page.split('data-role="decision_maker"', 1)[1].split("</li>", 1)[0]
+    assert "决策者" in row and "支持" in row
+    assert "decision_maker" not in row and "supporter" not in row
+    assert '<option value="economic_buyer">经济决策者</option>' in page
+    assert '<option value="proposal">方案建议书</option>' in page
+    assert "预算削减" in page  # a loss reason in the close form
