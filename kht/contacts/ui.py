@@ -25,6 +25,8 @@ _AT = re.compile(r"at `\$\.([A-Za-z0-9_]+)")
 _UNKNOWN = re.compile(r"unknown field `([^`]+)`")
 ACTION_LABELS = {
     "create": N_("Created"),
+    "member": N_("Member changed"),
+    "cost": N_("Cost booked"),
     "update": N_("Changed"),
     "delete": N_("Moved to the recycle bin"),
     "restore": N_("Restored"),
@@ -35,6 +37,14 @@ EMPTY = (None, "", [], {})
 # Labels of fields many kinds share; a kind's own labels come first.
 COMMON_LABELS = {
     "currency": N_("Currency"),
+    "process_id": N_("Process"),
+    "stage_id": N_("Stage"),
+    "stage_entered_at": N_("In the stage since"),
+    "comment": N_("Comment"),
+    "member": N_("Member"),
+    "member_status": N_("Member status"),
+    "cost_category": N_("Cost category"),
+    "cost_amount": N_("Amount"),
     "customer_id": N_("Customer"),
     "contact_id": N_("Contact"),
     "opportunity_id": N_("Opportunity"),

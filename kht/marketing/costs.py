@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -42,10 +43,14 @@ def add_cost(ctx: Ctx, campaign_id: int, data: CostIn) -> CampaignCost:
     )
     ctx.session.add(cost)
     ctx.session.flush()
-    record_action(
-        ctx, KIND, campaign.id, "cost", {"cost": [None, f"{cost.category} {cost.amount}"]}
-    )
+    record_action(ctx, KIND, campaign.id, "cost", _change(cost, added=True))
     return cost
+
+
+def _change(cost: CampaignCost, *, added: bool) -> dict[str, list[Any]]:
+    """A cost line's history entry: its category (a key the page labels) and amount."""
+    values = {"cost_category": cost.category, "cost_amount": str(cost.amount)}
+    return {key: [None, value] if added else [value, None] for key, value in values.items()}
 
 
 def delete_cost(ctx: Ctx, campaign_id: int, cost_id: int) -> None:
@@ -55,9 +60,7 @@ def delete_cost(ctx: Ctx, campaign_id: int, cost_id: int) -> None:
     cost = ctx.session.get(CampaignCost, cost_id)
     if cost is None or cost.campaign_id != campaign.id:
         raise NotFound(f"cost {cost_id} not found")
-    record_action(
-        ctx, KIND, campaign.id, "cost", {"cost": [f"{cost.category} {cost.amount}", None]}
-    )
+    record_action(ctx, KIND, campaign.id, "cost", _change(cost, added=False))
     ctx.session.delete(cost)
     ctx.session.flush()
 

@@ -106,7 +106,8 @@ def set_member(
     member.status, member.updated_at = status, ctx.now()
     _responded(ctx, member)
     ctx.session.flush()
-    record_action(ctx, KIND, campaign.id, "member", {f"{kind}:{record_id}": [old, status]})
+    changes = {"member": [None, member.name or f"#{record_id}"], "member_status": [old, status]}
+    record_action(ctx, KIND, campaign.id, "member", changes)
     return member
 
 

@@ -31,7 +31,7 @@ from kht.recordpages.views import detail_page
 from kht.records import completed
 from kht.sales.processes import service as processes
 from kht.sales.processes.models import Process, ProcessStage
-from kht.web.i18n import N_
+from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
 COST_CATEGORIES = {
@@ -59,8 +59,10 @@ MEMBER_STATUS_LABELS = {
 
 
 def _labels(ctx: Ctx) -> dict[str, dict[Any, str]]:
-    """Stage, parent campaign and team names for cells, pages and history."""
+    """Stage, parent campaign and team names, member statuses and cost categories for
+    cells, pages and history."""
     zh = ctx.language.startswith("zh")
+    gettext = translations(ctx.language).gettext
     stages = ctx.session.execute(
         select(ProcessStage.id, ProcessStage.name_zh, ProcessStage.name_en)
         .join(Process, Process.id == ProcessStage.process_id)
@@ -74,6 +76,8 @@ def _labels(ctx: Ctx) -> dict[str, dict[Any, str]]:
         "stage_id": {row.id: row.name_zh if zh else row.name_en for row in stages},
         "parent_id": {row.id: row.name for row in parents},
         "department_id": {row.id: row.name for row in teams},
+        "member_status": {k: gettext(v) for k, v in MEMBER_STATUS_LABELS.items()},
+        "cost_category": {k: gettext(v) for k, v in COST_CATEGORIES.items()},
     }
 
 

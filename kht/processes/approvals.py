@@ -76,7 +76,11 @@ def decide(
     )
     ctx.session.add(row)
     record_action(
-        ctx, kind, record.id, decision, {"stage": [None, stage.key], "comment": [None, row.comment]}
+        ctx,
+        kind,
+        record.id,
+        decision,
+        {"stage_id": [None, stage.id], "comment": [None, row.comment]},
     )
     owner = ctx.session.get(User, record.owner_id) if record.owner_id else None
     if owner is not None and owner.id != ctx.user_id:

@@ -103,6 +103,18 @@ def test_a_custom_process_holds_a_campaign_at_its_gates_and_its_approval(team):
     assert gated.status_code == 422 and "meeting action must be logged" in gated.json()["message"]
     history = [row.action for row in team.audit("campaign", campaign["id"])]
     assert "approved" in history
+    with team.browser("mkt") as browser:
+        page = _history(browser.get(f"/campaigns/{campaign['id']}").text)
+    assert "审批" in page  # the approved stage by its name
+    assert "stage_id" not in page and "process_id" not in page and "approve" not in page
+
+
+def _history(page: str) -> str:
+    """The visible text of a record page's history section."""
+    import re
+
+    section = page.split('id="history"', 1)[-1]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
 
 
 def test_campaigns_follow_the_scope_of_the_campaigns_module(team):
@@ -230,3 +242,20 @@ def test_members_are_found_and_checked_in_by_hand_on_the_campaign_page(team):
         assert bad.status_code == 422
     after = client.get(f"/api/v1/campaigns/{campaign['id']}/members", params={"q": "acme"}).json()
     assert after["items"][0]["status"] == "attended"
+
+
+def test_the_history_names_member_statuses_and_cost_categories_in_words(team):
+    campaign = create(team, budget="5000")
+    client = team.client("mkt")
+    cost = {"category": "venue", "amount": "1200", "spent_on": "2026-03-01"}
+    assert client.post(f"/api/v1/campaigns/{campaign['id']}/costs", json=cost).status_code == 201
+    from kht.marketing.members import set_member
+
+    with team.ctx("mkt") as ctx:
+        set_member(ctx, campaign["id"], "customer", team.customers["rep2"], "attended")
+    with team.browser("mkt") as browser:
+        page = _history(browser.get(f"/campaigns/{campaign['id']}").text)
+    assert "场地" in page and "1200" in page  # the venue cost line
+    assert "成员状态" in page and "已出席" in page  # the member's status
+    for key in ("venue", "attended", "cost_category", "member_status", "customer:"):
+        assert key not in page, key
