@@ -164,6 +164,8 @@ class ResultsOut(msgspec.Struct, kw_only=True):
     cost_per_lead: Decimal | None
     opportunities: int
     cost_per_opportunity: Decimal | None
+    won_deals: int
+    cost_per_won_deal: Decimal | None
     won_revenue_first_touch: Decimal
     won_revenue_last_touch: Decimal
     roi: Decimal | None
