@@ -7,6 +7,7 @@ from typing import Any
 
 from kht.hookspecs import hookimpl
 from kht.plugin_types import RecordKind
+from kht.sales.hooks import panel
 
 
 @hookimpl
@@ -14,6 +15,21 @@ def kht_register_routes() -> list[Any]:
     from kht.service import api, views, views_public
 
     return [*api.ROUTES, *views.ROUTES, *views_public.ROUTES]
+
+
+# The customer's tickets on its 360 page, for those who may view tickets.
+kht_record_panels = hookimpl(
+    panel(
+        "tickets",
+        ("customer",),
+        "kht.service.views:customer_panel_context",
+        key="tickets",
+        title_zh="服务工单",
+        title_en="Tickets",
+        template="service/panel.html",
+        order=20,
+    )
+)
 
 
 @hookimpl
