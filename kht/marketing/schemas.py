@@ -134,6 +134,12 @@ class MemberIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: MemberStatus = "targeted"
 
 
+class CheckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A check-in code from an event registration's confirmation (scanned or typed)."""
+
+    code: Annotated[str, msgspec.Meta(max_length=40)]
+
+
 class MemberOut(msgspec.Struct, kw_only=True):
     id: int
     kind: str
