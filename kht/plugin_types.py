@@ -295,6 +295,16 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     # `restore(ctx, record_id) -> record`: back from the recycle bin.
     restore: Any = None
 
+    # ---- messages (the automation actions `send_mail` and `send_sms`)
+    # `message_to(ctx, record, channel, run) -> (kind, record_id)`: for a kind whose records
+    # carry no address of their own (a member: its customer's), the customer, contact or
+    # lead a mail (`channel` "email") or an SMS ("sms") about `record` goes to, and whose
+    # merge fields fill the template. Called inside the automation run's transaction (`run`
+    # is the run), so what it records commits with the message. Raise `ActionFailed` (worded
+    # in the reader's language) to send nothing, e.g. without the record's consent to the
+    # channel. Declaring it offers both actions on the kind's rules.
+    message_to: Any = None
+
     # ---- web pages
     # The list, form and detail pages kht.recordpages builds (None: the kind has none).
     pages: RecordPages | None = None
@@ -621,7 +631,9 @@ class AutomationAction(msgspec.Struct, frozen=True, kw_only=True):
     inside the run's transaction, acting as the rule's author, and returns a short note of
     what it did (kept on the run); raising makes the run retry with backoff and, after the
     last try, end as failed with every change of that try rolled back. `kinds` limits it
-    to record kinds (empty: every kind); `describe(params, gettext) -> str` words it.
+    to record kinds (empty: every kind); with `addressed` it is also offered on every kind
+    that declares `RecordKind.message_to` (mail and SMS reach a member through its
+    customer); `describe(params, gettext) -> str` words it.
     """
 
     key: str
@@ -630,6 +642,7 @@ class AutomationAction(msgspec.Struct, frozen=True, kw_only=True):
     run: Any
     params: Any = None
     kinds: tuple[str, ...] = ()
+    addressed: bool = False
     check: Any = None
     describe: Any = None
 

@@ -776,6 +776,20 @@ def _mail_address(ctx: Ctx, record: Any, params: MailParams) -> str:
     return (getattr(record, "email", "") or "").strip()
 
 
+def _addressee(
+    ctx: Ctx, spec: RecordKind, record: Any, channel: str, run: Any
+) -> tuple[RecordKind, Any]:
+    """The record a mail or SMS about `record` goes to: itself, or the customer, contact or
+    lead its kind names (`RecordKind.message_to`, which may refuse with ActionFailed)."""
+    if spec.kind in MAIL_KINDS or spec.message_to is None:
+        return spec, record
+    from kht.records import record_kind
+
+    kind, record_id = spec.message_to(ctx, record, channel, run)
+    target = record_kind(ctx, kind)
+    return target, target.get(ctx, record_id)
+
+
 def _run_mail(ctx: Ctx, spec: RecordKind, record: Any, params: MailParams, run: Any) -> str:
     # Queued through the mail outbox in the run's own transaction: it goes out once, after
     # the run has committed; a run rolled back (and tried again) leaves no mail behind.
@@ -786,6 +800,7 @@ def _run_mail(ctx: Ctx, spec: RecordKind, record: Any, params: MailParams, run: 
     from kht.web.i18n import translations
 
     gettext = translations(ctx.language or "en").gettext
+    spec, record = _addressee(ctx, spec, record, "email", run)
     to = _mail_address(ctx, record, params)
     if not to:
         raise ActionFailed(gettext(N_("No email address to send the mail to")))
@@ -832,6 +847,7 @@ def _run_sms(ctx: Ctx, spec: RecordKind, record: Any, params: SmsParams, run: An
     from kht.web.i18n import translations
 
     gettext = translations(ctx.language or "en").gettext
+    spec, record = _addressee(ctx, spec, record, "sms", run)
     template = ctx.session.get(SmsTemplate, params.template_id)
     if template is None:
         raise ActionFailed(gettext(N_("The SMS template no longer exists")))
@@ -925,6 +941,7 @@ ACTIONS = [
         label_en="Send a mail template",
         params=MailParams,
         kinds=MAIL_KINDS,
+        addressed=True,
         check=_check_mail,
         run=_run_mail,
         describe=_describe_mail,
@@ -935,6 +952,7 @@ ACTIONS = [
         label_en="Send an SMS template",
         params=SmsParams,
         kinds=MAIL_KINDS,
+        addressed=True,
         check=_check_sms,
         run=_run_sms,
         describe=_describe_sms,

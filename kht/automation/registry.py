@@ -41,9 +41,20 @@ def registry(ctx: Ctx) -> Registry:
             if item.key in target:
                 raise PluginError(f"automation key {item.key!r} is contributed twice")
             target[item.key] = item
+    addressable = tuple(sorted(_addressable(ctx)))
+    for key, item in actions.items():
+        if item.addressed and item.kinds:
+            actions[key] = msgspec.structs.replace(item, kinds=(*item.kinds, *addressable))
     built = Registry(triggers=triggers, actions=actions)
     _BUILT[id(pm)] = (pm, built)
     return built
+
+
+def _addressable(ctx: Ctx) -> list[str]:
+    """The kinds whose mail and SMS go to another record (`RecordKind.message_to`)."""
+    from kht.records import record_kinds
+
+    return [kind for kind, spec in record_kinds(ctx).items() if spec.message_to is not None]
 
 
 def params_of(schema: Any, raw: Any, field: str) -> Any:

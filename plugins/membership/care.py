@@ -3,7 +3,11 @@ triggers of rules on members — a birthday (solar or lunar), a tier upgrade, po
 expire, N days since the last purchase — and one action, awarding bonus points. A care
 rule is one of these triggers plus the core's actions (notify, plan a call, tag) and, for
 a birthday greeting with a gift, `membership.award_points`. A welcome series is the core's
-"record created" trigger on members."""
+"record created" trigger on members, then `membership.days_since_join`.
+
+Mail and SMS (the core's `send_mail` / `send_sms`) reach a member through its customer
+(`message_to`, declared on the member kind), only with the member's consent to the channel;
+plugins/membership/care_ready.py sets up the ready strategies."""
 
 from __future__ import annotations
 
@@ -15,15 +19,18 @@ from zoneinfo import ZoneInfo
 import msgspec
 from sqlalchemy import select
 
+from kht.automation.service import runs_on_record
 from kht.plugin_api import (
     N_,
+    ActionFailed,
     AutomationAction,
     AutomationTrigger,
     Ctx,
     RecordKind,
     RecordUpdated,
+    translations,
 )
-from plugins.membership import rules
+from plugins.membership import figures, rules
 from plugins.membership.models import Member, PointsEntry
 from plugins.membership.service import MEMBER_KIND, RANKS
 
@@ -48,6 +55,10 @@ class ExpiringParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class QuietParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     days: Annotated[int, msgspec.Meta(ge=1, le=3650)]
     tiers: list[Annotated[str, msgspec.Meta(min_length=1, max_length=40)]] = []
+
+
+class JoinedParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    days: Annotated[int, msgspec.Meta(ge=1, le=3650)] = 7
 
 
 class AwardParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -105,6 +116,19 @@ def _quiet_due(
     return condition, lambda record: f"last:{record.last_purchase_on}"
 
 
+def _joined_due(
+    ctx: Ctx,
+    spec: RecordKind,
+    params: JoinedParams,
+    zone: ZoneInfo,
+    now: datetime,
+    since: datetime,
+) -> tuple[Any, Callable[[Any], str]]:
+    """Members who joined exactly `days` ago (the later steps of a welcome series)."""
+    joined = _today(zone, now) - timedelta(days=params.days)
+    return Member.join_date == joined, lambda record: f"joined:{record.join_date}"
+
+
 def _tier_matches(event: Any, params: TierParams) -> bool:
     if not isinstance(event, RecordUpdated) or event.kind != MEMBER_KIND:
         return False
@@ -125,7 +149,34 @@ def _award(ctx: Ctx, spec: RecordKind, record: Any, params: AwardParams, run: An
     from plugins.membership import points
 
     points.add_lot(ctx, record, params.points, "care", params.reason, key=f"care:{run.id}")
+    figures.cared(ctx, record, rule_name(ctx, record, run))
     return f"+{params.points} points"
+
+
+def rule_name(ctx: Ctx, member: Member, run: Any) -> str:
+    """The name of the care rule whose run this is (what care effectiveness groups by)."""
+    for found, name in runs_on_record(ctx, MEMBER_KIND, member.id, 10):
+        if found.id == run.id:
+            return name
+    return ""
+
+
+CONSENT = {"email": "consent_email", "sms": "consent_sms"}
+REFUSALS = {
+    "email": N_("The member did not consent to email"),
+    "sms": N_("The member did not consent to SMS"),
+}
+
+
+def message_to(ctx: Ctx, member: Member, channel: str, run: Any) -> tuple[str, int]:
+    """Mail and SMS about a member go to its customer, only with the member's consent to
+    the channel (else the run fails at once, with the reason in the reader's language); a
+    message sent counts as the member's latest care."""
+    if not getattr(member, CONSENT.get(channel, ""), False):
+        gettext = translations(ctx.language or "en").gettext
+        raise ActionFailed(gettext(REFUSALS.get(channel, REFUSALS["sms"])))
+    figures.cared(ctx, member, rule_name(ctx, member, run))
+    return "customer", member.customer_id
 
 
 DIRECTIONS = {
@@ -175,6 +226,15 @@ TRIGGERS = [
         kinds=KINDS,
         due=_expiring_due,
         describe=_words(N_("%(days)s days before points expire"), days="days"),
+    ),
+    AutomationTrigger(
+        key="membership.days_since_join",
+        label_zh="入会 N 天后",
+        label_en="N days after joining",
+        params=JoinedParams,
+        kinds=KINDS,
+        due=_joined_due,
+        describe=_words(N_("%(days)s days after joining"), days="days"),
     ),
     AutomationTrigger(
         key="membership.days_since_purchase",

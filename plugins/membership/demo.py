@@ -21,6 +21,7 @@ from kht.importing.schemas import RunIn
 from kht.importing.service import run, upload
 from kht.plugin_api import Ctx
 from plugins.membership import rules
+from plugins.membership.figures import CARE_WINDOW_DAYS
 from plugins.membership.models import Member, PointsEntry, Tier, TierChange, Transaction
 from plugins.membership.service import seed_tiers, settings
 from plugins.membership.value import refresh_rfm, run_nightly
@@ -70,9 +71,32 @@ def load_demo(ctx: Ctx, size: int = MEMBERS, seed: int = 20) -> int:
     members = _insert_members(ctx, rng, customers, today)
     _insert_purchases(ctx, rng, members, today)
     _assign_tiers(ctx, today)
+    _care_history(ctx, today)
     run_nightly(ctx, today)
     refresh_rfm(ctx)
     return len(members)
+
+
+def _care_history(ctx: Ctx, today: date) -> None:
+    """Every fifth member was reached by a win-back care 45 days ago; a purchase within 30
+    days after it is its effect (the care-effectiveness report's numbers), set-based."""
+    cared = today - timedelta(days=45)
+    until = cared + timedelta(days=CARE_WINDOW_DAYS)
+    t = Transaction
+    after = (
+        (t.member_id == Member.id) & t.occurred_on.between(cared, until) & (t.kind == "purchase")
+    )
+    ctx.session.execute(
+        update(Member)
+        .where(Member.id % 5 == 0)
+        .values(
+            care_rule="久未购买关怀（短信）",
+            cared_on=cared,
+            care_converted_on=select(func.min(t.occurred_on)).where(after).scalar_subquery(),
+            care_spend=select(func.coalesce(func.sum(t.amount), 0)).where(after).scalar_subquery(),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _insert_members(ctx: Ctx, rng: random.Random, customers: list[int], today: date) -> list[dict]:
@@ -252,7 +276,7 @@ def _assign_tiers(ctx: Ctx, today: date) -> None:
         ctx.session.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))
-            .values(tier=bindparam("tier"), tier_since=today),
+            .values(tier=bindparam("tier"), tier_since=today, previous_tier=tiers[0].key),
             changes,
         )
         ctx.session.execute(insert(TierChange), moves)

@@ -105,6 +105,20 @@ class Member(BusinessRecord, ExtensibleMixin, Base):
     f_score: Mapped[int] = mapped_column(SmallInteger, default=0)
     m_score: Mapped[int] = mapped_column(SmallInteger, default=0)
     rfm_segment: Mapped[str] = mapped_column(String(20), default="")
+    # What the reports group by, kept by the services and the nightly run (migration 0002):
+    # the tier before the latest move; the points issued, redeemed and expired so far; the
+    # members this one referred and their spend; the latest care (a mail, SMS or bonus of a
+    # care rule) and the first purchase within `CARE_WINDOW_DAYS` after it.
+    previous_tier: Mapped[str] = mapped_column(String(40), default="")
+    points_issued: Mapped[int] = mapped_column(Integer, default=0)
+    points_redeemed: Mapped[int] = mapped_column(Integer, default=0)
+    points_expired: Mapped[int] = mapped_column(Integer, default=0)
+    referrals: Mapped[int] = mapped_column(Integer, default=0)
+    referred_spend: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    care_rule: Mapped[str] = mapped_column(String(200), default="")
+    cared_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    care_converted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    care_spend: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
 
 
 class Transaction(BusinessRecord, ExtensibleMixin, Base):

@@ -476,9 +476,10 @@ def record_transaction(ctx: Ctx, data: TransactionCreate, *, system: bool = Fals
         )
     )
     _count(member, txn)
-    from plugins.membership import points
+    from plugins.membership import figures, points
 
     if original is None:
+        figures.purchased(member, txn.occurred_on, txn.amount)
         points.earn(ctx, member, txn)
         evaluate_tier(ctx, member, "purchase")
     else:
@@ -591,6 +592,7 @@ def evaluate_tier(ctx: Ctx, member: Member, cause: str, today: date | None = Non
         )
         old = member.tier
         member.tier, member.tier_since, member.tier_review_on = target.key, today, review_next
+        member.previous_tier = old
         ctx.session.flush()
         ctx.fire(
             RecordUpdated(
@@ -761,6 +763,17 @@ MEMBER_FIELDS = (
     _f("consent_email", "boolean", "同意邮件", "Email consent"),
     _f("consent_wechat", "boolean", "同意微信联系", "WeChat consent"),
     _f("wechat", "text", "微信号", "WeChat ID"),
+    _f("tier_since", "date", "等级生效日期", "Tier since"),
+    _f("previous_tier", "text", "原等级", "Previous tier"),
+    _f("points_issued", "number", "累计发放积分", "Points issued"),
+    _f("points_redeemed", "number", "累计兑换积分", "Points redeemed"),
+    _f("points_expired", "number", "累计过期积分", "Points expired"),
+    _f("referrals", "number", "推荐会员数", "Members referred"),
+    _f("referred_spend", "money", "被推荐会员消费", "Spend of members referred"),
+    _f("care_rule", "text", "最近关怀", "Latest care"),
+    _f("cared_on", "date", "关怀日期", "Cared for on"),
+    _f("care_converted_on", "date", "关怀后首次购买", "First purchase after care"),
+    _f("care_spend", "money", "关怀后消费", "Spend after care"),
     _f("r_score", "number", "R 分", "R score"),
     _f("f_score", "number", "F 分", "F score"),
     _f("m_score", "number", "M 分", "M score"),
@@ -805,7 +818,14 @@ def _member_detail(ctx: Ctx, member: Any) -> dict[str, Any]:
 
 
 def _member_labels(ctx: Ctx) -> dict[str, dict[Any, str]]:
-    return {"tier": tier_names(ctx)}
+    names = tier_names(ctx)
+    return {"tier": names, "previous_tier": names}
+
+
+def _message_to(ctx: Ctx, member: Member, channel: str, run: Any) -> tuple[str, int]:
+    from plugins.membership.care import message_to
+
+    return message_to(ctx, member, channel, run)
 
 
 def _pages() -> Any:
@@ -866,6 +886,8 @@ MEMBERS = RecordKind(
     # Status, tier and figures are computed: no cell of the list is typed into.
     inline_edit=False,
     pages=_pages(),
+    # Mail and SMS of care rules go to the member's customer, with the member's consent.
+    message_to=_message_to,
 )
 
 TRANSACTIONS = RecordKind(

@@ -40,3 +40,34 @@ def test_every_membership_report_runs_and_adds_up(club):
     assert {"冠军客户", "流失风险"} <= labels  # labels, never keys
     with club.on(login="west_rep") as ctx:  # another department: none of the admin's members
         assert run_report(ctx, "membership.by_tier").totals[0] == 0
+
+
+def test_points_liability_tier_movement_and_referral_leaderboard_on_known_members(club):
+    from datetime import date
+
+    from plugins.membership import service
+    from plugins.membership.schemas import PointsIn
+    from plugins.membership.value import run_nightly
+
+    head = club.member("推荐达人", join_date=date(2025, 1, 1))
+    friend = club.member("朋友甲", join_date=date(2025, 1, 1), referrer_id=head)
+    club.member("朋友乙", join_date=date(2025, 1, 1), referrer_id=head)
+    club.buy(friend, "6000", date(2025, 3, 1), key="f1")  # 6000 points; standard -> silver
+    club.buy(head, "100", date(2025, 3, 1), key="h1")
+    with club.on(date(2025, 3, 2)) as ctx:
+        service.redeem(ctx, friend, PointsIn(points=1000, reason="兑换礼品"))
+    for day in (date(2026, 3, 1), date(2026, 3, 2)):  # the review, then the lots expire
+        with club.on(day) as ctx:
+            run_nightly(ctx)
+    with club.on(date(2026, 3, 2)) as ctx:
+        liability = run_report(ctx, "membership.points_liability")
+        movement = run_report(ctx, "membership.tier_movement")
+        leaders = run_report(ctx, "membership.referral_leaderboard")
+    issued, redeemed, expired, outstanding = liability.totals
+    assert (issued, redeemed, expired, outstanding) == (6100, 1000, 5100, 0)
+    # The review on 2026-03-02 took the friend back down: its latest move is silver -> standard.
+    [move] = movement.rows
+    assert move.labels == ["silver", "standard"] and move.values == [1]
+    [leader] = leaders.rows
+    assert leader.labels == [club.get(head).number]
+    assert [float(value) for value in leader.values] == [2.0, 6000.0]
