@@ -132,6 +132,7 @@ class ServiceSetupController(Controller):
             mailbox_id=row.mailbox_id,
             near_breach_minutes=row.near_breach_minutes,
             intake_queue_id=row.intake_queue_id,
+            survey_sms_template_id=row.survey_sms_template_id,
         )
 
 
