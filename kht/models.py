@@ -61,7 +61,7 @@ from kht.service.models import (
 from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
 from kht.tags.models import RecordTag, Tag
 from kht.teams.models import TeamMember
-from kht.value.models import ValueScore
+from kht.value.models import CustomerValue, CustomerValuePeers, ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -152,6 +152,8 @@ __all__ = [
     "UserSession",
     "customer_group_members",
     "user_business_lines",
+    "CustomerValue",
+    "CustomerValuePeers",
     "ValueScore",
     "WebhookAttempt",
     "WebhookDelivery",

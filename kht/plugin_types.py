@@ -136,6 +136,24 @@ class KindMenu(msgspec.Struct, frozen=True, kw_only=True):
     order: int = 100
 
 
+class ListParam(msgspec.Struct, frozen=True, kw_only=True):
+    """A kind's own parameter of its list `GET /api/v1/<plural>` (`RecordKind.list_params`),
+    for a filter the `f=field:op:value` grammar does not say well (an action's `mine`: owned
+    or taking part). The API shows it in the OpenAPI document with its type and description.
+
+    `type` is its annotation (`str`, `bool`, `int | None`); a value equal to `default` (the
+    parameter left out) applies nothing; any other value narrows the list's scoped query:
+    `apply(ctx, query, value) -> query` (add WHERE clauses only; the sort and the page are
+    the core's).
+    """
+
+    name: str
+    type: Any
+    apply: Any
+    default: Any = None
+    description: str = ""
+
+
 class RecordPages(msgspec.Struct, frozen=True, kw_only=True):
     """How a record kind's web pages differ from the shared ones (kht.recordpages).
 
@@ -257,6 +275,9 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     more_columns: Any = None
     # `columns(ctx) -> {key: kht.lists.engine.Column}`: the whole list instead of the above.
     columns: Any = None
+    # The list API's parameters of this kind besides the common ones (`q`, `sort`, `f`,
+    # `view`, `deleted`, the page): see `ListParam`.
+    list_params: tuple[ListParam, ...] = ()
     # `query(ctx, q=, filters=, deleted=)` -> the scoped, filtered, unsorted SELECT behind the
     # list, export, bulk operations and saved views.
     query: Any = None
@@ -279,6 +300,10 @@ class RecordKind(msgspec.Struct, frozen=True, kw_only=True):
     # `to_out(ctx, record, tags) -> out_schema`: for answers holding more than the record's
     # own columns (computed status, lines); `kht.record_service.record_out` helps build one.
     to_out: Any = None
+    # `to_outs(ctx, records, tags_by_id) -> [out_schema]`: a list page's answers at once, for
+    # a kind whose answer reads other tables (one query for the page, not one per record);
+    # default: `to_out` record by record.
+    to_outs: Any = None
     # The msgspec Struct of `POST /bulk` (default `kht.records.schemas.BulkRequest`) and
     # `bulk(ctx, data, ids) -> int | None`, the kind's own bulk actions (None: not one of
     # them, the generic assign/tag/set/delete/restore applies).
@@ -667,6 +692,10 @@ class MailRecipientStatus(msgspec.Struct, frozen=True, kw_only=True):
     email: str
     status: str
     at: datetime
+
+
+# A nightly task's catch-up window: six hours after a worker that was stopped over night.
+NIGHTLY_CATCH_UP = 6 * 60
 
 
 class PeriodicTask(msgspec.Struct, frozen=True, kw_only=True):

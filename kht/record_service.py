@@ -199,11 +199,16 @@ def page_of(
     sort: str | None = None,
     filters: list[Filter] | None = None,
     deleted: bool = False,
+    params: dict[str, Any] | None = None,
 ) -> tuple[list[Any], int]:
     """One sorted page of `spec`'s list (its `query`; `sort` by default its `default_sort`)
-    and the total count."""
+    and the total count. `params` are values of the kind's own `list_params` by name."""
     spec = completed(spec)
     query = spec.query(ctx, q=q, filters=filters, deleted=deleted)
+    for param in spec.list_params:
+        value = (params or {}).get(param.name, param.default)
+        if value != param.default:
+            query = param.apply(ctx, query, value)
     order = sort or spec.default_sort
     return one_page(ctx.session, query, spec.columns(ctx), order, spec.model.id, page, page_size)
 

@@ -2,60 +2,28 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, Parameter
 
 from kht.actions import notifications, service
-from kht.actions.models import Action, Notification
+from kht.actions.models import Notification
 from kht.actions.schemas import (
-    ActionCreate,
-    ActionOut,
-    ActionPage,
-    ActionUpdate,
     Agenda,
     CalendarEvent,
     NotificationOut,
     TimelineItem,
 )
-from kht.context import Ctx, RequestCtx
+from kht.context import RequestCtx
 from kht.records.schemas import out_of
 
 
-def to_out(action: Action, participant_ids: list[int] | None = None) -> ActionOut:
-    return out_of(ActionOut, action, participant_ids=participant_ids or [], ext=action.ext or {})
-
-
-def outs(ctx: Ctx, actions: list[Action]) -> list[ActionOut]:
-    """Actions with their participants (one query for all of them)."""
-    people = service.participants_of(ctx, [a.id for a in actions])
-    return [to_out(a, people[a.id]) for a in actions]
-
-
-def one_out(ctx: Ctx, action: Action) -> ActionOut:
-    return outs(ctx, [action])[0]
-
-
 class ActionController(Controller):
+    """The actions' own endpoints; list, create, get, update, delete, restore, columns, bulk
+    and export are the generic record API of the declared kind (`service.SPEC`,
+    kht.records.api), the list with the kind's `status` and `mine` parameters."""
+
     path = "/api/v1/actions"
     tags = ["actions"]
-
-    @get("/", sync_to_thread=True)
-    def list_actions(
-        self,
-        ctx: RequestCtx,
-        page: int = Parameter(ge=1, default=1),
-        page_size: int = Parameter(ge=1, le=500, default=50),
-        status: FromQuery[str] = "",
-        mine: FromQuery[bool] = False,
-    ) -> ActionPage:
-        rows, total = service.list_actions(
-            ctx, page=page, page_size=page_size, status=status, mine=mine
-        )
-        return ActionPage(items=outs(ctx, rows), total=total, page=page, page_size=page_size)
-
-    @post("/", sync_to_thread=True)
-    def log_action(self, ctx: RequestCtx, data: JSONBody[ActionCreate]) -> ActionOut:
-        return one_out(ctx, service.log_action(ctx, data))
 
     @get("/agenda", sync_to_thread=True)
     def agenda(
@@ -70,21 +38,7 @@ class ActionController(Controller):
         `user_id` for one colleague in scope.
         """
         buckets = service.agenda(ctx, user_id=user_id, team=team)
-        return Agenda(**{key: outs(ctx, rows) for key, rows in buckets.items()})
-
-    @get("/{action_id:int}", sync_to_thread=True)
-    def get_action(self, ctx: RequestCtx, action_id: FromPath[int]) -> ActionOut:
-        return one_out(ctx, service.get_action(ctx, action_id))
-
-    @patch("/{action_id:int}", sync_to_thread=True)
-    def update_action(
-        self, ctx: RequestCtx, action_id: FromPath[int], data: JSONBody[ActionUpdate]
-    ) -> ActionOut:
-        return one_out(ctx, service.update_action(ctx, action_id, data))
-
-    @delete("/{action_id:int}", sync_to_thread=True)
-    def delete_action(self, ctx: RequestCtx, action_id: FromPath[int]) -> None:
-        service.delete_action(ctx, action_id)
+        return Agenda(**{key: service.action_outs(ctx, rows) for key, rows in buckets.items()})
 
 
 @get("/api/v1/timeline/{kind:str}/{record_id:int}", sync_to_thread=True, tags=["actions"])

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, Panel, RecordKind
+from kht.plugin_types import MenuItem, Panel, PeriodicTask, RecordKind
 
 
 @hookimpl
@@ -16,6 +16,24 @@ def kht_register_routes() -> list[Any]:
     from kht.actions import api, views
 
     return [*api.ROUTES, *views.ROUTES]
+
+
+def _send_reminders(runtime: Any) -> str:
+    from kht.actions.reminders import run_reminders
+
+    return f"reminders sent: {run_reminders(runtime)}"
+
+
+@hookimpl
+def kht_register_periodic_tasks() -> list[PeriodicTask]:
+    return [
+        PeriodicTask(
+            key="kht.send_reminders",
+            cron="* * * * *",
+            run=_send_reminders,
+            description="notify (and mail) the reminders of planned actions that are due",
+        )
+    ]
 
 
 @hookimpl

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from kht.records.schemas import page_schema, update_schema
+from kht.records.schemas import update_schema
 from kht.types import AwareDateTime, Ext, Id
 
 ActionType = Literal["call", "visit", "meeting", "task", "note", "email", "sms"]
@@ -66,9 +66,6 @@ class ActionOut(msgspec.Struct, kw_only=True):
     version: int
     ext: Ext
     created_at: datetime
-
-
-ActionPage = page_schema(ActionOut)
 
 
 class TimelineItem(msgspec.Struct, kw_only=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import admin_menu
+from kht.plugin_types import PeriodicTask, admin_menu
 
 
 @hookimpl
@@ -31,6 +31,24 @@ def kht_register_routes() -> list[Any]:
     from kht.automation.views import ROUTES
 
     return [AutomationController, *ROUTES, *care_views.ROUTES]
+
+
+def _automation(runtime: Any) -> None:
+    from kht.automation.engine import tick
+
+    tick(runtime)
+
+
+@hookimpl
+def kht_register_periodic_tasks() -> list[PeriodicTask]:
+    return [
+        PeriodicTask(
+            key="kht.automation",
+            cron="* * * * *",
+            run=_automation,
+            description="queue the time rules' runs and carry out every due run",
+        )
+    ]
 
 
 @hookimpl

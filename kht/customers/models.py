@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,6 +18,9 @@ class CustomerCategory(IdMixin, Base):
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
     reclaim_days: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    # What a customer of this class spends in all on what we sell, as an administrator
+    # estimates it: the customer value's wallet gap (kht.value.customer); NULL: unknown.
+    wallet: Mapped[Decimal | None] = mapped_column(nullable=True, default=None)
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

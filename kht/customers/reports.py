@@ -5,10 +5,35 @@ from __future__ import annotations
 
 from functools import partial
 
-from kht.plugin_types import ReportMeasure, report
+from kht.plugin_types import ReportDimension, ReportMeasure, report
 
 POOL = "owner_id:empty"
 customers = partial(report, "customer", "customers")
+# A segment's three values (kht.value.customer): the sums, and the average model value.
+VALUE_MEASURES = (
+    ReportMeasure(key="count", label_zh="客户", label_en="Customers"),
+    ReportMeasure(
+        key="established",
+        agg="sum",
+        field="value_established",
+        label_zh="既成价值",
+        label_en="Established value",
+    ),
+    ReportMeasure(
+        key="potential",
+        agg="sum",
+        field="value_potential",
+        label_zh="潜在价值",
+        label_en="Potential value",
+    ),
+    ReportMeasure(
+        key="model",
+        agg="avg",
+        field="value_model",
+        label_zh="平均模型价值",
+        label_en="Average model value",
+    ),
+)
 lifecycle = partial(report, "customer", "lifecycle")
 pool = partial(report, "customer", "pool")
 
@@ -106,6 +131,64 @@ REPORTS = [
         "owner_id",
         "category_id",
         chart="stacked",
+    ),
+    # ---- customer value (kht.value.customer): established, potential, model
+    *(
+        customers(
+            key,
+            zh,
+            en,
+            dimension,
+            chart="bar",
+            measures=VALUE_MEASURES,
+        )
+        for key, zh, en, dimension in (
+            (
+                "customers.value_by_category",
+                "各类别客户价值",
+                "Customer value by category",
+                "category_id",
+            ),
+            (
+                "customers.value_by_owner",
+                "各负责人客户价值",
+                "Customer value per owner",
+                "owner_id",
+            ),
+            (
+                "customers.value_by_department",
+                "各部门客户价值",
+                "Customer value per department",
+                "owner_id:department",
+            ),
+            ("customers.value_by_stage", "各阶段客户价值", "Customer value by stage", "stage"),
+            ("customers.value_by_source", "各来源客户价值", "Customer value by source", "source"),
+        )
+    ),
+    customers(
+        "customers.hidden_potential",
+        "隐藏潜力客户（模型价值高于既成价值）",
+        "Hidden potential (model value above established)",
+        "category_id",
+        filters=("value_hidden:gt:0",),
+        measures=(
+            ReportMeasure(key="count", label_zh="客户", label_en="Customers"),
+            ReportMeasure(
+                key="hidden",
+                agg="sum",
+                field="value_hidden",
+                label_zh="隐藏潜力",
+                label_en="Hidden potential",
+            ),
+        ),
+    ),
+    customers(
+        "customers.by_established_value",
+        "既成价值分布",
+        "Customers by established value",
+        ReportDimension(
+            field="value_established", bucket="range", ranges=(1, 10000, 100000, 1000000)
+        ),
     ),
     # ---- lifecycle
     lifecycle(

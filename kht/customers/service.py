@@ -25,8 +25,9 @@ KINDS = ("company", "person")
 
 
 def _group_column(ctx: Ctx) -> list[Column]:
-    """The static-group filter, the "this group and below" filter, and the group (the top
-    of a customer's hierarchy, or the customer itself) that reports roll up by."""
+    """The static-group filter, the "this group and below" filter, the group (the top
+    of a customer's hierarchy, or the customer itself) that reports roll up by, and the
+    customer's values (kht.value.customer)."""
     top = Column(
         key="group_id",
         label_zh="所属集团",
@@ -34,7 +35,9 @@ def _group_column(ctx: Ctx) -> list[Column]:
         type="ref",
         expr=func.coalesce(Customer.group_id, Customer.id),
     )
-    return [group_column(Customer), hierarchy.group_tree_column(), top]
+    from kht.value.customer_read import value_columns
+
+    return [group_column(Customer), hierarchy.group_tree_column(), top, *value_columns(ctx)]
 
 
 def clean(values: dict) -> dict:

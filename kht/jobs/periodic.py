@@ -70,8 +70,8 @@ def _claim(session: Session, key: str, slot: datetime, now: datetime) -> bool:
     return True
 
 
-def claim_due(runtime: Any, now: datetime | None = None) -> list[tuple[str, datetime]]:
-    """Claim the scheduled minute of every task that is due at `now`: (key, slot) pairs this
+def claim_due(runtime: Any, now: datetime | None = None) -> list[tuple[PeriodicTask, datetime]]:
+    """Claim the scheduled minute of every task that is due at `now`: (task, slot) pairs this
     caller now owns and must run. Claims older than a week are dropped on the way."""
     now = now or utcnow()
     zone = company_zone(runtime.settings)
@@ -81,16 +81,19 @@ def claim_due(runtime: Any, now: datetime | None = None) -> list[tuple[str, date
         for key, task in tasks.items():
             slot = latest_slot(task, now, zone)
             if slot is not None and _claim(session, key, slot, now):
-                claimed.append((key, slot))
+                claimed.append((task, slot))
         session.execute(delete(PeriodicRun).where(PeriodicRun.slot < now - KEEP_CLAIMS))
         session.commit()
     return claimed
 
 
-def run_claimed(runtime: Any, key: str, slot: datetime) -> str:
+def run_claimed(runtime: Any, key: str, slot: datetime, task: PeriodicTask | None = None) -> str:
     """Run the task `key` for its claimed minute `slot`; its note or error is kept on the
-    claim. A task that is no longer registered (its plugin was disabled) is skipped."""
-    task = registered(runtime.plugins().pm.hook).get(key)
+    claim. The caller that claimed it passes the `task` along; a run queued by name (the
+    worker's threads get only the key) looks it up, and skips a task that is no longer
+    registered because its plugin was disabled in between."""
+    if task is None:
+        task = registered(runtime.plugins().pm.hook).get(key)
     note, error = "", ""
     if task is None:
         note = "skipped: not registered any more"
@@ -117,9 +120,9 @@ def tick(
     """Claim what is due and run it: through `hand_over(key, slot)` (the worker queues each
     on its threads), else here one after another. The keys claimed."""
     claimed = claim_due(runtime, now)
-    for key, slot in claimed:
+    for task, slot in claimed:
         if hand_over is not None:
-            hand_over(key, slot)
+            hand_over(task.key, slot)
         else:
-            run_claimed(runtime, key, slot)
-    return [key for key, _ in claimed]
+            run_claimed(runtime, task.key, slot, task)
+    return [task.key for task, _ in claimed]

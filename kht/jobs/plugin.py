@@ -20,12 +20,3 @@ def kht_register_commands(cli: Any) -> None:
     from kht.jobs.cli import worker
 
     cli.add_command(worker)
-
-
-@hookimpl
-def kht_register_periodic_tasks() -> list[Any]:
-    """The core's scheduled work (each module's run function; nightly ones at night in the
-    company's time zone, caught up for six hours after a stopped worker)."""
-    from kht.jobs.core_tasks import CORE_TASKS
-
-    return CORE_TASKS

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, RecordAction
+from kht.plugin_types import MenuItem, PeriodicTask, RecordAction
 
 
 @hookimpl
@@ -20,6 +20,37 @@ def kht_register_routes() -> list[Any]:
         *mass_api.ROUTES,
         *mass_views.ROUTES,
         *tracking_views.ROUTES,
+    ]
+
+
+def _fetch_mail(runtime: Any) -> None:
+    from kht.db.base import utcnow
+    from kht.mail.fetch import fetch_due
+
+    fetch_due(runtime.engine, runtime.settings, utcnow(), plugins=runtime.plugins())
+
+
+def _mass_mail(runtime: Any) -> str:
+    from kht.mail.mass_batches import run
+
+    return f"mass mail queued: {run(runtime.engine, runtime.settings, runtime.plugins())}"
+
+
+@hookimpl
+def kht_register_periodic_tasks() -> list[PeriodicTask]:
+    return [
+        PeriodicTask(
+            key="kht.fetch_mail",
+            cron="* * * * *",
+            run=_fetch_mail,
+            description="read the mail accounts whose poll interval has passed (IMAP)",
+        ),
+        PeriodicTask(
+            key="kht.mass_mail",
+            cron="* * * * *",
+            run=_mass_mail,
+            description="the next batch of each mass send (its rate per minute), sent",
+        ),
     ]
 
 

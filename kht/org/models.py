@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, String, Table
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from kht.db.base import Base, IdMixin, TimestampMixin, VersionMixin, utcnow
+from kht.db.base import Base, IdMixin, JSONType, TimestampMixin, VersionMixin, utcnow
 
 
 class Department(IdMixin, Base):
@@ -70,4 +70,9 @@ class CompanySettings(IdMixin, TimestampMixin, VersionMixin, Base):
     bank_name: Mapped[str] = mapped_column(String(200), default="")
     bank_account: Mapped[str] = mapped_column(String(60), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # The list columns (besides the category) that make customers similar for the model
+    # value (kht.value.customer), e.g. ["ext.custom.industry", "ext.custom.region"].
+    value_peer_fields: Mapped[list[str] | None] = mapped_column(
+        JSONType, nullable=True, default=None
+    )
     logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True, default=None))

@@ -1,6 +1,9 @@
-"""Customer categories: a name, a display position and the reclaim rule of the pool."""
+"""Customer categories: a name, a display position, the reclaim rule of the pool and the
+wallet estimated for the customer value."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from msgspec import UNSET
 from sqlalchemy import func, select
@@ -8,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kht.auth.permissions import require
 from kht.context import Ctx
-from kht.customers.models import CustomerCategory
+from kht.customers.models import Customer, CustomerCategory
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.pool.schemas import CategoryIn, CategoryUpdate
 
@@ -43,6 +46,13 @@ def _check_name(ctx: Ctx, name: str, category_id: int | None = None) -> str:
     return name
 
 
+def _wallet(value: Decimal | None) -> Decimal | None:
+    """A wallet estimate: money, 0 or more, in cents (None: not estimated); else a 422."""
+    from kht.sales.quotes.pricing import check_money
+
+    return None if value is None else check_money(value, "wallet")
+
+
 def _flush(ctx: Ctx) -> None:
     try:
         ctx.session.flush()
@@ -57,6 +67,7 @@ def create_category(ctx: Ctx, data: CategoryIn) -> CustomerCategory:
         name=_check_name(ctx, data.name),
         reclaim_days=data.reclaim_days or None,
         position=data.position,
+        wallet=_wallet(data.wallet),
     )
     ctx.session.add(category)
     _flush(ctx)
@@ -73,7 +84,15 @@ def update_category(ctx: Ctx, category_id: int, data: CategoryUpdate) -> Custome
         category.position = data.position
     if data.reclaim_days is not UNSET:
         category.reclaim_days = data.reclaim_days or None
+    wallet = category.wallet
+    if data.wallet is not UNSET:
+        category.wallet = _wallet(data.wallet)
     _flush(ctx)
+    if category.wallet != wallet:
+        # The wallet gap of every customer of the category moves with it.
+        from kht.value.customer import recompute_all
+
+        recompute_all(ctx, Customer.category_id == category.id)
     return category
 
 

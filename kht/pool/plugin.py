@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, RecordAction, admin_menu
+from kht.plugin_types import NIGHTLY_CATCH_UP, MenuItem, PeriodicTask, RecordAction, admin_menu
 
 
 @hookimpl
@@ -15,6 +15,26 @@ def kht_register_routes() -> list[Any]:
     from kht.pool import api, views
 
     return [*api.ROUTES, *views.ROUTES]
+
+
+def _reclaim_pool(runtime: Any) -> None:
+    from kht.pool.service import run_reclaim
+
+    run_reclaim(runtime)
+
+
+@hookimpl
+def kht_register_periodic_tasks() -> list[PeriodicTask]:
+    # At night in the company's time zone, caught up for six hours after a stopped worker.
+    return [
+        PeriodicTask(
+            key="kht.reclaim_pool",
+            cron="30 2 * * *",
+            run=_reclaim_pool,
+            description="customers nobody followed up go back to the shared pool",
+            catch_up_minutes=NIGHTLY_CATCH_UP,
+        )
+    ]
 
 
 @hookimpl

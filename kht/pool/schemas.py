@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 
 import msgspec
@@ -13,6 +14,9 @@ CategoryName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Days = Annotated[int, msgspec.Meta(ge=0, le=3650)]
 Position = Annotated[int, msgspec.Meta(ge=0, le=100000)]
 Reason = Annotated[str, msgspec.Meta(max_length=300)]
+# A category's estimated wallet (what one customer of it spends in all on what we sell),
+# checked as money by the service (kht.pool.categories).
+Wallet = Decimal
 
 
 class ReleaseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -61,6 +65,7 @@ class CategoryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: CategoryName
     reclaim_days: Days | None = None
     position: Position = 0
+    wallet: Wallet | None = None
 
 
 class CategoryUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -69,6 +74,7 @@ class CategoryUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: CategoryName | msgspec.UnsetType = msgspec.UNSET
     reclaim_days: Days | None | msgspec.UnsetType = msgspec.UNSET
     position: Position | msgspec.UnsetType = msgspec.UNSET
+    wallet: Wallet | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class CategoryOut(msgspec.Struct, kw_only=True):
@@ -78,6 +84,7 @@ class CategoryOut(msgspec.Struct, kw_only=True):
     name: str
     reclaim_days: int | None
     position: int
+    wallet: Decimal | None = None
 
 
 class CategoryList(msgspec.Struct, kw_only=True):

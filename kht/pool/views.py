@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from litestar import Request, get, post
@@ -14,6 +15,7 @@ from kht.customers.service import get_customer
 from kht.errors import Conflict, Forbidden, KhtError, ValidationError
 from kht.pool import categories, service
 from kht.pool.schemas import CategoryIn, CategoryUpdate
+from kht.value.customer import peer_fields, set_peer_fields, similarity_choices
 from kht.web.i18n import N_
 from kht.web.pages import render
 
@@ -33,6 +35,7 @@ MESSAGES = (
     N_("the category name is required"),
     N_("reclaim days must be a whole number from 0 to 3650"),
     N_("the position must be a whole number"),
+    N_("the wallet must be an amount of money, 0 or more"),
 )
 
 
@@ -147,6 +150,8 @@ def _categories_page(request: Request, ctx: RequestCtx, **values: Any) -> Templa
         ctx,
         "pool/categories.html",
         categories=categories.list_categories(ctx),
+        peer_choices=similarity_choices(ctx),
+        peer_fields=peer_fields(ctx),
         notice=NOTICES.get(request.query_params.get("done", "")),
         **values,
     )
@@ -165,12 +170,26 @@ def _category_values(data: dict[str, Any]) -> dict[str, Any]:
         "name": name[:100],
         "reclaim_days": int(days) if days else None,
         "position": min(int(position), 100000),
+        "wallet": _wallet(_text(data, "wallet")),
     }
+
+
+def _wallet(text: str) -> Decimal | None:
+    """The wallet input (empty: not estimated); not a sum of money is a 422 naming it."""
+    if not text:
+        return None
+    try:
+        wallet = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        wallet = Decimal(-1)
+    if not wallet.is_finite() or wallet < 0:
+        raise ValidationError("the wallet must be an amount of money, 0 or more", "wallet")
+    return wallet
 
 
 def _refused(request: Request, ctx: RequestCtx, exc: KhtError, data: dict) -> Template:
     ctx.session.rollback()
-    form = {k: _text(data, k) for k in ("name", "reclaim_days", "position")}
+    form = {k: _text(data, k) for k in ("name", "reclaim_days", "position", "wallet")}
     return _categories_page(
         request, ctx, status_code=exc.status, error=exc.message, error_field=exc.field, form=form
     )
@@ -205,6 +224,20 @@ def update_category(
     return Redirect("/admin/categories?done=saved", status_code=303)
 
 
+@post("/admin/categories/similarity", sync_to_thread=True, include_in_schema=False)
+def save_similarity(
+    request: Request, ctx: RequestCtx, data: URLEncodedBody[dict]
+) -> Template | Redirect:
+    """The fields that make customers similar for their model value (every value is
+    recomputed)."""
+    chosen = data.get("peer_fields") or []
+    try:
+        set_peer_fields(ctx, [chosen] if isinstance(chosen, str) else list(chosen))
+    except ValidationError as exc:
+        return _refused(request, ctx, exc, {})
+    return Redirect("/admin/categories?done=saved", status_code=303)
+
+
 @post("/admin/categories/{category_id:int}/delete", sync_to_thread=True, include_in_schema=False)
 def delete_category(ctx: RequestCtx, category_id: FromPath[int]) -> Redirect:
     categories.delete_category(ctx, category_id)
@@ -212,6 +245,7 @@ def delete_category(ctx: RequestCtx, category_id: FromPath[int]) -> Redirect:
 
 
 ROUTES = [
+    save_similarity,
     pool_page,
     claim_from_page,
     release_form,

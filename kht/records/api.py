@@ -5,7 +5,8 @@ For a kind with `plural` and its schemas (`create_schema`, `update_schema`, `out
 `POST …/{<kind>_id}/restore`, and for a kind with a list (`columns`, `query`) `GET …/columns`
 and `POST …/bulk`. The handlers are built per kind with real annotations, so the OpenAPI
 document shows each kind's own schemas; their names (`list_customers`, `get_customer`, ...)
-make the operation ids. A kind with a list also gets its export (`/api/v1/<plural>/export`
+make the operation ids. A kind's `list_params` (`ListParam`) join the list's common
+parameters. A kind with a list also gets its export (`/api/v1/<plural>/export`
 and the page route `/<plural>/export`, kht.exporting). A kind's other endpoints (moving a
 contact, converting a lead) stay in its own module.
 """
@@ -55,6 +56,15 @@ def out(ctx: Ctx, spec: RecordKind, record: Any, tags: list[str] | None = None) 
     if spec.to_out is not None:
         return spec.to_out(ctx, record, tags)
     return record_out(spec.out_schema, record, tags)
+
+
+def outs(ctx: Ctx, spec: RecordKind, rows: list[Any]) -> list[Any]:
+    """A page of records as the API answers them (the kind's `to_outs` for all at once,
+    else one by one), with their tag names where the answer has them."""
+    found = tags_of(ctx, spec.kind, [r.id for r in rows]) if _tagged(spec) else {}
+    if spec.to_outs is not None:
+        return spec.to_outs(ctx, rows, found)
+    return [out(ctx, spec, r, found.get(r.id)) for r in rows]
 
 
 def one_out(ctx: Ctx, spec: RecordKind, record: Any) -> Any:
@@ -146,6 +156,7 @@ def kind_routes(spec: RecordKind) -> list[HTTPRouteHandler]:
         f: list[str] | None,
         view: int | None,
         deleted: bool,
+        **params: Any,
     ) -> Any:
         filters = filters_from(ctx, f, view)
         rows, total = page_of(
@@ -157,10 +168,15 @@ def kind_routes(spec: RecordKind) -> list[HTTPRouteHandler]:
             sort=sort,
             filters=filters,
             deleted=deleted,
+            params=params,
         )
-        found = tags_of(ctx, kind, [r.id for r in rows]) if _tagged(spec) else {}
-        items = [out(ctx, spec, r, found.get(r.id)) for r in rows]
+        items = outs(ctx, spec, rows)
         return Page(items=items, total=total, page=page, page_size=page_size)
+
+    own_params = {
+        param.name: (param.type, Parameter(default=param.default, description=param.description))
+        for param in spec.list_params
+    }
 
     handlers = [
         get(base, sync_to_thread=True, tags=tags)(
@@ -181,6 +197,7 @@ def kind_routes(spec: RecordKind) -> list[HTTPRouteHandler]:
                 ),
                 view=(int | None, Parameter(default=None, description="a saved view's id")),
                 deleted=(bool, Parameter(default=False)),
+                **own_params,
             )
         ),
         post(base, sync_to_thread=True, tags=tags)(

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import RecordAction, admin_menu
+from kht.plugin_types import PeriodicTask, RecordAction, admin_menu
 
 
 @hookimpl
@@ -17,6 +17,24 @@ def kht_register_routes() -> list[Any]:
     from kht.sms.views import ROUTES
 
     return [SmsController, SmsCallbackController, *ROUTES]
+
+
+def _send_sms(runtime: Any) -> None:
+    from kht.sms.service import run
+
+    run(runtime)
+
+
+@hookimpl
+def kht_register_periodic_tasks() -> list[PeriodicTask]:
+    return [
+        PeriodicTask(
+            key="kht.send_sms",
+            cron="* * * * *",
+            run=_send_sms,
+            description="the queued SMS that are due (none during the quiet hours)",
+        )
+    ]
 
 
 @hookimpl

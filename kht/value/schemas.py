@@ -47,3 +47,43 @@ class RecomputeOut(msgspec.Struct, kw_only=True):
 
     kind: str
     scored: int
+
+
+class CustomerValueOut(msgspec.Struct, kw_only=True):
+    """A customer's three values with their parts (money as decimal strings).
+
+    established = the totals of its orders (not cancelled), of which `received` is paid;
+    potential = `weighted` (the open `pipeline` by its stages' probabilities) + `wallet_gap`
+    (the category's `wallet` less what is bought or weighted, never below 0);
+    model = the average established value of its `peers` (other customers of the same
+    category and similarity fields, named in `peer_fields`), None without peers;
+    hidden = model - established. `computed_at` None: not computed yet."""
+
+    customer_id: int
+    established: str
+    received: str
+    receivable: str
+    orders: int
+    potential: str
+    pipeline: str
+    weighted: str
+    wallet: str | None
+    wallet_gap: str
+    model: str | None
+    peers: int
+    hidden: str | None
+    peer_fields: list[str]
+    computed_at: datetime | None
+
+
+class PeerFieldsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The customer list fields that, with the category, make customers similar."""
+
+    peer_fields: list[str]
+
+
+class PeerFieldsOut(msgspec.Struct, kw_only=True):
+    """The similarity fields, and how many customers were recomputed."""
+
+    peer_fields: list[str]
+    customers: int = 0

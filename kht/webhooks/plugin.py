@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import MenuItem, admin_menu
+from kht.plugin_types import MenuItem, PeriodicTask, admin_menu
 
 
 @hookimpl
@@ -22,6 +22,24 @@ def kht_register_routes() -> list[Any]:
     from kht.webhooks.views import ROUTES
 
     return [WebhookController, *ROUTES]
+
+
+def _retry_webhooks(runtime: Any) -> str:
+    from kht.webhooks.outbox import run_deliveries
+
+    return f"deliveries: {run_deliveries(runtime)}"
+
+
+@hookimpl
+def kht_register_periodic_tasks() -> list[PeriodicTask]:
+    return [
+        PeriodicTask(
+            key="kht.retry_webhooks",
+            cron="* * * * *",
+            run=_retry_webhooks,
+            description="webhook retries whose wait is over, and what a hand-over missed",
+        )
+    ]
 
 
 @hookimpl

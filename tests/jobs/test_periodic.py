@@ -117,3 +117,30 @@ def test_the_worker_dispatches_every_minute_through_one_periodic_task(runtime):
     huey, _ = queue_for(runtime.settings, runtime)
 
     assert {task.__name__ for task in huey._registry._periodic_tasks} == {PERIODIC_TASK}
+
+
+def test_a_tick_reads_the_registered_tasks_once_and_runs_what_it_claimed(runtime, monkeypatch):
+    import kht.jobs.periodic as periodic
+
+    reads = []
+    real = periodic.registered
+    monkeypatch.setattr(periodic, "registered", lambda hook: reads.append(1) or real(hook))
+
+    claimed = tick(runtime, utc(2026, 3, 1, 18, 30, 5))
+
+    assert "periodic_plugin.nightly" in claimed
+    assert periodic_plugin.RUNS.count("nightly") == 1
+    assert len(reads) == 1
+
+
+def test_a_run_queued_by_name_is_skipped_when_its_plugin_was_disabled_meanwhile(runtime):
+    from kht.jobs.periodic import claim_due, run_claimed
+
+    claimed = claim_due(runtime, utc(2026, 3, 1, 18, 30, 5))
+    slot = next(slot for task, slot in claimed if task.key == "periodic_plugin.nightly")
+    disable_plugin(runtime, "periodic_plugin")
+
+    assert (
+        run_claimed(runtime, "periodic_plugin.nightly", slot) == "skipped: not registered any more"
+    )
+    assert periodic_plugin.RUNS == []

@@ -17,6 +17,7 @@ def test_an_administrator_creates_changes_and_deletes_categories(team):
             "name": "普通客户",
             "reclaim_days": 30,
             "position": 0,
+            "wallet": None,
         }
         url = f"/api/v1/customer-categories/{category['id']}"
         changed = client.patch(url, json={"reclaim_days": None, "position": 5})
