@@ -34,8 +34,7 @@ test-postgres: install-test services
 
 test: system-packages install-test services
 	$(PY) -m ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
-	KHT_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	PY=$(PY) PG_URL=$(PG_URL) PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test_both_databases.sh
 
 lint: install-test
 	$(PY) -m ruff check .

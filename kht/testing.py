@@ -128,9 +128,11 @@ class _Postgres:
     def _reset(self, connection: Any) -> None:
         # DELETE is far cheaper than TRUNCATE on small tables; replica mode skips the
         # foreign-key triggers so the order does not matter. Sequences run on, which is fine.
+        # All the DELETEs go in one DO block: one round trip instead of one per table (about
+        # a hundred) made each PostgreSQL test's set-up several times slower.
         connection.execute(text("SET LOCAL session_replication_role = replica"))
-        for table in self._tables(connection):
-            connection.execute(text(f'DELETE FROM "{table}"'))
+        deletes = "".join(f'DELETE FROM "{table}";' for table in self._tables(connection))
+        connection.execute(text(f"DO $$BEGIN {deletes} END$$"))
         for table, rows in self.seed.items():
             columns = list(rows[0])
             names = ", ".join(f'"{c}"' for c in columns)

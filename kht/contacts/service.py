@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
+from sqlalchemy import select
 
 from kht import record_service as records
 from kht.auth.permissions import require
@@ -211,3 +212,15 @@ SPEC = msgspec.structs.replace(
     update_schema=ContactUpdate,
     out_schema=ContactOut,
 )
+
+
+def attitudes_of(ctx: Ctx, customer_id: int) -> list[str]:
+    """The attitudes of a customer's live contacts (supportive, neutral, opposed, unknown),
+    most recently updated first. Read as the system, like kht.value.service.actions_of: a
+    value model's score must not depend on who triggers its recomputation."""
+    query = (
+        select(Contact.attitude)
+        .where(Contact.customer_id == customer_id, Contact.deleted_at.is_(None))
+        .order_by(Contact.updated_at.desc(), Contact.id.desc())
+    )
+    return list(ctx.session.scalars(query))

@@ -152,6 +152,25 @@ def _ticket(v: Victims, c: TestClient) -> None:
         admin.post(f"/api/v1/tickets/{ticket}/notes", json={"body": LEAK})
 
 
+def _key_account(v: Victims, c: TestClient) -> None:
+    """The key account pack's kinds, all about rep1's customer."""
+    customer = v.ids["customer"]
+    body = {"customer_id": customer, "flag_reason": _named("key account")}
+    v.made("key_account", c.post("/api/v1/key-accounts", json=body))
+    dates = {"start_date": "2026-01-01", "end_date": "2026-12-31"}
+    body = {"customer_id": customer, "title": _named("agreement"), **dates}
+    v.made("key_account_agreement", c.post("/api/v1/key-account-agreements", json=body))
+    usage = {"customer_id": customer, "external_id": LEAK, "month": "2026-01-01"}
+    body = {**usage, "product": _named("usage"), "amount": "10.00"}
+    v.made("key_account_consumption", c.post("/api/v1/key-account-consumption", json=body))
+    body = {"customer_id": customer, "title": _named("plan")}
+    body |= {"period_start": "2026-01-01", "period_end": "2026-12-31"}
+    plan = v.made("key_account_plan", c.post("/api/v1/key-account-plans", json=body))
+    goal = {"name": _named("objective"), "target": "100"}
+    answer = c.post(f"/api/v1/key-account-plans/{plan}/objectives", json=goal)
+    v.made("key_account_objective", answer)
+
+
 # One builder per registered record kind (the path parameter `<kind>_id`), in build order.
 KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "customer": _customer,
@@ -168,6 +187,10 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "membership_member": _member,
     "membership_transaction": lambda v, c: None,  # made with its member
     "ticket": _ticket,
+    "key_account": _key_account,
+    "key_account_agreement": lambda v, c: None,  # made with the key account
+    "key_account_consumption": lambda v, c: None,
+    "key_account_plan": lambda v, c: None,
 }
 
 
@@ -311,6 +334,7 @@ OTHERS: dict[str, str] = {
     "cost_id": "cost",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
+    "objective_id": "key_account_objective",  # an objective of a key account plan
 }
 
 # Ids that are not owned records: settings and catalogue entries every role with the module

@@ -388,6 +388,17 @@ def customer_revenue(ctx: Ctx, customer_id: int, since: date) -> Decimal:
     return sum((Decimal(str(total)) for total in totals), ZERO).quantize(Decimal("0.01"))
 
 
+def revenue_rows() -> Select[Any]:
+    """Every live, not cancelled order as (customer_id, day, amount): unscoped, for roll-ups
+    that the system computes for everyone (a pack's nightly contribution figures) and then
+    shows through its own scoped queries. Callers add their date range on `day`."""
+    return select(
+        Order.customer_id.label("customer_id"),
+        Order.order_date.label("day"),
+        Order.total.label("amount"),
+    ).where(Order.deleted_at.is_(None), Order.status != "cancelled")
+
+
 def plan_out(row: PaymentPlan) -> PlanOut:
     return PlanOut(id=row.id, due_date=row.due_date, amount=row.amount, note=row.note)
 
