@@ -284,6 +284,20 @@ def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> Any:
 
 
 @hookspec
+def kht_gate_problems(ctx: Any, kind: str, record: Any, stage: Any) -> Any:
+    """Say what else is missing before a record may leave a stage of its process forward.
+
+    Args: ctx -- context; kind -- the record kind (`opportunity`, `campaign`, ...); record
+    -- the record about to move; stage -- the stage it is leaving (its `key`, `name_en`,
+    `process_id`). Returns: a list of messages naming what is missing ("a scorecard of at
+    least 60 is needed before leaving Qualification: it is 42"), or None. They join the
+    core's own gate problems (required actions, fields, approval); any refuses the move with
+    a 422. Must only read. Called: by kht.processes.gates.gate_problems on every forward
+    move (stage move, board drag, close as won by a person).
+    """
+
+
+@hookspec
 def kht_demo_data(ctx: Any) -> None:
     """Create demo records through the public services (`kht demo`).
 

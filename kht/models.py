@@ -5,6 +5,7 @@ from kht.audit.models import AuditEntry
 from kht.auth.models import ApiToken, LoginAttempt, Role, User, UserSession
 from kht.automation.models import Rule as AutomationRule
 from kht.automation.models import Run as AutomationRun
+from kht.competitors.models import Competitor, OpportunityCompetitor
 from kht.contacts.models import Contact
 from kht.customers.models import Customer, CustomerCategory, CustomerGroup, customer_group_members
 from kht.dashboards.models import Dashboard
@@ -65,6 +66,8 @@ from kht.value.models import CustomerValue, CustomerValuePeers, ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "Competitor",
+    "OpportunityCompetitor",
     "TeamMember",
     "Delivery",
     "Subscription",

@@ -56,6 +56,7 @@ CORE_PLUGINS = (
     "kht.customfields.plugin",
     "kht.products.plugin",
     "kht.knowledge.plugin",
+    "kht.competitors.plugin",
     "kht.sales.processes.plugin",
     "kht.sales.opportunities.plugin",
     "kht.sales.quotes.plugin",

@@ -12,7 +12,7 @@ from tests.conftest import EXT_PLUGIN
 
 
 def kht(
-    url: str, *args: str, extra: str = "", env: dict[str, str] | None = None, timeout: int = 120
+    url: str, *args: str, extra: str = "", env: dict[str, str] | None = None, timeout: int = 300
 ) -> subprocess.CompletedProcess[str]:
     environ = {key: value for key, value in os.environ.items() if key != "KHT_ADMIN_PASSWORD"}
     environ.update({"KHT_DATABASE_URL": url, "KHT_EXTRA_PLUGINS": extra, **(env or {})})

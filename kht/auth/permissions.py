@@ -26,6 +26,7 @@ MODULES: dict[str, tuple[str, str]] = {
     "mail": ("邮件", "Mail"),
     "sms": ("短信", "SMS"),
     "opportunities": ("销售机会", "Opportunities"),
+    "competitors": ("竞争对手", "Competitors"),
     "products": ("产品", "Products"),
     "quotes": ("报价", "Quotes"),
     "orders": ("订单", "Orders"),
@@ -71,6 +72,7 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
                 ("quotas", "reports"), ("view", "create", "edit", "export"), "department_tree"
             ),
             **_grant(("products", "knowledge"), ("view",), "all"),
+            **_grant(("competitors",), ("view", "create", "export"), "all"),
         },
     },
     "sales_rep": {
@@ -80,6 +82,9 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
             **_grant(SALES, EDIT_OPS, "own"),
             **_grant(("quotas",), ("view",), "own"),
             **_grant(("products", "knowledge"), ("view",), "all"),
+            # Competitors are shared: every rep reads them and adds one met in a deal;
+            # changing what is known of one is the administrators' (or a granted role's).
+            **_grant(("competitors",), ("view", "create"), "all"),
         },
     },
     "marketing": {
@@ -88,7 +93,7 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
         "grants": {
             **_grant(("leads", "campaigns", "sms"), MANAGE_OPS, "all"),
             **_grant(("customers", "contacts"), ("view", "export"), "all"),
-            **_grant(("products", "knowledge", "reports"), ("view",), "all"),
+            **_grant(("products", "knowledge", "reports", "competitors"), ("view",), "all"),
         },
     },
     "service": {

@@ -12,6 +12,17 @@ from zoneinfo import ZoneInfo
 import msgspec
 from sqlalchemy import Date, String, cast, false, func, true
 
+from kht.automation.routing import (
+    AssignParams,
+    GroupParams,
+    active_users,
+    check_assign,
+    check_group,
+    describe_assign,
+    describe_group,
+    run_assign,
+    run_group,
+)
 from kht.context import Ctx
 from kht.errors import ValidationError
 from kht.events import (
@@ -483,33 +494,15 @@ class TagParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     remove: list[Annotated[str, msgspec.Meta(min_length=1, max_length=50)]] = []
 
 
-class AssignParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    mode: Literal["fixed", "round_robin"] = "fixed"
-    user_id: int | None = None
-    user_ids: list[int] = []
-
-
 class StageMoveParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     to_stage: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
-
-
-def _active_users(ctx: Ctx, ids: list[int], field: str) -> None:
-    from sqlalchemy import select
-
-    from kht.auth.models import User
-
-    wanted = set(ids)
-    found = set(ctx.session.scalars(select(User.id).where(User.id.in_(wanted), User.active)))
-    missing = sorted(wanted - found)
-    if missing:
-        raise ValidationError(f"no active user {missing[0]}", field)
 
 
 def _check_plan(ctx: Ctx, spec: RecordKind, params: PlanParams) -> None:
     if params.assignee == "user":
         if params.user_id is None:
             raise ValidationError("name the user the action is for", "user_id")
-        _active_users(ctx, [params.user_id], "user_id")
+        active_users(ctx, [params.user_id], "user_id")
 
 
 def _run_plan(ctx: Ctx, spec: RecordKind, record: Any, params: PlanParams, run: Any) -> str:
@@ -535,7 +528,7 @@ def _run_plan(ctx: Ctx, spec: RecordKind, record: Any, params: PlanParams, run: 
 
 
 def _check_notify(ctx: Ctx, spec: RecordKind, params: NotifyParams) -> None:
-    _active_users(ctx, params.user_ids, "user_ids")
+    active_users(ctx, params.user_ids, "user_ids")
 
 
 def record_page(spec: RecordKind, record_id: int) -> str:
@@ -618,31 +611,6 @@ def _run_tag(ctx: Ctx, spec: RecordKind, record: Any, params: TagParams, run: An
     return "tags changed" if changed else "tags unchanged"
 
 
-def _check_assign(ctx: Ctx, spec: RecordKind, params: AssignParams) -> None:
-    if not spec.owned:
-        raise ValidationError(f"a {spec.kind} has no owner to assign", "mode")
-    if params.mode == "fixed":
-        if params.user_id is None:
-            raise ValidationError("name the new owner", "user_id")
-        _active_users(ctx, [params.user_id], "user_id")
-    else:
-        if not params.user_ids:
-            raise ValidationError("round robin needs at least one user", "user_ids")
-        _active_users(ctx, params.user_ids, "user_ids")
-
-
-def _run_assign(ctx: Ctx, spec: RecordKind, record: Any, params: AssignParams, run: Any) -> str:
-    from kht.automation.engine import next_in_turn
-    from kht.value.service import assign_by_rule
-
-    if params.mode == "fixed":
-        owner = params.user_id
-    else:
-        owner = next_in_turn(ctx, run.rule_id, params.user_ids)
-    assign_by_rule(ctx, spec.kind, record.id, owner, f"automation:{run.rule_id}")
-    return f"owner {owner}"
-
-
 def _check_stage(ctx: Ctx, spec: RecordKind, params: StageMoveParams) -> None:
     from kht.lifecycle.service import stages
 
@@ -690,14 +658,6 @@ def _describe_tag(params: TagParams, gettext: Gettext) -> str:
     if params.remove:
         parts.append(gettext(N_("remove tags %(tags)s")) % {"tags": ", ".join(params.remove)})
     return "; ".join(parts) or gettext(N_("Tags"))
-
-
-def _describe_assign(params: AssignParams, gettext: Gettext) -> str:
-    if params.mode == "round_robin":
-        return gettext(N_("Assign the owner in turn among %(count)s users")) % {
-            "count": len(params.user_ids)
-        }
-    return gettext(N_("Assign the owner to user %(id)s")) % {"id": params.user_id}
 
 
 def _describe_stage_move(params: StageMoveParams, gettext: Gettext) -> str:
@@ -913,9 +873,19 @@ ACTIONS = [
         label_zh="分配负责人",
         label_en="Assign the owner",
         params=AssignParams,
-        check=_check_assign,
-        run=_run_assign,
-        describe=_describe_assign,
+        check=check_assign,
+        run=run_assign,
+        describe=describe_assign,
+    ),
+    AutomationAction(
+        key="customer_group",
+        label_zh="加入/移出客户组",
+        label_en="Add to or remove from groups",
+        params=GroupParams,
+        kinds=("customer",),
+        check=check_group,
+        run=run_group,
+        describe=describe_group,
     ),
     AutomationAction(
         key="move_stage",

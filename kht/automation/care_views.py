@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import msgspec
-from litestar import Request, get, post
-from litestar.params import FromPath, URLEncodedBody
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from kht.automation import care, service
+from kht.automation import care, care_report, service
 from kht.automation.builtin import date_expr
 from kht.automation.registry import field_of
 from kht.context import Ctx, RequestCtx
@@ -128,4 +129,79 @@ def switch_care(
     return Redirect("/care")
 
 
-ROUTES = [care_page, add_care, switch_care]
+def _period(ctx: Ctx, since: date | None, until: date | None) -> tuple[date, date]:
+    """The report's days: by default the reader's last 90 days."""
+    until = until or ctx.today()
+    if since is None:
+        since = until - timedelta(days=89) if until > date(1900, 4, 1) else until
+    return since, until
+
+
+class CareReportOut(msgspec.Struct, kw_only=True):
+    since: date
+    until: date
+    window_days: int
+    rows: list[dict[str, Any]]
+
+
+class CareReportController(Controller):
+    path = "/api/v1/care/effectiveness"
+    tags = ["automation"]
+
+    @get("/", sync_to_thread=True)
+    def effectiveness(
+        self,
+        ctx: RequestCtx,
+        since: FromQuery[date | None] = None,
+        until: FromQuery[date | None] = None,
+        window_days: FromQuery[int] = 30,
+    ) -> CareReportOut:
+        """Per care strategy: cared, failed, skipped, delivered, customers, followed up and
+        ordered within `window_days`; the last row (`rule_id` null) is the customers no
+        strategy cared for. Default period: the reader's last 90 days."""
+        since, until = _period(ctx, since, until)
+        rows = care_report.effectiveness(ctx, since, until, window_days)
+        return CareReportOut(
+            since=since,
+            until=until,
+            window_days=window_days,
+            rows=[
+                {
+                    **msgspec.to_builtins(row),
+                    "followed_up_rate": row.followed_up_rate,
+                    "ordered_rate": row.ordered_rate,
+                }
+                for row in rows
+            ],
+        )
+
+
+@get("/care/effectiveness", sync_to_thread=True, include_in_schema=False)
+def effectiveness_page(
+    request: Request,
+    ctx: RequestCtx,
+    since: FromQuery[str] = "",
+    until: FromQuery[str] = "",
+    window_days: FromQuery[str] = "30",
+) -> Template:
+    try:
+        first = date.fromisoformat(since) if since else None
+        last = date.fromisoformat(until) if until else None
+    except ValueError:
+        raise ValidationError("a day is YYYY-MM-DD", "since") from None
+    window = int(window_days) if window_days.isdigit() else 0
+    first, last = _period(ctx, first, last)
+    rows = care_report.effectiveness(ctx, first, last, window)
+    return render(
+        request,
+        ctx,
+        "automation/care_report.html",
+        rows=rows,
+        since=first,
+        until=last,
+        window_days=window,
+        channels=care.CHANNELS,
+    )
+
+
+ROUTES = [care_page, add_care, switch_care, effectiveness_page, CareReportController]

@@ -52,6 +52,27 @@ def kht_register_periodic_tasks() -> list[PeriodicTask]:
 
 
 @hookimpl
+def kht_register_reports() -> list[Any]:
+    """The care-effectiveness report, in the library with a page of its own (its rows are
+    strategies, not records of a kind)."""
+    from kht.plugin_types import ReportDef
+
+    return [
+        ReportDef(
+            key="care.effectiveness",
+            category="customers",
+            title_zh="客户关怀效果",
+            title_en="Care effectiveness",
+            description_zh="每个关怀策略关怀了多少客户、送达多少，以及之后的跟进与下单，对比未被关怀的客户",
+            description_en="Per care strategy: customers cared for, delivered, then followed up "
+            "and ordered, beside the customers nobody cared for",
+            url="/care/effectiveness",
+            module="customers",
+        )
+    ]
+
+
+@hookimpl
 def kht_menu_items(ctx: Any) -> list[Any]:
     from kht.plugin_types import MenuItem
 

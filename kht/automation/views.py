@@ -61,6 +61,9 @@ PARAM_LABELS = {
     "mode": N_("How"),
     "message": N_("Message"),
     "webhook_id": N_("Webhook"),
+    "add_to": N_("Add to groups"),
+    "remove_from": N_("Remove from groups"),
+    "rules": N_("Rules, one a line: filters joined by & => user id (first match wins)"),
     "event_type": N_("Event type"),
 }
 # Labels of the fixed choices among those settings.
@@ -74,6 +77,7 @@ CHOICE_LABELS = {
     "once": N_("Once, on a date"),
     "fixed": N_("A fixed user"),
     "round_robin": N_("In turn (round robin)"),
+    "by_rule": N_("By rule (territory, field)"),
     **TYPE_LABELS,
 }
 STATUS_LABELS = {
@@ -84,12 +88,43 @@ STATUS_LABELS = {
 }
 
 
+# Assigning by rule (kht.automation.routing): one textarea, a rule a line.
+RULES = "rules"
+
+
+def rules_text(rules: list[Any] | None) -> str:
+    """`[{"when": [f1, f2], "user_id": 3}]` as lines `f1 & f2 => 3`."""
+    lines = []
+    for item in rules or []:
+        item = msgspec.to_builtins(item)
+        lines.append(f"{' & '.join(item.get('when') or [])} => {item.get('user_id', '')}")
+    return "\n".join(lines)
+
+
+def rules_from_text(text: str) -> list[dict[str, Any]]:
+    """The lines of `rules_text` read back; a line without `=>` keeps no user, so the
+    service's check names it."""
+    rules: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        when, _, user = line.partition("=>")
+        user = user.strip()
+        rules.append(
+            {
+                "when": [part.strip() for part in when.split("&") if part.strip()],
+                "user_id": int(user) if user.isdigit() else None,
+            }
+        )
+    return rules
+
+
 class Widget(msgspec.Struct, kw_only=True):
     """One input of a trigger's or an action's settings."""
 
     name: str
     label: str
-    kind: str  # text, number, checkbox, select, multi
+    kind: str  # text, number, checkbox, select, multi, lines
     value: Any = None
     options: list[tuple[str, str]] = []
     required: bool = False
@@ -114,6 +149,10 @@ def _options(ctx: Any, kind: str, name: str, annotation: Any) -> list[tuple[str,
         spec = record_kinds(ctx).get(kind)
         columns = spec.columns(ctx) if spec else {}
         return [(key, c.label(ctx.language)) for key, c in columns.items() if key != "tag"]
+    if name in ("add_to", "remove_from"):
+        from kht.customers.groups import list_groups
+
+        return [(str(group.id), group.name) for group, _ in list_groups(ctx)]
     if name == "webhook_id":
         from kht.webhooks.service import list_subscriptions
 
@@ -162,7 +201,9 @@ def widgets(ctx: Any, kind: str, schema: Any, values: dict[str, Any]) -> list[Wi
         if value is msgspec.NODEFAULT:
             value = None
         options = _options(ctx, kind, field.name, annotation)
-        if _is_list(annotation):
+        if field.name == RULES:
+            widget_kind, value = "lines", rules_text(value)
+        elif _is_list(annotation):
             widget_kind = "multi" if options is not None else "text"
             if widget_kind == "text":
                 value = ", ".join(str(v) for v in value or [])
@@ -199,7 +240,9 @@ def _from_form(schema: Any, form: dict[str, Any], prefix: str) -> dict[str, Any]
     for field in msgspec.structs.fields(schema):
         annotation = _base(hints.get(field.name, Any))
         raw = form.get(prefix + field.name)
-        if _is_list(annotation):
+        if field.name == RULES:
+            values[field.name] = rules_from_text(str(raw or ""))
+        elif _is_list(annotation):
             items = raw if isinstance(raw, list) else str(raw or "").replace("，", ",").split(",")
             values[field.name] = [str(i).strip() for i in items if str(i).strip()]
         elif annotation is bool:

@@ -1,12 +1,12 @@
-"""The delivery module's hook implementations: its API, the home page's mail form and the
-worker's periodic delivery."""
+"""The delivery module's hook implementations: its API, the mail forms, the role
+subscriptions page and the worker's periodic delivery."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import PeriodicTask
+from kht.plugin_types import MenuItem, PeriodicTask, admin_menu
 
 
 @hookimpl
@@ -15,6 +15,22 @@ def kht_register_routes() -> list[Any]:
     from kht.delivery.views import ROUTES
 
     return [*API, *ROUTES]
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[MenuItem]:
+    """The role subscriptions page, for users who may mail others (create reports)."""
+    return admin_menu(
+        ctx,
+        "reports",
+        "create",
+        key="admin_subscriptions",
+        label_zh="定时推送",
+        label_en="Scheduled mail",
+        url="/admin/subscriptions",
+        icon="envelope-paper",
+        order=870,
+    )
 
 
 def _deliver(runtime: Any) -> str:

@@ -1,9 +1,8 @@
 """A delivery's mail, rendered for its recipient: an HTML summary, the same as plain text,
-and an .xlsx workbook (a report's table; for a dashboard, a sheet per report widget and one
-for its KPIs and lists). The caller's ctx acts as the recipient, so every figure is theirs.
-
-No PDF of the charts: they are drawn by ECharts in the browser, and WeasyPrint (HTML to PDF)
-runs no JavaScript; drawing them on the server needs a second charting library.
+an .xlsx workbook (a report's table; for a dashboard, a sheet per report widget and one
+for its KPIs and lists) and a PDF of the charts with their tables (kht.delivery.charts
+draws them on the server from the same data). The caller's ctx acts as the recipient, so
+every figure is theirs.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kht.context import Ctx
 from kht.dashboards import service as dashboards
 from kht.dashboards.schemas import WidgetData
+from kht.delivery.charts import PDF, chart_svg, data_uri, pdf_of
 from kht.delivery.service import title
 from kht.reports import service as reports
 from kht.reports.schemas import ReportResult
@@ -98,7 +98,13 @@ def report_mail(ctx: Ctx, key: str, heading: str, period: date) -> Rendered:
     data, name = reports.export_file(result, "xlsx", str(ctx.zone))
     html = _page(ctx, "delivery/report.html", heading=heading, result=result, shown=SHOWN_ROWS)
     text = "\n".join([heading, "", *_lines(result)])
-    return Rendered(_subject(ctx, heading, period), text, html, [(name, XLSX, data)])
+    chart = data_uri(chart_svg(result)) if result.rows else None
+    printed = _page(
+        ctx, "delivery/report.html", heading=heading, result=result, shown=len(result.rows),
+        chart=chart, pdf=True,
+    )  # fmt: skip
+    files = [(name, XLSX, data), (f"{heading}.pdf", PDF, pdf_of(printed))]
+    return Rendered(_subject(ctx, heading, period), text, html, files)
 
 
 def _widget_sheets(widgets: list[WidgetData]) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -134,6 +140,15 @@ def dashboard_mail(ctx: Ctx, heading: str, period: date) -> Rendered:
     sheets = _widget_sheets(widgets)
     if sheets:
         files.append((f"{heading}.xlsx", XLSX, workbook(sheets)))
+    charts = [
+        data_uri(chart_svg(data.report)) if data.report is not None and data.report.rows else None
+        for data in widgets
+    ]
+    printed = _page(
+        ctx, "delivery/dashboard.html", heading=heading, widgets=widgets, shown=SHOWN_ROWS,
+        charts=charts, pdf=True,
+    )  # fmt: skip
+    files.append((f"{heading}.pdf", PDF, pdf_of(printed)))
     return Rendered(_subject(ctx, heading, period), "\n".join(text), html, files)
 
 

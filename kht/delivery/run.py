@@ -3,28 +3,33 @@ once per period, rendered as themselves.
 
 For each active subscription and each recipient (its user, or every active user of its
 role) the period is the recipient's day, week or month (their today, kht.clock), due from
-SEND_FROM on their clock. One transaction per recipient records the delivery (unique per
-subscription, recipient and period), renders the mail acting as the recipient (their scope,
-language and time zone) and queues it in the outbox (sent after the commit). A second worker
-running at the same time trips over the unique key and rolls back, mail included: each
-period is delivered exactly once.
+SEND_FROM on their clock. A reading transaction renders the mail acting as the recipient
+(their scope, language and time zone); then one short transaction per recipient records the
+delivery (unique per subscription, recipient and period) and queues the mail in the outbox
+(sent after the commit). A second worker running at the same time trips over the unique key
+and rolls back, mail included: each period is delivered exactly once.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from kht import clock
 from kht.auth.models import Role, User
 from kht.auth.principal import load_principal
 from kht.context import Ctx
+from kht.db.engine import read_only
 from kht.delivery.models import Delivery, Subscription
-from kht.delivery.render import render
+from kht.delivery.render import Rendered, render
 from kht.delivery.service import FREQUENCIES
 from kht.errors import KhtError
 from kht.mail import outbox
@@ -58,31 +63,52 @@ def _as_recipient(ctx: Ctx, user: User) -> None:
     ctx.language = user.language or ctx.language
 
 
-def _deliver(ctx: Ctx, sub: Subscription, user: User) -> str:
-    """Record and queue one delivery in ctx's transaction; what happened, in a word."""
-    _as_recipient(ctx, user)
-    local = ctx.local()
-    if local.time() < SEND_FROM:
-        return "early"
-    period = clock.period_start(FREQUENCIES[sub.frequency], local.date())
+@dataclass
+class _Due:
+    """A delivery that is due: its period and the mail rendered (or why there is none)."""
+
+    period: date
+    mail: Rendered | None = None
+    skipped: str = ""
+
+
+def _done(ctx: Ctx, sub: Subscription, user: User, period: date) -> bool:
     done = select(Delivery.id).where(
         Delivery.subscription_id == sub.id,
         Delivery.user_id == user.id,
         Delivery.period == period.isoformat(),
     )
-    if ctx.session.scalar(done) is not None:
+    return ctx.session.scalar(done) is not None
+
+
+def _prepare(ctx: Ctx, sub: Subscription, user: User) -> _Due | str:
+    """The mail of a due delivery rendered as the recipient, or 'early' / 'done'."""
+    _as_recipient(ctx, user)
+    local = ctx.local()
+    if local.time() < SEND_FROM:
+        return "early"
+    period = clock.period_start(FREQUENCIES[sub.frequency], local.date())
+    if _done(ctx, sub, user, period):
         return "done"
-    row = Delivery(subscription_id=sub.id, user_id=user.id, period=period.isoformat())
+    if not user.email:
+        return _Due(period, skipped="the recipient has no email address")
+    try:
+        return _Due(period, mail=render(ctx, sub.report_key, period))
+    except KhtError as exc:  # the recipient may not open the report (any more)
+        return _Due(period, skipped=exc.message[:200])
+
+
+def _record(ctx: Ctx, sub: Subscription, user: User, due: _Due) -> str:
+    """Record and queue one prepared delivery in ctx's transaction; what happened, in a word."""
+    if _done(ctx, sub, user, due.period):
+        return "done"
+    row = Delivery(subscription_id=sub.id, user_id=user.id, period=due.period.isoformat())
     ctx.session.add(row)
     ctx.session.flush()  # a worker delivering the same period at once fails here
-    if not user.email:
-        row.status, row.note = "skipped", "the recipient has no email address"
+    if due.mail is None:
+        row.status, row.note = "skipped", due.skipped
         return row.status
-    try:
-        mail = render(ctx, sub.report_key, period)
-    except KhtError as exc:  # the recipient may not open the report (any more)
-        row.status, row.note = "skipped", exc.message[:200]
-        return row.status
+    mail = due.mail
     queued = outbox.queue(
         ctx,
         user.email,
@@ -101,16 +127,43 @@ def _deliver(ctx: Ctx, sub: Subscription, user: User) -> str:
     return row.status
 
 
+def _live(ctx: Ctx, subscription_id: int, user_id: int) -> tuple[Subscription, User] | None:
+    sub = ctx.session.get(Subscription, subscription_id)
+    user = ctx.session.get(User, user_id)
+    if sub is None or user is None or not sub.active or not user.active:
+        return None
+    return sub, user
+
+
+@contextmanager
+def _reading(runtime: Any) -> Iterator[Ctx]:
+    """A context that only reads: on SQLite it takes no write lock while a mail renders."""
+    session = Session(read_only(runtime.engine), expire_on_commit=False)
+    try:
+        yield Ctx(session=session, settings=runtime.settings, plugins=runtime.plugins())
+    finally:
+        session.rollback()
+        session.close()
+
+
 def deliver(runtime: Any, subscription_id: int, user_id: int) -> str:
     """Deliver one subscription to one recipient if due; 'queued', 'skipped', 'done' (this
-    period's is already out), 'early' (before SEND_FROM) or 'gone'."""
+    period's is already out), 'early' (before SEND_FROM) or 'gone'.
+
+    The mail (charts drawn, PDF laid out: seconds) is rendered in a transaction that only
+    reads; the short one after it records the delivery and queues the mail, so a worker
+    never holds the write lock while drawing."""
+    with _reading(runtime) as ctx:
+        found = _live(ctx, subscription_id, user_id)
+        if found is None:
+            return "gone"
+        due = _prepare(ctx, *found)
+    if isinstance(due, str):
+        return due
     try:
         with runtime.ctx() as ctx:
-            sub = ctx.session.get(Subscription, subscription_id)
-            user = ctx.session.get(User, user_id)
-            if sub is None or user is None or not sub.active or not user.active:
-                return "gone"
-            return _deliver(ctx, sub, user)
+            found = _live(ctx, subscription_id, user_id)
+            return "gone" if found is None else _record(ctx, *found, due)
     except IntegrityError:
         return "done"  # another worker delivered this period first
 

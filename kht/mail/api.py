@@ -50,6 +50,11 @@ def message_out(message: MailMessage) -> MessageOut:
         cc=list(message.cc_addresses or []),
         sent_at=message.sent_at,
         thread_id=message.thread_id,
+        tracked=bool(message.tracked),
+        opened_at=message.opened_at,
+        opens=message.opens or 0,
+        clicked_at=message.clicked_at,
+        clicks=message.clicks or 0,
     )
 
 

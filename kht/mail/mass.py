@@ -35,12 +35,50 @@ CHUNK = 1000
 
 
 def _filters(ctx: Ctx, data: MassSendIn) -> list[Filter]:
-    return segment_filters(ctx, data.kind, data.view_id, data.filters)
+    found = segment_filters(ctx, data.kind, data.view_id, data.filters)
+    if data.group_id is not None:
+        # A static group is the customers' `group` list column: stored with the send's
+        # filters like any other, and read through the same scope.
+        _check_group(ctx, data)
+        found.append(Filter(field="group", op="eq", value=str(data.group_id)))
+    return found
+
+
+def _check_group(ctx: Ctx, data: MassSendIn) -> None:
+    from kht.customers.groups import get_group
+
+    if data.kind != "customer":
+        raise ValidationError("a static group holds customers: send to customers", "group_id")
+    try:
+        get_group(ctx, data.group_id or 0)
+    except NotFound:
+        raise ValidationError("no such customer group", "group_id") from None
+
+
+def _campaign_members(ctx: Ctx, data: MassSendIn) -> Any:
+    """The record ids of `data.kind` among the members of the campaign (one the sender may
+    see, else 422 naming `campaign_id`)."""
+    from kht.marketing.models import CampaignMember
+    from kht.marketing.service import get_campaign
+
+    try:
+        get_campaign(ctx, data.campaign_id or 0)
+    except NotFound:
+        raise ValidationError("no such campaign", "campaign_id") from None
+    return select(CampaignMember.record_id).where(
+        CampaignMember.campaign_id == data.campaign_id, CampaignMember.kind == data.kind
+    )
 
 
 def _addresses(ctx: Ctx, data: MassSendIn) -> Select[Any]:
     """(id, email) of the records the sender may see that match, oldest first."""
-    return segment_columns(ctx, data.kind, _filters(ctx, data), "email")
+    query = segment_columns(ctx, data.kind, _filters(ctx, data), "email")
+    if data.campaign_id is not None:
+        from kht.records import record_kind
+
+        model = record_kind(ctx, data.kind).model
+        query = query.where(model.id.in_(_campaign_members(ctx, data)))
+    return query
 
 
 def _distinct(ctx: Ctx, query: Select[Any]) -> Iterator[list[tuple[int, str]]]:
@@ -100,6 +138,10 @@ def send_mass(ctx: Ctx, data: MassSendIn, *, origin: str = "") -> MassSend:
     Sending starts after the caller's commit (kht.mail.mass_batches).
     """
     require(ctx.user, MODULE, "create")
+    if data.campaign_id is not None and not origin:
+        # Mailing a campaign's members is the campaign's mail: its members follow the
+        # tracking (kht.marketing's `kht_on_mail_status`), as with a campaign's own send.
+        origin = f"campaign:{data.campaign_id}"
     try:
         template = get_template(ctx, data.template_id)
     except NotFound:
@@ -120,7 +162,10 @@ def send_mass(ctx: Ctx, data: MassSendIn, *, origin: str = "") -> MassSend:
     )
     total = _add_recipients(ctx, send, _addresses(ctx, data))
     if total == 0:
-        field = "view_id" if data.view_id is not None else "filters"
+        field = next(
+            (name for name in ("campaign_id", "group_id", "view_id") if getattr(data, name)),
+            "filters",
+        )
         raise ValidationError("these records have no email address to send to", field)
     from kht.mail.mass_batches import run_after_commit
 

@@ -21,7 +21,36 @@ from kht.mail.schemas import MassSendIn
 from kht.mail.views import kind_choices
 from kht.web.pages import render
 
-FIELDS = ("template_id", "kind", "view_id", "account_id", "name", "rate_per_minute")
+FIELDS = (
+    "template_id",
+    "kind",
+    "view_id",
+    "group_id",
+    "campaign_id",
+    "account_id",
+    "name",
+    "rate_per_minute",
+)
+
+
+def _groups(ctx: Ctx) -> list[Any]:
+    from kht.customers.groups import list_groups
+
+    if not ctx.user.can("customers", "view"):
+        return []
+    return [group for group, _ in list_groups(ctx)]
+
+
+def _campaigns(ctx: Ctx) -> list[Any]:
+    """The latest campaigns the sender may see (their members are a choice of recipients)."""
+    from kht import record_service as records
+    from kht.records import record_kinds
+
+    spec = record_kinds(ctx).get("campaign")
+    if spec is None or not ctx.user.can(spec.module, "view"):
+        return []
+    query = records.visible(ctx, spec).order_by(spec.model.id.desc()).limit(100)
+    return list(ctx.session.scalars(query))
 
 
 def _page(request: Request, ctx: Ctx, status_code: int = 200, **more: Any) -> Template:
@@ -33,6 +62,8 @@ def _page(request: Request, ctx: Ctx, status_code: int = 200, **more: Any) -> Te
         templates=templating.list_templates(ctx),
         kinds=kind_choices(ctx),
         views=segment_choices(ctx, LINKED),
+        groups=_groups(ctx),
+        campaigns=_campaigns(ctx),
         accounts=accounts.list_accounts(ctx),
         instance_server=bool(ctx.settings.smtp_host),
         sends=send_outs(ctx, mass.list_sends(ctx)),

@@ -166,6 +166,13 @@ class MailMessage(IdMixin, Base):
     # Already sanitised with nh3 when stored; remote images are dropped again when shown.
     html_body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # One-to-one tracking of a mail written in the CRM (kht.mail.sending, `track`): the
+    # first open and click and how many there were, from its pixel and signed links.
+    tracked: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    opens: Mapped[int] = mapped_column(Integer, default=0)
+    clicked_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    clicks: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class MailCopy(IdMixin, Base):

@@ -141,6 +141,12 @@ class MessageOut(msgspec.Struct, kw_only=True):
     cc: list[str]
     sent_at: datetime
     thread_id: int | None
+    # A mail written in the CRM with tracking: first open and click, and their counts.
+    tracked: bool = False
+    opened_at: datetime | None = None
+    opens: int = 0
+    clicked_at: datetime | None = None
+    clicks: int = 0
 
 
 class AssignmentOut(msgspec.Struct, kw_only=True):
@@ -185,6 +191,8 @@ class Compose(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     subject: Subject
     body: Body = ""
     reply_to_id: int | None = None
+    # One-to-one tracking: an HTML part with an open pixel, links through signed redirects.
+    track: bool = False
 
 
 class Draft(msgspec.Struct, kw_only=True):
@@ -234,13 +242,17 @@ MassKind = Literal["customer", "contact", "lead"]
 
 class MassSendIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A mass send: the template, the records (`kind` with a saved view or segment
-    `view_id` and/or `filters` as `field:op:value`), the account to send from (None: the
+    `view_id` and/or `filters` as `field:op:value`, narrowed to a static customer group
+    `group_id` and/or a campaign's members `campaign_id`), the account to send from (None: the
     instance's KHT_SMTP_* server) and how many mails may leave per minute."""
 
     template_id: int
     kind: MassKind
     view_id: int | None = None
     filters: Annotated[list[str], msgspec.Meta(max_length=50)] = []
+    # A static customer group (kind customer) and/or a campaign's members of `kind`.
+    group_id: int | None = None
+    campaign_id: int | None = None
     account_id: int | None = None
     name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     rate_per_minute: Annotated[int, msgspec.Meta(ge=1, le=10000)] = 600
@@ -279,6 +291,8 @@ class MassSendOut(msgspec.Struct, kw_only=True):
     subject: str
     kind: str
     view_id: int | None
+    # The filters the recipients were picked with, `field:op:value` (a group: `group:eq:<id>`).
+    filters: list[str]
     account_id: int | None
     origin: str
     status: str

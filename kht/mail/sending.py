@@ -20,6 +20,7 @@ from kht.mail.accounts import sending_account, usable_accounts
 from kht.mail.archive import get_message, store
 from kht.mail.models import MailAccount, MailMessage
 from kht.mail.parsing import Parsed
+from kht.mail.personal_tracking import tracked_parts
 from kht.mail.schemas import Compose, Draft
 from kht.web.i18n import N_, translations
 
@@ -66,11 +67,17 @@ def send(ctx: Ctx, data: Compose) -> MailMessage:
     message, _ = store(
         ctx.session, parsed, account=account, direction="out", folder="", now=ctx.now()
     )
+    # The archive keeps what the writer wrote; the recipient's copy carries the tracking.
+    text, html = data.body, ""
+    if data.track:
+        message.tracked = True
+        text, html = tracked_parts(ctx, message.id, data.body)
     outbox.queue(
         ctx,
         ", ".join(to),
         data.subject,
-        data.body,
+        text,
+        html=html,
         kind="mail",
         record_id=message.id,
         account_id=account.id,

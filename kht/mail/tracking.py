@@ -1,10 +1,12 @@
-"""Signed links in mass mail: the open pixel, tracked links and the unsubscribe link.
+"""Signed links in mass mail (the open pixel, tracked links and the unsubscribe link) and in
+tracked personal mail (the pixel and tracked links).
 
-Every link names the recipient by a token `<recipient id>-<signature>`; the signature is an
-HMAC under a key derived from the instance key (KHT_SECRET_KEY) with its own label, so a
-token cannot be made up or moved to another recipient. A tracked link also carries the
-signature of its target: the redirect goes only to a URL kht itself put in that mail (no
-open redirect), and only to http(s).
+Every link names the recipient by a token `<recipient id>-<signature>` (a personal mail:
+`p<mail id>-<signature>`, signed under another label, so neither passes for the other);
+the signature is an HMAC under a key derived from the instance key (KHT_SECRET_KEY) with
+its own label, so a token cannot be made up or moved to another recipient. A tracked link
+also carries the signature of its target: the redirect goes only to a URL kht itself put
+in that mail (no open redirect), and only to http(s).
 """
 
 from __future__ import annotations
@@ -37,40 +39,48 @@ def _sign(settings: Settings, text: str) -> str:
     return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
-def token_for(settings: Settings, recipient_id: int) -> str:
-    """The recipient's token for its links: its id and the id's signature."""
-    return f"{recipient_id}-{_sign(settings, f'r:{recipient_id}')}"
+MASS, PERSONAL = "", "p"  # a token's prefix: a mass mail recipient, a personal mail
 
 
-def recipient_of(settings: Settings, token: str) -> int | None:
-    """The recipient id a token names, None when the token is not one kht signed."""
-    number, _, signature = token.partition("-")
+def token_for(settings: Settings, recipient_id: int, prefix: str = MASS) -> str:
+    """The recipient's (or personal mail's) token for its links: its id and its signature."""
+    return f"{prefix}{recipient_id}-{_sign(settings, f'{prefix}r:{recipient_id}')}"
+
+
+def recipient_of(settings: Settings, token: str, prefix: str = MASS) -> int | None:
+    """The id a token of that prefix names, None when the token is not one kht signed."""
+    if not token.startswith(prefix):
+        return None
+    number, _, signature = token.removeprefix(prefix).partition("-")
     if not number.isdigit() or len(number) > 12:
         return None
-    expected = _sign(settings, f"r:{int(number)}")
+    expected = _sign(settings, f"{prefix}r:{int(number)}")
     return int(number) if hmac.compare_digest(expected, signature) else None
 
 
-def link_signature(settings: Settings, recipient_id: int, url: str) -> str:
-    return _sign(settings, f"c:{recipient_id}:{url}")
+def link_signature(settings: Settings, recipient_id: int, url: str, prefix: str = MASS) -> str:
+    return _sign(settings, f"{prefix}c:{recipient_id}:{url}")
 
 
-def target_of(settings: Settings, recipient_id: int, url: str, signature: str) -> str | None:
+def target_of(
+    settings: Settings, recipient_id: int, url: str, signature: str, prefix: str = MASS
+) -> str | None:
     """`url` when kht signed it for this recipient and it is http(s), else None."""
     if urlsplit(url).scheme not in ("http", "https"):
         return None
-    expected = link_signature(settings, recipient_id, url)
+    expected = link_signature(settings, recipient_id, url, prefix)
     return url if hmac.compare_digest(expected, signature) else None
 
 
 class Links:
-    """The URLs of one recipient's mail."""
+    """The URLs of one recipient's mail (`prefix` PERSONAL: of one personal mail)."""
 
-    def __init__(self, settings: Settings, recipient_id: int) -> None:
+    def __init__(self, settings: Settings, recipient_id: int, prefix: str = MASS) -> None:
         self.settings = settings
         self.recipient_id = recipient_id
+        self.prefix = prefix
         self.base = settings.public_url.rstrip("/")
-        self.token = token_for(settings, recipient_id)
+        self.token = token_for(settings, recipient_id, prefix)
 
     @property
     def unsubscribe(self) -> str:
@@ -81,7 +91,7 @@ class Links:
         return f"{self.base}/m/o/{self.token}.gif"
 
     def tracked(self, url: str) -> str:
-        signature = link_signature(self.settings, self.recipient_id, url)
+        signature = link_signature(self.settings, self.recipient_id, url, self.prefix)
         return f"{self.base}/m/c/{self.token}?u={quote(url, safe='')}&s={signature}"
 
 

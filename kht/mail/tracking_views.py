@@ -1,7 +1,9 @@
 """The public ends of mass mail's links (no login; the signed token authenticates):
 /m/o/<token>.gif (open pixel), /m/c/<token>?u=&s= (tracked link), /m/u/<token>
 (unsubscribe: a page with a button, and RFC 8058 one-click POST). A token or link kht did
-not sign is a 404; a tracked link only redirects to the URL it was signed for."""
+not sign is a 404; a tracked link only redirects to the URL it was signed for. A tracked
+personal mail's pixel and links use the same two paths with a `p` token (no unsubscribe:
+it is one person writing to another)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from litestar.response import Redirect, Template
 
 from kht.context import Ctx, RequestCtx
 from kht.mail import mass_status
-from kht.mail.tracking import recipient_of, target_of
+from kht.mail.tracking import PERSONAL, recipient_of, target_of
 from kht.web.pages import render
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
@@ -39,10 +41,22 @@ def _recipient(ctx: RequestCtx, token: str) -> int:
     return recipient_id
 
 
+def _tracked(ctx: RequestCtx, token: str) -> tuple[Callable[..., Any], int, str]:
+    """What a token stands for: (the status module, its id, the token's prefix); a personal
+    mail's token (`p…`) is tried first, then a mass recipient's."""
+    from kht.mail import personal_tracking
+
+    mail_id = recipient_of(ctx.settings, token, PERSONAL)
+    if mail_id is not None:
+        return personal_tracking, mail_id, PERSONAL
+    return mass_status, _recipient(ctx, token), ""
+
+
 @get("/m/o/{token:str}", sync_to_thread=True, include_in_schema=False)
 def open_pixel(request: Request, ctx: RequestCtx, token: FromPath[str]) -> Response[bytes]:
     """A 1x1 GIF; the first load stamps the recipient's open."""
-    _record(request, ctx, mass_status.opened, _recipient(ctx, token.removesuffix(".gif")))
+    status, number, _ = _tracked(ctx, token.removesuffix(".gif"))
+    _record(request, ctx, status.opened, number)
     return Response(PIXEL, media_type="image/gif", headers=NO_CACHE)
 
 
@@ -55,11 +69,11 @@ def click(
     s: FromQuery[str] = "",
 ) -> Redirect:
     """Stamp the click and go to the link's target, if kht signed it for this recipient."""
-    recipient_id = _recipient(ctx, token)
-    target = target_of(ctx.settings, recipient_id, u, s)
+    status, number, prefix = _tracked(ctx, token)
+    target = target_of(ctx.settings, number, u, s, prefix)
     if target is None:
         raise NotFoundException()
-    _record(request, ctx, mass_status.clicked, recipient_id)
+    _record(request, ctx, status.clicked, number)
     return Redirect(target, status_code=302, headers=NO_CACHE)
 
 

@@ -18,7 +18,7 @@ from kht.context import Ctx, RequestCtx
 from kht.errors import KhtError, ValidationError
 from kht.mail import accounts, archive, distribution, sending, templating
 from kht.mail.fetch import fetch_after_commit
-from kht.mail.schemas import AccountIn, Compose, TemplateIn
+from kht.mail.schemas import AccountIn, AccountPatch, Compose, TemplateIn
 from kht.records import record_kinds
 from kht.web.i18n import N_
 from kht.web.pages import render
@@ -158,6 +158,7 @@ def send_from_form(
     form = {k: text(data, k) for k in ("account_id", "to", "cc", "subject", "body", "reply_to_id")}
     # Kept as typed (quoted lines start with ">"), with the browser's CRLF line ends as LF.
     form["body"] = str(data.get("body", "")).replace("\r\n", "\n")
+    form["track"] = text(data, "track")
     try:
         account_id, reply_to = form["account_id"], form["reply_to_id"]
         raw = {
@@ -167,6 +168,7 @@ def send_from_form(
             "subject": form["subject"],
             "body": form["body"],
             "reply_to_id": int(reply_to) if reply_to.isdigit() else None,
+            "track": form["track"] == "1",
         }
         message = sending.send(ctx, to_struct(raw, Compose))
     except ValidationError as exc:
@@ -189,6 +191,7 @@ def _accounts_page(request: Request, ctx: Ctx, status_code: int = 200, **more: A
         security=SECURITY,
         may_admin=ctx.user.can(accounts.MODULE, "admin"),
         form=more.pop("form", {}),
+        editing=more.pop("editing", None),
         **more,
     )
 
@@ -207,29 +210,102 @@ def _port(value: str, field: str, default: int) -> int:
     return int(value)
 
 
+def _typed(data: dict[str, Any]) -> dict[str, Any]:
+    """The form as typed, to show it again (never the password)."""
+    form: dict[str, Any] = {
+        k: text(data, k) for k in data if k not in ("password", "_csrf_token", "member_ids")
+    }
+    form["member_ids"] = [int(v) for v in values(data, "member_ids") if v.isdigit()]
+    return form
+
+
+def _account_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The settings the add and edit forms share (not the kind, not the password)."""
+    folders = [f.strip() for f in text(data, "folders").split(",") if f.strip()]
+    return {
+        "name": text(data, "name"),
+        "email": text(data, "email"),
+        "login": text(data, "login"),
+        "smtp_host": text(data, "smtp_host"),
+        "smtp_port": _port(text(data, "smtp_port"), "smtp_port", 587),
+        "smtp_security": text(data, "smtp_security") or "starttls",
+        "imap_host": text(data, "imap_host"),
+        "imap_port": _port(text(data, "imap_port"), "imap_port", 993),
+        "imap_security": text(data, "imap_security") or "ssl",
+        "folders": folders or ["INBOX"],
+        "match_domains": text(data, "match_domains") == "1",
+        "member_ids": [int(v) for v in values(data, "member_ids") if v.isdigit()],
+    }
+
+
+def _form_of(ctx: Ctx, account: Any) -> dict[str, Any]:
+    return {
+        "kind": account.kind,
+        "name": account.name,
+        "email": account.email,
+        "login": account.login,
+        "smtp_host": account.smtp_host,
+        "smtp_port": str(account.smtp_port),
+        "smtp_security": account.smtp_security,
+        "imap_host": account.imap_host,
+        "imap_port": str(account.imap_port),
+        "imap_security": account.imap_security,
+        "folders": ", ".join(account.folders or []),
+        "match_domains": "1" if account.match_domains else "",
+        "member_ids": accounts.member_ids(ctx, [account.id]).get(account.id, []),
+    }
+
+
+@get("/mail/accounts/{account_id:int}", sync_to_thread=True, include_in_schema=False)
+def edit_account_page(request: Request, ctx: RequestCtx, account_id: FromPath[int]) -> Template:
+    """An account's settings in the form, to change them (the password is never shown)."""
+    account = accounts.get_account(ctx, account_id)
+    return _accounts_page(request, ctx, form=_form_of(ctx, account), editing=account)
+
+
+@post("/mail/accounts/{account_id:int}", sync_to_thread=True, include_in_schema=False)
+def save_account(
+    request: Request,
+    ctx: RequestCtx,
+    account_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    """Save an account's settings; an empty password keeps the stored one."""
+    account = accounts.get_account(ctx, account_id)
+    form = {**_typed(data), "kind": account.kind}
+    try:
+        raw = _account_fields(data)
+        if account.kind != "shared" or not ctx.user.can(accounts.MODULE, "admin"):
+            raw.pop("member_ids")
+        password = str(data.get("password", ""))
+        if password:
+            raw["password"] = password
+        accounts.update_account(ctx, account_id, to_struct(raw, AccountPatch))
+    except ValidationError as exc:
+        ctx.session.rollback()
+        return _accounts_page(
+            request,
+            ctx,
+            422,
+            form=form,
+            editing=account,
+            error=exc.message,
+            error_field=exc.field or "",
+        )
+    return Redirect(f"/mail/accounts/{account_id}?saved=1")
+
+
 @post("/mail/accounts", sync_to_thread=True, include_in_schema=False)
 def add_account(
     request: Request, ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]
 ) -> Template | Redirect:
     """Add a personal account (or, for mail administrators, a shared mailbox)."""
-    form = {k: text(data, k) for k in data if k not in ("password", "_csrf_token")}
+    form = _typed(data)
     try:
-        folders = [f.strip() for f in text(data, "folders").split(",") if f.strip()]
         raw = {
             "kind": text(data, "kind") or "personal",
-            "name": text(data, "name"),
-            "email": text(data, "email"),
-            "login": text(data, "login"),
+            **_account_fields(data),
             "password": str(data.get("password", "")),
-            "smtp_host": text(data, "smtp_host"),
-            "smtp_port": _port(text(data, "smtp_port"), "smtp_port", 587),
-            "smtp_security": text(data, "smtp_security") or "starttls",
-            "imap_host": text(data, "imap_host"),
-            "imap_port": _port(text(data, "imap_port"), "imap_port", 993),
-            "imap_security": text(data, "imap_security") or "ssl",
-            "folders": folders or ["INBOX"],
-            "match_domains": text(data, "match_domains") == "1",
-            "member_ids": [int(v) for v in values(data, "member_ids") if v.isdigit()],
         }
         accounts.create_account(ctx, to_struct(raw, AccountIn))
     except ValidationError as exc:
@@ -261,6 +337,8 @@ ROUTES = [
     send_from_form,
     accounts_page,
     add_account,
+    edit_account_page,
+    save_account,
     fetch_from_page,
     delete_from_page,
 ]

@@ -102,7 +102,8 @@ def gate_problems(ctx: Ctx, kind: str, record: Any, stage: Any) -> list[str]:
     """What is missing before `record` (of `kind`) may leave `stage` (empty: the gate is open).
 
     A required `<namespace>.<field>` that is no longer a field of the kind (its plugin
-    disabled, the field retired) is no gate: nobody could fill it.
+    disabled, the field retired) is no gate: nobody could fill it. Enabled plugins add their
+    own conditions through `kht_gate_problems` (a pack's minimum scorecard).
     """
     problems = [
         f"a {action_type} action must be logged before leaving {stage.name_en}"
@@ -118,6 +119,8 @@ def gate_problems(ctx: Ctx, kind: str, record: Any, stage: Any) -> list[str]:
                 continue
         if not _filled(record, field):
             problems.append(f"{field} must be filled before leaving {stage.name_en}")
+    for extra in ctx.hook.kht_gate_problems(ctx=ctx, kind=kind, record=record, stage=stage):
+        problems.extend(extra or ())
     approval = _approval_problem(ctx, kind, record, stage)
     return [*problems, approval] if approval else problems
 

@@ -181,6 +181,13 @@ def report_page(request: Request, ctx: RequestCtx, key: FromPath[str]) -> Templa
     labels = {field["key"]: field["label"] for field in offered}
     favourite = key in service.favourites(ctx)
     own = saved.editable_id(ctx, key)
+    from kht.delivery import service as delivery  # it mails reports: it imports this module
+
+    mails = [
+        s
+        for s in delivery.subscriptions(ctx)
+        if s.report_key == key and s.user_id == ctx.user_id and not s.role
+    ]
     return render(
         request,
         ctx,
@@ -206,6 +213,8 @@ def report_page(request: Request, ctx: RequestCtx, key: FromPath[str]) -> Templa
         all_buckets=REPORT_BUCKETS,
         chart_types=REPORT_CHARTS,
         favourite=favourite,
+        mails=mails,
+        frequency_labels=delivery.FREQUENCY_LABELS,
         export_csv=f"/reports/{key}/export?" + _query(params, format="csv"),
         export_xlsx=f"/reports/{key}/export?" + _query(params, format="xlsx"),
         without=lambda text: (

@@ -160,3 +160,10 @@ def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
             order=41,
         ),
     ]
+
+
+@hookimpl(trylast=True)
+def kht_demo_data(ctx: Ctx) -> None:
+    from plugins.key_account.demo import load_demo
+
+    load_demo(ctx)

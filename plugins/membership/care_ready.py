@@ -21,11 +21,11 @@ from kht.automation.service import saved_new
 from kht.mail.schemas import TemplateIn as MailTemplateIn
 from kht.mail.service import create_template as create_mail_template
 from kht.mail.service import list_templates as mail_templates
-from kht.plugin_api import Ctx, ValidationError, require
+from kht.plugin_api import N_, Ctx, ValidationError, require
 from kht.sms.schemas import TemplateIn as SmsTemplateIn
 from kht.sms.service import create_template as create_sms_template
 from kht.sms.service import list_templates as sms_templates
-from plugins.membership.service import MEMBER_KIND, MODULE, tiers
+from plugins.membership.service import MEMBER_KIND, MODULE, said, tiers
 
 Strategy = Literal[
     "birthday", "tier_upgrade", "points_expiring", "win_back", "welcome", "welcome_followup"
@@ -137,7 +137,7 @@ def setup_care(ctx: Ctx, data: CareSetupIn) -> Any:
     known = {tier.key for tier in tiers(ctx)}
     unknown = [key for key in data.tiers if key not in known]
     if unknown:
-        raise ValidationError(f"unknown tier {unknown[0]!r}", "tiers")
+        raise ValidationError(said(ctx, N_("unknown tier %(tier)s"), tier=unknown[0]), "tiers")
     name, default_days, _, _ = DEFAULTS[data.strategy]
     days = data.days or default_days
     action = "send_mail" if data.channel == "email" else "send_sms"

@@ -189,4 +189,16 @@ class TierChange(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-MODELS = [PackSettings, Tier, Member, Transaction, PointsEntry, TierChange]
+class CategoryPair(Base):
+    """How many members bought in category `a` and also in `b` (`a == b`: how many bought
+    in `a`), across all members: the co-purchase counts behind cross-sell suggestions,
+    rebuilt set-based by the nightly run (figures, not records: no member is named)."""
+
+    __tablename__ = "membership_category_pairs"
+
+    a: Mapped[str] = mapped_column(String(60), primary_key=True)
+    b: Mapped[str] = mapped_column(String(60), primary_key=True)
+    members: Mapped[int] = mapped_column(Integer)
+
+
+MODELS = [PackSettings, Tier, Member, Transaction, PointsEntry, TierChange, CategoryPair]

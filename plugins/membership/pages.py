@@ -10,7 +10,7 @@ import segno
 from markupsafe import Markup
 
 from kht.plugin_api import Ctx, NotFound, translations
-from plugins.membership import points, rules, service
+from plugins.membership import cross_sell, points, rules, service
 from plugins.membership.models import Member
 
 
@@ -90,7 +90,8 @@ def panel_context(ctx: Ctx, customer: Any) -> dict[str, Any] | None:
 
 
 def member_panels(ctx: Ctx, member: Member) -> list[Any]:
-    """The member page's panels: points ledger, latest transactions, tier history."""
+    """The member page's panels: cross-sell suggestions, points ledger, latest transactions,
+    tier history."""
     from kht.plugin_api import Panel
 
     shown = labels(ctx)
@@ -111,6 +112,14 @@ def member_panels(ctx: Ctx, member: Member) -> list[Any]:
             order=21,
             phone_first=True,
             context={"transactions": service.transactions_of(ctx, member.id, 20)},
+        ),
+        Panel(
+            key="membership_cross_sell",
+            title_zh="推荐品类（交叉销售）",
+            title_en="Cross-sell suggestions",
+            template="membership/panel_cross_sell.html",
+            order=19,
+            context={"suggestions": cross_sell.suggestions(ctx, member.id)},
         ),
         Panel(
             key="membership_tiers",

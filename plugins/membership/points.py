@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from sqlalchemy import String, cast, func, literal, select, update
 
-from kht.plugin_api import Conflict, Ctx
+from kht.plugin_api import N_, Conflict, Ctx
 from plugins.membership import rules
 from plugins.membership.models import Member, PointsEntry, Transaction
-from plugins.membership.service import multiplier_of, settings
+from plugins.membership.service import multiplier_of, said, settings
 
 
 def _key_taken(ctx: Ctx, key: str) -> PointsEntry | None:
@@ -87,7 +87,9 @@ def take(
     balance = member.points_balance or 0
     if points > balance:
         if not partial:
-            raise Conflict(f"only {balance} points are left", "points")
+            raise Conflict(
+                said(ctx, N_("only %(points)s points are left"), points=balance), "points"
+            )
         points = balance
     left = points
     lots = ctx.session.scalars(

@@ -36,6 +36,7 @@ from kht.plugin_api import (
     create_record,
     get_record,
     require,
+    translations,
     update_record,
 )
 from kht.value.service import score_record
@@ -143,6 +144,13 @@ CAUSE_LABELS = {
 }
 
 
+def said(ctx: Ctx, message: str, **values: Any) -> str:
+    """A refusal (`message` marked with N_) in the acting user's language, through the
+    pack's own catalogue, with its values filled in."""
+    text = translations(ctx.language or "en").gettext(message)
+    return text % values if values else text
+
+
 # ---------------------------------------------------------------------------- settings
 
 
@@ -166,17 +174,21 @@ def save_settings(ctx: Ctx, data: SettingsIn) -> tuple[Settings, int]:
     """Store the settings (needs `admin` on membership); a stale version is a 409."""
     require(ctx.user, MODULE, "admin")
     options = data.settings
-    _factor(options.points_per_yuan, "settings.points_per_yuan")
+    _factor(ctx, options.points_per_yuan, "settings.points_per_yuan")
     for category, factor in options.category_multipliers.items():
-        _factor(factor, f"settings.category_multipliers.{category}")
+        _factor(ctx, factor, f"settings.category_multipliers.{category}")
     for campaign in data.settings.campaigns:
-        _factor(campaign.multiplier, "settings.campaigns")
+        _factor(ctx, campaign.multiplier, "settings.campaigns")
         if campaign.end < campaign.start:
-            raise ValidationError("a campaign ends before it starts", "settings.campaigns")
+            raise ValidationError(
+                said(ctx, N_("a campaign ends before it starts")), "settings.campaigns"
+            )
     row = ctx.session.get(PackSettings, SETTINGS_ID)
     current = 0 if row is None else row.version
     if data.version != current:
-        raise Conflict("the settings were changed by someone else; reload them", "version")
+        raise Conflict(
+            said(ctx, N_("the settings were changed by someone else; reload them")), "version"
+        )
     stored = msgspec.to_builtins(data.settings)
     if row is None:
         row = PackSettings(id=SETTINGS_ID, data=stored, version=1)
@@ -188,14 +200,16 @@ def save_settings(ctx: Ctx, data: SettingsIn) -> tuple[Settings, int]:
     return data.settings, row.version
 
 
-def _factor(value: Decimal, field: str) -> None:
+def _factor(ctx: Ctx, value: Decimal, field: str) -> None:
     if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
-        raise ValidationError("a rate or multiplier is from 0 to 100", field)
+        raise ValidationError(said(ctx, N_("a rate or multiplier is from 0 to 100")), field)
 
 
-def _amount(value: Decimal, field: str, low: Decimal = Decimal("0.01")) -> None:
+def _amount(ctx: Ctx, value: Decimal, field: str, low: Decimal = Decimal("0.01")) -> None:
     if not value.is_finite() or not low <= value <= Decimal("1e12"):
-        raise ValidationError(f"an amount from {low} to 1e12 is expected", field)
+        raise ValidationError(
+            said(ctx, N_("an amount from %(low)s to 1e12 is expected"), low=low), field
+        )
 
 
 # ---------------------------------------------------------------------------- tiers
@@ -226,21 +240,21 @@ def replace_tiers(ctx: Ctx, items: list[TierIn]) -> list[Tier]:
     A tier members hold may not be dropped (409 naming it)."""
     require(ctx.user, MODULE, "admin")
     if not items:
-        raise ValidationError("at least one tier is needed", "tiers")
+        raise ValidationError(said(ctx, N_("at least one tier is needed")), "tiers")
     if len({t.key for t in items}) < len(items) or len({t.rank for t in items}) < len(items):
-        raise ValidationError("tier keys and ranks must be unique", "tiers")
+        raise ValidationError(said(ctx, N_("tier keys and ranks must be unique")), "tiers")
     for tier in items:
-        _amount(tier.min_spend, "tiers.min_spend", Decimal(0))
-        _factor(tier.multiplier, "tiers.multiplier")
+        _amount(ctx, tier.min_spend, "tiers.min_spend", Decimal(0))
+        _factor(ctx, tier.multiplier, "tiers.multiplier")
     lowest = min(items, key=lambda t: t.rank)
     if lowest.min_spend or lowest.min_points:
-        raise ValidationError("the lowest tier must need nothing", "tiers")
+        raise ValidationError(said(ctx, N_("the lowest tier must need nothing")), "tiers")
     kept = {t.key for t in items}
     held = ctx.session.scalars(
         select(Member.tier).where(Member.tier.not_in(kept), Member.tier != "").distinct()
     ).all()
     if held:
-        raise Conflict(f"members hold tier {held[0]!r}", "tiers")
+        raise Conflict(said(ctx, N_("members hold tier %(tier)s"), tier=held[0]), "tiers")
     existing = {tier.key: tier for tier in tiers(ctx)}
     for tier in existing.values():
         ctx.session.delete(tier)
@@ -274,7 +288,7 @@ def _unique(ctx: Ctx, column: Any, value: str, field: str, member_id: int | None
     if member_id is not None:
         query = query.where(Member.id != member_id)
     if ctx.session.scalar(query) is not None:
-        raise Conflict(f"{field} {value} is taken by another member", field)
+        raise Conflict(said(ctx, N_("%(value)s is taken by another member"), value=value), field)
 
 
 def _linked(ctx: Ctx, member_id: int | None, field: str, own_id: int | None = None) -> None:
@@ -282,10 +296,10 @@ def _linked(ctx: Ctx, member_id: int | None, field: str, own_id: int | None = No
     if member_id is None:
         return
     if member_id == own_id:
-        raise ValidationError("a member cannot refer or head itself", field)
+        raise ValidationError(said(ctx, N_("a member cannot refer or head itself")), field)
     found = ctx.session.get(Member, member_id)
     if found is None or found.deleted_at is not None:
-        raise ValidationError(f"member {member_id} not found", field)
+        raise ValidationError(said(ctx, N_("member %(id)s not found"), id=member_id), field)
 
 
 def status_of(ctx: Ctx, member: Member, today: date | None = None) -> str:
@@ -306,10 +320,14 @@ def create_member(ctx: Ctx, data: MemberCreate) -> Member:
     try:
         customer = get_customer(ctx, data.customer_id)
     except NotFound:
-        raise ValidationError(f"customer {data.customer_id} not found", "customer_id") from None
+        raise ValidationError(
+            said(ctx, N_("customer %(id)s not found"), id=data.customer_id), "customer_id"
+        ) from None
     taken = select(Member.id).where(Member.customer_id == data.customer_id)
     if ctx.session.scalar(taken) is not None:
-        raise Conflict(f"customer {data.customer_id} is a member already", "customer_id")
+        raise Conflict(
+            said(ctx, N_("customer %(id)s is a member already"), id=data.customer_id), "customer_id"
+        )
     values = changes_of(data)
     today = ctx.today()
     values["number"] = data.number or _next_number(ctx)
@@ -321,7 +339,7 @@ def create_member(ctx: Ctx, data: MemberCreate) -> Member:
     values["join_date"] = data.join_date or today
     values["birthday_key"] = rules.birthday_key(data.birthday, data.birthday_calendar)
     if data.end_date and data.start_date and data.end_date < data.start_date:
-        raise ValidationError("the membership ends before it starts", "end_date")
+        raise ValidationError(said(ctx, N_("the membership ends before it starts")), "end_date")
     seed_tiers(ctx)
     lowest = tiers(ctx)[0]
     values.update(tier=lowest.key, tier_since=values["join_date"])
@@ -352,7 +370,7 @@ def update_member(ctx: Ctx, member_id: int, data: MemberUpdate) -> Member:
     start = changes.get("start_date", member.start_date)
     end = changes.get("end_date", member.end_date)
     if start and end and end < start:
-        raise ValidationError("the membership ends before it starts", "end_date")
+        raise ValidationError(said(ctx, N_("the membership ends before it starts")), "end_date")
     update_record(ctx, MEMBERS, member, data.version, changes)
     member.birthday_key = rules.birthday_key(member.birthday, member.birthday_calendar)
     status = status_of(ctx, member)
@@ -378,7 +396,7 @@ def renew(ctx: Ctx, member_id: int, months: int) -> Member:
     """Extend the membership by `months` from its end (or from today once expired)."""
     require(ctx.user, MODULE, "edit")
     if not 1 <= months <= 120:
-        raise ValidationError("renew by 1 to 120 months", "months")
+        raise ValidationError(said(ctx, N_("renew by 1 to 120 months")), "months")
     member = get_member(ctx, member_id)
     today = ctx.today()
     start_from = member.end_date if member.end_date and member.status == "active" else today
@@ -397,14 +415,14 @@ def member_by_card(ctx: Ctx, code: str) -> Member:
     """The member in scope with this card code or member number, or NotFound."""
     code = code.strip()
     if not code:
-        raise ValidationError("enter a card code or member number", "card")
+        raise ValidationError(said(ctx, N_("enter a card code or member number")), "card")
     found = ctx.session.scalar(
         select(Member.id).where(
             (Member.card_code == code) | (Member.number == code), Member.deleted_at.is_(None)
         )
     )
     if found is None:
-        raise NotFound(f"no member with card {code}", "card")
+        raise NotFound(said(ctx, N_("no member with card %(card)s"), card=code), "card")
     return get_member(ctx, found)
 
 
@@ -432,21 +450,26 @@ def record_transaction(ctx: Ctx, data: TransactionCreate, *, system: bool = Fals
     if not system:
         require(ctx.user, MODULE, "create")
     data = msgspec.structs.replace(data, amount=Decimal(str(data.amount)))
-    _amount(data.amount, "amount")
+    _amount(ctx, data.amount, "amount")
     known = transaction_by_key(ctx, data.external_id)
     if known is not None:
         if known.member_id != data.member_id:
-            raise Conflict(f"{data.external_id} belongs to another member", "external_id")
+            raise Conflict(
+                said(ctx, N_("%(id)s belongs to another member"), id=data.external_id),
+                "external_id",
+            )
         return known
     if system:
         member = ctx.session.get(Member, data.member_id)
         if member is None or member.deleted_at is not None:
-            raise NotFound(f"member {data.member_id} not found", "member_id")
+            raise NotFound(said(ctx, N_("member %(id)s not found"), id=data.member_id), "member_id")
     else:
         try:
             member = get_member(ctx, data.member_id)
         except NotFound:
-            raise ValidationError(f"member {data.member_id} not found", "member_id") from None
+            raise ValidationError(
+                said(ctx, N_("member %(id)s not found"), id=data.member_id), "member_id"
+            ) from None
     values = changes_of(data)
     refund_of = values.pop("refund_of", None)
     values["occurred_on"] = data.occurred_on or ctx.today()
@@ -454,10 +477,17 @@ def record_transaction(ctx: Ctx, data: TransactionCreate, *, system: bool = Fals
     if refund_of is not None:
         original = transaction_by_key(ctx, refund_of)
         if original is None or original.member_id != member.id or original.kind != "purchase":
-            raise ValidationError(f"no purchase {refund_of} of this member", "refund_of")
+            raise ValidationError(
+                said(ctx, N_("no purchase %(id)s of this member"), id=refund_of), "refund_of"
+            )
         left = original.amount + _refunded(ctx, original.id)
         if data.amount > left:
-            raise ValidationError(f"at most {left} of {refund_of} is left to refund", "amount")
+            raise ValidationError(
+                said(
+                    ctx, N_("at most %(left)s of %(id)s is left to refund"), left=left, id=refund_of
+                ),
+                "amount",
+            )
         values.update(kind="refund", amount=-data.amount, refund_of_id=original.id)
         values.setdefault("category", original.category)
     else:
@@ -527,13 +557,17 @@ def _no_delete(ctx: Ctx, record_id: int) -> None:
     """A transaction is never deleted (refund it); out of scope it is a 404 like any."""
     require(ctx.user, MODULE, "delete")
     get_record(ctx, TRANSACTIONS, record_id)
-    raise Conflict("a transaction stays in the history: record a refund instead", "id")
+    raise Conflict(
+        said(ctx, N_("a transaction stays in the history: record a refund instead")), "id"
+    )
 
 
 def _no_restore(ctx: Ctx, record_id: int) -> Any:
     require(ctx.user, MODULE, "delete")
     get_record(ctx, TRANSACTIONS, record_id, deleted=True)  # 409 when live, else 404
-    raise Conflict("transactions are never in the recycle bin", "id")  # pragma: no cover
+    raise Conflict(
+        said(ctx, N_("transactions are never in the recycle bin")), "id"
+    )  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------- tiers
@@ -640,7 +674,7 @@ def adjust(ctx: Ctx, member_id: int, data: AdjustIn) -> PointsEntry:
     from plugins.membership import points
 
     if data.points == 0:
-        raise ValidationError("an adjustment of 0 points changes nothing", "points")
+        raise ValidationError(said(ctx, N_("an adjustment of 0 points changes nothing")), "points")
     member = get_member(ctx, member_id)
     before = member.points_balance
     if data.points > 0:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import String, case, cast, func, literal, select, update
 
 from kht.plugin_api import Ctx, Score, ScorePart
-from plugins.membership import figures, points, rules
+from plugins.membership import cross_sell, figures, points, rules
 from plugins.membership.models import Member, PointsEntry, Tier, Transaction
 from plugins.membership.service import evaluate_tier, settings, tiers
 
@@ -171,7 +171,7 @@ def review_tiers(ctx: Ctx, today: date) -> dict[str, int]:
 
 def run_nightly(ctx: Ctx, today: date | None = None) -> dict[str, Any]:
     """The nightly run: statuses, points expiry, birthday bonuses, tier reviews, RFM, and the
-    points and referral figures the reports group by."""
+    points and referral figures the reports group by, the co-purchase counts of cross-sell."""
     today = today or ctx.today()
     return {
         "statuses": refresh_statuses(ctx, today),
@@ -180,6 +180,7 @@ def run_nightly(ctx: Ctx, today: date | None = None) -> dict[str, Any]:
         "tiers": review_tiers(ctx, today),
         "rfm_scored": refresh_rfm(ctx),
         "figures": figures.refresh(ctx),
+        "category_pairs": cross_sell.refresh(ctx),
     }
 
 

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from kht.customers.service import get_customer
 from kht.plugin_api import (
+    N_,
     Conflict,
     NotFound,
     RequestCtx,
@@ -22,7 +23,8 @@ from kht.plugin_api import (
     render,
     require,
 )
-from plugins.membership import points, service, value
+from plugins.membership import care_ready, points, service, value
+from plugins.membership.care_ready import CareSetupIn
 from plugins.membership.schemas import (
     AdjustIn,
     BalanceOut,
@@ -36,6 +38,7 @@ from plugins.membership.schemas import (
     TierOut,
     TransactionCreate,
 )
+from plugins.membership.service import said
 
 TAG = ["membership"]
 
@@ -51,17 +54,17 @@ def _text(data: dict[str, Any], key: str) -> str:
     return str(value).strip()
 
 
-def _amount(data: dict[str, Any], key: str = "amount") -> Decimal:
+def _amount(ctx: RequestCtx, data: dict[str, Any], key: str = "amount") -> Decimal:
     try:
         return Decimal(_text(data, key))
     except InvalidOperation:
-        raise ValidationError("enter an amount such as 128.00", key) from None
+        raise ValidationError(said(ctx, N_("enter an amount such as 128.00")), key) from None
 
 
-def _int(data: dict[str, Any], key: str) -> int:
+def _int(ctx: RequestCtx, data: dict[str, Any], key: str) -> int:
     raw = _text(data, key)
     if not raw.lstrip("-").isdigit():
-        raise ValidationError("enter a whole number", key)
+        raise ValidationError(said(ctx, N_("enter a whole number")), key)
     return int(raw)
 
 
@@ -125,7 +128,7 @@ def purchase_form(
         values = {
             "member_id": member_id,
             "external_id": _text(data, "external_id") or f"till-{secrets.token_hex(6)}",
-            "amount": _amount(data),
+            "amount": _amount(ctx, data),
             "store": _text(data, "store"),
             "channel": _text(data, "channel") or "store",
             "payment_method": _text(data, "payment_method"),
@@ -145,7 +148,7 @@ def refund_form(
         values = {
             "member_id": member_id,
             "external_id": f"refund-{secrets.token_hex(6)}",
-            "amount": _amount(data),
+            "amount": _amount(ctx, data),
             "refund_of": _text(data, "refund_of"),
         }
         service.record_transaction(ctx, _built(TransactionCreate, values))
@@ -159,7 +162,7 @@ def redeem_form(
     ctx: RequestCtx, member_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
 ) -> Redirect:
     def act() -> str:
-        values = {"points": _int(data, "points"), "reason": _text(data, "reason")}
+        values = {"points": _int(ctx, data, "points"), "reason": _text(data, "reason")}
         service.redeem(ctx, member_id, _built(PointsIn, values))
         return "redeem"
 
@@ -171,7 +174,7 @@ def adjust_form(
     ctx: RequestCtx, member_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
 ) -> Redirect:
     def act() -> str:
-        values = {"points": _int(data, "points"), "reason": _text(data, "reason")}
+        values = {"points": _int(ctx, data, "points"), "reason": _text(data, "reason")}
         service.adjust(ctx, member_id, _built(AdjustIn, values))
         return "adjust"
 
@@ -183,7 +186,7 @@ def renew_form(
     ctx: RequestCtx, member_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
 ) -> Redirect:
     def act() -> str:
-        service.renew(ctx, member_id, _int(data, "months"))
+        service.renew(ctx, member_id, _int(ctx, data, "months"))
         return "renew"
 
     return _serve(ctx, member_id, act)
@@ -295,6 +298,20 @@ def save_tiers_api(ctx: RequestCtx, data: JSONBody[list[TierIn]]) -> list[TierOu
     return _tiers_out(service.replace_tiers(ctx, data))
 
 
+class CareRuleOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    enabled: bool
+
+
+@post("/api/v1/membership/care", sync_to_thread=True, tags=TAG)
+def setup_care_api(ctx: RequestCtx, data: JSONBody[CareSetupIn]) -> CareRuleOut:
+    """Set up a ready care strategy (birthday, tier upgrade, points expiring, win-back,
+    welcome series) by mail or SMS, as a care rule on members (needs assign on membership)."""
+    rule = care_ready.setup_care(ctx, data)
+    return CareRuleOut(id=rule.id, name=rule.name, enabled=rule.enabled)
+
+
 @post("/api/v1/membership/nightly", sync_to_thread=True, tags=TAG)
 def nightly_api(ctx: RequestCtx) -> dict[str, Any]:
     """Run the nightly job now: statuses, points expiry, birthdays, tier reviews, RFM."""
@@ -318,5 +335,6 @@ ROUTES = [
     save_settings_api,
     tiers_api,
     save_tiers_api,
+    setup_care_api,
     nightly_api,
 ]

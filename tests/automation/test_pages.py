@@ -119,3 +119,40 @@ def _today_md(ctx):
 @pytest.mark.parametrize("path", ["/admin/automation", "/admin/automation/new"])
 def test_reps_may_not_open_the_pages(team, path):
     assert page_client(team.app, "rep1").get(path).status_code == 403
+
+
+def test_the_editor_saves_assignment_rules_and_groups_and_shows_them_again(team):
+    from kht.automation.service import get_rule
+    from kht.customers import groups
+
+    with team.ctx("admin") as ctx:
+        vip = groups.create_group(ctx, "VIP").id
+    rep1 = team.users["rep1"]
+    form = _form(
+        **{
+            "a0": "assign_owner",
+            "a0.mode": "by_rule",
+            "a0.rules": f"address:contains:上海 & kind:eq:company => {rep1}\n\n",
+            "a1": "customer_group",
+            "a1.add_to": str(vip),
+        }
+    )
+    admin = page_client(team.app, "admin")
+    saved = admin.post("/admin/automation/new", data=form, follow_redirects=False)
+    assert saved.status_code in (302, 303), saved.text
+    rule_id = int(saved.headers["location"].split("/")[3].split("?")[0])
+    with team.ctx("admin") as ctx:
+        actions = get_rule(ctx, rule_id).actions
+    assert actions[0]["params"]["rules"] == [
+        {"when": ["address:contains:上海", "kind:eq:company"], "user_id": rep1}
+    ]
+    assert actions[1]["params"]["add_to"] == [vip]
+    page = admin.get(f"/admin/automation/{rule_id}")
+    assert f"address:contains:上海 &amp; kind:eq:company =&gt; {rep1}" in page.text
+    assert f'<option value="{vip}" selected>VIP</option>' in page.text
+    # A line without its user is shown back beside the rules.
+    bad = admin.post(
+        f"/admin/automation/{rule_id}",
+        data={**form, "version": "1", "a0.rules": "address:contains:上海"},
+    )
+    assert bad.status_code == 422 and "is-invalid" in bad.text

@@ -55,6 +55,18 @@ def test_an_administrator_writes_a_rule_that_runs(office, live_server, live_runt
     page.click("#save-rule")
     expect(page.locator("#rule-saved")).to_be_visible()
 
+    # Edit, save, reload: the editor shows the saved edit.
+    page.fill("input[name='a0.subject']", "欢迎回访电话")
+    page.fill("input[name='a0.due_in_days']", "3")
+    page.fill("#conditions", "name:contains:科技\nkind:eq:company")
+    page.click("#save-rule")
+    expect(page.locator("#rule-saved")).to_be_visible()
+    page.goto(page.url.split("?")[0])
+    expect(page.locator("input[name='a0.subject']")).to_have_value("欢迎回访电话")
+    expect(page.locator("input[name='a0.due_in_days']")).to_have_value("3")
+    expect(page.locator("#conditions")).to_have_value("name:contains:科技\nkind:eq:company")
+    expect(page.locator("#rule-description")).to_contain_text("欢迎回访电话")
+
     with live_runtime.ctx() as ctx:  # a rep saves a customer the rule is about
         ctx.user = load_principal(ctx.session, office["rep"])
         create_customer(ctx, CustomerCreate(name="同方科技"))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import openpyxl
 import pytest
 import time_machine
+from pypdf import PdfReader
 
 from kht.delivery.run import run_due
 from kht.testing import csrf_token
@@ -54,9 +55,20 @@ def _mails(inbox) -> dict[str, list]:
     return found
 
 
+def _attachment(message, suffix: str):
+    (attached,) = [a for a in message.iter_attachments() if a.get_filename().endswith(suffix)]
+    return attached
+
+
+def _pdf_pages(message) -> list[str]:
+    """The text of each page of the mail's PDF, as a reader would copy it."""
+    attached = _attachment(message, ".pdf")
+    assert attached.get_content_type() == "application/pdf"
+    return [page.extract_text() for page in PdfReader(io.BytesIO(attached.get_content())).pages]
+
+
 def _sheet(message) -> list[tuple]:
-    (attached,) = list(message.iter_attachments())
-    assert attached.get_filename().endswith(".xlsx")
+    attached = _attachment(message, ".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(attached.get_content()))
     return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
 
@@ -82,6 +94,23 @@ def test_a_role_subscription_mails_each_member_only_their_own_data(team, smtp):
     html = _html(mails["rep1@example.com"][0])
     assert "Rep1" in html and "Rep2" not in html
     assert "各负责人客户数" in mails["rep1@example.com"][0]["Subject"]
+
+
+def test_the_mail_carries_a_pdf_of_the_chart_and_table_with_the_recipients_data(team, smtp):
+    controller, inbox = smtp
+    runtime = with_mail(team, controller)
+    _subscribe(
+        team, "east_mgr", report_key="customers.by_owner", frequency="weekly", role="sales_rep"
+    )
+    with time_machine.travel(MORNING, tick=False):
+        assert run_due(runtime) == 3
+    mails = _mails(inbox)
+    (page,) = _pdf_pages(mails["rep1@example.com"][0])
+    # The heading in Chinese, and the rep's own group twice: the chart's label and the table's row.
+    assert "各负责人客户数" in page
+    assert page.count("Rep1") == 2 and "Rep2" not in page
+    (other,) = _pdf_pages(mails["rep2@example.com"][0])
+    assert other.count("Rep2") == 2 and "Rep1" not in other
 
 
 def test_each_period_is_delivered_exactly_once_even_by_two_workers(team, smtp):
@@ -137,10 +166,13 @@ def test_a_dashboard_subscription_mails_the_recipients_dashboard(team, smtp):
     (message,) = inbox.messages[0][1:]
     html = _html(message)
     assert "每月新增客户" in html and "各负责人客户数" in html and "我的逾期行动" in html
-    (attached,) = list(message.iter_attachments())
+    attached = _attachment(message, ".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(attached.get_content()))
     by_owner = [tuple(r) for r in book.worksheets[1].iter_rows(values_only=True)]
     assert by_owner[1:] == [("Rep1", 2)]
+    (page,) = _pdf_pages(message)
+    assert "每月新增客户" in page and "各负责人客户数" in page
+    assert page.count("Rep1") == 2  # the report widget's chart and its table
 
 
 def test_a_recipient_without_the_right_gets_nothing_and_it_is_recorded(team, smtp):
@@ -225,3 +257,79 @@ def test_the_home_page_mails_me_my_dashboard_and_stops_it(team):
         client.post(f"/subscriptions/{mine['id']}/end", headers=headers)
         assert 'data-subscription="' not in client.get("/").text
     assert team.client("rep1").get("/api/v1/subscriptions").json() == []
+
+
+def test_a_report_page_subscribes_me_and_stops_the_mail(team):
+    with team.browser("rep1") as client:
+        headers = {"x-csrftoken": csrf_token(client)}
+        page = client.get("/reports/customers.by_stage").text
+        assert 'id="report-subscribe-form"' in page
+        made = client.post(
+            "/subscriptions",
+            data={
+                "frequency": "monthly",
+                "report_key": "customers.by_stage",
+                "next": "/reports/customers.by_stage",
+            },
+            headers=headers,
+            follow_redirects=False,
+        )
+        assert made.status_code == 303
+        assert made.headers["location"] == "/reports/customers.by_stage"
+        (mine,) = team.client("rep1").get("/api/v1/subscriptions").json()
+        assert (mine["report_key"], mine["frequency"]) == ("customers.by_stage", "monthly")
+        page = client.get("/reports/customers.by_stage").text
+        assert f'data-subscription="{mine["id"]}"' in page and "每月" in page
+        assert 'id="report-subscribe-form"' not in page
+        # Another report's page offers its own subscription.
+        assert 'id="report-subscribe-form"' in client.get("/reports/customers.by_owner").text
+        client.post(
+            f"/subscriptions/{mine['id']}/end",
+            data={"next": "/reports/customers.by_stage"},
+            headers=headers,
+        )
+        assert 'id="report-subscribe-form"' in client.get("/reports/customers.by_stage").text
+        # A rep may not mail a role.
+        refused = client.post(
+            "/subscriptions",
+            data={"frequency": "daily", "report_key": "customers.by_stage", "role": "sales_rep"},
+            headers=headers,
+        )
+        assert refused.status_code == 403
+    assert team.client("rep1").get("/api/v1/subscriptions").json() == []
+
+
+def test_the_role_subscriptions_page_adds_lists_and_stops_them(team):
+    with team.browser("rep1") as client:
+        assert client.get("/admin/subscriptions").status_code == 403
+    with team.browser("east_mgr") as client:
+        headers = {"x-csrftoken": csrf_token(client)}
+        page = client.get("/admin/subscriptions").text
+        assert 'id="no-role-subscriptions"' in page and 'value="customers.by_owner"' in page
+        added = client.post(
+            "/admin/subscriptions",
+            data={"report_key": "customers.by_owner", "role": "sales_rep", "frequency": "weekly"},
+            headers=headers,
+            follow_redirects=False,
+        )
+        assert added.status_code == 303
+        (made,) = team.client("east_mgr").get("/api/v1/subscriptions").json()
+        assert (made["report_key"], made["role"], made["frequency"]) == (
+            "customers.by_owner",
+            "sales_rep",
+            "weekly",
+        )
+        page = client.get("/admin/subscriptions").text
+        assert f'data-subscription="{made["id"]}"' in page and "各负责人客户数" in page
+        bad = client.post(
+            "/admin/subscriptions",
+            data={"report_key": "customers.by_owner", "role": "nobody", "frequency": "weekly"},
+            headers=headers,
+        )
+        assert bad.status_code == 422 and 'id="form-error"' in bad.text
+        client.post(
+            f"/subscriptions/{made['id']}/end",
+            data={"next": "/admin/subscriptions"},
+            headers=headers,
+        )
+        assert 'id="no-role-subscriptions"' in client.get("/admin/subscriptions").text

@@ -123,3 +123,43 @@ def test_the_templates_page_adds_previews_and_starts_a_mail(team):
         f"/mail/compose?template_id={template_id}&kind=customer&record_id={buyer}&to=t%40template.cn"
     )
     assert compose.status_code == 200 and "您好 模板客户" in compose.text
+
+
+def test_an_account_is_edited_saved_and_shown_again_without_its_password(team):
+    from kht import crypto
+    from kht.mail.models import MailAccount
+
+    client = page_client(team.app, "rep1")
+    base = {"name": "我的邮箱", "email": "me@example.com", "smtp_host": "smtp.example.com"}
+    client.post("/mail/accounts", data={**base, "password": "pw-9x"}, follow_redirects=False)
+    with team.ctx(None) as ctx:
+        account = ctx.session.query(MailAccount).one()
+        account_id, sealed = account.id, account.password_secret
+    page = client.get(f"/mail/accounts/{account_id}")
+    assert page.status_code == 200 and 'value="smtp.example.com"' in page.text
+    assert "pw-9x" not in page.text and 'id="save-account"' in page.text
+    changed = {**base, "name": "华东邮箱", "smtp_host": "smtp2.example.com", "smtp_port": "465"}
+    saved = client.post(f"/mail/accounts/{account_id}", data=changed, follow_redirects=False)
+    assert saved.status_code in (302, 303), saved.text
+    again = client.get(saved.headers["location"])
+    assert 'id="account-saved"' in again.text
+    assert 'value="华东邮箱"' in again.text and 'value="smtp2.example.com"' in again.text
+    assert 'value="465"' in again.text and "pw-9x" not in again.text
+    with team.ctx(None) as ctx:
+        account = ctx.session.get(MailAccount, account_id)
+        # An empty password field kept the stored one.
+        assert account.password_secret == sealed
+        assert crypto.unseal(ctx.settings, account.password_secret) == "pw-9x"
+    # A new password replaces it; bad input shows the form again, without the password.
+    bad = client.post(
+        f"/mail/accounts/{account_id}", data={**changed, "email": "nope", "password": "new-pw-7"}
+    )
+    assert bad.status_code == 422 and "new-pw-7" not in bad.text and 'value="华东邮箱"' in bad.text
+    client.post(f"/mail/accounts/{account_id}", data={**changed, "password": "new-pw-7"})
+    with team.ctx(None) as ctx:
+        secret = ctx.session.get(MailAccount, account_id).password_secret
+        assert crypto.unseal(ctx.settings, secret) == "new-pw-7"
+    # Another rep cannot open or save it.
+    other = page_client(team.app, "rep2")
+    assert other.get(f"/mail/accounts/{account_id}").status_code == 404
+    assert other.post(f"/mail/accounts/{account_id}", data=changed).status_code == 404

@@ -118,6 +118,13 @@ def _article(v: Victims, c: TestClient) -> None:
         v.made("article", admin.post("/api/v1/knowledge", json=body))
 
 
+def _competitor(v: Victims, c: TestClient) -> None:
+    # A shared record (no owner): every sales role reads it, administrators change it.
+    with v.api("admin") as admin:
+        body = {"name": f"{WORD} competitor", "strengths": "known to all"}
+        v.made("competitor", admin.post("/api/v1/competitors", json=body))
+
+
 def _campaign(v: Victims, c: TestClient) -> None:
     # Reps have no campaigns module: an administrator plans it for rep1, with a cost line.
     with v.api("admin") as admin:
@@ -183,6 +190,7 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "product": _product,
     "price_list": _price_list,
     "article": _article,
+    "competitor": _competitor,
     "campaign": _campaign,
     "membership_member": _member,
     "membership_transaction": lambda v, c: None,  # made with its member
@@ -344,6 +352,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "product_id": "the product catalogue: every role with products sees all of it",
     "list_id": "price lists: part of the catalogue",
     "article_id": "knowledge articles: shared; readers see the published ones, editors all",
+    "competitor_id": "competitors: shared; sales roles read and add them, administrators edit",
     "item_id": "price list items: part of the catalogue",
     "template_id": "quote print templates: shared settings of the quotes module",
     "mail_template_id": "mail templates: shared settings, mail administrators change them",

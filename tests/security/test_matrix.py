@@ -50,6 +50,7 @@ CATALOGUE = {
     "item_id": "item",
     "group_id": "group",
     "article_id": "article",
+    "competitor_id": "competitor",
 }
 # The form a UI post sends: the fields most forms check before they read the record.
 FORM = {"version": "1", "reason": "x", "stage_id": "1", "name": "x"}
@@ -289,7 +290,7 @@ def test_outsiders_get_404_or_403_on_every_id_route_exactly_as_for_a_missing_id(
     assert not problems, f"{login}:\n" + "\n".join(problems)
 
 
-SHARED_SAMPLES = {"product", "price_list", "item", "group"}
+SHARED_SAMPLES = {"product", "price_list", "item", "group", "competitor"}
 
 
 def _body_problems(world: World, client: TestClient, probe: Probe) -> list[str]:

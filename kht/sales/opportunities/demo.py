@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from kht.competitors.demo import load as load_competitors
+from kht.competitors.service import competitor_named
 from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.sales.opportunities import service
@@ -37,6 +39,8 @@ def load(ctx: Ctx) -> None:
     process = processes.default_process(ctx)
     open_stages = [s for s in process.stages if s.active and s.outcome == "open"]
     today = ctx.today()
+    load_competitors(ctx)
+    rivals = [competitor_named(ctx, name, create=True).id for name in ("华为", "Cisco")]
     for index, customer in enumerate(customers):
         name, amount, steps, outcome, days = PLANS[index % len(PLANS)]
         opportunity = service.create_opportunity(
@@ -48,7 +52,7 @@ def load(ctx: Ctx) -> None:
                 expected_close=today + timedelta(days=days),
                 owner_id=customer.owner_id,
                 forecast_category="commit" if steps >= 3 else "pipeline",
-                competitors="华为, Cisco" if index % 2 else "",
+                competitor_ids=rivals if index % 2 else [],
                 source="demo",
             ),
         )

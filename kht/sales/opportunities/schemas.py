@@ -34,7 +34,8 @@ class OpportunityCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     contact_id: Id | None = None
     product_line_id: Id | None = None
     forecast_category: ForecastCategory = "pipeline"
-    competitors: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    # The competitors in the running (kht.competitors records).
+    competitor_ids: list[Id] = []
     source: Annotated[str, msgspec.Meta(max_length=40)] = ""
     lead_id: Id | None = None
     campaign_id: Id | None = None
@@ -54,7 +55,7 @@ class OpportunityUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     contact_id: Id | None | Unset = UNSET
     product_line_id: Id | None | Unset = UNSET
     forecast_category: ForecastCategory | Unset = UNSET
-    competitors: Annotated[str, msgspec.Meta(max_length=500)] | Unset = UNSET
+    competitor_ids: list[Id] | Unset = UNSET
     source: Annotated[str, msgspec.Meta(max_length=40)] | Unset = UNSET
     description: Text | Unset = UNSET
     ext: dict[str, dict[str, Any]] | Unset = UNSET
@@ -99,7 +100,9 @@ class OpportunityOut(msgspec.Struct, kw_only=True):
     expected_close: date | None
     closed_at: datetime | None
     close_reason: str
+    # The names of its competitors (kept in step with `competitor_ids`), and their ids.
     competitors: str
+    competitor_ids: list[int]
     source: str
     lead_id: int | None
     campaign_id: int | None

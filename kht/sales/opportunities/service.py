@@ -18,6 +18,7 @@ from kht import record_service as records
 from kht.auth.models import User
 from kht.auth.permissions import require
 from kht.auth.scope import owned_by_visible
+from kht.competitors import service as competitors
 from kht.contacts.service import check_contact_of
 from kht.context import Ctx
 from kht.customers.models import Customer
@@ -143,6 +144,8 @@ def create_opportunity(ctx: Ctx, data: OpportunityCreate) -> Opportunity:
     _visible_customer(ctx, data.customer_id)
     values = records.changes_of(data)
     _check_refs(ctx, values, data.customer_id)
+    rivals = competitors.check_ids(ctx, values.pop("competitor_ids", []))
+    values["competitors"] = competitors.names_of(ctx, rivals)
     owner_id = values.pop("owner_id", None)
     if owner_id is not None and owner_id != ctx.user_id:
         require(ctx.user, MODULE, "assign")
@@ -161,6 +164,7 @@ def create_opportunity(ctx: Ctx, data: OpportunityCreate) -> Opportunity:
         department_id=_department_of(ctx, owner_id),
     )
     opportunity = records.create_record(ctx, SPEC, values, owner_id=owner_id)
+    competitors.replace_links(ctx, opportunity.id, rivals)
     _enter(ctx, opportunity, stage, now, cause="created")
     return opportunity
 
@@ -174,7 +178,48 @@ def update_opportunity(ctx: Ctx, opportunity_id: int, data: OpportunityUpdate) -
         )
     changes = records.changes_of(data)
     _check_refs(ctx, changes, opportunity.customer_id)
-    return records.update_record(ctx, SPEC, opportunity, data.version, changes)
+    rivals = changes.pop("competitor_ids", None)
+    if rivals is None:
+        return records.update_record(ctx, SPEC, opportunity, data.version, changes)
+    return _with_competitors(ctx, opportunity, data.version, changes, rivals)
+
+
+def _with_competitors(
+    ctx: Ctx, opportunity: Opportunity, version: int | None, changes: dict[str, Any], ids: list
+) -> Opportunity:
+    """Apply `changes` and make `ids` its competitors: the links change with the record, and
+    the history shows them as its `competitors` (their names)."""
+    ids = competitors.check_ids(ctx, ids)
+    changes["competitors"] = competitors.names_of(ctx, ids)
+    records.update_record(ctx, SPEC, opportunity, version, changes)
+    competitors.replace_links(ctx, opportunity.id, ids)
+    return opportunity
+
+
+def competitor_ids(ctx: Ctx, opportunity_id: int) -> list[int]:
+    """The ids of the competitors of an opportunity in scope (404 otherwise), by name."""
+    get_opportunity(ctx, opportunity_id)
+    return competitors.linked_ids(ctx, opportunity_id)
+
+
+def link_competitor(ctx: Ctx, opportunity_id: int, competitor_id: int) -> Opportunity:
+    """Add a competitor (a `kht.competitors` record) to an opportunity the user may edit;
+    already there: nothing changes. For packs and the opportunity page."""
+    opportunity = get_opportunity(ctx, opportunity_id)
+    ids = competitors.linked_ids(ctx, opportunity_id)
+    if competitor_id in ids:
+        return opportunity
+    return _with_competitors(ctx, opportunity, None, {}, [*ids, competitor_id])
+
+
+def unlink_competitor(ctx: Ctx, opportunity_id: int, competitor_id: int) -> Opportunity:
+    """Take a competitor off an opportunity the user may edit (not there: no change)."""
+    opportunity = get_opportunity(ctx, opportunity_id)
+    ids = competitors.linked_ids(ctx, opportunity_id)
+    if competitor_id not in ids:
+        return opportunity
+    rest = [i for i in ids if i != competitor_id]
+    return _with_competitors(ctx, opportunity, None, {}, rest)
 
 
 # Stage history statements, built once: a stage move is the board's hot path, and building
@@ -459,7 +504,10 @@ def follow_owner_department(ctx: Ctx, opportunity_id: int) -> None:
 def to_out(ctx: Ctx, opportunity: Opportunity, tags: list[str] | None = None) -> OpportunityOut:
     """An opportunity as the API answers it: its columns and its stage's key."""
     stage_key = processes.stage_of(ctx, opportunity.stage_id).key
-    return records.record_out(OpportunityOut, opportunity, tags, stage_key=stage_key)
+    rivals = competitors.linked_ids(ctx, opportunity.id)
+    return records.record_out(
+        OpportunityOut, opportunity, tags, stage_key=stage_key, competitor_ids=rivals
+    )
 
 
 # In the order the page lists them; the form shows those a change may carry.

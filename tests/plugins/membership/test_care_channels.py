@@ -185,3 +185,17 @@ def test_ready_strategies_refuse_bad_settings_naming_the_field(club):
         with pytest.raises(Exception) as forbidden:
             care_ready.setup_care(ctx, care_ready.CareSetupIn(strategy="welcome"))
     assert type(forbidden.value).__name__ == "Forbidden"
+
+
+def test_the_api_sets_up_a_ready_strategy_and_names_a_bad_field(sms_club):
+    admin, rep = sms_club.client("admin"), sms_club.client("rep1")
+    made = admin.post(
+        "/api/v1/membership/care", json={"strategy": "points_expiring", "channel": "sms"}
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["name"] == "积分即将过期提醒（短信）" and made.json()["enabled"]
+    bad = admin.post("/api/v1/membership/care", json={"strategy": "win_back", "tiers": ["x"]})
+    assert bad.status_code == 422 and bad.json()["field"] == "tiers"
+    unknown = admin.post("/api/v1/membership/care", json={"strategy": "anniversary"})
+    assert unknown.status_code == 422 and unknown.json()["field"] == "strategy"
+    assert rep.post("/api/v1/membership/care", json={"strategy": "welcome"}).status_code == 403

@@ -1,15 +1,15 @@
 """Meeting duration: how long an action (a meeting, a visit) lasts, in minutes.
 
-Revision ID: 0035_core
-Revises: 0034_core
+Revision ID: 0037_core
+Revises: 0036_core
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0035_core"
-down_revision = "0034_core"
+revision = "0037_core"
+down_revision = "0036_core"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """The satisfaction survey by SMS: the SMS template the service settings send it with.
 
-Revision ID: 0034_core
-Revises: 0033_core
+Revision ID: 0036_core
+Revises: 0035_core
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0034_core"
-down_revision = "0033_core"
+revision = "0036_core"
+down_revision = "0035_core"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Competitors: a shared record kind, linked to the opportunities they compete for."""
