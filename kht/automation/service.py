@@ -34,6 +34,7 @@ from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import RecordCreated, RecordDeleted, RecordUpdated
 from kht.plugin_types import RecordKind
 from kht.records import record_kinds
+from kht.records.schemas import out_of
 from kht.web.i18n import N_, translations
 
 KIND = "automation_rule"
@@ -298,38 +299,18 @@ def _worded(item: Any, raw: Any, gettext: Any, ctx: Ctx, labels: dict[str, str])
 
 
 def rule_out(ctx: Ctx, rule: Rule) -> RuleOut:
-    return RuleOut(
-        id=rule.id,
-        name=rule.name,
-        note=rule.note,
-        kind=rule.kind,
-        enabled=rule.enabled,
+    return out_of(
+        RuleOut,
+        rule,
         trigger=TriggerIn(**rule.trigger),
         conditions=list(rule.conditions),
         actions=[ActionIn(**item) for item in rule.actions],
         description=describe(ctx, rule),
-        version=rule.version,
-        created_at=rule.created_at,
-        updated_at=rule.updated_at,
     )
 
 
 def run_out(run: Run) -> RunOut:
-    return RunOut(
-        id=run.id,
-        rule_id=run.rule_id,
-        kind=run.kind,
-        record_id=run.record_id,
-        occurrence=run.occurrence,
-        depth=run.depth,
-        status=run.status,
-        attempts=run.attempts,
-        next_attempt_at=run.next_attempt_at,
-        done=list(run.done or []),
-        error=run.error,
-        created_at=run.created_at,
-        finished_at=run.finished_at,
-    )
+    return out_of(RunOut, run, done=list(run.done or []))
 
 
 def runs_of(ctx: Ctx, rule_id: int, *, page: int = 1, page_size: int = 50) -> tuple[list[Run], int]:

@@ -16,6 +16,7 @@ from kht.context import Ctx
 from kht.delivery.models import Subscription
 from kht.delivery.schemas import SubscriptionIn, SubscriptionOut
 from kht.errors import KhtError, NotAuthenticated, NotFound, ValidationError
+from kht.records.schemas import out_of
 from kht.reports import service as reports
 from kht.web.i18n import N_, translations
 
@@ -63,17 +64,7 @@ def title(ctx: Ctx, key: str) -> str:
 
 
 def _out(ctx: Ctx, row: Subscription) -> SubscriptionOut:
-    return SubscriptionOut(
-        id=row.id,
-        report_key=row.report_key,
-        title=title(ctx, row.report_key),
-        frequency=row.frequency,
-        user_id=row.user_id,
-        role=row.role_key,
-        created_by_id=row.created_by_id,
-        active=row.active,
-        created_at=row.created_at,
-    )
+    return out_of(SubscriptionOut, row, title=title(ctx, row.report_key), role=row.role_key)
 
 
 def subscribe(ctx: Ctx, data: SubscriptionIn) -> SubscriptionOut:

@@ -13,6 +13,7 @@ from kht.jobs import service
 from kht.jobs.models import Job
 from kht.jobs.progress import live_progress
 from kht.jobs.schemas import JobOut
+from kht.records.schemas import out_of
 
 MEDIA_TYPES = {
     ".csv": "text/csv",  # litestar appends "; charset=utf-8" to every text/* type itself
@@ -43,17 +44,12 @@ def download(data: bytes, name: str) -> Response[bytes]:
 def to_out(ctx: Ctx, job: Job, *, api: bool = True) -> JobOut:
     done, total = live_progress(ctx.session.get_bind(), job)
     base = f"/api/v1/jobs/{job.id}" if api else f"/jobs/{job.id}"
-    return JobOut(
-        id=job.id,
-        type=job.type,
-        status=job.status,
+    return out_of(
+        JobOut,
+        job,
         done=done,
         total=total,
-        message=job.message,
         result=job.result or {},
-        created_at=job.created_at,
-        finished_at=job.finished_at,
-        output_name=job.output_name,
         output_url=f"{base}/output" if job.output_name and job.status == "done" else None,
         page_url=f"/jobs/{job.id}",
     )

@@ -11,6 +11,7 @@ from kht.errors import ValidationError
 from kht.knowledge.models import Article, ArticleVersion
 from kht.knowledge.schemas import DiffOut, VersionOut
 from kht.knowledge.text import plain_text
+from kht.records.schemas import out_of
 
 DIFF_WRAP = 60  # characters per line of the side-by-side table (Chinese text wraps too)
 
@@ -50,13 +51,7 @@ def list_versions(ctx: Ctx, article_id: int) -> list[VersionOut]:
 
 
 def _out(row: ArticleVersion) -> VersionOut:
-    return VersionOut(
-        number=row.number,
-        title=row.title,
-        body=row.body,
-        published_at=row.published_at,
-        published_by_id=row.published_by_id,
-    )
+    return out_of(VersionOut, row)
 
 
 def _version(ctx: Ctx, article_id: int, number: int, field: str) -> ArticleVersion:

@@ -22,6 +22,7 @@ from kht.errors import NotAuthenticated, NotFound, ValidationError
 from kht.mail import distribution
 from kht.mail.models import MailAccount, MailAccountMember
 from kht.mail.schemas import AccountIn, AccountOut, AccountPatch, AssignRule
+from kht.records.schemas import out_of
 
 MODULE = "mail"
 
@@ -167,31 +168,13 @@ def member_ids(ctx: Ctx, account_ids: list[int]) -> dict[int, list[int]]:
 
 def account_out(account: MailAccount, members: list[int]) -> AccountOut:
     """The API's view of an account: no password, only whether one is set."""
-    return AccountOut(
-        id=account.id,
-        kind=account.kind,
-        name=account.name,
-        email=account.email,
-        owner_id=account.owner_id,
-        login=account.login,
+    return out_of(
+        AccountOut,
+        account,
         has_password=bool(account.password_secret),
-        smtp_host=account.smtp_host,
-        smtp_port=account.smtp_port,
-        smtp_security=account.smtp_security,
-        imap_host=account.imap_host,
-        imap_port=account.imap_port,
-        imap_security=account.imap_security,
         folders=list(account.folders or []),
-        match_domains=account.match_domains,
-        poll_minutes=account.poll_minutes,
-        active=account.active,
-        last_fetch_at=account.last_fetch_at,
-        last_error=account.last_error,
         member_ids=members,
         assign_rules=[AssignRule(**r) for r in account.assign_rules or []],
-        default_assignee_id=account.default_assignee_id,
-        round_robin=account.round_robin,
-        lead_capture=account.lead_capture,
     )
 
 

@@ -17,20 +17,18 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-import msgspec
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from sqlalchemy import select
 
 from kht import record_service as records
 from kht.auth.models import User
-from kht.auth.permissions import require
 from kht.context import Ctx
-from kht.errors import NotFound, ValidationError
+from kht.errors import ValidationError
 from kht.mail.accounts import MODULE
 from kht.mail.archive import LINKED
 from kht.mail.models import MailTemplate
-from kht.mail.schemas import Rendered, TemplateIn, TemplatePatch
+from kht.mail.schemas import Rendered
+from kht.named_templates import NamedTemplates
 from kht.records import record_kind
 
 MAX_OUTPUT = 200_000
@@ -134,59 +132,19 @@ def merge_values(ctx: Ctx, kind: str | None, record_id: int | None) -> dict[str,
 # ---------------------------------------------------------------- stored templates
 
 
-def list_templates(ctx: Ctx) -> list[MailTemplate]:
-    require(ctx.user, MODULE, "view")
-    return list(ctx.session.scalars(select(MailTemplate).order_by(MailTemplate.name)))
-
-
-def get_template(ctx: Ctx, template_id: int) -> MailTemplate:
-    require(ctx.user, MODULE, "view")
-    template = ctx.session.get(MailTemplate, template_id)
-    if template is None:
-        raise NotFound(f"mail template {template_id} not found")
-    return template
-
-
 def _check(ctx: Ctx, template: MailTemplate) -> None:
-    """Refuse a template that does not compile (422 naming the field) or a taken name; what
-    the sandbox refuses shows at rendering, when the record's fields are known."""
+    """Refuse a template that does not compile (422 naming the field); what the sandbox
+    refuses shows at rendering, when the record's fields are known."""
     for field in ("subject", "body"):
         check_syntax(getattr(template, field), field)
-    clash = ctx.session.scalar(
-        select(MailTemplate.id).where(
-            MailTemplate.name == template.name, MailTemplate.id != (template.id or 0)
-        )
-    )
-    if clash is not None:
-        raise ValidationError("a template of that name exists", "name")
 
 
-def create_template(ctx: Ctx, data: TemplateIn) -> MailTemplate:
-    """A new template (the mail `admin` operation: templates are shared)."""
-    require(ctx.user, MODULE, "admin")
-    template = MailTemplate(**msgspec.structs.asdict(data), created_by_id=ctx.user_id)
-    template.created_at = ctx.now()
-    _check(ctx, template)
-    ctx.session.add(template)
-    ctx.session.flush()
-    return template
-
-
-def update_template(ctx: Ctx, template_id: int, data: TemplatePatch) -> MailTemplate:
-    require(ctx.user, MODULE, "admin")
-    template = get_template(ctx, template_id)
-    for name, value in msgspec.structs.asdict(data).items():
-        if value is not msgspec.UNSET:
-            setattr(template, name, value)
-    _check(ctx, template)
-    ctx.session.flush()
-    return template
-
-
-def delete_template(ctx: Ctx, template_id: int) -> None:
-    require(ctx.user, MODULE, "admin")
-    ctx.session.delete(get_template(ctx, template_id))
-    ctx.session.flush()
+TEMPLATES = NamedTemplates(MailTemplate, MODULE, "mail template", _check)
+list_templates = TEMPLATES.list
+get_template = TEMPLATES.get
+create_template = TEMPLATES.create  # templates are shared: the mail `admin` operation
+update_template = TEMPLATES.update
+delete_template = TEMPLATES.delete
 
 
 def render(ctx: Ctx, template_id: int, kind: str | None, record_id: int | None) -> Rendered:

@@ -25,31 +25,15 @@ from kht.marketing.schemas import (
     ResultsOut,
     StageMove,
 )
+from kht.records.schemas import out_of
 
 
 def _cost(row: CampaignCost) -> CostOut:
-    return CostOut(
-        id=row.id,
-        campaign_id=row.campaign_id,
-        category=row.category,
-        amount=row.amount,
-        spent_on=row.spent_on,
-        supplier=row.supplier,
-        attachment_id=row.attachment_id,
-        notes=row.notes,
-    )
+    return out_of(CostOut, row)
 
 
 def _member(row: CampaignMember) -> MemberOut:
-    return MemberOut(
-        id=row.id,
-        kind=row.kind,
-        record_id=row.record_id,
-        name=row.name,
-        email=row.email,
-        status=row.status,
-        updated_at=row.updated_at,
-    )
+    return out_of(MemberOut, row)
 
 
 class CampaignController(Controller):

@@ -30,6 +30,7 @@ from kht.merge.duplicates import Candidate, find_pairs
 from kht.merge.schemas import DuplicateOut, MergeOut, RecordBrief
 from kht.plugin_types import RecordKind
 from kht.records import record_kinds
+from kht.records.schemas import out_of
 
 CONTACT = RecordKind(
     kind="contact", model=Contact, module="contacts", label_zh="联系人", label_en="Contacts"
@@ -93,14 +94,7 @@ def _contact_spec(ctx: Ctx) -> RecordKind:
 
 
 def _brief(record: Any, phone: str) -> RecordBrief:
-    return RecordBrief(
-        id=record.id,
-        name=record.name,
-        phone=phone,
-        email=record.email,
-        owner_id=record.owner_id,
-        version=record.version,
-    )
+    return out_of(RecordBrief, record, phone=phone)
 
 
 def _duplicates(

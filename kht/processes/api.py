@@ -13,6 +13,7 @@ from kht.context import Ctx, RequestCtx
 from kht.processes import approvals
 from kht.processes.models import ProcessApproval
 from kht.records import record_kind
+from kht.records.schemas import out_of
 from kht.sales.processes.service import stage_of
 
 
@@ -37,16 +38,7 @@ class DecisionOut(msgspec.Struct, kw_only=True):
 
 
 def _out(row: ProcessApproval) -> DecisionOut:
-    return DecisionOut(
-        id=row.id,
-        kind=row.kind,
-        record_id=row.record_id,
-        stage_id=row.stage_id,
-        decision=row.decision,
-        comment=row.comment,
-        user_id=row.user_id,
-        decided_at=row.decided_at,
-    )
+    return out_of(DecisionOut, row)
 
 
 def decide(ctx: Ctx, kind: str, record_id: int, decision: str, comment: str) -> ProcessApproval:

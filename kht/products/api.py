@@ -54,18 +54,13 @@ def price(
     """The unit price for a customer, quantity and date (default today), and its source."""
     on = _date(date, ctx.today())
     found = pricing.price_for(ctx, product_id, customer_id, quantity, on)
-    return PriceOut(
+    return out_of(
+        PriceOut,
+        found,
         product_id=product_id,
         customer_id=customer_id,
         quantity=Decimal(quantity.strip()),
         date=on,
-        unit_price=found.unit_price,
-        currency=found.currency,
-        tax_rate=found.tax_rate,
-        source=found.source,
-        price_list_id=found.price_list_id,
-        price_list_name=found.price_list_name,
-        matched_by=found.matched_by,
     )
 
 

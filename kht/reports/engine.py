@@ -14,6 +14,7 @@ same records on both databases.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -287,10 +288,22 @@ def compile_dimension(
         label,
         key,
         label_expr=None if named is column.expr else named,
-        show=shower(ctx, spec.kind, column, raw=False),
+        show=shower(ctx, spec.kind, column, raw=False) or _run_time_shower(ctx, spec, column),
         empty_label=empty,
         drill=lambda v: _plain_filters(column, v),
     )
+
+
+def _run_time_shower(ctx: Ctx, spec: RecordKind, column: Column) -> Callable[[Any], Any] | None:
+    """Labels of values known only at run time (`RecordPages.labels`, such as a pack's
+    configurable tiers), as the kind's list page shows them: a group reads as its name, not
+    its stored key."""
+    from kht.recordpages.shown import run_time_labels
+
+    names = run_time_labels(ctx, spec).get(column.key)
+    if not names:
+        return None
+    return lambda value: "" if value is None else names.get(value, value)
 
 
 def _department_dim(

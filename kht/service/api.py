@@ -8,6 +8,7 @@ from litestar.params import FromPath, JSONBody
 
 from kht.context import RequestCtx
 from kht.records.api import one_out
+from kht.records.schemas import out_of
 from kht.service import queues, tickets
 from kht.service import settings as service_settings
 from kht.service.kind import SPEC
@@ -29,13 +30,7 @@ from kht.types import UNSET
 
 
 def _entry_out(entry: object) -> EntryOut:
-    return EntryOut(
-        id=entry.id,  # type: ignore[attr-defined]
-        kind=entry.kind,  # type: ignore[attr-defined]
-        body=entry.body,  # type: ignore[attr-defined]
-        author_id=entry.author_id,  # type: ignore[attr-defined]
-        created_at=entry.created_at,  # type: ignore[attr-defined]
-    )
+    return out_of(EntryOut, entry)
 
 
 class TicketStepsController(Controller):
@@ -126,14 +121,7 @@ class ServiceSetupController(Controller):
     def save_settings(self, ctx: RequestCtx, data: JSONBody[SettingsIn]) -> SettingsIn:
         """Working hours, the service mailbox and the near-breach window."""
         row = service_settings.save_settings(ctx, data)
-        return SettingsIn(
-            work_start=row.work_start,
-            work_end=row.work_end,
-            mailbox_id=row.mailbox_id,
-            near_breach_minutes=row.near_breach_minutes,
-            intake_queue_id=row.intake_queue_id,
-            survey_sms_template_id=row.survey_sms_template_id,
-        )
+        return out_of(SettingsIn, row)
 
 
 ROUTES = [TicketStepsController, ServiceSetupController]

@@ -9,6 +9,7 @@ from kht.auth.models import User
 from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import NotFound, ValidationError
+from kht.records.schemas import out_of
 from kht.service.models import OPEN_STATUSES, Queue, QueueMember, Ticket
 from kht.service.schemas import QueueIn, QueueOut
 from kht.turns import next_in_turn
@@ -90,14 +91,7 @@ def queue_out(ctx: Ctx, queue: Queue) -> QueueOut:
             .order_by(QueueMember.user_id)
         )
     )
-    return QueueOut(
-        id=queue.id,
-        name=queue.name,
-        strategy=queue.strategy,
-        lead_id=queue.lead_id,
-        member_ids=member_ids,
-        active=queue.active,
-    )
+    return out_of(QueueOut, queue, member_ids=member_ids)
 
 
 def list_queues(ctx: Ctx) -> list[Queue]:

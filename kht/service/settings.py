@@ -9,6 +9,7 @@ from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import NotFound, ValidationError
 from kht.mail.models import MailAccount
+from kht.records.schemas import out_of
 from kht.service.models import ServiceDay, ServiceSettings, SlaPolicy
 from kht.service.queues import check_queue
 from kht.service.schemas import DayIn, PolicyIn, PolicyOut, SettingsIn
@@ -18,15 +19,7 @@ MODULE = "tickets"
 
 
 def policy_out(policy: SlaPolicy) -> PolicyOut:
-    return PolicyOut(
-        id=policy.id,
-        name=policy.name,
-        priority=policy.priority,
-        category_id=policy.category_id,
-        first_response_minutes=policy.first_response_minutes,
-        resolution_minutes=policy.resolution_minutes,
-        active=policy.active,
-    )
+    return out_of(PolicyOut, policy)
 
 
 def list_policies(ctx: Ctx) -> list[SlaPolicy]:

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from kht.context import Ctx, RequestCtx
 from kht.errors import ValidationError
+from kht.records.schemas import out_of
 from kht.sms import service
 from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
 from kht.sms.schemas import (
@@ -37,51 +38,23 @@ CALLBACKS = "/api/v1/sms/callbacks"
 
 
 def gateway_out(ctx: Ctx, row: SmsGateway) -> GatewayOut:
-    return GatewayOut(
-        gateway=row.gateway,
+    return out_of(
+        GatewayOut,
+        row,
         gateways=sorted(service.gateways(ctx.plugins)),
         config=dict(row.config or {}),
         has_secret=service.has_secret(ctx.session, row),
-        signature=row.signature,
-        default_region=row.default_region,
-        quiet_start=row.quiet_start,
-        quiet_end=row.quiet_end,
-        time_zone=row.time_zone,
-        rate_per_minute=row.rate_per_minute,
-        per_number_per_day=row.per_number_per_day,
         receipts_path=f"{CALLBACKS}/{row.callback_token}/receipts",
         replies_path=f"{CALLBACKS}/{row.callback_token}/replies",
     )
 
 
 def template_out(row: SmsTemplate) -> TemplateOut:
-    return TemplateOut(
-        id=row.id,
-        name=row.name,
-        code=row.code,
-        content=row.content,
-        params=dict(row.params or {}),
-        created_at=row.created_at,
-    )
+    return out_of(TemplateOut, row, params=dict(row.params or {}))
 
 
 def message_out(row: SmsMessage) -> MessageOut:
-    return MessageOut(
-        id=row.id,
-        number=row.number,
-        template_id=row.template_id,
-        template_code=row.template_code,
-        params=dict(row.params or {}),
-        kind=row.kind,
-        record_id=row.record_id,
-        status=row.status,
-        attempts=row.attempts,
-        cost=row.cost,
-        last_error=row.last_error,
-        created_at=row.created_at,
-        sent_at=row.sent_at,
-        delivered_at=row.delivered_at,
-    )
+    return out_of(MessageOut, row, params=dict(row.params or {}))
 
 
 def opt_out_out(row: SmsOptOut) -> OptOutOut:

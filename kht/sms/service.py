@@ -39,11 +39,12 @@ from kht.crypto import MAIL_PASSWORD, SMS_SECRET, UnreadableSecret, seal, unseal
 from kht.db.outbox import claim, due, once_after_commit
 from kht.errors import NotFound, ValidationError
 from kht.mail.templating import check_syntax, merge_values, render_text
+from kht.named_templates import NamedTemplates
 from kht.plugin_types import SmsGatewayDef, SmsRequest, SmsResult
 from kht.records import record_kind
 from kht.sms.limits import DAILY_LIMIT, OPTED_OUT, over_daily_limit
 from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
-from kht.sms.schemas import GatewayIn, TemplateIn, TemplatePatch
+from kht.sms.schemas import GatewayIn
 
 log = logging.getLogger("kht.sms")
 MODULE = "sms"
@@ -194,61 +195,21 @@ def list_opt_outs(ctx: Ctx) -> list[SmsOptOut]:
 # ---------------------------------------------------------------- templates
 
 
-def list_templates(ctx: Ctx) -> list[SmsTemplate]:
-    require(ctx.user, MODULE, "view")
-    return list(ctx.session.scalars(select(SmsTemplate).order_by(SmsTemplate.name)))
-
-
-def get_template(ctx: Ctx, template_id: int) -> SmsTemplate:
-    require(ctx.user, MODULE, "view")
-    template = ctx.session.get(SmsTemplate, template_id)
-    if template is None:
-        raise NotFound(f"SMS template {template_id} not found")
-    return template
-
-
 def _check_template(ctx: Ctx, template: SmsTemplate) -> None:
     for name, source in template.params.items():
         field = f"params.{name}"
         if not isinstance(source, str):
             raise ValidationError(f"{field}: give the merge text", field)
         check_syntax(source, field)
-    clash = ctx.session.scalar(
-        select(SmsTemplate.id).where(
-            SmsTemplate.name == template.name, SmsTemplate.id != (template.id or 0)
-        )
-    )
-    if clash is not None:
-        raise ValidationError("a template of that name exists", "name")
 
 
-def create_template(ctx: Ctx, data: TemplateIn) -> SmsTemplate:
-    """A template (the SMS `admin` operation): the carrier's code and each parameter's
-    merge text."""
-    require(ctx.user, MODULE, "admin")
-    template = SmsTemplate(**msgspec.structs.asdict(data), created_by_id=ctx.user_id)
-    template.created_at = ctx.now()
-    _check_template(ctx, template)
-    ctx.session.add(template)
-    ctx.session.flush()
-    return template
-
-
-def update_template(ctx: Ctx, template_id: int, data: TemplatePatch) -> SmsTemplate:
-    require(ctx.user, MODULE, "admin")
-    template = get_template(ctx, template_id)
-    for name, value in msgspec.structs.asdict(data).items():
-        if value is not msgspec.UNSET:
-            setattr(template, name, value)
-    _check_template(ctx, template)
-    ctx.session.flush()
-    return template
-
-
-def delete_template(ctx: Ctx, template_id: int) -> None:
-    require(ctx.user, MODULE, "admin")
-    ctx.session.delete(get_template(ctx, template_id))
-    ctx.session.flush()
+# A template (the SMS `admin` operation): the carrier's code and each parameter's merge text.
+TEMPLATES = NamedTemplates(SmsTemplate, MODULE, "SMS template", _check_template)
+list_templates = TEMPLATES.list
+get_template = TEMPLATES.get
+create_template = TEMPLATES.create
+update_template = TEMPLATES.update
+delete_template = TEMPLATES.delete
 
 
 def render_params(

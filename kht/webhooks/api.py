@@ -6,6 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, Parameter
 
 from kht.context import RequestCtx
+from kht.records.schemas import out_of
 from kht.webhooks import service
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from kht.webhooks.schemas import (
@@ -24,37 +25,14 @@ PAGE_SIZE = Parameter(ge=1, le=200, default=50)
 
 
 def webhook_out(row: WebhookSubscription) -> WebhookOut:
-    return WebhookOut(
-        id=row.id,
-        name=row.name,
-        url=row.url,
-        events=list(row.events),
-        kinds=list(row.kinds),
-        enabled=row.enabled,
-        failures=row.failures,
-        disabled_at=row.disabled_at,
-        disabled_reason=row.disabled_reason,
-        version=row.version,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return out_of(WebhookOut, row, events=list(row.events), kinds=list(row.kinds))
 
 
 def delivery_out(row: WebhookDelivery, tries: list[WebhookAttempt]) -> DeliveryOut:
-    return DeliveryOut(
-        id=row.id,
-        message_id=row.message_id,
-        event_type=row.event_type,
-        kind=row.kind,
-        record_id=row.record_id,
-        is_test=row.is_test,
-        status=row.status,
-        attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at,
+    return out_of(
+        DeliveryOut,
+        row,
         last_response_status=row.last_status_code,
-        last_error=row.last_error,
-        created_at=row.created_at,
-        delivered_at=row.delivered_at,
         tries=[
             AttemptOut(
                 at=t.at, response_status=t.status_code, duration_ms=t.duration_ms, error=t.error

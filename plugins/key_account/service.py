@@ -28,15 +28,19 @@ from kht.plugin_api import (
     changes_of,
     create_record,
     customer_group_column,
+    customers_below,
     get_record,
     require,
+    require_change,
     update_record,
     visible,
 )
+from kht.sales.orders.service import get_order
 from plugins.key_account.models import (
     SETTINGS_ID,
     Account,
     Agreement,
+    AgreementOrder,
     Consumption,
     PackSettings,
 )
@@ -394,3 +398,41 @@ def renewals_due(ctx: Ctx, days: int = 90) -> list[Agreement]:
         Agreement.status == "active", Agreement.notice_date <= last
     )
     return list(ctx.session.scalars(query.order_by(Agreement.notice_date, Agreement.id)))
+
+
+def link_order(ctx: Ctx, agreement_id: int, order_id: int) -> AgreementOrder:
+    """Record that an order was placed under an agreement: the user must be able to change
+    the agreement and see the order, which must be the same customer's (or a company's
+    below it); linking twice is a 409."""
+    agreement = get_record(ctx, AGREEMENTS, agreement_id)
+    require_change(ctx, AGREEMENTS, agreement)
+    try:
+        order = get_order(ctx, order_id)
+    except NotFound:
+        raise ValidationError(f"order {order_id} not found", "order_id") from None
+    if order.customer_id not in set(ctx.session.scalars(customers_below(agreement.customer_id))):
+        raise ValidationError("the order is another customer's", "order_id")
+    link = select(AgreementOrder.id).where(
+        AgreementOrder.agreement_id == agreement.id, AgreementOrder.order_id == order.id
+    )
+    if ctx.session.scalar(link):
+        raise Conflict("the order is linked already", "order_id")
+    row = AgreementOrder(agreement_id=agreement.id, order_id=order.id)
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+def linked_orders(ctx: Ctx, agreement_id: int) -> list[int]:
+    """Ids of the orders placed under an agreement that the user can see."""
+    agreement = get_record(ctx, AGREEMENTS, agreement_id)
+    query = select(AgreementOrder.order_id).where(AgreementOrder.agreement_id == agreement.id)
+    return [i for i in sorted(ctx.session.scalars(query)) if _sees_order(ctx, i)]
+
+
+def _sees_order(ctx: Ctx, order_id: int) -> bool:
+    try:
+        get_order(ctx, order_id)
+    except NotFound:
+        return False
+    return True

@@ -267,7 +267,36 @@ def add_key_action_api(
     return {"action_id": plans.add_key_action(ctx, key_account_plan_id, data).id}
 
 
+class OrderLinkIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    order_id: int
+
+
+@post(
+    "/api/v1/key-account-agreements/{key_account_agreement_id:int}/orders",
+    sync_to_thread=True,
+    tags=TAG,
+)
+def link_order_api(
+    ctx: RequestCtx, key_account_agreement_id: FromPath[int], data: JSONBody[OrderLinkIn]
+) -> list[int]:
+    """Link an order placed under the agreement; answers the linked orders' ids."""
+    service.link_order(ctx, key_account_agreement_id, data.order_id)
+    return service.linked_orders(ctx, key_account_agreement_id)
+
+
+@get(
+    "/api/v1/key-account-agreements/{key_account_agreement_id:int}/orders",
+    sync_to_thread=True,
+    tags=TAG,
+)
+def linked_orders_api(ctx: RequestCtx, key_account_agreement_id: FromPath[int]) -> list[int]:
+    """Ids of the orders (in the user's scope) placed under the agreement."""
+    return service.linked_orders(ctx, key_account_agreement_id)
+
+
 ROUTES = [
+    link_order_api,
+    linked_orders_api,
     renewals_page,
     pareto_page,
     attainment_page,

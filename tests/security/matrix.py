@@ -36,6 +36,7 @@ from kht.service.models import Queue, SlaPolicy
 from kht.tags.models import Tag
 from kht.testing import add_user, bearer, log_in
 from kht.webhooks.models import WebhookSubscription
+from plugins.promotion.models import AuditValue
 from tests.team import Team
 
 LEAK = "机密甲"  # in every sample's text, never in a request
@@ -149,6 +150,27 @@ def _member(v: Victims, c: TestClient) -> None:
     v.made("membership_transaction", c.post("/api/v1/member_transactions", json=txn))
 
 
+def _outlet(v: Victims, c: TestClient) -> None:
+    """rep1's outlet, a day's plan with it, a visit checked in and audited, a promotion on it
+    with a cost claim (the promotion pack's kinds)."""
+    body = {"customer_id": v.ids["customer"], "name": _named("outlet"), "latitude": 31.2}
+    outlet = v.made("promotion_outlet", c.post("/api/v1/outlets", json=body | {"longitude": 121.4}))
+    plan = v.made("promotion_plan", c.post("/api/v1/visit-plans", json={"start_on": "2026-01-05"}))
+    stop = c.post(f"/api/v1/promotion/plans/{plan}/stops", json={"outlet_id": outlet})
+    visit = v.made("promotion_visit", stop)
+    fix = {"latitude": 31.2, "longitude": 121.4}
+    assert c.post(f"/api/v1/promotion/visits/{visit}/check-in", json=fix).status_code == 201
+    answer = {"metric": "price", "brand": LEAK, "sku": LEAK, "number": "2.00"}
+    audit = c.post(f"/api/v1/promotion/visits/{visit}/audit", json={"answers": [answer]})
+    assert audit.status_code == 201, audit.text
+    with v.team.ctx(None) as ctx:  # audit values are made by the audit only (no create API)
+        v.ids["promotion_audit_value"] = ctx.session.scalar(select(AuditValue.id).limit(1))
+    promo = {"name": _named("promotion"), "start_on": "2026-01-01", "end_on": "2026-01-31"}
+    promotion = v.made("promotion_promotion", c.post("/api/v1/promotions", json=promo))
+    claim = {"promotion_id": promotion, "amount": "10.00", "description": LEAK}
+    v.made("promotion_claim", c.post("/api/v1/promotion-claims", json=claim))
+
+
 def _ticket(v: Victims, c: TestClient) -> None:
     """A ticket in no queue assigned to rep1 (reps do not work tickets; the administrator
     files it and hands it to them)."""
@@ -194,6 +216,12 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "campaign": _campaign,
     "membership_member": _member,
     "membership_transaction": lambda v, c: None,  # made with its member
+    "promotion_outlet": _outlet,
+    "promotion_plan": lambda v, c: None,  # made with the outlet
+    "promotion_visit": lambda v, c: None,
+    "promotion_audit_value": lambda v, c: None,
+    "promotion_promotion": lambda v, c: None,
+    "promotion_claim": lambda v, c: None,
     "ticket": _ticket,
     "key_account": _key_account,
     "key_account_agreement": lambda v, c: None,  # made with the key account
@@ -342,6 +370,11 @@ OTHERS: dict[str, str] = {
     "cost_id": "cost",
     "record_id": "customer",  # with {kind} = customer: timelines, scores
     "member_id": "membership_member",  # the membership pack's till and points routes
+    "outlet_id": "promotion_outlet",  # the promotion pack's visit, plan and claim routes
+    "visit_id": "promotion_visit",
+    "visit_plan_id": "promotion_plan",
+    "promotion_id": "promotion_promotion",
+    "claim_id": "promotion_claim",
     "objective_id": "key_account_objective",  # an objective of a key account plan
 }
 
@@ -378,6 +411,8 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "to": "a ticket status to move to, not an id",
     "role": "a role's key (its default dashboard, administrators only), not an id",
     "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",
+    "step": "a workflow step of a visit plan or a cost claim (submit, approve, reject)",
+    "move": "a move of a plan's stop (up, down, remove), not an id",
 }
 # What the matrix puts in the parameters that are words, not ids.
 WORDS = {
@@ -391,6 +426,8 @@ WORDS = {
     "to": "closed",
     "role": "sales_rep",
     "widget_id": "gone0",  # no such widget in anyone's layout: a 404 like a missing id
+    "step": "approve",
+    "move": "up",
 }
 
 # Samples of the shared settings: the first row of each (seeded or made by `_shared`).

@@ -20,6 +20,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from litestar.enums import RequestEncodingType
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
@@ -181,12 +182,19 @@ PLAIN = {
 }
 
 
+def _multipart(data: Any) -> bool:
+    kwarg = getattr(data, "kwarg_definition", None)
+    return getattr(kwarg, "media_type", None) == RequestEncodingType.MULTI_PART
+
+
 def body(probe: Probe, ids: dict[str, int], kinds: set[str]) -> tuple[dict[str, Any], set[str]]:
     """Keyword arguments for the request (a JSON body built from the handler's `data` type,
     or a form for UI posts) and the samples the body names."""
     data = probe.handler.parsed_fn_signature.parameters.get("data")
     if data is None or probe.method == "GET":
         return {}, set()
+    if _multipart(data):  # an upload: a file beside the form's fields
+        return {"data": FORM, "files": {"file": ("x.txt", b"x", "text/plain")}}, set()
     if not probe.path.startswith("/api/"):
         return {"data": FORM}, set()
     info = msgspec.inspect.type_info(data.annotation)

@@ -7,6 +7,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from kht.context import RequestCtx
 from kht.records.api import filters_from
+from kht.records.schemas import out_of
 from kht.sales.opportunities import service
 from kht.sales.opportunities.models import Opportunity
 from kht.sales.opportunities.schemas import (
@@ -73,21 +74,7 @@ class OpportunityController(Controller):
     @get("/{opportunity_id:int}/stages", sync_to_thread=True)
     def stage_history(self, ctx: RequestCtx, opportunity_id: FromPath[int]) -> list[StageStay]:
         """Every stay in a stage, oldest first, with the time spent there."""
-        return [
-            StageStay(
-                stage_id=s.stage_id,
-                stage_name_zh=s.stage_name_zh,
-                stage_name_en=s.stage_name_en,
-                probability=s.probability,
-                amount=s.amount,
-                entered_at=s.entered_at,
-                left_at=s.left_at,
-                seconds_in_stage=s.seconds_in_stage,
-                user_id=s.user_id,
-                cause=s.cause,
-            )
-            for s in service.stage_history(ctx, opportunity_id)
-        ]
+        return [out_of(StageStay, s) for s in service.stage_history(ctx, opportunity_id)]
 
 
 ROUTES = [OpportunityController]

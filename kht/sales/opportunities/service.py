@@ -30,6 +30,7 @@ from kht.lists.engine import Column, Filter
 from kht.org.models import BusinessLine, Department
 from kht.plugin_types import RecordKind
 from kht.processes import approvals
+from kht.records.schemas import out_of
 from kht.sales.fields import col, shared, with_common_columns
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
 from kht.sales.opportunities.schemas import (
@@ -454,30 +455,15 @@ def board(
     ).all()
     cards: dict[int, list[BoardCard]] = {}
     for row in rows:
-        cards.setdefault(row.stage_id, []).append(
-            BoardCard(
-                id=row.id,
-                name=row.name,
-                customer_id=row.customer_id,
-                customer_name=row.customer_name,
-                amount=row.amount,
-                currency=row.currency,
-                owner_id=row.owner_id,
-                expected_close=row.expected_close,
-                version=row.version,
-            )
-        )
+        cards.setdefault(row.stage_id, []).append(out_of(BoardCard, row))
     shown = [s for s in process.stages if s.active or s.id in totals]
     return Board(
         process_id=process.id,
         columns=[
-            BoardColumn(
+            out_of(
+                BoardColumn,
+                s,
                 stage_id=s.id,
-                key=s.key,
-                name_zh=s.name_zh,
-                name_en=s.name_en,
-                probability=s.probability,
-                outcome=s.outcome,
                 count=totals.get(s.id, (0, 0))[0],
                 amount=Decimal(totals.get(s.id, (0, Decimal("0.00")))[1]),
                 cards=cards.get(s.id, []),

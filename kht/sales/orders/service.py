@@ -26,6 +26,7 @@ from kht.events import OrderPlaced, RecordUpdated
 from kht.fields import builtin
 from kht.lists.engine import Column, Filter
 from kht.plugin_types import RecordKind
+from kht.records.schemas import out_of
 from kht.sales.fields import col, shared, with_common_columns
 from kht.sales.orders.models import STATUSES, Order, OrderLine, Payment, PaymentPlan
 from kht.sales.orders.schemas import (
@@ -404,13 +405,7 @@ def plan_out(row: PaymentPlan) -> PlanOut:
 
 
 def payment_out(row: Payment) -> PaymentOut:
-    return PaymentOut(
-        id=row.id,
-        received_on=row.received_on,
-        amount=row.amount,
-        method=row.method,
-        reference=row.reference,
-    )
+    return out_of(PaymentOut, row)
 
 
 def to_out(ctx: Ctx, order: Order, tags: list[str] | None = None) -> OrderOut:

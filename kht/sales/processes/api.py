@@ -6,37 +6,23 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody
 
 from kht.context import RequestCtx
+from kht.records.schemas import out_of
 from kht.sales.processes import service
 from kht.sales.processes.models import Process
 from kht.sales.processes.schemas import ProcessIn, ProcessOut, StageOut
 
 
 def to_out(ctx: RequestCtx, process: Process) -> ProcessOut:
-    return ProcessOut(
-        id=process.id,
-        key=process.key,
-        name_zh=process.name_zh,
-        name_en=process.name_en,
-        kind=process.kind,
-        plugin=process.plugin,
-        description=process.description,
-        is_default=process.is_default,
-        active=process.active,
+    return out_of(
+        ProcessOut,
+        process,
         product_line_ids=service.product_lines_of(ctx, process.id),
-        version=process.version,
         stages=[
-            StageOut(
-                id=s.id,
-                key=s.key,
-                name_zh=s.name_zh,
-                name_en=s.name_en,
-                position=s.position,
-                probability=s.probability,
-                outcome=s.outcome,
+            out_of(
+                StageOut,
+                s,
                 required_actions=list(s.required_actions),
                 required_fields=list(s.required_fields),
-                approval_role=s.approval_role,
-                active=s.active,
             )
             for s in process.stages
         ],

@@ -6,6 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from kht.context import Ctx, RequestCtx
+from kht.records.schemas import out_of
 from kht.sales.quotas import periods, service
 from kht.sales.quotas.models import Quota
 from kht.sales.quotas.schemas import QuotaCreate, QuotaOut, QuotaUpdate
@@ -15,19 +16,11 @@ def to_out(ctx: Ctx, quota: Quota, names: dict[tuple[str, int], str] | None = No
     key = (quota.target_type, quota.target_id)
     if names is None:
         names = service.target_names(ctx, {key})
-    return QuotaOut(
-        id=quota.id,
-        target_type=quota.target_type,
-        target_id=quota.target_id,
+    return out_of(
+        QuotaOut,
+        quota,
         target_name=names.get(key, ""),
-        period=quota.period,
-        period_start=quota.period_start,
         period_end=periods.last_day(quota.period, quota.period_start),
-        amount=quota.amount,
-        currency=quota.currency,
-        version=quota.version,
-        created_at=quota.created_at,
-        updated_at=quota.updated_at,
     )
 
 

@@ -6,6 +6,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, Parameter
 
 from kht.context import Ctx, RequestCtx
+from kht.records.schemas import out_of
 from kht.sales.orders.api import order_out
 from kht.sales.orders.schemas import OrderOut
 from kht.sales.quotes import printing, service
@@ -26,18 +27,7 @@ def quote_out(ctx: Ctx, quote: Quote) -> QuoteOut:
 
 
 def template_out(template: QuoteTemplate) -> TemplateOut:
-    return TemplateOut(
-        id=template.id,
-        key=template.key,
-        name=template.name,
-        plugin=template.plugin,
-        body=template.body,
-        terms=template.terms,
-        is_default=template.is_default,
-        active=template.active,
-        version=template.version,
-        updated_at=template.updated_at,
-    )
+    return out_of(TemplateOut, template)
 
 
 class QuoteController(Controller):

@@ -16,6 +16,7 @@ from kht.customers.service import scoped_query
 from kht.errors import NotFound, ValidationError
 from kht.products import service as products
 from kht.products.pricing import price_for
+from kht.records.schemas import out_of
 from kht.sales.quotes.pricing import (
     Totals,
     check_money,
@@ -257,20 +258,7 @@ def guard_problems(ctx: Ctx, kind: str, record: Any, changes: dict[str, Any]) ->
 
 def line_out(line: Any) -> LineOut:
     """A quote or order line as the API returns it (both carry the same priced columns)."""
-    return LineOut(
-        id=line.id,
-        position=line.position,
-        product_id=line.product_id,
-        description=line.description,
-        unit=line.unit,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        discount_rate=line.discount_rate,
-        tax_rate=line.tax_rate,
-        net=line.net,
-        tax=line.tax,
-        total=line.total,
-    )
+    return out_of(LineOut, line)
 
 
 def fresh(record: Any, version: int | None, noun: str) -> None:

@@ -108,3 +108,23 @@ def test_the_renewals_due_list_is_soonest_first_and_scoped(operator):
         assert [a.id for a in service.renewals_due(ctx, 90)] == [passed, soon]
         with pytest.raises(ValidationError):
             service.renewals_due(ctx, 9999)
+
+
+def test_orders_are_linked_to_an_agreement_of_their_customer_or_group(operator):
+    group = operator.company("中国银行")
+    branch = operator.company("中国银行江苏分行", parent=group)
+    other = operator.company("别家")
+    agreement = operator.agreement(group, date(2026, 12, 31))
+    mine, theirs = operator.order(branch, "100"), operator.order(other, "100")
+    url = f"/api/v1/key-account-agreements/{agreement}/orders"
+    with operator.client("admin") as api:
+        assert api.post(url, json={"order_id": mine}).json() == [mine]
+        assert api.post(url, json={"order_id": mine}).status_code == 409
+        refused = api.post(url, json={"order_id": theirs})
+        assert refused.status_code == 422 and refused.json()["field"] == "order_id"
+        assert api.post(url, json={"order_id": 999999}).json()["field"] == "order_id"
+        assert api.get(url).json() == [mine]
+    with operator.client("rep1") as rep:  # sees the agreement, not the HQ's order
+        assert rep.get(url).json() == []
+    with operator.client("west_rep") as outsider:
+        assert outsider.get(url).status_code == 404

@@ -22,9 +22,7 @@ def speaks(club, login: str, language: str) -> None:
 @pytest.mark.parametrize(
     ("language", "shown"), [("en", "only 0 points are left"), ("zh_CN", "仅剩 0 积分")]
 )
-def test_redeeming_more_than_the_balance_is_refused_in_the_readers_language(
-    club, language, shown
-):
+def test_redeeming_more_than_the_balance_is_refused_in_the_readers_language(club, language, shown):
     member = club.member()
     speaks(club, "rep1", language)
     with club.browser("rep1") as page:

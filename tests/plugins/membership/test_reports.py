@@ -38,6 +38,8 @@ def test_every_membership_report_runs_and_adds_up(club):
         assert buyers and abs(float(rate) - 100 * repeat / buyers) < 0.06
     labels = {row.labels[0] for row in results["membership.segments"].rows}
     assert {"冠军客户", "流失风险"} <= labels  # labels, never keys
+    tiers = {row.labels[0] for row in results["membership.by_tier"].rows}
+    assert tiers <= {"普通", "银卡", "金卡", "钻石"} and "普通" in tiers  # names, never keys
     with club.on(login="west_rep") as ctx:  # another department: none of the admin's members
         assert run_report(ctx, "membership.by_tier").totals[0] == 0
 
@@ -67,7 +69,7 @@ def test_points_liability_tier_movement_and_referral_leaderboard_on_known_member
     assert (issued, redeemed, expired, outstanding) == (6100, 1000, 5100, 0)
     # The review on 2026-03-02 took the friend back down: its latest move is silver -> standard.
     [move] = movement.rows
-    assert move.labels == ["silver", "standard"] and move.values == [1]
+    assert move.labels == ["银卡", "普通"] and move.values == [1]  # tier names, never keys
     [leader] = leaders.rows
     assert leader.labels == [club.get(head).number]
     assert [float(value) for value in leader.values] == [2.0, 6000.0]

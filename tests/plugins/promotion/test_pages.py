@@ -1,0 +1,106 @@
+"""The phone pages over HTTP: today's route, a visit (check-in refused without a position,
+then with one, audit with a photo, a non-image refused with a 422, check-out), plans,
+territories and discipline for a rep and a manager; and the JSON API's refusals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+
+from kht.testing import csrf_token
+from tests.plugins.promotion.conftest import JINGAN, MORNING
+from tests.plugins.promotion.test_photos_and_audits import phone_photo
+
+
+def post(client, url: str, data: dict | None = None, files=None):
+    body = {"_csrf_token": csrf_token(client), **(data or {})}
+    return client.post(url, data=body, files=files, follow_redirects=False)
+
+
+def test_a_rep_does_a_visit_from_the_phone_pages(field):
+    outlet = field.outlet("罗森 静安寺店", "rep1")
+    stop = field.stops("rep1", field.plan("rep1", [outlet]))[0]
+    with time_machine.travel(MORNING, tick=False), field.browser("rep1") as client:
+        today = client.get("/promotion/today")
+        assert today.status_code == 200 and "罗森 静安寺店" in today.text
+        page = f"/promotion/visits/{stop.id}/do"
+        assert 'id="promotion-checkin"' in client.get(page).text
+
+        refused = post(client, f"/promotion/visits/{stop.id}/check-in")
+        assert refused.status_code == 422 and 'data-field="latitude"' in refused.text
+
+        fix = {"latitude": str(JINGAN[0]), "longitude": str(JINGAN[1]), "accuracy": "12"}
+        assert post(client, f"/promotion/visits/{stop.id}/check-in", fix).status_code == 303
+        assert 'data-status="in_store"' in client.get(page).text
+
+        pdf = {"photo": ("shelf.jpg", b"%PDF-1.4", "image/jpeg")}
+        bad = post(client, f"/promotion/visits/{stop.id}/audit", {"n0": "5"}, files=pdf)
+        assert bad.status_code == 422 and 'data-field="photo"' in bad.text
+
+        photo = {"photo": ("shelf.jpg", phone_photo(), "image/jpeg")}
+        answers = {"n0": "6", "n1": "4", "n2": "2.00", "f5": "no", "f6": "yes"}
+        done = post(client, f"/promotion/visits/{stop.id}/audit", answers, files=photo)
+        assert done.status_code == 303
+        shown = client.get(page).text
+        assert 'id="promotion-audit-values"' in shown and 'id="promotion-photo-count">1<' in shown
+
+    with (
+        time_machine.travel(MORNING + timedelta(minutes=25), tick=False),
+        field.browser("rep1") as client,
+    ):
+        assert post(client, f"/promotion/visits/{stop.id}/check-out").status_code == 303
+        assert 'id="promotion-minutes">25' in client.get(page).text
+    with field.browser("rep1") as client:
+        assert client.get(f"/visits/{stop.id}").status_code == 200
+
+
+def test_every_page_opens_for_a_rep_and_a_manager(field):
+    outlet = field.outlet("页面店", "rep1")
+    plan = field.plan("rep1", [outlet])
+    for login in ("rep1", "east_mgr"):
+        with field.browser(login) as client:
+            for url in (
+                "/promotion/today",
+                "/promotion/plans",
+                f"/promotion/plans/{plan}",
+                "/promotion/territories",
+                "/promotion/discipline",
+                "/outlets",
+                f"/outlets/{outlet}",
+                "/visits",
+                "/promotions",
+                "/audit-values",
+            ):
+                assert client.get(url).status_code == 200, (login, url)
+    with field.browser("west_rep") as client:
+        assert client.get(f"/promotion/plans/{plan}").status_code == 404
+        assert client.get(f"/outlets/{outlet}").status_code == 404
+
+
+def test_the_api_refuses_bad_input_naming_the_field(field):
+    outlet = field.outlet("接口店", "rep1")
+    stop = field.stops("rep1", field.plan("rep1", [outlet]))[0]
+    rep = field.client("rep1")
+    far = rep.post(
+        f"/api/v1/promotion/visits/{stop.id}/check-in", json={"latitude": 95, "longitude": 0}
+    )
+    assert far.status_code in (400, 422)
+    ok = rep.post(
+        f"/api/v1/promotion/visits/{stop.id}/check-in",
+        json={"latitude": JINGAN[0], "longitude": JINGAN[1], "accuracy": 8},
+    )
+    assert ok.status_code == 201 and ok.json()["in_radius"] is True
+    again = rep.post(
+        f"/api/v1/promotion/visits/{stop.id}/check-in", json={"latitude": 1, "longitude": 1}
+    )
+    assert again.status_code == 409
+    photo = rep.post(
+        f"/api/v1/promotion/visits/{stop.id}/photos",
+        files={"photo": ("x.png", b"<svg/>", "image/png")},
+    )
+    assert photo.status_code == 422 and photo.json()["field"] == "photo"
+    assert (
+        field.client("west_rep").post(f"/api/v1/promotion/visits/{stop.id}/check-out").status_code
+        == 404
+    )
