@@ -42,6 +42,7 @@ class PluginInfo(msgspec.Struct, frozen=True, kw_only=True):
 # Menu sections: entries naming one are shown together in one drop-down of the top bar.
 MENU_SECTIONS: dict[str, tuple[str, str]] = {
     "customers": ("客户", "Customers"),
+    "marketing": ("营销", "Marketing"),
     "sales": ("销售", "Sales"),
     "service": ("服务", "Service"),
     "analysis": ("分析", "Analysis"),
@@ -52,8 +53,8 @@ MENU_SECTIONS: dict[str, tuple[str, str]] = {
 class MenuItem(msgspec.Struct, frozen=True, kw_only=True):
     """One entry of the main navigation; lower `order` comes first.
 
-    `section` (a key of `MENU_SECTIONS`: customers, sales, service, analysis, admin) puts
-    the entry in that drop-down; without one it stands on the bar by itself.
+    `section` (a key of `MENU_SECTIONS`: customers, marketing, sales, service, analysis,
+    admin) puts the entry in that drop-down; without one it stands on the bar by itself.
     """
 
     key: str

@@ -99,7 +99,11 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
         "people": dict(owners),
         "owners": owners,
         "tags": tags_of(ctx, spec.kind, [row.id for row in rows]),
-        "refs": {**_choice_refs(spec, ctx.language), **run_time_labels(ctx, spec)},
+        "refs": {
+            **_choice_refs(spec, ctx.language),
+            **run_time_labels(ctx, spec),
+            **_customer_refs(ctx, rows),
+        },
     }
     more = _extra(spec, "list_context", ctx, rows)
     extra["refs"] = {**extra["refs"], **more.pop("refs", {})}
@@ -114,6 +118,17 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
         extra={**extra, **more},
     )
     return render(request, ctx, "lists/list.html", **context)
+
+
+def _customer_refs(ctx: Ctx, rows: list[Any]) -> dict[str, dict[Any, str]]:
+    """The names of the customers a page of rows refers to (`customer_id`), as the detail
+    page shows them: any kind with a customer reads as its customer's name, never an id (a
+    customer the reader may not see keeps its id)."""
+    if not rows or not hasattr(rows[0], "customer_id"):
+        return {}
+    from kht.contacts.service import customer_names
+
+    return {"customer_id": customer_names(ctx, {row.customer_id for row in rows})}
 
 
 def _with_refs(shown: Shown, more: dict[str, Any]) -> dict[str, Any]:

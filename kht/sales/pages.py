@@ -35,11 +35,6 @@ def customer_options(path: str) -> Any:
     return options
 
 
-def customer_refs(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
-    """RecordPages.list_context: the customers' names for the list cells."""
-    return {"refs": {"customer_id": customer_names(ctx, {row.customer_id for row in rows})}}
-
-
 def status_labels(labels: dict[str, str]) -> Callable[[Ctx], dict[str, dict[Any, str]]]:
     """RecordPages.labels: a kind's status labels (message ids) in the reader's language."""
 

@@ -195,3 +195,18 @@ def test_get_requests_never_commit(client):
     from kht.web.deps import SAFE_METHODS
 
     assert "GET" in SAFE_METHODS and "POST" not in SAFE_METHODS
+
+
+def test_every_menu_entry_of_the_core_and_every_pack_sits_in_a_named_section(kht_runtime):
+    """A section the bar has no words for would show its key (it once showed `marketing`)."""
+    from kht.plugin_types import MENU_SECTIONS
+    from kht.testing import acting_as
+    from kht.web.pages import menu_items
+
+    packs = ("standard_product", "membership", "promotion", "project_sales", "key_account")
+    runtime = kht_runtime(packs)
+    add_user(runtime, "boss", None, is_admin=True)
+    with acting_as(runtime, "boss") as ctx:
+        items = menu_items(ctx)
+    assert len(items) > 30
+    assert {item.section for item in items if item.section} <= set(MENU_SECTIONS)

@@ -21,7 +21,7 @@ from kht.products.service import line_names
 from kht.recordpages.views import refused_on_page
 from kht.sales.opportunities import service
 from kht.sales.opportunities.models import Opportunity
-from kht.sales.pages import customer_of, customer_options, customer_refs, references
+from kht.sales.pages import customer_of, customer_options, references
 from kht.sales.processes import service as processes
 from kht.web.i18n import N_, translations
 from kht.web.pages import render
@@ -160,7 +160,6 @@ PAGES = RecordPages(
         ),
     ),
     labels=_labels,
-    list_context=customer_refs,
     detail_context=_detail,
     form_context=_form,
     form_template="opportunities/form.html",

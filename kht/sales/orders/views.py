@@ -22,7 +22,6 @@ from kht.sales.orders.models import Order
 from kht.sales.orders.schemas import OrderUpdate, PaymentIn, PlanIn
 from kht.sales.pages import (
     customer_of,
-    customer_refs,
     lines_form,
     posted_lines,
     references,
@@ -80,7 +79,6 @@ PAGES = RecordPages(
     form_fields=("order_date", "contact_id", "currency", "notes"),
     badge="status",
     labels=status_labels(STATUS_LABELS),
-    list_context=customer_refs,
     detail_context=_detail,
     form_context=_form,
     new_values=_new,

@@ -23,7 +23,6 @@ from kht.recordpages.views import refused_on_page
 from kht.sales.pages import (
     customer_of,
     customer_options,
-    customer_refs,
     lines_form,
     opportunity_choices,
     posted_lines,
@@ -65,12 +64,12 @@ def _labels(ctx: Ctx) -> dict[str, dict[Any, str]]:
 
 
 def _list_extra(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
-    """Customer names for the cells; the templates' page for those who manage them."""
+    """The templates' page for those who manage them."""
     gettext = translations(ctx.language).gettext
     actions = []
     if ctx.user is not None and ctx.user.can(service.MODULE, "admin"):
         actions.append({"url": "/quotes/templates", "label": gettext(N_("Quote templates"))})
-    return {**customer_refs(ctx, rows), "actions": actions}
+    return {"actions": actions}
 
 
 def _buttons(ctx: Ctx, status: str) -> dict[str, bool]:

@@ -82,3 +82,14 @@ def test_the_customer_page_shows_class_health_the_expiring_agreement_and_plan_pr
     assert 'id="key-account-health-parts"' in html
     assert f'data-agreement="{expiring}"' in html and "key-account-expiring" in html
     assert '<span class="key-account-plan-progress">75.0%</span>' in html
+
+
+def test_the_generated_lists_name_the_customer_not_its_id(operator):
+    group = operator.company("中国联通集团", owner="rep1")
+    operator.agreement(group, date(2026, 12, 31))
+    operator.usage(group, date(2026, 11, 1), "500")
+    with operator.browser("rep1") as page:
+        for path in ("/key-account-agreements", "/key-account-consumption"):
+            listing = page.get(path)
+            assert listing.status_code == 200, path
+            assert "中国联通集团" in listing.text, path
