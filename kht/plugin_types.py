@@ -476,7 +476,9 @@ REPORT_BUCKETS = (
     "department_tree",
     "range",
 )
-REPORT_AGGREGATES = ("count", "distinct", "sum", "avg", "min", "max", "ratio")
+REPORT_AGGREGATES = ("count", "distinct", "sum", "avg", "min", "max", "ratio", "per")
+# Derived from two earlier measures of the same group, not aggregated themselves.
+DERIVED_AGGREGATES = ("ratio", "per")
 REPORT_CHARTS = ("bar", "stacked", "line", "pie", "funnel", "table")
 
 
@@ -498,7 +500,8 @@ class ReportMeasure(msgspec.Struct, frozen=True, kw_only=True):
     `sum`, `avg`, `min`, `max` need a number or money `field`; `weight` (a number field in
     percent, such as `probability`) weighs a `sum`. `filters` (`field:op:value`) make any of
     them conditional (count only the won ones). `ratio` is `numerator` / `denominator`, the
-    keys of two measures listed before it, as a percentage (a win rate)."""
+    keys of two measures listed before it, as a percentage (a win rate); `per` is the same
+    quotient as an amount to the cent (a cost per lead), empty where the denominator is 0."""
 
     key: str
     label_zh: str

@@ -23,7 +23,14 @@ from kht.leads.models import Lead
 from kht.mail import outbox
 
 MEETING = "meeting"
-LENGTH = timedelta(hours=1)  # actions have no end: a meeting blocks an hour, as in the calendar
+LENGTH = timedelta(hours=1)  # a meeting without a duration blocks an hour, as in the calendar
+
+
+def length_of(action: Action) -> timedelta:
+    """How long the meeting lasts: its duration, else an hour."""
+    return timedelta(minutes=action.duration_minutes) if action.duration_minutes else LENGTH
+
+
 PRODID = "-//kht//kht CRM//ZH"
 
 
@@ -48,7 +55,8 @@ def _organizer(ctx: Ctx, action: Action) -> tuple[str, str]:
 
 def _fingerprint(action: Action, people: list[str]) -> str:
     due = action.due_at.isoformat() if action.due_at else ""
-    parts = (due, action.subject, action.meeting_url, action.body, *people)
+    length = str(action.duration_minutes or "")
+    parts = (due, length, action.subject, action.meeting_url, action.body, *people)
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -66,7 +74,7 @@ def calendar_of(
     event.add("sequence", invitation.sequence)
     event.add("dtstamp", ctx.now())
     event.add("dtstart", start)
-    event.add("dtend", start + LENGTH)
+    event.add("dtend", start + length_of(action))
     event.add("summary", action.subject)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     if action.meeting_url:

@@ -36,6 +36,8 @@ class Action(BusinessRecord, ExtensibleMixin, Base):
     outcome: Mapped[str] = mapped_column(String(300), default="")
     next_step: Mapped[str] = mapped_column(String(300), default="")
     meeting_url: Mapped[str] = mapped_column(String(500), default="")
+    # How long it lasts (None: the calendar's default length for its type).
+    duration_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
     # A reminder is due at `remind_at`; the worker stamps `reminded_at` once it has notified.
     remind_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None, index=True)
     reminded_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)

@@ -32,6 +32,8 @@ class ActionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     outcome: Short = ""
     next_step: Short = ""
     meeting_url: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    # Minutes, 5 to a day; None: the default length of its type (an hour for a meeting).
+    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=1440)] | None = None
     remind_at: AwareDateTime | None = None
     participant_ids: ParticipantIds = []
     ext: Ext = {}
@@ -59,6 +61,7 @@ class ActionOut(msgspec.Struct, kw_only=True):
     outcome: str
     next_step: str
     meeting_url: str
+    duration_minutes: int | None
     remind_at: datetime | None
     reminded_at: datetime | None
     participant_ids: list[int]

@@ -461,6 +461,8 @@ def calendar_events(
 def _event(action: Action) -> CalendarEvent:
     start = action.due_at or action.done_at or action.created_at
     length = timedelta(hours=1) if action.type in LONG_TYPES else timedelta(minutes=30)
+    if action.duration_minutes:
+        length = timedelta(minutes=action.duration_minutes)
     done = action.status == "done"
     return CalendarEvent(
         id=str(action.id),

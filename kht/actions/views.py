@@ -151,6 +151,16 @@ def agenda_page(request: Request, ctx: RequestCtx, team: FromQuery[bool] = False
     return _agenda_page(request, ctx, team=team, form=form)
 
 
+def _minutes(data: dict[str, Any], key: str) -> int | None:
+    """A whole number of minutes from the form (empty: none); anything else is a 422."""
+    raw = text(data, key)
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationError("the duration must be a whole number of minutes", key)
+    return int(raw)
+
+
 @post("/actions/new", sync_to_thread=True, include_in_schema=False)
 def create_from_agenda(
     request: Request, ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]
@@ -165,6 +175,7 @@ def create_from_agenda(
             "body": text(data, "body"),
             "status": text(data, "status") or "planned",
             "meeting_url": text(data, "meeting_url"),
+            "duration_minutes": _minutes(data, "duration_minutes"),
             "due_at": _moment(ctx, data, "due_at"),
             "remind_at": _moment(ctx, data, "remind_at"),
             "participant_ids": _ids(data, "participant_ids"),
@@ -240,6 +251,7 @@ def edit_action(
             "body": text(data, "body"),
             "status": text(data, "status"),
             "meeting_url": text(data, "meeting_url"),
+            "duration_minutes": _minutes(data, "duration_minutes"),
             "due_at": _moment(ctx, data, "due_at"),
             "remind_at": _moment(ctx, data, "remind_at"),
             "outcome": text(data, "outcome"),

@@ -12,7 +12,14 @@ from kht import record_service as records
 from kht.context import Ctx
 from kht.errors import Conflict, NotFound
 from kht.exporting.labels import label_values
-from kht.importing.extras import campaign_by_code, category_by_name, owner_target, tags_target
+from kht.importing.extras import (
+    campaign_by_code,
+    campaign_member_target,
+    campaign_status_target,
+    category_by_name,
+    owner_target,
+    tags_target,
+)
 from kht.importing.kinds import (
     ImportKind,
     Target,
@@ -131,12 +138,14 @@ def customer_kind() -> ImportKind:
             ),
             owner_target(),
             tags_target(),
+            campaign_member_target(),
+            campaign_status_target(),
         ),
         prepare=_customer_prepare,
         create=_customer_create,
         update=_customer_update,
         dedupe=("name", "phone", "email"),
-        resolvers={"category_id": category_by_name},
+        resolvers={"category_id": category_by_name, "campaign_member": campaign_by_code},
     )
 
 
@@ -227,8 +236,10 @@ def contact_kind() -> ImportKind:
         text_target("notes", "备注", "Notes", "说明", "note", "remarks"),
         owner_target(),
         tags_target(),
+        campaign_member_target(),
+        campaign_status_target(),
     )
-    resolvers = {"customer_id": customer_by_name}
+    resolvers = {"customer_id": customer_by_name, "campaign_member": campaign_by_code}
     return generic_kind(spec, built_in, ("mobile", "email"), resolvers=resolvers)
 
 
@@ -258,6 +269,7 @@ def lead_kind() -> ImportKind:
         ref_target("campaign_id", "营销活动", "Campaign", "活动", "活动代码", "campaign"),
         owner_target(),
         tags_target(),
+        campaign_status_target(),
     )
     resolvers = {"campaign_id": campaign_by_code}
     return generic_kind(spec, built_in, ("phone", "email"), resolvers=resolvers)

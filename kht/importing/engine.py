@@ -36,7 +36,7 @@ from kht.errors import KhtError
 from kht.events import RecordCreated
 from kht.fields import fields_for
 from kht.importing.convert import Converter
-from kht.importing.extras import apply_extras, split_extras, tag_new_records
+from kht.importing.extras import apply_extras, join_campaign, split_extras, tag_new_records
 from kht.importing.inserts import insert_ids
 from kht.importing.kinds import ImportKind, key_forms, key_sql, normalise_key
 from kht.importing.readers import Row
@@ -352,6 +352,9 @@ class Importer:
             )
         tagged = [(p.id, p.extras["tags"]) for p in batch if p.extras.get("tags")]
         tag_new_records(ctx, spec, tagged)
+        for pending in batch:
+            if pending.extras.get("campaign_member") or pending.extras.get("campaign_status"):
+                join_campaign(ctx, spec, pending.id, pending.extras)
 
     def _one_by_one(self, batch: list[_Pending], cells: dict[int, list[str]]) -> None:
         for pending in batch:

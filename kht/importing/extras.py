@@ -22,7 +22,21 @@ from kht.importing.kinds import Target
 from kht.plugin_types import RecordKind
 from kht.tags.service import change_tags
 
-EXTRAS = ("owner_id", "tags")
+EXTRAS = ("owner_id", "tags", "campaign_member", "campaign_status")
+# A campaign member status as a file may give it: the key, or its English or Chinese label.
+MEMBER_STATUS_KEYS = (
+    "targeted",
+    "sent",
+    "delivered",
+    "opened",
+    "clicked",
+    "responded",
+    "registered",
+    "attended",
+    "converted",
+    "unsubscribed",
+    "bounced",
+)
 LIST_SPLIT = re.compile(r"\s*[,;，；、|]\s*")
 
 
@@ -40,6 +54,58 @@ def owner_target() -> Target:
 def tags_target() -> Target:
     """The tags column: names separated by commas (，、; | also work)."""
     return Target(key="tags", label_zh="标签", label_en="Tags", type="tags", aliases=("tag",))
+
+
+def campaign_member_target() -> Target:
+    """The campaign a contact or customer row joins as a member (its code, name or id)."""
+    return Target(
+        key="campaign_member",
+        label_zh="营销活动",
+        label_en="Campaign",
+        type="ref",
+        aliases=("活动", "活动代码", "campaign"),
+    )
+
+
+def campaign_status_target() -> Target:
+    """The row's member status in its campaign (default: targeted)."""
+    from kht.marketing.views import MEMBER_STATUS_LABELS
+    from kht.web.i18n import translations
+
+    zh = translations("zh_CN").gettext
+    labels: dict[str, str] = {}
+    for key in MEMBER_STATUS_KEYS:
+        english = MEMBER_STATUS_LABELS[key]
+        labels.update({key: key, english: key, zh(english): key})
+    # What an event's sign-in sheet says.
+    labels.update({"已参加": "attended", "已签到": "attended", "签到": "attended"})
+    return Target(
+        key="campaign_status",
+        label_zh="活动状态",
+        label_en="Campaign status",
+        type="choice",
+        choices=MEMBER_STATUS_KEYS,
+        choice_labels=labels,
+        aliases=("成员状态", "参与状态", "member status"),
+    )
+
+
+def join_campaign(ctx: Ctx, spec: RecordKind, record_id: int, extras: dict[str, Any]) -> None:
+    """Make an imported record a member of the row's campaign with the row's status, as the
+    campaign page does by hand (the campaigns' edit right, the campaign in scope; audited on
+    the campaign). A lead joins the campaign of its own Campaign column when the row gives a
+    status; a status without a campaign is refused, naming the status column."""
+    from kht.marketing.members import set_member
+
+    status = extras.get("campaign_status") or ""
+    campaign = extras.get("campaign_member")
+    if campaign is None and spec.kind == "lead" and status:
+        campaign = records.get_record(ctx, spec, record_id).campaign_id
+    if campaign is None:
+        if status:
+            raise ValidationError("a campaign status needs a campaign", "campaign_status")
+        return
+    set_member(ctx, campaign, spec.kind, record_id, status or "targeted")
 
 
 def split_tags(text: str) -> list[str]:
@@ -117,6 +183,7 @@ def apply_extras(ctx: Ctx, spec: RecordKind, record_id: int, extras: dict[str, A
             records.update_record(ctx, spec, record, None, changes, operation="assign")
     if extras.get("tags"):
         change_tags(ctx, spec, [record_id], add=extras["tags"])
+    join_campaign(ctx, spec, record_id, extras)
 
 
 def tag_new_records(ctx: Ctx, spec: RecordKind, tagged: list[tuple[int, list[str]]]) -> None:
@@ -131,6 +198,9 @@ def tag_new_records(ctx: Ctx, spec: RecordKind, tagged: list[tuple[int, list[str
 __all__ = [
     "EXTRAS",
     "apply_extras",
+    "campaign_member_target",
+    "campaign_status_target",
+    "join_campaign",
     "category_by_name",
     "owner_target",
     "split_extras",

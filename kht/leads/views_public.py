@@ -57,7 +57,7 @@ def submit_lead_form(
     values = {key: text(data, key) for key in FIELDS}
     try:
         lead_data = to_struct(values, WebLead)
-        webform.submit(
+        lead = webform.submit(
             ctx,
             lead_data,
             token=text(data, "token"),
@@ -67,7 +67,12 @@ def submit_lead_form(
     except (ValidationError, webform.FormRefused, webform.TooManySubmissions) as exc:
         ctx.session.rollback()
         return _form(request, ctx, values=values, error=exc)
-    return render(request, ctx, "leads/webform_thanks.html")
+    # An event's registration confirmation carries the check-in code as a QR code.
+    from kht.marketing.checkin import confirmation_for_lead
+
+    return render(
+        request, ctx, "leads/webform_thanks.html", confirmation=confirmation_for_lead(ctx, lead.id)
+    )
 
 
 ROUTES = [lead_form, submit_lead_form]

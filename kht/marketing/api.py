@@ -9,12 +9,13 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from kht.context import RequestCtx
 from kht.mail.mass_api import send_outs
 from kht.mail.schemas import MassSendOut
-from kht.marketing import costs, members, service
+from kht.marketing import checkin, costs, members, service
 from kht.marketing.models import CampaignCost, CampaignMember
 from kht.marketing.results import results
 from kht.marketing.schemas import (
     CampaignMailIn,
     CampaignOut,
+    CheckIn,
     CostIn,
     CostOut,
     Launch,
@@ -104,6 +105,14 @@ class CampaignController(Controller):
         """Add a member or set their status by hand (offline channels)."""
         row = members.set_member(ctx, campaign_id, data.kind, data.record_id, data.status)
         return _member(row)
+
+    @post("/checkin", sync_to_thread=True, status_code=200)
+    def check_in(
+        self, ctx: RequestCtx, campaign_id: FromPath[int], data: JSONBody[CheckIn]
+    ) -> MemberOut:
+        """Check a registered member in with the code of their confirmation (QR or typed);
+        a forged code or another event's is a 422 naming `code`."""
+        return _member(checkin.check_in(ctx, campaign_id, data.code))
 
     @get("/results", sync_to_thread=True)
     def results(self, ctx: RequestCtx, campaign_id: FromPath[int]) -> ResultsOut:

@@ -27,6 +27,19 @@ def _members(*conditions: Any) -> Any:
     )
 
 
+def _attributed(*conditions: Any) -> Any:
+    # Opportunities whose first touch is the campaign (the model the effect reports use).
+    return _scalar(
+        select(func.count(CampaignAttribution.opportunity_id))
+        .join(Opportunity, Opportunity.id == CampaignAttribution.opportunity_id)
+        .where(
+            CampaignAttribution.first_campaign_id == Campaign.id,
+            Opportunity.deleted_at.is_(None),
+            *conditions,
+        )
+    )
+
+
 def _won(touch: Any) -> Any:
     return _scalar(
         select(func.sum(Opportunity.amount))
@@ -47,13 +60,8 @@ EXPRESSIONS = {
             Lead.campaign_id == Campaign.id, Lead.deleted_at.is_(None)
         )
     ),
-    "opportunities": _scalar(
-        select(func.count(CampaignAttribution.opportunity_id))
-        .join(Opportunity, Opportunity.id == CampaignAttribution.opportunity_id)
-        .where(
-            CampaignAttribution.first_campaign_id == Campaign.id, Opportunity.deleted_at.is_(None)
-        )
-    ),
+    "opportunities": _attributed(),
+    "won_deals": _attributed(Opportunity.status == "won"),
     "won_revenue": WON_FIRST,
     "won_revenue_last": _won(CampaignAttribution.last_campaign_id),
     "profit": WON_FIRST - COST,
@@ -65,6 +73,7 @@ LABELS = {
     "responded": ("响应数", "Responded"),
     "leads": ("线索数", "Leads"),
     "opportunities": ("销售机会数", "Opportunities"),
+    "won_deals": ("赢单数", "Won deals"),
     "won_revenue": ("赢单收入（首次触达）", "Won revenue (first touch)"),
     "won_revenue_last": ("赢单收入（末次触达）", "Won revenue (last touch)"),
     "profit": ("收益（收入−成本）", "Return (revenue − cost)"),

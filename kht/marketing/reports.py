@@ -14,6 +14,12 @@ def _sum(key: str, zh: str, en: str) -> ReportMeasure:
     return ReportMeasure(key=key, label_zh=zh, label_en=en, agg="sum", field=key)
 
 
+def _per(key: str, zh: str, en: str, numerator: str, denominator: str) -> ReportMeasure:
+    return ReportMeasure(
+        key=key, label_zh=zh, label_en=en, agg="per", numerator=numerator, denominator=denominator
+    )
+
+
 def _ratio(key: str, zh: str, en: str, numerator: str, denominator: str) -> ReportMeasure:
     return ReportMeasure(
         key=key, label_zh=zh, label_en=en, agg="ratio", numerator=numerator, denominator=denominator
@@ -27,7 +33,11 @@ EFFECT = (
     _ratio("response_rate", "响应率%", "Response rate %", "responded", "reached"),
     _sum("leads", "线索数", "Leads"),
     _sum("opportunities", "销售机会数", "Opportunities"),
+    _sum("won_deals", "赢单数", "Won deals"),
     _sum("cost", "实际成本", "Cost"),
+    _per("cost_per_lead", "单条线索成本", "Cost per lead", "cost", "leads"),
+    _per("cost_per_opportunity", "单个机会成本", "Cost per opportunity", "cost", "opportunities"),
+    _per("cost_per_won_deal", "单笔赢单成本", "Cost per won deal", "cost", "won_deals"),
     _sum("won_revenue", "赢单收入", "Won revenue"),
     _sum("profit", "收益", "Return"),
     _ratio("roi", "投资回报率%", "ROI %", "profit", "cost"),

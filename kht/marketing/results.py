@@ -76,6 +76,17 @@ def results(ctx: Ctx, campaign_id: int) -> ResultsOut:
             CampaignAttribution.first_campaign_id == campaign.id, Opportunity.deleted_at.is_(None)
         ),
     )
+    won_deals = _count(
+        ctx,
+        select(func.count())
+        .select_from(CampaignAttribution)
+        .join(Opportunity, Opportunity.id == CampaignAttribution.opportunity_id)
+        .where(
+            CampaignAttribution.first_campaign_id == campaign.id,
+            Opportunity.status == "won",
+            Opportunity.deleted_at.is_(None),
+        ),
+    )
     first = _won_by(ctx, CampaignAttribution.first_campaign_id, campaign.id)
     last = _won_by(ctx, CampaignAttribution.last_campaign_id, campaign.id)
     return ResultsOut(
@@ -91,6 +102,8 @@ def results(ctx: Ctx, campaign_id: int) -> ResultsOut:
         cost_per_lead=per(cost, leads),
         opportunities=opportunities,
         cost_per_opportunity=per(cost, opportunities),
+        won_deals=won_deals,
+        cost_per_won_deal=per(cost, won_deals),
         won_revenue_first_touch=first,
         won_revenue_last_touch=last,
         roi=roi(first, cost),

@@ -134,6 +134,12 @@ class MemberIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: MemberStatus = "targeted"
 
 
+class CheckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A check-in code from an event registration's confirmation (scanned or typed)."""
+
+    code: Annotated[str, msgspec.Meta(max_length=40)]
+
+
 class MemberOut(msgspec.Struct, kw_only=True):
     id: int
     kind: str
@@ -164,6 +170,8 @@ class ResultsOut(msgspec.Struct, kw_only=True):
     cost_per_lead: Decimal | None
     opportunities: int
     cost_per_opportunity: Decimal | None
+    won_deals: int
+    cost_per_won_deal: Decimal | None
     won_revenue_first_touch: Decimal
     won_revenue_last_touch: Decimal
     roi: Decimal | None

@@ -18,7 +18,7 @@ from kht.contacts.ui import text
 from kht.context import Ctx, RequestCtx
 from kht.errors import KhtError, ValidationError
 from kht.lists.service import visible_views
-from kht.marketing import costs, members, service
+from kht.marketing import checkin, costs, members, service
 from kht.marketing.calendar import calendar_events
 from kht.marketing.models import Campaign
 from kht.marketing.results import results
@@ -291,4 +291,21 @@ def set_member(
     return _done(campaign_id)
 
 
-ROUTES = [calendar_page, calendar_feed, move_stage, approve, launch, add_cost, set_member]
+@post("/campaigns/{campaign_id:int}/checkin", sync_to_thread=True, include_in_schema=False)
+def check_in(
+    request: Request,
+    ctx: RequestCtx,
+    campaign_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    """The check-in desk: a scanned or typed code marks its member attended."""
+    try:
+        member = checkin.check_in(ctx, campaign_id, text(data, "code"))
+    except KhtError as exc:
+        return _refused(request, ctx, campaign_id, exc)
+    return Redirect(
+        f"/campaigns/{campaign_id}?checked_in={member.id}#campaign-checkin", status_code=303
+    )
+
+
+ROUTES = [calendar_page, calendar_feed, move_stage, approve, launch, add_cost, set_member, check_in]

@@ -43,6 +43,7 @@ from kht.errors import ValidationError
 from kht.lists.engine import Column, Filter, condition, parse_filter
 from kht.org.models import Department
 from kht.plugin_types import (
+    DERIVED_AGGREGATES,
     REPORT_AGGREGATES,
     REPORT_BUCKETS,
     RecordKind,
@@ -415,7 +416,7 @@ def compile_measure(
     if agg not in REPORT_AGGREGATES:
         raise ValidationError(f"unknown aggregate {agg!r}", measure.key)
     label = measure.label(ctx.language)
-    if agg == "ratio":
+    if agg in DERIVED_AGGREGATES:
         for key in (measure.numerator, measure.denominator):
             if key not in earlier:
                 raise ValidationError(f"ratio {measure.key!r} needs measure {key!r} first", key)
@@ -465,11 +466,13 @@ def finish(measures: list[Measure], parts: list[list[Any]], sqlite: bool) -> lis
         else:
             top = values.get(measure.measure.numerator)
             bottom = values.get(measure.measure.denominator)
-            value = (
-                (Decimal(top) * 100 / Decimal(bottom)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-                if top is not None and bottom
-                else None
-            )
+            if top is None or not bottom:
+                value = None
+            elif agg == "per":
+                value = (Decimal(top) / Decimal(bottom)).quantize(CENT, ROUND_HALF_UP)
+            else:
+                percent = Decimal(top) * 100 / Decimal(bottom)
+                value = percent.quantize(Decimal("0.1"), ROUND_HALF_UP)
         values[measure.measure.key] = value
         shown.append(value)
     return shown

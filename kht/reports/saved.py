@@ -19,7 +19,7 @@ from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import Conflict, Forbidden, NotFound, ValidationError
 from kht.lists.engine import Column, parse_filter
-from kht.plugin_types import REPORT_CATEGORIES, REPORT_CHARTS, ReportDef
+from kht.plugin_types import DERIVED_AGGREGATES, REPORT_CATEGORIES, REPORT_CHARTS, ReportDef
 from kht.records import record_kinds
 from kht.reports import engine
 from kht.reports.models import ReportFavourite, SavedReport
@@ -286,7 +286,7 @@ def _dimension_text(dimension: Any) -> str:
 def _measure_text(measure: Any) -> str:
     """A library measure in the builder's grammar (`agg[:field]`); a weighted, conditional
     or ratio measure has none, so the copy counts instead."""
-    if measure.agg == "ratio" or measure.weight or measure.filters:
+    if measure.agg in DERIVED_AGGREGATES or measure.weight or measure.filters:
         return "count"
     return measure.agg + (f":{measure.field}" if measure.field else "")
 

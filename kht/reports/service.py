@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from kht.context import Ctx
 from kht.errors import Forbidden, KhtError, NotFound, PluginError, ValidationError
 from kht.plugin_types import (
+    DERIVED_AGGREGATES,
     REPORT_AGGREGATES,
     REPORT_BUCKETS,
     REPORT_CATEGORIES,
@@ -53,6 +54,7 @@ AGGREGATE_LABELS = {
     "min": N_("Minimum"),
     "max": N_("Maximum"),
     "ratio": N_("Ratio %"),
+    "per": N_("Per unit"),
 }
 
 
@@ -226,7 +228,7 @@ def parse_measure(ctx: Ctx, text: str) -> ReportMeasure:
     """`count`, `count:field`, `distinct:field`, `sum:field`, `avg:field`, ... labelled
     "Sum · Amount"."""
     agg, _, field = text.partition(":")
-    if agg not in REPORT_AGGREGATES or agg == "ratio":
+    if agg not in REPORT_AGGREGATES or agg in DERIVED_AGGREGATES:
         raise ValidationError(f"unknown aggregate {agg!r} (use count, distinct, sum, ...)", agg)
     if agg not in ("count",) and not field:
         raise ValidationError(f"{agg} needs a field ({agg}:field)", agg)

@@ -15,7 +15,7 @@ from kht.errors import KhtError
 from kht.exporting.labels import choice_options
 from kht.jobs.api import download
 from kht.lists.engine import OPS
-from kht.plugin_types import REPORT_BUCKETS, REPORT_CATEGORIES, REPORT_CHARTS
+from kht.plugin_types import DERIVED_AGGREGATES, REPORT_BUCKETS, REPORT_CATEGORIES, REPORT_CHARTS
 from kht.records import record_kinds
 from kht.reports import saved, service
 from kht.reports.schemas import ReportResult
@@ -116,7 +116,7 @@ def chart_data(result: ReportResult) -> dict[str, Any]:
             ],
             "totals": [number(cell.value) for cell in pivot.row_totals],
         }
-    shown = [i for i, m in enumerate(result.measures) if m.agg != "ratio"] or [0]
+    shown = [i for i, m in enumerate(result.measures) if m.agg not in DERIVED_AGGREGATES] or [0]
     return {
         "type": result.chart,
         "categories": [" · ".join(row.labels) for row in result.rows],

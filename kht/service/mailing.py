@@ -65,6 +65,38 @@ def reply(ctx: Ctx, ticket: Ticket, body: str) -> bool:
     return _send(ctx, ticket, ticket.subject, body)
 
 
+def _phone_of(ctx: Ctx, ticket: Ticket) -> str:
+    """The number to text about a ticket: its contact's mobile, else the contact's phone,
+    else the customer's phone."""
+    from kht.contacts.models import Contact
+    from kht.customers.models import Customer
+
+    contact = ctx.session.get(Contact, ticket.contact_id) if ticket.contact_id else None
+    if contact is not None and contact.deleted_at is None and (contact.mobile or contact.phone):
+        return contact.mobile or contact.phone
+    customer = ctx.session.get(Customer, ticket.customer_id) if ticket.customer_id else None
+    if customer is not None and customer.deleted_at is None and customer.phone:
+        return customer.phone
+    return ""
+
+
+def survey_sms(ctx: Ctx, ticket: Ticket, link: str) -> bool:
+    """Text the survey's link with the SMS template the service settings name (none: no
+    SMS); False when nothing was queued (no template, no or a refused number)."""
+    from kht.sms.service import send_system
+
+    template_id = settings_of(ctx).survey_sms_template_id
+    if template_id is None:
+        return False
+    values = {
+        "name": ticket.requester_name,
+        "ticket": {"number": ticket.number, "subject": ticket.subject},
+        "survey": {"link": link},
+    }
+    message = send_system(ctx, template_id, _phone_of(ctx, ticket), values, "ticket", ticket.id)
+    return message is not None
+
+
 def survey(ctx: Ctx, ticket: Ticket, link: str) -> bool:
     """Mail the one-question survey with its signed link."""
     gettext = translations(ctx.language or "zh_CN").gettext

@@ -100,6 +100,8 @@ class ServiceSettings(Base):
     intake_queue_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_queues.id", ondelete="SET NULL"), nullable=True
     )
+    # The SMS template the satisfaction survey is also texted with (None: mail only).
+    survey_sms_template_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

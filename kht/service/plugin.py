@@ -6,14 +6,44 @@ from __future__ import annotations
 from typing import Any
 
 from kht.hookspecs import hookimpl
-from kht.plugin_types import RecordKind
+from kht.plugin_types import RecordKind, admin_menu
+from kht.sales.hooks import panel
 
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    from kht.service import api, views, views_public
+    from kht.service import api, views, views_admin, views_public
 
-    return [*api.ROUTES, *views.ROUTES, *views_public.ROUTES]
+    return [*api.ROUTES, *views.ROUTES, *views_admin.ROUTES, *views_public.ROUTES]
+
+
+@hookimpl
+def kht_menu_items(ctx: Any) -> list[Any]:
+    return admin_menu(
+        ctx,
+        "tickets",
+        key="admin_service",
+        label_zh="服务设置",
+        label_en="Service setup",
+        url="/admin/service",
+        icon="life-preserver",
+        order=846,
+    )
+
+
+# The customer's tickets on its 360 page, for those who may view tickets.
+kht_record_panels = hookimpl(
+    panel(
+        "tickets",
+        ("customer",),
+        "kht.service.views:customer_panel_context",
+        key="tickets",
+        title_zh="服务工单",
+        title_en="Tickets",
+        template="service/panel.html",
+        order=20,
+    )
+)
 
 
 @hookimpl

@@ -165,6 +165,9 @@ class SettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     mailbox_id: Id | None = None
     near_breach_minutes: Annotated[int, msgspec.Meta(ge=0, le=10080)] = 60
     intake_queue_id: Id | None = None
+    # An SMS template (kht.sms) to text the survey with too; its parameters may use
+    # {{ survey.link }}, {{ ticket.number }}, {{ ticket.subject }} and {{ name }}.
+    survey_sms_template_id: Id | None = None
 
 
 class SurveyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -79,6 +79,14 @@ def save_settings(ctx: Ctx, data: SettingsIn) -> ServiceSettings:
     row.mailbox_id, row.near_breach_minutes = data.mailbox_id, data.near_breach_minutes
     check_queue(ctx, data.intake_queue_id)
     row.intake_queue_id = data.intake_queue_id
+    if data.survey_sms_template_id is not None:
+        from kht.sms.models import SmsTemplate
+
+        if ctx.session.get(SmsTemplate, data.survey_sms_template_id) is None:
+            raise ValidationError(
+                f"no SMS template {data.survey_sms_template_id}", "survey_sms_template_id"
+            )
+    row.survey_sms_template_id = data.survey_sms_template_id
     ctx.session.add(row)
     ctx.session.flush()
     forget_calendar(ctx)

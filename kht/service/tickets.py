@@ -186,7 +186,9 @@ def moved(ctx: Ctx, ticket: Ticket, to: str, resolution: str = "") -> dict[str, 
 
 def _survey_after(ctx: Ctx, ticket: Ticket, changes: dict[str, Any]) -> None:
     if changes.get("status") == "resolved":
-        mailing.survey(ctx, ticket, survey.link(ctx, ticket))
+        link = survey.link(ctx, ticket)
+        mailing.survey(ctx, ticket, link)
+        mailing.survey_sms(ctx, ticket, link)
 
 
 def move(

@@ -18,7 +18,7 @@ from kht.errors import ValidationError
 from kht.plugin_types import RecordPages
 from kht.recordpages.views import detail_page
 from kht.service import kind, sla, tickets
-from kht.service.models import Queue
+from kht.service.models import OPEN_STATUSES, Queue
 from kht.web.i18n import N_
 
 MOVE_LABELS = {
@@ -168,6 +168,37 @@ def move_ticket(
     except ValidationError as exc:
         return _refused(request, ctx, ticket_id, exc)
     return _back(ticket_id)
+
+
+def customer_panel_context(ctx: Ctx, record_kind: str, customer: Any) -> dict[str, Any]:
+    """The customer's tickets the reader may see (the tickets' scope: a service rep sees
+    their queues' tickets only), open ones first, newest first within each."""
+    from kht import record_service as records
+    from kht.lists.engine import Filter
+
+    by_customer = [Filter(field="customer_id", op="eq", value=customer.id)]
+    open_only = [*by_customer, Filter(field="status", op="in", value=list(OPEN_STATUSES))]
+    rows, open_total = records.page_of(
+        ctx, kind.SPEC, page_size=10, sort="-created_at", filters=open_only
+    )
+    if len(rows) < 10:
+        closed = [*by_customer, Filter(field="status", op="in", value=["resolved", "closed"])]
+        more, _ = records.page_of(
+            ctx, kind.SPEC, page_size=10 - len(rows), sort="-created_at", filters=closed
+        )
+        rows = [*rows, *more]
+    _, total = records.page_of(ctx, kind.SPEC, page_size=1, filters=by_customer)
+    return {
+        "tickets": rows,
+        "open_total": open_total,
+        "total": total,
+        "status_labels": {
+            key: zh if ctx.language.startswith("zh") else en
+            for key, (zh, en) in kind.STATUS_LABELS.items()
+        },
+        "customer_id": customer.id,
+        "can_create": ctx.user is not None and ctx.user.can(tickets.MODULE, "create"),
+    }
 
 
 ROUTES = [take_ticket, add_entry, move_ticket]

@@ -266,6 +266,38 @@ def send_template(
     return queue_message(ctx, gateway, template, params, normal, kind, record_id)
 
 
+def send_system(
+    ctx: Ctx,
+    template_id: int,
+    raw_number: str,
+    values: dict[str, Any],
+    kind: str,
+    record_id: int,
+) -> SmsMessage | None:
+    """Queue a template SMS the system sends on its own account (a ticket's satisfaction
+    survey): no sending user and no SMS right, the parameters rendered from `values` in the
+    templates' sandbox. The number is normalised like any other; an invalid one, one that
+    opted out or reached its daily limit, or a template that no longer exists queues
+    nothing (None) — the system's message is a courtesy, never a reason to refuse the step
+    that sent it. `kind`/`record_id` name what the message is about (e.g. a ticket)."""
+    template = ctx.session.get(SmsTemplate, template_id)
+    if template is None or not raw_number.strip():
+        return None
+    gateway = settings_row(ctx.session)
+    try:
+        number = normalise_number(raw_number, gateway.default_region)
+        params = {
+            name: render_text(source, values, f"params.{name}").strip()[:500]
+            for name, source in sorted(template.params.items())
+        }
+    except ValidationError as exc:
+        log.warning("system SMS about %s %s not queued: %s", kind, record_id, exc.message)
+        return None
+    if refused(ctx, gateway, number) is not None:
+        return None
+    return queue_message(ctx, gateway, template, params, number, kind, record_id)
+
+
 def refused(ctx: Ctx, gateway: SmsGateway, number: str) -> str | None:
     """Why nothing may be queued to `number` now (opted out, or its daily limit reached),
     else None."""

@@ -180,3 +180,57 @@ def test_the_agenda_shows_a_join_button_for_an_online_meeting(team):
     made = api.post("/api/v1/actions", json=body).json()
     agenda = page_client(team.app, "rep1").get("/actions").text
     assert f'data-join="{made["id"]}"' in agenda and f'href="{LINK}"' in agenda
+
+
+def test_a_meetings_duration_is_its_invitations_end_and_a_change_sends_an_update(team, smtp):
+    controller, inbox = smtp
+    set_emails(team, rep1="rep1@example.com", rep2="rep2@example.com")
+    runtime = with_mail(team, controller)
+    customer = team.customer("华东电器", owner="rep1")
+    meeting_id, _ = meet(runtime, customer, "需求访谈", [team.users["rep2"]], duration_minutes=90)
+    [(_, calendar)] = invitations(inbox)
+    event = event_of(calendar)
+    start = NOW + timedelta(days=1)
+    assert event.decoded("DTSTART") == start
+    assert event.decoded("DTEND") == start + timedelta(minutes=90)
+    with acting_as(runtime, "rep1") as ctx:
+        action = get_action(ctx, meeting_id)
+        assert action.duration_minutes == 90
+        update_action(ctx, meeting_id, ActionUpdate(version=action.version, duration_minutes=45))
+    [(_, update)] = invitations(inbox)[1:]
+    event = event_of(update)
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTEND") == start + timedelta(minutes=45)
+    # Without a duration a meeting lasts an hour.
+    meet(runtime, customer, "短会", [team.users["rep2"]])
+    event = event_of(invitations(inbox)[-1][1])
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(hours=1)
+
+
+def test_the_duration_is_checked_and_shown_on_the_forms(team):
+    customer = team.customer("华东电器", owner="rep1")
+    api = api_client(team.app, "rep1")
+    body = {
+        "kind": "customer",
+        "record_id": customer,
+        "type": "meeting",
+        "status": "planned",
+        "subject": "方案评审会",
+        "due_at": (NOW + timedelta(days=1)).isoformat(),
+    }
+    for bad in (0, 2000, "long"):
+        refused = api.post("/api/v1/actions", json={**body, "duration_minutes": bad})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["field"] == "duration_minutes"
+    made = api.post("/api/v1/actions", json={**body, "duration_minutes": 120})
+    assert made.status_code == 201 and made.json()["duration_minutes"] == 120
+    action_id = made.json()["id"]
+    page = page_client(team.app, "rep1").get(f"/actions/{action_id}")
+    assert 'name="duration_minutes"' in page.text and 'value="120"' in page.text
+    window = {"start": NOW.date().isoformat(), "end": (NOW + timedelta(days=3)).date().isoformat()}
+    events = api.get("/api/v1/calendar", params=window)
+    assert events.status_code == 200, events.text
+    mine = next(e for e in events.json() if e["action_id"] == action_id)
+    start = datetime.fromisoformat(mine["start"].replace("Z", "+00:00"))
+    end = datetime.fromisoformat(mine["end"].replace("Z", "+00:00"))
+    assert end - start == timedelta(minutes=120)

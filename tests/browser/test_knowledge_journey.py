@@ -45,6 +45,16 @@ def test_search_the_knowledge_base_and_open_an_article(live_server, live_runtime
     page.locator("#helpful-yes", has_text="(1)").wait_for()
     assert page.locator("#article-view-count").inner_text().strip() in ("1", "2")
 
+    # Edit the body, save, reload: the new text stays, a script never does (nh3).
+    page.goto(f"{live_server}/knowledge/{article_id}/edit")
+    page.fill("#body", "<p>先检查<em>网线</em>。</p><script>window.pwned = 1</script>")
+    page.click("#save-article")
+    page.wait_for_url(f"{live_server}/knowledge/{article_id}")
+    page.reload()
+    page.locator("#article-body em", has_text="网线").wait_for()
+    assert page.locator("#article-body script").count() == 0
+    assert page.evaluate("window.pwned") is None
+
 
 def test_a_visitor_finds_the_public_article_by_pinyin(live_server, live_runtime, page):
     add_user(live_runtime, "agent", "service")

@@ -131,6 +131,15 @@ def test_create_a_campaign_add_costs_launch_it_and_read_its_roi(live_server, liv
     unfold(page, "#campaign-funnel")
     assert page.inner_text("#funnel-responded").startswith("1")
 
+    # Edit the budget, save, reload: the new budget and what remains of it stay.
+    page.goto(f"{live_server}/campaigns/{campaign_id}/edit")
+    page.fill("#budget", "1500")
+    page.click("#save-campaign")
+    page.wait_for_url(f"{live_server}/campaigns/{campaign_id}")
+    page.reload()
+    assert page.inner_text("#money-budget") == "¥1500.00"
+    assert page.inner_text("#money-remaining") == "¥600.00"
+
     # The campaign calendar shows it over its period.
     page.goto(f"{live_server}/campaigns/calendar")
     page.wait_for_selector("#calendar .fc-toolbar")

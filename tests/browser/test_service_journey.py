@@ -76,3 +76,36 @@ def test_take_reply_resolve_and_see_the_survey_result(
     page.reload()
     expect(page.locator("#satisfaction-score")).to_have_text("5")
     expect(page.locator("#satisfaction-comment")).to_have_text("很专业")
+
+
+def test_edit_a_queue_and_a_policy_on_the_setup_page_and_reload(ticket_id, live_server, page):
+    # `ticket_id` made the queue 软件支持 (manual) with the rep svc as its member.
+    log_in_as(page, live_server, "boss", TEST_PASSWORD)
+    page.goto(live_server + "/admin/service")
+    row = page.locator("#queue-table tr", has=page.locator("input[value='软件支持']"))
+    queue_form = row.locator("select[name=strategy]").get_attribute("form")
+    row.locator("input[name=name]").fill("软件与授权")
+    row.locator("select[name=strategy]").select_option("least_open")
+    page.click(f"#{queue_form} button")
+    expect(page.locator("#notice")).to_be_visible()
+    page.fill("#policy-name", "紧急工单")
+    page.select_option("#policy-priority", "urgent")
+    page.fill("#policy-response", "30")
+    page.fill("#policy-resolution", "10")  # shorter than the response: refused
+    page.click("#add-policy")
+    expect(page.locator("#form-error")).to_have_attribute("data-field", "resolution_minutes")
+    expect(page.locator("#policy-name")).to_have_value("紧急工单")
+    page.fill("#policy-resolution", "240")
+    page.click("#add-policy")
+    expect(page.locator("#notice")).to_be_visible()
+    policy = page.locator("#policy-table tr", has=page.locator("input[value='紧急工单']"))
+    policy.locator("input[name=resolution_minutes]").fill("300")
+    page.click(f"#{policy.locator('input[name=name]').get_attribute('form')} button")
+    expect(page.locator("#notice")).to_be_visible()
+
+    page.reload()
+    queue = page.locator("#queue-table tr", has=page.locator("input[value='软件与授权']"))
+    expect(queue.locator("select[name=strategy]")).to_have_value("least_open")
+    policy = page.locator("#policy-table tr", has=page.locator("input[value='紧急工单']"))
+    expect(policy.locator("input[name=first_response_minutes]")).to_have_value("30")
+    expect(policy.locator("input[name=resolution_minutes]")).to_have_value("300")

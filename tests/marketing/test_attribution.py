@@ -134,6 +134,44 @@ def test_the_library_reports_effect_and_roi_per_channel(team):
     )
 
 
+def test_the_effect_report_gives_cost_per_lead_opportunity_and_won_deal(team):
+    spring = create(team, name="春季邮件", channel="email")
+    client = team.client("mkt")
+    for login in ("rep1", "rep2"):
+        member = {"kind": "customer", "record_id": team.customers[login], "status": "responded"}
+        client.post(f"/api/v1/campaigns/{spring['id']}/members", json=member)
+    _won(team, "rep1", "3000.00")
+    # A second opportunity attributed to the campaign, still open.
+    client_rep2 = team.client("rep2")
+    opened = client_rep2.post(
+        "/api/v1/opportunities",
+        json={"name": "打印机", "customer_id": team.customers["rep2"], "amount": "800.00"},
+    )
+    assert opened.status_code == 201, opened.text
+    client.post(
+        f"/api/v1/campaigns/{spring['id']}/costs",
+        json={"category": "media", "amount": "1000.00", "spent_on": "2026-03-01"},
+    )
+    body = client.get("/api/v1/reports/marketing.effect_by_campaign").json()
+    keys = [m["key"] for m in body["measures"]]
+    row = next(r for r in body["rows"] if r["keys"][0] == "春季邮件")
+    values = {
+        k: None if v is None else Decimal(str(v)) for k, v in zip(keys, row["values"], strict=True)
+    }
+    # 1,000 spent; no leads, 2 opportunities, 1 won: per opportunity 500, per won deal 1,000.
+    assert values["opportunities"] == 2 and values["won_deals"] == 1
+    assert values["cost_per_opportunity"] == Decimal("500.00")
+    assert values["cost_per_won_deal"] == Decimal("1000.00")
+    assert values["cost_per_lead"] is None  # no leads: no quotient, not a division by zero
+    results = client.get(f"/api/v1/campaigns/{spring['id']}/results").json()
+    assert Decimal(results["cost_per_opportunity"]) == Decimal("500.00")
+    assert results["won_deals"] == 1 and Decimal(results["cost_per_won_deal"]) == Decimal("1000.00")
+    with team.browser("mkt") as browser:
+        page = browser.get(f"/campaigns/{spring['id']}")
+    assert 'id="money-per-opportunity">¥500.00' in page.text
+    assert 'id="money-per-won">¥1000.00' in page.text
+
+
 def test_leads_imported_with_a_campaign_column_are_the_campaigns_leads(team):
     from tests.importing.conftest import csv_bytes, run, upload
 

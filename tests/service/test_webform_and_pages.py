@@ -136,3 +136,31 @@ def test_the_ticket_page_suggests_published_articles_about_its_subject(desk):
         page = browser.get(f"/tickets/{ticket['id']}").text
     assert 'id="ticket-articles"' in page and "打印机无法开机的排查" in page
     assert "打印机草稿" not in page
+
+
+def test_the_customer_page_shows_its_tickets_in_the_readers_scope(desk):
+    admin = desk.client("admin")
+    customer = admin.post("/api/v1/customers", json={"name": "同方威视"})
+    assert customer.status_code == 201, customer.text
+    customer_id = customer.json()["id"]
+    hardware = desk.ticket(
+        subject="安检机报警", customer_id=customer_id, queue_id=desk.queues["Hardware"]
+    )
+    software = desk.ticket(
+        subject="软件授权到期", customer_id=customer_id, queue_id=desk.queues["Software"]
+    )
+    desk.ticket(subject="别家的工单", queue_id=desk.queues["Software"])
+    with TestClient(desk.app) as browser:
+        log_in(browser, "admin")
+        page = browser.get(f"/customers/{customer_id}").text
+    assert 'id="customer-tickets"' in page
+    assert "安检机报警" in page and "软件授权到期" in page and "别家的工单" not in page
+    assert f'href="/tickets/{hardware["id"]}"' in page
+    assert f"/tickets/new?customer_id={customer_id}" in page
+    # A service rep of the Software queue sees that queue's ticket only (the `team` scope).
+    with TestClient(desk.app) as browser:
+        log_in(browser, "svc3")
+        page = browser.get(f"/customers/{customer_id}").text
+    assert 'id="customer-tickets"' in page
+    assert "软件授权到期" in page and f'href="/tickets/{software["id"]}"' in page
+    assert "安检机报警" not in page
