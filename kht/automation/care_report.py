@@ -5,7 +5,8 @@ For each care strategy and a period of the reader's days: runs carried out (care
 and skipped; delivered (an email the SMTP server took, an SMS the carrier reported
 delivered; a task, call or notification once it exists); followed up (an action done on
 the customer within `window_days` after the care); ordered (an order of the customer within
-`window_days` after). The baseline row counts the customers no strategy cared for in the
+`window_days` after); churned (the customer moved to the lifecycle stage `lost`, 流失,
+within `window_days` after). The baseline row counts the customers no strategy cared for in the
 period, with a contact or an order within `window_days` from the period's start, so the
 rates compare like with like. A contact's care counts for its customer.
 
@@ -33,6 +34,8 @@ from kht.errors import ValidationError
 from kht.records import record_kind
 
 CHUNK = 500
+# The lifecycle stage a churned customer moves to (the seeded 流失 stage).
+CHURN_STAGE = "lost"
 # The outcome the mail and SMS actions write on their run (kht.automation.builtin).
 _SENT = re.compile(r"^(mail|sms) (\d+) ")
 
@@ -50,6 +53,7 @@ class CareRow(msgspec.Struct, kw_only=True):
     customers: int = 0
     followed_up: int = 0
     ordered: int = 0
+    churned: int = 0
 
     @property
     def followed_up_rate(self) -> float | None:
@@ -58,6 +62,10 @@ class CareRow(msgspec.Struct, kw_only=True):
     @property
     def ordered_rate(self) -> float | None:
         return round(100 * self.ordered / self.customers, 1) if self.customers else None
+
+    @property
+    def churned_rate(self) -> float | None:
+        return round(100 * self.churned / self.customers, 1) if self.customers else None
 
 
 def _bounds(ctx: Ctx, since: date, until: date) -> tuple[datetime, datetime]:
@@ -143,13 +151,14 @@ def _delivered(ctx: Ctx, runs: list[Run]) -> int:
 
 def _next_steps(
     ctx: Ctx, starts: dict[int, datetime], window: timedelta
-) -> tuple[set[int], set[int]]:
-    """Of the customers (id -> when cared), those with an action done and those with an
-    order placed within `window` after."""
+) -> tuple[set[int], set[int], set[int]]:
+    """Of the customers (id -> when cared), those with an action done, those with an order
+    placed and those moved to the churn stage within `window` after."""
+    from kht.lifecycle.models import StageChange
     from kht.sales.orders.models import Order
 
     if not starts:
-        return set(), set()
+        return set(), set(), set()
     low, high = min(starts.values()), max(starts.values()) + window
     done_at = func.coalesce(Action.done_at, Action.created_at)
     acts = select(Action.customer_id, done_at).where(
@@ -169,7 +178,18 @@ def _next_steps(
     def within(rows: Any) -> set[int]:
         return {cid for cid, at in rows if starts[cid] <= _aware(at) < starts[cid] + window}
 
-    return within(ctx.session.execute(acts)), within(ctx.session.execute(orders))
+    churns = select(StageChange.record_id, StageChange.at).where(
+        StageChange.kind == "customer",
+        StageChange.record_id.in_(set(starts)),
+        StageChange.to_stage == CHURN_STAGE,
+        StageChange.at >= low,
+        StageChange.at < high,
+    )
+    return (
+        within(ctx.session.execute(acts)),
+        within(ctx.session.execute(orders)),
+        within(ctx.session.execute(churns)),
+    )
 
 
 def _aware(moment: datetime) -> datetime:
@@ -195,8 +215,9 @@ def _strategy_row(
             if customer is not None:
                 at = _aware(run.finished_at or run.created_at)
                 cared[customer] = min(at, cared.get(customer, at))
-    followed, ordered = _next_steps(ctx, cared, window)
+    followed, ordered, churned = _next_steps(ctx, cared, window)
     row.customers, row.followed_up, row.ordered = len(cared), len(followed), len(ordered)
+    row.churned = len(churned)
     return row, set(cared)
 
 
@@ -212,10 +233,11 @@ def _baseline(ctx: Ctx, cared: set[int], start: datetime, window: timedelta) -> 
             return row
         last = ids[-1]
         starts = {cid: start for cid in ids if cid not in cared}
-        followed, ordered = _next_steps(ctx, starts, window)
+        followed, ordered, churned = _next_steps(ctx, starts, window)
         row.customers += len(starts)
         row.followed_up += len(followed)
         row.ordered += len(ordered)
+        row.churned += len(churned)
 
 
 def effectiveness(ctx: Ctx, since: date, until: date, window_days: int = 30) -> list[CareRow]:

@@ -156,9 +156,10 @@ class CareReportController(Controller):
         until: FromQuery[date | None] = None,
         window_days: FromQuery[int] = 30,
     ) -> CareReportOut:
-        """Per care strategy: cared, failed, skipped, delivered, customers, followed up and
-        ordered within `window_days`; the last row (`rule_id` null) is the customers no
-        strategy cared for. Default period: the reader's last 90 days."""
+        """Per care strategy: cared, failed, skipped, delivered, customers, followed up,
+        ordered and churned (moved to the lifecycle stage `lost`) within `window_days`; the
+        last row (`rule_id` null) is the customers no strategy cared for. Default period:
+        the reader's last 90 days."""
         since, until = _period(ctx, since, until)
         rows = care_report.effectiveness(ctx, since, until, window_days)
         return CareReportOut(
@@ -170,6 +171,7 @@ class CareReportController(Controller):
                     **msgspec.to_builtins(row),
                     "followed_up_rate": row.followed_up_rate,
                     "ordered_rate": row.ordered_rate,
+                    "churned_rate": row.churned_rate,
                 }
                 for row in rows
             ],

@@ -1,6 +1,6 @@
 """The care-effectiveness report: per care strategy the customers reached, delivered, and
-what they did next (an action done, an order) within the window, beside the customers no
-strategy reached; each reader sees only their own scope's figures."""
+what they did next (an action done, an order, churn to the lost stage) within the window,
+beside the customers no strategy reached; each reader sees only their own scope's figures."""
 
 from __future__ import annotations
 
@@ -67,6 +67,13 @@ def _order(team, login: str, customer_id: int) -> None:
     assert api.post(f"/api/v1/quotes/{quote['id']}/accept", json={}).status_code == 201
 
 
+def _churn(team, login: str, customer_id: int) -> None:
+    from kht.lifecycle.service import change_stage
+
+    with team.ctx(login) as ctx:
+        change_stage(ctx, "customer", customer_id, "lost", cause="不再合作")
+
+
 def _care(team) -> int:
     with time_machine.travel(START, tick=False):
         with team.ctx("admin") as ctx:
@@ -89,6 +96,9 @@ def test_the_report_counts_what_cared_customers_did_next_beside_the_others(team)
         _contact(team, "rep2", ids["d"])  # an uncared customer was contacted too
     with time_machine.travel(START + timedelta(days=5), tick=False):
         _order(team, "west_rep", ids["c"])
+    with time_machine.travel(START + timedelta(days=10), tick=False):
+        _churn(team, "rep1", ids["b"])  # cared for, yet lost within the window
+        _churn(team, "rep2", ids["d"])  # not cared for, and lost too
     with time_machine.travel(START + timedelta(days=40), tick=False):
         _order(team, "rep1", ids["b"])  # after the 30-day window: not the care's doing
 
@@ -105,8 +115,10 @@ def test_the_report_counts_what_cared_customers_did_next_beside_the_others(team)
     }
     assert (strategy["customers"], strategy["followed_up"], strategy["ordered"]) == (3, 1, 1)
     assert strategy["followed_up_rate"] == 33.3
+    assert (strategy["churned"], strategy["churned_rate"]) == (1, 33.3)
     assert baseline["rule_id"] is None
     assert (baseline["customers"], baseline["followed_up"], baseline["ordered"]) == (1, 1, 0)
+    assert (baseline["churned"], baseline["churned_rate"]) == (1, 100.0)
 
     # A longer window counts b's order too.
     longer = team.client("admin").get(
