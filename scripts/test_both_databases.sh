@@ -2,7 +2,7 @@
 # The suite on SQLite and on PostgreSQL at the same time, each with its own pytest (PYTEST_ARGS).
 #
 # Why at the same time: much of a run is waiting (browser journeys, servers starting, the
-# database server's own work), so two runs side by side take far less than one after the
+# database server's own work), so two runs side by side take less than one after the
 # other on a 2-core machine. Each run writes to its own log, printed whole when both are done;
 # the script fails when either run fails.
 set -uo pipefail
