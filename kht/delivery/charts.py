@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,9 @@ from kht.reports.schemas import ReportResult
 PDF = "application/pdf"
 # The SVG names these families; WeasyPrint finds them through fontconfig.
 FONTS = ["Noto Sans CJK SC", "Noto Serif CJK SC", "DejaVu Sans"]
+# matplotlib's settings are one global: two threads drawing at once (the worker's) would
+# restore each other's defaults mid-drawing and lay Chinese out in DejaVu Sans.
+_DRAWING = threading.Lock()
 MAX_BARS = 20  # a chart shows the largest groups, as the report page does
 SIZE = (7.0, 3.4)  # inches: the width of an A4 page's text
 
@@ -99,7 +103,7 @@ def chart_svg(result: ReportResult) -> str:
     buffer = io.StringIO()
     # Text kept as text (WeasyPrint sets it, so it can be searched and copied), in CJK fonts.
     settings = {"svg.fonttype": "none", "font.family": "sans-serif", "font.sans-serif": FONTS}
-    with rc_context(settings):
+    with _DRAWING, rc_context(settings):
         figure = Figure(figsize=SIZE)
         axes = figure.add_subplot()
         if labels and series:
