@@ -131,12 +131,25 @@ def chart_data(result: ReportResult) -> dict[str, Any]:
     }
 
 
-def _chip(ctx: Ctx, labels: dict[str, str], text: str) -> str:
-    """A filter as the reader reads it: "Stage is 目标客户" rather than `stage:eq:target`."""
+def _chip(ctx: Ctx, kind: str, offered: list[dict[str, Any]], text: str) -> str:
+    """A filter as the reader reads it: "Stage is 目标客户" rather than `stage:eq:target`
+    (`offered`: the kind's fields as `fields` gives them, with their choices' labels; values
+    known only at run time, such as statuses, are named as the kind's pages name them)."""
+    from kht.recordpages.shown import run_time_labels
+
     field, _, rest = text.partition(":")
     op, _, value = rest.partition(":")
     shown_op = translations(ctx.language).gettext(OP_LABELS[op]) if op in OP_LABELS else op
-    return " ".join(part for part in (labels.get(field, field), shown_op, value) if part)
+    found = next((f for f in offered if f["key"] == field), None)
+    words = {
+        str(k): v for k, v in run_time_labels(ctx, record_kinds(ctx)[kind]).get(field, {}).items()
+    }
+    if found is not None:
+        words.update(dict(found["choices"]))
+    if words and value:
+        value = ", ".join(words.get(part, part) for part in value.split(","))
+    label = found["label"] if found is not None else field
+    return " ".join(part for part in (label, shown_op, value) if part)
 
 
 def fields(ctx: Ctx, kind: str) -> list[dict[str, Any]]:
@@ -178,7 +191,6 @@ def report_page(request: Request, ctx: RequestCtx, key: FromPath[str]) -> Templa
         error, status = exc.message, exc.status
     definition = service.shaped(ctx, item) if result is None else item
     offered = fields(ctx, item.kind)
-    labels = {field["key"]: field["label"] for field in offered}
     favourite = key in service.favourites(ctx)
     own = saved.editable_id(ctx, key)
     from kht.delivery import service as delivery  # it mails reports: it imports this module
@@ -201,11 +213,11 @@ def report_page(request: Request, ctx: RequestCtx, key: FromPath[str]) -> Templa
         error=error,
         params=params,
         fixed=[
-            _chip(ctx, labels, text)
+            _chip(ctx, item.kind, offered, text)
             for text in (result.filters if result else item.filters)
             if text not in params["filters"]
         ],
-        chips=[(text, _chip(ctx, labels, text)) for text in params["filters"]],
+        chips=[(text, _chip(ctx, item.kind, offered, text)) for text in params["filters"]],
         fields=offered,
         editable=own,
         charts=CHART_LABELS,
@@ -252,13 +264,13 @@ def drill_page(request: Request, ctx: RequestCtx, kind: FromPath[str]) -> Templa
     filters = [str(x) for x in request.query_params.getall("f", []) if str(x).strip()]
     headers, rows, total = service.drilled(ctx, kind, filters)
     spec = record_kinds(ctx)[kind]
-    labels = {field["key"]: field["label"] for field in fields(ctx, kind)}
+    offered = fields(ctx, kind)
     return render(
         request,
         ctx,
         "reports/drill.html",
         title=spec.label(ctx.language),
-        chips=[_chip(ctx, labels, text) for text in filters],
+        chips=[_chip(ctx, kind, offered, text) for text in filters],
         headers=headers,
         rows=rows,
         total=total,

@@ -150,3 +150,12 @@ def test_actions_drill_down_to_the_reports_records_page(demo):
     assert f'id="drill-total">{theirs["values"][0]}<' in shown.text
     assert 'id="drill-table"' in shown.text
     assert rep.get("/reports/drill/nothing").status_code == 404
+
+
+def test_a_reports_own_filters_read_in_words_not_keys(demo):
+    add_user(runtime_of(demo), "mgr", "sales_manager", department="销售部")
+    page = page_client(demo, "mgr").get("/reports/opportunities.pipeline_by_department")
+    assert page.status_code == 200, page.text
+    fixed = page.text.split('id="report-filters"', 1)[1].split("</form>", 1)[1]
+    badge = fixed.split("title=", 1)[1].split("</span>", 1)[0]
+    assert "状态" in badge and "进行中" in badge and "open" not in badge
