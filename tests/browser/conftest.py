@@ -10,6 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# An assertion waits for its condition up to this long. Playwright's 5 s default is too short
+# on a busy CI machine for pages built by script (the API docs render a large schema); a
+# passing assertion returns as soon as its condition holds, so only a failure waits longer.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = os.environ.get("KHT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
