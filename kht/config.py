@@ -44,6 +44,17 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # Background work: Redis when set (several workers), else a SQLite queue file.
     redis_url: str = ""
     huey_path: str = ""
+    # Names of the queue, the job leases and the invalidation channel in Redis: two kht
+    # instances (or two test runs) sharing one Redis keep apart by giving different ones.
+    redis_prefix: str = "kht"
+    # A worker holds a lease on each job it runs and renews it every third of this; a job
+    # whose lease lapsed (its worker was killed) is run again by another worker, up to
+    # `job_max_attempts` runs in all.
+    job_lease_seconds: Positive = 30
+    job_max_attempts: Positive = 3
+    # Each server process re-reads the enabled plugins this often (and at once when Redis
+    # announces a change), and rebuilds its routes, menus and hooks when they changed.
+    plugin_check_seconds: Positive = 5
     # Imports: upload and unpacked-workbook caps, and when an import goes to the worker.
     import_max_bytes: int = 20 * 1024 * 1024
     import_max_unpacked: int = 200 * 1024 * 1024
@@ -90,6 +101,10 @@ _ENV_FIELDS = {
     "KHT_POOL_MAX_CLAIMS_PER_DAY": "pool_max_claims_per_day",
     "KHT_REDIS_URL": "redis_url",
     "KHT_HUEY_PATH": "huey_path",
+    "KHT_REDIS_PREFIX": "redis_prefix",
+    "KHT_JOB_LEASE_SECONDS": "job_lease_seconds",
+    "KHT_JOB_MAX_ATTEMPTS": "job_max_attempts",
+    "KHT_PLUGIN_CHECK_SECONDS": "plugin_check_seconds",
     "KHT_IMPORT_MAX_BYTES": "import_max_bytes",
     "KHT_IMPORT_BACKGROUND_ROWS": "import_background_rows",
     "KHT_SMTP_HOST": "smtp_host",
@@ -115,6 +130,9 @@ _INT_FIELDS = {
     "pool_max_claims_per_day",
     "import_max_bytes",
     "import_background_rows",
+    "job_lease_seconds",
+    "job_max_attempts",
+    "plugin_check_seconds",
     "smtp_port",
     "webhook_max_attempts",
     "webhook_disable_after",

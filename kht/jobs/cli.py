@@ -51,6 +51,6 @@ def worker(workers: int) -> None:
     from kht.jobs.worker import consume, huey_path, redis_url
 
     runtime = click.get_current_context().obj
-    where = redis_url() or str(huey_path(runtime.settings))
+    where = redis_url(runtime.settings) or str(huey_path(runtime.settings))
     click.echo(f"kht worker: {workers} thread(s), queue {where}")
     consume(runtime.settings, runtime, workers)

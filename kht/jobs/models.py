@@ -18,6 +18,8 @@ class Job(IdMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
+    # Runs started: fences a run's commit and caps the runs of a job whose worker keeps dying.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     message: Mapped[str] = mapped_column(Text, default="")
@@ -67,3 +69,5 @@ class PeriodicRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
+    # Runs begun by a worker for this minute (another runs it again when its worker died).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -6,6 +6,13 @@ row in `periodic_runs` keyed by task and minute) and hands the claimed ones to i
 A second worker's claim of the same minute fails on the primary key, so a scheduled minute
 runs once however many workers share the queue; a minute missed while no worker ran is
 caught up within the task's `catch_up_minutes`, once.
+
+A worker runs a claimed minute under its lease (`run_leased`, see kht.jobs.leases) and
+counts the run in `attempts`; a minute begun but never finished whose lease nobody holds
+(its worker was killed) is handed to the queue again by another worker while it is still
+within the task's catch-up window (`reclaim_orphans`), up to `KHT_JOB_MAX_ATTEMPTS` runs.
+The tasks themselves are written to be run again: what they send goes through outboxes
+that claim each message, and what they compute is recomputed.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -126,3 +133,78 @@ def tick(
         else:
             run_claimed(runtime, task.key, slot, task)
     return [task.key for task, _ in claimed]
+
+
+def lease_name(key: str, slot: datetime) -> str:
+    return f"periodic:{key}:{slot.isoformat()}"
+
+
+def _begin(runtime: Any, key: str, slot: datetime) -> bool:
+    """Count a worker's run of a claimed minute; False when it has finished already, or has
+    used up its runs (it is then closed with an error)."""
+    limit = runtime.settings.job_max_attempts
+    unfinished = [PeriodicRun.key == key, PeriodicRun.slot == slot, PeriodicRun.finished_at.is_(None)]
+    with Session(runtime.engine) as session, session.begin():
+        begun = session.execute(
+            update(PeriodicRun)
+            .where(*unfinished, PeriodicRun.attempts < limit)
+            .values(attempts=PeriodicRun.attempts + 1)
+        )
+        if begun.rowcount == 1:
+            return True
+        session.execute(
+            update(PeriodicRun)
+            .where(*unfinished)
+            .values(
+                finished_at=utcnow(),
+                error=f"the worker stopped while running this task {limit} times",
+            )
+        )
+        return False
+
+
+def run_leased(runtime: Any, key: str, slot: datetime, leases: Any = None) -> str:
+    """The worker's run of a claimed minute: under its lease (another worker running it
+    means this one skips), counted, and only while unfinished."""
+    name = lease_name(key, slot)
+    if leases is not None and not leases.acquire(name):
+        return "skipped: running elsewhere"
+    try:
+        if not _begin(runtime, key, slot):
+            return "skipped: finished"
+        return run_claimed(runtime, key, slot)
+    finally:
+        if leases is not None:
+            leases.release(name)
+
+
+def reclaim_orphans(
+    runtime: Any,
+    leases: Any,
+    hand_over: Callable[[str, datetime], Any],
+    now: datetime | None = None,
+) -> list[str]:
+    """Hand over again every minute a worker began and never finished whose lease nobody
+    holds, while it is within its task's catch-up window; the keys handed over."""
+    now = now or utcnow()
+    tasks = registered(runtime.plugins().pm.hook)
+    with Session(runtime.engine) as session:
+        begun = session.execute(
+            select(PeriodicRun.key, PeriodicRun.slot).where(
+                PeriodicRun.finished_at.is_(None),
+                PeriodicRun.attempts > 0,
+                PeriodicRun.slot >= now - KEEP_CLAIMS,
+            )
+        ).all()
+    handed = []
+    for key, slot in begun:
+        task = tasks.get(key)
+        slot = slot.replace(tzinfo=UTC) if slot.tzinfo is None else slot
+        if task is None or now - slot > timedelta(minutes=task.catch_up_minutes):
+            continue
+        if leases.held_elsewhere(lease_name(key, slot)):
+            continue
+        log.warning("periodic task %s (%s) lost its worker: handed over again", key, slot)
+        hand_over(key, slot)
+        handed.append(key)
+    return handed

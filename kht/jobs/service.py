@@ -14,12 +14,13 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from kht.auth.principal import load_principal
 from kht.context import Ctx
 from kht.errors import KhtError, NotAuthenticated, NotFound
+from kht.jobs.leases import Leases
 from kht.jobs.models import Job
 from kht.jobs.progress import ProgressBoard
 from kht.jobs.stored_input import store_input
@@ -110,34 +111,94 @@ def handler_of(type_: str) -> Callable[[Ctx, Job, ProgressBoard], None]:
     return getattr(importlib.import_module(module), name)
 
 
-def _claim(runtime: Any, job_id: int) -> bool:
-    """Move a queued job to running; False if it is gone or someone else took it."""
+class Superseded(Exception):
+    """A run whose job was taken over by a later attempt (its lease lapsed): it must not
+    commit."""
+
+
+def _claim(runtime: Any, job_id: int, *, leased: bool) -> int | None:
+    """Start a run of a job: its attempt number, or None when it is not this caller's to run.
+
+    A queued job is claimed; a `running` one too when the caller holds its lease (its last
+    worker died). A job that has used up `job_max_attempts` fails instead.
+    """
+    from kht.db.base import utcnow
+
+    runnable = ("queued", "running") if leased else ("queued",)
+    limit = runtime.settings.job_max_attempts
     with Session(runtime.engine) as session, session.begin():
         claimed = session.execute(
-            update(Job).where(Job.id == job_id, Job.status == "queued").values(status="running")
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_(runnable), Job.attempts < limit)
+            .values(status="running", attempts=Job.attempts + 1)
         )
-        return claimed.rowcount == 1
+        if claimed.rowcount == 1:
+            return session.scalar(select(Job.attempts).where(Job.id == job_id))
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_(runnable), Job.attempts >= limit)
+            .values(
+                status="failed",
+                message=f"the worker stopped while running this job {limit} times",
+                finished_at=utcnow(),
+            )
+        )
+        return None
 
 
-def _fail(runtime: Any, job_id: int, message: str) -> None:
+def _fence(ctx: Ctx, job_id: int, attempt: int) -> None:
+    """In the run's own transaction: make sure no later attempt took the job over."""
+    current = ctx.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.attempts == attempt)
+        .values(attempts=attempt)
+        .execution_options(synchronize_session=False)
+    )
+    if current.rowcount != 1:
+        raise Superseded(f"job {job_id}: attempt {attempt} was taken over by a later one")
+
+
+def _fail(runtime: Any, job_id: int, message: str, attempt: int) -> None:
     from kht.db.base import utcnow
 
     with Session(runtime.engine) as session, session.begin():
         session.execute(
             update(Job)
-            .where(Job.id == job_id)
+            .where(Job.id == job_id, Job.attempts == attempt)
             .values(status="failed", message=message[:2000], finished_at=utcnow())
         )
 
 
-def run_job(runtime: Any, job_id: int) -> str:
-    """Run one queued job to its end (the worker's task; tests call it directly).
+def lease_name(job_id: int) -> str:
+    return f"job:{job_id}"
 
-    Returns the final status. Errors a user can act on become the job's message; anything
-    else is logged with its traceback and reported as an internal error.
+
+def run_job(runtime: Any, job_id: int, leases: Leases | None = None) -> str:
+    """Run one job to its end (the worker's task; tests call it directly).
+
+    With `leases` (a worker), the run holds the job's lease from before its claim until its
+    transaction has ended, and may take over a `running` job whose lease nobody holds. The
+    run commits only if it is still the job's latest attempt (`_fence`). The handler's work
+    and the job's `done` commit together, so a run cut short leaves nothing half-written.
+
+    Returns the final status ("skipped" when the job was not this caller's to run,
+    "superseded" when a later attempt took it over). Errors a user can act on become the
+    job's message; anything else is logged with its traceback and reported as an internal
+    error.
     """
-    if not _claim(runtime, job_id):
+    if leases is not None and not leases.acquire(lease_name(job_id)):
         return "skipped"
+    try:
+        attempt = _claim(runtime, job_id, leased=leases is not None)
+        if attempt is None:
+            return "skipped"
+        return _run(runtime, job_id, attempt)
+    finally:
+        if leases is not None:
+            leases.release(lease_name(job_id))
+
+
+def _run(runtime: Any, job_id: int, attempt: int) -> str:
     board = ProgressBoard(runtime.engine, job_id)
     try:
         with runtime.ctx() as ctx:
@@ -149,16 +210,51 @@ def run_job(runtime: Any, job_id: int) -> str:
             handler_of(job.type)(ctx, job, board)
             job.status = "done"
             job.finished_at = job.finished_at or ctx.now()
+            ctx.session.flush()
+            _fence(ctx, job_id, attempt)
+    except Superseded as exc:
+        log.warning("%s", exc)
+        return "superseded"
     except KhtError as exc:
-        _fail(runtime, job_id, exc.message)
+        _fail(runtime, job_id, exc.message, attempt)
         return "failed"
     except Exception as exc:
         log.exception("job %s failed", job_id)
-        _fail(runtime, job_id, f"internal error ({type(exc).__name__}: {exc})")
+        _fail(runtime, job_id, f"internal error ({type(exc).__name__}: {exc})", attempt)
         return "failed"
     finally:
         board.clear()
     return "done"
+
+
+def reclaim_orphans(runtime: Any, leases: Leases, resubmit: Callable[[int], Any]) -> list[int]:
+    """Hand the `running` jobs whose lease nobody holds (their worker died) to the queue
+    again; the ids handed over. Each is put back to `queued` under its lease, by one
+    worker, so it is queued once however many workers look."""
+    with Session(runtime.engine) as session:
+        running = session.execute(
+            select(Job.id, Job.attempts).where(Job.status == "running")
+        ).all()
+    orphans = []
+    for job_id, attempts in running:
+        name = lease_name(job_id)
+        if not leases.acquire(name):
+            continue  # a live worker runs it
+        try:
+            with Session(runtime.engine) as session, session.begin():
+                back = session.execute(
+                    update(Job)
+                    .where(Job.id == job_id, Job.status == "running", Job.attempts == attempts)
+                    .values(status="queued")
+                )
+            if back.rowcount == 1:
+                orphans.append(job_id)
+        finally:
+            leases.release(name)
+    for job_id in orphans:
+        log.warning("job %s lost its worker: queued again", job_id)
+        resubmit(job_id)
+    return orphans
 
 
 def output_of(ctx: Ctx, job_id: int) -> tuple[str, bytes]:
@@ -177,5 +273,6 @@ __all__ = [
     "get_job",
     "handler_of",
     "output_of",
+    "reclaim_orphans",
     "run_job",
 ]
