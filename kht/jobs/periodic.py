@@ -143,7 +143,11 @@ def _begin(runtime: Any, key: str, slot: datetime) -> bool:
     """Count a worker's run of a claimed minute; False when it has finished already, or has
     used up its runs (it is then closed with an error)."""
     limit = runtime.settings.job_max_attempts
-    unfinished = [PeriodicRun.key == key, PeriodicRun.slot == slot, PeriodicRun.finished_at.is_(None)]
+    unfinished = [
+        PeriodicRun.key == key,
+        PeriodicRun.slot == slot,
+        PeriodicRun.finished_at.is_(None),
+    ]
     with Session(runtime.engine) as session, session.begin():
         begun = session.execute(
             update(PeriodicRun)

@@ -232,9 +232,7 @@ def reclaim_orphans(runtime: Any, leases: Leases, resubmit: Callable[[int], Any]
     again; the ids handed over. Each is put back to `queued` under its lease, by one
     worker, so it is queued once however many workers look."""
     with Session(runtime.engine) as session:
-        running = session.execute(
-            select(Job.id, Job.attempts).where(Job.status == "running")
-        ).all()
+        running = session.execute(select(Job.id, Job.attempts).where(Job.status == "running")).all()
     orphans = []
     for job_id, attempts in running:
         name = lease_name(job_id)
