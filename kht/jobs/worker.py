@@ -85,9 +85,9 @@ def queue_for(settings: Settings, runtime: Any = None) -> tuple[Huey, Any]:
     key = f"redis:{redis}:{prefix}" if redis else f"sqlite:{huey_path(settings)}"
     if key not in _QUEUES:
         if redis:
-            huey: Huey = RedisHuey(prefix, url=redis)
+            huey: Huey = RedisHuey(prefix, url=redis, results=False)
         else:
-            huey = SqliteHuey(QUEUE, filename=str(huey_path(settings)))
+            huey = SqliteHuey(QUEUE, filename=str(huey_path(settings)), results=False)
         _QUEUES[key] = (huey, _register(huey, settings, runtime))
     return _QUEUES[key]
 
