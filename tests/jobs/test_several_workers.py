@@ -67,7 +67,9 @@ def workers(kht_db_url, queue) -> Iterator[Callable[[], subprocess.Popen]]:
     started: list[tuple[subprocess.Popen, object]] = []
     environ = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(GATE_PATH), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(GATE_PATH), str(ROOT), os.environ.get("PYTHONPATH")])
+        ),
         "KHT_DATABASE_URL": kht_db_url,
         "KHT_REDIS_URL": REDIS_URL,
         "KHT_REDIS_PREFIX": queue,
@@ -111,7 +113,8 @@ def queue_gated(runtime, user_id: int, folder: Path, names: list[str], gate: str
     with runtime.ctx() as ctx:
         ctx.user = load_principal(ctx.session, user_id)
         for name in names:
-            job = create_job(ctx, "gated", params={"folder": str(folder), "name": name, "gate": gate})
+            params = {"folder": str(folder), "name": name, "gate": gate}
+            job = create_job(ctx, "gated", params=params)
             enqueue(ctx, job)
             ids.append(job.id)
     return ids
@@ -154,9 +157,7 @@ def test_two_workers_run_every_job_exactly_once(kht_runtime, workers, tmp_path):
     assert {pid for _, _, pid in started} <= {first.pid, second.pid}
 
 
-def test_a_job_whose_worker_is_killed_is_finished_by_the_other_once(
-    kht_runtime, workers, tmp_path
-):
+def test_a_job_whose_worker_is_killed_is_finished_by_the_other_once(kht_runtime, workers, tmp_path):
     runtime = kht_runtime()
     user_id = add_user(runtime, "boss", "administrator")
     processes = {process.pid: process for process in (workers(), workers())}
