@@ -95,13 +95,14 @@ def serve(host: str, port: int, workers: int) -> None:
     )
     runtime = _runtime()
     if workers == 1:
-        from kht.web import create_app
+        from kht.web.live import LiveApp
 
         uvicorn.run(
-            create_app(runtime.settings),  # the server engine: sized pool, timeouts
+            LiveApp(runtime.settings),  # the server engine: sized pool, timeouts
             host=host,
             port=port,
             log_level="info",
+            interface="asgi3",
         )
     else:
         uvicorn.run(
@@ -166,8 +167,11 @@ def demo(serve_after: bool, port: int, size: int, logins_file: Path) -> None:
         click.get_current_context().invoke(serve, host="127.0.0.1", port=port, workers=1)
 
 
-# A running server loads its plugins (routes, menus, hooks) when it starts.
-RESTART = "restart the running servers (kht serve, kht worker) for the change to take effect there"
+# Running servers rebuild their routes, menus and hooks by themselves (kht.web.live).
+RESTART = (
+    "running servers (kht serve) take the change up within KHT_PLUGIN_CHECK_SECONDS, at once"
+    " with Redis; workers at their next task"
+)
 
 
 @cli.group()

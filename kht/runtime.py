@@ -86,14 +86,21 @@ class Runtime:
 
         The one path the CLI and the plugins page share, so both apply the same checks (an
         unknown or broken plugin, a circle of requirements, a plugin others still require).
-        Returns the plugins whose state changed.
+        Returns the plugins whose state changed. A change is announced to the running servers
+        (`kht.web.live`).
         """
+        from kht.web.live import announce_plugins_changed
+
         if enabled:
-            return self.enable(name)
-        with Session(self.engine) as session:
-            was = name in plugin_manager.enabled_names(session)
-        plugin_manager.disable(self.engine, self.found, name)
-        return [name] if was else []
+            changed = self.enable(name)
+        else:
+            with Session(self.engine) as session:
+                was = name in plugin_manager.enabled_names(session)
+            plugin_manager.disable(self.engine, self.found, name)
+            changed = [name] if was else []
+        if changed:
+            announce_plugins_changed(self.settings)  # every server rebuilds its app
+        return changed
 
     def seed(self) -> None:
         """Let every enabled module and plugin create the rows it needs (idempotent)."""

@@ -402,21 +402,22 @@ def bearer(runtime: Runtime, login: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def log_in(client: Any, login: str, password: str = TEST_PASSWORD) -> Any:
-    """Log a test client in through the real login form (CSRF token included)."""
-    client.get("/login")
+def log_in(client: Any, login: str, password: str = TEST_PASSWORD, *, base: str = "") -> Any:
+    """Log a test client in through the real login form (CSRF token included); `base` is
+    the server's URL for a client without one."""
+    client.get(f"{base}/login")
     token = client.cookies.get("kht_csrf")
     return client.post(
-        "/login",
+        f"{base}/login",
         data={"login": login, "password": password, "_csrf_token": token, "next": "/"},
         follow_redirects=False,
     )
 
 
-def csrf_token(client: Any) -> str:
+def csrf_token(client: Any, *, base: str = "") -> str:
     """The CSRF token of a test client (fetches a page first if it has none yet)."""
     if "kht_csrf" not in client.cookies:
-        client.get("/login")
+        client.get(f"{base}/login")
     return client.cookies["kht_csrf"]
 
 

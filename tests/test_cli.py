@@ -57,14 +57,14 @@ def test_plugins_list_enable_disable(kht_db_url):
     assert "standard_product" in listed.stdout
     enabled = kht(kht_db_url, "plugins", "enable", "ext_plugin", extra=EXT_PLUGIN)
     assert enabled.returncode == 0 and "enabled: ext_plugin" in enabled.stdout
-    assert "restart the running servers" in enabled.stdout
+    assert "running servers (kht serve) take the change up" in enabled.stdout
     listed = kht(kht_db_url, "plugins", "list", extra=EXT_PLUGIN)
     assert any(
         line.startswith("ext_plugin") and " enabled " in line for line in listed.stdout.splitlines()
     )
     disabled = kht(kht_db_url, "plugins", "disable", "ext_plugin", extra=EXT_PLUGIN)
     assert disabled.returncode == 0 and "disabled: ext_plugin" in disabled.stdout
-    assert "restart the running servers" in disabled.stdout
+    assert "running servers (kht serve) take the change up" in disabled.stdout
 
 
 def test_an_unknown_plugin_name_is_one_clear_line_and_a_non_zero_exit(kht_db_url):

@@ -49,6 +49,9 @@ def _change(request: Request, ctx: RequestCtx, name: str, enabled: bool) -> Any:
             raise
         ctx.session.rollback()
         return _plugins_page(request, ctx, error=exc.message, status_code=exc.status)
+    live = request.app.state.get("live")
+    if live is not None:  # served by `kht serve`: the next page already has the change
+        live.refresh()
     return Redirect(f"{PLUGINS}?changed={','.join(changed) or '-'}", status_code=303)
 
 

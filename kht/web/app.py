@@ -113,8 +113,18 @@ def load_plugins(engine: Engine, settings: Settings) -> plugin_manager.Plugins:
     return plugin_manager.build(found, enabled, trace=settings.trace_hooks)
 
 
-def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
-    """Build the app: JSON API under /api/v1, OpenAPI at /api/schema, the UI, static files."""
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    capacity: RequestCapacity | None = None,
+    live: Any = None,
+) -> Litestar:
+    """Build the app: JSON API under /api/v1, OpenAPI at /api/schema, the UI, static files.
+
+    `kht serve` builds it through `kht.web.live.LiveApp` (`live`), which builds it again,
+    on the same engine and request slots (`capacity`), when the enabled plugins change.
+    """
     engine = engine or make_server_engine(settings)
     resolve_secret_key(settings, engine)
     plugins = load_plugins(engine, settings)
@@ -140,7 +150,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
     # when another handler joins that path in a later registration, wrapping sync handlers
     # twice; registering them together avoids that.
     routes = Router(path="/", route_handlers=handlers)
-    capacity = RequestCapacity(settings.db_pool_size)
+    capacity = capacity or RequestCapacity(settings.db_pool_size)
     app = Litestar(
         route_handlers=[routes, static, *plugin_static],
         dependencies={"ctx": Provide(provide_ctx)},
@@ -166,7 +176,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Litestar:
             path="/api/schema",
             render_plugins=[LocalSwagger(), JsonRenderPlugin()],
         ),
-        state=_state(settings, engine, plugins, capacity),
+        state=_state(settings, engine, plugins, capacity, live),
         on_startup=[lambda: _use_handler_threads(capacity)],
         # kht logs through the standard logging tree; `kht serve` configures its handlers.
         logging_config=None,
@@ -187,6 +197,7 @@ def _state(
     engine: Engine,
     plugins: plugin_manager.Plugins,
     capacity: RequestCapacity,
+    live: Any = None,
 ) -> Any:
     from litestar.datastructures import State
 
@@ -197,5 +208,6 @@ def _state(
             "plugins": plugins,
             "session_factory": make_session_factory(engine),
             "capacity": capacity,
+            "live": live,
         }
     )

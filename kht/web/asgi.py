@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
-
 from kht.config import load_settings
-from kht.web.app import create_app
+from kht.web.live import LiveApp
 
 
-def build() -> Litestar:
-    """The app for `uvicorn --factory kht.web.asgi:build`."""
-    return create_app(load_settings())
+def build() -> LiveApp:
+    """The app for `uvicorn --factory kht.web.asgi:build` (it follows plugin changes)."""
+    return LiveApp(load_settings())
