@@ -96,6 +96,10 @@ def kht_register_value_models() -> list[ValueModel]:
             compute=project_value,
             description_zh="各评估项 0-5 分按权重加权，满分 100",
             description_en="Each criterion 0-5, weighted, out of 100",
+            # It reads no field of the opportunity, only the pack's scores and criteria:
+            # an edit or an action does not move it; scoring and a criterion's change
+            # rescore (plugins.project_sales.scorecard).
+            inputs=(),
         )
     ]
 
