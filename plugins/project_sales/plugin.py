@@ -59,6 +59,16 @@ def kht_register_fields(kind: str) -> list[FieldDef] | None:
 
 
 @hookimpl
+def kht_register_columns(kind: str, columns: dict[str, Any]) -> list[Any] | None:
+    """Stalled since, decision makers met, scorecard at close: what the reports group by."""
+    if kind != "opportunity":
+        return None
+    from plugins.project_sales.columns import project_columns
+
+    return project_columns(columns)
+
+
+@hookimpl
 def kht_register_processes() -> list[ProcessDef]:
     from plugins.project_sales.defs import PROJECT_PROCESS
 
