@@ -259,6 +259,21 @@ def kht_record_actions(ctx: Any, kind: str, record: Any) -> Any:
     """
 
 
+@hookspec(firstresult=True)
+def kht_record_close_form(ctx: Any, kind: str, record: Any) -> Any:
+    """Give the form that closes a record (won / lost) in place of the core's.
+
+    Args: ctx -- request context; kind -- record kind (`opportunity`); record -- the record
+    shown. Returns: a `Panel` whose template is rendered where the core's close form (a
+    free-text reason, "Mark won", "Mark lost") and its closed reason would be -- for records
+    a plugin closes with data of its own (listed reasons, the winning competitor) -- or None
+    for the core's. The plugin's form posts to its own route, which should close through the
+    kind's service (`close_opportunity`) so gates, versions and history apply; a plugin that
+    also holds the other close paths (API, board) to its rules does so in `kht_validate`.
+    Called: when the record page renders; the first non-None answer wins.
+    """
+
+
 # ---------------------------------------------------------------- lifecycle
 
 
