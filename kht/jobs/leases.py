@@ -55,7 +55,10 @@ class RedisLeases:
         return f"{self.prefix}:lease:{name}"
 
     def acquire(self, name: str) -> bool:
-        lock = self.client.lock(self._key(name), timeout=self.seconds, blocking=False)
+        # Not thread-local: the renewing thread must see the token the job's thread took.
+        lock = self.client.lock(
+            self._key(name), timeout=self.seconds, blocking=False, thread_local=False
+        )
         if not lock.acquire(blocking=False):
             return False
         with self.mutex:

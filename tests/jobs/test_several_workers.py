@@ -31,7 +31,7 @@ redis = pytest.importorskip("redis")
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
 GATE_PATH = Path(__file__).resolve().parent / "gate"
-LEASE_SECONDS = 2
+LEASE_SECONDS = 3
 DEADLINE_SECONDS = 90  # the machine is shared: starting a worker alone can take 10 s
 
 
@@ -163,9 +163,15 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_other_once(kht_runtime,
     processes = {process.pid: process for process in (workers(), workers())}
     [job_id] = queue_gated(runtime, user_id, tmp_path, ["半途客户"], gate="open")
 
-    # The first run has written its customer (uncommitted) and waits at the gate: kill it.
+    # The first run has written its customer (uncommitted) and waits at the gate. While its
+    # worker lives it renews the lease: two lease times pass and nobody else starts it.
     [(_, attempt, victim)] = wait_for(lambda: runs(tmp_path), "the first run to start")
     assert attempt == 1
+    watched_until = time.monotonic() + 2 * LEASE_SECONDS
+    while time.monotonic() < watched_until:
+        assert len(runs(tmp_path)) == 1, "a live worker's job was taken over"
+        time.sleep(0.1)
+    # Now kill it.
     processes[victim].send_signal(signal.SIGKILL)
     processes[victim].wait(timeout=20)
     (tmp_path / "open").touch()
