@@ -15,7 +15,7 @@ from kht import plugins as plugin_manager
 from kht.config import Settings
 from kht.context import Ctx
 from kht.db import migrate
-from kht.db.engine import make_engine
+from kht.db.engine import make_engine, read_only
 from kht.instance_key import resolve_secret_key
 
 
@@ -44,7 +44,9 @@ class Runtime:
         Building one costs milliseconds (pluggy inspects every hook implementation), so the
         last one is reused while the enabled set stays the same.
         """
-        with Session(self.engine) as session:
+        # A read-only session: on SQLite it never waits for the write lock (a worker asks for
+        # every job and task, while another worker's import may hold that lock for long).
+        with Session(read_only(self.engine)) as session:
             enabled = frozenset(plugin_manager.enabled_names(session))
         if self._built is None or self._built[0] != enabled:
             built = plugin_manager.build(self.found, set(enabled), trace=self.settings.trace_hooks)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from kht.clock import company_zone
 from kht.db.base import utcnow
+from kht.db.engine import read_only
 from kht.errors import KhtError
 from kht.jobs.models import PeriodicRun
 from kht.plugin_types import PeriodicTask
@@ -192,7 +193,7 @@ def reclaim_orphans(
     holds, while it is within its task's catch-up window; the keys handed over."""
     now = now or utcnow()
     tasks = registered(runtime.plugins().pm.hook)
-    with Session(runtime.engine) as session:
+    with Session(read_only(runtime.engine)) as session:
         begun = session.execute(
             select(PeriodicRun.key, PeriodicRun.slot).where(
                 PeriodicRun.finished_at.is_(None),

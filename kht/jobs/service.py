@@ -15,10 +15,12 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from sqlalchemy import event, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kht.auth.principal import load_principal
 from kht.context import Ctx
+from kht.db.engine import read_only
 from kht.errors import KhtError, NotAuthenticated, NotFound
 from kht.jobs.leases import Leases
 from kht.jobs.models import Job
@@ -169,6 +171,16 @@ def _fail(runtime: Any, job_id: int, message: str, attempt: int) -> None:
         )
 
 
+# PostgreSQL's lock and statement timeouts, deadlock and serialisation losers.
+BUSY_STATES = frozenset({"55P03", "57014", "40001", "40P01"})
+
+
+def _busy(exc: OperationalError) -> bool:
+    """Whether the database was only busy (worth another attempt), not broken."""
+    state = getattr(exc.orig, "sqlstate", None)
+    return state in BUSY_STATES or "database is locked" in str(exc.orig)
+
+
 def lease_name(job_id: int) -> str:
     return f"job:{job_id}"
 
@@ -182,7 +194,8 @@ def run_job(runtime: Any, job_id: int, leases: Leases | None = None) -> str:
     and the job's `done` commit together, so a run cut short leaves nothing half-written.
 
     Returns the final status ("skipped" when the job was not this caller's to run,
-    "superseded" when a later attempt took it over). Errors a user can act on become the
+    "superseded" when a later attempt took it over, "retry" when the database was too busy
+    and a worker's takeover will queue it again). Errors a user can act on become the
     job's message; anything else is logged with its traceback and reported as an internal
     error.
     """
@@ -192,13 +205,13 @@ def run_job(runtime: Any, job_id: int, leases: Leases | None = None) -> str:
         attempt = _claim(runtime, job_id, leased=leases is not None)
         if attempt is None:
             return "skipped"
-        return _run(runtime, job_id, attempt)
+        return _run(runtime, job_id, attempt, leased=leases is not None)
     finally:
         if leases is not None:
             leases.release(lease_name(job_id))
 
 
-def _run(runtime: Any, job_id: int, attempt: int) -> str:
+def _run(runtime: Any, job_id: int, attempt: int, *, leased: bool = False) -> str:
     board = ProgressBoard(runtime.engine, job_id)
     try:
         with runtime.ctx() as ctx:
@@ -215,6 +228,15 @@ def _run(runtime: Any, job_id: int, attempt: int) -> str:
     except Superseded as exc:
         log.warning("%s", exc)
         return "superseded"
+    except OperationalError as exc:
+        if not (leased and _busy(exc)):
+            log.exception("job %s failed", job_id)
+            _fail(runtime, job_id, f"internal error ({type(exc).__name__}: {exc})", attempt)
+            return "failed"
+        # The database was busy (a lock or statement timeout): the job stays `running` with
+        # its lease given up, so a worker's takeover queues it again (another attempt).
+        log.warning("job %s: database busy, left to be run again: %s", job_id, exc)
+        return "retry"
     except KhtError as exc:
         _fail(runtime, job_id, exc.message, attempt)
         return "failed"
@@ -231,7 +253,7 @@ def reclaim_orphans(runtime: Any, leases: Leases, resubmit: Callable[[int], Any]
     """Hand the `running` jobs whose lease nobody holds (their worker died) to the queue
     again; the ids handed over. Each is put back to `queued` under its lease, by one
     worker, so it is queued once however many workers look."""
-    with Session(runtime.engine) as session:
+    with Session(read_only(runtime.engine)) as session:
         running = session.execute(select(Job.id, Job.attempts).where(Job.status == "running")).all()
     orphans = []
     for job_id, attempts in running:

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kht.customers.models import Customer
+from kht.db.engine import read_only
 from kht.jobs import worker
 from kht.jobs.models import Job
 from kht.jobs.service import create_job, enqueue
@@ -121,13 +123,14 @@ def queue_gated(runtime, user_id: int, folder: Path, names: list[str], gate: str
 
 
 def jobs_of(runtime, ids: list[int]) -> list[Job]:
-    with runtime.ctx() as ctx:
-        return list(ctx.session.scalars(select(Job).where(Job.id.in_(ids)).order_by(Job.id)))
+    # Read-only sessions: on SQLite they never wait for the workers' write lock.
+    with Session(read_only(runtime.engine), expire_on_commit=False) as session:
+        return list(session.scalars(select(Job).where(Job.id.in_(ids)).order_by(Job.id)))
 
 
 def customer_names(runtime) -> list[str]:
-    with runtime.ctx() as ctx:
-        return sorted(ctx.session.scalars(select(Customer.name)))
+    with Session(read_only(runtime.engine)) as session:
+        return sorted(session.scalars(select(Customer.name)))
 
 
 def runs(folder: Path) -> list[tuple[int, int, int]]:
