@@ -32,7 +32,7 @@ from kht.auth.permissions import require
 from kht.auth.principal import load_principal
 from kht.auth.scope import owner_in_scope
 from kht.context import Ctx
-from kht.errors import NotFound
+from kht.errors import NotFound, ValidationError
 
 READ_CHUNK = 1000
 STEP = timedelta(minutes=1)
@@ -75,12 +75,35 @@ def distinct(
         yield chunk
 
 
+def campaign_members(ctx: Ctx, kind: str, campaign_id: int) -> Select[Any]:
+    """The record ids of `kind` among the members of a campaign the sender may see (else a
+    422 naming `campaign_id`): a send to a campaign's members adds `id IN (this)`."""
+    from kht.marketing.models import CampaignMember
+    from kht.marketing.service import get_campaign
+
+    try:
+        get_campaign(ctx, campaign_id)
+    except NotFound:
+        raise ValidationError("no such campaign", "campaign_id") from None
+    return select(CampaignMember.record_id).where(
+        CampaignMember.campaign_id == campaign_id, CampaignMember.kind == kind
+    )
+
+
 def counted(condition: Any) -> Any:
     """How many rows of a GROUP BY meet `condition` (0 when none)."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 # ---------------------------------------------------------------- reading sends
+
+
+def filter_text(item: dict[str, Any]) -> str:
+    """A stored filter of a send as `field:op:value`, as it was given."""
+    value = item.get("value")
+    if isinstance(value, list):
+        value = ",".join(map(str, value))
+    return f"{item.get('field')}:{item.get('op')}" + ("" if value is None else f":{value}")
 
 
 def list_sends(ctx: Ctx, model: Any, module: str, *, limit: int = 100) -> list[Any]:

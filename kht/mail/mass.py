@@ -30,7 +30,7 @@ from kht.mail.models import MassRecipient, MassSend
 from kht.mail.schemas import MassCount, MassSendIn, MassStats
 from kht.mail.suppression import suppressed
 from kht.mail.templating import get_template, merge_values, render_text
-from kht.mass_sends import Skip, counted, distinct
+from kht.mass_sends import Skip, campaign_members, counted, distinct
 
 
 def _filters(ctx: Ctx, data: MassSendIn) -> list[Filter]:
@@ -54,21 +54,6 @@ def _check_group(ctx: Ctx, data: MassSendIn) -> None:
         raise ValidationError("no such customer group", "group_id") from None
 
 
-def _campaign_members(ctx: Ctx, data: MassSendIn) -> Any:
-    """The record ids of `data.kind` among the members of the campaign (one the sender may
-    see, else 422 naming `campaign_id`)."""
-    from kht.marketing.models import CampaignMember
-    from kht.marketing.service import get_campaign
-
-    try:
-        get_campaign(ctx, data.campaign_id or 0)
-    except NotFound:
-        raise ValidationError("no such campaign", "campaign_id") from None
-    return select(CampaignMember.record_id).where(
-        CampaignMember.campaign_id == data.campaign_id, CampaignMember.kind == data.kind
-    )
-
-
 def _addresses(ctx: Ctx, data: MassSendIn) -> Select[Any]:
     """(id, email) of the records the sender may see that match, oldest first."""
     query = segment_columns(ctx, data.kind, _filters(ctx, data), "email")
@@ -76,7 +61,7 @@ def _addresses(ctx: Ctx, data: MassSendIn) -> Select[Any]:
         from kht.records import record_kind
 
         model = record_kind(ctx, data.kind).model
-        query = query.where(model.id.in_(_campaign_members(ctx, data)))
+        query = query.where(model.id.in_(campaign_members(ctx, data.kind, data.campaign_id)))
     return query
 
 
