@@ -59,10 +59,11 @@ def _launched(ctx: Ctx, campaign_id: int, channel: str) -> tuple[Campaign, Any]:
 
 
 def send_mail(ctx: Ctx, campaign_id: int, template_id: int, account_id: int | None = None) -> Any:
-    """Mail the launched campaign's target segment with a mail template through mass mail
-    (kht.mail.mass: batched, tracked, unsubscribe and suppression honoured). The send's
-    origin is the campaign, so its sends, opens, clicks, bounces and unsubscribes move the
-    members with those addresses (`on_mail_status`). Returns the mass send."""
+    """Mail the launched campaign's members (of its segment's kind, the member list frozen
+    at launch plus those added since) with a mail template through mass mail (kht.mail.mass:
+    batched, tracked, unsubscribe and suppression honoured), within the sender's scope. The
+    send's origin is the campaign, so its sends, opens, clicks, bounces and unsubscribes move
+    the members with those addresses (`on_mail_status`). Returns the mass send."""
     from kht.mail.mass import send_mass
     from kht.mail.schemas import MassSendIn
 
@@ -70,7 +71,7 @@ def send_mail(ctx: Ctx, campaign_id: int, template_id: int, account_id: int | No
     data = MassSendIn(
         template_id=template_id,
         kind=view.kind,
-        view_id=view.id,
+        campaign_id=campaign.id,
         account_id=account_id,
         name=campaign.name[:200],
     )
