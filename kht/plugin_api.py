@@ -8,7 +8,9 @@ A plugin (an industry pack, a third-party package) imports from the core only
   `add_team_member`, `remove_team_member`, `team_of`, and `on_team` / `scoped` for a
   plugin's own queries), the customer hierarchy (`customer_tree`, `customers_below`,
   `customer_group_of`, `customer_group_column`), page rendering,
-  translations, chart and static helpers, report definitions, and the migration helpers; and
+  translations, chart and static helpers, report definitions, settings declarations
+  (`SettingsDef`, `SettingField`: read them with `kht.settings.service.get_settings`), and
+  the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
   (e.g. `kht.leads.service.create_lead`, `kht.sales.orders.service.filtered`): the same
   functions the core's own API and pages call, with the same permission and scope checks.
@@ -89,6 +91,8 @@ from kht.plugin_types import (
     ReportMeasure,
     Score,
     ScorePart,
+    SettingField,
+    SettingsDef,
     SmsGatewayDef,
     SmsReceipt,
     SmsReply,
@@ -170,6 +174,8 @@ __all__ = [
     "Score",
     "ScoreComputed",
     "ScorePart",
+    "SettingField",
+    "SettingsDef",
     "PeriodicTask",
     "SmsGatewayDef",
     "SmsReceipt",
