@@ -117,6 +117,7 @@ from kht.record_service import (
     update_record,
     visible,
 )
+from kht.settings.migrating import settings_into_store, settings_out_of_store
 from kht.teams.service import add_member as add_team_member
 from kht.teams.service import remove_member as remove_team_member
 from kht.teams.service import team_of
@@ -203,6 +204,8 @@ __all__ = [
     "owned_by_visible",
     "render",
     "report",
+    "settings_into_store",
+    "settings_out_of_store",
     "remove_team_member",
     "report_page",
     "require",

@@ -70,6 +70,12 @@ def can_manage(ctx: Ctx, owner: str | SettingsDef) -> bool:
     return user is not None and any(user.can(m, spec.operation) for m in spec.modules)
 
 
+def link_for(ctx: Ctx, owner: str) -> str:
+    """The URL of `owner`'s settings page for a user who may change them, else "" (pages
+    pass it as `settings_url` to the core's `settings/link.html`)."""
+    return f"/admin/settings/{owner}" if can_manage(ctx, owner) else ""
+
+
 def _require_manager(ctx: Ctx, spec: SettingsDef) -> None:
     if ctx.user is None:
         raise NotAuthenticated("log in first")
