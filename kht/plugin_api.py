@@ -8,7 +8,8 @@ A plugin (an industry pack, a third-party package) imports from the core only
   `add_team_member`, `remove_team_member`, `team_of`, and `on_team` / `scoped` for a
   plugin's own queries), the customer hierarchy (`customer_tree`, `customers_below`,
   `customer_group_of`, `customer_group_column`), page rendering,
-  translations, chart and static helpers, report definitions, settings declarations
+  translations, chart and static helpers, report definitions, computed list columns for
+  `kht_register_columns` (`ListColumn`, `days_between`), settings declarations
   (`SettingsDef`, `SettingField`: read them with `kht.settings.service.get_settings`), and
   the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
@@ -67,6 +68,8 @@ from kht.events import (
     StageChanged,
 )
 from kht.hookspecs import hookimpl
+from kht.lists.engine import Column as ListColumn
+from kht.lists.engine import days_between
 from kht.plugin_types import (
     MENU_SECTIONS,
     REPORT_CATEGORIES,
@@ -147,6 +150,7 @@ __all__ = [
     "KhtError",
     "LeadConverted",
     "KindMenu",
+    "ListColumn",
     "ListParam",
     "MenuItem",
     "Money",
@@ -196,6 +200,7 @@ __all__ = [
     "customer_group_column",
     "customer_group_of",
     "customer_tree",
+    "days_between",
     "customers_below",
     "delete_record",
     "get_record",
