@@ -319,6 +319,21 @@ def kht_on_mail_status(ctx: Any, change: Any) -> None:
 
 
 @hookspec
+def kht_on_sms_status(ctx: Any, change: Any) -> None:
+    """React to an SMS's status change (a campaign updating its member).
+
+    Args: ctx -- a context in the transaction that records the change (acting as the
+    send's sender when the worker moves a mass SMS batch, as nobody when the worker sends
+    and for the carrier's receipts and replies); change -- an `SmsStatus` from
+    `kht.plugin_api` (message id, the `origin` given to `kht.sms.mass.send_mass`, the
+    record, number, status, time).
+    Called: once per change, inside that transaction (an exception rolls it back and the
+    change is tried again later). Every SMS is reported (`origin` empty for one-off ones).
+    Return values are ignored.
+    """
+
+
+@hookspec
 def kht_validate(ctx: Any, kind: str, record: Any, changes: dict) -> Any:
     """Check a write before it happens.
 

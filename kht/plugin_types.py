@@ -719,6 +719,27 @@ class MailRecipientStatus(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
+class SmsStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """An SMS's status changed (`kht_on_sms_status`).
+
+    `status`: `sent` (the carrier accepted it), `refused` (the carrier refused it for
+    good), `delivered` / `undelivered` (its delivery receipt), `opted_out` (the number
+    opted out: at the send, or by replying TD / T / 退订), `replied` (another reply from
+    the number), and for a mass SMS recipient that never became a message (`message_id`
+    None) `limited` (the number's daily limit) or `failed` (its parameters could not be
+    filled). `origin` is what the sender passed to `kht.sms.mass.send_mass` (a campaign:
+    `campaign:12`); `kind` and `record_id` the record the SMS went to; `at` the instant
+    (UTC)."""
+
+    message_id: int | None
+    origin: str
+    kind: str
+    record_id: int | None
+    number: str
+    status: str
+    at: datetime
+
+
 # A nightly task's catch-up window: six hours after a worker that was stopped over night.
 NIGHTLY_CATCH_UP = 6 * 60
 
