@@ -1,4 +1,4 @@
-"""Core migration 0038: the service settings row and the packs' settings rows (their own
+"""Core migration 0039: the service settings row and the packs' settings rows (their own
 tables, as the packs kept them before) move into the one settings store; its downgrade gives
 the service its table back. Run on SQLite and PostgreSQL (KHT_TEST_DATABASE_URL)."""
 
@@ -55,7 +55,7 @@ def test_the_old_rows_move_into_the_store_and_the_service_row_comes_back_on_down
     runtime = kht_runtime()
     engine = runtime.engine
     config = alembic_config(engine, migration_dirs(runtime.found))
-    command.downgrade(config, "0037_core")
+    command.downgrade(config, "0038_core")
     with engine.begin() as connection:
         _pack_tables(connection)
         service = sa.table("service_settings", *(sa.column(k) for k in ("id", "version", *SERVICE)))
@@ -73,7 +73,7 @@ def test_the_old_rows_move_into_the_store_and_the_service_row_comes_back_on_down
         "project_sales": ({"min_score": 70, "contact_days": 14}, 1),
     }
 
-    command.downgrade(config, "0037_core")
+    command.downgrade(config, "0038_core")
     with engine.begin() as connection:
         back = connection.execute(
             sa.text("SELECT work_start, near_breach_minutes, version FROM service_settings")

@@ -2,8 +2,8 @@
 values as JSON and a version. The rows of the service settings (`service_settings`, dropped
 here) and of the packs' own settings tables move in; each pack's branch then drops its table.
 
-Revision ID: 0038_core
-Revises: 0037_core
+Revision ID: 0039_core
+Revises: 0038_core
 Create Date: 2026-12-08
 """
 
@@ -16,8 +16,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from kht.db.base import UtcDateTime
 
-revision = "0038_core"
-down_revision = "0037_core"
+revision = "0039_core"
+down_revision = "0038_core"
 branch_labels = None
 depends_on = None
 
