@@ -51,6 +51,9 @@ def test_a_longer_list_is_estimated_and_counted_exactly_on_request(world):
     assert len(estimated["items"]) == 12
     exact = listing(world, "boss", exact="true")
     assert (exact["total"], exact["total_exact"]) == (12, True)
+    # A filter's values reach the estimate's query too (PostgreSQL: EXPLAIN with parameters).
+    filtered = listing(world, "boss", f=["name:contains:west", "kind:eq:company"])
+    assert filtered["total_exact"] is False and filtered["total"] >= LIMIT + 1
 
 
 def test_an_estimate_never_counts_records_outside_the_readers_scope(world):
