@@ -45,6 +45,13 @@ def kht_register_plugin() -> PluginInfo:
 
 
 @hookimpl
+def kht_register_settings() -> list[Any]:
+    from plugins.promotion.service import SETTINGS
+
+    return [SETTINGS]
+
+
+@hookimpl
 def kht_register_models() -> list[type]:
     from plugins.promotion.models import MODELS
 
