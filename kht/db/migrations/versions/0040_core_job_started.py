@@ -1,7 +1,7 @@
 """Job start time: when the worker took a job, for its rate and time left.
 
-Revision ID: 0039_core
-Revises: 0038_core
+Revision ID: 0040_core
+Revises: 0039_core
 Create Date: 2026-12-08
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from kht.db.base import UtcDateTime
 
-revision = "0039_core"
-down_revision = "0038_core"
+revision = "0040_core"
+down_revision = "0039_core"
 branch_labels = None
 depends_on = None
 
