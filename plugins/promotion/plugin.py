@@ -20,6 +20,7 @@ from kht.plugin_api import (
     PluginInfo,
     RecordKind,
     ValueModel,
+    demo_share,
     hookimpl,
 )
 
@@ -176,7 +177,7 @@ def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
 
 
 @hookimpl(trylast=True)
-def kht_demo_data(ctx: Ctx) -> None:
-    from plugins.promotion.demo import load_demo
+def kht_demo_data(ctx: Ctx, size: int) -> None:
+    from plugins.promotion.demo import OUTLETS, load_demo
 
-    load_demo(ctx)
+    load_demo(ctx, size=demo_share(size, OUTLETS))
