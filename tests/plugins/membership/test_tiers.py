@@ -87,7 +87,8 @@ def test_tiers_by_points_and_the_tiers_api(club):
     with club.client("admin") as admin:
         tiers = admin.get("/api/v1/membership/tiers").json()
         assert [t["key"] for t in tiers] == ["standard", "silver", "gold", "diamond"]
-        settings = admin.get("/api/v1/settings/membership").json()
+        read = admin.get("/api/v1/settings/membership").json()
+        settings = {"version": read["version"], "settings": read["settings"]}
         settings["settings"]["tier_basis"] = "points"
         saved = admin.put("/api/v1/settings/membership", json=settings)
         assert saved.status_code == 200, saved.text
