@@ -22,6 +22,7 @@ from kht.service.service import open_tickets
 from kht.value.service import actions_of, score_record
 from plugins.key_account.contribution import recalculate
 from plugins.key_account.models import Account, Agreement, HealthPoint
+from plugins.key_account.renewals import renew_due
 from plugins.key_account.service import ACCOUNT_KIND, growth_pct
 
 HEALTH_MODEL = "key_account.health"
@@ -173,8 +174,10 @@ def score_accounts(ctx: Ctx) -> int:
 
 
 def run_nightly(ctx: Ctx) -> dict[str, int]:
-    """Contributions, classes, key accounts, then their health."""
+    """Automatic renewals, contributions, classes, key accounts, then their health."""
+    renewed = renew_due(ctx)
     done = recalculate(ctx)
+    done["renewed"] = renewed
     done["scored"] = score_accounts(ctx)
     return done
 
