@@ -3,8 +3,8 @@ the agenda and the calendar."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from collections.abc import Callable, Iterable
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import msgspec

@@ -63,9 +63,7 @@ def member_ids(ctx: Ctx, kind: str, record_ids: Iterable[int]) -> list[int]:
     ids = list(record_ids)
     if not ids:
         return []
-    query = select(TeamMember.user_id).where(
-        TeamMember.kind == kind, TeamMember.record_id.in_(ids)
-    )
+    query = select(TeamMember.user_id).where(TeamMember.kind == kind, TeamMember.record_id.in_(ids))
     return sorted(set(ctx.session.scalars(query)))
 
 

@@ -158,4 +158,3 @@ def renew_due(ctx: Ctx) -> int:
             break
         done += sum(renew(ctx, agreement, today) is not None for agreement in found)
     return done
-
