@@ -217,29 +217,40 @@ def score_accounts(ctx: Ctx) -> int:
         if point is None:
             ctx.session.add(HealthPoint(account_id=account_id, day=today, score=score))
         else:
-            point.score = score
+            point.score, point.backfilled = score, False
     ctx.session.flush()
     return len(ids)
 
 
 def run_nightly(ctx: Ctx) -> dict[str, int]:
-    """Automatic renewals, contributions, classes, key accounts, then their health."""
+    """Automatic renewals, contributions, classes, key accounts, then their health; the
+    health history of accounts that had none before today is back-filled (backfill.py)."""
+    from plugins.key_account.backfill import backfill, without_history
+
     renewed = renew_due(ctx)
     done = recalculate(ctx)
     done["renewed"] = renewed
+    new = without_history(ctx)
     done["scored"] = score_accounts(ctx)
+    done["backfilled"] = backfill(ctx, account_ids=new) if new else 0
     return done
+
+
+def trend_points(ctx: Ctx, account_id: int, days: int = 180) -> list[tuple[date, int, bool]]:
+    """(day, score, back-filled) of an account over the last `days` (the caller checked its
+    scope), oldest first."""
+    since = date.fromordinal(ctx.today().toordinal() - days)
+    query = (
+        select(HealthPoint.day, HealthPoint.score, HealthPoint.backfilled)
+        .where(HealthPoint.account_id == account_id, HealthPoint.day >= since)
+        .order_by(HealthPoint.day)
+    )
+    return [(row.day, row.score, bool(row.backfilled)) for row in ctx.session.execute(query)]
 
 
 def trend(ctx: Ctx, account_id: int, days: int = 180) -> list[tuple[date, int]]:
     """An account's health by day over the last `days` (the caller checked its scope)."""
-    since = date.fromordinal(ctx.today().toordinal() - days)
-    query = (
-        select(HealthPoint.day, HealthPoint.score)
-        .where(HealthPoint.account_id == account_id, HealthPoint.day >= since)
-        .order_by(HealthPoint.day)
-    )
-    return [(row.day, row.score) for row in ctx.session.execute(query)]
+    return [(day, score) for day, score, _ in trend_points(ctx, account_id, days)]
 
 
 def health_parts(ctx: Ctx, account: Any) -> Score:

@@ -157,13 +157,16 @@ def renewals_api(ctx: RequestCtx, days: FromQuery[int] = 90) -> list[dict[str, A
 class TrendPoint(msgspec.Struct, kw_only=True):
     day: date
     score: int
+    # Computed afterwards from that day's data (the back-filled history), not by its night.
+    backfilled: bool = False
 
 
 @get("/api/v1/key-accounts/{key_account_id:int}/health-trend", sync_to_thread=True, tags=TAG)
 def trend_api(ctx: RequestCtx, key_account_id: FromPath[int]) -> list[TrendPoint]:
-    """An account's health by day over the last 180 days."""
+    """An account's health by day over the last 180 days (back-filled days marked)."""
     account = get_record(ctx, service.ACCOUNTS, key_account_id)
-    return [TrendPoint(day=d, score=s) for d, s in health.trend(ctx, account.id)]
+    points = health.trend_points(ctx, account.id)
+    return [TrendPoint(day=d, score=s, backfilled=b) for d, s, b in points]
 
 
 class ObjectiveOut(msgspec.Struct, kw_only=True):
