@@ -1,15 +1,15 @@
 """key_account: an automatically renewed agreement names the agreement it renews (once:
 unique), and the health history tells back-filled points from the nightly run's.
 
-Revision ID: 0002_key_account_renewals
-Revises: 0001_key_account
+Revision ID: 0003_key_account_renewals
+Revises: 0002_key_account
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_key_account_renewals"
-down_revision = "0001_key_account"
+revision = "0003_key_account_renewals"
+down_revision = "0002_key_account"
 branch_labels = None
 depends_on = None
 
