@@ -174,6 +174,20 @@ def kht_register_permissions() -> Any:
 
 
 @hookspec
+def kht_register_settings() -> Any:
+    """Declare the settings the plugin (or core module) keeps in the core's settings store.
+
+    Returns: a list of `SettingsDef` (owner key, a msgspec Struct with defaults, labels, the
+    permission modules allowed to change them, a `SettingField` label/help/choices per field,
+    optional extra checks). The core stores one versioned JSON row per owner, audits each
+    change, serves GET/PUT /api/v1/settings/<owner> and generates the page
+    /admin/settings/<owner>; read the values with `kht.settings.service.get_settings`.
+    Called: whenever the settings service, its API or its pages need the declarations; an
+    owner declared twice, or a field without its `SettingField`, is an error naming it.
+    """
+
+
+@hookspec
 def kht_register_routes() -> Any:
     """Contribute HTTP routes.
 
@@ -300,6 +314,21 @@ def kht_on_mail_status(ctx: Any, change: Any) -> None:
     `origin` given to `kht.mail.mass.send_mass`, recipient, record, address, status, time).
     Called: once per change, inside that transaction (an exception rolls it back and the
     change is tried again later). Opens and clicks are reported the first time only.
+    Return values are ignored.
+    """
+
+
+@hookspec
+def kht_on_sms_status(ctx: Any, change: Any) -> None:
+    """React to an SMS's status change (a campaign updating its member).
+
+    Args: ctx -- a context in the transaction that records the change (acting as the
+    send's sender when the worker moves a mass SMS batch, as nobody when the worker sends
+    and for the carrier's receipts and replies); change -- an `SmsStatus` from
+    `kht.plugin_api` (message id, the `origin` given to `kht.sms.mass.send_mass`, the
+    record, number, status, time).
+    Called: once per change, inside that transaction (an exception rolls it back and the
+    change is tried again later). Every SMS is reported (`origin` empty for one-off ones).
     Return values are ignored.
     """
 
