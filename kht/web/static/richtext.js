@@ -25,6 +25,10 @@
     link: /(^|>)A(>|$)/,
     code: /(^|>)(CODE|PRE)(>|$)/,
   };
+  // Squire moves a table cell's text out of the table when it re-blocks it: in a cell, only
+  // inline formats and links apply.
+  var IN_CELL = /(^|>)T[HD](>|$)/;
+  var BLOCK_COMMANDS = ["h2", "h3", "p", "ul", "ol", "quote", "code", "table", "image"];
 
   function sanitise(html) {
     // What nh3 keeps anyway: no styles, classes, forms or scripts in the editor either.
@@ -49,12 +53,38 @@
     });
   }
 
-  function tableHtml() {
-    var cells = function (tag) {
+  function insertTable(editor) {
+    // A 3×3 table with a header row, the cursor in its first cell.
+    var row = function (tag) {
       return "<tr>" + ("<" + tag + "><br></" + tag + ">").repeat(3) + "</tr>";
     };
-    return "<table><thead>" + cells("th") + "</thead><tbody>" + cells("td") + cells("td") +
-      "</tbody></table><p><br></p>";
+    var table = document.createElement("table");
+    table.innerHTML = "<thead>" + row("th") + "</thead><tbody>" + row("td") + row("td") + "</tbody>";
+    editor.insertElement(table);
+    var range = document.createRange();
+    range.setStart(table.querySelector("th"), 0);
+    range.collapse(true);
+    editor.setSelection(range);
+  }
+
+  function tidy(html) {
+    // Squire falls back to a <div> when it empties the whole text (a heading or list made of
+    // the last line): such a line is a paragraph. Empty lines at the end are dropped.
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    var root = holder.content;
+    Array.from(root.children).forEach(function (block) {
+      if (block.tagName !== "DIV" || block.querySelector(LEAF_BLOCKS + ",ul,ol,table,pre")) return;
+      var paragraph = document.createElement("p");
+      while (block.firstChild) paragraph.appendChild(block.firstChild);
+      block.replaceWith(paragraph);
+    });
+    var last;
+    while ((last = root.lastElementChild) && last.tagName === "P" && !last.textContent.trim() &&
+           !last.querySelector("img") && root.children.length > 1) {
+      last.remove();
+    }
+    return holder.innerHTML;
   }
 
   function RichText(form, textarea, toolbar) {
@@ -95,7 +125,7 @@
   RichText.prototype.sync = function () {
     if (this.source) return;  // the textarea is what the user edits
     var html = this.editor.getHTML();
-    this.textarea.value = html === this.initial ? this.original : html;
+    this.textarea.value = html === this.initial ? this.original : tidy(html);
   };
 
   RichText.prototype.showSource = function (on) {
@@ -113,7 +143,9 @@
   RichText.prototype.mark = function () {
     var path = this.editor.getPath();
     var editor = this.editor;
+    var inCell = IN_CELL.test(path);
     this.toolbar.querySelectorAll("button[data-command]").forEach(function (button) {
+      if (BLOCK_COMMANDS.indexOf(button.dataset.command) >= 0) button.disabled = inCell;
       var pattern = PATHS[button.dataset.command];
       if (!pattern) return;
       var on = path === "(selection)"
@@ -132,6 +164,7 @@
     if (button.dataset.urlApply !== undefined) return this.applyUrl();
     if (button.dataset.urlCancel !== undefined) return this.closeUrl(true);
     var command = button.dataset.command;
+    if (button.disabled) return;
     if (command === "source") {
       if (this.source) {
         this.showSource(false);
@@ -172,7 +205,7 @@
     } else if (command === "code") {
       editor.toggleCode();
     } else if (command === "table") {
-      editor.insertHTML(tableHtml());
+      insertTable(editor);
     } else if (command === "link" && PATHS.link.test(path)) {
       editor.removeLink();
     } else if (command === "link" || command === "image") {
