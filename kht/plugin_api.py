@@ -8,7 +8,8 @@ A plugin (an industry pack, a third-party package) imports from the core only
   `add_team_member`, `remove_team_member`, `team_of`, and `on_team` / `scoped` for a
   plugin's own queries), the customer hierarchy (`customer_tree`, `customers_below`,
   `customer_group_of`, `customer_group_column`), page rendering,
-  translations, chart and static helpers, report definitions, and the migration helpers; and
+  translations, chart and static helpers, report definitions, computed list columns for
+  `kht_register_columns` (`ListColumn`, `days_between`), and the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
   (e.g. `kht.leads.service.create_lead`, `kht.sales.orders.service.filtered`): the same
   functions the core's own API and pages call, with the same permission and scope checks.
@@ -65,6 +66,8 @@ from kht.events import (
     StageChanged,
 )
 from kht.hookspecs import hookimpl
+from kht.lists.engine import Column as ListColumn
+from kht.lists.engine import days_between
 from kht.plugin_types import (
     MENU_SECTIONS,
     REPORT_CATEGORIES,
@@ -94,6 +97,7 @@ from kht.plugin_types import (
     SmsReply,
     SmsRequest,
     SmsResult,
+    SmsStatus,
     StageDef,
     ValueModel,
     admin_menu,
@@ -142,6 +146,7 @@ __all__ = [
     "KhtError",
     "LeadConverted",
     "KindMenu",
+    "ListColumn",
     "ListParam",
     "MenuItem",
     "Money",
@@ -177,6 +182,7 @@ __all__ = [
     "MailRecipientStatus",
     "SmsRequest",
     "SmsResult",
+    "SmsStatus",
     "StageChanged",
     "StageDef",
     "UtcDateTime",
@@ -189,6 +195,7 @@ __all__ = [
     "customer_group_column",
     "customer_group_of",
     "customer_tree",
+    "days_between",
     "customers_below",
     "delete_record",
     "get_record",

@@ -429,6 +429,14 @@ class ValueModel(msgspec.Struct, frozen=True, kw_only=True):
     result in `value_scores` and recomputes it when the record changes or an action is
     logged on it). `compute` may run without a logged-in user (`ctx.user` None): the
     worker, the CLI, a lead from the public web form.
+
+    `inputs` names the record's fields `compute` reads, so a write that changes none of them
+    does not recompute it: None (the default) recomputes on every change of the record and
+    every action logged on it; a tuple recomputes on a `RecordUpdated` only when one of
+    those fields changed (`ext` or `ext.<namespace>` for custom and plugin fields) and not
+    on actions. A new record is always scored. A model whose inputs live in its plugin's
+    own tables (a scorecard) gives `()` and calls `kht.value.service.score_record` when
+    they change; the nightly run and `kht scores recompute` catch up either way.
     """
 
     key: str
@@ -438,6 +446,22 @@ class ValueModel(msgspec.Struct, frozen=True, kw_only=True):
     compute: Any
     description_zh: str = ""
     description_en: str = ""
+    inputs: tuple[str, ...] | None = None
+
+    def reads(self, changes: dict[str, Any]) -> bool:
+        """Whether a change of the record (`RecordUpdated.changes`: field -> [old, new])
+        touches an input of the model."""
+        if self.inputs is None:
+            return True
+        for key, value in changes.items():
+            if key == "ext" and isinstance(value, list | tuple) and len(value) == 2:
+                old, new = (part if isinstance(part, dict) else {} for part in value)
+                touched = {f"ext.{ns}" for ns in {*old, *new} if old.get(ns) != new.get(ns)}
+                if touched & set(self.inputs) or "ext" in self.inputs:
+                    return True
+            elif key in self.inputs:
+                return True
+        return False
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
@@ -691,6 +715,27 @@ class MailRecipientStatus(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     record_id: int
     email: str
+    status: str
+    at: datetime
+
+
+class SmsStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """An SMS's status changed (`kht_on_sms_status`).
+
+    `status`: `sent` (the carrier accepted it), `refused` (the carrier refused it for
+    good), `delivered` / `undelivered` (its delivery receipt), `opted_out` (the number
+    opted out: at the send, or by replying TD / T / 退订), `replied` (another reply from
+    the number), and for a mass SMS recipient that never became a message (`message_id`
+    None) `limited` (the number's daily limit) or `failed` (its parameters could not be
+    filled). `origin` is what the sender passed to `kht.sms.mass.send_mass` (a campaign:
+    `campaign:12`); `kind` and `record_id` the record the SMS went to; `at` the instant
+    (UTC)."""
+
+    message_id: int | None
+    origin: str
+    kind: str
+    record_id: int | None
+    number: str
     status: str
     at: datetime
 

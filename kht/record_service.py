@@ -30,6 +30,7 @@ from kht.lists.engine import (
     custom_columns,
     one_page,
     tag_column,
+    with_plugin_columns,
 )
 from kht.plugin_types import Problem, RecordKind
 from kht.records import completed
@@ -416,7 +417,7 @@ def columns_from_fields(ctx: Ctx, spec: RecordKind) -> dict[str, Column]:
     every.append(tag_column(model, spec.kind))
     every += spec.more_columns(ctx) if spec.more_columns is not None else []
     every += custom_columns(model, fields_for(ctx, spec.kind))
-    return {column.key: column for column in every}
+    return with_plugin_columns(ctx, spec.kind, {column.key: column for column in every})
 
 
 def list_query(

@@ -108,13 +108,19 @@ def _live_record(ctx: Ctx, kind: str, record_id: int) -> Any:
     return record
 
 
-def score_record(ctx: Ctx, kind: str, record_id: int) -> list[ValueScore]:
-    """Compute every value model of `kind` for one record, store it and fire ScoreComputed.
+def score_record(
+    ctx: Ctx, kind: str, record_id: int, *, only: Iterable[str] | None = None
+) -> list[ValueScore]:
+    """Compute every value model of `kind` (or those keyed in `only`) for one record, store
+    it and fire ScoreComputed.
 
     Runs as the system (no permission check: services and the worker call it); a missing or
     deleted record is skipped. Returns the stored rows (none when no model scores `kind`).
     """
     models = value_models(ctx, kind)
+    if only is not None:
+        keys = set(only)
+        models = [model for model in models if model.key in keys]
     busy: set[tuple[str, int]] = ctx.extra.setdefault(_BUSY, set())
     if not models or (kind, record_id) in busy:
         return []
