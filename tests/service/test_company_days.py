@@ -83,9 +83,12 @@ def test_bad_input_names_each_field_and_keeps_what_was_typed(desk):
 
 
 def test_only_administrators_of_tickets_manage_company_days(desk):
-    assert desk.client("admin").put(
-        "/api/v1/service/days", json={"day": "2026-12-31", "working": False}
-    ).status_code == 200
+    assert (
+        desk.client("admin")
+        .put("/api/v1/service/days", json={"day": "2026-12-31", "working": False})
+        .status_code
+        == 200
+    )
     with _browser(desk, "svc1") as browser:
         assert browser.get(PAGE).status_code == 403
         assert _add(browser, day="2026-12-30", kind="off").status_code == 403
