@@ -174,6 +174,20 @@ def kht_register_permissions() -> Any:
 
 
 @hookspec
+def kht_register_settings() -> Any:
+    """Declare the settings the plugin (or core module) keeps in the core's settings store.
+
+    Returns: a list of `SettingsDef` (owner key, a msgspec Struct with defaults, labels, the
+    permission modules allowed to change them, a `SettingField` label/help/choices per field,
+    optional extra checks). The core stores one versioned JSON row per owner, audits each
+    change, serves GET/PUT /api/v1/settings/<owner> and generates the page
+    /admin/settings/<owner>; read the values with `kht.settings.service.get_settings`.
+    Called: whenever the settings service, its API or its pages need the declarations; an
+    owner declared twice, or a field without its `SettingField`, is an error naming it.
+    """
+
+
+@hookspec
 def kht_register_routes() -> Any:
     """Contribute HTTP routes.
 
