@@ -24,6 +24,7 @@ from kht.plugin_api import (
     RecordKind,
     RecordUpdated,
     ValueModel,
+    demo_share,
     hookimpl,
 )
 
@@ -221,7 +222,7 @@ def kht_register_commands(cli: Any) -> None:
 
 
 @hookimpl(trylast=True)
-def kht_demo_data(ctx: Ctx) -> None:
-    from plugins.membership.demo import load_demo
+def kht_demo_data(ctx: Ctx, size: int) -> None:
+    from plugins.membership.demo import MEMBERS, load_demo
 
-    load_demo(ctx)
+    load_demo(ctx, size=demo_share(size, MEMBERS))
