@@ -418,6 +418,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "path": "the OpenAPI document",
     "queue_id": "service queues: settings every role with tickets reads, administrators change",
     "policy_id": "SLA policies: settings every role with tickets reads, administrators change",
+    "day": "company days of the SLA calendar: a date, settings administrators of tickets change",
     "to": "a ticket status to move to, not an id",
     "role": "a role's key (its default dashboard, administrators only), not an id",
     "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",
