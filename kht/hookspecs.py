@@ -174,6 +174,20 @@ def kht_register_permissions() -> Any:
 
 
 @hookspec
+def kht_register_settings() -> Any:
+    """Declare the settings the plugin (or core module) keeps in the core's settings store.
+
+    Returns: a list of `SettingsDef` (owner key, a msgspec Struct with defaults, labels, the
+    permission modules allowed to change them, a `SettingField` label/help/choices per field,
+    optional extra checks). The core stores one versioned JSON row per owner, audits each
+    change, serves GET/PUT /api/v1/settings/<owner> and generates the page
+    /admin/settings/<owner>; read the values with `kht.settings.service.get_settings`.
+    Called: whenever the settings service, its API or its pages need the declarations; an
+    owner declared twice, or a field without its `SettingField`, is an error naming it.
+    """
+
+
+@hookspec
 def kht_register_routes() -> Any:
     """Contribute HTTP routes.
 
@@ -345,12 +359,15 @@ def kht_gate_problems(ctx: Any, kind: str, record: Any, stage: Any) -> Any:
 
 
 @hookspec
-def kht_demo_data(ctx: Any) -> None:
+def kht_demo_data(ctx: Any, size: int) -> None:
     """Create demo records through the public services (`kht demo`).
 
-    Args: ctx -- a context acting as the administrator. Must be idempotent: `kht demo` may
-    run twice. Called: by `kht demo` (which enables every installed plugin first), once,
-    in pluggy's order: the plugins registered last (enabled packs, after the core) run
-    first unless an implementation is marked `tryfirst` / `trylast` -- mark yours
-    `trylast` if it needs the core's demo records.
+    Args: ctx -- a context acting as the administrator; size -- the customers the demo
+    company is brought up to (`kht demo --size`, 3000 by default): scale bulk records by it
+    with `kht.plugin_api.demo_share` (an implementation may leave `size` out of its
+    parameters). Must be idempotent: `kht demo` may run twice. Called: by `kht demo`
+    (which enables every installed plugin first), once, in pluggy's order: the plugins
+    registered last (enabled packs, after the core) run first unless an implementation is
+    marked `tryfirst` / `trylast` -- mark yours `trylast` if it needs the core's demo
+    records.
     """

@@ -9,7 +9,9 @@ A plugin (an industry pack, a third-party package) imports from the core only
   plugin's own queries), the customer hierarchy (`customer_tree`, `customers_below`,
   `customer_group_of`, `customer_group_column`), page rendering,
   translations, chart and static helpers, report definitions, computed list columns for
-  `kht_register_columns` (`ListColumn`, `days_between`), and the migration helpers; and
+  `kht_register_columns` (`ListColumn`, `days_between`), settings declarations
+  (`SettingsDef`, `SettingField`: read them with `kht.settings.service.get_settings`), and
+  the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
   (e.g. `kht.leads.service.create_lead`, `kht.sales.orders.service.filtered`): the same
   functions the core's own API and pages call, with the same permission and scope checks.
@@ -44,6 +46,7 @@ from kht.db.base import (
 )
 from kht.db.custom_fields import Choice, FieldDef
 from kht.db.migrate import CORE_REVISION
+from kht.demo_scale import demo_share
 from kht.errors import (
     ActionFailed,
     Conflict,
@@ -92,6 +95,8 @@ from kht.plugin_types import (
     ReportMeasure,
     Score,
     ScorePart,
+    SettingField,
+    SettingsDef,
     SmsGatewayDef,
     SmsReceipt,
     SmsReply,
@@ -117,6 +122,7 @@ from kht.record_service import (
     update_record,
     visible,
 )
+from kht.settings.migrating import settings_into_store, settings_out_of_store
 from kht.teams.service import add_member as add_team_member
 from kht.teams.service import remove_member as remove_team_member
 from kht.teams.service import team_of
@@ -125,6 +131,7 @@ from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
 __all__ = [
+    "demo_share",
     "ActionFailed",
     "CORE_REVISION",
     "MENU_SECTIONS",
@@ -175,6 +182,8 @@ __all__ = [
     "Score",
     "ScoreComputed",
     "ScorePart",
+    "SettingField",
+    "SettingsDef",
     "PeriodicTask",
     "SmsGatewayDef",
     "SmsReceipt",
@@ -204,6 +213,8 @@ __all__ = [
     "owned_by_visible",
     "render",
     "report",
+    "settings_into_store",
+    "settings_out_of_store",
     "remove_team_member",
     "report_page",
     "require",

@@ -827,3 +827,54 @@ class SmsGatewayDef(msgspec.Struct, frozen=True, kw_only=True):
     send: Any
     parse_receipts: Any = None
     parse_replies: Any = None
+
+
+class SettingField(msgspec.Struct, frozen=True, kw_only=True):
+    """How one field of a settings Struct shows on its generated page (`SettingsDef.fields`).
+
+    `label` and `help` are English messages looked up in the catalogues (the core's, then
+    every plugin's), so a pack translates them in its own `locale` folder; mark them with
+    `N_`. `choices` lists the values a field may take with their labels, for a `Literal` or a
+    list of keys (drawn as a select or check boxes): a tuple of `(value, label)` or a function
+    `choices(ctx) -> [(value, label), ...]` for values known only at run time (users, queues).
+    `keys` does the same for the keys of a dict field (one input per key: territories by
+    province, visits by grade). `widget="json"` edits the field as JSON text (lists of
+    records, nested Structs); it is chosen by itself for a type the form has no input for.
+    """
+
+    label: str
+    help: str = ""
+    choices: Any = None
+    keys: Any = None
+    widget: str = ""
+
+
+class SettingsDef(msgspec.Struct, frozen=True, kw_only=True):
+    """Settings a plugin or core module keeps in the core's one settings store
+    (`kht_register_settings`); read them with `kht.settings.service.get_settings(ctx, owner)`.
+
+    `owner` is the store's key (the plugin's name); `schema` a msgspec Struct whose every field
+    has a default (the value until an administrator saves) and whose bounds (`msgspec.Meta`)
+    are the validation; `fields` gives every field its `SettingField` (a field without one is
+    a start-up error: no raw keys on screen). Users whose role may do `operation` on any of
+    `modules` read and change them (GET/PUT /api/v1/settings/<owner>, the page
+    /admin/settings/<owner>). `check(ctx, value)` adds rules the Struct cannot say (between
+    fields, against the database): it raises `ValidationError` naming the field, and may
+    return a cleaned value. `saved(ctx, value)` runs after a save in the same transaction
+    (drop a cache). `intro` names a template shown above the form (explanations).
+    """
+
+    owner: str
+    schema: Any
+    label_zh: str
+    label_en: str
+    modules: tuple[str, ...]
+    fields: dict[str, SettingField]
+    operation: str = "admin"
+    check: Any = None
+    saved: Any = None
+    intro: str = ""
+    icon: str = "sliders"
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en

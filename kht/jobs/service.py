@@ -132,7 +132,7 @@ def _claim(runtime: Any, job_id: int, *, leased: bool) -> int | None:
         claimed = session.execute(
             update(Job)
             .where(Job.id == job_id, Job.status.in_(runnable), Job.attempts < limit)
-            .values(status="running", attempts=Job.attempts + 1)
+            .values(status="running", attempts=Job.attempts + 1, started_at=utcnow())
         )
         if claimed.rowcount == 1:
             return session.scalar(select(Job.attempts).where(Job.id == job_id))

@@ -305,6 +305,20 @@ def count(session: Any, query: Select[Any]) -> int:
     return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
+def page_rows(
+    session: Any,
+    query: Select[Any],
+    columns: dict[str, Column],
+    sort: str,
+    tiebreak: Any,
+    page: int,
+    page_size: int,
+) -> list[Any]:
+    """One sorted page of `query`."""
+    ordered = apply_sort(query, columns, sort, tiebreak)
+    return list(session.scalars(ordered.offset((page - 1) * page_size).limit(page_size)))
+
+
 def one_page(
     session: Any,
     query: Select[Any],
@@ -314,8 +328,7 @@ def one_page(
     page: int,
     page_size: int,
 ) -> tuple[list[Any], int]:
-    """One sorted page of `query` and the total count: what every list endpoint returns."""
+    """One sorted page of `query` and its exact total (list pages and the list API estimate
+    large totals instead: kht.lists.counting)."""
     total = count(session, query)
-    ordered = apply_sort(query, columns, sort, tiebreak)
-    rows = session.scalars(ordered.offset((page - 1) * page_size).limit(page_size))
-    return list(rows), total
+    return page_rows(session, query, columns, sort, tiebreak, page, page_size), total

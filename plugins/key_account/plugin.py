@@ -47,6 +47,13 @@ def kht_register_plugin() -> PluginInfo:
 
 
 @hookimpl
+def kht_register_settings() -> list[Any]:
+    from plugins.key_account.service import SETTINGS
+
+    return [SETTINGS]
+
+
+@hookimpl
 def kht_register_models() -> list[type]:
     from plugins.key_account.models import MODELS
 
@@ -127,6 +134,14 @@ def kht_register_periodic_tasks() -> list[PeriodicTask]:
             key="key_account.nightly", cron="45 1 * * *", run=_nightly, catch_up_minutes=360
         )
     ]
+
+
+@hookimpl
+def kht_register_commands(cli: Any) -> None:
+    """`kht key-account nightly` and `kht key-account backfill-health`."""
+    from plugins.key_account.cli import key_account
+
+    cli.add_command(key_account)
 
 
 @hookimpl

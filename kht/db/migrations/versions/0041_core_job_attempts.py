@@ -3,16 +3,16 @@
 The number fences a job's commit (a run that lost its lease to a later attempt cannot
 commit) and caps the runs of a job whose worker keeps dying (`KHT_JOB_MAX_ATTEMPTS`).
 
-Revision ID: 0039_core
-Revises: 0038_core
+Revision ID: 0041_core
+Revises: 0040_core
 Create Date: 2026-12-08
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0039_core"
-down_revision = "0038_core"
+revision = "0041_core"
+down_revision = "0040_core"
 branch_labels = None
 depends_on = None
 
