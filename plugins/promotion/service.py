@@ -162,19 +162,29 @@ def create_territory(ctx: Ctx, data: TerritoryIn) -> Territory:
 
 
 def update_territory(ctx: Ctx, territory_id: int, data: TerritoryIn) -> Territory:
-    """Rename, re-assign the rep or change the coverage target of a node."""
+    """Rename a node, re-assign its rep, change its coverage target or move it under another
+    parent of the level above (a manager); a node with children keeps its level."""
     require(ctx.user, MANAGE, "edit")
     territory = get_territory(ctx, territory_id)
     if data.parent_id == territory.id:
         raise ValidationError("a territory cannot be its own parent", "parent_id")
     _check_parent(ctx, data.level, data.parent_id)
+    if data.level != territory.level and _has_children(ctx, territory.id):
+        # Its children would sit at the wrong level of the tree (a district under a district).
+        raise ValidationError("a territory with territories below keeps its level", "level")
     for key, value in msgspec.structs.asdict(data).items():
         setattr(territory, key, value)
     ctx.session.flush()
     return territory
 
 
+def _has_children(ctx: Ctx, territory_id: int) -> bool:
+    query = select(Territory.id).where(Territory.parent_id == territory_id).limit(1)
+    return ctx.session.scalar(query) is not None
+
+
 def get_territory(ctx: Ctx, territory_id: int) -> Territory:
+    """A territory by id (404 when there is none); the tree is not secret within the pack."""
     territory = ctx.session.get(Territory, territory_id)
     if territory is None:
         raise NotFound(f"territory {territory_id} not found")
