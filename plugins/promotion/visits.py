@@ -54,6 +54,7 @@ from plugins.promotion.service import (
     get_outlet,
     outlet_names,
     outlets_in_scope,
+    rep_names,
     settings,
 )
 
@@ -306,8 +307,6 @@ def _stop_event(ctx: Ctx, visit: Visit, names: dict[int, str]) -> dict[str, Any]
 
 
 def _plan_events(ctx: Ctx, start: date, end: date) -> list[dict[str, Any]]:
-    from plugins.promotion.service import rep_names
-
     # A plan meets the range when it starts before its end and ends (start + days) after
     # its start; at most a week long, so looking 7 days back finds every one.
     query = visible(ctx, PLANS).where(
