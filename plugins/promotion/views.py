@@ -65,6 +65,8 @@ MESSAGES = (
     N_("check in before recording competitors"),
     N_("a territory with territories below keeps its level"),
     N_("a territory cannot be its own parent"),
+    N_("choose a rep of your team"),
+    N_("this territory is worked by reps outside your team"),
     N_("choose a competitor or type its name"),
     N_("the price is from 0 to 100000"),
     N_("the shelf share is a percentage from 0 to 100"),

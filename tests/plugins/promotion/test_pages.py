@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import time_machine
 
-from kht.testing import csrf_token
+from kht.testing import add_user, csrf_token
 from tests.plugins.promotion.conftest import JINGAN, MORNING
 from tests.plugins.promotion.test_photos_and_audits import phone_photo
 
@@ -141,14 +141,20 @@ def test_a_manager_edits_a_territory_on_its_page_and_through_the_api(field):
         )
     url = f"/api/v1/promotion/territories/{jingan}"
     body = {"name": "静安", "level": "district", "parent_id": city, "coverage_target": 95}
+    body["rep_id"] = field.users["rep1"]
     manager = field.client("east_mgr")
     changed = manager.put(url, json=body)
     assert changed.status_code == 200 and changed.json()["coverage_target"] == 95
-    assert changed.json()["rep_id"] is None
+    assert changed.json()["rep_id"] == field.users["rep1"]
     assert field.client("rep1").put(url, json=body).status_code == 403
     wrong = manager.put(url, json=body | {"parent_id": field.territory["华东"]})
     assert wrong.status_code == 422 and wrong.json()["field"] == "parent_id"
     assert manager.put("/api/v1/promotion/territories/99999", json=body).status_code == 404
+    # Another team's manager may not change it; nor may a manager hand it to another team.
+    add_user(field.runtime, "west_mgr", "sales_manager", department="Sales/West")
+    assert field.client("west_mgr").put(url, json=body).status_code == 403
+    elsewhere = manager.put(url, json=body | {"rep_id": field.users["west_rep"]})
+    assert elsewhere.status_code == 422 and elsewhere.json()["field"] == "rep_id"
 
 
 def test_the_plan_calendar_shows_my_stops_and_the_teams_plans(field):
