@@ -95,6 +95,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--cache", type=Path, default=CACHE, help="where SQLite files are kept")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--only", nargs="*", default=None, help="words of operation names")
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress of the generator's steps (default: only on a terminal)",
+    )
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -110,7 +116,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     backends = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     for backend in backends:
         started = time.perf_counter()
-        url = ensure_database(args.n, args.seed, backend, args.cache, log=log)
+        url = ensure_database(args.n, args.seed, backend, args.cache, log=log, show=args.progress)
         log(f"{backend}: data ready in {time.perf_counter() - started:.1f} s")
         result = run(url, args.n, args.reps, args.warmup, log, args.only)
         report["results"].append(result)

@@ -36,8 +36,9 @@ def _build(task: tuple[str, list[Any], list[tuple[Any, ...]]]) -> list[dict[str,
     return [build_document(kind, Row(*row), fields) for row in rows]
 
 
-def write_all(ctx: Any, processes: int | None = None) -> dict[str, int]:
-    """Insert the documents of every live customer, contact and lead (the table must be empty)."""
+def write_all(ctx: Any, processes: int | None = None, bar: Any = None) -> dict[str, int]:
+    """Insert the documents of every live customer, contact and lead (the table must be
+    empty); `bar` (kht.progress.Bar) advances by the records of each batch."""
     from sqlalchemy import insert
 
     from kht.search.documents import SOURCES, searchable_fields
@@ -66,4 +67,6 @@ def write_all(ctx: Any, processes: int | None = None) -> dict[str, int]:
                 if docs:
                     ctx.session.execute(insert(documents), docs)
                 last, written[kind] = batch[-1].id, written[kind] + len(rows)
+                if bar is not None:
+                    bar.advance(len(rows))
     return written

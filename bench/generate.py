@@ -27,6 +27,7 @@ from typing import Any
 
 from kht import fakedata as fake
 from kht.db.bulk import CHUNK, GENERATED_TABLES, fix_sequences, insert_rows
+from kht.progress import Bar, progress
 
 CACHE = Path(__file__).parent / ".cache"
 USERS = 200
@@ -133,9 +134,17 @@ def _needs_documents_and_sales(found: dict[str, int] | None, n: int) -> bool:
 
 
 def ensure_database(
-    n: int, seed: int = 1, backend: str = "sqlite", cache: Path = CACHE, log: Any = print
+    n: int,
+    seed: int = 1,
+    backend: str = "sqlite",
+    cache: Path = CACHE,
+    log: Any = print,
+    show: bool | None = None,
 ) -> str:
-    """The URL of a generated database of `n` customers: reused when cached, else built."""
+    """The URL of a generated database of `n` customers: reused when cached, else built.
+
+    Each step of a generation shows its progress (rows done, rate, time left) on a
+    terminal, or always / never with `show` (kht.progress)."""
     if backend == "sqlite":
         cache.mkdir(parents=True, exist_ok=True)
         url = sqlite_url(n, seed, cache)
@@ -144,7 +153,7 @@ def ensure_database(
         if complete(found, n):
             return _migrated(url)
         if _needs_sales_only(found, n) or _needs_documents_and_sales(found, n):
-            _add_sales_only(url, n, seed, log, documents=found["search_documents"] == 0)
+            _add_sales_only(url, n, seed, log, found["search_documents"] == 0, show)
             return url
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -154,11 +163,11 @@ def ensure_database(
         if complete(found, n):
             return _migrated(url)
         if _needs_sales_only(found, n) or _needs_documents_and_sales(found, n):
-            _add_sales_only(url, n, seed, log, documents=found["search_documents"] == 0)
+            _add_sales_only(url, n, seed, log, found["search_documents"] == 0, show)
             return url
         _recreate_postgres(url)
     started = time.perf_counter()
-    generate(url, n, seed, log=log)
+    generate(url, n, seed, log=log, show=show)
     log(f"generated {n:,} customers in {time.perf_counter() - started:.1f} s -> {url}")
     return url
 
@@ -196,8 +205,9 @@ def settings(url: str) -> Any:
     )
 
 
-def generate(url: str, n: int, seed: int = 1, log: Any = print) -> None:
-    """Migrate the database at `url` and fill it (it must be empty)."""
+def generate(url: str, n: int, seed: int = 1, log: Any = print, show: bool | None = None) -> None:
+    """Migrate the database at `url` and fill it (it must be empty), each step with its
+    progress (`show`, see kht.progress)."""
     # Hashing 200 passwords properly would take a minute; these logins are for benchmarks.
     os.environ.setdefault("KHT_INSECURE_FAST_PASSWORD_HASHING", "1")
     from kht.runtime import Runtime
@@ -209,28 +219,32 @@ def generate(url: str, n: int, seed: int = 1, log: Any = print) -> None:
         user_ids, admin_id = _people(ctx)
         _custom_fields(ctx, admin_id)
     steps = (
-        ("customers", lambda c: _customers(c, rng, n, user_ids)),
-        ("contacts", lambda c: _contacts(c, rng, n)),
-        ("leads", lambda c: _leads(c, rng, n, user_ids)),
-        ("actions", lambda c: _actions(c, rng, n)),
+        ("customers", lambda c, bar: _customers(c, rng, n, user_ids, bar)),
+        ("contacts", lambda c, bar: _contacts(c, rng, n, bar)),
+        ("leads", lambda c, bar: _leads(c, rng, n, user_ids, bar)),
+        ("actions", lambda c, bar: _actions(c, rng, n, bar)),
     )
+    expected = expected_counts(n)
     timings = {}
     with runtime.engine.begin() as connection:
         _fast_sqlite(connection)
         for name, step in steps:
             started = time.perf_counter()
-            step(connection)
+            with progress(name, expected[name], show=show) as bar:
+                step(connection, bar)
             timings[name] = time.perf_counter() - started
     with runtime.ctx() as ctx:
         started = time.perf_counter()
-        _search_documents(ctx)
+        _search_documents(ctx, n, show)
         timings["search_documents"] = time.perf_counter() - started
-    timings.update(_sales(runtime, n, seed))
+    timings.update(_sales(runtime, n, seed, show))
     _finish(runtime)
     log("  " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
 
 
-def _add_sales_only(url: str, n: int, seed: int, log: Any, documents: bool = False) -> None:
+def _add_sales_only(
+    url: str, n: int, seed: int, log: Any, documents: bool = False, show: bool | None = None
+) -> None:
     """Add the sales data (and the search documents when asked) to a database with the rest."""
     from kht.runtime import Runtime
 
@@ -240,9 +254,9 @@ def _add_sales_only(url: str, n: int, seed: int, log: Any, documents: bool = Fal
     timings = {}
     if documents:
         with runtime.ctx() as ctx:
-            _search_documents(ctx)
+            _search_documents(ctx, n, show)
         timings["search_documents"] = time.perf_counter() - started
-    timings.update(_sales(runtime, n, seed))
+    timings.update(_sales(runtime, n, seed, show))
     _finish(runtime)
     log("  " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     log(f"added the sales data of {n:,} customers in {time.perf_counter() - started:.1f} s")
@@ -257,7 +271,7 @@ def _finish(runtime: Any) -> None:
     runtime.engine.dispose()
 
 
-def _sales(runtime: Any, n: int, seed: int) -> dict[str, float]:
+def _sales(runtime: Any, n: int, seed: int, show: bool | None = None) -> dict[str, float]:
     """Opportunities with their stage history, then orders, in one transaction."""
     # Its own random stream: the sales data is the same whether added later or not.
     rng = random.Random(seed * 1_000_003 + 7)
@@ -265,10 +279,12 @@ def _sales(runtime: Any, n: int, seed: int) -> dict[str, float]:
     with runtime.engine.begin() as connection:
         _fast_sqlite(connection)
         started = time.perf_counter()
-        won = _opportunities(connection, rng, n)
+        with progress("opportunities", n, show=show) as bar:
+            won = _opportunities(connection, rng, n, bar)
         timings["opportunities"] = time.perf_counter() - started
         started = time.perf_counter()
-        _orders(connection, rng, won)
+        with progress("orders", len(won), show=show) as bar:
+            _orders(connection, rng, won, bar)
         timings["orders"] = time.perf_counter() - started
     return timings
 
@@ -338,10 +354,10 @@ def _insert(connection: Any, model: Any, rows: Any) -> None:
     insert_rows(connection, model, rows)
 
 
-def _customers(connection: Any, rng: random.Random, n: int, owners: list[int]) -> None:
+def _customers(connection: Any, rng: random.Random, n: int, owners: list[int], bar: Bar) -> None:
     from kht.customers.models import Customer
 
-    _insert(connection, Customer, fake.customer_rows(rng, n, owners))
+    _insert(connection, Customer, bar.counted(fake.customer_rows(rng, n, owners)))
 
 
 def _owners(connection: Any) -> fake.Owners:
@@ -353,22 +369,22 @@ def _owners(connection: Any) -> fake.Owners:
     return [(row.id, row.owner_id) for row in connection.execute(query)]
 
 
-def _contacts(connection: Any, rng: random.Random, n: int) -> None:
+def _contacts(connection: Any, rng: random.Random, n: int, bar: Bar) -> None:
     from kht.contacts.models import Contact
 
-    _insert(connection, Contact, fake.contact_rows(rng, _owners(connection)))
+    _insert(connection, Contact, bar.counted(fake.contact_rows(rng, _owners(connection))))
 
 
-def _leads(connection: Any, rng: random.Random, n: int, owners: list[int]) -> None:
+def _leads(connection: Any, rng: random.Random, n: int, owners: list[int], bar: Bar) -> None:
     from kht.leads.models import Lead
 
-    _insert(connection, Lead, fake.lead_rows(rng, n // 2, owners))
+    _insert(connection, Lead, bar.counted(fake.lead_rows(rng, n // 2, owners)))
 
 
-def _actions(connection: Any, rng: random.Random, n: int) -> None:
+def _actions(connection: Any, rng: random.Random, n: int, bar: Bar) -> None:
     from kht.actions.models import Action
 
-    _insert(connection, Action, fake.action_rows(rng, _owners(connection)))
+    _insert(connection, Action, bar.counted(fake.action_rows(rng, _owners(connection))))
 
 
 def _stages(connection: Any) -> tuple[int, list[fake.Stage]]:
@@ -387,7 +403,9 @@ def _stages(connection: Any) -> tuple[int, list[fake.Stage]]:
     return process_id, [fake.Stage(*row) for row in rows]
 
 
-def _opportunities(connection: Any, rng: random.Random, n: int) -> list[tuple[dict, None]]:
+def _opportunities(
+    connection: Any, rng: random.Random, n: int, bar: Bar
+) -> list[tuple[dict, None]]:
     """Insert the opportunities and their history; returns the first n/10 won ones."""
     from sqlalchemy import func, select
 
@@ -423,10 +441,11 @@ def _opportunities(connection: Any, rng: random.Random, n: int) -> list[tuple[di
                 won.append((opportunity, None))
         _insert(connection, Opportunity, iter([o for o, _ in pairs]))
         _insert(connection, OpportunityStageChange, iter(history))
+        bar.advance(len(pairs))
     return won
 
 
-def _orders(connection: Any, rng: random.Random, won: list[tuple[dict, None]]) -> None:
+def _orders(connection: Any, rng: random.Random, won: list[tuple[dict, None]], bar: Bar) -> None:
     from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
 
     rows = fake.order_rows(rng, won)
@@ -435,9 +454,10 @@ def _orders(connection: Any, rng: random.Random, won: list[tuple[dict, None]]) -
         _insert(connection, OrderLine, iter([b[1] for b in batch]))
         _insert(connection, PaymentPlan, iter([b[2] for b in batch]))
         _insert(connection, Payment, iter([b[3] for b in batch if b[3] is not None]))
+        bar.advance(len(batch))
 
 
-def _search_documents(ctx: Any) -> None:
+def _search_documents(ctx: Any, n: int, show: bool | None) -> None:
     """Every kind's documents, as kht's reindex builds them, tokenised in parallel."""
     from bench.documents import write_all
 
@@ -446,7 +466,8 @@ def _search_documents(ctx: Any) -> None:
     connection = ctx.session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA cache_size=-1000000")  # 1 GB
-    write_all(ctx)
+    with progress("search documents", expected_counts(n)["search_documents"], show=show) as bar:
+        write_all(ctx, bar=bar)
 
 
 def _fix_sequences(connection: Any) -> None:

@@ -31,9 +31,15 @@ ADMIN_LOGIN = "admin"
 
 
 @click.group()
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show the progress of long work (default: only on a terminal; kht.progress).",
+)
 @click.pass_context
-def cli(click_ctx: click.Context) -> None:
+def cli(click_ctx: click.Context, progress: bool | None) -> None:
     """kht (客户通): an open-source CRM. Configure with KHT_* environment variables."""
+    click_ctx.meta["kht.progress"] = progress
     if click_ctx.obj is None:
         click_ctx.obj = Runtime.from_settings(load_settings())
 

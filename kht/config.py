@@ -50,6 +50,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     import_max_entries: int = 1000
     import_max_ratio: int = 100
     import_background_rows: int = 2000
+    # Lists: totals up to this many are counted exactly; past it they are estimated
+    # (kht.lists.counting) unless the reader asks for the exact count.
+    list_exact_count_limit: Positive = 10000
     # Outgoing mail (reminders): no host, no mail. The password is never logged or shown.
     smtp_host: str = ""
     smtp_port: int = 587
@@ -92,6 +95,7 @@ _ENV_FIELDS = {
     "KHT_HUEY_PATH": "huey_path",
     "KHT_IMPORT_MAX_BYTES": "import_max_bytes",
     "KHT_IMPORT_BACKGROUND_ROWS": "import_background_rows",
+    "KHT_LIST_EXACT_COUNT_LIMIT": "list_exact_count_limit",
     "KHT_SMTP_HOST": "smtp_host",
     "KHT_SMTP_PORT": "smtp_port",
     "KHT_SMTP_USER": "smtp_user",
@@ -115,6 +119,7 @@ _INT_FIELDS = {
     "pool_max_claims_per_day",
     "import_max_bytes",
     "import_background_rows",
+    "list_exact_count_limit",
     "smtp_port",
     "webhook_max_attempts",
     "webhook_disable_after",

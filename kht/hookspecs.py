@@ -68,6 +68,23 @@ def kht_register_fields(kind: str) -> Any:
 
 
 @hookspec
+def kht_register_columns(kind: str, columns: dict) -> Any:
+    """Add computed list columns to a record kind (the core's or another plugin's), for
+    what the kind's own columns cannot say: a count or date from the plugin's own tables.
+
+    Args: kind -- the record kind (`opportunity`, ...); columns -- its columns so far by
+    key (`kht.plugin_api.ListColumn`), whose `expr` a computed column builds on, e.g. a
+    subquery on the plugin's table correlated with `columns["id"].expr`.
+    Returns: a list of `ListColumn` (key `<plugin>.<name>`, labels, list type, the SQL
+    expression; a `choice` with its `Choice`s), or None. They filter, sort, export, show
+    in saved views and group and measure in reports (kht.reports.engine) like built-in
+    columns, under the same permission scope; a key the kind has already is an error naming
+    it. Must only build expressions (no I/O).
+    Called: whenever the kind's list columns are built (lists, exports, reports, builder).
+    """
+
+
+@hookspec
 def kht_register_processes() -> Any:
     """Contribute default processes (stages, probabilities, gates, approvals).
 
@@ -157,6 +174,20 @@ def kht_register_permissions() -> Any:
 
 
 @hookspec
+def kht_register_settings() -> Any:
+    """Declare the settings the plugin (or core module) keeps in the core's settings store.
+
+    Returns: a list of `SettingsDef` (owner key, a msgspec Struct with defaults, labels, the
+    permission modules allowed to change them, a `SettingField` label/help/choices per field,
+    optional extra checks). The core stores one versioned JSON row per owner, audits each
+    change, serves GET/PUT /api/v1/settings/<owner> and generates the page
+    /admin/settings/<owner>; read the values with `kht.settings.service.get_settings`.
+    Called: whenever the settings service, its API or its pages need the declarations; an
+    owner declared twice, or a field without its `SettingField`, is an error naming it.
+    """
+
+
+@hookspec
 def kht_register_routes() -> Any:
     """Contribute HTTP routes.
 
@@ -242,6 +273,21 @@ def kht_record_actions(ctx: Any, kind: str, record: Any) -> Any:
     """
 
 
+@hookspec(firstresult=True)
+def kht_record_close_form(ctx: Any, kind: str, record: Any) -> Any:
+    """Give the form that closes a record (won / lost) in place of the core's.
+
+    Args: ctx -- request context; kind -- record kind (`opportunity`); record -- the record
+    shown. Returns: a `Panel` whose template is rendered where the core's close form (a
+    free-text reason, "Mark won", "Mark lost") and its closed reason would be -- for records
+    a plugin closes with data of its own (listed reasons, the winning competitor) -- or None
+    for the core's. The plugin's form posts to its own route, which should close through the
+    kind's service (`close_opportunity`) so gates, versions and history apply; a plugin that
+    also holds the other close paths (API, board) to its rules does so in `kht_validate`.
+    Called: when the record page renders; the first non-None answer wins.
+    """
+
+
 # ---------------------------------------------------------------- lifecycle
 
 
@@ -268,6 +314,21 @@ def kht_on_mail_status(ctx: Any, change: Any) -> None:
     `origin` given to `kht.mail.mass.send_mass`, recipient, record, address, status, time).
     Called: once per change, inside that transaction (an exception rolls it back and the
     change is tried again later). Opens and clicks are reported the first time only.
+    Return values are ignored.
+    """
+
+
+@hookspec
+def kht_on_sms_status(ctx: Any, change: Any) -> None:
+    """React to an SMS's status change (a campaign updating its member).
+
+    Args: ctx -- a context in the transaction that records the change (acting as the
+    send's sender when the worker moves a mass SMS batch, as nobody when the worker sends
+    and for the carrier's receipts and replies); change -- an `SmsStatus` from
+    `kht.plugin_api` (message id, the `origin` given to `kht.sms.mass.send_mass`, the
+    record, number, status, time).
+    Called: once per change, inside that transaction (an exception rolls it back and the
+    change is tried again later). Every SMS is reported (`origin` empty for one-off ones).
     Return values are ignored.
     """
 

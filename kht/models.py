@@ -54,11 +54,11 @@ from kht.service.models import (
     Queue,
     QueueMember,
     ServiceDay,
-    ServiceSettings,
     SlaPolicy,
     Ticket,
     TicketEntry,
 )
+from kht.settings.models import StoredSettings
 from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
 from kht.tags.models import RecordTag, Tag
 from kht.teams.models import TeamMember
@@ -66,6 +66,7 @@ from kht.value.models import CustomerValue, CustomerValuePeers, ValueScore
 from kht.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "StoredSettings",
     "Competitor",
     "OpportunityCompetitor",
     "TeamMember",
@@ -80,7 +81,6 @@ __all__ = [
     "Queue",
     "QueueMember",
     "ServiceDay",
-    "ServiceSettings",
     "SlaPolicy",
     "Ticket",
     "TicketEntry",

@@ -8,7 +8,10 @@ A plugin (an industry pack, a third-party package) imports from the core only
   `add_team_member`, `remove_team_member`, `team_of`, and `on_team` / `scoped` for a
   plugin's own queries), the customer hierarchy (`customer_tree`, `customers_below`,
   `customer_group_of`, `customer_group_column`), page rendering,
-  translations, chart and static helpers, report definitions, and the migration helpers; and
+  translations, chart and static helpers, report definitions, computed list columns for
+  `kht_register_columns` (`ListColumn`, `days_between`), settings declarations
+  (`SettingsDef`, `SettingField`: read them with `kht.settings.service.get_settings`), and
+  the migration helpers; and
 - the domain services and their schemas, `kht.<domain>.service` and `kht.<domain>.schemas`
   (e.g. `kht.leads.service.create_lead`, `kht.sales.orders.service.filtered`): the same
   functions the core's own API and pages call, with the same permission and scope checks.
@@ -65,6 +68,8 @@ from kht.events import (
     StageChanged,
 )
 from kht.hookspecs import hookimpl
+from kht.lists.engine import Column as ListColumn
+from kht.lists.engine import days_between
 from kht.plugin_types import (
     MENU_SECTIONS,
     REPORT_CATEGORIES,
@@ -89,11 +94,14 @@ from kht.plugin_types import (
     ReportMeasure,
     Score,
     ScorePart,
+    SettingField,
+    SettingsDef,
     SmsGatewayDef,
     SmsReceipt,
     SmsReply,
     SmsRequest,
     SmsResult,
+    SmsStatus,
     StageDef,
     ValueModel,
     admin_menu,
@@ -113,6 +121,7 @@ from kht.record_service import (
     update_record,
     visible,
 )
+from kht.settings.migrating import settings_into_store, settings_out_of_store
 from kht.teams.service import add_member as add_team_member
 from kht.teams.service import remove_member as remove_team_member
 from kht.teams.service import team_of
@@ -142,6 +151,7 @@ __all__ = [
     "KhtError",
     "LeadConverted",
     "KindMenu",
+    "ListColumn",
     "ListParam",
     "MenuItem",
     "Money",
@@ -170,6 +180,8 @@ __all__ = [
     "Score",
     "ScoreComputed",
     "ScorePart",
+    "SettingField",
+    "SettingsDef",
     "PeriodicTask",
     "SmsGatewayDef",
     "SmsReceipt",
@@ -177,6 +189,7 @@ __all__ = [
     "MailRecipientStatus",
     "SmsRequest",
     "SmsResult",
+    "SmsStatus",
     "StageChanged",
     "StageDef",
     "UtcDateTime",
@@ -189,6 +202,7 @@ __all__ = [
     "customer_group_column",
     "customer_group_of",
     "customer_tree",
+    "days_between",
     "customers_below",
     "delete_record",
     "get_record",
@@ -197,6 +211,8 @@ __all__ = [
     "owned_by_visible",
     "render",
     "report",
+    "settings_into_store",
+    "settings_out_of_store",
     "remove_team_member",
     "report_page",
     "require",

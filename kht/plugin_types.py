@@ -429,6 +429,14 @@ class ValueModel(msgspec.Struct, frozen=True, kw_only=True):
     result in `value_scores` and recomputes it when the record changes or an action is
     logged on it). `compute` may run without a logged-in user (`ctx.user` None): the
     worker, the CLI, a lead from the public web form.
+
+    `inputs` names the record's fields `compute` reads, so a write that changes none of them
+    does not recompute it: None (the default) recomputes on every change of the record and
+    every action logged on it; a tuple recomputes on a `RecordUpdated` only when one of
+    those fields changed (`ext` or `ext.<namespace>` for custom and plugin fields) and not
+    on actions. A new record is always scored. A model whose inputs live in its plugin's
+    own tables (a scorecard) gives `()` and calls `kht.value.service.score_record` when
+    they change; the nightly run and `kht scores recompute` catch up either way.
     """
 
     key: str
@@ -438,6 +446,22 @@ class ValueModel(msgspec.Struct, frozen=True, kw_only=True):
     compute: Any
     description_zh: str = ""
     description_en: str = ""
+    inputs: tuple[str, ...] | None = None
+
+    def reads(self, changes: dict[str, Any]) -> bool:
+        """Whether a change of the record (`RecordUpdated.changes`: field -> [old, new])
+        touches an input of the model."""
+        if self.inputs is None:
+            return True
+        for key, value in changes.items():
+            if key == "ext" and isinstance(value, list | tuple) and len(value) == 2:
+                old, new = (part if isinstance(part, dict) else {} for part in value)
+                touched = {f"ext.{ns}" for ns in {*old, *new} if old.get(ns) != new.get(ns)}
+                if touched & set(self.inputs) or "ext" in self.inputs:
+                    return True
+            elif key in self.inputs:
+                return True
+        return False
 
     def label(self, language: str) -> str:
         return self.label_zh if language.startswith("zh") else self.label_en
@@ -695,6 +719,27 @@ class MailRecipientStatus(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
+class SmsStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """An SMS's status changed (`kht_on_sms_status`).
+
+    `status`: `sent` (the carrier accepted it), `refused` (the carrier refused it for
+    good), `delivered` / `undelivered` (its delivery receipt), `opted_out` (the number
+    opted out: at the send, or by replying TD / T / 退订), `replied` (another reply from
+    the number), and for a mass SMS recipient that never became a message (`message_id`
+    None) `limited` (the number's daily limit) or `failed` (its parameters could not be
+    filled). `origin` is what the sender passed to `kht.sms.mass.send_mass` (a campaign:
+    `campaign:12`); `kind` and `record_id` the record the SMS went to; `at` the instant
+    (UTC)."""
+
+    message_id: int | None
+    origin: str
+    kind: str
+    record_id: int | None
+    number: str
+    status: str
+    at: datetime
+
+
 # A nightly task's catch-up window: six hours after a worker that was stopped over night.
 NIGHTLY_CATCH_UP = 6 * 60
 
@@ -782,3 +827,54 @@ class SmsGatewayDef(msgspec.Struct, frozen=True, kw_only=True):
     send: Any
     parse_receipts: Any = None
     parse_replies: Any = None
+
+
+class SettingField(msgspec.Struct, frozen=True, kw_only=True):
+    """How one field of a settings Struct shows on its generated page (`SettingsDef.fields`).
+
+    `label` and `help` are English messages looked up in the catalogues (the core's, then
+    every plugin's), so a pack translates them in its own `locale` folder; mark them with
+    `N_`. `choices` lists the values a field may take with their labels, for a `Literal` or a
+    list of keys (drawn as a select or check boxes): a tuple of `(value, label)` or a function
+    `choices(ctx) -> [(value, label), ...]` for values known only at run time (users, queues).
+    `keys` does the same for the keys of a dict field (one input per key: territories by
+    province, visits by grade). `widget="json"` edits the field as JSON text (lists of
+    records, nested Structs); it is chosen by itself for a type the form has no input for.
+    """
+
+    label: str
+    help: str = ""
+    choices: Any = None
+    keys: Any = None
+    widget: str = ""
+
+
+class SettingsDef(msgspec.Struct, frozen=True, kw_only=True):
+    """Settings a plugin or core module keeps in the core's one settings store
+    (`kht_register_settings`); read them with `kht.settings.service.get_settings(ctx, owner)`.
+
+    `owner` is the store's key (the plugin's name); `schema` a msgspec Struct whose every field
+    has a default (the value until an administrator saves) and whose bounds (`msgspec.Meta`)
+    are the validation; `fields` gives every field its `SettingField` (a field without one is
+    a start-up error: no raw keys on screen). Users whose role may do `operation` on any of
+    `modules` read and change them (GET/PUT /api/v1/settings/<owner>, the page
+    /admin/settings/<owner>). `check(ctx, value)` adds rules the Struct cannot say (between
+    fields, against the database): it raises `ValidationError` naming the field, and may
+    return a cleaned value. `saved(ctx, value)` runs after a save in the same transaction
+    (drop a cache). `intro` names a template shown above the form (explanations).
+    """
+
+    owner: str
+    schema: Any
+    label_zh: str
+    label_en: str
+    modules: tuple[str, ...]
+    fields: dict[str, SettingField]
+    operation: str = "admin"
+    check: Any = None
+    saved: Any = None
+    intro: str = ""
+    icon: str = "sliders"
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language.startswith("zh") else self.label_en

@@ -72,6 +72,7 @@ CORE_PLUGINS = (
     "kht.automation.plugin",
     "kht.webhooks.plugin",
     "kht.service.plugin",
+    "kht.settings.plugin",
 )
 
 

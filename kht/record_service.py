@@ -22,6 +22,7 @@ from kht.db.custom_fields import FieldDef, validate_ext
 from kht.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationError
 from kht.events import RecordCreated, RecordDeleted, RecordRestored, RecordUpdated
 from kht.fields import fields_for
+from kht.lists.counting import Total, total_of
 from kht.lists.engine import (
     FIELD_TYPE_TO_LIST,
     Column,
@@ -29,7 +30,9 @@ from kht.lists.engine import (
     apply_filters,
     custom_columns,
     one_page,
+    page_rows,
     tag_column,
+    with_plugin_columns,
 )
 from kht.plugin_types import Problem, RecordKind
 from kht.records import completed
@@ -189,6 +192,24 @@ def quick_search(ctx: Ctx, spec: RecordKind, q: str, search: tuple[Any, ...]) ->
     return or_(*found)
 
 
+def _list_query(
+    ctx: Ctx,
+    spec: RecordKind,
+    q: str,
+    filters: list[Filter] | None,
+    deleted: bool,
+    params: dict[str, Any] | None,
+) -> Select[Any]:
+    """`spec`'s list query in scope: its `query`, then its own `list_params` that differ
+    from their defaults."""
+    query = spec.query(ctx, q=q, filters=filters, deleted=deleted)
+    for param in spec.list_params:
+        value = (params or {}).get(param.name, param.default)
+        if value != param.default:
+            query = param.apply(ctx, query, value)
+    return query
+
+
 def page_of(
     ctx: Ctx,
     spec: RecordKind,
@@ -202,15 +223,38 @@ def page_of(
     params: dict[str, Any] | None = None,
 ) -> tuple[list[Any], int]:
     """One sorted page of `spec`'s list (its `query`; `sort` by default its `default_sort`)
-    and the total count. `params` are values of the kind's own `list_params` by name."""
+    and the exact total count. `params` are values of the kind's own `list_params` by name."""
     spec = completed(spec)
-    query = spec.query(ctx, q=q, filters=filters, deleted=deleted)
-    for param in spec.list_params:
-        value = (params or {}).get(param.name, param.default)
-        if value != param.default:
-            query = param.apply(ctx, query, value)
+    query = _list_query(ctx, spec, q, filters, deleted, params)
     order = sort or spec.default_sort
     return one_page(ctx.session, query, spec.columns(ctx), order, spec.model.id, page, page_size)
+
+
+def listed(
+    ctx: Ctx,
+    spec: RecordKind,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    q: str = "",
+    sort: str | None = None,
+    filters: list[Filter] | None = None,
+    deleted: bool = False,
+    params: dict[str, Any] | None = None,
+    exact: bool = False,
+) -> tuple[list[Any], Total]:
+    """What a list page and the list API show: one sorted page (as `page_of`) and its total,
+    exact up to `KHT_LIST_EXACT_COUNT_LIMIT` records or when `exact`, else an estimate of
+    the same scoped, filtered query (kht.lists.counting), so no list pays a full count."""
+    spec = completed(spec)
+    query = _list_query(ctx, spec, q, filters, deleted, params)
+    order = sort or spec.default_sort
+    columns = spec.columns(ctx)
+    rows = page_rows(ctx.session, query, columns, order, spec.model.id, page, page_size)
+    whole = ctx.user is not None and ctx.user.scope(spec.module) == "all"
+    limit = ctx.settings.list_exact_count_limit
+    total = total_of(ctx.session, query, spec.model.id, limit=limit, exact=exact, whole=whole)
+    return rows, total
 
 
 def get_record(ctx: Ctx, spec: RecordKind, record_id: int, *, deleted: bool = False) -> Any:
@@ -416,7 +460,7 @@ def columns_from_fields(ctx: Ctx, spec: RecordKind) -> dict[str, Column]:
     every.append(tag_column(model, spec.kind))
     every += spec.more_columns(ctx) if spec.more_columns is not None else []
     every += custom_columns(model, fields_for(ctx, spec.kind))
-    return {column.key: column for column in every}
+    return with_plugin_columns(ctx, spec.kind, {column.key: column for column in every})
 
 
 def list_query(

@@ -429,6 +429,19 @@ def api_client(app: Any, login: str) -> Any:
     return client
 
 
+def put_settings(client: Any, owner: str, values: dict[str, Any]) -> Any:
+    """PUT /api/v1/settings/<owner> with `values` over the current settings, at the version
+    just read (as a form does); the response. A GET refused (403) is returned as it is."""
+    current = client.get(f"/api/v1/settings/{owner}")
+    if current.status_code != 200:
+        return current
+    body = current.json()
+    changed = {**body["settings"], **values}
+    return client.put(
+        f"/api/v1/settings/{owner}", json={"version": body["version"], "settings": changed}
+    )
+
+
 def page_client(app: Any, login: str, *, htmx: bool = False) -> Any:
     """A TestClient logged in as `login` through the login form, sending the CSRF header (as
     the pages' htmx requests do) and, with `htmx`, the HX-Request header."""

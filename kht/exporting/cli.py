@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 
 from kht.exporting.service import ExportRequest, plan, rows
 from kht.exporting.writers import write_to
 from kht.jobs.cli import acting
+from kht.progress import progress
 
 
 @click.command("export")
@@ -68,14 +67,6 @@ def export_command(
     with acting(runtime, login) as ctx:
         checked = plan(ctx, wanted)
         zone = ctx.user.time_zone
-        with click.progressbar(
-            length=max(checked.total, 1), label="exporting", file=click.get_text_stream("stderr")
-        ) as bar:
-            write_to(checked, _counted(rows(ctx.session, checked), bar), zone, output)
+        with progress("exporting", checked.total) as bar:
+            write_to(checked, bar.counted(rows(ctx.session, checked)), zone, output)
     click.echo(f"exported {checked.total} rows to {output}")
-
-
-def _counted(data: Iterator[list[Any]], bar: Any) -> Iterator[list[Any]]:
-    for row in data:
-        bar.update(1)
-        yield row

@@ -11,7 +11,8 @@ import click
 from kht.errors import ValidationError
 from kht.importing import service
 from kht.importing.engine import Options
-from kht.jobs.cli import ClickProgress, acting
+from kht.jobs.cli import acting
+from kht.progress import progress
 
 
 def _mapping(text: str | None) -> dict[str, str]:
@@ -79,10 +80,8 @@ def import_command(
         job = service.set_mapping(ctx, job.id, chosen)
         for warning in service.warnings_of(job):
             click.echo(f"warning: {warning}", err=True)
-        with click.progressbar(
-            length=max(job.total, 1), label="importing", file=click.get_text_stream("stderr")
-        ) as bar:
-            job = service.run(ctx, job.id, options, here=True, progress=ClickProgress(bar))
+        with progress("importing", job.total) as bar:
+            job = service.run(ctx, job.id, options, here=True, progress=bar)
         result, report = dict(job.result), job.output_data
     _summarise(result)
     if report:

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from kht.context import Ctx, RequestCtx
 from kht.jobs import service
 from kht.jobs.models import Job
-from kht.jobs.progress import live_progress
+from kht.jobs.progress import live_progress, pace
 from kht.jobs.schemas import JobOut
 from kht.records.schemas import out_of
 
@@ -44,11 +44,15 @@ def download(data: bytes, name: str) -> Response[bytes]:
 def to_out(ctx: Ctx, job: Job, *, api: bool = True) -> JobOut:
     done, total = live_progress(ctx.session.get_bind(), job)
     base = f"/api/v1/jobs/{job.id}" if api else f"/jobs/{job.id}"
+    running = job.status == "running"
+    per_second, left = pace(done, total, job.started_at, ctx.now()) if running else (None, None)
     return out_of(
         JobOut,
         job,
         done=done,
         total=total,
+        per_second=per_second,
+        seconds_left=left,
         result=job.result or {},
         output_url=f"{base}/output" if job.output_name and job.status == "done" else None,
         page_url=f"/jobs/{job.id}",

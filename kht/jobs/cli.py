@@ -26,18 +26,6 @@ def acting(runtime: Any, login: str) -> Iterator[Ctx]:
         yield ctx
 
 
-class ClickProgress:
-    """A job progress callback driving a click progress bar."""
-
-    def __init__(self, bar: Any) -> None:
-        self.bar = bar
-
-    def __call__(self, done: int, total: int, *, force: bool = False) -> None:
-        if total and self.bar.length != total:
-            self.bar.length = total
-        self.bar.update(max(0, done - self.bar.pos))
-
-
 @click.command("worker")
 @click.option(
     "--workers",

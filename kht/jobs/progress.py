@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, update
@@ -66,6 +67,20 @@ class ProgressBoard:
         _sidecar(self.engine, self.job_id).unlink(missing_ok=True)
 
 
+def pace(
+    done: int, total: int, started_at: datetime | None, now: datetime
+) -> tuple[float | None, int | None]:
+    """(rows per second, seconds left) of a job started at `started_at` that has done
+    `done` of `total`; None for what cannot be told yet (not started, nothing done)."""
+    if started_at is None or done <= 0:
+        return None, None
+    elapsed = (now - started_at).total_seconds()
+    if elapsed <= 0:
+        return None, None
+    rate = done / elapsed
+    return round(rate, 1), max(0, round((total - done) / rate)) if total >= done else None
+
+
 def live_progress(engine: Engine, job: Job) -> tuple[int, int]:
     """(done, total) of a job: the live numbers while it runs, else the stored ones."""
     if job.status == "running" and engine.dialect.name == "sqlite":
@@ -77,4 +92,4 @@ def live_progress(engine: Engine, job: Job) -> tuple[int, int]:
     return job.done, job.total
 
 
-__all__ = ["ProgressBoard", "live_progress"]
+__all__ = ["ProgressBoard", "live_progress", "pace"]

@@ -112,9 +112,13 @@ def handler_of(type_: str) -> Callable[[Ctx, Job, ProgressBoard], None]:
 
 def _claim(runtime: Any, job_id: int) -> bool:
     """Move a queued job to running; False if it is gone or someone else took it."""
+    from kht.db.base import utcnow
+
     with Session(runtime.engine) as session, session.begin():
         claimed = session.execute(
-            update(Job).where(Job.id == job_id, Job.status == "queued").values(status="running")
+            update(Job)
+            .where(Job.id == job_id, Job.status == "queued")
+            .values(status="running", started_at=utcnow())
         )
         return claimed.rowcount == 1
 

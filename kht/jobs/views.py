@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 from litestar import Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from kht.context import RequestCtx
+from kht.context import Ctx, RequestCtx
 from kht.jobs import service
 from kht.jobs.api import download, to_out
+from kht.jobs.schemas import JobOut
+from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
 RUNNING = ("queued", "running")
+
+
+def pace_text(ctx: Ctx, out: JobOut) -> str:
+    """A running job's pace for people: "1,200 of 10,000 · 450 a second · 20 seconds
+    left" ("" until the worker has done some rows)."""
+    if out.per_second is None:
+        return ""
+    locale = "zh_CN" if ctx.language.startswith("zh") else "en"
+    left = format_timedelta(timedelta(seconds=out.seconds_left or 0), locale=locale)
+    message = N_("%(done)s of %(total)s · %(rate)s a second · %(left)s left")
+    text = translations(ctx.language).gettext(message)
+    return text % {
+        "done": format_decimal(out.done, locale=locale),
+        "total": format_decimal(out.total, locale=locale),
+        "rate": format_decimal(round(out.per_second), locale=locale),
+        "left": left,
+    }
 
 
 def job_values(ctx: RequestCtx, job_id: int) -> dict:
@@ -24,6 +45,7 @@ def job_values(ctx: RequestCtx, job_id: int) -> dict:
     reverted = (job.result or {}).get("reverted_at")
     return {
         "job": out,
+        "pace": pace_text(ctx, out),
         "percent": min(percent, 100),
         "running": job.status in RUNNING,
         "now": ctx.now(),

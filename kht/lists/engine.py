@@ -14,11 +14,25 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
-from sqlalchemy import Date, DateTime, Numeric, Select, and_, cast, false, func, or_, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    Select,
+    and_,
+    cast,
+    false,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from kht.clock import midnight
 from kht.db.custom_fields import ChoiceSpec, FieldDef, choice_for_text, choice_keys, choice_label
-from kht.errors import ValidationError
+from kht.errors import PluginError, ValidationError
 from kht.tags.models import RecordTag, Tag
 
 OPS = {
@@ -113,6 +127,42 @@ def custom_columns(model: Any, fields: list[FieldDef]) -> list[Column]:
             )
         )
     return columns
+
+
+def with_plugin_columns(ctx: Any, kind: str, columns: dict[str, Column]) -> dict[str, Column]:
+    """`columns` and the computed columns plugins add to `kind` (`kht_register_columns`); a
+    key given twice is a PluginError naming it."""
+    found = dict(columns)
+    for batch in ctx.hook.kht_register_columns(kind=kind, columns=dict(columns)):
+        for column in batch or []:
+            if not isinstance(column, Column):
+                raise PluginError(f"a column of {kind} must be a ListColumn, not {column!r}")
+            if column.key in found:
+                raise PluginError(f"column {column.key!r} of {kind} is declared twice")
+            found[column.key] = column
+    return found
+
+
+class days_between(FunctionElement[int]):  # noqa: N801 (an SQL function, named like one)
+    """Whole days from `start` to `end` (two stored UTC times) as SQL, on SQLite and
+    PostgreSQL alike; NULL when either is NULL. A list column of elapsed days (days to
+    close) is `days_between(created, closed)`."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+
+@compiles(days_between, "postgresql")
+def _days_postgresql(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(TRUNC(EXTRACT(EPOCH FROM ({end} - {start})) / 86400) AS INTEGER)"
 
 
 def tag_column(model: Any, kind: str) -> Column:
@@ -255,6 +305,20 @@ def count(session: Any, query: Select[Any]) -> int:
     return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
+def page_rows(
+    session: Any,
+    query: Select[Any],
+    columns: dict[str, Column],
+    sort: str,
+    tiebreak: Any,
+    page: int,
+    page_size: int,
+) -> list[Any]:
+    """One sorted page of `query`."""
+    ordered = apply_sort(query, columns, sort, tiebreak)
+    return list(session.scalars(ordered.offset((page - 1) * page_size).limit(page_size)))
+
+
 def one_page(
     session: Any,
     query: Select[Any],
@@ -264,8 +328,7 @@ def one_page(
     page: int,
     page_size: int,
 ) -> tuple[list[Any], int]:
-    """One sorted page of `query` and the total count: what every list endpoint returns."""
+    """One sorted page of `query` and its exact total (list pages and the list API estimate
+    large totals instead: kht.lists.counting)."""
     total = count(session, query)
-    ordered = apply_sort(query, columns, sort, tiebreak)
-    rows = session.scalars(ordered.offset((page - 1) * page_size).limit(page_size))
-    return list(rows), total
+    return page_rows(session, query, columns, sort, tiebreak, page, page_size), total

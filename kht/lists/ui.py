@@ -12,10 +12,12 @@ from urllib.parse import urlencode
 
 import msgspec
 from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 
 from kht.context import Ctx
 from kht.db.custom_fields import Choice
 from kht.exporting.labels import choice_options
+from kht.lists.counting import Total
 from kht.lists.engine import OPS, Column, Filter, parse_filter
 from kht.lists.inline import editable_keys
 from kht.lists.service import get_view, view_filters, visible_views
@@ -39,6 +41,7 @@ class ListState(msgspec.Struct, kw_only=True):
     c: list[str] = []
     view: int | None = None
     deleted: bool = False
+    exact: bool = False  # count the total exactly even past the limit (kht.lists.counting)
 
     @classmethod
     def from_query(cls, params: Any) -> ListState:
@@ -58,6 +61,7 @@ class ListState(msgspec.Struct, kw_only=True):
             c=columns,
             view=int(first("view")) if first("view").isdigit() else None,
             deleted=first("deleted") in {"1", "true"},
+            exact=first("exact") in {"1", "true"},
         )
 
     def filters(self, ctx: Ctx) -> list[Filter]:
@@ -81,6 +85,8 @@ class ListState(msgspec.Struct, kw_only=True):
             pairs.append(("view", values["view"]))
         if values["deleted"]:
             pairs.append(("deleted", "1"))
+        if values["exact"]:
+            pairs.append(("exact", "1"))
         return f"{base}?{urlencode([(k, v) for k, v in pairs if v != ''])}"
 
 
@@ -203,6 +209,15 @@ def _owned(ctx: Ctx, kind: str) -> bool:
     return spec is None or spec.owned
 
 
+def total_text(ctx: Ctx, total: Total) -> str:
+    """A list's total for people: "12,437", or an estimate as "about 12,400" ("约 12,400")."""
+    locale = "zh_CN" if ctx.language.startswith("zh") else "en"
+    number = format_decimal(total.count, locale=locale)
+    if total.exact:
+        return number
+    return translations(ctx.language).gettext(N_("about %(count)s")) % {"count": number}
+
+
 def list_context(
     ctx: Ctx,
     *,
@@ -211,11 +226,13 @@ def list_context(
     state: ListState,
     columns: dict[str, Column],
     rows: list[Any],
-    total: int,
+    total: Total,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything lists/list.html needs."""
-    pages = max(1, -(-total // state.page_size))
+    """Everything lists/list.html needs; an estimated total (`total.exact` False) comes
+    with a link that counts exactly, and the pager goes on while pages are full."""
+    pages = max(1, -(-total.count // state.page_size))
+    more = len(rows) == state.page_size if not total.exact else state.page < pages
     columns = {key: labelled(kind, column) for key, column in columns.items()}
     meta = {
         key: {
@@ -238,8 +255,12 @@ def list_context(
         "base": base,
         "state": state,
         "rows": rows,
-        "total": total,
+        "total": total.count,
+        "total_exact": total.exact,
+        "total_text": total_text(ctx, total),
+        "exact_url": state.url(base, exact=True),
         "pages": pages,
+        "has_next": more,
         "columns": shown,
         "all_columns": columns,
         "exports": export_fields(ctx, state, shown),

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, case, func, insert, select
+from sqlalchemy import Select, func, insert, select
 
+from kht import mass_sends
 from kht.auth.permissions import require
-from kht.auth.scope import owner_in_scope
 from kht.context import Ctx
 from kht.errors import NotFound, ValidationError
 from kht.lists.engine import Filter
@@ -30,8 +30,7 @@ from kht.mail.models import MassRecipient, MassSend
 from kht.mail.schemas import MassCount, MassSendIn, MassStats
 from kht.mail.suppression import suppressed
 from kht.mail.templating import get_template, merge_values, render_text
-
-CHUNK = 1000
+from kht.mass_sends import Skip, campaign_members, counted, distinct
 
 
 def _filters(ctx: Ctx, data: MassSendIn) -> list[Filter]:
@@ -55,21 +54,6 @@ def _check_group(ctx: Ctx, data: MassSendIn) -> None:
         raise ValidationError("no such customer group", "group_id") from None
 
 
-def _campaign_members(ctx: Ctx, data: MassSendIn) -> Any:
-    """The record ids of `data.kind` among the members of the campaign (one the sender may
-    see, else 422 naming `campaign_id`)."""
-    from kht.marketing.models import CampaignMember
-    from kht.marketing.service import get_campaign
-
-    try:
-        get_campaign(ctx, data.campaign_id or 0)
-    except NotFound:
-        raise ValidationError("no such campaign", "campaign_id") from None
-    return select(CampaignMember.record_id).where(
-        CampaignMember.campaign_id == data.campaign_id, CampaignMember.kind == data.kind
-    )
-
-
 def _addresses(ctx: Ctx, data: MassSendIn) -> Select[Any]:
     """(id, email) of the records the sender may see that match, oldest first."""
     query = segment_columns(ctx, data.kind, _filters(ctx, data), "email")
@@ -77,25 +61,20 @@ def _addresses(ctx: Ctx, data: MassSendIn) -> Select[Any]:
         from kht.records import record_kind
 
         model = record_kind(ctx, data.kind).model
-        query = query.where(model.id.in_(_campaign_members(ctx, data)))
+        query = query.where(model.id.in_(campaign_members(ctx, data.kind, data.campaign_id)))
     return query
+
+
+def _email(values: tuple[Any, ...]) -> str:
+    address = (values[0] or "").strip().lower()
+    if "@" not in address:
+        raise Skip("no_address")
+    return address
 
 
 def _distinct(ctx: Ctx, query: Select[Any]) -> Iterator[list[tuple[int, str]]]:
     """Chunks of (record id, lower-case address), each address once, empty ones left out."""
-    seen: set[str] = set()
-    chunk: list[tuple[int, str]] = []
-    for record_id, email in ctx.session.execute(query).yield_per(CHUNK):
-        address = (email or "").strip().lower()
-        if "@" not in address or address in seen:
-            continue
-        seen.add(address)
-        chunk.append((record_id, address))
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    return distinct(ctx.session, query, _email)
 
 
 def count(ctx: Ctx, data: MassSendIn) -> MassCount:
@@ -202,42 +181,27 @@ def _add_recipients(ctx: Ctx, send: MassSend, query: Select[Any]) -> int:
 # ---------------------------------------------------------------- reading sends
 
 
-def _reach(ctx: Ctx) -> Any:
-    """The sends the user may look at: those of senders in their `mail` scope."""
-    return owner_in_scope(ctx.user, MassSend.created_by_id, MODULE)
-
-
 def list_sends(ctx: Ctx, *, limit: int = 100) -> list[MassSend]:
-    """Mass sends of senders in the user's scope, newest first."""
-    require(ctx.user, MODULE, "view")
-    query = select(MassSend).where(_reach(ctx)).order_by(MassSend.id.desc()).limit(limit)
-    return list(ctx.session.scalars(query))
+    """Mass sends of senders in the user's `mail` scope, newest first."""
+    return mass_sends.list_sends(ctx, MassSend, MODULE, limit=limit)
 
 
 def get_send(ctx: Ctx, send_id: int) -> MassSend:
-    """One send in the user's scope, else NotFound."""
-    require(ctx.user, MODULE, "view")
-    send = ctx.session.scalar(select(MassSend).where(MassSend.id == send_id, _reach(ctx)))
-    if send is None:
-        raise NotFound(f"mass send {send_id} not found")
-    return send
-
-
-def _counted(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    """One send of a sender in the user's `mail` scope, else NotFound."""
+    return mass_sends.get_send(ctx, MassSend, MODULE, send_id)
 
 
 def stats(ctx: Ctx, send_ids: list[int]) -> dict[int, MassStats]:
     """Per-send figures, counted from the recipients in one grouped query."""
     r = MassRecipient
     statuses = ("pending", "queued", "sent", "refused", "failed", "suppressed", "bounced")
-    columns = [_counted(r.status == s).label(s) for s in statuses]
+    columns = [counted(r.status == s).label(s) for s in statuses]
     columns += [
-        _counted(r.status == "complained").label("complained"),
-        _counted(r.opened_at.is_not(None)).label("opened"),
-        _counted(r.clicked_at.is_not(None)).label("clicked"),
-        _counted(r.unsubscribed_at.is_not(None)).label("unsubscribed"),
-        _counted(r.sent_at.is_not(None)).label("went"),
+        counted(r.status == "complained").label("complained"),
+        counted(r.opened_at.is_not(None)).label("opened"),
+        counted(r.clicked_at.is_not(None)).label("clicked"),
+        counted(r.unsubscribed_at.is_not(None)).label("unsubscribed"),
+        counted(r.sent_at.is_not(None)).label("went"),
         func.count().label("recipients"),
     ]
     query = select(r.send_id, *columns).where(r.send_id.in_(send_ids)).group_by(r.send_id)

@@ -3,7 +3,7 @@ and /api/v1/mail/suppressions. Thin over kht.mail.mass and kht.mail.suppression.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
@@ -19,13 +19,7 @@ from kht.mail.schemas import (
     SuppressionList,
     SuppressionOut,
 )
-
-
-def _filter_text(item: dict[str, Any]) -> str:
-    value = item.get("value")
-    if isinstance(value, list):
-        value = ",".join(map(str, value))
-    return f"{item.get('field')}:{item.get('op')}" + ("" if value is None else f":{value}")
+from kht.mass_sends import filter_text
 
 
 def send_outs(ctx: Ctx, sends: list[MassSend]) -> list[MassSendOut]:
@@ -39,7 +33,7 @@ def send_outs(ctx: Ctx, sends: list[MassSend]) -> list[MassSendOut]:
             subject=s.subject,
             kind=s.kind,
             view_id=s.view_id,
-            filters=[_filter_text(f) for f in s.filters or []],
+            filters=[filter_text(f) for f in s.filters or []],
             account_id=s.account_id,
             origin=s.origin,
             status=s.status,

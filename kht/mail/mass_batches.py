@@ -3,13 +3,10 @@ outbox's outcomes back onto the recipients.
 
 `run` (every minute in the worker, and right after the commit that started a send):
 
-1. takes each send that is due by moving its `next_batch_at` a minute ahead in an UPDATE
-   that re-checks it (one worker per send per minute: that is the rate limit, and two
-   workers never prepare the same batch);
-2. moves up to `rate_per_minute` pending recipients into the outbox, acting as the sender
-   (their scope fills the merge fields), in chunks: each chunk's mails and its recipients'
-   new status commit together, so a crash loses nothing and doubles nothing (the next run
-   continues with what is still pending);
+1. takes each send that is due and moves up to `rate_per_minute` pending recipients into
+   the outbox, acting as the sender (their scope fills the merge fields), in chunks: each
+   chunk's mails and its recipients' new status commit together, so a crash loses nothing
+   and doubles nothing (the batches mass SMS uses too: kht.mass_sends.Batches);
 3. hands the outbox to its sender (kht.mail.outbox: retries, backoff, claims) and copies
    each outcome (`sent`, `refused`) onto its recipient, firing `kht_on_mail_status`.
 """
@@ -17,14 +14,13 @@ outbox's outcomes back onto the recipients.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kht.auth.principal import load_principal
 from kht.context import Ctx
 from kht.db.base import utcnow
 from kht.db.outbox import once_after_commit
@@ -35,11 +31,11 @@ from kht.mail.models import MailAccount, MassRecipient, MassSend, OutgoingMail
 from kht.mail.suppression import suppressed
 from kht.mail.templating import merge_values, render_text
 from kht.mail.tracking import Links, tracked_html, tracked_text
+from kht.mass_sends import Batches
 from kht.web.i18n import N_, translations
 
 log = logging.getLogger("kht.mail")
 CHUNK = 200
-STEP = timedelta(minutes=1)
 FOOTER = N_("To stop receiving these mails, open: %(url)s")
 _SCHEDULED = "kht_mass_mail_run"
 
@@ -54,64 +50,11 @@ def run(engine: Any, settings: Any, plugins: Any, now: datetime | None = None) -
     """Prepare every due send's next batch, send the outbox, record the outcomes; returns
     how many recipients were moved to the outbox."""
     now = now or utcnow()
-    moved = 0
-    with Session(engine) as session:
-        due = session.scalars(
-            select(MassSend.id).where(
-                MassSend.status == "preparing",
-                or_(MassSend.next_batch_at.is_(None), MassSend.next_batch_at <= now),
-            )
-        ).all()
-    for send_id in due:
-        if _take(engine, send_id, now):
-            moved += _prepare(engine, settings, plugins, send_id, now)
+    moved = BATCHES.run(engine, settings, plugins, now)
     while outbox.drain(engine, settings, now):
         record_outcomes(engine, settings, plugins, now)
     record_outcomes(engine, settings, plugins, now)
     return moved
-
-
-def _take(engine: Any, send_id: int, now: datetime) -> bool:
-    """Hold the send for this minute's batch; False when another run has it."""
-    with Session(engine) as session, session.begin():
-        taken = session.execute(
-            update(MassSend)
-            .where(
-                MassSend.id == send_id,
-                MassSend.status == "preparing",
-                or_(MassSend.next_batch_at.is_(None), MassSend.next_batch_at <= now),
-            )
-            .values(next_batch_at=now + STEP)
-            .execution_options(synchronize_session=False)
-        )
-        return taken.rowcount == 1
-
-
-def _prepare(engine: Any, settings: Any, plugins: Any, send_id: int, now: datetime) -> int:
-    moved = 0
-    while True:
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            send = session.get(MassSend, send_id)
-            limit = min(CHUNK, send.rate_per_minute - moved)
-            if limit <= 0:
-                return moved
-            user = load_principal(session, send.created_by_id or 0)
-            ctx = Ctx(
-                session=session, settings=settings, plugins=plugins, user=user, clock=lambda: now
-            )
-            if user is not None:
-                ctx.language = getattr(user, "language", "") or ctx.language
-            pending = session.scalars(
-                select(MassRecipient)
-                .where(MassRecipient.send_id == send_id, MassRecipient.status == "pending")
-                .order_by(MassRecipient.id)
-                .limit(limit)
-            ).all()
-            if not pending:
-                send.status = "done"
-                return moved
-            _queue_chunk(ctx, send, list(pending))
-            moved += len(pending)
 
 
 def _queue_chunk(ctx: Ctx, send: MassSend, pending: list[MassRecipient]) -> None:
@@ -195,3 +138,6 @@ def record_outcomes(engine: Any, settings: Any, plugins: Any, now: datetime) -> 
                 recipient.sent_at = sent_at if status == "sent" else None
                 report(ctx, recipient, status, sent_at or now)
             changed += len(rows)
+
+
+BATCHES = Batches(MassSend, MassRecipient, _queue_chunk, chunk=CHUNK)

@@ -9,12 +9,13 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from kht.context import RequestCtx
 from kht.mail.mass_api import send_outs
 from kht.mail.schemas import MassSendOut
-from kht.marketing import checkin, costs, members, service
+from kht.marketing import checkin, costs, members, sends, service
 from kht.marketing.models import CampaignCost, CampaignMember
 from kht.marketing.results import results
 from kht.marketing.schemas import (
     CampaignMailIn,
     CampaignOut,
+    CampaignSmsIn,
     CheckIn,
     CostIn,
     CostOut,
@@ -26,6 +27,8 @@ from kht.marketing.schemas import (
     StageMove,
 )
 from kht.records.schemas import out_of
+from kht.sms.mass_api import send_outs as sms_send_outs
+from kht.sms.schemas import MassOut as SmsMassOut
 
 
 def _cost(row: CampaignCost) -> CostOut:
@@ -63,8 +66,23 @@ class CampaignController(Controller):
     ) -> MassSendOut:
         """Mail the launched campaign's segment through mass mail; its sends, opens, clicks,
         bounces and unsubscribes move the members (202: the worker sends in batches)."""
-        send = members.send_mail(ctx, campaign_id, data.template_id, data.account_id)
+        send = sends.send_mail(ctx, campaign_id, data.template_id, data.account_id)
         return send_outs(ctx, [send])[0]
+
+    @post("/sms", sync_to_thread=True, status_code=202)
+    def send_sms(
+        self, ctx: RequestCtx, campaign_id: FromPath[int], data: JSONBody[CampaignSmsIn]
+    ) -> SmsMassOut:
+        """Text the launched campaign's members through mass SMS; its sends, receipts,
+        opt-outs and replies move the members (202: the worker sends in batches)."""
+        send = sends.send_sms(
+            ctx,
+            campaign_id,
+            data.template_id,
+            kind=data.kind,
+            rate_per_minute=data.rate_per_minute,
+        )
+        return sms_send_outs(ctx, [send])[0]
 
     @get("/costs", sync_to_thread=True)
     def list_costs(self, ctx: RequestCtx, campaign_id: FromPath[int]) -> list[CostOut]:

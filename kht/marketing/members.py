@@ -132,13 +132,26 @@ def _member(ctx: Ctx, campaign_id: int, kind: str, record_id: int) -> CampaignMe
 def advance(ctx: Ctx, campaign_id: int, email: str, status: str) -> int:
     """Move the members of a campaign with this address to `status` if that is further along
     (unsubscribed and bounced always apply); for sends and tracking. Returns how many moved."""
+    return _advance(
+        ctx, campaign_id, func.lower(CampaignMember.email) == email.strip().lower(), status
+    )
+
+
+def advance_record(ctx: Ctx, campaign_id: int, kind: str, record_id: int, status: str) -> int:
+    """`advance` for the member that is this record (an SMS goes to a record's number)."""
+    return _advance(
+        ctx,
+        campaign_id,
+        (CampaignMember.kind == kind) & (CampaignMember.record_id == record_id),
+        status,
+    )
+
+
+def _advance(ctx: Ctx, campaign_id: int, which: Any, status: str) -> int:
     if status not in RANK:
         raise ValidationError(f"unknown status {status!r}", "status")
     moved = 0
-    query = select(CampaignMember).where(
-        CampaignMember.campaign_id == campaign_id,
-        func.lower(CampaignMember.email) == email.strip().lower(),
-    )
+    query = select(CampaignMember).where(CampaignMember.campaign_id == campaign_id, which)
     for member in ctx.session.scalars(query):
         if member.status in FINAL:
             continue
@@ -180,55 +193,12 @@ def status_counts(ctx: Ctx, campaign_id: int) -> dict[str, int]:
     return counts
 
 
-__all__ = ["Campaign", "advance", "launch", "members_of", "set_member", "status_counts"]
-
-
-# What a mass mail recipient's change means for the campaign member with that address (a
-# refused or failed mail, or a suppressed address, leaves the member where it is).
-MAIL_STATUSES = {
-    "sent": "sent",
-    "opened": "opened",
-    "clicked": "clicked",
-    "bounced": "bounced",
-    "complained": "unsubscribed",
-    "unsubscribed": "unsubscribed",
-}
-ORIGIN = "campaign:"
-
-
-def send_mail(ctx: Ctx, campaign_id: int, template_id: int, account_id: int | None = None) -> Any:
-    """Mail the launched campaign's target segment with a mail template through mass mail
-    (kht.mail.mass: batched, tracked, unsubscribe and suppression honoured). The send's
-    origin is the campaign, so its sends, opens, clicks, bounces and unsubscribes move the
-    members with those addresses (`on_mail_status`). Returns the mass send."""
-    from kht.mail.mass import send_mass
-    from kht.mail.schemas import MassSendIn
-
-    require(ctx.user, MODULE, "edit")
-    campaign = get_campaign(ctx, campaign_id)
-    if campaign.launched_at is None or campaign.segment_view_id is None:
-        raise ValidationError("launch the campaign to its segment before mailing it", "status")
-    try:
-        view = get_view(ctx, campaign.segment_view_id)
-    except NotFound:
-        raise ValidationError(
-            "the target segment is not visible to you", "segment_view_id"
-        ) from None
-    data = MassSendIn(
-        template_id=template_id,
-        kind=view.kind,
-        view_id=view.id,
-        account_id=account_id,
-        name=campaign.name[:200],
-    )
-    return send_mass(ctx, data, origin=f"{ORIGIN}{campaign.id}")
-
-
-def on_mail_status(ctx: Ctx, change: Any) -> int:
-    """Move the members of the campaign a mass mail was sent for (origin `campaign:<id>`)
-    along with its recipient's status; other sends are not the campaign's business."""
-    campaign = change.origin.removeprefix(ORIGIN) if change.origin.startswith(ORIGIN) else ""
-    status = MAIL_STATUSES.get(change.status)
-    if not campaign.isdigit() or status is None:
-        return 0
-    return advance(ctx, int(campaign), change.email, status)
+__all__ = [
+    "Campaign",
+    "advance",
+    "advance_record",
+    "launch",
+    "members_of",
+    "set_member",
+    "status_counts",
+]

@@ -68,7 +68,16 @@ def kht_on_event(ctx: Any, event: Any) -> None:
 @hookimpl
 def kht_on_mail_status(ctx: Any, change: Any) -> None:
     """A campaign's mass mail moves its members: sent, opened, clicked, bounced,
-    unsubscribed (kht.marketing.members.on_mail_status)."""
-    from kht.marketing.members import on_mail_status
+    unsubscribed (kht.marketing.sends.on_mail_status)."""
+    from kht.marketing.sends import on_mail_status
 
     on_mail_status(ctx, change)
+
+
+@hookimpl
+def kht_on_sms_status(ctx: Any, change: Any) -> None:
+    """A campaign's mass SMS moves its members: sent, delivered, undelivered, opted out,
+    replied (kht.marketing.sends.on_sms_status)."""
+    from kht.marketing.sends import on_sms_status
+
+    on_sms_status(ctx, change)

@@ -4,6 +4,7 @@ opportunities, won revenue by first and last touch, and ROI — all in Decimal."
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -108,4 +109,17 @@ def results(ctx: Ctx, campaign_id: int) -> ResultsOut:
         won_revenue_last_touch=last,
         roi=roi(first, cost),
         funnel=counts,
+        **_texts(ctx, campaign.id),
     )
+
+
+def _texts(ctx: Ctx, campaign_id: int) -> dict[str, Any]:
+    """How many of the campaign's SMS the carrier accepted, and their fees."""
+    from kht.sms.models import SmsMessage
+
+    sent, fees = ctx.session.execute(
+        select(func.count(SmsMessage.sent_at), func.sum(SmsMessage.cost)).where(
+            SmsMessage.origin == f"campaign:{campaign_id}"
+        )
+    ).one()
+    return {"texts_sent": int(sent or 0), "text_fees": Decimal(str(fees or 0))}

@@ -104,6 +104,15 @@ class CampaignMailIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     account_id: int | None = None
 
 
+class CampaignSmsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Text the launched campaign's members: an SMS template, the kind of members (default:
+    the segment's) and the numbers a minute (default: the SMS gateway's)."""
+
+    template_id: int
+    kind: Literal["customer", "contact", "lead"] | None = None
+    rate_per_minute: Annotated[int, msgspec.Meta(ge=1, le=6000)] | None = None
+
+
 class CostIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A cost line: amount ≥ 0 (a negative one is a 422 naming `amount`)."""
 
@@ -176,3 +185,7 @@ class ResultsOut(msgspec.Struct, kw_only=True):
     won_revenue_last_touch: Decimal
     roi: Decimal | None
     funnel: dict[str, int]
+    # The campaign's SMS the carrier accepted, and their fees from its receipts (not added
+    # to `cost`: enter the carrier's bill as a cost line).
+    texts_sent: int = 0
+    text_fees: Decimal = Decimal(0)

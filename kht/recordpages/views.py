@@ -63,7 +63,8 @@ def _choice_refs(spec: RecordKind, language: str) -> dict[str, dict[str, str]]:
 
 
 def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
-    """The kind's records in scope on the shared list page."""
+    """The kind's records in scope on the shared list page (a long list's total estimated,
+    `?exact=1` counts it: kht.lists.counting)."""
     pages = spec.pages
     assert pages is not None
     base = f"/{spec.plural}"
@@ -74,7 +75,7 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
         if request.query_params.get(name):
             state.f = [*state.f, f"{name}:eq:{request.query_params.get(name)}"]
     spec = completed(spec)
-    rows, total = records.page_of(
+    rows, total = records.listed(
         ctx,
         spec,
         page=state.page,
@@ -83,6 +84,7 @@ def list_page(request: Request, ctx: Ctx, spec: RecordKind) -> Template:
         sort=state.sort,
         filters=state.filters(ctx),
         deleted=state.deleted,
+        exact=state.exact,
     )
     columns = spec.columns(ctx)
     # Shared records (products) have no owner to filter on or to hand a selection to.

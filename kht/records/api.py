@@ -28,7 +28,7 @@ from kht.lists import bulk
 from kht.lists.engine import Filter, parse_filter
 from kht.lists.service import get_view, view_filters
 from kht.plugin_types import RecordKind
-from kht.record_service import page_of, record_out
+from kht.record_service import listed, record_out
 from kht.records.schemas import BulkRequest, BulkResult, ChoiceOut, ColumnOut, page_schema
 from kht.tags.service import tags_of
 
@@ -156,10 +156,11 @@ def kind_routes(spec: RecordKind) -> list[HTTPRouteHandler]:
         f: list[str] | None,
         view: int | None,
         deleted: bool,
+        exact: bool,
         **params: Any,
     ) -> Any:
         filters = filters_from(ctx, f, view)
-        rows, total = page_of(
+        rows, total = listed(
             ctx,
             spec,
             page=page,
@@ -169,9 +170,16 @@ def kind_routes(spec: RecordKind) -> list[HTTPRouteHandler]:
             filters=filters,
             deleted=deleted,
             params=params,
+            exact=exact,
         )
         items = outs(ctx, spec, rows)
-        return Page(items=items, total=total, page=page, page_size=page_size)
+        return Page(
+            items=items,
+            total=total.count,
+            total_exact=total.exact,
+            page=page,
+            page_size=page_size,
+        )
 
     own_params = {
         param.name: (param.type, Parameter(default=param.default, description=param.description))
@@ -183,7 +191,9 @@ def kind_routes(spec: RecordKind) -> list[HTTPRouteHandler]:
             _handler(
                 f"list_{plural.replace('-', '_')}",
                 f"{spec.label_en} in scope, a page at a time; `f=field:op:value` filters "
-                "(repeatable), `view=` a saved view or segment, `deleted=true` the recycle bin.",
+                "(repeatable), `view=` a saved view or segment, `deleted=true` the recycle bin. "
+                "Past 10,000 records (`KHT_LIST_EXACT_COUNT_LIMIT`) `total` is an estimate "
+                "(`total_exact` false) unless `exact=true`.",
                 list_records,
                 Page,
                 ctx=ctx_param,
@@ -197,6 +207,10 @@ def kind_routes(spec: RecordKind) -> list[HTTPRouteHandler]:
                 ),
                 view=(int | None, Parameter(default=None, description="a saved view's id")),
                 deleted=(bool, Parameter(default=False)),
+                exact=(
+                    bool,
+                    Parameter(default=False, description="count the total exactly"),
+                ),
                 **own_params,
             )
         ),

@@ -59,11 +59,18 @@ class ColumnOut(msgspec.Struct, kw_only=True):
 
 def page_schema(out: type[msgspec.Struct]) -> type[msgspec.Struct]:
     """The list answer of a kind whose records are `out`: `<Name>Page` with `items`,
-    `total`, `page` and `page_size` (`CustomerOut` -> `CustomerPage`)."""
+    `total`, `total_exact` (False: `total` is an estimate, kht.lists.counting), `page` and
+    `page_size` (`CustomerOut` -> `CustomerPage`)."""
     name = out.__name__.removesuffix("Out") + "Page"
     return msgspec.defstruct(
         name,
-        [("items", list[out]), ("total", int), ("page", int), ("page_size", int)],  # type: ignore[valid-type]
+        [
+            ("items", list[out]),  # type: ignore[valid-type]
+            ("total", int),
+            ("total_exact", bool),
+            ("page", int),
+            ("page_size", int),
+        ],
         kw_only=True,
         module=out.__module__,
     )

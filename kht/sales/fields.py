@@ -8,7 +8,7 @@ from typing import Any
 from kht.context import Ctx
 from kht.db.custom_fields import FieldDef
 from kht.fields import builtin, fields_for
-from kht.lists.engine import Column, custom_columns, tag_column
+from kht.lists.engine import Column, custom_columns, tag_column, with_plugin_columns
 
 SHARED = {
     field.name: field
@@ -46,4 +46,4 @@ def with_common_columns(ctx: Ctx, model: Any, kind: str, own: list[Column]) -> d
         tag_column(model, kind),
         *custom_columns(model, fields_for(ctx, kind)),
     ]
-    return {column.key: column for column in every}
+    return with_plugin_columns(ctx, kind, {column.key: column for column in every})

@@ -37,10 +37,11 @@ def kht_register_commands(cli: Any) -> None:
     @click.option("--kind", type=click.Choice(KINDS), help="Only this kind (default: all).")
     def reindex_command(kind: str | None) -> None:
         """Rebuild the search documents from the records (after an import or a restore)."""
+        from kht.progress import progress
         from kht.search.service import reindex
 
         runtime = click.get_current_context().obj
         with runtime.ctx() as ctx:
-            counts = reindex(ctx, kind)
+            counts = reindex(ctx, kind, progress=progress)
         for name, count in counts.items():
             click.echo(f"{name}: {count} documents")

@@ -41,6 +41,7 @@ from kht.events import (
     RecordsMerged,
     RecordUpdated,
 )
+from kht.progress import Reporter, quietly
 from kht.search.documents import SOURCES, Source, build_document, searchable_fields
 from kht.search.index import OWNER, REFRESH, REMOVE, IndexQueue, queue_of, write_documents
 from kht.search.models import SearchDocument
@@ -322,26 +323,30 @@ def on_event(ctx: Ctx, event: Event) -> None:
             queue.contacts_of.add(event.record_id)
 
 
-def _reindex_kind(ctx: Ctx, source: Source) -> int:
+def _reindex_kind(ctx: Ctx, source: Source, progress: Reporter) -> int:
     """Rebuild one kind's documents in batches of Core selects and executemany inserts."""
     ctx.session.execute(delete(documents).where(documents.c.kind == source.kind))
     fields = searchable_fields(ctx, source.kind)
     model = source.model
-    live = source.select().where(model.deleted_at.is_(None)).order_by(model.id).limit(BATCH)
+    alive = model.deleted_at.is_(None)
+    live = source.select().where(alive).order_by(model.id).limit(BATCH)
     last, count = 0, 0
-    while rows := ctx.session.execute(live.where(model.id > last)).all():
-        ctx.session.execute(
-            insert(documents), [build_document(source.kind, r, fields) for r in rows]
-        )
-        last, count = rows[-1].id, count + len(rows)
+    total = ctx.session.scalar(select(func.count()).select_from(model).where(alive)) or 0
+    with progress(f"reindexing {source.kind}", total) as bar:
+        while rows := ctx.session.execute(live.where(model.id > last)).all():
+            ctx.session.execute(
+                insert(documents), [build_document(source.kind, r, fields) for r in rows]
+            )
+            last, count = rows[-1].id, count + len(rows)
+            bar(count)
     return count
 
 
-def reindex(ctx: Ctx, kind: str | None = None) -> dict[str, int]:
+def reindex(ctx: Ctx, kind: str | None = None, *, progress: Reporter = quietly) -> dict[str, int]:
     """Rebuild the search documents of `kind` (every kind when None); returns counts by kind.
 
-    For the `kht search reindex` command (no acting user) and administrators; on SQLite a
-    full reindex also rebuilds the FTS5 index itself.
+    For the `kht search reindex` command (no acting user, `progress` on its terminal) and
+    administrators; on SQLite a full reindex also rebuilds the FTS5 index itself.
     """
     if ctx.user is not None:
         require(ctx.user, "users", "admin")
@@ -350,4 +355,4 @@ def reindex(ctx: Ctx, kind: str | None = None) -> dict[str, int]:
         # First bring an FTS index that drifted from its table (a bad restore) back in line:
         # the delete triggers below would otherwise fail on entries it lacks.
         ctx.session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
-    return {source.kind: _reindex_kind(ctx, source) for source in sources(kind)}
+    return {source.kind: _reindex_kind(ctx, source, progress) for source in sources(kind)}

@@ -22,7 +22,6 @@ from kht.service.schemas import (
     PolicyOut,
     QueueIn,
     QueueOut,
-    SettingsIn,
     Status,
     TicketOut,
 )
@@ -116,12 +115,6 @@ class ServiceSetupController(Controller):
         """A company day off, or working day, on top of the public calendar."""
         row = service_settings.save_day(ctx, data)
         return DayIn(day=row.day, working=row.working, note=row.note)
-
-    @put("/settings", sync_to_thread=True)
-    def save_settings(self, ctx: RequestCtx, data: JSONBody[SettingsIn]) -> SettingsIn:
-        """Working hours, the service mailbox and the near-breach window."""
-        row = service_settings.save_settings(ctx, data)
-        return out_of(SettingsIn, row)
 
 
 ROUTES = [TicketStepsController, ServiceSetupController]

@@ -11,7 +11,8 @@ from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.service import queues, settings, tickets
 from kht.service.models import Queue
-from kht.service.schemas import DayIn, PolicyIn, QueueIn, SettingsIn, TicketCreate
+from kht.service.schemas import DayIn, PolicyIn, QueueIn, TicketCreate
+from kht.settings.service import update_settings
 
 POLICIES = (("low", 8, 40), ("normal", 4, 24), ("high", 2, 8), ("urgent", 1, 4))
 # subject, priority, category, queue, final status, reply, resolution
@@ -46,7 +47,7 @@ def _setup(ctx: Ctx) -> dict[str, int]:
             ),
         )
     settings.save_day(ctx, DayIn(day=date(2026, 12, 31), working=False, note="年终盘点"))
-    settings.save_settings(ctx, SettingsIn(intake_queue_id=ids["硬件支持"]))
+    update_settings(ctx, "service", intake_queue_id=ids["硬件支持"])
     return ids
 
 

@@ -83,28 +83,6 @@ class ServiceDay(IdMixin, Base):
     note: Mapped[str] = mapped_column(String(200), default="")
 
 
-class ServiceSettings(Base):
-    """Row 1: working hours (company time zone), the service mailbox, the intake queue and the
-    near-breach window."""
-
-    __tablename__ = "service_settings"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    work_start: Mapped[str] = mapped_column(String(5), default="09:00")
-    work_end: Mapped[str] = mapped_column(String(5), default="18:00")
-    mailbox_id: Mapped[int | None] = mapped_column(
-        ForeignKey("mail_accounts.id", ondelete="SET NULL"), nullable=True
-    )
-    near_breach_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    # The queue tickets from mail and the public form wait in.
-    intake_queue_id: Mapped[int | None] = mapped_column(
-        ForeignKey("service_queues.id", ondelete="SET NULL"), nullable=True
-    )
-    # The SMS template the satisfaction survey is also texted with (None: mail only).
-    survey_sms_template_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-
 class Ticket(BusinessRecord, ExtensibleMixin, Base):
     """A customer's case; the owner is the assignee, `queue_id` the team it waits in.
 

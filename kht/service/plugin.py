@@ -79,6 +79,13 @@ def kht_register_automation() -> list[Any]:
 
 
 @hookimpl
+def kht_register_settings() -> list[Any]:
+    from kht.service.settings import SETTINGS
+
+    return [SETTINGS]
+
+
+@hookimpl
 def kht_register_reports() -> list[Any]:
     from kht.service.reports import REPORTS
 

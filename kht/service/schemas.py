@@ -159,7 +159,10 @@ class DayIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
-class SettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ServiceSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The service settings (owner `service` of the core settings store): working hours in
+    the company time zone, the service mailbox, the near-breach window, the intake queue."""
+
     work_start: Clock = "09:00"
     work_end: Clock = "18:00"
     mailbox_id: Id | None = None

@@ -1,5 +1,5 @@
-"""Setting up service: SLA policies, company days and the service settings row
-(administrators of tickets only)."""
+"""Setting up service: SLA policies, company days and the declaration of the service
+settings (kept by the core settings store; administrators of tickets only)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from kht.auth.permissions import require
 from kht.context import Ctx
 from kht.errors import NotFound, ValidationError
 from kht.mail.models import MailAccount
+from kht.plugin_types import SettingField, SettingsDef
 from kht.records.schemas import out_of
-from kht.service.models import ServiceDay, ServiceSettings, SlaPolicy
+from kht.service.models import Queue, ServiceDay, SlaPolicy
 from kht.service.queues import check_queue
-from kht.service.schemas import DayIn, PolicyIn, PolicyOut, SettingsIn
-from kht.service.sla import SETTINGS_ID, forget_calendar
+from kht.service.schemas import DayIn, PolicyIn, PolicyOut, ServiceSettings
+from kht.service.sla import forget_calendar
+from kht.web.i18n import N_
 
 MODULE = "tickets"
 
@@ -62,23 +64,41 @@ def save_day(ctx: Ctx, data: DayIn) -> ServiceDay:
     return row
 
 
-def save_settings(ctx: Ctx, data: SettingsIn) -> ServiceSettings:
-    """Working hours (start before end), the service mailbox (a shared one), the intake
-    queue and the near-breach window."""
-    require(ctx.user, MODULE, "admin")
+def _shared_mailboxes(ctx: Ctx) -> list[tuple[int, str]]:
+    rows = select(MailAccount.id, MailAccount.name, MailAccount.email).where(
+        MailAccount.kind == "shared"
+    )
+    return [
+        (i, f"{name} <{email}>")
+        for i, name, email in ctx.session.execute(rows.order_by(MailAccount.id))
+    ]
+
+
+def _queues(ctx: Ctx) -> list[tuple[int, str]]:
+    rows = select(Queue.id, Queue.name).where(Queue.active).order_by(Queue.name)
+    return [(i, name) for i, name in ctx.session.execute(rows)]
+
+
+def _sms_templates(ctx: Ctx) -> list[tuple[int, str]]:
+    from kht.sms.models import SmsTemplate
+
+    rows = select(SmsTemplate.id, SmsTemplate.name).order_by(SmsTemplate.name)
+    return [(i, name) for i, name in ctx.session.execute(rows)]
+
+
+def check_settings(ctx: Ctx, data: ServiceSettings) -> None:
+    """Working hours (start before end), the service mailbox (a shared one), an active intake
+    queue, an existing SMS template."""
     if data.work_end <= data.work_start:
         raise ValidationError("the working day must end after it starts", "work_end")
     if data.mailbox_id is not None:
         account = ctx.session.get(MailAccount, data.mailbox_id)
         if account is None or account.kind != "shared":
             raise ValidationError(f"no shared mailbox {data.mailbox_id}", "mailbox_id")
-    row = ctx.session.get(ServiceSettings, SETTINGS_ID) or ServiceSettings(
-        id=SETTINGS_ID, version=1
-    )
-    row.work_start, row.work_end = data.work_start, data.work_end
-    row.mailbox_id, row.near_breach_minutes = data.mailbox_id, data.near_breach_minutes
-    check_queue(ctx, data.intake_queue_id)
-    row.intake_queue_id = data.intake_queue_id
+    try:
+        check_queue(ctx, data.intake_queue_id)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, "intake_queue_id") from None
     if data.survey_sms_template_id is not None:
         from kht.sms.models import SmsTemplate
 
@@ -86,8 +106,46 @@ def save_settings(ctx: Ctx, data: SettingsIn) -> ServiceSettings:
             raise ValidationError(
                 f"no SMS template {data.survey_sms_template_id}", "survey_sms_template_id"
             )
-    row.survey_sms_template_id = data.survey_sms_template_id
-    ctx.session.add(row)
-    ctx.session.flush()
+
+
+def _saved(ctx: Ctx, data: ServiceSettings) -> None:
     forget_calendar(ctx)
-    return row
+
+
+SETTINGS = SettingsDef(
+    owner="service",
+    schema=ServiceSettings,
+    label_zh="服务参数",
+    label_en="Service settings",
+    modules=(MODULE,),
+    icon="life-preserver",
+    check=check_settings,
+    saved=_saved,
+    fields={
+        "work_start": SettingField(
+            label=N_("Working day starts"), help=N_("24-hour clock, e.g. 09:00 (company time zone)")
+        ),
+        "work_end": SettingField(
+            label=N_("Working day ends"), help=N_("24-hour clock, e.g. 18:00")
+        ),
+        "mailbox_id": SettingField(
+            label=N_("Service mailbox"),
+            help=N_("A shared mailbox: its new mails open tickets, replies thread onto them."),
+            choices=_shared_mailboxes,
+        ),
+        "near_breach_minutes": SettingField(
+            label=N_("Near-breach window (minutes)"),
+            help=N_("How long before a due time a ticket counts as near breach and escalates."),
+        ),
+        "intake_queue_id": SettingField(
+            label=N_("Intake queue"),
+            help=N_("The queue tickets from mail and the public form wait in."),
+            choices=_queues,
+        ),
+        "survey_sms_template_id": SettingField(
+            label=N_("Survey SMS template"),
+            help=N_("Also text the satisfaction survey with this template (empty: mail only)."),
+            choices=_sms_templates,
+        ),
+    },
+)

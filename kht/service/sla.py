@@ -16,18 +16,16 @@ from kht.automation.engine import company_zone
 from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.service.calendar import BusinessCalendar
-from kht.service.models import ServiceDay, ServiceSettings, SlaPolicy, Ticket
+from kht.service.models import ServiceDay, SlaPolicy, Ticket
+from kht.service.schemas import ServiceSettings
+from kht.settings.service import get_settings
 
-SETTINGS_ID = 1
 _CALENDAR = "kht.service.calendar"
 
 
 def settings_of(ctx: Ctx) -> ServiceSettings:
-    """The service settings (row 1), or the defaults when nobody saved any."""
-    found = ctx.session.get(ServiceSettings, SETTINGS_ID)
-    return found or ServiceSettings(
-        id=SETTINGS_ID, work_start="09:00", work_end="18:00", near_breach_minutes=60
-    )
+    """The service settings (owner `service` of the settings store), or their defaults."""
+    return get_settings(ctx, "service")
 
 
 def calendar_of(ctx: Ctx) -> BusinessCalendar:

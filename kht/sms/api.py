@@ -19,8 +19,6 @@ from kht.sms.schemas import (
     CallbackAnswer,
     GatewayIn,
     GatewayOut,
-    MassIn,
-    MassOut,
     MessageList,
     MessageOut,
     OptOutIn,
@@ -112,15 +110,6 @@ class SmsController(Controller):
             ctx, data.template_id, data.kind, data.record_id, number=data.number
         )
         return message_out(message)
-
-    @post("/mass", sync_to_thread=True, status_code=202)
-    def send_mass(self, ctx: RequestCtx, data: JSONBody[MassIn]) -> MassOut:
-        """Queue a template SMS to every number of a segment's records the caller may see
-        (opted-out numbers and those at their daily limit skipped); sent by the worker at
-        the gateway's rate, outside the quiet hours."""
-        from kht.sms.mass import send_mass
-
-        return send_mass(ctx, data)
 
     @get("/messages", sync_to_thread=True)
     def list_messages(

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.db.base import Base, IdMixin, JSONType, utcnow
@@ -85,12 +85,16 @@ class SmsMessage(IdMixin, Base):
     carrier_id: Mapped[str] = mapped_column(String(100), default="", index=True)
     cost: Mapped[Decimal | None] = mapped_column(Cost, nullable=True, default=None)
     last_error: Mapped[str] = mapped_column(String(200), default="")
+    # Who asked for it (a campaign's mass SMS: "campaign:12"), handed to kht_on_sms_status.
+    origin: Mapped[str] = mapped_column(String(100), default="")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    # The first reply from the number after this message (not an opt-out word).
+    replied_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
 
 
 class SmsOptOut(IdMixin, Base):
@@ -101,3 +105,54 @@ class SmsOptOut(IdMixin, Base):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     source: Mapped[str] = mapped_column(String(10), default="reply")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SmsMassSend(IdMixin, Base):
+    """A template SMS to every number of a segment (kht.sms.mass): `preparing` while its
+    recipients are moved into `sms_messages` `rate_per_minute` at a time (never in the
+    quiet hours), then `done`. The template's code and merge texts are copied when it
+    starts; `skipped` counts the records left out then (no number, invalid, repeated)."""
+
+    __tablename__ = "sms_mass_sends"
+
+    name: Mapped[str] = mapped_column(String(200), default="")
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sms_templates.id", ondelete="SET NULL"), nullable=True
+    )
+    template_code: Mapped[str] = mapped_column(String(60))
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    kind: Mapped[str] = mapped_column(String(40))
+    view_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    filters: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    # Who asked for it (a campaign: "campaign:12"): hooks tell their changes apart by it.
+    origin: Mapped[str] = mapped_column(String(100), default="", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="preparing")
+    rate_per_minute: Mapped[int] = mapped_column(Integer, default=60)
+    next_batch_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SmsMassRecipient(IdMixin, Base):
+    """One number of a mass SMS: `pending` (not yet a message), `queued` (its message,
+    `message_id`, tells the rest: sent, delivered, failed, opted out), or without a message
+    `opted_out`, `limited` (the number's daily limit was reached) or `failed` (its
+    parameters could not be filled)."""
+
+    __tablename__ = "sms_mass_recipients"
+    __table_args__ = (
+        UniqueConstraint("send_id", "number"),
+        Index("ix_sms_mass_recipients_send_status", "send_id", "status"),
+    )
+
+    send_id: Mapped[int] = mapped_column(ForeignKey("sms_mass_sends.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    message_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    error: Mapped[str] = mapped_column(String(200), default="")

@@ -14,15 +14,16 @@ from kht.plugin_types import PeriodicTask, RecordAction, admin_menu
 @hookimpl
 def kht_register_routes() -> list[Any]:
     from kht.sms.api import SmsCallbackController, SmsController
+    from kht.sms.mass_api import SmsMassController
     from kht.sms.views import ROUTES
 
-    return [SmsController, SmsCallbackController, *ROUTES]
+    return [SmsController, SmsMassController, SmsCallbackController, *ROUTES]
 
 
 def _send_sms(runtime: Any) -> None:
-    from kht.sms.service import run
+    from kht.sms.mass_batches import run_worker
 
-    run(runtime)
+    run_worker(runtime)
 
 
 @hookimpl
@@ -32,7 +33,7 @@ def kht_register_periodic_tasks() -> list[PeriodicTask]:
             key="kht.send_sms",
             cron="* * * * *",
             run=_send_sms,
-            description="the queued SMS that are due (none during the quiet hours)",
+            description="mass SMS batches and the queued SMS that are due (not in the quiet hours)",
         )
     ]
 
@@ -81,7 +82,8 @@ def kht_register_commands(cli: Any) -> None:
 
     @sms_group.command("send")
     def sms_send() -> None:
-        """Send the queued SMS that are due (outside the quiet hours)."""
-        from kht.sms.service import run
+        """Prepare mass SMS batches and send the queued SMS that are due (outside the quiet
+        hours)."""
+        from kht.sms.mass_batches import run_worker
 
-        click.echo(f"SMS accepted: {run(click.get_current_context().obj)}")
+        click.echo(f"SMS accepted: {run_worker(click.get_current_context().obj)}")

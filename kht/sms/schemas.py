@@ -149,22 +149,61 @@ class CallbackAnswer(msgspec.Struct, kw_only=True):
 
 class MassIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A template SMS to the records of a saved view or segment (`view_id`) and/or
-    `filters` (`field:op:value`), those the sender may see."""
+    `filters` (`field:op:value`), those the sender may see; `campaign_id` narrows it to
+    that campaign's members (and makes it the campaign's SMS). `rate_per_minute` (default:
+    the gateway's) is how many numbers a minute the worker moves into the outbox."""
 
     template_id: int
     kind: Kind
     view_id: int | None = None
     filters: Annotated[list[str], msgspec.Meta(max_length=50)] = []
+    campaign_id: int | None = None
+    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    rate_per_minute: Annotated[int, msgspec.Meta(ge=1, le=6000)] | None = None
 
 
-class MassOut(msgspec.Struct, kw_only=True):
-    """What a mass SMS did: messages queued, and records skipped by reason."""
+class MassStats(msgspec.Struct, kw_only=True):
+    """A mass SMS's figures. At the start: `records` matched, and left out for `no_number`,
+    an `invalid` one or a `duplicate` (another record's number). Per number (`recipients`):
+    `pending` (not yet a message), `queued` (waiting in the outbox: quiet hours, the
+    gateway's rate, a carrier that is down), `sent` (the carrier accepted it, whatever its
+    receipt said), `delivered`, `failed` (refused, undelivered, or its parameters could not
+    be filled), `opted_out`, `limited` (the number's daily limit), `replied`; `cost` from
+    the carrier's receipts."""
 
     records: int
-    queued: int
     no_number: int
     invalid: int
     duplicate: int
+    recipients: int
+    pending: int
+    queued: int
+    sent: int
+    delivered: int
+    failed: int
     opted_out: int
     limited: int
-    failed: int
+    replied: int
+    cost: Decimal
+
+
+class MassOut(msgspec.Struct, kw_only=True):
+    """A mass SMS with its figures."""
+
+    id: int
+    name: str
+    template_id: int | None
+    template_code: str
+    kind: str
+    view_id: int | None
+    filters: list[str]
+    origin: str
+    status: str
+    rate_per_minute: int
+    created_by_id: int | None
+    created_at: datetime
+    stats: MassStats
+
+
+class MassList(msgspec.Struct, kw_only=True):
+    items: list[MassOut]

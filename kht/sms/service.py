@@ -13,7 +13,12 @@ template" action, campaigns), and what the API and the worker use.
   the carrier gets kht's message id as out-id, so a retry can be recognised.
 - `receipts(...)` and `replies(...)` take the carrier's callbacks: receipts set a message's
   status and cost; a reply TD / T / 退订 (or `opt_out` through the API) stops every later SMS
-  to that number.
+  to that number; another reply marks the latest message to the number replied.
+- Every status change of a message (sent, refused, delivered, undelivered, opted out,
+  replied) fires `kht_on_sms_status` in the transaction that records it, with the
+  message's `origin` (a campaign's mass SMS: `campaign:<id>`).
+
+Mass SMS to a segment is kht.sms.mass (sent in batches by kht.sms.mass_batches).
 """
 
 from __future__ import annotations
@@ -40,10 +45,10 @@ from kht.db.outbox import claim, due, once_after_commit
 from kht.errors import NotFound, ValidationError
 from kht.mail.templating import check_syntax, merge_values, render_text
 from kht.named_templates import NamedTemplates
-from kht.plugin_types import SmsGatewayDef, SmsRequest, SmsResult
+from kht.plugin_types import SmsGatewayDef, SmsRequest, SmsResult, SmsStatus
 from kht.records import record_kind
 from kht.sms.limits import DAILY_LIMIT, OPTED_OUT, over_daily_limit
-from kht.sms.models import SmsGateway, SmsMessage, SmsOptOut, SmsTemplate
+from kht.sms.models import SmsGateway, SmsMassSend, SmsMessage, SmsOptOut, SmsTemplate
 from kht.sms.schemas import GatewayIn
 
 log = logging.getLogger("kht.sms")
@@ -213,10 +218,11 @@ delete_template = TEMPLATES.delete
 
 
 def render_params(
-    ctx: Ctx, template: SmsTemplate, kind: str | None, record_id: int | None
+    ctx: Ctx, template: SmsTemplate | SmsMassSend, kind: str | None, record_id: int | None
 ) -> dict[str, str]:
-    """The template's parameters filled in for one record the caller can see (a preview,
-    or the parameters of a message about to be queued); 422 naming `params.<name>`."""
+    """The template's (or a mass SMS's copy of its) parameters filled in for one record the
+    caller can see (a preview, or the parameters of a message about to be queued); 422
+    naming `params.<name>`."""
     values = merge_values(ctx, kind, record_id)
     return {
         name: render_text(source, values, f"params.{name}").strip()[:500]
@@ -319,23 +325,63 @@ def queue_message(
 ) -> SmsMessage:
     """Write one checked message (E.164 `number`, filled `params`); it leaves after the
     caller's commit."""
+    message = write_message(
+        ctx, gateway, template.id, template.code, params, number, kind, record_id
+    )
+    send_after_commit(ctx)
+    return message
+
+
+def write_message(
+    ctx: Ctx,
+    gateway: SmsGateway,
+    template_id: int | None,
+    template_code: str,
+    params: dict[str, str],
+    number: str,
+    kind: str,
+    record_id: int,
+    *,
+    origin: str = "",
+) -> SmsMessage:
+    """Write one checked message to the outbox in the caller's transaction (the caller
+    says when it is sent: `send_after_commit`, or the worker's next drain)."""
     message = SmsMessage(
         number=number,
-        template_id=template.id,
-        template_code=template.code,
+        template_id=template_id,
+        template_code=template_code,
         params=params,
         signature=gateway.signature,
         kind=kind,
         record_id=record_id,
+        origin=origin[:100],
         created_by_id=ctx.user_id,
         created_at=ctx.now(),
     )
     ctx.session.add(message)
     ctx.session.flush()
+    return message
+
+
+def send_after_commit(ctx: Ctx) -> None:
+    """Drain the outbox once the caller's transaction has committed."""
     engine, settings, plugins, clock = ctx.session.get_bind(), ctx.settings, ctx.plugins, ctx.now
     # A failure leaves the commit standing; the worker's next drain sends the message.
     once_after_commit(ctx.session, _SCHEDULED, lambda: drain(engine, settings, plugins, clock()))
-    return message
+
+
+def report(ctx: Ctx, message: SmsMessage, status: str, at: datetime) -> None:
+    """Fire `kht_on_sms_status` for one change of `message`, in the caller's transaction."""
+    change = SmsStatus(
+        message_id=message.id,
+        origin=message.origin or "",
+        kind=message.kind,
+        record_id=message.record_id,
+        number=message.number,
+        status=status,
+        at=at,
+    )
+    ctx.hook.kht_on_sms_status(ctx=ctx, change=change)
 
 
 def list_messages(
@@ -439,14 +485,36 @@ def drain(engine: Engine, settings: Settings, plugins: Any, now: datetime) -> in
                 log.warning("SMS gateway %s raised %s", row.gateway, type(exc).__name__)
                 result = SmsResult(accepted=False, error=type(exc).__name__)
         accepted += bool(result and result.accepted)
-        with Session(engine) as session, session.begin():
-            session.execute(
-                update(SmsMessage)
-                .where(SmsMessage.id == message.id, SmsMessage.claim == token)
-                .values(**_after(message, result, now))
-                .execution_options(synchronize_session=False)
-            )
+        _record(engine, settings, plugins, message, token, _after(message, result, now), now)
     return accepted
+
+
+# What a message's new status after a send attempt is reported as (a retry: nothing).
+SENT_STATUS = {"sent": "sent", "failed": "refused", "opted_out": "opted_out"}
+
+
+def _record(
+    engine: Engine,
+    settings: Settings,
+    plugins: Any,
+    message: SmsMessage,
+    token: str,
+    changes: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Write a send attempt's outcome (if this sender still holds the message) and report
+    the new status in the same transaction."""
+    with Session(engine) as session, session.begin():
+        done = session.execute(
+            update(SmsMessage)
+            .where(SmsMessage.id == message.id, SmsMessage.claim == token)
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
+        status = SENT_STATUS.get(changes.get("status", ""))
+        if done.rowcount == 1 and status is not None:
+            ctx = Ctx(session=session, settings=settings, plugins=plugins, clock=lambda: now)
+            report(ctx, message, status, now)
 
 
 def _after(message: SmsMessage, result: SmsResult | None, now: datetime) -> dict[str, Any]:
@@ -466,13 +534,6 @@ def _after(message: SmsMessage, result: SmsResult | None, now: datetime) -> dict
         return {**done, "status": "failed", "last_error": result.error[:200]}
     wait = min(MAX_WAIT, FIRST_WAIT * 2**message.attempts)
     return {**done, "next_attempt_at": now + wait, "last_error": result.error[:200]}
-
-
-def run(runtime: Any) -> int:
-    """The worker's run: drain at the current time."""
-    from kht.db.base import utcnow
-
-    return drain(runtime.engine, runtime.settings, runtime.plugins(), utcnow())
 
 
 # ---------------------------------------------------------------- callbacks
@@ -506,25 +567,39 @@ def receipts(ctx: Ctx, token: str, payload: Any) -> int:
         if receipt.cost is not None:
             message.cost = receipt.cost
         message.last_error = receipt.error[:200]
+        report(ctx, message, "delivered" if receipt.delivered else "undelivered", ctx.now())
         matched += 1
     ctx.session.flush()
     return matched
 
 
 def replies(ctx: Ctx, token: str, payload: Any) -> int:
-    """Read the recipients' replies: TD, T or 退订 opts the number out; how many did."""
+    """Read the recipients' replies: TD, T or 退订 opts the number out; how many did. Any
+    other reply marks the latest message to the number replied (the first reply counts).
+    Both are reported through `kht_on_sms_status` for that message."""
     gateway = _callback_gateway(ctx, token)
     if gateway.parse_replies is None:
         raise NotFound("this gateway sends no replies")
     region = settings_row(ctx.session).default_region
     opted = 0
     for reply in gateway.parse_replies(payload):
-        if reply.text.strip().upper() not in OPT_OUT_WORDS:
-            continue
         try:
             number = normalise_number(reply.number, region)
         except ValidationError:
             continue
-        _add_opt_out(ctx.session, number, "reply", ctx.now())
-        opted += 1
+        latest = ctx.session.scalar(
+            select(SmsMessage)
+            .where(SmsMessage.number == number, SmsMessage.status.in_(("sent", "delivered")))
+            .order_by(SmsMessage.id.desc())
+            .limit(1)
+        )
+        if reply.text.strip().upper() in OPT_OUT_WORDS:
+            _add_opt_out(ctx.session, number, "reply", ctx.now())
+            opted += 1
+            if latest is not None:
+                report(ctx, latest, "opted_out", ctx.now())
+        elif latest is not None and latest.replied_at is None:
+            latest.replied_at = ctx.now()
+            report(ctx, latest, "replied", latest.replied_at)
+    ctx.session.flush()
     return opted

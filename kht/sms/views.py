@@ -20,9 +20,8 @@ from kht.errors import KhtError, NotFound, ValidationError
 from kht.lists.segments import segment_choices
 from kht.mail.views import kind_choices
 from kht.records import record_kind
-from kht.sms import service
+from kht.sms import mass, service
 from kht.sms.api import CALLBACKS
-from kht.sms.mass import send_mass
 from kht.sms.schemas import GatewayIn, MassIn, TemplateIn
 from kht.sms.timeline import STATUS
 from kht.web.pages import render
@@ -44,6 +43,7 @@ def _admin_page(request: Request, ctx: Ctx, status_code: int = 200, **more: Any)
     gateway = service.get_gateway(ctx)
     messages = service.list_messages(ctx)[:100]
     counts, cost = service.totals(messages)
+    sends = mass.list_sends(ctx, limit=20)
     return render(
         request,
         ctx,
@@ -60,6 +60,8 @@ def _admin_page(request: Request, ctx: Ctx, status_code: int = 200, **more: Any)
         statuses=STATUS,
         kinds=kind_choices(ctx),
         views=segment_choices(ctx, tuple(service.PHONE_FIELDS)),
+        mass_sends=sends,
+        mass_stats=mass.stats(ctx, sends),
         form=more.pop("form", {}),
         error_field=more.pop("error_field", ""),
         **more,
@@ -119,16 +121,17 @@ def add_template(
 
 @post("/admin/sms/mass", sync_to_thread=True, include_in_schema=False)
 def mass_sms(request: Request, ctx: RequestCtx, data: URLEncodedBody[dict[str, Any]]) -> Template:
-    """Queue a template SMS to a segment's numbers; the page shows what was queued."""
+    """Start a mass SMS to a segment's numbers; the page shows how many it has."""
     require(ctx.user, service.MODULE, "admin")
     form = {key: text(data, key) for key in ("template_id", "kind", "view_id")}
     raw: dict[str, Any] = {key: value for key, value in form.items() if value}
     raw["filters"] = values(data, "filters")
     try:
-        outcome = send_mass(ctx, to_struct(raw, MassIn, strict=False))
+        send = mass.send_mass(ctx, to_struct(raw, MassIn, strict=False))
     except KhtError as exc:
         return _refused(request, ctx, exc, form)
-    return _admin_page(request, ctx, form=form, mass_outcome=msgspec.structs.asdict(outcome))
+    outcome = msgspec.structs.asdict(mass.stats(ctx, [send])[send.id])
+    return _admin_page(request, ctx, form=form, mass_outcome=outcome)
 
 
 # ---------------------------------------------------------------- one record

@@ -59,10 +59,24 @@ def kht_on_event(ctx: Any, event: Any) -> None:
         defer(ctx, customers)
     if not isinstance(event, RESCORE_ON):
         return
-    from kht.value.service import score_record, scored_kinds
+    from kht.value.service import score_record, scored_kinds, value_models
 
-    if event.kind in scored_kinds(ctx):
-        score_record(ctx, event.kind, event.record_id)
+    if event.kind not in scored_kinds(ctx):
+        return
+    due = [model.key for model in value_models(ctx, event.kind) if _reads(model, event)]
+    if due:
+        score_record(ctx, event.kind, event.record_id, only=due)
+
+
+def _reads(model: Any, event: Any) -> bool:
+    """Whether `event` may change the model's score: a new record always; a change only
+    when it touches one of the model's `inputs`; a logged action only for models that
+    declare no inputs (they may read anything)."""
+    if isinstance(event, RecordCreated):
+        return True
+    if isinstance(event, RecordUpdated):
+        return model.reads(event.changes)
+    return model.inputs is None
 
 
 @hookimpl

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import Subquery, delete, insert, or_, select
+from sqlalchemy import Subquery, delete, func, insert, or_, select
 
 from kht import record_service as records
 from kht.actions.models import Action
@@ -29,6 +29,7 @@ from kht.context import Ctx
 from kht.errors import Forbidden, NotAuthenticated, PluginError, ValidationError
 from kht.events import RecordUpdated
 from kht.plugin_types import Score, ScorePart, ValueModel
+from kht.progress import Reporter, quietly
 from kht.records import record_kind
 from kht.records.schemas import out_of
 from kht.tags.models import RecordTag, Tag
@@ -108,13 +109,19 @@ def _live_record(ctx: Ctx, kind: str, record_id: int) -> Any:
     return record
 
 
-def score_record(ctx: Ctx, kind: str, record_id: int) -> list[ValueScore]:
-    """Compute every value model of `kind` for one record, store it and fire ScoreComputed.
+def score_record(
+    ctx: Ctx, kind: str, record_id: int, *, only: Iterable[str] | None = None
+) -> list[ValueScore]:
+    """Compute every value model of `kind` (or those keyed in `only`) for one record, store
+    it and fire ScoreComputed.
 
     Runs as the system (no permission check: services and the worker call it); a missing or
     deleted record is skipped. Returns the stored rows (none when no model scores `kind`).
     """
     models = value_models(ctx, kind)
+    if only is not None:
+        keys = set(only)
+        models = [model for model in models if model.key in keys]
     busy: set[tuple[str, int]] = ctx.extra.setdefault(_BUSY, set())
     if not models or (kind, record_id) in busy:
         return []
@@ -206,43 +213,46 @@ def _check_operator(ctx: Ctx) -> None:
         raise Forbidden("only an administrator may recompute every score")
 
 
-def rescore_all(ctx: Ctx, kind: str, *, batch_size: int = 500) -> int:
+def rescore_all(ctx: Ctx, kind: str, *, batch_size: int = 500, progress: Reporter = quietly) -> int:
     """Recompute the scores of every live record of `kind`; returns how many were scored.
 
-    For the worker and the CLI (`ctx.user` None) or an administrator. Records are read in
-    batches of ids so a large table is not held in memory at once.
+    For the worker and the CLI (`ctx.user` None; `progress` on its terminal) or an
+    administrator. Records are read in batches of ids so a large table is not held in
+    memory at once.
     """
     _check_operator(ctx)
     model = record_kind(ctx, kind).model
     if not value_models(ctx, kind):
         raise ValidationError(f"no enabled value model scores {kind!r}", "kind")
-    scored, last = 0, 0
-    while True:
-        ids = list(
+    alive = model.deleted_at.is_(None)
+    total = ctx.session.scalar(select(func.count()).select_from(model).where(alive)) or 0
+    scored, seen, last = 0, 0, 0
+    with progress(f"scoring {kind}", total) as bar:
+        while ids := list(
             ctx.session.scalars(
-                select(model.id)
-                .where(model.id > last, model.deleted_at.is_(None))
-                .order_by(model.id)
-                .limit(batch_size)
+                select(model.id).where(model.id > last, alive).order_by(model.id).limit(batch_size)
             )
-        )
-        if not ids:
-            return scored
-        for record_id in ids:
-            scored += 1 if score_record(ctx, kind, record_id) else 0
-        last = ids[-1]
-        ctx.session.flush()
-        ctx.session.expire_all()
+        ):
+            for record_id in ids:
+                scored += 1 if score_record(ctx, kind, record_id) else 0
+            last, seen = ids[-1], seen + len(ids)
+            ctx.session.flush()
+            ctx.session.expire_all()
+            bar(seen)
+    return scored
 
 
-def run_rescore(runtime: Any, kinds: Iterable[str] | None = None) -> dict[str, int]:
-    """The worker's entry point: rescore every scored kind, each in its own transaction."""
+def run_rescore(
+    runtime: Any, kinds: Iterable[str] | None = None, *, progress: Reporter = quietly
+) -> dict[str, int]:
+    """The worker's entry point: rescore every scored kind, each in its own transaction
+    (`kht scores recompute` shows `progress`)."""
     with runtime.ctx() as ctx:
         wanted = sorted(kinds if kinds is not None else scored_kinds(ctx))
     counts = {}
     for kind in wanted:
         with runtime.ctx() as ctx:
-            counts[kind] = rescore_all(ctx, kind)
+            counts[kind] = rescore_all(ctx, kind, progress=progress)
     return counts
 
 

@@ -34,7 +34,7 @@ from kht.customers.service import SPEC as CUSTOMERS
 from kht.plugin_api import Ctx, RecordUpdated, customer_group_of
 from kht.sales.orders.service import revenue_rows
 from plugins.key_account.models import Account, ClassChange, Consumption, Contribution
-from plugins.key_account.service import ACCOUNT_KIND, get_settings
+from plugins.key_account.service import ACCOUNT_KIND, settings
 
 QUARTER_DAYS = 91
 LEVELS = ("customer", "group")
@@ -260,7 +260,7 @@ def _reclass(ctx: Ctx, today: date) -> list[tuple[int, str, str]]:
 def recalculate(ctx: Ctx) -> dict[str, int]:
     """The whole run for the acting user's today: contributions, classes, new key accounts,
     their figures and class changes (announced as RecordUpdated of `abc_class`)."""
-    options = get_settings(ctx)[0]
+    options = settings(ctx)
     w = Windows(ctx.today(), options.window_days)
     refresh_contributions(ctx, w)
     classify(ctx, options.class_a_pct, options.class_b_pct)

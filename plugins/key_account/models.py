@@ -4,27 +4,13 @@ consumption, account plans with objectives and reviews, the health history, sett
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kht.plugin_api import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
-
-SETTINGS_ID = 1
-
-
-class PackSettings(Base):
-    """Row 1 holds the pack's settings as JSON (see schemas.Settings)."""
-
-    __tablename__ = "key_account_settings"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    data: Mapped[dict[str, Any]]
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+from kht.plugin_api import Base, BusinessRecord, ExtensibleMixin, IdMixin
 
 
 class Account(BusinessRecord, ExtensibleMixin, Base):
@@ -214,7 +200,6 @@ class PlanAction(IdMixin, Base):
 
 
 MODELS = [
-    PackSettings,
     Account,
     Contribution,
     ClassChange,

@@ -30,7 +30,8 @@ PlanStatus = Literal["draft", "active", "closed"]
 
 
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """How accounts are classified (GET/PUT /api/v1/key_account/settings).
+    """How accounts are classified (the core settings store, owner `key_account`: GET/PUT
+    /api/v1/settings/key_account, the page /admin/settings/key_account).
 
     Over `window_days` up to today, the accounts are ranked by revenue; those making the
     first `class_a_pct` percent of the total are A (the key accounts), up to `class_b_pct`
@@ -40,16 +41,6 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     class_a_pct: Percent = 80
     class_b_pct: Percent = 95
     churn_drop_pct: Percent = 20
-
-
-class SettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    version: int
-    settings: Settings
-
-
-class SettingsOut(msgspec.Struct, kw_only=True):
-    version: int
-    settings: Settings
 
 
 class AccountCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -12,11 +12,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import msgspec
 from sqlalchemy import func, select
 
 from kht.customers.service import get_customer
 from kht.plugin_api import (
+    N_,
     Choice,
     Conflict,
     Ctx,
@@ -24,25 +24,25 @@ from kht.plugin_api import (
     NotFound,
     RecordKind,
     RecordPages,
+    SettingField,
+    SettingsDef,
     ValidationError,
     changes_of,
     create_record,
     customer_group_column,
     customers_below,
     get_record,
-    require,
     require_change,
     update_record,
     visible,
 )
 from kht.sales.orders.service import get_order
+from kht.settings.service import get_settings
 from plugins.key_account.models import (
-    SETTINGS_ID,
     Account,
     Agreement,
     AgreementOrder,
     Consumption,
-    PackSettings,
 )
 from plugins.key_account.schemas import (
     AccountCreate,
@@ -55,7 +55,6 @@ from plugins.key_account.schemas import (
     ConsumptionOut,
     ConsumptionUpdate,
     Settings,
-    SettingsIn,
 )
 
 NAME = MODULE = "key_account"
@@ -69,31 +68,43 @@ MAX_AMOUNT = Decimal("1e13")
 # ---------------------------------------------------------------------------- settings
 
 
-def get_settings(ctx: Ctx) -> tuple[Settings, int]:
-    """The pack's settings and their version (defaults until an administrator saves)."""
-    row = ctx.session.get(PackSettings, SETTINGS_ID)
-    if row is None:
-        return Settings(), 0
-    return msgspec.convert(row.data, Settings), row.version
-
-
-def save_settings(ctx: Ctx, data: SettingsIn) -> tuple[Settings, int]:
-    """Store the settings (needs `admin` on key_account); a stale version is a 409, class B's
-    line below class A's a 422."""
-    require(ctx.user, MODULE, "admin")
-    if data.settings.class_b_pct < data.settings.class_a_pct:
+def _check_settings(ctx: Ctx, value: Settings) -> None:
+    if value.class_b_pct < value.class_a_pct:
         raise ValidationError("class B's line must not be below class A's", "class_b_pct")
-    row = ctx.session.get(PackSettings, SETTINGS_ID)
-    if data.version != (0 if row is None else row.version):
-        raise Conflict("the settings were changed by someone else; reload them", "version")
-    stored = msgspec.to_builtins(data.settings)
-    if row is None:
-        row = PackSettings(id=SETTINGS_ID, data=stored, version=1)
-        ctx.session.add(row)
-    else:
-        row.data, row.version = stored, row.version + 1
-    ctx.session.flush()
-    return data.settings, row.version
+
+
+SETTINGS = SettingsDef(
+    owner=NAME,
+    schema=Settings,
+    label_zh="大客户参数",
+    label_en="Key account settings",
+    modules=(MODULE,),
+    icon="award",
+    check=_check_settings,
+    fields={
+        "window_days": SettingField(
+            label=N_("Revenue window (days)"),
+            help=N_("Accounts are ranked by their revenue over this many days up to today."),
+        ),
+        "class_a_pct": SettingField(
+            label=N_("Class A line (%)"),
+            help=N_("Accounts making the first this percent of the total revenue are A."),
+        ),
+        "class_b_pct": SettingField(
+            label=N_("Class B line (%)"),
+            help=N_("Up to this percent of the total they are B, the rest C."),
+        ),
+        "churn_drop_pct": SettingField(
+            label=N_("Churn drop (%)"),
+            help=N_("Quarter-on-quarter revenue drop counted as a churn risk."),
+        ),
+    },
+)
+
+
+def settings(ctx: Ctx) -> Settings:
+    """The pack's settings (kept by the core settings store; defaults until saved)."""
+    return get_settings(ctx, NAME)
 
 
 # ---------------------------------------------------------------------------- checks

@@ -9,18 +9,17 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from litestar import Request, get, patch, post, put
+from litestar import Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
 from kht.plugin_api import RequestCtx, get_record, render, require
+from kht.settings.service import link_for
 from plugins.key_account import health, plans, reports, service
 from plugins.key_account.schemas import (
     KeyActionIn,
     ObjectiveIn,
     ReviewIn,
-    SettingsIn,
-    SettingsOut,
 )
 
 TAG = ["key_account"]
@@ -55,7 +54,15 @@ def pareto_page(request: Request, ctx: RequestCtx, level: FromQuery[str] = "grou
         "revenue": [r.revenue for r in rows],
         "cumulative": [r.cumulative_pct for r in rows],
     }
-    return render(request, ctx, "key_account/pareto.html", rows=rows, level=level, chart=chart)
+    return render(
+        request,
+        ctx,
+        "key_account/pareto.html",
+        rows=rows,
+        level=level,
+        chart=chart,
+        settings_url=link_for(ctx, service.NAME),
+    )
 
 
 @get("/key-accounts/plan-attainment", sync_to_thread=True, include_in_schema=False)
@@ -104,21 +111,6 @@ def _users(ctx: RequestCtx) -> list[tuple[int, str]]:
 
 
 # ---------------------------------------------------------------------------- API
-
-
-@get("/api/v1/key_account/settings", sync_to_thread=True, tags=TAG)
-def settings_api(ctx: RequestCtx) -> SettingsOut:
-    """The classification settings and their version (administrators of the pack)."""
-    require(ctx.user, service.MODULE, "admin")
-    options, version = service.get_settings(ctx)
-    return SettingsOut(version=version, settings=options)
-
-
-@put("/api/v1/key_account/settings", sync_to_thread=True, tags=TAG)
-def save_settings_api(ctx: RequestCtx, data: JSONBody[SettingsIn]) -> SettingsOut:
-    """Replace the settings (send the version read; a stale one is a 409)."""
-    options, version = service.save_settings(ctx, data)
-    return SettingsOut(version=version, settings=options)
 
 
 @post("/api/v1/key_account/nightly", sync_to_thread=True, tags=TAG)
@@ -302,8 +294,6 @@ ROUTES = [
     attainment_page,
     team_activity_page,
     movers_page,
-    settings_api,
-    save_settings_api,
     nightly_api,
     pareto_api,
     renewals_api,

@@ -4,7 +4,9 @@ needs one) and the winning competitor."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import delete, select
 
 import kht.competitors.service as competitors
 import kht.sales.opportunities.service as opportunities
@@ -80,6 +82,16 @@ def remove_rival(ctx: Ctx, opportunity_id: int, competitor_id: int) -> None:
     ctx.session.flush()
 
 
+def reason_problem(won: bool, reason: str) -> str | None:
+    """What is wrong with a project's close reason: a loss needs one of the listed loss
+    reasons; a win's reason, when given, is one of the listed win reasons (None: fine)."""
+    allowed = WIN_REASONS if won else LOSS_REASONS
+    if (reason or not won) and reason not in allowed:
+        outcome = "won" if won else "lost"
+        return f"a project closed as {outcome} needs a reason from: {', '.join(allowed)}"
+    return None
+
+
 def close(
     ctx: Ctx,
     opportunity_id: int,
@@ -92,12 +104,13 @@ def close(
 ) -> Outcome:
     """Close a project as won or lost with a reason from the pack's list (required on a
     loss: 422 naming `reason`) and, on a loss, the competitor who won (joins its
-    competitors). The opportunity is closed by the core (gates, version, history)."""
+    competitors). The opportunity is closed by the core (gates, version, history), which
+    records the outcome (`record_outcome`); this adds the winner and the note."""
     opportunity_of = opportunities.get_opportunity(ctx, opportunity_id)  # out of scope: 404
     access.require_edit(ctx, opportunity_of)
-    allowed = WIN_REASONS if won else LOSS_REASONS
-    if reason not in allowed:
-        raise ValidationError(f"reason must be one of {', '.join(allowed)}", "reason")
+    problem = reason_problem(won, reason)
+    if problem:
+        raise ValidationError(problem, "reason")
     if won and winner_id is not None:
         raise ValidationError("a won project has no winning competitor", "winner_id")
     if winner_id is not None:
@@ -107,14 +120,32 @@ def close(
     )
     if winner_id is not None:
         opportunities.link_competitor(ctx, opportunity_id, winner_id)
-    outcome = ctx.session.scalar(select(Outcome).where(Outcome.opportunity_id == opportunity.id))
-    if outcome is None:
-        outcome = Outcome(opportunity_id=opportunity.id)
-        ctx.session.add(outcome)
-    outcome.won, outcome.reason, outcome.winner_id = won, reason, winner_id
-    outcome.note, outcome.recorded_at = note.strip()[:500], ctx.now()
+    outcome = _outcome(ctx, opportunity.id)
+    outcome.winner_id, outcome.note = winner_id, note.strip()[:500]
     ctx.session.flush()
     return outcome
+
+
+def _outcome(ctx: Ctx, opportunity_id: int) -> Outcome:
+    found = ctx.session.scalar(select(Outcome).where(Outcome.opportunity_id == opportunity_id))
+    if found is None:
+        found = Outcome(opportunity_id=opportunity_id, winner_id=None, note="")
+        ctx.session.add(found)
+    return found
+
+
+def record_outcome(ctx: Ctx, opportunity: Any, outcome: str) -> None:
+    """A project moved into `outcome` (won, lost or open again) by any path -- the pack's
+    close, the core's API or board, a quote accepted: its outcome row follows (reason from
+    the opportunity, the winner cleared until the pack's close names one); reopened, the
+    row goes."""
+    if outcome == "open":
+        ctx.session.execute(delete(Outcome).where(Outcome.opportunity_id == opportunity.id))
+        return
+    row = _outcome(ctx, opportunity.id)
+    row.won, row.reason = outcome == "won", opportunity.close_reason or ""
+    row.winner_id, row.note, row.recorded_at = None, "", ctx.now()
+    ctx.session.flush()
 
 
 def outcome_of(ctx: Ctx, opportunity_id: int) -> Outcome | None:

@@ -19,7 +19,9 @@ from kht.plugin_api import (
     Panel,
     Permission,
     PluginInfo,
+    Problem,
     ProcessDef,
+    StageChanged,
     ValueModel,
     hookimpl,
 )
@@ -56,6 +58,16 @@ def kht_register_fields(kind: str) -> list[FieldDef] | None:
     from plugins.project_sales.defs import FIELDS
 
     return FIELDS if kind == "opportunity" else None
+
+
+@hookimpl
+def kht_register_columns(kind: str, columns: dict[str, Any]) -> list[Any] | None:
+    """Stalled since, decision makers met, scorecard at close: what the reports group by."""
+    if kind != "opportunity":
+        return None
+    from plugins.project_sales.columns import project_columns
+
+    return project_columns(columns)
 
 
 @hookimpl
@@ -96,6 +108,10 @@ def kht_register_value_models() -> list[ValueModel]:
             compute=project_value,
             description_zh="各评估项 0-5 分按权重加权，满分 100",
             description_en="Each criterion 0-5, weighted, out of 100",
+            # It reads no field of the opportunity, only the pack's scores and criteria:
+            # an edit or an action does not move it; scoring and a criterion's change
+            # rescore (plugins.project_sales.scorecard).
+            inputs=(),
         )
     ]
 
@@ -123,11 +139,37 @@ def kht_on_schema_ready(ctx: Ctx) -> None:
 
 @hookimpl
 def kht_on_event(ctx: Ctx, event: Any) -> None:
-    """An action logged on a contact counts as contact for every committee they sit on."""
+    """An action logged on a contact counts as contact for every committee they sit on; a
+    project closed (or reopened) by any path records (or drops) its outcome."""
     if isinstance(event, ActionLogged) and event.kind == "contact":
         from plugins.project_sales.committee import contacted
 
         contacted(ctx, event.record_id)
+    elif isinstance(event, StageChanged) and event.kind == "opportunity":
+        from plugins.project_sales.closing import stage_changed
+
+        stage_changed(ctx, event)
+
+
+@hookimpl
+def kht_validate(ctx: Ctx, kind: str, record: Any, changes: dict) -> list[Problem] | None:
+    """A project closes with a listed reason whatever the path (the pack's close, the core's
+    close form, API or board): a loss needs one of the loss reasons, a win's is listed."""
+    if kind != "opportunity" or record is None:
+        return None
+    from plugins.project_sales.closing import close_problems
+
+    return close_problems(ctx, record, changes)
+
+
+@hookimpl
+def kht_record_close_form(ctx: Ctx, kind: str, record: Any) -> Panel | None:
+    """On a project's page the pack's close form (listed reason, winner) is the only one."""
+    if kind != "opportunity" or ctx.user is None:
+        return None
+    from plugins.project_sales.views import close_panel
+
+    return close_panel(ctx, record)
 
 
 @hookimpl

@@ -22,6 +22,7 @@ from plugins.project_sales.defs import CRITERIA, NAME
 from plugins.project_sales.models import Criterion, Score, Settings
 
 MAX = 5
+MODEL = f"{NAME}.scorecard"  # the project value model (plugin.kht_register_value_models)
 
 
 def seed(ctx: Ctx) -> None:
@@ -93,7 +94,18 @@ def set_criterion(ctx: Ctx, key: str, *, weight: int, active: bool = True, **lab
         if value:
             setattr(row, name, value)
     ctx.session.flush()
+    rescore_all(ctx)
     return row
+
+
+def rescore_all(ctx: Ctx) -> int:
+    """Recompute the project value of every scored project (the criteria or their weights
+    changed: every total may have moved). Returns how many were rescored."""
+    ids = ctx.session.scalars(select(Score.opportunity_id).distinct())
+    count = 0
+    for opportunity_id in ids.all():
+        count += 1 if values.score_record(ctx, "opportunity", opportunity_id, only=[MODEL]) else 0
+    return count
 
 
 def latest(ctx: Ctx, opportunity_id: int) -> dict[str, Score]:
@@ -156,7 +168,8 @@ def score(ctx: Ctx, opportunity_id: int, given: dict[str, int], note: str = "") 
         ctx.session.flush()
         row.total_after = total_of(ctx, opportunity_id)
     ctx.session.flush()
-    values.score_record(ctx, "opportunity", opportunity_id)  # the value model, kept in step
+    # The value model reads no field of the opportunity (`inputs=()`): kept in step here.
+    values.score_record(ctx, "opportunity", opportunity_id, only=[MODEL])
     return total_of(ctx, opportunity_id)
 
 

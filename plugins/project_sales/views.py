@@ -13,24 +13,15 @@ from litestar.response import Redirect
 import kht.competitors.service as competitors_service
 import kht.contacts.service as contacts
 import kht.sales.opportunities.service as opportunities
-import kht.sales.processes.service as processes
-from kht.plugin_api import Ctx, NotFound, Panel, RequestCtx, ValidationError, may_change
+from kht.plugin_api import Ctx, Panel, RequestCtx, ValidationError, may_change
 from plugins.project_sales import committee, competition, documents, scorecard
+from plugins.project_sales.access import is_project
 from plugins.project_sales.api import read_upload
-from plugins.project_sales.defs import PROCESS_KEY
 from plugins.project_sales.labels import label
 
 PAGE = "/opportunities/{opportunity_id}"
 FORMS = "/project_sales/projects/{opportunity_id:int}"
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-
-
-def is_project(ctx: Ctx, opportunity: Any) -> bool:
-    """Whether the opportunity runs in the pack's project process."""
-    try:
-        return processes.get_process(ctx, opportunity.process_id).key == PROCESS_KEY
-    except NotFound:
-        return False
 
 
 def _committee_context(ctx: Ctx, opportunity: Any) -> dict[str, Any]:
@@ -86,11 +77,32 @@ def project_panels(ctx: Ctx, opportunity: Any) -> list[Panel] | None:
             23,
             rivals=rivals,
             names=competitors_service.competitor_names(ctx),
-            outcome=competition.outcome_of(ctx, opportunity.id),
-            win_reasons=competition.WIN_REASONS,
-            loss_reasons=competition.LOSS_REASONS,
         ),
     ]
+
+
+def close_panel(ctx: Ctx, opportunity: Any) -> Panel | None:
+    """The pack's close form (listed reason, winner, note) in place of the core's free-text
+    one, and the recorded outcome once closed; None for an opportunity that is no project."""
+    if not is_project(ctx, opportunity):
+        return None
+    return Panel(
+        key="project_sales_close",
+        title_zh="关闭项目",
+        title_en="Close the project",
+        template="project_sales/close.html",
+        context={
+            "opportunity_id": opportunity.id,
+            "version": opportunity.version,
+            "status": opportunity.status,
+            "can_edit": may_change(ctx, opportunities.SPEC, opportunity),
+            "label": label,
+            "outcome": competition.outcome_of(ctx, opportunity.id),
+            "names": competitors_service.competitor_names(ctx),
+            "win_reasons": competition.WIN_REASONS,
+            "loss_reasons": competition.LOSS_REASONS,
+        },
+    )
 
 
 def _panel_maker(base: dict[str, Any]) -> Any:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import time_machine
 from sqlalchemy import update
 
 from kht.auth.models import User
@@ -47,12 +50,22 @@ def test_big_files_go_to_the_worker_without_asking(world, monkeypatch):
 def test_progress_of_a_running_job_is_visible_while_it_runs(world):
     with world.client("mgr") as client:
         job_id = queued_import(world, client)
+        assert client.get(f"/api/v1/jobs/{job_id}").json()["per_second"] is None
+        started = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
         with world.runtime.ctx() as ctx:
-            ctx.session.execute(update(Job).where(Job.id == job_id).values(status="running"))
+            running = {"status": "running", "started_at": started}
+            ctx.session.execute(update(Job).where(Job.id == job_id).values(**running))
         board = ProgressBoard(world.runtime.engine, job_id)
         board(500, 1200, force=True)
-        job = client.get(f"/api/v1/jobs/{job_id}").json()
-        assert (job["status"], job["done"], job["total"]) == ("running", 500, 1200)
+        with time_machine.travel(started + timedelta(seconds=10), tick=False):
+            job = client.get(f"/api/v1/jobs/{job_id}").json()
+            assert (job["status"], job["done"], job["total"]) == ("running", 500, 1200)
+            # 500 rows in 10 seconds: 50 a second, 700 left take 14 seconds.
+            assert (job["per_second"], job["seconds_left"]) == (50.0, 14)
+            client.headers.pop("Authorization")
+            log_in(client, "mgr")
+            fragment = client.get(f"/jobs/{job_id}/progress").text
+        assert 'id="job-pace">500 / 1,200 · 每秒 50 · 剩余 14秒钟<' in fragment
         board.clear()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
@@ -155,4 +156,31 @@ def test_the_reindex_command_prints_the_counts(team, kht_db_url):
     )
     assert result.returncode == 0, result.stderr
     assert "customer: 1 documents" in result.stdout
+    assert "reindexing" not in result.stderr  # not a terminal: no progress
     assert team.find("命令行") == ["命令行重建有限公司"]
+    shown = subprocess.run(
+        [sys.executable, "-m", "kht", "--progress", "search", "reindex", "--kind", "customer"],
+        env=environ,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "reindexing customer: 1/1 (" in shown.stderr
+
+
+def test_reindex_reports_its_progress_per_kind(team):
+    team.create("customer", name="进度客户一")
+    team.create("customer", name="进度客户二")
+    reports = []
+
+    @contextmanager
+    def recording(label, total=None):
+        seen = []
+        yield lambda done, total=None, force=False: seen.append(done)
+        reports.append((label, total, seen))
+
+    with team.as_user(None) as ctx:
+        service.reindex(ctx, "customer", progress=recording)
+    assert reports == [("reindexing customer", 2, [2])]

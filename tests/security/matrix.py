@@ -409,6 +409,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "unit_id": "branches and business lines: the organisation, users module only",
     "unit": "the kind of organisational unit (branches, business-lines), not an id",
     "kind": "a record kind's name, not an id",
+    "owner": "a settings owner's name (a module or pack), not an id; its permission modules decide",
     "key": "a list column's key (inline cell edits), not an id",
     "name": "an installed plugin's name (/admin/plugins, administrators only), not an id",
     "webhook_id": "webhook subscriptions: settings only administrators read or change",

@@ -10,6 +10,7 @@ import re
 import pytest
 from litestar.testing import TestClient
 
+from kht.testing import put_settings
 from kht.db.base import utcnow
 from kht.mail.fetch import fetch_account
 from tests.mail.conftest import raw_mail
@@ -39,7 +40,7 @@ def mailed(kht_app, smtp, dovecot):
     account = admin.post("/api/v1/mail/accounts", json=body)
     assert account.status_code == 201, account.text
     settings = {"mailbox_id": account.json()["id"], "intake_queue_id": desk.queues["Hardware"]}
-    assert admin.put("/api/v1/service/settings", json=settings).status_code == 200
+    assert put_settings(admin, "service", settings).status_code == 200
     desk.mailbox = (account.json()["id"], box, f"{box[0]}@example.com")
     return desk, dovecot, inbox
 

@@ -13,6 +13,7 @@ import time_machine
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
+from kht.testing import put_settings
 from kht.sms.models import SmsMessage
 from tests.service.conftest import MONDAY_10, build_desk
 from tests.sms.conftest import carrier, configure, send_now  # noqa: F401 - the fixture
@@ -31,8 +32,11 @@ def texted(kht_app, carrier):  # noqa: F811 - the imported fixture
     assert made.status_code == 201, made.text
     template_id = made.json()["id"]
     settings = {"survey_sms_template_id": template_id}
-    saved = admin.put("/api/v1/service/settings", json=settings)
-    assert saved.status_code == 200 and saved.json()["survey_sms_template_id"] == template_id
+    saved = put_settings(admin, "service", settings)
+    assert (
+        saved.status_code == 200
+        and saved.json()["settings"]["survey_sms_template_id"] == template_id
+    )
     customer = admin.post("/api/v1/customers", json={"name": "华东电器", "phone": "02161234567"})
     contact = admin.post(
         "/api/v1/contacts",
@@ -87,9 +91,11 @@ def test_no_number_or_no_template_texts_nothing_and_still_resolves(texted):
     _resolve(desk, bare["id"])
     assert _texts(desk) == 0 and desk.get(bare["id"])["status"] == "resolved"
     admin = desk.client("admin")
-    missing = admin.put("/api/v1/service/settings", json={"survey_sms_template_id": 999999})
+    missing = put_settings(admin, "service", {"survey_sms_template_id": 999999})
     assert missing.status_code == 422 and missing.json()["field"] == "survey_sms_template_id"
-    assert admin.put("/api/v1/service/settings", json={}).status_code == 200  # mail only
+    assert (
+        put_settings(admin, "service", {"survey_sms_template_id": None}).status_code == 200
+    )  # mail only
     _, _, customer_id, contact_id = texted
     ticket = desk.ticket(queue_id=desk.queues["Hardware"], contact_id=contact_id)
     _resolve(desk, ticket["id"])

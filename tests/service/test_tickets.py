@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import time_machine
 
+from kht.testing import put_settings
 from tests.service.conftest import MONDAY_10
 
 # Friday 4 Dec 2026, 17:00 in Shanghai.
@@ -88,7 +89,7 @@ def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(desk):
     policy = {"name": "p", "priority": "low", "first_response_minutes": 60}
     bad = admin.post("/api/v1/service/policies", json={**policy, "resolution_minutes": 30})
     assert bad.status_code == 422 and bad.json()["field"] == "resolution_minutes"
-    hours = admin.put("/api/v1/service/settings", json={"work_start": "18:00", "work_end": "09:00"})
+    hours = put_settings(admin, "service", {"work_start": "18:00", "work_end": "09:00"})
     assert hours.status_code == 422 and hours.json()["field"] == "work_end"
 
 

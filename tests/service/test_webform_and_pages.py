@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 
 from kht.db.base import utcnow
 from kht.leads import webform as spam
-from kht.testing import csrf_token, log_in
+from kht.testing import csrf_token, log_in, put_settings
 
 FORM = {
     "name": "赵敏",
@@ -36,7 +36,7 @@ def send(desk, client, age: int = 10, **changes):
 def test_the_public_form_opens_a_ticket_in_the_intake_queue(desk, visitor):
     admin = desk.client("admin")
     settings = {"intake_queue_id": desk.queues["Hardware"]}
-    assert admin.put("/api/v1/service/settings", json=settings).status_code == 200
+    assert put_settings(admin, "service", settings).status_code == 200
     page = visitor.get("/forms/ticket", follow_redirects=False)
     assert page.status_code == 200 and f'name="{spam.HONEYPOT}"' in page.text
     sent = send(desk, visitor)

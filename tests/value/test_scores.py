@@ -248,3 +248,21 @@ def test_the_recompute_button_of_the_panel_goes_back_to_the_page(team):
         )
         assert evil.headers["location"] == "/"
     assert stored(team, "lead", lead_id) == {"value_probe.activity": Decimal("0.00")}
+
+
+def test_a_model_with_inputs_reads_only_the_changes_that_touch_them():
+    from kht.plugin_types import ValueModel
+
+    def model(inputs):
+        return ValueModel(
+            key="x.y", kind="lead", label_zh="", label_en="", compute=None, inputs=inputs
+        )
+
+    ext = {"ext": [{"pack": {"a": 1}, "other": {"b": 1}}, {"pack": {"a": 2}, "other": {"b": 1}}]}
+    assert model(None).reads({"name": ["a", "b"]})  # no inputs declared: everything counts
+    assert not model(()).reads({"name": ["a", "b"], **ext})  # inputs elsewhere: nothing
+    assert model(("name",)).reads({"name": ["a", "b"]})
+    assert not model(("email",)).reads({"name": ["a", "b"]})
+    assert model(("ext.pack",)).reads(ext)
+    assert not model(("ext.other",)).reads(ext)
+    assert model(("ext",)).reads(ext)

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 
 from kht import record_service as records
+from kht.actions.models import Action
 from kht.auth.models import User
 from kht.auth.permissions import require
 from kht.auth.scope import owned_by_visible
@@ -26,7 +27,7 @@ from kht.customers.service import get_customer
 from kht.errors import Conflict, NotFound, ValidationError
 from kht.events import StageChanged
 from kht.fields import builtin
-from kht.lists.engine import Column, Filter
+from kht.lists.engine import Column, Filter, days_between
 from kht.org.models import BusinessLine, Department
 from kht.plugin_types import RecordKind
 from kht.processes import approvals
@@ -75,8 +76,32 @@ def columns(ctx: Ctx) -> dict[str, Column]:
         col("close_reason", "赢单/丢单原因", "Close reason", "text", o.close_reason),
         col("currency", "币种", "Currency", "text", o.currency),
         col("closed_at", "关闭时间", "Closed", "date", o.closed_at),
+        col("stage_entered_at", "进入阶段时间", "In stage since", "date", o.stage_entered_at),
+        col("last_action_at", "最近行动", "Last activity", "date", last_action_at(o.id)),
+        col(
+            "days_to_close",
+            "成交周期（天）",
+            "Days to close",
+            "number",
+            days_between(o.created_at, o.closed_at),
+        ),
     ]
     return with_common_columns(ctx, o, KIND, built_in)
+
+
+def last_action_at(opportunity_id: Any) -> Any:
+    """When the latest done action on the opportunity (`opportunity_id`: its id column) was
+    done, as a correlated subquery (NULL: none yet)."""
+    return (
+        select(func.max(Action.done_at))
+        .where(
+            Action.kind == KIND,
+            Action.record_id == opportunity_id,
+            Action.status == "done",
+            Action.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
 
 
 def filtered(

@@ -136,6 +136,10 @@ def _detail(ctx: Ctx, opportunity: Opportunity) -> dict[str, Any]:
         "stages": _stage_rows(ctx, opportunity),
         "stays": service.stage_history(ctx, opportunity.id),
         "people": dict(owner_choices(ctx)),
+        # a plugin's close form (a project's listed reasons and winner) replaces the core's
+        "close_form": ctx.hook.kht_record_close_form(
+            ctx=ctx, kind="opportunity", record=opportunity
+        ),
     }
 
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from kht.settings.service import get_settings, save_settings
 from plugins.key_account.models import Account, ClassChange, Contribution
-from plugins.key_account.schemas import Settings, SettingsIn
-from plugins.key_account.service import get_settings, save_settings
+from plugins.key_account.schemas import Settings
 from tests.plugins.key_account.conftest import TODAY
 
 
@@ -86,7 +86,7 @@ def test_thresholds_are_configurable_and_refused_out_of_order(operator):
     for customer, amount in zip(ids, ["40", "30", "20", "10"], strict=True):
         operator.order(customer, amount)
     with operator.on() as ctx:
-        save_settings(ctx, SettingsIn(version=0, settings=Settings(class_a_pct=50, class_b_pct=90)))
+        save_settings(ctx, "key_account", Settings(class_a_pct=50, class_b_pct=90), 0)
     operator.nightly()
     assert [rows(operator, "group")[i].abc_class for i in ids] == ["A", "A", "B", "C"]
     import pytest
@@ -94,10 +94,10 @@ def test_thresholds_are_configurable_and_refused_out_of_order(operator):
     from kht.plugin_api import ValidationError
 
     with operator.on() as ctx, pytest.raises(ValidationError) as error:
-        save_settings(ctx, SettingsIn(version=1, settings=Settings(class_a_pct=90, class_b_pct=80)))
+        save_settings(ctx, "key_account", Settings(class_a_pct=90, class_b_pct=80), 1)
     assert error.value.field == "class_b_pct"
     with operator.on() as ctx:
-        assert get_settings(ctx)[0].class_a_pct == 50
+        assert get_settings(ctx, "key_account").class_a_pct == 50
 
 
 def test_a_class_change_is_kept_as_history_and_announced(operator):
@@ -124,3 +124,54 @@ def test_a_class_change_is_kept_as_history_and_announced(operator):
     operator.nightly(later)  # nothing changed: no new history
     with operator.on(later) as ctx:
         assert len(list(ctx.session.scalars(select(ClassChange)))) == 3
+
+
+def test_the_settings_page_is_linked_from_the_pareto_page_and_saves(operator):
+    from kht.testing import csrf_token
+
+    with operator.browser("admin") as page:
+        pareto = page.get("/key-accounts/pareto").text
+        assert 'id="settings-link" href="/admin/settings/key_account"' in pareto
+        shown = page.get("/admin/settings/key_account")
+        assert shown.status_code == 200 and "A 类界线（%）" in shown.text
+        form = {"version": "0", "window_days": "180", "class_a_pct": "70", "class_b_pct": "60"}
+        refused = page.post(
+            "/admin/settings/key_account", data={**form, "_csrf_token": csrf_token(page)}
+        )
+        assert refused.status_code == 422 and 'id="class_b_pct-error"' in refused.text
+        form["class_b_pct"] = "90"
+        saved = page.post(
+            "/admin/settings/key_account",
+            data={**form, "_csrf_token": csrf_token(page)},
+            follow_redirects=False,
+        )
+        assert saved.status_code == 303
+    with operator.browser("rep1") as page:
+        assert 'id="settings-link"' not in page.get("/key-accounts/pareto").text
+    with operator.on() as ctx:
+        assert get_settings(ctx, "key_account").window_days == 180
+
+
+def test_the_packs_migration_moves_its_settings_row_into_the_store_and_back(operator):
+    from alembic import command
+    from sqlalchemy import text
+
+    from kht.db.migrate import alembic_config
+    from kht.plugins import migration_dirs
+
+    with operator.on() as ctx:
+        save_settings(ctx, "key_account", Settings(class_a_pct=60), 0)
+    runtime = operator.runtime
+    config = alembic_config(runtime.engine, migration_dirs(runtime.found))
+    command.downgrade(config, "0001_key_account")
+    with runtime.engine.connect() as connection:
+        assert connection.execute(text("SELECT version FROM key_account_settings")).scalar() == 1
+        assert (
+            connection.execute(
+                text("SELECT count(*) FROM settings WHERE owner = 'key_account'")
+            ).scalar()
+            == 0
+        )
+    command.upgrade(config, "key_account@head")
+    with operator.on() as ctx:
+        assert get_settings(ctx, "key_account").class_a_pct == 60

@@ -4,6 +4,8 @@ document (and the core's visit), each message naming what is missing."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from plugins.project_sales.scorecard import weighted_total
 
 ALL_FIVES = {
@@ -157,3 +159,30 @@ def test_the_gates_hold_only_the_packs_process(sales):
             json={"stage_id": second["id"], "version": plain["version"]},
         )
     assert moved.status_code == 200
+
+
+def test_the_project_value_is_computed_when_scored_not_on_every_edit(sales, monkeypatch):
+    from kht.sales.opportunities.schemas import OpportunityUpdate
+    from kht.sales.opportunities.service import update_opportunity
+    from plugins.project_sales import scorecard
+
+    project = sales.project()  # a new record is scored once
+    runs = []
+    real = scorecard.project_value
+    monkeypatch.setattr(
+        scorecard, "project_value", lambda ctx, record: runs.append(record.id) or real(ctx, record)
+    )
+    version = sales.version(project)
+    with sales.ctx("rep1") as ctx:
+        update_opportunity(ctx, project, OpportunityUpdate(version=version, name="改名"))
+    assert runs == []  # the name is no input of the scorecard
+    scored = sales.api("rep1", "POST", f"{project}/scorecard", json={"scores": {"fit": 5}})
+    assert scored.status_code == 200
+    assert runs == [project]
+    with sales.ctx("admin") as ctx:
+        scorecard.set_criterion(ctx, "fit", weight=4)  # the weights are inputs: rescored
+    assert runs == [project, project]
+    with sales.client("rep1") as client:
+        scores = client.get(f"/api/v1/scores/opportunity/{project}").json()
+    # fit 5 x 4 of (4+2+2+2+1+1+1) x 5 = 20 / 65 = 30.8 -> 31
+    assert [Decimal(s["score"]) for s in scores] == [Decimal("31")]

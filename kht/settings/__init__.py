@@ -1,0 +1,1 @@
+"""One settings store for the core's modules and the plugins (see service.py)."""
