@@ -118,7 +118,7 @@ def load_demo(
             _ensure_account(ctx, spec, user_password)
             logins.append((spec[0], user_password, spec[2]))
         ctx.user = load_principal(ctx.session, admin_id)
-        ctx.hook.kht_demo_data(ctx=ctx)
+        ctx.hook.kht_demo_data(ctx=ctx, size=size)
         ship_standard_defaults(ctx)  # the role dashboards an administrator can then change
         load_company(ctx, size)
     return logins

@@ -25,6 +25,7 @@ from kht.contacts.models import Contact
 from kht.context import Ctx
 from kht.customers.models import Customer
 from kht.db.bulk import CHUNK, GENERATED_TABLES, fix_sequences, insert_rows
+from kht.demo_scale import DEFAULT_SIZE
 from kht.leads.models import Lead
 from kht.products.models import Product
 from kht.sales.opportunities.models import Opportunity, OpportunityStageChange
@@ -32,7 +33,6 @@ from kht.sales.orders.models import Order, OrderLine, Payment, PaymentPlan
 from kht.sales.processes.models import Process, ProcessStage
 from kht.sales.quotes.models import Quote, QuoteLine
 
-DEFAULT_SIZE = 3000
 DEMO_HOST = "demo.example.com"
 SALES_ROLES = ("sales_rep", "sales_manager")
 

@@ -359,12 +359,15 @@ def kht_gate_problems(ctx: Any, kind: str, record: Any, stage: Any) -> Any:
 
 
 @hookspec
-def kht_demo_data(ctx: Any) -> None:
+def kht_demo_data(ctx: Any, size: int) -> None:
     """Create demo records through the public services (`kht demo`).
 
-    Args: ctx -- a context acting as the administrator. Must be idempotent: `kht demo` may
-    run twice. Called: by `kht demo` (which enables every installed plugin first), once,
-    in pluggy's order: the plugins registered last (enabled packs, after the core) run
-    first unless an implementation is marked `tryfirst` / `trylast` -- mark yours
-    `trylast` if it needs the core's demo records.
+    Args: ctx -- a context acting as the administrator; size -- the customers the demo
+    company is brought up to (`kht demo --size`, 3000 by default): scale bulk records by it
+    with `kht.plugin_api.demo_share` (an implementation may leave `size` out of its
+    parameters). Must be idempotent: `kht demo` may run twice. Called: by `kht demo`
+    (which enables every installed plugin first), once, in pluggy's order: the plugins
+    registered last (enabled packs, after the core) run first unless an implementation is
+    marked `tryfirst` / `trylast` -- mark yours `trylast` if it needs the core's demo
+    records.
     """

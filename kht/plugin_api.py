@@ -46,6 +46,7 @@ from kht.db.base import (
 )
 from kht.db.custom_fields import Choice, FieldDef
 from kht.db.migrate import CORE_REVISION
+from kht.demo_scale import demo_share
 from kht.errors import (
     ActionFailed,
     Conflict,
@@ -130,6 +131,7 @@ from kht.web.i18n import N_, translations
 from kht.web.pages import render
 
 __all__ = [
+    "demo_share",
     "ActionFailed",
     "CORE_REVISION",
     "MENU_SECTIONS",

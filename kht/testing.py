@@ -46,13 +46,19 @@ def _test_url() -> str:
     return os.environ.get("KHT_TEST_DATABASE_URL", "")
 
 
+PluginSet = tuple[str, ...]  # the plugins a test database starts with, sorted
+
+
 class _Postgres:
-    """One working database per test process, reset between tests to the migrated template.
+    """One working database per test process, reset between tests to a migrated template.
 
     PostgreSQL clones a template database quickly but drops databases slowly (a checkpoint
-    each), so tests share one database: it is emptied with TRUNCATE and refilled with the
-    template's seed rows. A test that changed the schema (enabled a plugin) gets a fresh
-    clone instead.
+    each), so tests share one working database: it is emptied with DELETEs and refilled with
+    its template's seed rows. There is a template per set of plugins tests start with (built
+    the first time a test asks for that set): the working database of another set is parked
+    under its own name, renamed back when a test wants that set again, so a test of a pack
+    pays neither a drop nor the pack's migrations. A database whose schema a test changed
+    (it enabled a plugin itself) is dropped instead.
     """
 
     def __init__(self, url: str) -> None:
@@ -62,8 +68,11 @@ class _Postgres:
         self.work = f"{self.prefix}_work"
         self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
         self.created: list[str] = []
-        self.seed: dict[str, list[dict[str, Any]]] = {}
-        self.heads: set[str] = set()
+        self.templates: dict[PluginSet, str] = {(): self.template}
+        self.seed: dict[PluginSet, dict[str, list[dict[str, Any]]]] = {}
+        self.heads: dict[PluginSet, set[str]] = {}
+        self.work_set: PluginSet | None = None  # the set the working database was made for
+        self.parked: dict[PluginSet, str] = {}
 
     def _execute(self, sql: str) -> None:
         with self.admin.connect() as connection:
@@ -81,16 +90,21 @@ class _Postgres:
         self.created.append(self.template)
         return self.url(self.template)
 
-    def snapshot(self) -> None:
-        """Remember the migrated template's heads and seed rows (roles, stages...)."""
-        engine = create_engine(self.url(self.template))
+    def snapshot(self, plugins: PluginSet = ()) -> None:
+        """Remember a migrated template's heads and seed rows (roles, stages...)."""
+        engine = create_engine(self.url(self.templates[plugins]))
         with engine.connect() as connection:
-            self.heads = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
+            self.heads[plugins] = self._heads(connection)
+            self.seed[plugins] = {}
             for table in self._tables(connection):
                 rows = connection.execute(text(f'SELECT * FROM "{table}"')).mappings().all()
                 if rows:
-                    self.seed[table] = [dict(row) for row in rows]
+                    self.seed[plugins][table] = [dict(row) for row in rows]
         engine.dispose()
+
+    @staticmethod
+    def _heads(connection: Any) -> set[str]:
+        return set(connection.scalars(text("SELECT version_num FROM alembic_version")))
 
     @staticmethod
     def _tables(connection: Any) -> list[str]:
@@ -103,37 +117,93 @@ class _Postgres:
             )
         )
 
-    def clone(self) -> str:
-        if self.work not in self.created:
-            self._execute(f'CREATE DATABASE "{self.work}" TEMPLATE "{self.template}"')
-            self.created.append(self.work)
-            return self.url(self.work)
-        self._execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            f"WHERE datname = '{self.work}' AND pid <> pg_backend_pid()"
-        )
+    def clone(self, plugins: PluginSet = ()) -> str:
+        """The working database, emptied to the template of `plugins`; its URL never changes."""
+        if self.work_set is not None:
+            self._execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{self.work}' AND pid <> pg_backend_pid()"
+            )
+            if not self._reset_if(plugins):
+                self._park()
+        if self.work_set is None:
+            if plugins in self.parked:
+                parked = self.parked.pop(plugins)
+                self._execute(f'ALTER DATABASE "{parked}" RENAME TO "{self.work}"')
+                self.work_set = plugins
+                if not self._reset_if(plugins):
+                    raise RuntimeError(f"parked test database for {plugins} changed")
+            else:
+                self._execute(f'CREATE DATABASE "{self.work}" TEMPLATE "{self.templates[plugins]}"')
+                self.work_set = plugins
+                if self.work not in self.created:
+                    self.created.append(self.work)
+        return self.url(self.work)
+
+    def _reset_if(self, plugins: PluginSet) -> bool:
+        """Empty the working database to the seed of `plugins` if it was made for them and
+        its schema is still theirs."""
+        if self.work_set != plugins:
+            return False
         engine = create_engine(self.url(self.work))
         try:
             with engine.begin() as connection:
-                heads = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
-                if heads == self.heads:
-                    self._reset(connection)
-                    return self.url(self.work)
+                if self._heads(connection) != self.heads[plugins]:
+                    return False
+                self._reset(connection, self.seed[plugins])
+                return True
         finally:
             engine.dispose()
-        self._execute(f'DROP DATABASE "{self.work}" WITH (FORCE)')
-        self._execute(f'CREATE DATABASE "{self.work}" TEMPLATE "{self.template}"')
-        return self.url(self.work)
 
-    def _reset(self, connection: Any) -> None:
+    def _park(self) -> None:
+        """Keep the working database under another name for its plugin set, or drop it when
+        a test changed its schema."""
+        assert self.work_set is not None
+        engine = create_engine(self.url(self.work))
+        try:
+            with engine.connect() as connection:
+                intact = self._heads(connection) == self.heads[self.work_set]
+        finally:
+            engine.dispose()
+        if intact and self.work_set not in self.parked:
+            parked = f"{self.prefix}_park{len(self.created)}"
+            self._execute(f'ALTER DATABASE "{self.work}" RENAME TO "{parked}"')
+            self.parked[self.work_set] = parked
+            self.created.append(parked)
+        else:
+            self._execute(f'DROP DATABASE "{self.work}" WITH (FORCE)')
+        self.work_set = None
+
+    def with_plugins(self, plugins: PluginSet, enable: Callable[[str], None]) -> bool:
+        """Turn this test's untouched working database into one made from the template of
+        `plugins` (built with `enable(url)` the first time); False when it is in use."""
+        with self.admin.connect() as connection:
+            users = connection.scalar(
+                text("SELECT count(*) FROM pg_stat_activity WHERE datname = :name"),
+                {"name": self.work},
+            )
+        if users:
+            return False
+        if plugins not in self.templates:
+            name = f"{self.prefix}_tpl{len(self.templates)}"
+            self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+            self.created.append(name)
+            self.templates[plugins] = name
+            enable(self.url(name))
+            self.snapshot(plugins)
+        self.clone(plugins)
+        return True
+
+    @staticmethod
+    def _reset(connection: Any, seed: dict[str, list[dict[str, Any]]]) -> None:
         # DELETE is far cheaper than TRUNCATE on small tables; replica mode skips the
         # foreign-key triggers so the order does not matter. Sequences run on, which is fine.
         # All the DELETEs go in one DO block: one round trip instead of one per table (about
         # a hundred) made each PostgreSQL test's set-up several times slower.
         connection.execute(text("SET LOCAL session_replication_role = replica"))
-        deletes = "".join(f'DELETE FROM "{table}";' for table in self._tables(connection))
+        deletes = "".join(f'DELETE FROM "{table}";' for table in _Postgres._tables(connection))
         connection.execute(text(f"DO $$BEGIN {deletes} END$$"))
-        for table, rows in self.seed.items():
+        for table, rows in seed.items():
             columns = list(rows[0])
             names = ", ".join(f'"{c}"' for c in columns)
             values = ", ".join(f":{c}" for c in columns)
@@ -156,20 +226,42 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Sqlite:
-    """Database files copied from a migrated template file."""
+    """Database files copied from a migrated template file (one per set of plugins tests
+    start with, built the first time a test asks for that set)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.template = folder / "template.db"
+        self.templates: dict[PluginSet, Path] = {(): self.template}
         self.counter = itertools.count()
+        self.fresh: tuple[Path, float] | None = None  # the last copy and its time
 
     def create_template(self) -> str:
         return f"sqlite:///{self.template}"
 
-    def clone(self) -> str:
+    def clone(self, plugins: PluginSet = ()) -> str:
         target = self.folder / f"test_{next(self.counter)}.db"
-        shutil.copyfile(self.template, target)
+        shutil.copyfile(self.templates[plugins], target)
+        self.fresh = (target, target.stat().st_mtime)
         return f"sqlite:///{target}"
+
+    def with_plugins(self, plugins: PluginSet, enable: Callable[[str], None]) -> bool:
+        """Replace this test's untouched copy by a copy of the template of `plugins` (built
+        with `enable(url)` the first time); False when the copy has been written to."""
+        if self.fresh is None:
+            return False
+        target, copied_at = self.fresh
+        untouched = target.stat().st_mtime == copied_at and not Path(f"{target}-wal").exists()
+        if not untouched:
+            return False
+        if plugins not in self.templates:
+            made = self.folder / f"template_{len(self.templates)}.db"
+            shutil.copyfile(self.template, made)
+            enable(f"sqlite:///{made}")
+            self.templates[plugins] = made
+        shutil.copyfile(self.templates[plugins], target)
+        self.fresh = (target, target.stat().st_mtime)
+        return True
 
     def drop_all(self) -> None:
         pass
@@ -213,8 +305,13 @@ def kht_db_url(kht_databases: _Postgres | _Sqlite) -> str:
 
 
 @pytest.fixture
-def kht_runtime(kht_db_url: str) -> Callable[..., Runtime]:
-    """Build a Runtime on this test's database with `plugins` enabled (and `extra` installed)."""
+def kht_runtime(kht_db_url: str, kht_databases: _Postgres | _Sqlite) -> Callable[..., Runtime]:
+    """Build a Runtime on this test's database with `plugins` enabled (and `extra` installed).
+
+    The first build of a test with installed plugins only (no `extra`) starts from a
+    template with those plugins enabled, made once per test process: a pack's tests do not
+    each run the pack's migrations and seeding. The result is the same as enabling them.
+    """
     built: list[Runtime] = []
 
     def build(
@@ -222,17 +319,38 @@ def kht_runtime(kht_db_url: str) -> Callable[..., Runtime]:
         extra: tuple[str, ...] | list[str] = (),
         **settings: Any,
     ) -> Runtime:
+        from_template = (
+            bool(plugins)
+            and not extra
+            and not built
+            and kht_databases.with_plugins(tuple(plugins), _enabling(plugins))
+        )
         runtime = Runtime.from_settings(
             settings_for(kht_db_url, extra_plugins=list(extra), **settings)
         )
-        for name in plugins:
-            runtime.enable(name)
+        if not from_template:
+            for name in plugins:
+                runtime.enable(name)
         built.append(runtime)
         return runtime
 
     yield build
     for runtime in built:
         runtime.engine.dispose()
+
+
+def _enabling(plugins: tuple[str, ...] | list[str]) -> Callable[[str], None]:
+    """Enable `plugins`, in their order, in the database at a URL (to build a template)."""
+
+    def enable(url: str) -> None:
+        runtime = Runtime.from_settings(settings_for(url))
+        try:
+            for name in plugins:
+                runtime.enable(name)
+        finally:
+            runtime.engine.dispose()
+
+    return enable
 
 
 @pytest.fixture

@@ -41,6 +41,10 @@ VERSIONS = {
     "tom-select": "2.6.2",
     "fullcalendar": "6.1.21",
     "@fullcalendar/core": "6.1.21",  # only for its zh-cn locale (buttons, hints, titles)
+    # The knowledge article editor (Fastmail's Squire: no toolbar of its own, so ours is
+    # translated like any page), and DOMPurify, which Squire cleans pasted HTML with.
+    "squire-rte": "2.4.8",
+    "dompurify": "3.5.0",
 }
 
 # Files to keep, per package: path inside the npm tarball -> path inside the
@@ -90,6 +94,12 @@ FILES = {
     },
     "@fullcalendar/core": {
         "locales/zh-cn.global.min.js": "locales/zh-cn.global.min.js",
+    },
+    "squire-rte": {
+        "dist/squire.js": "squire.js",  # minified, in spite of its name
+    },
+    "dompurify": {
+        "dist/purify.min.js": "purify.min.js",
     },
 }
 

@@ -3,6 +3,7 @@ the agenda and the calendar."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select,
 from kht import record_service as records
 from kht.actions.checks import check_action
 from kht.actions.invitations import sync_invitation
-from kht.actions.models import Action, action_participants
+from kht.actions.models import Action, Notification, action_participants
 from kht.actions.schemas import (
     ActionCreate,
     ActionOut,
@@ -124,6 +125,42 @@ AGENDA_DAYS = 7
 def record_url(kind: str, record_id: int) -> str:
     """The UI page of the record an action is about."""
     return f"{RECORD_PAGES.get(kind, '/' + kind + 's')}/{record_id}"
+
+
+def notify(
+    ctx: Ctx,
+    user_ids: Iterable[int],
+    texts: Callable[[str], tuple[str, str]],
+    *,
+    url: str = "",
+    kind: str = "",
+    record_id: int | None = None,
+) -> int:
+    """Put a notice under the bell of each active user of `user_ids` (each once), worded
+    for them: `texts(language)` gives the title and body in the user's language ("zh_CN",
+    "en"). For the system's notices (a plugin's periodic task telling a record's people);
+    no permission check. Returns how many users were told."""
+    wanted = set(user_ids)
+    if not wanted:
+        return 0
+    query = select(User.id, User.language).where(User.id.in_(wanted), User.active)
+    told = 0
+    for row in ctx.session.execute(query.order_by(User.id)):
+        title, body = texts(row.language or "zh_CN")
+        ctx.session.add(
+            Notification(
+                user_id=row.id,
+                title=title[:300],
+                body=body,
+                url=url,
+                kind=kind,
+                record_id=record_id,
+                created_at=ctx.now(),
+            )
+        )
+        told += 1
+    ctx.session.flush()
+    return told
 
 
 def _record(ctx: Ctx, kind: str, record_id: int) -> tuple[Any, int | None]:

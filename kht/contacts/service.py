@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from kht import record_service as records
 from kht.auth.permissions import require
@@ -214,13 +215,20 @@ SPEC = msgspec.structs.replace(
 )
 
 
-def attitudes_of(ctx: Ctx, customer_id: int) -> list[str]:
+def attitudes_of(ctx: Ctx, customer_id: int | Iterable[int] | Select[Any]) -> list[str]:
     """The attitudes of a customer's live contacts (supportive, neutral, opposed, unknown),
-    most recently updated first. Read as the system, like kht.value.service.actions_of: a
-    value model's score must not depend on who triggers its recomputation."""
+    most recently updated first; of several customers' (ids or a query of ids, e.g. a
+    group's `customers_below`) together. Read as the system, like
+    kht.value.service.actions_of: a value model's score must not depend on who triggers its
+    recomputation."""
+    if isinstance(customer_id, int):
+        whose = Contact.customer_id == customer_id
+    else:
+        ids = customer_id if isinstance(customer_id, Select) else list(customer_id)
+        whose = Contact.customer_id.in_(ids)
     query = (
         select(Contact.attitude)
-        .where(Contact.customer_id == customer_id, Contact.deleted_at.is_(None))
+        .where(whose, Contact.deleted_at.is_(None))
         .order_by(Contact.updated_at.desc(), Contact.id.desc())
     )
     return list(ctx.session.scalars(query))

@@ -53,6 +53,7 @@ PAGES = RecordPages(
     labels=_labels,
     detail_context=_detail_context,
     detail_template="knowledge/detail.html",
+    form_template="knowledge/form.html",
 )
 SPEC = msgspec.structs.replace(service.SPEC, pages=PAGES)
 

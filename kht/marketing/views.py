@@ -18,7 +18,7 @@ from kht.contacts.ui import text
 from kht.context import Ctx, RequestCtx
 from kht.errors import KhtError, ValidationError
 from kht.lists.service import visible_views
-from kht.marketing import checkin, costs, members, service
+from kht.marketing import checkin, costs, members, sends, service
 from kht.marketing.calendar import calendar_events
 from kht.marketing.models import Campaign
 from kht.marketing.results import results
@@ -94,8 +94,28 @@ def _form(ctx: Ctx, form: dict[str, Any], campaign: Any) -> dict[str, Any]:
     return {"refs": {"segment_view_id": _segments(ctx)}}
 
 
+def _sending(ctx: Ctx, campaign: Any) -> dict[str, Any]:
+    """What the send form offers once a mail or SMS campaign is launched: the templates of
+    its channel and, for mail, the accounts the user sends from (none without the right)."""
+    if campaign.launched_at is None or campaign.channel not in ("email", "sms"):
+        return {}
+    from kht.mail import accounts, templating
+    from kht.sms import service as sms
+
+    try:
+        if campaign.channel == "email":
+            return {
+                "templates": templating.list_templates(ctx),
+                "accounts": accounts.list_accounts(ctx),
+            }
+        return {"templates": sms.list_templates(ctx), "accounts": []}
+    except KhtError:  # no mail or SMS right: the page offers no send form
+        return {}
+
+
 def _detail(ctx: Ctx, campaign: Any) -> dict[str, Any]:
-    """The stage path, the pending approval, costs, the funnel and the money."""
+    """The stage path, the pending approval, costs, the funnel, the money and the send
+    form."""
     if campaign is None:
         return {}
     process = processes.get_process(ctx, campaign.process_id)
@@ -118,6 +138,7 @@ def _detail(ctx: Ctx, campaign: Any) -> dict[str, Any]:
         "categories": COST_CATEGORIES,
         "status_labels": MEMBER_STATUS_LABELS,
         "today": ctx.today().isoformat(),
+        "sending": _sending(ctx, campaign),
     }
 
 
@@ -308,4 +329,40 @@ def check_in(
     )
 
 
-ROUTES = [calendar_page, calendar_feed, move_stage, approve, launch, add_cost, set_member, check_in]
+@post("/campaigns/{campaign_id:int}/send", sync_to_thread=True, include_in_schema=False)
+def send_to_members(
+    request: Request,
+    ctx: RequestCtx,
+    campaign_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    """Mail or text the launched campaign's members with a template of its channel; the
+    worker sends in batches and the members' statuses follow."""
+    template, account = text(data, "template_id"), text(data, "account_id")
+    try:
+        if not template.isdigit():
+            raise ValidationError("choose a template", "template_id")
+        campaign = service.get_campaign(ctx, campaign_id)
+        if campaign.channel == "sms":
+            sends.send_sms(ctx, campaign_id, int(template))
+        elif campaign.channel == "email":
+            chosen = int(account) if account.isdigit() else None
+            sends.send_mail(ctx, campaign_id, int(template), chosen)
+        else:
+            raise ValidationError("only mail and SMS campaigns send to their members", "channel")
+    except KhtError as exc:
+        return _refused(request, ctx, campaign_id, exc)
+    return Redirect(f"/campaigns/{campaign_id}?sent=1#campaign-send", status_code=303)
+
+
+ROUTES = [
+    calendar_page,
+    calendar_feed,
+    move_stage,
+    approve,
+    launch,
+    add_cost,
+    set_member,
+    check_in,
+    send_to_members,
+]

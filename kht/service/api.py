@@ -3,13 +3,15 @@ status moves, take and assign; queues, SLA policies, company days and service se
 
 from __future__ import annotations
 
-from litestar import Controller, get, post, put
-from litestar.params import FromPath, JSONBody
+from datetime import date
+
+from litestar import Controller, delete, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from kht.context import RequestCtx
 from kht.records.api import one_out
 from kht.records.schemas import out_of
-from kht.service import queues, tickets
+from kht.service import days, queues, tickets
 from kht.service import settings as service_settings
 from kht.service.kind import SPEC
 from kht.service.schemas import (
@@ -109,6 +111,16 @@ class ServiceSetupController(Controller):
         self, ctx: RequestCtx, policy_id: FromPath[int], data: JSONBody[PolicyIn]
     ) -> PolicyOut:
         return service_settings.policy_out(service_settings.save_policy(ctx, data, policy_id))
+
+    @get("/days", sync_to_thread=True)
+    def list_days(self, ctx: RequestCtx, year: FromQuery[int]) -> list[DayIn]:
+        """The company days of a year (days off and make-up working days), by date."""
+        return [out_of(DayIn, row) for row in days.list_days(ctx, year)]
+
+    @delete("/days/{day:date}", sync_to_thread=True)
+    def remove_day(self, ctx: RequestCtx, day: FromPath[date]) -> None:
+        """Give a day back to the public calendar (404 when the company set nothing)."""
+        days.remove_day(ctx, day)
 
     @put("/days", sync_to_thread=True)
     def save_day(self, ctx: RequestCtx, data: JSONBody[DayIn]) -> DayIn:

@@ -12,14 +12,20 @@ from kht.sales.hooks import panel
 
 @hookimpl
 def kht_register_routes() -> list[Any]:
-    from kht.service import api, views, views_admin, views_public
+    from kht.service import api, views, views_admin, views_days, views_public
 
-    return [*api.ROUTES, *views.ROUTES, *views_admin.ROUTES, *views_public.ROUTES]
+    return [
+        *api.ROUTES,
+        *views.ROUTES,
+        *views_admin.ROUTES,
+        *views_days.ROUTES,
+        *views_public.ROUTES,
+    ]
 
 
 @hookimpl
 def kht_menu_items(ctx: Any) -> list[Any]:
-    return admin_menu(
+    setup = admin_menu(
         ctx,
         "tickets",
         key="admin_service",
@@ -29,6 +35,17 @@ def kht_menu_items(ctx: Any) -> list[Any]:
         icon="life-preserver",
         order=846,
     )
+    company_days = admin_menu(
+        ctx,
+        "tickets",
+        key="admin_service_days",
+        label_zh="公司工作日",
+        label_en="Company days",
+        url="/admin/service/days",
+        icon="calendar-week",
+        order=847,
+    )
+    return [*setup, *company_days]
 
 
 # The customer's tickets on its 360 page, for those who may view tickets.

@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
 
 from kht.context import Ctx
 from kht.service.models import OPEN_STATUSES, Ticket
@@ -11,12 +15,22 @@ from kht.service.models import OPEN_STATUSES, Ticket
 __all__ = ["open_tickets"]
 
 
-def open_tickets(ctx: Ctx, customer_id: int) -> int:
-    """How many live tickets of the customer are still open (new, assigned, in progress,
-    waiting). Read as the system: a score must not depend on who triggers it."""
-    query = select(func.count(Ticket.id)).where(
-        Ticket.customer_id == customer_id,
-        Ticket.deleted_at.is_(None),
-        Ticket.status.in_(OPEN_STATUSES),
-    )
+def open_tickets(
+    ctx: Ctx, customer_id: int | Iterable[int] | Select[Any], *, at: datetime | None = None
+) -> int:
+    """How many live tickets of the customer (or of several: ids or a query of ids, e.g. a
+    group's `customers_below`) are still open (new, assigned, in progress, waiting); with
+    `at`, how many were open then: created by then and not yet resolved or closed. Read as
+    the system: a score must not depend on who triggers it."""
+    if isinstance(customer_id, int):
+        whose = Ticket.customer_id == customer_id
+    else:
+        ids = customer_id if isinstance(customer_id, Select) else list(customer_id)
+        whose = Ticket.customer_id.in_(ids)
+    if at is None:
+        state = Ticket.status.in_(OPEN_STATUSES)
+    else:
+        ended = func.coalesce(Ticket.resolved_at, Ticket.closed_at)
+        state = (Ticket.created_at <= at) & or_(ended.is_(None), ended > at)
+    query = select(func.count(Ticket.id)).where(whose, Ticket.deleted_at.is_(None), state)
     return ctx.session.scalar(query) or 0

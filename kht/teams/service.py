@@ -11,6 +11,7 @@ a team never gives the right to manage the team, delete the record or hand it ov
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -54,6 +55,16 @@ def team_of(ctx: Ctx, kind: str, record_id: int) -> list[tuple[TeamMember, str]]
     rows = ctx.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
     names = {row.id: row.name for row in rows}
     return [(m, names.get(m.user_id, "")) for m in members]
+
+
+def member_ids(ctx: Ctx, kind: str, record_ids: Iterable[int]) -> list[int]:
+    """The users on the teams of the records `record_ids` of `kind`, each once (unscoped:
+    for the system's notices, such as a plugin telling an account team)."""
+    ids = list(record_ids)
+    if not ids:
+        return []
+    query = select(TeamMember.user_id).where(TeamMember.kind == kind, TeamMember.record_id.in_(ids))
+    return sorted(set(ctx.session.scalars(query)))
 
 
 def _shown(members: list[TeamMember]) -> list[str]:
@@ -124,4 +135,4 @@ def remove_member(ctx: Ctx, kind: str, record_id: int, user_id: int) -> None:
     _announce(ctx, spec.kind, record.id, before)
 
 
-__all__ = ["ACCESS", "add_member", "remove_member", "team_of"]
+__all__ = ["ACCESS", "add_member", "member_ids", "remove_member", "team_of"]

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import Subquery, delete, func, insert, or_, select
+from sqlalchemy import Select, Subquery, delete, func, insert, or_, select
 
 from kht import record_service as records
 from kht.actions.models import Action
@@ -273,6 +273,24 @@ def actions_of(ctx: Ctx, kind: str, record_id: int) -> list[ActionFact]:
     return [ActionFact(type=row.type, at=row.done_at or row.created_at) for row in rows]
 
 
+def last_done_at(
+    ctx: Ctx, customer_ids: Iterable[int] | Select[Any], *, until: datetime | None = None
+) -> datetime | None:
+    """When the newest done action on any of these customers (their contacts' and leads'
+    included) was done, at or before `until` when given; None if none was. For a score over a
+    group of companies (`customer_ids` may be a query, e.g. `customers_below`). Read as the
+    system, like `actions_of`."""
+    ids = customer_ids if isinstance(customer_ids, Select) else list(customer_ids)
+    at = func.coalesce(Action.done_at, Action.created_at)
+    about = or_(
+        (Action.kind == "customer") & Action.record_id.in_(ids), Action.customer_id.in_(ids)
+    )
+    query = select(func.max(at)).where(about, Action.status == "done", Action.deleted_at.is_(None))
+    if until is not None:
+        query = query.where(at <= until)
+    return ctx.session.scalar(query)
+
+
 def record_of(ctx: Ctx, kind: str, record_id: int) -> Any:
     """The live record a score is about (None if missing or deleted), read as the system:
     for plugins reacting to ScoreComputed, which may run without a logged-in user."""
@@ -357,6 +375,7 @@ __all__ = [
     "ActionFact",
     "actions_of",
     "active_users",
+    "last_done_at",
     "assign_by_rule",
     "recompute",
     "record_of",

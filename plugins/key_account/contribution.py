@@ -13,6 +13,7 @@ history and announced (RecordUpdated of `abc_class`, which care rules can start 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -113,6 +114,57 @@ def refresh_contributions(ctx: Ctx, w: Windows) -> None:
         ctx.session.execute(table.insert().from_select(COLUMNS, rows))
 
 
+def class_case(ranked: Any, class_a_pct: int, class_b_pct: int) -> Any:
+    """The ABC class of a ranked row (`revenue`, `running` total up to it, level `total`)."""
+    before = (ranked.running - ranked.revenue) * 100
+    return case(
+        (ranked.revenue <= 0, "C"),
+        (before < ranked.total * class_a_pct, "A"),
+        (before < ranked.total * class_b_pct, "B"),
+        else_="C",
+    )
+
+
+def figures_on(
+    ctx: Ctx, day: date, customer_ids: list[int]
+) -> dict[int, tuple[str, Decimal, Decimal]]:
+    """(class, revenue, previous window's revenue) of `customer_ids` as the nightly run of
+    `day` would have found them from the orders and consumption there are (read only: for
+    the back-filled health history). A group's top takes its group's, as in the run."""
+    options = settings(ctx)
+    w = Windows(day, options.window_days)
+    facts = _facts(w)
+    found: dict[int, tuple[str, Decimal, Decimal]] = {}
+    for level in LEVELS:  # "group" last: a group's top takes the group's figures
+        key = facts.c.customer_id if level == "customer" else customer_group_of(facts.c.customer_id)
+        rows = (
+            select(
+                key.label("customer_id"),
+                _between(facts, w.start, w.today, facts.c.amount).label("revenue"),
+                _between(
+                    facts, w.previous_start, w.start - timedelta(days=1), facts.c.amount
+                ).label("previous"),
+            )
+            .group_by(key)
+            .subquery()
+        )
+        order = (rows.c.revenue.desc(), rows.c.customer_id)
+        ranked = select(
+            rows.c.customer_id,
+            rows.c.revenue,
+            rows.c.previous,
+            func.sum(rows.c.revenue).over(order_by=order, rows=(None, 0)).label("running"),
+            func.sum(rows.c.revenue).over().label("total"),
+        ).subquery()
+        abc = class_case(ranked.c, options.class_a_pct, options.class_b_pct)
+        query = select(ranked.c.customer_id, abc, ranked.c.revenue, ranked.c.previous).where(
+            ranked.c.customer_id.in_(customer_ids)
+        )
+        for row in ctx.session.execute(query):
+            found[row[0]] = (row[1], Decimal(row[2]), Decimal(row[3]))
+    return found
+
+
 def classify(ctx: Ctx, class_a_pct: int, class_b_pct: int) -> None:
     """Rank each level by revenue and class it: A while the bigger accounts before it make
     less than `class_a_pct` of the total (so the account crossing the line is A), then B up
@@ -127,13 +179,7 @@ def classify(ctx: Ctx, class_a_pct: int, class_b_pct: int) -> None:
         running.label("running"),
         func.sum(c.revenue).over(partition_by=c.level).label("total"),
     ).subquery()
-    before = (ranked.c.running - ranked.c.revenue) * 100
-    abc = case(
-        (ranked.c.revenue <= 0, "C"),
-        (before < ranked.c.total * class_a_pct, "A"),
-        (before < ranked.c.total * class_b_pct, "B"),
-        else_="C",
-    )
+    abc = class_case(ranked.c, class_a_pct, class_b_pct)
     share = case((ranked.c.total > 0, ranked.c.running * 100 / ranked.c.total), else_=0)
     ctx.session.execute(
         update(c)

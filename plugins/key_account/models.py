@@ -86,6 +86,9 @@ class HealthPoint(IdMixin, Base):
     )
     day: Mapped[date] = mapped_column(Date)
     score: Mapped[int] = mapped_column(Integer)
+    # Computed afterwards from the orders, actions and tickets of that day (see backfill.py),
+    # not by that night's run; a nightly run of the same day replaces it.
+    backfilled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Agreement(BusinessRecord, ExtensibleMixin, Base):
@@ -93,7 +96,10 @@ class Agreement(BusinessRecord, ExtensibleMixin, Base):
     give notice: end date minus the notice period) is kept by the service on every write."""
 
     __tablename__ = "key_account_agreements"
-    __table_args__ = (Index("ix_key_account_agreements_notice", "status", "notice_date"),)
+    __table_args__ = (
+        Index("ix_key_account_agreements_notice", "status", "notice_date"),
+        Index("ix_key_account_agreements_renewed_from", "renewed_from_id", unique=True),
+    )
 
     number: Mapped[str] = mapped_column(String(40), unique=True)
     customer_id: Mapped[int] = mapped_column(
@@ -109,6 +115,10 @@ class Agreement(BusinessRecord, ExtensibleMixin, Base):
     renewal_terms: Mapped[str] = mapped_column(String(20), default="manual")
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The agreement this one renews (automatic renewal): unique, so a term renews once.
+    renewed_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("key_account_agreements.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class AgreementOrder(IdMixin, Base):

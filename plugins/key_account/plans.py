@@ -12,8 +12,9 @@ import msgspec
 from sqlalchemy import select
 
 from kht.actions.schemas import ActionCreate
-from kht.actions.service import log_action
+from kht.actions.service import log_action, reachable
 from kht.plugin_api import (
+    N_,
     Ctx,
     NotFound,
     RecordKind,
@@ -22,6 +23,7 @@ from kht.plugin_api import (
     changes_of,
     create_record,
     get_record,
+    may_change,
     require_change,
     update_record,
 )
@@ -160,6 +162,41 @@ def key_action_ids(ctx: Ctx, plan_id: int) -> list[int]:
     return list(ctx.session.scalars(query.order_by(PlanAction.id)))
 
 
+def key_actions_of(ctx: Ctx, plan_id: int) -> list[Any]:
+    """The plan's key actions the user can see (the core's actions), soonest due first."""
+    ids = key_action_ids(ctx, plan_id)
+    if not ids:
+        return []
+    query = reachable(ctx)
+    # reachable() selects the core's Action entity; its columns are read from the query.
+    action = query.column_descriptions[0]["entity"]
+    query = query.where(action.id.in_(ids)).order_by(action.due_at, action.id)
+    return list(ctx.session.scalars(query))
+
+
+def plan_page(ctx: Ctx, plan: Plan) -> dict[str, Any]:
+    """What the plan's record page shows beside its fields (RecordPages.detail_context):
+    progress, objectives with their attainment, key actions, review meetings, and whether
+    the user may add to them."""
+    objectives = objectives_of(ctx, plan.id)
+    return {
+        "plan_progress": progress(ctx, plan.id),
+        "objectives": [(o, attainment(o)) for o in objectives],
+        "key_actions": key_actions_of(ctx, plan.id),
+        "reviews": reviews_of(ctx, plan.id),
+        "can_plan": may_change(ctx, PLANS, plan),
+        "action_types": dict(KEY_ACTION_TYPES),
+    }
+
+
+KEY_ACTION_TYPES = (
+    ("task", N_("Task")),
+    ("call", N_("Call")),
+    ("visit", N_("Visit")),
+    ("meeting", N_("Meeting")),
+)
+
+
 PLAN_STATUSES = choices(
     ("draft", "草稿", "Draft"), ("active", "执行中", "Active"), ("closed", "已关闭", "Closed")
 )
@@ -189,5 +226,12 @@ PLANS = RecordKind(
     create=create_plan,
     update=update_plan,
     inline_edit=False,
-    pages=RecordPages(badge="status", list_filters=("status",)),
+    # The record page adds the objectives, key actions and reviews with their forms
+    # (templates/key_account/plan.html, blocks of records/detail.html; views.py posts).
+    pages=RecordPages(
+        badge="status",
+        list_filters=("status",),
+        detail_context=plan_page,
+        detail_template="key_account/plan.html",
+    ),
 )

@@ -137,6 +137,14 @@ def kht_register_periodic_tasks() -> list[PeriodicTask]:
 
 
 @hookimpl
+def kht_register_commands(cli: Any) -> None:
+    """`kht key-account nightly` and `kht key-account backfill-health`."""
+    from plugins.key_account.cli import key_account
+
+    cli.add_command(key_account)
+
+
+@hookimpl
 def kht_record_panels(ctx: Ctx, kind: str, record: Any) -> list[Panel] | None:
     if kind != "customer":
         return None

@@ -132,6 +132,7 @@ class AgreementOut(msgspec.Struct, kw_only=True):
     notice_date: date
     renewal_terms: str
     status: str
+    renewed_from_id: int | None
     notes: str
     owner_id: int | None
     version: int

@@ -294,6 +294,7 @@ AGREEMENT_FIELDS = (
     field_def("notice_days", "number", "通知期（天）", "Notice period (days)"),
     field_def("notice_date", "date", "最迟通知日", "Notice date"),
     field_def("renewal_terms", "single_choice", "续签条款", "Renewal terms", choices=RENEWAL_TERMS),
+    field_def("renewed_from_id", "number", "续期自", "Renews"),
     field_def("notes", "long_text", "备注", "Notes"),
 )
 CONSUMPTION_FIELDS = (

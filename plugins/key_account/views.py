@@ -4,16 +4,26 @@ plan's objectives, reviews and key actions, an account's health trend."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 from litestar import Request, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import Template
+from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
+from litestar.response import Redirect, Template
 
-from kht.plugin_api import RequestCtx, get_record, render, require
+from kht.plugin_api import (
+    N_,
+    Conflict,
+    RequestCtx,
+    ValidationError,
+    get_record,
+    render,
+    require,
+    translations,
+)
 from kht.settings.service import link_for
 from plugins.key_account import health, plans, reports, service
 from plugins.key_account.schemas import (
@@ -149,13 +159,16 @@ def renewals_api(ctx: RequestCtx, days: FromQuery[int] = 90) -> list[dict[str, A
 class TrendPoint(msgspec.Struct, kw_only=True):
     day: date
     score: int
+    # Computed afterwards from that day's data (the back-filled history), not by its night.
+    backfilled: bool = False
 
 
 @get("/api/v1/key-accounts/{key_account_id:int}/health-trend", sync_to_thread=True, tags=TAG)
 def trend_api(ctx: RequestCtx, key_account_id: FromPath[int]) -> list[TrendPoint]:
-    """An account's health by day over the last 180 days."""
+    """An account's health by day over the last 180 days (back-filled days marked)."""
     account = get_record(ctx, service.ACCOUNTS, key_account_id)
-    return [TrendPoint(day=d, score=s) for d, s in health.trend(ctx, account.id)]
+    points = health.trend_points(ctx, account.id)
+    return [TrendPoint(day=d, score=s, backfilled=b) for d, s, b in points]
 
 
 class ObjectiveOut(msgspec.Struct, kw_only=True):
@@ -259,6 +272,116 @@ def add_key_action_api(
     return {"action_id": plans.add_key_action(ctx, key_account_plan_id, data).id}
 
 
+# ---------------------------------------------------------------------------- plan page forms
+
+PLAN_PAGE = "/key-account-plans/{key_account_plan_id:int}"
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    return str(value).strip()
+
+
+def _said(ctx: RequestCtx, message: str) -> str:
+    """A refusal of the page's forms in the reader's language (the pack's catalogue)."""
+    return translations(ctx.language or "en").gettext(message)
+
+
+def _decimal(ctx: RequestCtx, data: dict[str, Any], key: str) -> Decimal:
+    try:
+        return Decimal(_text(data, key))
+    except InvalidOperation:
+        raise ValidationError(_said(ctx, N_("enter an amount such as 1200.50")), key) from None
+
+
+def _built(schema: type, values: dict[str, Any]) -> Any:
+    """A form's values as the API's input Struct (the same checks, the field named)."""
+    try:
+        return msgspec.convert(values, schema, strict=False)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        field = message.split("$.", 1)[1].split("`", 1)[0] if "$." in message else ""
+        raise ValidationError(message, field or "form") from None
+
+
+def _on_plan(ctx: RequestCtx, plan_id: int, act: Any) -> Redirect:
+    """Run a form's change, then back to the plan's page; a refusal (bad input, a stale
+    plan) shows there, named, with nothing saved. Out of scope: 404, no right: 403."""
+    get_record(ctx, plans.PLANS, plan_id)
+    try:
+        act()
+    except (ValidationError, Conflict) as exc:
+        ctx.session.rollback()
+        field = f"&field={quote(exc.field)}" if exc.field else ""
+        url = f"/key-account-plans/{plan_id}?error={quote(exc.message)}{field}"
+        return Redirect(url, status_code=303)
+    return Redirect(f"/key-account-plans/{plan_id}", status_code=303)
+
+
+@post(f"{PLAN_PAGE}/objectives", sync_to_thread=True, include_in_schema=False)
+def objective_form(
+    ctx: RequestCtx, key_account_plan_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+) -> Redirect:
+    """The plan page's "add objective" form: name, target, unit."""
+
+    def act() -> None:
+        values = {"name": _text(data, "name"), "unit": _text(data, "unit")}
+        values["target"] = _decimal(ctx, data, "target")
+        plans.add_objective(ctx, key_account_plan_id, _built(ObjectiveIn, values))
+
+    return _on_plan(ctx, key_account_plan_id, act)
+
+
+@post(f"{PLAN_PAGE}/objectives/{{objective_id:int}}", sync_to_thread=True, include_in_schema=False)
+def actual_form(
+    ctx: RequestCtx,
+    key_account_plan_id: FromPath[int],
+    objective_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Redirect:
+    """An objective's actual so far, typed on the plan page."""
+
+    def act() -> None:
+        plans.set_actual(ctx, key_account_plan_id, objective_id, _decimal(ctx, data, "actual"))
+
+    return _on_plan(ctx, key_account_plan_id, act)
+
+
+@post(f"{PLAN_PAGE}/reviews", sync_to_thread=True, include_in_schema=False)
+def review_form(
+    ctx: RequestCtx, key_account_plan_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+) -> Redirect:
+    """A review meeting held on a day, with its minutes."""
+
+    def act() -> None:
+        values = {"held_on": _text(data, "held_on"), "minutes": _text(data, "minutes")}
+        plans.add_review(ctx, key_account_plan_id, _built(ReviewIn, values))
+
+    return _on_plan(ctx, key_account_plan_id, act)
+
+
+@post(f"{PLAN_PAGE}/key-actions", sync_to_thread=True, include_in_schema=False)
+def key_action_form(
+    ctx: RequestCtx, key_account_plan_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+) -> Redirect:
+    """A key action: subject, type and when it is due (the user's local time)."""
+
+    def act() -> None:
+        raw = _text(data, "due_at")
+        try:
+            due = datetime.fromisoformat(raw).replace(tzinfo=ctx.zone) if raw else None
+        except ValueError:
+            message = _said(ctx, N_("enter a date and time"))
+            raise ValidationError(message, "due_at") from None
+        values = {"subject": _text(data, "subject"), "type": _text(data, "type") or "task"}
+        values["due_at"] = due
+        plans.add_key_action(ctx, key_account_plan_id, _built(KeyActionIn, values))
+
+    return _on_plan(ctx, key_account_plan_id, act)
+
+
 class OrderLinkIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     order_id: int
 
@@ -287,6 +410,10 @@ def linked_orders_api(ctx: RequestCtx, key_account_agreement_id: FromPath[int]) 
 
 
 ROUTES = [
+    objective_form,
+    actual_form,
+    review_form,
+    key_action_form,
     link_order_api,
     linked_orders_api,
     renewals_page,

@@ -24,6 +24,7 @@ from kht.plugin_api import (
     RecordKind,
     RecordUpdated,
     ValueModel,
+    demo_share,
     hookimpl,
 )
 
@@ -43,6 +44,13 @@ def kht_register_plugin() -> PluginInfo:
         description_zh="会员档案、等级规则、消费记录、积分账户、会员价值与 RFM 分群",
         description_en="Members, tiers with rules, purchases, a points ledger, value and RFM",
     )
+
+
+@hookimpl
+def kht_register_settings() -> list[Any]:
+    from plugins.membership.service import SETTINGS
+
+    return [SETTINGS]
 
 
 @hookimpl
@@ -221,7 +229,7 @@ def kht_register_commands(cli: Any) -> None:
 
 
 @hookimpl(trylast=True)
-def kht_demo_data(ctx: Ctx) -> None:
-    from plugins.membership.demo import load_demo
+def kht_demo_data(ctx: Ctx, size: int) -> None:
+    from plugins.membership.demo import MEMBERS, load_demo
 
-    load_demo(ctx)
+    load_demo(ctx, size=demo_share(size, MEMBERS))

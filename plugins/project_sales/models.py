@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kht.plugin_api import Base, IdMixin, UtcDateTime, utcnow
+from kht.plugin_api import Base, BusinessRecord, ExtensibleMixin, IdMixin, UtcDateTime, utcnow
 
 OPPORTUNITY = "opportunities.id"
 
@@ -21,9 +21,10 @@ def _user() -> Mapped[int | None]:
     return mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 
 
-class Criterion(IdMixin, Base):
+class Criterion(BusinessRecord, ExtensibleMixin, Base):
     """A scorecard criterion (fit, budget, ...): scored 0-5, weighted; `guidance` says what
-    each score means. Retired criteria (`active` False) keep their old scores."""
+    each score means. Retired (`active` False) or deleted criteria keep their old scores. A
+    record kind (criteria.py): edited on the core's pages and API."""
 
     __tablename__ = "project_sales_criteria"
 

@@ -21,11 +21,19 @@ from kht.plugin_api import (
     PluginInfo,
     Problem,
     ProcessDef,
+    RecordCreated,
+    RecordDeleted,
+    RecordKind,
+    RecordRestored,
+    RecordUpdated,
     StageChanged,
     ValueModel,
     hookimpl,
 )
 from plugins.project_sales.defs import NAME
+
+CRITERION = "project_sales_criterion"  # the criteria's record kind (criteria.py)
+CRITERION_EVENTS = (RecordCreated, RecordUpdated, RecordDeleted, RecordRestored)
 
 HERE = Path(__file__).parent
 
@@ -51,6 +59,14 @@ def kht_register_models() -> list[type]:
     from plugins.project_sales.models import MODELS
 
     return MODELS
+
+
+@hookimpl
+def kht_register_record_kinds() -> list[RecordKind]:
+    """The scorecard's criteria: list, form and API pages from the core."""
+    from plugins.project_sales.criteria import CRITERIA
+
+    return [CRITERIA]
 
 
 @hookimpl
@@ -145,6 +161,10 @@ def kht_on_event(ctx: Ctx, event: Any) -> None:
         from plugins.project_sales.committee import contacted
 
         contacted(ctx, event.record_id)
+    elif getattr(event, "kind", "") == CRITERION and isinstance(event, CRITERION_EVENTS):
+        from plugins.project_sales.scorecard import rescore_all
+
+        rescore_all(ctx)  # a weight changed, a criterion came or went: every total may move
     elif isinstance(event, StageChanged) and event.kind == "opportunity":
         from plugins.project_sales.closing import stage_changed
 
@@ -155,6 +175,10 @@ def kht_on_event(ctx: Ctx, event: Any) -> None:
 def kht_validate(ctx: Ctx, kind: str, record: Any, changes: dict) -> list[Problem] | None:
     """A project closes with a listed reason whatever the path (the pack's close, the core's
     close form, API or board): a loss needs one of the loss reasons, a win's is listed."""
+    if kind == CRITERION:
+        from plugins.project_sales.criteria import problems
+
+        return problems(ctx, record, changes)
     if kind != "opportunity" or record is None:
         return None
     from plugins.project_sales.closing import close_problems

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -143,3 +143,62 @@ class OutcomeOut(msgspec.Struct, kw_only=True):
     winner_id: int | None
     note: str
     recorded_at: datetime
+
+
+# ---- scorecard criteria (the record kind `project_sales_criterion`, criteria.py)
+CriterionKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+CriterionLabel = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+Weight = Annotated[int, msgspec.Meta(ge=0, le=10)]
+Position = Annotated[int, msgspec.Meta(ge=0, le=1000)]
+Guidance = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class CriterionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new scorecard criterion: its key (lowercase, fixed once given), labels, weight 0-10,
+    position, whether it counts, and what each score means."""
+
+    key: CriterionKey
+    label_zh: CriterionLabel
+    label_en: CriterionLabel
+    weight: Weight = 1
+    position: Position = 0
+    active: bool = True
+    guidance_zh: Guidance = ""
+    guidance_en: Guidance = ""
+    ext: dict[str, dict[str, Any]] = {}
+
+
+class CriterionUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A change of a criterion (the version read; any field; the key cannot change)."""
+
+    version: int
+    key: CriterionKey | msgspec.UnsetType = msgspec.UNSET
+    label_zh: CriterionLabel | msgspec.UnsetType = msgspec.UNSET
+    label_en: CriterionLabel | msgspec.UnsetType = msgspec.UNSET
+    weight: Weight | msgspec.UnsetType = msgspec.UNSET
+    position: Position | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+    guidance_zh: Guidance | msgspec.UnsetType = msgspec.UNSET
+    guidance_en: Guidance | msgspec.UnsetType = msgspec.UNSET
+    ext: dict[str, dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
+
+
+class CriterionRecordOut(msgspec.Struct, kw_only=True):
+    """A criterion as its record kind's API answers."""
+
+    id: int
+    key: str
+    label_zh: str
+    label_en: str
+    weight: int
+    position: int
+    active: bool
+    guidance_zh: str
+    guidance_en: str
+    owner_id: int | None
+    version: int
+    ext: dict[str, dict[str, Any]]
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None

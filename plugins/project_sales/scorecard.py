@@ -74,7 +74,11 @@ def change_settings(ctx: Ctx, *, min_score: int | None = None, contact_days: int
 
 def criteria(ctx: Ctx) -> list[Criterion]:
     """The active criteria, in order."""
-    query = select(Criterion).where(Criterion.active).order_by(Criterion.position, Criterion.id)
+    query = (
+        select(Criterion)
+        .where(Criterion.active, Criterion.deleted_at.is_(None))
+        .order_by(Criterion.position, Criterion.id)
+    )
     return list(ctx.session.scalars(query))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -26,19 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.plugin_api import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
 
-SETTINGS_ID = 1
 COORD = Numeric(10, 6)
-
-
-class PackSettings(Base):
-    """Row 1 holds the pack's settings as JSON (see schemas.Settings)."""
-
-    __tablename__ = "promotion_settings"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    data: Mapped[dict[str, Any]]
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Territory(IdMixin, Base):
@@ -290,7 +277,6 @@ class OutletSale(IdMixin, Base):
 
 
 MODELS = [
-    PackSettings,
     Territory,
     Outlet,
     OutletContact,

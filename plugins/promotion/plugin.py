@@ -21,6 +21,7 @@ from kht.plugin_api import (
     PluginInfo,
     RecordKind,
     ValueModel,
+    demo_share,
     hookimpl,
 )
 
@@ -43,6 +44,13 @@ def kht_register_plugin() -> PluginInfo:
         description_en="Outlets and territories, visit plans, geofenced check-in with photos, "
         "store audits, competitor observations, in-store promotions with uplift, rep discipline",
     )
+
+
+@hookimpl
+def kht_register_settings() -> list[Any]:
+    from plugins.promotion.service import SETTINGS
+
+    return [SETTINGS]
 
 
 @hookimpl
@@ -179,7 +187,7 @@ def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
 
 
 @hookimpl(trylast=True)
-def kht_demo_data(ctx: Ctx) -> None:
-    from plugins.promotion.demo import load_demo
+def kht_demo_data(ctx: Ctx, size: int) -> None:
+    from plugins.promotion.demo import OUTLETS, load_demo
 
-    load_demo(ctx)
+    load_demo(ctx, size=demo_share(size, OUTLETS))

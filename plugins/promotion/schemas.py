@@ -67,7 +67,8 @@ def _default_form() -> list[AuditItem]:
 
 
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """The pack's settings (GET/PUT /api/v1/promotion/settings).
+    """The pack's settings (the core settings store, owner `promotion`: GET/PUT
+    /api/v1/settings/promotion, the page /admin/settings/promotion).
 
     `visits_per_month` is the visit frequency by grade; `audit_forms` the audit form per
     outlet type (`default` for types without one of their own)."""
@@ -83,16 +84,6 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     audit_forms: dict[str, list[AuditItem]] = msgspec.field(
         default_factory=lambda: {"default": _default_form()}
     )
-
-
-class SettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    version: int
-    settings: Settings
-
-
-class SettingsOut(msgspec.Struct, kw_only=True):
-    version: int
-    settings: Settings
 
 
 class TerritoryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

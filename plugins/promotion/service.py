@@ -24,6 +24,8 @@ from kht.plugin_api import (
     NotFound,
     RecordKind,
     RecordPages,
+    SettingField,
+    SettingsDef,
     ValidationError,
     changes_of,
     create_record,
@@ -34,14 +36,14 @@ from kht.plugin_api import (
     visible,
 )
 from kht.sales.opportunities.service import owners_in_scope
-from plugins.promotion.models import SETTINGS_ID, Outlet, OutletContact, PackSettings, Territory
+from kht.settings.service import get_settings
+from plugins.promotion.models import Outlet, OutletContact, Territory
 from plugins.promotion.schemas import (
     ContactIn,
     OutletCreate,
     OutletOut,
     OutletUpdate,
     Settings,
-    SettingsIn,
     TerritoryIn,
 )
 
@@ -68,37 +70,49 @@ GRADE_CHOICES = tuple(Choice(key=g, label_zh=f"{g} 类", label_en=g) for g in "A
 # ---------------------------------------------------------------------------- settings
 
 
-def get_settings(ctx: Ctx) -> tuple[Settings, int]:
-    """The pack's settings and their version (defaults until an administrator saves)."""
-    row = ctx.session.get(PackSettings, SETTINGS_ID)
-    if row is None:
-        return Settings(), 0
-    return msgspec.convert(row.data, Settings), row.version
+SETTINGS = SettingsDef(
+    owner=NAME,
+    schema=Settings,
+    label_zh="推广参数",
+    label_en="Promotion settings",
+    modules=(MODULE,),
+    icon="geo-alt",
+    fields={
+        "radius_m": SettingField(
+            label=N_("Check-in radius (m)"),
+            help=N_("A check-in farther than this from the outlet is flagged."),
+        ),
+        "max_speed_kmh": SettingField(
+            label=N_("Fastest believable travel (km/h)"),
+            help=N_("A check-in reached faster than this from the rep's previous one is flagged."),
+        ),
+        "poor_accuracy_m": SettingField(
+            label=N_("Poor position accuracy (m)"),
+            help=N_("A position less accurate than this is flagged."),
+        ),
+        "on_time_minutes": SettingField(
+            label=N_("On time within (minutes)"),
+            help=N_("A check-in this close to the planned time counts as on time."),
+        ),
+        "short_visit_minutes": SettingField(
+            label=N_("Short visit (minutes)"),
+            help=N_("A visit shorter than this is flagged."),
+        ),
+        "visits_per_month": SettingField(
+            label=N_("Visits per month by grade"),
+            keys=tuple((c.key, c.label_en) for c in GRADE_CHOICES),
+        ),
+        "audit_forms": SettingField(
+            label=N_("Audit forms by outlet type"),
+            help=N_("The items of each outlet type's audit (`default` for types without one)."),
+        ),
+    },
+)
 
 
 def settings(ctx: Ctx) -> Settings:
-    """The settings alone, read once per context."""
-    cached = ctx.extra.get("promotion.settings")
-    if cached is None:
-        cached = ctx.extra["promotion.settings"] = get_settings(ctx)[0]
-    return cached
-
-
-def save_settings(ctx: Ctx, data: SettingsIn) -> tuple[Settings, int]:
-    """Store the settings (needs `admin` on promotion); a stale version is a 409."""
-    require(ctx.user, MODULE, "admin")
-    row = ctx.session.get(PackSettings, SETTINGS_ID)
-    if (0 if row is None else row.version) != data.version:
-        raise Conflict("the settings were changed by someone else; reload them", "version")
-    stored = msgspec.to_builtins(data.settings)
-    if row is None:
-        row = PackSettings(id=SETTINGS_ID, data=stored, version=1)
-        ctx.session.add(row)
-    else:
-        row.data, row.version = stored, row.version + 1
-    ctx.session.flush()
-    ctx.extra.pop("promotion.settings", None)
-    return data.settings, row.version
+    """The pack's settings (kept by the core settings store; defaults until saved)."""
+    return get_settings(ctx, NAME)
 
 
 # ---------------------------------------------------------------------------- territories

@@ -25,6 +25,7 @@ from kht.plugin_api import (
     render,
     require,
 )
+from kht.settings.service import link_for
 from plugins.promotion import audits, discipline, observations, promotions, service, visits
 from plugins.promotion.schemas import (
     AuditAnswer,
@@ -36,8 +37,6 @@ from plugins.promotion.schemas import (
     OutletsIn,
     PlanCreate,
     SaleIn,
-    SettingsIn,
-    SettingsOut,
     StopIn,
     TerritoryIn,
     TerritoryOut,
@@ -500,6 +499,7 @@ def territories_page(
         levels=service.LEVEL_LABELS,
         manager=ctx.user.can(service.MANAGE, "edit"),
         edit=edit,
+        settings_url=link_for(ctx, service.NAME),
         error=error,
         field=field,
         status_code=422 if error else 200,
@@ -769,21 +769,6 @@ def plan_step_api(
     return {"status": actions[step]().status}
 
 
-@get("/api/v1/promotion/settings", sync_to_thread=True, tags=TAG)
-def settings_api(ctx: RequestCtx) -> SettingsOut:
-    """The pack's settings and their version (administrators of the pack)."""
-    require(ctx.user, service.MODULE, "admin")
-    options, version = service.get_settings(ctx)
-    return SettingsOut(version=version, settings=options)
-
-
-@put("/api/v1/promotion/settings", sync_to_thread=True, tags=TAG)
-def save_settings_api(ctx: RequestCtx, data: JSONBody[SettingsIn]) -> SettingsOut:
-    """Replace the settings (send the version read; a stale one is a 409)."""
-    options, version = service.save_settings(ctx, data)
-    return SettingsOut(version=version, settings=options)
-
-
 ROUTES = [
     today_page,
     unplanned_form,
@@ -824,6 +809,4 @@ ROUTES = [
     update_territory_api,
     add_stop_api,
     plan_step_api,
-    settings_api,
-    save_settings_api,
 ]

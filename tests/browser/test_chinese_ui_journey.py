@@ -39,7 +39,7 @@ def demo(kht_runtime):
     from kht.demo import load_demo
 
     runtime = kht_runtime(plugins=PACKS)
-    load_demo(runtime)
+    load_demo(runtime, size=60)  # every pack at work, in a fraction of the default's time
     add_user(runtime, "boss", "administrator", is_admin=True)
     return runtime
 

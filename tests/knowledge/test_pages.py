@@ -55,3 +55,18 @@ def test_a_reader_sees_no_drafts_and_no_edit_button(library):
     page = pages.get(f"/knowledge/{published['id']}")
     assert page.status_code == 200 and 'id="edit-article"' not in page.text
     assert "草稿文章" not in pages.get("/knowledge").text
+
+
+def test_the_form_writes_the_body_in_the_editor_and_a_refusal_keeps_it(library):
+    pages = page_client(library.app, "editor")
+    form = pages.get("/knowledge/new")
+    assert 'data-rich-text="body"' in form.text and 'id="rich-text-toolbar"' in form.text
+    for script in ("squire-rte@2.4.8/squire.js", "dompurify@3.5.0/purify.min.js", "richtext.js"):
+        assert f'<script src="/static/{"vendor/" if "@" in script else ""}{script}">' in form.text
+    refused = pages.post(
+        "/knowledge",
+        data={"title": "长" * 201, "status": "draft", "body": "<p><b>保留</b>这段</p>"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert "&lt;p&gt;&lt;b&gt;保留&lt;/b&gt;这段&lt;/p&gt;</textarea>" in refused.text

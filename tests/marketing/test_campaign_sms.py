@@ -116,3 +116,30 @@ def test_texting_a_campaign_refuses_what_it_cannot_do(team, carrier):  # noqa: F
         if field:
             assert answer.json()["field"] == field, answer.text
     assert carrier.requests == []
+
+
+def test_the_campaign_page_texts_the_members_and_names_what_is_wrong(team, carrier):  # noqa: F811
+    from kht.testing import csrf_token
+
+    configure(team, carrier)
+    template_id = template(team)
+    team.customer("甲", "rep1", phone="13800138001")
+    campaign = _launched(team)
+    event = create(team)  # an event campaign sends nothing from its page
+    with team.browser("mkt") as browser:
+        page = browser.get(f"/campaigns/{campaign['id']}")
+        assert 'id="campaign-send"' in page.text and f'value="{template_id}"' in page.text
+        assert 'id="campaign-send"' not in browser.get(f"/campaigns/{event['id']}").text
+        token = csrf_token(browser)
+        missing = browser.post(f"/campaigns/{campaign['id']}/send", data={"_csrf_token": token})
+        assert missing.status_code == 422
+        assert 'data-field="template_id"' in missing.text
+        sent = browser.post(
+            f"/campaigns/{campaign['id']}/send",
+            data={"_csrf_token": token, "template_id": str(template_id)},
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
+        assert 'id="campaign-sent"' in browser.get(sent.headers["location"]).text
+    assert [r["PhoneNumbers"] for r in carrier.accepted] == ["13800138001"]
+    assert _statuses(team, campaign["id"])["甲"] == "sent"

@@ -126,6 +126,13 @@ def _competitor(v: Victims, c: TestClient) -> None:
         v.made("competitor", admin.post("/api/v1/competitors", json=body))
 
 
+def _criterion(v: Victims, c: TestClient) -> None:
+    # A shared record (no owner): every project scorecard reads it, administrators change it.
+    with v.api("admin") as admin:
+        body = {"key": "victim", "label_zh": f"{WORD} 评估项", "label_en": f"{WORD} criterion"}
+        v.made("project_sales_criterion", admin.post("/api/v1/project-sales-criteria", json=body))
+
+
 def _campaign(v: Victims, c: TestClient) -> None:
     # Reps have no campaigns module: an administrator plans it for rep1, with a cost line.
     with v.api("admin") as admin:
@@ -239,6 +246,7 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "key_account_agreement": lambda v, c: None,  # made with the key account
     "key_account_consumption": lambda v, c: None,
     "key_account_plan": lambda v, c: None,
+    "project_sales_criterion": _criterion,
 }
 
 
@@ -399,6 +407,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "list_id": "price lists: part of the catalogue",
     "article_id": "knowledge articles: shared; readers see the published ones, editors all",
     "competitor_id": "competitors: shared; sales roles read and add them, administrators edit",
+    "project_sales_criterion_id": "scorecard criteria: shared settings every project reads",
     "item_id": "price list items: part of the catalogue",
     "template_id": "quote print templates: shared settings of the quotes module",
     "mail_template_id": "mail templates: shared settings, mail administrators change them",
@@ -422,6 +431,7 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "path": "the OpenAPI document",
     "queue_id": "service queues: settings every role with tickets reads, administrators change",
     "policy_id": "SLA policies: settings every role with tickets reads, administrators change",
+    "day": "company days of the SLA calendar: a date, settings administrators of tickets change",
     "to": "a ticket status to move to, not an id",
     "role": "a role's key (its default dashboard, administrators only), not an id",
     "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",

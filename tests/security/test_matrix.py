@@ -52,6 +52,7 @@ CATALOGUE = {
     "group_id": "group",
     "article_id": "article",
     "competitor_id": "competitor",
+    "project_sales_criterion_id": "project_sales_criterion",
 }
 # The form a UI post sends: the fields most forms check before they read the record.
 FORM = {"version": "1", "reason": "x", "stage_id": "1", "name": "x"}

@@ -10,9 +10,9 @@ import re
 import pytest
 from litestar.testing import TestClient
 
-from kht.testing import put_settings
 from kht.db.base import utcnow
 from kht.mail.fetch import fetch_account
+from kht.testing import put_settings
 from tests.mail.conftest import raw_mail
 from tests.service.conftest import build_desk
 

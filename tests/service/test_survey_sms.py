@@ -13,8 +13,8 @@ import time_machine
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
-from kht.testing import put_settings
 from kht.sms.models import SmsMessage
+from kht.testing import put_settings
 from tests.service.conftest import MONDAY_10, build_desk
 from tests.sms.conftest import carrier, configure, send_now  # noqa: F401 - the fixture
 

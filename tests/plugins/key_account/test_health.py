@@ -92,7 +92,8 @@ def test_a_slipping_account_worked_example_and_its_trend(operator):
     with operator.on() as ctx:
         account = account_of_customer(ctx, big)
         assert account.flagged and account.health == 22
-        assert health.trend(ctx, account.id) == [(TODAY - timedelta(days=1), 22), (TODAY, 22)]
+        nightly = [(d, s) for d, s, filled in health.trend_points(ctx, account.id) if not filled]
+        assert nightly == [(TODAY - timedelta(days=1), 22), (TODAY, 22)]
 
 
 def planned(operator, customer: int) -> list[tuple[str, str, int]]:
@@ -135,3 +136,44 @@ def test_a_contribution_drop_of_20_percent_quarter_on_quarter_gives_the_kam_a_ta
         ("visit", "客户复盘会", rep1),
     ]
     assert planned(operator, steady) == []
+
+
+def test_a_group_accounts_health_reads_its_subsidiaries_worked_example(operator):
+    group = operator.company("中国石化集团")
+    subsidiary = operator.company("中国石化销售公司", parent=group)
+    branch = operator.company("中国石化江苏分公司", parent=subsidiary)
+    stranger = operator.company("别的集团")
+    operator.order(branch, "1000")  # the group's revenue comes from a branch
+    operator.order(stranger, "10")
+    operator.agreement(branch, date(2026, 6, 1), notice_days=30)  # notice passed 44 days ago
+    operator.agreement(group, date(2027, 12, 31))  # far off: the branch's comes first
+    with operator.on(TODAY - timedelta(days=5)) as ctx:
+        log_action(
+            ctx, ActionCreate(kind="customer", record_id=branch, type="visit", subject="走访")
+        )
+    with operator.on(TODAY - timedelta(days=1)) as ctx:  # another group's contact: not counted
+        log_action(ctx, ActionCreate(kind="customer", record_id=stranger, type="call", subject="x"))
+    with operator.on() as ctx:
+        create_contact(ctx, ContactCreate(customer_id=subsidiary, name="甲", attitude="supportive"))
+        create_contact(ctx, ContactCreate(customer_id=stranger, name="乙", attitude="opposed"))
+    with operator.client("admin") as api:
+        for customer in (subsidiary, branch, stranger):
+            sent = api.post("/api/v1/tickets", json={"subject": "故障", "customer_id": customer})
+            assert sent.status_code == 201
+    with operator.on() as ctx:
+        create_account(ctx, AccountCreate(customer_id=subsidiary, flag_reason="销售公司"))
+    operator.nightly()
+    assert parts(operator, group) == {
+        "Contribution": (25, "class A, ¥1,000.00 in the window"),
+        "Growth": (8, "no revenue in the window before"),
+        "Share of wallet": (7, "budget unknown"),
+        "Recency": (15, "last contact 5 days ago (across 3 companies)"),
+        "Open tickets": (5, "2 open tickets (across 3 companies)"),
+        "Renewal": (0, "notice date passed 44 days ago (across 3 companies)"),
+        "Contacts' attitude": (10, "1 of 1 supportive (across 3 companies)"),
+    }
+    # The subsidiary's own account reads it and its branch, never the group above it.
+    assert parts(operator, subsidiary)["Recency"] == (
+        15,
+        "last contact 5 days ago (across 2 companies)",
+    )

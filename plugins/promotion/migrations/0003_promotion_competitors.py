@@ -1,8 +1,8 @@
 """promotion: competitor observations at outlet visits, and where a promotion's uplift reads
 sell-through (reported outlet sales or orders).
 
-Revision ID: 0002_promotion_competitors
-Revises: 0001_promotion
+Revision ID: 0003_promotion_competitors
+Revises: 0002_promotion
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from kht.plugin_api import JSONType, UtcDateTime
 
-revision = "0002_promotion_competitors"
-down_revision = "0001_promotion"
+revision = "0003_promotion_competitors"
+down_revision = "0002_promotion"
 branch_labels = None
 depends_on = None
 
