@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -21,19 +20,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kht.plugin_api import Base, BusinessRecord, ExtensibleMixin, IdMixin, utcnow
-
-SETTINGS_ID = 1
-
-
-class PackSettings(Base):
-    """Row 1 holds the pack's settings as JSON (see schemas.Settings)."""
-
-    __tablename__ = "membership_settings"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    data: Mapped[dict[str, Any]]
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Tier(IdMixin, Base):
@@ -201,4 +187,4 @@ class CategoryPair(Base):
     members: Mapped[int] = mapped_column(Integer)
 
 
-MODELS = [PackSettings, Tier, Member, Transaction, PointsEntry, TierChange, CategoryPair]
+MODELS = [Tier, Member, Transaction, PointsEntry, TierChange, CategoryPair]

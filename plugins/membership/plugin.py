@@ -47,6 +47,13 @@ def kht_register_plugin() -> PluginInfo:
 
 
 @hookimpl
+def kht_register_settings() -> list[Any]:
+    from plugins.membership.service import SETTINGS
+
+    return [SETTINGS]
+
+
+@hookimpl
 def kht_register_models() -> list[type]:
     from plugins.membership.models import MODELS
 

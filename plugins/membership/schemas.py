@@ -51,7 +51,8 @@ class Weights(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """The pack's settings (GET/PUT /api/v1/membership/settings)."""
+    """The pack's settings (the core settings store, owner `membership`: GET/PUT
+    /api/v1/settings/membership, the page /admin/settings/membership)."""
 
     grace_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30
     tier_basis: Literal["spend", "points"] = "spend"
@@ -63,16 +64,6 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     birthday_bonus: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 200
     points_expiry_months: Annotated[int, msgspec.Meta(ge=1, le=120)] = 12
     weights: Weights = msgspec.field(default_factory=Weights)
-
-
-class SettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    version: int
-    settings: Settings
-
-
-class SettingsOut(msgspec.Struct, kw_only=True):
-    version: int
-    settings: Settings
 
 
 class MemberCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

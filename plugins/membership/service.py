@@ -31,6 +31,8 @@ from kht.plugin_api import (
     RecordCreated,
     RecordKind,
     RecordUpdated,
+    SettingField,
+    SettingsDef,
     ValidationError,
     changes_of,
     create_record,
@@ -39,12 +41,11 @@ from kht.plugin_api import (
     translations,
     update_record,
 )
+from kht.settings.service import get_settings
 from kht.value.service import score_record
 from plugins.membership import rules
 from plugins.membership.models import (
-    SETTINGS_ID,
     Member,
-    PackSettings,
     PointsEntry,
     Tier,
     TierChange,
@@ -57,7 +58,6 @@ from plugins.membership.schemas import (
     MemberUpdate,
     PointsIn,
     Settings,
-    SettingsIn,
     TierIn,
     TransactionCreate,
     TransactionOut,
@@ -154,50 +154,48 @@ def said(ctx: Ctx, message: str, **values: Any) -> str:
 # ---------------------------------------------------------------------------- settings
 
 
-def get_settings(ctx: Ctx) -> tuple[Settings, int]:
-    """The pack's settings and their version (defaults until an administrator saves)."""
-    row = ctx.session.get(PackSettings, SETTINGS_ID)
-    if row is None:
-        return Settings(), 0
-    return msgspec.convert(row.data, Settings), row.version
+def _check_settings(ctx: Ctx, options: Settings) -> None:
+    _factor(ctx, options.points_per_yuan, "points_per_yuan")
+    for category, factor in options.category_multipliers.items():
+        _factor(ctx, factor, f"category_multipliers.{category}")
+    for campaign in options.campaigns:
+        _factor(ctx, campaign.multiplier, "campaigns")
+        if campaign.end < campaign.start:
+            raise ValidationError(said(ctx, N_("a campaign ends before it starts")), "campaigns")
+
+
+SETTINGS = SettingsDef(
+    owner=NAME,
+    schema=Settings,
+    label_zh="会员参数",
+    label_en="Membership settings",
+    modules=(MODULE,),
+    icon="person-vcard",
+    check=_check_settings,
+    fields={
+        "grace_days": SettingField(label=N_("Grace days after a tier review")),
+        "tier_basis": SettingField(
+            label=N_("Tiers reached by"),
+            choices=(("spend", N_("Spend")), ("points", N_("Points"))),
+        ),
+        "tier_window_days": SettingField(label=N_("Tier window (days)")),
+        "review_months": SettingField(label=N_("Tier review every (months)")),
+        "points_per_yuan": SettingField(label=N_("Points per yuan")),
+        "category_multipliers": SettingField(
+            label=N_("Points multiplier by product category"),
+            help=N_("A category's multiplier of the points per yuan (JSON: category to factor)."),
+        ),
+        "campaigns": SettingField(label=N_("Points campaigns")),
+        "birthday_bonus": SettingField(label=N_("Birthday bonus points")),
+        "points_expiry_months": SettingField(label=N_("Points expire after (months)")),
+        "weights": SettingField(label=N_("Value model weights")),
+    },
+)
 
 
 def settings(ctx: Ctx) -> Settings:
-    """The settings alone, read once per context."""
-    cached = ctx.extra.get("membership.settings")
-    if cached is None:
-        cached = ctx.extra["membership.settings"] = get_settings(ctx)[0]
-    return cached
-
-
-def save_settings(ctx: Ctx, data: SettingsIn) -> tuple[Settings, int]:
-    """Store the settings (needs `admin` on membership); a stale version is a 409."""
-    require(ctx.user, MODULE, "admin")
-    options = data.settings
-    _factor(ctx, options.points_per_yuan, "settings.points_per_yuan")
-    for category, factor in options.category_multipliers.items():
-        _factor(ctx, factor, f"settings.category_multipliers.{category}")
-    for campaign in data.settings.campaigns:
-        _factor(ctx, campaign.multiplier, "settings.campaigns")
-        if campaign.end < campaign.start:
-            raise ValidationError(
-                said(ctx, N_("a campaign ends before it starts")), "settings.campaigns"
-            )
-    row = ctx.session.get(PackSettings, SETTINGS_ID)
-    current = 0 if row is None else row.version
-    if data.version != current:
-        raise Conflict(
-            said(ctx, N_("the settings were changed by someone else; reload them")), "version"
-        )
-    stored = msgspec.to_builtins(data.settings)
-    if row is None:
-        row = PackSettings(id=SETTINGS_ID, data=stored, version=1)
-        ctx.session.add(row)
-    else:
-        row.data, row.version = stored, row.version + 1
-    ctx.session.flush()
-    ctx.extra.pop("membership.settings", None)
-    return data.settings, row.version
+    """The pack's settings (kept by the core settings store; defaults until saved)."""
+    return get_settings(ctx, NAME)
 
 
 def _factor(ctx: Ctx, value: Decimal, field: str) -> None:

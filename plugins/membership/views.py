@@ -32,8 +32,6 @@ from plugins.membership.schemas import (
     MemberCreate,
     MemberOut,
     PointsIn,
-    SettingsIn,
-    SettingsOut,
     TierIn,
     TierOut,
     TransactionCreate,
@@ -252,21 +250,6 @@ def adjust_api(ctx: RequestCtx, member_id: FromPath[int], data: JSONBody[AdjustI
     return _balance(ctx, member_id)
 
 
-@get("/api/v1/membership/settings", sync_to_thread=True, tags=TAG)
-def settings_api(ctx: RequestCtx) -> SettingsOut:
-    """The pack's settings and their version (administrators of the pack)."""
-    require(ctx.user, service.MODULE, "admin")
-    options, version = service.get_settings(ctx)
-    return SettingsOut(version=version, settings=options)
-
-
-@put("/api/v1/membership/settings", sync_to_thread=True, tags=TAG)
-def save_settings_api(ctx: RequestCtx, data: JSONBody[SettingsIn]) -> SettingsOut:
-    """Replace the settings (send the version read; a stale one is a 409)."""
-    options, version = service.save_settings(ctx, data)
-    return SettingsOut(version=version, settings=options)
-
-
 def _tiers_out(rows: list[Any]) -> list[TierOut]:
     return [
         TierOut(
@@ -331,8 +314,6 @@ ROUTES = [
     points_api,
     redeem_api,
     adjust_api,
-    settings_api,
-    save_settings_api,
     tiers_api,
     save_tiers_api,
     setup_care_api,

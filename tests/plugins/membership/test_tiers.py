@@ -87,14 +87,15 @@ def test_tiers_by_points_and_the_tiers_api(club):
     with club.client("admin") as admin:
         tiers = admin.get("/api/v1/membership/tiers").json()
         assert [t["key"] for t in tiers] == ["standard", "silver", "gold", "diamond"]
-        settings = admin.get("/api/v1/membership/settings").json()
+        read = admin.get("/api/v1/settings/membership").json()
+        settings = {"version": read["version"], "settings": read["settings"]}
         settings["settings"]["tier_basis"] = "points"
-        saved = admin.put("/api/v1/membership/settings", json=settings)
+        saved = admin.put("/api/v1/settings/membership", json=settings)
         assert saved.status_code == 200, saved.text
-        stale = admin.put("/api/v1/membership/settings", json=settings)
+        stale = admin.put("/api/v1/settings/membership", json=settings)
         assert stale.status_code == 409
         bad = {"version": 1, "settings": {"grace_days": -1}}
-        refused = admin.put("/api/v1/membership/settings", json=bad)
+        refused = admin.put("/api/v1/settings/membership", json=bad)
         assert refused.status_code in (400, 422) and "grace_days" in refused.text
         two = [
             {"key": "basic", "name_zh": "基础", "name_en": "Basic", "rank": 0},
@@ -120,4 +121,4 @@ def test_tiers_by_points_and_the_tiers_api(club):
     assert held.value.field == "tiers"
     with club.client("rep1") as rep:
         assert rep.put("/api/v1/membership/tiers", json=two).status_code == 403
-        assert rep.get("/api/v1/membership/settings").status_code == 403
+        assert rep.get("/api/v1/settings/membership").status_code == 403

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from kht.settings.service import save_settings
 from plugins.membership import points, service
-from plugins.membership.schemas import Settings, SettingsIn, Weights
+from plugins.membership.schemas import Settings, Weights
 from plugins.membership.value import VALUE_MODEL, refresh_rfm, run_nightly
 from tests.plugins.membership.conftest import TODAY
 
@@ -85,7 +86,7 @@ def test_the_value_model_explains_each_part_with_the_weights_of_the_settings(clu
         weights = Weights(
             recency=0, frequency=0, monetary=0, breadth=10, payment=0, loyalty=0, influence=0
         )
-        service.save_settings(ctx, SettingsIn(version=0, settings=Settings(weights=weights)))
+        save_settings(ctx, "membership", Settings(weights=weights), 0)
         from kht.value.service import score_record, scores_of
 
         score_record(ctx, service.MEMBER_KIND, referrer)
