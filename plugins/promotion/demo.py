@@ -1,7 +1,8 @@
 """Demo data of the pack (`kht demo`): 清泉饮品, a beverage company with a territory tree
 (华东 / 华南 → cities → districts), 2,000 outlets around the districts' centres, its reps, a
 month of approved daily plans with check-ins (most in radius, some not, a few unplanned),
-photos, store audits, reported sell-through, and two in-store promotions with claims.
+photos, store audits, competitor sightings, reported sell-through, and two in-store
+promotions with claims.
 
 The outlets' customers come in through the core's customer import (its batched path); the
 pack's own rows are written set-based (executemany). Idempotent: a second run finds the
@@ -19,6 +20,8 @@ from typing import Any
 from PIL import Image
 from sqlalchemy import func, insert, select
 
+from kht.competitors.schemas import CompetitorCreate
+from kht.competitors.service import competitor_named, create_competitor
 from kht.customers.service import scoped_query
 from kht.files.service import upload
 from kht.importing.schemas import RunIn
@@ -28,6 +31,7 @@ from kht.plugin_api import Ctx
 from plugins.promotion import promotions
 from plugins.promotion.models import (
     AuditValue,
+    CompetitorObservation,
     CostClaim,
     Outlet,
     OutletSale,
@@ -37,7 +41,7 @@ from plugins.promotion.models import (
     Visit,
     VisitPlan,
 )
-from plugins.promotion.service import rep_names
+from plugins.promotion.service import region_of, rep_names
 
 OUTLETS = 2000
 MAIL_HOST = "outlets.demo.example.com"
@@ -80,6 +84,7 @@ def load_demo(ctx: Ctx, size: int = OUTLETS, seed: int = 21, days: int = 30) -> 
     today = ctx.today()
     _sales(ctx, rng, outlets, today, 75)
     _month(ctx, rng, outlets, today, days)
+    _sightings(ctx, rng)
     _promotions(ctx, rng, outlets, today)
     return len(outlets)
 
@@ -207,6 +212,80 @@ def _month(ctx: Ctx, rng: random.Random, outlets: list[dict], today: date, days:
         upload(ctx, "promotion_visit", visit_id, "shelf.jpg", photo)
         ctx.session.get(Visit, visit_id).photos = 1
     ctx.session.flush()
+
+
+# name, products, price positioning, strengths, weaknesses; then its SKU and shelf prices.
+RIVALS = (
+    ("农夫山泉", "天然水、茶饮、果汁", "mid", "铺货最广，品牌强", "终端费用高", "农夫山泉 550ml",
+     ("1.80", "2.00")),
+    ("百岁山", "天然矿泉水", "high", "高端形象，餐饮渠道强", "价格高，便利店排面少",
+     "百岁山 570ml", ("2.30", "2.50", "3.00")),
+    ("怡宝", "纯净水", "mid", "华南网点密", "品类单一", "怡宝 555ml", ("1.80", "2.00")),
+)  # fmt: skip
+
+
+def _rivals(ctx: Ctx) -> list[tuple[int, str, tuple[str, ...]]]:
+    """The beverage competitors (core competitor records, each created once)."""
+    found = []
+    for name, products, price, strengths, weaknesses, sku, prices in RIVALS:
+        rival = competitor_named(ctx, name) or create_competitor(
+            ctx,
+            CompetitorCreate(
+                name=name,
+                products=products,
+                price_positioning=price,
+                strengths=strengths,
+                weaknesses=weaknesses,
+            ),
+        )
+        found.append((rival.id, sku, prices))
+    return found
+
+
+def _sightings(ctx: Ctx, rng: random.Random) -> None:
+    """On about a third of the visits done, what the rep saw of one or two competitors:
+    mostly on the shelf with a price and a share, now and then a promotion or a display."""
+    rivals = _rivals(ctx)
+    regions = region_of(ctx)
+    done = ctx.session.execute(
+        select(
+            Visit.id, Visit.outlet_id, Visit.owner_id, Visit.planned_on, Visit.territory_id
+        ).where(Visit.status == "done")
+    ).all()
+    types = dict(ctx.session.execute(select(Outlet.id, Outlet.outlet_type)).all())
+    rows = []
+    for visit in done:
+        if rng.random() >= 0.35:
+            continue
+        for rival, sku, prices in rng.sample(rivals, rng.choice((1, 1, 2))):
+            rows.append(_sighting(rng, visit, rival, sku, prices, regions, types))
+    if rows:
+        ctx.session.execute(insert(CompetitorObservation), rows)
+
+
+def _sighting(rng, visit, rival, sku, prices, regions, types) -> dict[str, Any]:
+    present = rng.random() < 0.85
+    activity = rng.choices(("", "promotion", "new_product", "display"), (70, 15, 5, 10))[0]
+    return {
+        "visit_id": visit.id,
+        "outlet_id": visit.outlet_id,
+        "territory_id": visit.territory_id,
+        "region_id": regions.get(visit.territory_id),
+        "outlet_type": types.get(visit.outlet_id, ""),
+        "competitor_id": rival,
+        "observed_on": visit.planned_on,
+        "product": sku,
+        "present": present,
+        "price": Decimal(rng.choice(prices)) if present else None,
+        "shelf_share": Decimal(rng.randint(5, 45)) if present else None,
+        "activity": activity if present else "",
+        "note": "",
+        "photos": 0,
+        "owner_id": visit.owner_id,
+        "created_by_id": visit.owner_id,
+        "updated_by_id": visit.owner_id,
+        "ext": {},
+    }
 
 
 def _plan(ctx: Ctx, rep: int, day: date) -> int:

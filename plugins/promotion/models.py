@@ -1,8 +1,9 @@
 """The pack's tables: territories, outlets and their contact history, visit plans and visits,
-audits and their structured values, in-store promotions with their outlets and cost claims,
-reported outlet sales, settings. Every table is `promotion_<thing>`, created by the pack's own
-migration branch; outlets, plans, visits, audit values, promotions and claims are record kinds
-(owned, versioned, soft-deleted, audited by the core)."""
+audits and their structured values, competitor observations, in-store promotions with their
+outlets and cost claims, reported outlet sales, settings. Every table is `promotion_<thing>`,
+created by the pack's own migration branch; outlets, plans, visits, audit values, competitor
+observations, promotions and claims are record kinds (owned, versioned, soft-deleted,
+audited by the core)."""
 
 from __future__ import annotations
 
@@ -171,6 +172,42 @@ class AuditValue(BusinessRecord, ExtensibleMixin, Base):
     flag: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
 
+class CompetitorObservation(BusinessRecord, ExtensibleMixin, Base):
+    """What a rep saw of a competitor (the core's competitor records) at an outlet visit:
+    present or not, the product, its shelf price, its share of the shelf in percent, an
+    activity (promotion, new product, display). Territory, region and outlet type are copied
+    in so reports group without joins; photos are files attached to the observation."""
+
+    __tablename__ = "promotion_competitor_observations"
+    __table_args__ = (
+        Index("ix_promotion_competitor_observations_day", "competitor_id", "observed_on"),
+    )
+
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("promotion_visits.id", ondelete="CASCADE"), index=True
+    )
+    outlet_id: Mapped[int] = mapped_column(
+        ForeignKey("promotion_outlets.id", ondelete="RESTRICT"), index=True
+    )
+    territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("promotion_territories.id", ondelete="SET NULL"), nullable=True
+    )
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("promotion_territories.id", ondelete="SET NULL"), nullable=True
+    )
+    outlet_type: Mapped[str] = mapped_column(String(20), default="")
+    competitor_id: Mapped[int] = mapped_column(ForeignKey("competitors.id", ondelete="CASCADE"))
+    observed_on: Mapped[date] = mapped_column(Date)
+    product: Mapped[str] = mapped_column(String(100), default="")
+    present: Mapped[bool] = mapped_column(Boolean, default=True)
+    price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), nullable=True)
+    shelf_share: Mapped[Decimal | None] = mapped_column(Numeric(5, 1), nullable=True)
+    # "" (none seen), promotion, new_product or display (schemas.Activity).
+    activity: Mapped[str] = mapped_column(String(12), default="")
+    note: Mapped[str] = mapped_column(String(300), default="")
+    photos: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Promotion(BusinessRecord, ExtensibleMixin, Base):
     """An in-store promotion: mechanic, period, budget; its outlets in PromotionOutlet."""
 
@@ -185,6 +222,8 @@ class Promotion(BusinessRecord, ExtensibleMixin, Base):
         ForeignKey("promotion_territories.id", ondelete="SET NULL"), nullable=True
     )
     description: Mapped[str] = mapped_column(Text, default="")
+    # Where its uplift reads sell-through: "reported" outlet sales or the outlets' "orders".
+    sell_through: Mapped[str] = mapped_column(String(10), default="reported")
     # Kept by the services (claims, uplift refresh) so the report engine can sum them.
     cost_approved: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     uplift_pct: Mapped[Decimal | None] = mapped_column(Numeric(9, 2), nullable=True)
@@ -248,4 +287,5 @@ MODELS = [
     PromotionOutlet,
     CostClaim,
     OutletSale,
+    CompetitorObservation,
 ]

@@ -1,12 +1,13 @@
 """The pack's panels on record pages: an outlet on its customer's page (with the contact
-history), a visit's photos and audit, a promotion's outlets, uplift and cost claims."""
+history), a visit's photos, audit and competitors seen, a competitor's latest sightings at
+outlets, a promotion's outlets, uplift and cost claims."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kht.plugin_api import Ctx, NotFound, Panel
-from plugins.promotion import audits, promotions, service, visits
+from plugins.promotion import audits, observations, promotions, service, visits
 from plugins.promotion.models import Outlet
 
 
@@ -45,6 +46,7 @@ def _visit(ctx: Ctx, record: Any) -> list[Panel]:
         "values": audits.values_of(ctx, record.id),
         "metric_labels": {c.key: c for c in audits.METRIC_CHOICES},
         "visit": record,
+        **_seen(ctx, observations.of_visit(ctx, record.id)),
     }
     return [_panel("promotion_visit", "拜访", "Visit", "promotion/panel_visit.html", context)]
 
@@ -52,6 +54,7 @@ def _visit(ctx: Ctx, record: Any) -> list[Panel]:
 def _promotion(ctx: Ctx, record: Any) -> list[Panel]:
     context = {
         "uplift": promotions.uplift(ctx, record.id),
+        "sources": {c.key: c for c in promotions.SELL_THROUGH},
         "claims": promotions.claims_of(ctx, record.id),
         "promotion": record,
         "manager": ctx.user is not None and ctx.user.can(service.MANAGE, "edit"),
@@ -60,10 +63,28 @@ def _promotion(ctx: Ctx, record: Any) -> list[Panel]:
     return [_panel("promotion_uplift", "增量与费用", "Uplift and cost", template, context)]
 
 
+def _seen(ctx: Ctx, rows: list[Any]) -> dict[str, Any]:
+    return {
+        "observations": rows,
+        "names": observations.competitor_names(ctx),
+        "outlets": service.outlet_names(ctx, {row.outlet_id for row in rows}),
+        "activity_labels": {c.key: c for c in observations.ACTIVITY_CHOICES},
+    }
+
+
+def _competitor(ctx: Ctx, record: Any) -> list[Panel] | None:
+    if ctx.user is None or not ctx.user.can(service.MODULE, "view"):
+        return None
+    context = _seen(ctx, observations.of_competitor(ctx, record.id))
+    template = "promotion/panel_observations.html"
+    return [_panel("promotion_observations", "终端观察", "Seen at outlets", template, context)]
+
+
 def panels(ctx: Ctx, kind: str, record: Any) -> list[Panel] | None:
     """The pack's panels for a record of `kind` (None: none for this kind)."""
     builders = {
         "customer": _customer,
+        "competitor": _competitor,
         service.OUTLET_KIND: _outlet,
         visits.VISIT_KIND: _visit,
         promotions.PROMOTION_KIND: _promotion,

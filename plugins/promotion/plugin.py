@@ -2,8 +2,9 @@
 
 The pack uses only public hooks and services (tests/plugins/test_public_api.py checks):
 outlets (customers with the pack's attributes), the territory tree, visit plans, visits
-with geofenced check-in and photos, store audits as structured values, in-store promotions
-with cost claims and uplift, rep discipline, the outlet value model, reports and demo data.
+with geofenced check-in and photos, store audits as structured values, competitor
+observations (on the core's competitor records), in-store promotions with cost claims and
+uplift, rep discipline, the outlet value model, reports and demo data.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def kht_register_plugin() -> PluginInfo:
         locale=HERE / "locale",
         description_zh="网点与片区、拜访计划、定位签到与照片、门店检查、店内促销与增量、业代执行",
         description_en="Outlets and territories, visit plans, geofenced check-in with photos, "
-        "store audits, in-store promotions with uplift, rep discipline",
+        "store audits, competitor observations, in-store promotions with uplift, rep discipline",
     )
 
 
@@ -62,11 +63,12 @@ def kht_register_models() -> list[type]:
 @hookimpl
 def kht_register_record_kinds() -> list[RecordKind]:
     from plugins.promotion.audits import AUDIT_VALUES
+    from plugins.promotion.observations import OBSERVATIONS
     from plugins.promotion.promotions import CLAIMS, PROMOTIONS
     from plugins.promotion.service import OUTLETS
     from plugins.promotion.visits import PLANS, VISITS
 
-    return [OUTLETS, PLANS, VISITS, AUDIT_VALUES, PROMOTIONS, CLAIMS]
+    return [OUTLETS, PLANS, VISITS, AUDIT_VALUES, OBSERVATIONS, PROMOTIONS, CLAIMS]
 
 
 @hookimpl
@@ -162,12 +164,20 @@ def kht_menu_items(ctx: Ctx) -> list[MenuItem] | None:
         ("promotion_territories", "片区", "Territories", "/promotion/territories", "diagram-3", 43),
         ("promotion_promotions", "店内促销", "In-store promotions", "/promotions", "megaphone", 44),
         (
+            "promotion_observations",
+            "竞品观察",
+            "Competitor observations",
+            "/competitor-observations",
+            "binoculars",
+            46,
+        ),
+        (
             "promotion_discipline",
             "执行考核",
             "Rep discipline",
             "/promotion/discipline",
             "check2-all",
-            45,
+            47,
         ),
     ]
     return [

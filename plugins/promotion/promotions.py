@@ -5,6 +5,10 @@ Uplift is a difference of changes: each group's average daily sell-through per o
 the promotion over the same-length period before it; the promoted outlets' ratio over the
 control outlets' ratio, minus one. The control group is the outlets of the same types and
 grades (and region, when the promotion has one) that were not in the promotion.
+
+Sell-through is read, as the promotion says (`sell_through`), from the outlets' reported
+sales (`promotion_outlet_sales`) or from the real orders of the outlets' customers (the
+core's live, not cancelled orders, `kht.sales.orders.service.revenue_rows`, by order date).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from kht.plugin_api import (
     update_record,
     visible,
 )
+from kht.sales.orders.service import revenue_rows
 from plugins.promotion.models import CostClaim, Outlet, OutletSale, Promotion, PromotionOutlet
 from plugins.promotion.schemas import (
     ClaimCreate,
@@ -62,6 +67,7 @@ def create_promotion(ctx: Ctx, data: PromotionCreate) -> Promotion:
     _amount(data.budget, "budget")
     values = {k: getattr(data, k) for k in ("name", "mechanic", "start_on", "end_on")}
     values |= {"budget": data.budget, "territory_id": data.territory_id}
+    values |= {"sell_through": data.sell_through}
     values |= {"description": data.description, "ext": data.ext}
     promotion = create_record(ctx, PROMOTIONS, values)
     set_outlets(ctx, promotion.id, data.outlets)
@@ -186,32 +192,49 @@ def report_sale(ctx: Ctx, data: SaleIn) -> OutletSale:
     return sale
 
 
-def _daily(ctx: Ctx, outlets: list[int], start: date, end: date) -> Decimal:
+def sales_rows(source: str) -> Any:
+    """Sell-through rows (outlet_id, day, amount) of a source: the outlets' reported sales,
+    or the live, not cancelled orders of the outlets' customers by order date."""
+    if source == "orders":
+        orders = revenue_rows().subquery()
+        query = select(Outlet.id.label("outlet_id"), orders.c.day, orders.c.amount).join(
+            orders, orders.c.customer_id == Outlet.customer_id
+        )
+    elif source == "reported":
+        query = select(OutletSale.outlet_id, OutletSale.sold_on.label("day"), OutletSale.amount)
+    else:
+        raise ValidationError("the sell-through source is reported or orders", "source")
+    return query.subquery()
+
+
+def _daily(ctx: Ctx, rows: Any, outlets: list[int], start: date, end: date) -> Decimal:
     """Average daily sell-through per outlet over [start, end], up to yesterday (a running
     promotion is measured over its days so far)."""
     end = min(end, ctx.today() - timedelta(days=1))
     if not outlets or end < start:
         return ZERO
     total = ctx.session.scalar(
-        select(func.coalesce(func.sum(OutletSale.amount), 0)).where(
-            OutletSale.outlet_id.in_(outlets),
-            OutletSale.sold_on >= start,
-            OutletSale.sold_on <= end,
+        select(func.coalesce(func.sum(rows.c.amount), 0)).where(
+            rows.c.outlet_id.in_(outlets), rows.c.day >= start, rows.c.day <= end
         )
     )
     days = (end - start).days + 1
-    return (Decimal(total) / (days * len(outlets))).quantize(CENT)
+    return (Decimal(str(total)) / (days * len(outlets))).quantize(CENT)
 
 
-def control_outlets(ctx: Ctx, promotion: Promotion, promoted: list[int]) -> list[int]:
+def control_outlets(
+    ctx: Ctx, promotion: Promotion, promoted: list[int], rows: Any = None
+) -> list[int]:
     """Outlets like the promoted ones (same type and grade, same region if the promotion
-    has one) that were not in it and report their sales (an outlet that never reports would
+    has one) that were not in it and have sell-through in `rows` (default: the promotion's
+    source) from the period before the promotion to its end (an outlet without any would
     only dilute the comparison)."""
     if not promoted:
         return []
+    rows = sales_rows(promotion.sell_through) if rows is None else rows
     length = promotion.end_on - promotion.start_on + timedelta(days=1)
-    reporting = select(OutletSale.outlet_id).where(
-        OutletSale.sold_on >= promotion.start_on - length, OutletSale.sold_on <= promotion.end_on
+    selling = select(rows.c.outlet_id).where(
+        rows.c.day >= promotion.start_on - length, rows.c.day <= promotion.end_on
     )
     kinds = ctx.session.execute(
         select(Outlet.outlet_type, Outlet.grade).where(Outlet.id.in_(promoted)).distinct()
@@ -219,7 +242,7 @@ def control_outlets(ctx: Ctx, promotion: Promotion, promoted: list[int]) -> list
     query = select(Outlet.id).where(
         Outlet.deleted_at.is_(None),
         Outlet.id.not_in(promoted),
-        Outlet.id.in_(reporting),
+        Outlet.id.in_(selling),
         or_(*(and_(Outlet.outlet_type == t, Outlet.grade == g) for t, g in kinds)),
     )
     if promotion.territory_id is not None:
@@ -231,19 +254,23 @@ def _ratio(after: Decimal, before: Decimal) -> Decimal | None:
     return None if not before else after / before
 
 
-def uplift(ctx: Ctx, promotion_id: int) -> Uplift:
-    """Sell-through before, during and after the promotion against the control group."""
+def uplift(ctx: Ctx, promotion_id: int, source: str | None = None) -> Uplift:
+    """Sell-through before, during and after the promotion against the control group, from
+    `source` (`reported` or `orders`; default: the promotion's own; another is a 422 naming
+    `source`)."""
     promotion = get_promotion(ctx, promotion_id)
+    source = source or promotion.sell_through
+    rows = sales_rows(source)
     promoted = outlet_ids(ctx, promotion.id)
-    control = control_outlets(ctx, promotion, promoted)
+    control = control_outlets(ctx, promotion, promoted, rows)
     length = (promotion.end_on - promotion.start_on).days + 1
     periods = {
         "before": (promotion.start_on - timedelta(days=length), promotion.start_on - timedelta(1)),
         "during": (promotion.start_on, promotion.end_on),
         "after": (promotion.end_on + timedelta(1), promotion.end_on + timedelta(days=length)),
     }
-    ours = {key: _daily(ctx, promoted, *span) for key, span in periods.items()}
-    theirs = {key: _daily(ctx, control, *span) for key, span in periods.items()}
+    ours = {key: _daily(ctx, rows, promoted, *span) for key, span in periods.items()}
+    theirs = {key: _daily(ctx, rows, control, *span) for key, span in periods.items()}
     during = _lift(ours, theirs, "during")
     incremental = ZERO
     if during is not None:
@@ -252,6 +279,7 @@ def uplift(ctx: Ctx, promotion_id: int) -> Uplift:
         incremental = ((ours["during"] - expected) * length * len(promoted)).quantize(CENT)
     cost = approved_cost(ctx, promotion.id)
     return Uplift(
+        source=source,
         promoted_outlets=len(promoted),
         control_outlets=len(control),
         promoted=ours,
@@ -272,7 +300,8 @@ def _lift(ours: dict[str, Decimal], theirs: dict[str, Decimal], key: str) -> Dec
 
 
 def refresh_uplift(ctx: Ctx, promotion_id: int) -> Uplift:
-    """Compute the uplift and keep it on the promotion (for the reports)."""
+    """Compute the uplift from the promotion's source and keep it on the promotion (for the
+    reports)."""
     result = uplift(ctx, promotion_id)
     promotion = get_promotion(ctx, promotion_id)
     update_record(
@@ -294,6 +323,10 @@ MECHANICS = (
     Choice(key="tasting", label_zh="试饮试吃", label_en="Tasting"),
     Choice(key="display", label_zh="陈列", label_en="Display"),
 )
+SELL_THROUGH = (
+    Choice(key="reported", label_zh="网点上报销量", label_en="Reported outlet sales"),
+    Choice(key="orders", label_zh="订单", label_en="Orders"),
+)
 CLAIM_STATUSES = (
     Choice(key="submitted", label_zh="待审批", label_en="Submitted"),
     Choice(key="approved", label_zh="已批准", label_en="Approved"),
@@ -313,6 +346,7 @@ PROMOTIONS = RecordKind(
         _f("start_on", "date", "开始", "Starts", required=True),
         _f("end_on", "date", "结束", "Ends", required=True),
         _f("budget", "money", "预算", "Budget"),
+        _f("sell_through", "single_choice", "动销数据", "Sell-through from", choices=SELL_THROUGH),
         _f("territory_id", "number", "区域", "Region"),
         _f("cost_approved", "money", "已批费用", "Approved cost"),
         _f("uplift_pct", "number", "增量%", "Uplift %"),
@@ -335,6 +369,7 @@ PROMOTIONS = RecordKind(
             "end_on",
             "budget",
             "territory_id",
+            "sell_through",
             "description",
         ),
         list_filters=("mechanic",),

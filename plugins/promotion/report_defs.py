@@ -1,7 +1,8 @@
 """The pack's entries in the report catalogue (category `promotion`), declared as data over
 the list columns of outlets, visits, audit values and promotions: visit coverage and
 frequency by territory, plan attainment, rep discipline, promotion cost against uplift by
-region and mechanic, out-of-stock rate, prices against competitors."""
+region and mechanic, competitor presence, prices and activity (by territory, region, month),
+out-of-stock rate, prices against competitors."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ visits = partial(report, "promotion_visit", "promotion")
 outlets = partial(report, "promotion_outlet", "promotion")
 audits = partial(report, "promotion_audit_value", "promotion")
 promotions = partial(report, "promotion_promotion", "promotion")
+sightings = partial(report, "promotion_competitor_observation", "promotion")
 
 
 def _m(key: str, zh: str, en: str, *filters: str, **more: str) -> ReportMeasure:
@@ -39,6 +41,19 @@ AUDITED = _m("audited", "完成检查", "Audited", "audited:eq:true")
 MINUTES = ReportMeasure(
     key="minutes", label_zh="平均在店分钟", label_en="Avg minutes in store", agg="avg",
     field="minutes_in_store",
+)  # fmt: skip
+SEEN = _m("seen", "观察次数", "Observations")
+PRESENT = _m("present", "在售次数", "Present", "present:eq:true")
+OUTLETS_SEEN = _m(
+    "outlets", "在售网点", "Outlets with it", "present:eq:true", agg="distinct", field="outlet_id"
+)
+PRICE_SEEN = ReportMeasure(
+    key="price", label_zh="平均价格", label_en="Average price", agg="avg", field="price",
+    filters=("present:eq:true",),
+)  # fmt: skip
+SHARE_SEEN = ReportMeasure(
+    key="share", label_zh="平均排面占比%", label_en="Avg shelf share %", agg="avg",
+    field="shelf_share", filters=("present:eq:true",),
 )  # fmt: skip
 OOS = _m("oos", "缺货次数", "Found out of stock", "flag:eq:true")
 CHECKS = _m("checks", "检查次数", "Checks")
@@ -129,6 +144,45 @@ REPORTS = [
             ),
         ),
         chart="table",
+    ),
+    sightings(
+        "promotion.competitor_presence",
+        "竞品铺货（按片区、月份）",
+        "Competitor presence by territory and month",
+        "territory_id",
+        "observed_on:month",
+        measures=(
+            SEEN,
+            PRESENT,
+            _ratio("rate", "在售率%", "Present %", "present", "seen"),
+            OUTLETS_SEEN,
+        ),
+        chart="table",
+        description_zh="各片区每月竞品观察次数、在售次数、在售率与在售网点数",
+        description_en="Competitor sightings per territory and month: checks, present, rate",
+    ),
+    sightings(
+        "promotion.competitor_price",
+        "竞品价格与排面（按对手、月份）",
+        "Competitor prices and shelf share by month",
+        "competitor_id",
+        "observed_on:month",
+        measures=(PRICE_SEEN, SHARE_SEEN),
+        chart="line",
+        description_zh="各竞争对手每月在售时的平均终端价格与平均排面占比",
+        description_en="Each competitor's average shelf price and shelf share, month by month",
+    ),
+    sightings(
+        "promotion.competitor_activity",
+        "竞品活动（按区域）",
+        "Competitor activity by region",
+        "region_id",
+        "activity",
+        measures=(SEEN,),
+        filters=("activity:in:promotion,new_product,display",),
+        chart="stacked",
+        description_zh="各区域观察到的竞品促销、新品与陈列活动",
+        description_en="Competitor promotions, new products and displays seen, per region",
     ),
     audits(
         "promotion.out_of_stock",

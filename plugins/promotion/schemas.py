@@ -1,5 +1,5 @@
 """The pack's input and output shapes (msgspec): settings, territories, outlets, plans,
-check-ins, audits, promotions and claims."""
+check-ins, audits, competitor observations, promotions and claims."""
 
 from __future__ import annotations
 
@@ -26,8 +26,12 @@ OutletType = Literal[
 Grade = Literal["A", "B", "C"]
 PlanStatus = Literal["draft", "submitted", "approved", "rejected"]
 Mechanic = Literal["discount", "gift", "tasting", "display"]
+# Where a promotion's sell-through comes from: reported outlet sales or the core's orders.
+SellThrough = Literal["reported", "orders"]
 Metric = Literal["facings", "price", "stock", "out_of_stock", "posm", "freshness"]
 ClaimStatus = Literal["submitted", "approved", "rejected"]
+# What a competitor was doing at the outlet ("": nothing in particular).
+Activity = Literal["", "promotion", "new_product", "display"]
 # Why a visit needs a look: no plan, outside the radius, an impossible trip since the rep's
 # previous check-in, a poor fix, an outlet without coordinates, too short a stay.
 FLAGS = (
@@ -287,6 +291,53 @@ class AuditValueOut(msgspec.Struct, kw_only=True):
     deleted_at: datetime | None
 
 
+class ObservationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What a rep saw of a competitor at the visit's outlet: the competitor (`competitor_id`,
+    or `competitor_name` to find one by name or add it), whether it was present, the
+    product, its shelf price, its shelf share in percent (0-100) and an activity."""
+
+    competitor_id: Id | None = None
+    competitor_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    product: Short = ""
+    present: bool = True
+    price: Decimal | None = None
+    shelf_share: Decimal | None = None
+    activity: Activity = ""
+    note: Annotated[str, msgspec.Meta(max_length=300)] = ""
+
+
+class ObservationCreate(ObservationIn, kw_only=True, forbid_unknown_fields=True):
+    """An observation made at visit `visit_id` (POST /api/v1/competitor-observations)."""
+
+    visit_id: Id
+    ext: dict[str, dict[str, Any]] = {}
+
+
+class ObservationOut(msgspec.Struct, kw_only=True):
+    id: int
+    visit_id: int
+    outlet_id: int
+    territory_id: int | None
+    region_id: int | None
+    outlet_type: str
+    competitor_id: int
+    observed_on: date
+    product: str
+    present: bool
+    price: Decimal | None
+    shelf_share: Decimal | None
+    activity: str
+    note: str
+    photos: int
+    owner_id: int | None
+    version: int
+    ext: dict[str, dict[str, Any]]
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+
+
 class ValueUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     version: int
     ext: dict[str, dict[str, Any]] | Unset = UNSET
@@ -299,6 +350,7 @@ class PromotionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_on: date
     budget: Decimal = Decimal("0.00")
     territory_id: Id | None = None
+    sell_through: SellThrough = "reported"
     description: Text = ""
     outlets: list[Id] = []
     ext: dict[str, dict[str, Any]] = {}
@@ -312,6 +364,7 @@ class PromotionUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_on: date | Unset = UNSET
     budget: Decimal | Unset = UNSET
     territory_id: Id | None | Unset = UNSET
+    sell_through: SellThrough | Unset = UNSET
     description: Text | Unset = UNSET
     ext: dict[str, dict[str, Any]] | Unset = UNSET
 
@@ -324,6 +377,7 @@ class PromotionOut(msgspec.Struct, kw_only=True):
     end_on: date
     budget: Decimal
     territory_id: int | None
+    sell_through: str
     description: str
     cost_approved: Decimal
     uplift_pct: Decimal | None
@@ -384,8 +438,10 @@ class SaleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class Uplift(msgspec.Struct, kw_only=True):
     """Average daily sell-through per outlet before, during and after a promotion, for its
     outlets and for the control outlets (same types and grades, without the promotion), and
-    the uplift: the promoted outlets' change against the control group's change, in percent."""
+    the uplift: the promoted outlets' change against the control group's change, in percent.
+    `source` says where sell-through came from: `reported` outlet sales or `orders`."""
 
+    source: str
     promoted_outlets: int
     control_outlets: int
     promoted: dict[str, Decimal]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from kht.customers.service import get_customer
 from kht.plugin_api import (
@@ -20,6 +20,7 @@ from kht.plugin_api import (
     Conflict,
     Ctx,
     FieldDef,
+    Forbidden,
     NotFound,
     RecordKind,
     RecordPages,
@@ -29,6 +30,7 @@ from kht.plugin_api import (
     changes_of,
     create_record,
     get_record,
+    owned_by_visible,
     require,
     update_record,
     visible,
@@ -176,19 +178,53 @@ def create_territory(ctx: Ctx, data: TerritoryIn) -> Territory:
 
 
 def update_territory(ctx: Ctx, territory_id: int, data: TerritoryIn) -> Territory:
-    """Rename, re-assign the rep or change the coverage target of a node."""
+    """Rename a node, re-assign its rep, change its coverage target or move it under another
+    parent of the level above (a manager whose team works the node, see `_check_team`); a
+    node with children keeps its level."""
     require(ctx.user, MANAGE, "edit")
     territory = get_territory(ctx, territory_id)
+    _check_team(ctx, territory.id, data.rep_id if data.rep_id != territory.rep_id else None)
     if data.parent_id == territory.id:
         raise ValidationError("a territory cannot be its own parent", "parent_id")
     _check_parent(ctx, data.level, data.parent_id)
+    if data.level != territory.level and _has_children(ctx, territory.id):
+        # Its children would sit at the wrong level of the tree (a district under a district).
+        raise ValidationError("a territory with territories below keeps its level", "level")
     for key, value in msgspec.structs.asdict(data).items():
         setattr(territory, key, value)
     ctx.session.flush()
     return territory
 
 
+def _check_team(ctx: Ctx, territory_id: int, new_rep: int | None) -> None:
+    """A manager changes only the part of the tree their team works: every rep at or below
+    the node must lie in their scope of `promotion_manage` (403 otherwise; a node nobody is
+    assigned to is anyone's), and so must a newly assigned rep (422 naming `rep_id`)."""
+    outside = ~owned_by_visible(ctx.user, Territory.rep_id, MANAGE, owner_index=False)
+    query = select(Territory.id).where(
+        Territory.id.in_(subtree_ids(ctx, territory_id)), Territory.rep_id.is_not(None), outside
+    )
+    if ctx.session.scalar(query.limit(1)) is not None:
+        raise Forbidden("this territory is worked by reps outside your team")
+    if new_rep is None:
+        return
+    rep = literal(new_rep)
+    if (
+        ctx.session.scalar(
+            select(rep).where(owned_by_visible(ctx.user, rep, MANAGE, owner_index=False))
+        )
+        is None
+    ):
+        raise ValidationError("choose a rep of your team", "rep_id")
+
+
+def _has_children(ctx: Ctx, territory_id: int) -> bool:
+    query = select(Territory.id).where(Territory.parent_id == territory_id).limit(1)
+    return ctx.session.scalar(query) is not None
+
+
 def get_territory(ctx: Ctx, territory_id: int) -> Territory:
+    """A territory by id (404 when there is none); the tree is not secret within the pack."""
     territory = ctx.session.get(Territory, territory_id)
     if territory is None:
         raise NotFound(f"territory {territory_id} not found")

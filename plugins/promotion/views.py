@@ -14,7 +14,7 @@ from litestar import Request, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from kht.plugin_api import (
     N_,
@@ -26,12 +26,14 @@ from kht.plugin_api import (
     require,
 )
 from kht.settings.service import link_for
-from plugins.promotion import audits, discipline, promotions, service, visits
+from plugins.promotion import audits, discipline, observations, promotions, service, visits
 from plugins.promotion.schemas import (
     AuditAnswer,
     AuditIn,
     CheckIn,
     ContactIn,
+    ObservationIn,
+    ObservationOut,
     OutletsIn,
     PlanCreate,
     SaleIn,
@@ -59,7 +61,19 @@ MESSAGES = (
     N_("the photo is larger than 12 MB"),
     N_("take or choose a photo"),
     N_("enter a number"),
+    N_("check in before recording competitors"),
+    N_("a territory with territories below keeps its level"),
+    N_("a territory cannot be its own parent"),
+    N_("choose a rep of your team"),
+    N_("this territory is worked by reps outside your team"),
+    N_("choose a competitor or type its name"),
+    N_("the price is from 0 to 100000"),
+    N_("the shelf share is a percentage from 0 to 100"),
+    N_("a competitor not on the shelf has no price"),
+    N_("a competitor not on the shelf has no shelf share"),
+    N_("a competitor not on the shelf has no activity"),
 )
+OBSERVATION_FIELDS = ("competitor_id", "competitor_name", "price", "shelf_share", "activity")
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 PHOTO_LIMIT = 12 * 1024 * 1024
 
@@ -150,6 +164,10 @@ def _visit_context(ctx: RequestCtx, visit_id: int) -> dict[str, Any]:
         "flag_labels": visits.FLAG_LABELS,
         "metric_labels": {c.key: c for c in audits.METRIC_CHOICES},
         "radius": service.settings(ctx).radius_m,
+        "observations": observations.of_visit(ctx, visit.id),
+        "competitors": observations.competitor_names(ctx),
+        "activity_labels": {c.key: c for c in observations.ACTIVITY_CHOICES},
+        "observation_fields": OBSERVATION_FIELDS,
     }
 
 
@@ -256,6 +274,50 @@ def photos_form(request: Request, ctx: RequestCtx, visit_id: FromPath[int], data
     return _visit_action(request, ctx, visit_id, act)
 
 
+def _decimal(data: dict[str, Any], key: str) -> Decimal | None:
+    raw = _text(data, key).replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise ValidationError("enter a number", key) from None
+
+
+def _observation(data: dict[str, Any]) -> ObservationIn:
+    """The competitor form's inputs as the API's input (`absent` ticked: not present)."""
+    values = {
+        "competitor_id": _text(data, "competitor_id") or None,
+        "competitor_name": _text(data, "competitor_name"),
+        "product": _text(data, "product"),
+        "present": _text(data, "absent") != "on",
+        "activity": _text(data, "activity"),
+        "note": _text(data, "note"),
+    }
+    found = _built(ObservationIn, values)
+    found.price, found.shelf_share = _decimal(data, "price"), _decimal(data, "shelf_share")
+    return found
+
+
+@post(
+    "/promotion/visits/{visit_id:int}/competitors",
+    request_max_body_size=4 * PHOTO_LIMIT,
+    sync_to_thread=True,
+    include_in_schema=False,
+)
+def observe_form(
+    request: Request, ctx: RequestCtx, visit_id: FromPath[int], data: Multipart
+) -> Any:
+    """A competitor seen at the visit's outlet, with the photos taken of it, in one post."""
+
+    def act() -> None:
+        observation = observations.record_observation(ctx, visit_id, _observation(data))
+        for photo in _photos(data):
+            observations.add_photo(ctx, observation.id, photo.filename, _read(photo))
+
+    return _visit_action(request, ctx, visit_id, act)
+
+
 # ---------------------------------------------------------------------------- plans
 
 
@@ -279,6 +341,41 @@ def plans_page(request: Request, ctx: RequestCtx, error: FromQuery[str] = "") ->
         error=error,
         status_code=422 if error else 200,
     )
+
+
+@get("/promotion/plans/calendar", sync_to_thread=True, include_in_schema=False)
+def plan_calendar_page(
+    request: Request, ctx: RequestCtx, team: FromQuery[bool] = False
+) -> Template:
+    """The plans on a calendar (the core's FullCalendar): my stops, or the team's plans."""
+    require(ctx.user, service.MODULE, "view")
+    wall_now = ctx.local().replace(tzinfo=None).isoformat("T", "seconds")
+    feed = "/promotion/plans/calendar/events" + ("?team=1" if team else "")
+    return render(request, ctx, "promotion/plan_calendar.html", team=team, feed=feed, now=wall_now)
+
+
+def _day(raw: str, field: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip()[:10])
+    except ValueError:
+        raise ValidationError(f"{field} must be a date (YYYY-MM-DD)", field) from None
+
+
+@get("/promotion/plans/calendar/events", sync_to_thread=True, include_in_schema=False)
+def plan_calendar_feed(
+    ctx: RequestCtx,
+    start: FromQuery[str] = "",
+    end: FromQuery[str] = "",
+    team: FromQuery[bool] = False,
+) -> Response[Any]:
+    """The plan calendar's feed over FullCalendar's [start, end); a bad date is a 422."""
+    try:
+        first, last = _day(start, "start"), _day(end, "end")
+        events = visits.calendar_events(ctx, first, last, team=team)
+    except KhtError as exc:
+        body = {"status": exc.status, "message": exc.message, "field": exc.field}
+        return Response(body, status_code=exc.status)
+    return Response(events)
 
 
 @post("/promotion/plans", sync_to_thread=True, include_in_schema=False)
@@ -381,8 +478,15 @@ def plan_step_form(ctx: RequestCtx, visit_plan_id: FromPath[int], step: FromPath
 
 
 @get("/promotion/territories", sync_to_thread=True, include_in_schema=False)
-def territories_page(request: Request, ctx: RequestCtx, error: FromQuery[str] = "") -> Template:
-    """The territory tree with reps, outlet counts and coverage targets."""
+def territories_page(
+    request: Request,
+    ctx: RequestCtx,
+    error: FromQuery[str] = "",
+    field: FromQuery[str] = "",
+    edit: FromQuery[int] = 0,
+) -> Template:
+    """The territory tree with reps, outlet counts and coverage targets; a manager edits a
+    node in place (`edit` opens its form again after a refusal)."""
     rows = service.territories(ctx)
     return render(
         request,
@@ -394,8 +498,10 @@ def territories_page(request: Request, ctx: RequestCtx, error: FromQuery[str] = 
         counts=service.outlet_counts(ctx),
         levels=service.LEVEL_LABELS,
         manager=ctx.user.can(service.MANAGE, "edit"),
+        edit=edit,
         settings_url=link_for(ctx, service.NAME),
         error=error,
+        field=field,
         status_code=422 if error else 200,
     )
 
@@ -418,6 +524,19 @@ def territory_form(ctx: RequestCtx, data: URLEncodedBody[dict]) -> Redirect:
     except ValidationError as exc:
         ctx.session.rollback()
         return _back("/promotion/territories", exc)
+    return Redirect("/promotion/territories", status_code=303)
+
+
+@post("/promotion/territories/{territory_id:int}", sync_to_thread=True, include_in_schema=False)
+def territory_edit_form(
+    ctx: RequestCtx, territory_id: FromPath[int], data: URLEncodedBody[dict]
+) -> Redirect:
+    """Save a territory's edit form (name, level, parent, rep, coverage target)."""
+    try:
+        service.update_territory(ctx, territory_id, _territory_in(data))
+    except ValidationError as exc:
+        ctx.session.rollback()
+        return _back(f"/promotion/territories?edit={territory_id}", exc)
     return Redirect("/promotion/territories", status_code=303)
 
 
@@ -516,6 +635,39 @@ def photo_api(ctx: RequestCtx, visit_id: FromPath[int], data: Multipart) -> dict
     return {"id": file.id, "filename": file.filename, "size": file.size}
 
 
+def _observation_out(record: Any) -> ObservationOut:
+    names = (n for n in ObservationOut.__struct_fields__ if n not in ("ext", "tags"))
+    return ObservationOut(**{n: getattr(record, n) for n in names}, ext=record.ext or {}, tags=[])
+
+
+@post("/api/v1/promotion/visits/{visit_id:int}/competitors", sync_to_thread=True, tags=TAG)
+def observe_api(
+    ctx: RequestCtx, visit_id: FromPath[int], data: JSONBody[ObservationIn]
+) -> ObservationOut:
+    """A competitor seen at the visit's outlet: presence, product, price, shelf share,
+    activity (`competitor_id`, or `competitor_name` to find or add one)."""
+    return _observation_out(observations.record_observation(ctx, visit_id, data))
+
+
+@post(
+    "/api/v1/promotion/competitor-observations/{observation_id:int}/photos",
+    request_max_body_size=2 * PHOTO_LIMIT,
+    sync_to_thread=True,
+    tags=TAG,
+)
+def observation_photo_api(
+    ctx: RequestCtx, observation_id: FromPath[int], data: Multipart
+) -> dict[str, Any]:
+    """A photo of a competitor observation (multipart field `photo`): resized, EXIF
+    stripped, attached to the observation."""
+    observations.get_observation(ctx, observation_id)  # out of scope: 404, body unread
+    found = _photos(data)
+    if not found:
+        raise ValidationError("take or choose a photo", "photo")
+    file = observations.add_photo(ctx, observation_id, found[0].filename, _read(found[0]))
+    return {"id": file.id, "filename": file.filename, "size": file.size}
+
+
 @get("/api/v1/promotion/audits/summary", sync_to_thread=True, tags=TAG)
 def audit_summary_api(
     ctx: RequestCtx, start: FromQuery[date], end: FromQuery[date]
@@ -526,9 +678,10 @@ def audit_summary_api(
 
 
 @get("/api/v1/promotion/promotions/{promotion_id:int}/uplift", sync_to_thread=True, tags=TAG)
-def uplift_api(ctx: RequestCtx, promotion_id: FromPath[int]) -> Uplift:
-    """Sell-through before / during / after against the control outlets."""
-    return promotions.uplift(ctx, promotion_id)
+def uplift_api(ctx: RequestCtx, promotion_id: FromPath[int], source: FromQuery[str] = "") -> Uplift:
+    """Sell-through before / during / after against the control outlets, from the
+    promotion's source or `source` (`reported` outlet sales, `orders`)."""
+    return promotions.uplift(ctx, promotion_id, source or None)
 
 
 @put("/api/v1/promotion/promotions/{promotion_id:int}/outlets", sync_to_thread=True, tags=TAG)
@@ -567,23 +720,32 @@ def contact_api(
 @get("/api/v1/promotion/territories", sync_to_thread=True, tags=TAG)
 def territories_api(ctx: RequestCtx) -> list[TerritoryOut]:
     """The territory tree, depth first (a rep: their own territories and their parents)."""
-    return [
-        TerritoryOut(
-            id=t.id,
-            name=t.name,
-            level=t.level,
-            parent_id=t.parent_id,
-            rep_id=t.rep_id,
-            coverage_target=t.coverage_target,
-        )
-        for t in service.territories(ctx)
-    ]
+    return [_territory_out(t) for t in service.territories(ctx)]
+
+
+def _territory_out(t: Any) -> TerritoryOut:
+    return TerritoryOut(
+        id=t.id,
+        name=t.name,
+        level=t.level,
+        parent_id=t.parent_id,
+        rep_id=t.rep_id,
+        coverage_target=t.coverage_target,
+    )
 
 
 @post("/api/v1/promotion/territories", sync_to_thread=True, tags=TAG)
 def create_territory_api(ctx: RequestCtx, data: JSONBody[TerritoryIn]) -> dict[str, int]:
     """A new territory (a manager)."""
     return {"id": service.create_territory(ctx, data).id}
+
+
+@put("/api/v1/promotion/territories/{territory_id:int}", sync_to_thread=True, tags=TAG)
+def update_territory_api(
+    ctx: RequestCtx, territory_id: FromPath[int], data: JSONBody[TerritoryIn]
+) -> TerritoryOut:
+    """Replace a territory's name, level, parent, rep and coverage target (a manager)."""
+    return _territory_out(service.update_territory(ctx, territory_id, data))
 
 
 @post("/api/v1/promotion/plans/{visit_plan_id:int}/stops", sync_to_thread=True, tags=TAG)
@@ -615,7 +777,10 @@ ROUTES = [
     check_out_form,
     audit_form,
     photos_form,
+    observe_form,
     plans_page,
+    plan_calendar_page,
+    plan_calendar_feed,
     create_plan_form,
     plan_page,
     add_stop_form,
@@ -623,6 +788,7 @@ ROUTES = [
     plan_step_form,
     territories_page,
     territory_form,
+    territory_edit_form,
     discipline_page,
     claim_form,
     uplift_form,
@@ -630,6 +796,8 @@ ROUTES = [
     check_out_api,
     audit_api,
     photo_api,
+    observe_api,
+    observation_photo_api,
     audit_summary_api,
     uplift_api,
     outlets_api,
@@ -638,6 +806,7 @@ ROUTES = [
     contact_api,
     territories_api,
     create_territory_api,
+    update_territory_api,
     add_stop_api,
     plan_step_api,
 ]

@@ -1,6 +1,7 @@
 """Visit plans and visits: the rep's route (made by hand or suggested from the visit
-frequency of each outlet's grade and its last visit), the manager's approval, and the visit
-itself — check-in from the phone's position, photos, check-out.
+frequency of each outlet's grade and its last visit), the manager's approval, the plan
+calendar's events, and the visit itself — check-in from the phone's position, photos,
+check-out.
 
 A stop of a plan is a visit in status `planned`; checking in makes it `in_store`, checking
 out `done`. A visit without a plan is allowed and flagged `unplanned`. A check-in is refused
@@ -53,6 +54,7 @@ from plugins.promotion.service import (
     get_outlet,
     outlet_names,
     outlets_in_scope,
+    rep_names,
     settings,
 )
 
@@ -244,6 +246,105 @@ def todays_stops(ctx: Ctx, day: date | None = None) -> list[Visit]:
     day = day or ctx.today()
     query = visible(ctx, VISITS).where(Visit.owner_id == ctx.user_id, Visit.planned_on == day)
     return list(ctx.session.scalars(query.order_by(Visit.unplanned, Visit.seq, Visit.id)))
+
+
+# ---------------------------------------------------------------------------- calendar
+
+CALENDAR_LIMIT = 500
+# Bootstrap's colours: blue to do, orange in the store, green done/approved, red missed/sent
+# back, grey a draft, yellow waiting for the manager.
+COLOURS = {
+    "planned": "#0d6efd",
+    "in_store": "#fd7e14",
+    "done": "#198754",
+    "missed": "#dc3545",
+    "draft": "#6c757d",
+    "submitted": "#ffc107",
+    "approved": "#198754",
+    "rejected": "#dc3545",
+}
+
+
+def calendar_events(ctx: Ctx, start: date, end: date, team: bool = False) -> list[dict[str, Any]]:
+    """The plan calendar's events meeting [start, end) (FullCalendar's range), times as
+    wall-clock times of the user's zone: the acting rep's own stops (each at its planned
+    time, linking to the visit), or with `team` the plans in the caller's scope as all-day
+    events over their days (rep, stop count and status, linking to the plan)."""
+    require(ctx.user, MODULE, "view")
+    if end <= start:
+        raise ValidationError("the calendar ends before it starts", "end")
+    return _plan_events(ctx, start, end) if team else _stop_events(ctx, start, end)
+
+
+def _wall(ctx: Ctx, moment: datetime) -> str:
+    return ctx.local(moment).replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+def _stop_events(ctx: Ctx, start: date, end: date) -> list[dict[str, Any]]:
+    query = visible(ctx, VISITS).where(
+        Visit.owner_id == ctx.user_id, Visit.planned_on >= start, Visit.planned_on < end
+    )
+    rows = list(ctx.session.scalars(query.order_by(Visit.planned_on, Visit.seq, Visit.id)))
+    names = outlet_names(ctx, {visit.outlet_id for visit in rows[:CALENDAR_LIMIT]})
+    return [_stop_event(ctx, visit, names) for visit in rows[:CALENDAR_LIMIT]]
+
+
+def _stop_event(ctx: Ctx, visit: Visit, names: dict[int, str]) -> dict[str, Any]:
+    begins = visit.planned_at or visit.checkin_at
+    open_ = visit.status in ("planned", "in_store")
+    event: dict[str, Any] = {
+        "id": visit.id,
+        "title": names.get(visit.outlet_id, f"#{visit.outlet_id}"),
+        "url": f"/promotion/visits/{visit.id}/do" if open_ else f"/visits/{visit.id}",
+        "color": COLOURS.get(visit.status),
+        "classNames": [f"promotion-stop-{visit.status}"],
+        "extendedProps": {"status": visit.status, "unplanned": visit.unplanned},
+    }
+    if begins is None:
+        return event | {"start": visit.planned_on.isoformat(), "allDay": True}
+    ends = visit.checkout_at or begins + timedelta(minutes=STOP_MINUTES)
+    return event | {"start": _wall(ctx, begins), "end": _wall(ctx, ends), "allDay": False}
+
+
+def _plan_events(ctx: Ctx, start: date, end: date) -> list[dict[str, Any]]:
+    # A plan meets the range when it starts before its end and ends (start + days) after
+    # its start; at most a week long, so looking 7 days back finds every one.
+    query = visible(ctx, PLANS).where(
+        VisitPlan.start_on < end, VisitPlan.start_on > start - timedelta(days=7)
+    )
+    plans = [
+        p
+        for p in ctx.session.scalars(query.order_by(VisitPlan.start_on, VisitPlan.id))
+        if p.start_on + timedelta(days=p.days) > start
+    ][:CALENDAR_LIMIT]
+    counts = _stop_counts(ctx, [plan.id for plan in plans])
+    reps = rep_names(ctx)
+    return [
+        {
+            "id": plan.id,
+            "title": " · ".join(filter(None, (reps.get(plan.owner_id, ""), plan.name)))
+            + f" ({counts.get(plan.id, 0)})",
+            "start": plan.start_on.isoformat(),
+            "end": (plan.start_on + timedelta(days=plan.days)).isoformat(),
+            "allDay": True,
+            "url": f"/promotion/plans/{plan.id}",
+            "color": COLOURS.get(plan.status),
+            "classNames": [f"promotion-plan-{plan.status}"],
+            "extendedProps": {"status": plan.status, "stops": counts.get(plan.id, 0)},
+        }
+        for plan in plans
+    ]
+
+
+def _stop_counts(ctx: Ctx, plan_ids: list[int]) -> dict[int, int]:
+    if not plan_ids:
+        return {}
+    query = (
+        select(Visit.plan_id, func.count(Visit.id))
+        .where(Visit.plan_id.in_(plan_ids), Visit.deleted_at.is_(None))
+        .group_by(Visit.plan_id)
+    )
+    return dict(ctx.session.execute(query).all())
 
 
 # ---------------------------------------------------------------------------- visits

@@ -1,6 +1,7 @@
 """The promotion pack on a rep's phone (390 x 844, location allowed): open today's plan,
 check in at the outlet (the browser's position is sent and measured), take the audit with a
-photo from the camera input, check out — every page without sideways scrolling."""
+photo from the camera input, record a competitor with its photo, check out, find the visit
+on the plan calendar — every page without sideways scrolling."""
 
 from __future__ import annotations
 
@@ -67,11 +68,24 @@ def test_a_rep_visits_an_outlet_from_the_phone(kht_db_url, kht_runtime, page):
         assert page.inner_text("#promotion-photo-count") == "1"
         assert fits(page)
 
+        page.click("details:has(#promotion-observe) > summary")
+        page.fill("input[name='competitor_name']", "农夫山泉")
+        page.fill("#obs-price", "2.00")
+        page.select_option("#obs-activity", "promotion")
+        rival = {"name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}
+        page.set_input_files("#promotion-observe input[type=file]", files=[rival])
+        page.click("#promotion-observe-button")
+        page.wait_for_selector(".promotion-observation:has-text('农夫山泉')")
+        assert fits(page)
+
         page.click("#promotion-checkout-button")
         page.wait_for_selector("#promotion-visit-status[data-status='done']")
         page.wait_for_selector("#promotion-minutes")
         page.goto(url + "/promotion/today")
         assert page.locator(".promotion-stop").first.get_attribute("data-status") == "done"
+        page.goto(url + "/promotion/plans/calendar")  # a week list on the phone
+        page.wait_for_selector(".fc-list-event:has-text('罗森 静安寺店')")
+        assert fits(page)
         for path in ("/promotion/plans", "/promotion/discipline", "/outlets"):
             page.goto(url + path)
             assert fits(page), path

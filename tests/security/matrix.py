@@ -158,8 +158,9 @@ def _member(v: Victims, c: TestClient) -> None:
 
 
 def _outlet(v: Victims, c: TestClient) -> None:
-    """rep1's outlet, a day's plan with it, a visit checked in and audited, a promotion on it
-    with a cost claim (the promotion pack's kinds)."""
+    """rep1's outlet, a day's plan with it, a visit checked in and audited with a competitor
+    seen, a promotion on it with a cost claim (the promotion pack's kinds), and a territory
+    rep1 works."""
     body = {"customer_id": v.ids["customer"], "name": _named("outlet"), "latitude": 31.2}
     outlet = v.made("promotion_outlet", c.post("/api/v1/outlets", json=body | {"longitude": 121.4}))
     plan = v.made("promotion_plan", c.post("/api/v1/visit-plans", json={"start_on": "2026-01-05"}))
@@ -172,6 +173,16 @@ def _outlet(v: Victims, c: TestClient) -> None:
     assert audit.status_code == 201, audit.text
     with v.team.ctx(None) as ctx:  # audit values are made by the audit only (no create API)
         v.ids["promotion_audit_value"] = ctx.session.scalar(select(AuditValue.id).limit(1))
+    seen = {"competitor_id": v.ids["competitor"], "product": LEAK, "note": _named("observation")}
+    observed = c.post(f"/api/v1/promotion/visits/{visit}/competitors", json=seen)
+    v.made("promotion_competitor_observation", observed)
+    # The tree is kept by managers; rep1 works this region. Its name is no secret: territory
+    # names are shared vocabulary that every outlet form's picker lists.
+    with v.api("admin") as admin:
+        region = {"name": "华北", "level": "region", "rep_id": v.team.users["rep1"]}
+        made = admin.post("/api/v1/promotion/territories", json=region)
+        assert made.status_code == 201, made.text
+        v.ids["territory_id"] = made.json()["id"]
     promo = {"name": _named("promotion"), "start_on": "2026-01-01", "end_on": "2026-01-31"}
     promotion = v.made("promotion_promotion", c.post("/api/v1/promotions", json=promo))
     claim = {"promotion_id": promotion, "amount": "10.00", "description": LEAK}
@@ -229,6 +240,7 @@ KINDS: dict[str, Callable[[Victims, TestClient], None]] = {
     "promotion_audit_value": lambda v, c: None,
     "promotion_promotion": lambda v, c: None,
     "promotion_claim": lambda v, c: None,
+    "promotion_competitor_observation": lambda v, c: None,
     "ticket": _ticket,
     "key_account": _key_account,
     "key_account_agreement": lambda v, c: None,  # made with the key account
@@ -383,6 +395,7 @@ OTHERS: dict[str, str] = {
     "visit_plan_id": "promotion_plan",
     "promotion_id": "promotion_promotion",
     "claim_id": "promotion_claim",
+    "observation_id": "promotion_competitor_observation",
     "objective_id": "key_account_objective",  # an objective of a key account plan
 }
 
@@ -422,6 +435,8 @@ NOT_RECORD_SCOPED: dict[str, str] = {
     "to": "a ticket status to move to, not an id",
     "role": "a role's key (its default dashboard, administrators only), not an id",
     "widget_id": "a widget of the caller's own dashboard layout (nobody else's), not a record",
+    "territory_id": "promotion territories: the tree every promotion user reads; a manager "
+    "changes only nodes their own team's reps work (403 otherwise)",
     "step": "a workflow step of a visit plan or a cost claim (submit, approve, reject)",
     "move": "a move of a plan's stop (up, down, remove), not an id",
 }

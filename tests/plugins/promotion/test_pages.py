@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import time_machine
 
-from kht.testing import csrf_token
+from kht.testing import add_user, csrf_token
 from tests.plugins.promotion.conftest import JINGAN, MORNING
 from tests.plugins.promotion.test_photos_and_audits import phone_photo
 
@@ -104,3 +104,82 @@ def test_the_api_refuses_bad_input_naming_the_field(field):
         field.client("west_rep").post(f"/api/v1/promotion/visits/{stop.id}/check-out").status_code
         == 404
     )
+
+
+def test_a_manager_edits_a_territory_on_its_page_and_through_the_api(field):
+    jingan, city = field.territory["静安"], field.territory["上海"]
+    edit = {
+        "name": "静安区",
+        "level": "district",
+        "parent_id": str(city),
+        "rep_id": str(field.users["rep2"]),
+        "coverage_target": "80",
+    }
+    with field.browser("rep1") as client:
+        page = client.get("/promotion/territories").text
+        assert "promotion-edit-territory" not in page
+        assert post(client, f"/promotion/territories/{jingan}", edit).status_code == 403
+    with field.browser("east_mgr") as client:
+        assert "promotion-edit-territory" in client.get("/promotion/territories").text
+        assert post(client, f"/promotion/territories/{jingan}", edit).status_code == 303
+        # A city with districts below cannot become a region: refused, its form open again.
+        promote = edit | {"name": "上海", "level": "region", "parent_id": ""}
+        refused = post(client, f"/promotion/territories/{city}", promote)
+        assert refused.status_code == 303 and f"edit={city}" in refused.headers["location"]
+        shown = client.get(refused.headers["location"])
+        assert shown.status_code == 422 and 'data-field="level"' in shown.text
+        bad = post(client, f"/promotion/territories/{jingan}", edit | {"coverage_target": "120"})
+        assert "error=" in bad.headers["location"]
+    with field.at("admin") as ctx:
+        from plugins.promotion.service import get_territory
+
+        node = get_territory(ctx, jingan)
+        assert (node.name, node.rep_id, node.coverage_target) == (
+            "静安区",
+            field.users["rep2"],
+            80,
+        )
+    url = f"/api/v1/promotion/territories/{jingan}"
+    body = {"name": "静安", "level": "district", "parent_id": city, "coverage_target": 95}
+    body["rep_id"] = field.users["rep1"]
+    manager = field.client("east_mgr")
+    changed = manager.put(url, json=body)
+    assert changed.status_code == 200 and changed.json()["coverage_target"] == 95
+    assert changed.json()["rep_id"] == field.users["rep1"]
+    assert field.client("rep1").put(url, json=body).status_code == 403
+    wrong = manager.put(url, json=body | {"parent_id": field.territory["华东"]})
+    assert wrong.status_code == 422 and wrong.json()["field"] == "parent_id"
+    assert manager.put("/api/v1/promotion/territories/99999", json=body).status_code == 404
+    # Another team's manager may not change it; nor may a manager hand it to another team.
+    add_user(field.runtime, "west_mgr", "sales_manager", department="Sales/West")
+    assert field.client("west_mgr").put(url, json=body).status_code == 403
+    elsewhere = manager.put(url, json=body | {"rep_id": field.users["west_rep"]})
+    assert elsewhere.status_code == 422 and elsewhere.json()["field"] == "rep_id"
+
+
+def test_the_plan_calendar_shows_my_stops_and_the_teams_plans(field):
+    first, second = field.outlet("日历店一", "rep1"), field.outlet("日历店二", "rep1")
+    plan = field.plan("rep1", [first, second])
+    stops = field.stops("rep1", plan)
+    feed = "/promotion/plans/calendar/events?start=2026-06-01T00:00:00Z&end=2026-07-06T00:00:00Z"
+    with time_machine.travel(MORNING, tick=False), field.browser("rep1") as client:
+        page = client.get("/promotion/plans/calendar")
+        assert page.status_code == 200 and 'id="calendar"' in page.text
+        assert "fullcalendar@" in page.text and 'id="calendar-config"' in page.text
+        mine = client.get(feed).json()
+        assert [e["title"] for e in mine] == ["日历店一", "日历店二"]
+        # 09:00 and 09:45 in Shanghai, where the rep works (01:00 UTC).
+        assert [e["start"] for e in mine] == ["2026-06-15T09:00", "2026-06-15T09:45"]
+        assert mine[0]["url"] == f"/promotion/visits/{stops[0].id}/do"
+        refused = client.get("/promotion/plans/calendar/events?start=June&end=2026-07-06")
+        assert refused.status_code == 422 and refused.json()["field"] == "start"
+        backwards = client.get("/promotion/plans/calendar/events?start=2026-07-06&end=2026-06-01")
+        assert backwards.status_code == 422 and backwards.json()["field"] == "end"
+    with field.browser("east_mgr") as client:
+        assert client.get(feed).json() == []  # the manager has no stops of their own
+        (event,) = client.get(feed + "&team=1").json()
+        assert (event["start"], event["end"], event["allDay"]) == ("2026-06-15", "2026-06-16", True)
+        assert event["url"] == f"/promotion/plans/{plan}" and event["title"].endswith("(2)")
+        assert client.get("/promotion/plans/calendar?team=1").status_code == 200
+    with field.browser("west_rep") as client:
+        assert client.get(feed + "&team=1").json() == []

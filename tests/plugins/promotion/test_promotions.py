@@ -1,5 +1,5 @@
-"""In-store promotions: uplift against a control group (a worked example), cost claims and
-their approval, and the refusals."""
+"""In-store promotions: uplift against a control group (worked examples from reported sales
+and from the outlets' orders), cost claims and their approval, and the refusals."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from decimal import Decimal
 import pytest
 
 from kht.plugin_api import Conflict, Forbidden, ValidationError
+from kht.sales.orders.schemas import OrderCreate
+from kht.sales.orders.service import create_order
+from kht.sales.quotes.schemas import LineIn
 from plugins.promotion import promotions
 from plugins.promotion.schemas import ClaimCreate, PromotionCreate, SaleIn
 from tests.plugins.promotion.conftest import MORNING
@@ -107,3 +110,81 @@ def test_a_promotion_ending_before_it_starts_is_refused(field):
     with field.at("east_mgr") as ctx, pytest.raises(ValidationError) as refused:
         promotions.create_promotion(ctx, PromotionCreate(name="错", start_on=END, end_on=START))
     assert refused.value.field == "end_on"
+
+
+def order(field, outlet: int, day: date, amount: str) -> None:
+    """An order of the outlet's customer on `day` (one hand-priced line, no tax)."""
+    from plugins.promotion.models import Outlet
+
+    with field.at("admin") as ctx:
+        customer = ctx.session.get(Outlet, outlet).customer_id
+        line = LineIn(description="清泉 550ml", unit_price=Decimal(amount), tax_rate=Decimal(0))
+        create_order(ctx, OrderCreate(customer_id=customer, order_date=day, lines=[line]))
+
+
+def test_uplift_from_orders_uses_the_outlets_real_orders_against_the_control_group(field):
+    promoted = field.outlet("订单促销店", "rep1", outlet_type="supermarket", grade="B")
+    control = field.outlet("订单对照店", "rep1", outlet_type="supermarket", grade="B")
+    idle = field.outlet("不下单店", "rep1", outlet_type="supermarket", grade="B")
+    # Before: 700 a week each (one order of 700); during: 1,400 against 770; a cancelled
+    # order and reported sales do not count.
+    order(field, promoted, START - timedelta(days=3), "700")
+    order(field, control, START - timedelta(days=5), "700")
+    order(field, promoted, START + timedelta(days=1), "1400")
+    order(field, control, START + timedelta(days=2), "770")
+    order(field, promoted, START + timedelta(days=3), "5000")
+    sell(field, promoted, START, 7, "999")
+    with field.at("admin") as ctx:
+        from kht.sales.orders.schemas import OrderUpdate
+        from kht.sales.orders.service import orders_of, update_order
+        from plugins.promotion.models import Outlet
+
+        customer = ctx.session.get(Outlet, promoted).customer_id
+        big = next(o for o in orders_of(ctx, customer_id=customer) if o.total == Decimal("5000"))
+        update_order(ctx, big.id, OrderUpdate(version=big.version, status="cancelled"))
+    with field.at("east_mgr", LATER) as ctx:
+        data = PromotionCreate(
+            name="订单口径", start_on=START, end_on=END, outlets=[promoted], sell_through="orders"
+        )
+        promotion = promotions.create_promotion(ctx, data).id
+        result = promotions.refresh_uplift(ctx, promotion)
+        reported = promotions.uplift(ctx, promotion, "reported")
+        assert promotions.get_promotion(ctx, promotion).uplift_pct == Decimal("81.82")
+    assert result.source == "orders" and (result.promoted_outlets, result.control_outlets) == (1, 1)
+    assert idle not in promotions_control(field, promotion)
+    # 1,400 / 7 = 200 a day against 100 before; the control 110 against 100:
+    # (200 / 100) / (110 / 100) - 1 = 81.82%; expected 110 a day, 90 more x 7 days = 630.
+    assert result.promoted == {
+        "before": Decimal("100.00"),
+        "during": Decimal("200.00"),
+        "after": Decimal("0.00"),
+    }
+    assert result.control["during"] == Decimal("110.00")
+    assert result.uplift_pct == Decimal("81.82") and result.incremental_sales == Decimal("630.00")
+    # The same promotion read from reported sales has none before: no uplift, no control.
+    assert reported.source == "reported" and reported.uplift_pct is None
+
+
+def promotions_control(field, promotion_id: int) -> list[int]:
+    with field.at("east_mgr", LATER) as ctx:
+        record = promotions.get_promotion(ctx, promotion_id)
+        return promotions.control_outlets(ctx, record, promotions.outlet_ids(ctx, promotion_id))
+
+
+def test_an_unknown_sell_through_source_is_refused_naming_it(field):
+    outlet = field.outlet("口径店", "rep1")
+    with field.at("east_mgr") as ctx:
+        data = PromotionCreate(name="口径", start_on=START, end_on=END, outlets=[outlet])
+        promotion = promotions.create_promotion(ctx, data).id
+        with pytest.raises(ValidationError) as refused:
+            promotions.uplift(ctx, promotion, "rumours")
+    assert refused.value.field == "source"
+    answer = field.client("east_mgr").get(
+        f"/api/v1/promotion/promotions/{promotion}/uplift?source=rumours"
+    )
+    assert answer.status_code == 422 and answer.json()["field"] == "source"
+    bad = field.client("east_mgr").post(
+        "/api/v1/promotions",
+        json={"name": "x", "start_on": "2026-06-01", "end_on": "2026-06-02", "sell_through": "x"},
+    )
+    assert bad.status_code in (400, 422)
