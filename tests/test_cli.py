@@ -156,14 +156,18 @@ def test_demo_enables_every_installed_plugin_and_skips_a_broken_one(kht_db_url, 
     assert states[BROKEN_PLUGIN] == "BROKEN"
 
 
-def test_demo_stores_the_generated_logins_in_a_private_file_and_never_prints_them(
+def test_demo_stores_the_logins_privately_never_prints_them_and_takes_the_admin_password(
     kht_db_url, tmp_path
 ):
+    # One demo run checks both (a demo run is among the suite's slowest steps).
     logins = tmp_path / "logins.txt"
     logins.write_text("left from before\n")
     logins.chmod(0o644)
-    result = kht(kht_db_url, "demo", "--no-serve", "--size", "0", "--logins-file", str(logins))
+    env = {"KHT_ADMIN_PASSWORD": "demo-admin-password"}
+    args = ("demo", "--no-serve", "--size", "0", "--logins-file", str(logins))
+    result = kht(kht_db_url, *args, env=env)
     assert result.returncode == 0, result.stderr
+    # The logins file: private, rewritten, every generated password, none of them printed.
     assert oct(logins.stat().st_mode & 0o777) == "0o600"
     stored = _stored_logins(logins)
     assert {"admin", "qian.rep", "wang.manager", "chen.rep"} <= set(stored)
@@ -171,14 +175,7 @@ def test_demo_stores_the_generated_logins_in_a_private_file_and_never_prints_the
     assert f"stored in {logins}" in result.stdout
     assert "left from before" not in logins.read_text()
     assert _password_works(kht_db_url, "qian.rep", stored["qian.rep"])
-
-
-def test_demo_gives_the_admin_the_password_of_kht_admin_password(kht_db_url, tmp_path):
-    logins = tmp_path / "logins.txt"
-    env = {"KHT_ADMIN_PASSWORD": "demo-admin-password"}
-    args = ("demo", "--no-serve", "--size", "0", "--logins-file", str(logins))
-    result = kht(kht_db_url, *args, env=env)
-    assert result.returncode == 0, result.stderr
+    # The administrator's password is the one KHT_ADMIN_PASSWORD gave, never printed.
     assert "password from KHT_ADMIN_PASSWORD" in result.stdout
     assert "demo-admin-password" not in result.stdout
     assert _password_works(kht_db_url, "admin", "demo-admin-password")

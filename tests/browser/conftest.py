@@ -124,6 +124,30 @@ def pytest_generate_tests(metafunc) -> None:
     metafunc.parametrize("viewport", names, scope="function")
 
 
+# `make test` runs the suite on both databases; each runs the journeys at one width, so every
+# journey runs at both widths and on both databases in one `make test`, in half the time of
+# every width on each (journeys are the suite's slowest tests). KHT_BROWSER_WIDTHS=all runs
+# every width here; a journey marked for one width only runs on the database of that width.
+WIDTH_ON = {"sqlite": "desktop", "postgresql": "phone"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Keep the journeys at this database's width (WIDTH_ON) unless KHT_BROWSER_WIDTHS=all."""
+    chosen = os.environ.get("KHT_BROWSER_WIDTHS", "")
+    if chosen == "all":
+        return
+    database = "postgresql" if os.environ.get("KHT_TEST_DATABASE_URL") else "sqlite"
+    width = chosen or WIDTH_ON[database]
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        viewport = params.params.get("viewport") if params else None
+        (dropped if viewport is not None and viewport != width else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 class ConsoleErrors:
     """Collects the page's JavaScript errors: uncaught exceptions, console errors, and static
     files (scripts, styles, fonts, images) that failed to load.
