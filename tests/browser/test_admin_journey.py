@@ -1,7 +1,8 @@
 """An administrator opens the administration home from the menu and finds every admin page
 there, turns a pack off and on again on the plugins page (the page says what changed, and
-the server serves the change at once, no restart), and narrows the audit log by user, kind, record and day; a sales
-rep is refused all three pages (one journey: one server at each width)."""
+the server serves the change at once, no restart), and narrows the audit log by user, kind,
+record and day; a sales rep is refused all three pages (one journey: one server at each
+width)."""
 
 from __future__ import annotations
 
