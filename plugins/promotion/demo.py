@@ -18,7 +18,7 @@ from io import BytesIO
 from typing import Any
 
 from PIL import Image
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from kht.competitors.schemas import CompetitorCreate
 from kht.competitors.service import competitor_named, create_competitor
@@ -41,6 +41,7 @@ from plugins.promotion.models import (
     Visit,
     VisitPlan,
 )
+from plugins.promotion.observations import OBSERVATION_KIND
 from plugins.promotion.service import region_of, rep_names
 
 OUTLETS = 2000
@@ -261,6 +262,29 @@ def _sightings(ctx: Ctx, rng: random.Random) -> None:
             rows.append(_sighting(rng, visit, rival, sku, prices, regions, types))
     if rows:
         ctx.session.execute(insert(CompetitorObservation), rows)
+        _photograph_activity(ctx)
+
+
+def _photograph_activity(ctx: Ctx, count: int = 60) -> None:
+    """A photo on the first sightings of a competitor's promotion or display: what a rep
+    shows the manager."""
+    shown = list(
+        ctx.session.scalars(
+            select(CompetitorObservation.id)
+            .where(CompetitorObservation.activity.in_(("promotion", "display")))
+            .order_by(CompetitorObservation.id)
+            .limit(count)
+        )
+    )
+    photo = _photo()
+    for observation_id in shown:
+        upload(ctx, OBSERVATION_KIND, observation_id, "competitor.jpg", photo)
+    if shown:
+        ctx.session.execute(
+            update(CompetitorObservation)
+            .where(CompetitorObservation.id.in_(shown))
+            .values(photos=1)
+        )
 
 
 def _sighting(rng, visit, rival, sku, prices, regions, types) -> dict[str, Any]:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from plugins.promotion.demo import load_demo
-from plugins.promotion.models import AuditValue, Outlet, Promotion, Territory, Visit
+from plugins.promotion.models import (
+    AuditValue,
+    CompetitorObservation,
+    Outlet,
+    Promotion,
+    Territory,
+    Visit,
+)
 
 
 def count(ctx, what) -> int:
@@ -35,6 +42,9 @@ def test_the_demo_company_has_its_month_and_runs_twice(kht_app):
         assert {v.status for v in visits} == {"done", "missed"}
         assert any(v.in_radius is False for v in visits) and any(v.in_radius for v in visits)
         assert sum(v.photos for v in visits) > 0
+        sightings = ctx.session.scalars(select(CompetitorObservation)).all()
+        assert sightings and any(s.photos for s in sightings)
+        assert all(s.activity in ("promotion", "display") for s in sightings if s.photos)
         assert count(ctx, AuditValue) > 0
         promotions = ctx.session.scalars(select(Promotion)).all()
         assert len(promotions) == 2
