@@ -20,26 +20,17 @@ from kht.mail.schemas import (
     SuppressionOut,
 )
 from kht.mass_sends import filter_text
+from kht.records.schemas import out_of
 
 
 def send_outs(ctx: Ctx, sends: list[MassSend]) -> list[MassSendOut]:
     """Sends as the API shows them, with their figures."""
     figures = mass.stats(ctx, [s.id for s in sends])
     return [
-        MassSendOut(
-            id=s.id,
-            name=s.name,
-            template_id=s.template_id,
-            subject=s.subject,
-            kind=s.kind,
-            view_id=s.view_id,
+        out_of(
+            MassSendOut,
+            s,
             filters=[filter_text(f) for f in s.filters or []],
-            account_id=s.account_id,
-            origin=s.origin,
-            status=s.status,
-            rate_per_minute=s.rate_per_minute,
-            created_by_id=s.created_by_id,
-            created_at=s.created_at,
             stats=figures[s.id],
         )
         for s in sends

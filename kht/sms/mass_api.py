@@ -8,6 +8,7 @@ from litestar.params import FromPath, JSONBody
 
 from kht.context import Ctx, RequestCtx
 from kht.mass_sends import filter_text
+from kht.records.schemas import out_of
 from kht.sms import mass
 from kht.sms.models import SmsMassSend
 from kht.sms.schemas import MassIn, MassList, MassOut
@@ -17,19 +18,10 @@ def send_outs(ctx: Ctx, sends: list[SmsMassSend]) -> list[MassOut]:
     """Sends as the API shows them, with their figures."""
     figures = mass.stats(ctx, sends)
     return [
-        MassOut(
-            id=s.id,
-            name=s.name,
-            template_id=s.template_id,
-            template_code=s.template_code,
-            kind=s.kind,
-            view_id=s.view_id,
+        out_of(
+            MassOut,
+            s,
             filters=[filter_text(f) for f in s.filters or []],
-            origin=s.origin,
-            status=s.status,
-            rate_per_minute=s.rate_per_minute,
-            created_by_id=s.created_by_id,
-            created_at=s.created_at,
             stats=figures[s.id],
         )
         for s in sends
