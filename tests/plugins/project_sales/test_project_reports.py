@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 
 from kht.actions.schemas import ActionCreate
 from kht.actions.service import log_action
@@ -64,13 +65,29 @@ def close(sales, project: int, when: datetime, won: bool, reason: str) -> None:
         context.__exit__(None, None, None)
 
 
+# One minute before and one after midnight in Beijing (still the same day in UTC): the
+# reports count days on the reader's today, which must not depend on the hour CI runs.
+AROUND_MIDNIGHT_IN_BEIJING = pytest.mark.parametrize(
+    "frozen_at",
+    [datetime(2026, 11, 29, 15, 59, tzinfo=UTC), datetime(2026, 11, 29, 16, 1, tzinfo=UTC)],
+    ids=["15:59", "16:01"],
+)
+
+
+@pytest.fixture
+def frozen(frozen_at):
+    with time_machine.travel(frozen_at, tick=False):
+        yield
+
+
 def ctx_model():
     from kht.sales.opportunities.service import SPEC
 
     return SPEC.model
 
 
-def test_stalled_projects_had_no_stage_move_and_no_done_action_for_30_days(sales):
+@AROUND_MIDNIGHT_IN_BEIJING
+def test_stalled_projects_had_no_stage_move_and_no_done_action_for_30_days(frozen, sales):
     now = datetime.now(UTC)
     idle = sales.project("无人跟进", amount=Decimal("100"), **TYPED)
     called = sales.project("有电话跟进", amount=Decimal("200"), **TYPED)
@@ -87,7 +104,8 @@ def test_stalled_projects_had_no_stage_move_and_no_done_action_for_30_days(sales
     assert run_at(sales, "project_sales.stalled", now + timedelta(days=40), "rep2").rows == []
 
 
-def test_decision_maker_coverage_counts_the_decision_makers_met(sales):
+@AROUND_MIDNIGHT_IN_BEIJING
+def test_decision_maker_coverage_counts_the_decision_makers_met(frozen, sales):
     now = datetime.now(UTC)
     nobody = sales.project("无决策人", **TYPED)
     unmet = sales.project("决策人未接触", **TYPED)
@@ -111,7 +129,8 @@ def test_decision_maker_coverage_counts_the_decision_makers_met(sales):
         assert [o.id for o in list_opportunities(ctx, filters=met)[0]] == [half]
 
 
-def test_the_scorecard_at_close_against_the_outcome(sales):
+@AROUND_MIDNIGHT_IN_BEIJING
+def test_the_scorecard_at_close_against_the_outcome(frozen, sales):
     now = datetime.now(UTC)
     strong = sales.project("高分项目", **TYPED)
     weak = sales.project("低分项目", **TYPED)
@@ -139,7 +158,8 @@ def test_the_scorecard_at_close_against_the_outcome(sales):
     }
 
 
-def test_the_sales_cycle_per_project_type_counts_days_from_creation_to_close(sales):
+@AROUND_MIDNIGHT_IN_BEIJING
+def test_the_sales_cycle_per_project_type_counts_days_from_creation_to_close(frozen, sales):
     now = datetime.now(UTC)
     quick = sales.project("十天赢单", **TYPED)
     slow = sales.project("三十天输单", **TYPED)
