@@ -30,6 +30,8 @@ import msgspec
 from sqlalchemy import ClauseElement, Executable, Select, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 
+from kht.lists.engine import count
+
 WINDOWS = 8  # id ranges sampled
 WINDOW = 1250  # ids per range: 10,000 ids read at most, by primary key
 
@@ -61,11 +63,6 @@ def bounded_count(session: Any, query: Select[Any], most: int) -> int:
     return session.scalar(select(func.count()).select_from(limited)) or 0
 
 
-def exact_count(session: Any, query: Select[Any]) -> int:
-    """How many rows `query` returns (a full count)."""
-    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-
-
 def planner_rows(session: Any, query: Select[Any]) -> int:
     """PostgreSQL's estimate of the rows `query` returns (from statistics, no rows read)."""
     plan = session.execute(Explain(query.order_by(None))).scalar()
@@ -87,9 +84,9 @@ def sampled_rows(session: Any, query: Select[Any], id_column: Any) -> int:
         return 0
     span = high - low + 1
     if span <= WINDOWS * WINDOW:
-        return exact_count(session, query)
+        return count(session, query)
     ranges = _windows(low, high)
-    hits = exact_count(session, query.where(or_(*(id_column.between(a, b) for a, b in ranges))))
+    hits = count(session, query.where(or_(*(id_column.between(a, b) for a, b in ranges))))
     return round(hits * span / (WINDOWS * WINDOW))
 
 
@@ -114,7 +111,7 @@ def total_of(
     rows or when `exact`, else an estimate (see the module). `whole`: the reader sees every
     record of the kind, so PostgreSQL's planner may estimate it."""
     if exact:
-        return Total(exact_count(session, query))
+        return Total(count(session, query))
     counted = bounded_count(session, query, limit + 1)
     if counted <= limit:
         return Total(counted)
@@ -125,4 +122,4 @@ def total_of(
     return Total(about(max(guess, counted)), exact=False)
 
 
-__all__ = ["Total", "about", "bounded_count", "exact_count", "total_of"]
+__all__ = ["Total", "about", "bounded_count", "total_of"]
